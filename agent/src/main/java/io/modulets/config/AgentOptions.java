@@ -1,0 +1,220 @@
+package io.modulets.config;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The agent arguments, parsed and checked: {@code key=value} pairs separated by {@code ,},
+ * list values separated by {@code :}, keys as in DESIGN.md §4. {@code config=FILE} names a
+ * properties file with any of the other keys; a key on the command line wins over the file.
+ * Every mistake is an {@link OptionsException} with one line that names the key, so that
+ * the agent can refuse to start. Immutable.
+ */
+public final class AgentOptions {
+
+    private final List<String> packages;
+    private final Optional<Path> modules;
+    private final List<String> shared;
+    private final Path store;
+    private final boolean watch;
+    private final boolean jmx;
+    private final LogLevel log;
+    private final Optional<Path> config;
+
+    private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
+                         Map<String, String> env, Path userHome) throws OptionsException {
+        this.packages = packageList(settings.get("packages"));
+        this.shared = packageList(settings.get("shared"));
+        checkNotShared(settings.get("packages"), packages, shared);
+        this.modules = settings.containsKey("modules")
+                ? Optional.of(modulesDirectory(settings.get("modules"))) : Optional.empty();
+        this.store = settings.containsKey("store")
+                ? storeDirectory(settings.get("store")) : defaultStore(env, userHome);
+        this.watch = bool(settings.get("watch"));
+        this.jmx = bool(settings.get("jmx"));
+        this.log = logLevel(settings.get("log"));
+        this.config = config;
+        if (packages.isEmpty() && modules.isEmpty()) {
+            throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
+        }
+    }
+
+    /** Parses {@code -javaagent:modulets-agent.jar=<agentArgs>}; null or empty is allowed (and then refused: nothing to swap). */
+    public static AgentOptions parse(String agentArgs) throws OptionsException {
+        return parse(agentArgs, System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** As {@link #parse(String)}, with the environment ({@code XDG_CACHE_HOME}) and home directory given. */
+    public static AgentOptions parse(String agentArgs, Map<String, String> env, Path userHome)
+            throws OptionsException {
+        Map<String, Setting> settings = AgentArguments.parse(agentArgs);
+        Optional<Path> config = Optional.empty();
+        Setting configSetting = settings.get("config");
+        if (configSetting != null) {
+            Path file = configSetting.path();
+            AgentArguments.readConfigFile(file, configSetting).forEach(settings::putIfAbsent);
+            config = Optional.of(file);
+        }
+        return new AgentOptions(settings, config, env, userHome);
+    }
+
+    /** Swappable package prefixes as given ({@code com.acme.jobs}); empty: derive them from the modules jars. */
+    public List<String> packages() {
+        return packages;
+    }
+
+    /** The directory whose jars are the swappable code, if given. */
+    public Optional<Path> modules() {
+        return modules;
+    }
+
+    /** The user's extra never-swapped prefixes (the built-in ones are {@link PackageFilter#BUILT_IN_SHARED}). */
+    public List<String> shared() {
+        return shared;
+    }
+
+    /** The directory for the immutable snapshots, absolute; it need not exist yet. */
+    public Path store() {
+        return store;
+    }
+
+    public boolean watch() {
+        return watch;
+    }
+
+    public boolean jmx() {
+        return jmx;
+    }
+
+    public LogLevel log() {
+        return log;
+    }
+
+    /** The config file read, if given. */
+    public Optional<Path> config() {
+        return config;
+    }
+
+    /** All options in key=value form, e.g. for the agent's first log line; an absent one has an empty value. */
+    @Override
+    public String toString() {
+        return "packages=" + String.join(":", packages)
+                + ", modules=" + modules.map(Path::toString).orElse("")
+                + ", shared=" + String.join(":", shared)
+                + ", store=" + store
+                + ", watch=" + watch
+                + ", jmx=" + jmx
+                + ", log=" + log.argument()
+                + ", config=" + config.map(Path::toString).orElse("");
+    }
+
+    // A shared package under a swappable one is a legitimate carve-out; the reverse is a contradiction.
+    private static void checkNotShared(Setting setting, List<String> packages, List<String> shared)
+            throws OptionsException {
+        for (String name : packages) {
+            for (String builtIn : PackageFilter.BUILT_IN_SHARED) {
+                if (PackageFilter.isUnder(name, builtIn)) {
+                    throw setting.error(name + " is both swappable and shared ("
+                            + String.join(", ", PackageFilter.BUILT_IN_SHARED) + " are never swapped)");
+                }
+            }
+            for (String sharedName : shared) {
+                if (PackageFilter.isUnder(name, sharedName)) {
+                    throw setting.error(name + " is both swappable and shared (shared=" + sharedName
+                            + "); only a subpackage of a swappable package can be shared");
+                }
+            }
+        }
+    }
+
+    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped; each a package name. */
+    private static List<String> packageList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!PackageFilter.isPackageName(name)) {
+                throw setting.error("'" + name + "' is not a Java package name (give dot-separated Java"
+                        + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static Path modulesDirectory(Setting setting) throws OptionsException {
+        Path dir = setting.path();
+        if (!Files.exists(dir)) {
+            throw setting.error(dir + " does not exist; give the directory that holds the swappable jars");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw setting.error(dir + " is not a directory; give the directory that holds the swappable jars");
+        }
+        if (!Files.isReadable(dir)) {
+            throw setting.error(dir + " is not readable; give a directory the JVM's user can read");
+        }
+        return dir;
+    }
+
+    private static Path storeDirectory(Setting setting) throws OptionsException {
+        Path dir = setting.path();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw setting.error(dir + " exists and is not a directory; give a directory (it is created if missing)");
+        }
+        return dir;
+    }
+
+    private static Path defaultStore(Map<String, String> env, Path userHome) throws OptionsException {
+        Path store = cacheDirectory(env, userHome).resolve("modulets").resolve("store").toAbsolutePath();
+        if (Files.exists(store) && !Files.isDirectory(store)) {
+            throw new OptionsException("default store " + store + " exists and is not a directory; give store=DIR");
+        }
+        return store;
+    }
+
+    // $XDG_CACHE_HOME, else ~/.cache; the XDG base directory spec says to ignore a relative one.
+    private static Path cacheDirectory(Map<String, String> env, Path userHome) {
+        String xdg = env.getOrDefault("XDG_CACHE_HOME", "").trim();
+        try {
+            if (!xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+                return Path.of(xdg);
+            }
+        } catch (InvalidPathException e) {
+            // not a path on this platform: use the home directory
+        }
+        return userHome.resolve(".cache");
+    }
+
+    private static boolean bool(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return true;
+        }
+        return switch (setting.value().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw setting.error("must be true or false");
+        };
+    }
+
+    private static LogLevel logLevel(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return LogLevel.INFO;
+        }
+        return LogLevel.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be one of "
+                + Arrays.stream(LogLevel.values()).map(LogLevel::argument).collect(Collectors.joining(", "))));
+    }
+}

@@ -1,0 +1,524 @@
+package io.modulets.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AgentOptionsTest {
+
+    static final String KEYS = "packages, modules, shared, store, watch, jmx, log, config";
+
+    @TempDir
+    Path tmp;
+    Path home;
+
+    @BeforeEach
+    void createHome() throws IOException {
+        home = Files.createDirectory(tmp.resolve("home"));
+    }
+
+    AgentOptions parse(String args) throws OptionsException {
+        return AgentOptions.parse(args, Map.of(), home);
+    }
+
+    void assertError(String expected, String args) {
+        OptionsException e = assertThrows(OptionsException.class, () -> parse(args));
+        assertEquals(expected, e.getMessage());
+        assertOneLine(e);
+    }
+
+    static void assertOneLine(OptionsException e) {
+        assertTrue(e.getMessage().startsWith("modulets: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), e.getMessage());
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    @Nested
+    class Defaults {
+        @Test
+        void everyOptionalKeyHasItsDefault() throws Exception {
+            AgentOptions options = parse("packages=com.acme.jobs");
+            assertEquals(List.of("com.acme.jobs"), options.packages());
+            assertEquals(Optional.empty(), options.modules());
+            assertEquals(List.of(), options.shared());
+            assertEquals(home.resolve(".cache/modulets/store").toAbsolutePath(), options.store());
+            assertTrue(options.watch());
+            assertTrue(options.jmx());
+            assertEquals(LogLevel.INFO, options.log());
+            assertEquals(Optional.empty(), options.config());
+        }
+
+        @Test
+        void storeDefaultsUnderXdgCacheHome() throws Exception {
+            Path cache = tmp.resolve("xdg-cache");
+            AgentOptions options = AgentOptions.parse("packages=a", Map.of("XDG_CACHE_HOME", cache.toString()), home);
+            assertEquals(cache.resolve("modulets/store"), options.store());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "  ", "relative/cache"})
+        void blankOrRelativeXdgCacheHomeIsIgnored(String xdg) throws Exception {
+            AgentOptions options = AgentOptions.parse("packages=a", Map.of("XDG_CACHE_HOME", xdg), home);
+            assertEquals(home.resolve(".cache/modulets/store"), options.store());
+        }
+
+        @Test
+        void defaultStoreThatIsAFileIsRefused() throws Exception {
+            Path store = Files.createDirectories(home.resolve(".cache/modulets")).resolve("store");
+            Files.writeString(store, "");
+            assertError("modulets: default store " + store + " exists and is not a directory; give store=DIR",
+                    "packages=a");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "   ", ",", "watch=false", "packages=", "packages= : :"})
+        void nothingToSwapIsRefused(String args) {
+            assertError("modulets: nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR", args);
+        }
+
+        @Test
+        void nullArgumentsMeanNothingToSwap() {
+            OptionsException e = assertThrows(OptionsException.class, () -> AgentOptions.parse(null, Map.of(), home));
+            assertEquals("modulets: nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR", e.getMessage());
+        }
+
+        @Test
+        void parseWithoutEnvironmentUsesTheRealOne() throws Exception {
+            assertTrue(AgentOptions.parse("packages=a").store().isAbsolute());
+        }
+    }
+
+    @Nested
+    class Syntax {
+        @Test
+        void whitespaceAroundKeysAndValuesIsTrimmed() throws Exception {
+            AgentOptions options = parse(" packages = com.acme.jobs , log = debug ");
+            assertEquals(List.of("com.acme.jobs"), options.packages());
+            assertEquals(LogLevel.DEBUG, options.log());
+        }
+
+        @Test
+        void emptyPairsAreSkipped() throws Exception {
+            AgentOptions options = parse("packages=a,,log=warn,");
+            assertEquals(List.of("a"), options.packages());
+            assertEquals(LogLevel.WARN, options.log());
+        }
+
+        @Test
+        void listElementsAreTrimmedAndEmptyOnesIgnored() throws Exception {
+            AgentOptions options = parse("packages=: com.acme.jobs :: com.acme.mail :,shared= com.acme.jobs.api :");
+            assertEquals(List.of("com.acme.jobs", "com.acme.mail"), options.packages());
+            assertEquals(List.of("com.acme.jobs.api"), options.shared());
+        }
+
+        @Test
+        void duplicateListElementsAreDroppedKeepingOrder() throws Exception {
+            assertEquals(List.of("b", "a"), parse("packages=b:a:b").packages());
+        }
+
+        @Test
+        void pairWithoutEqualsIsRefused() {
+            assertError("modulets: bad agent argument 'com.acme.jobs': expected key=value"
+                    + " (pairs separated by ',', list values by ':')", "com.acme.jobs");
+        }
+
+        @Test
+        void emptyKeyIsRefused() {
+            assertError("modulets: bad agent argument '=com.acme': empty key (valid keys: " + KEYS + ")",
+                    "packages=a, =com.acme");
+        }
+
+        @Test
+        void keyGivenTwiceIsRefused() {
+            assertError("modulets: agent argument 'log' is given twice; give each key once",
+                    "packages=a,log=info,log=debug");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"foo=1", "packages=a,foo=1", "Packages=a", "package=a"})
+        void unknownKeyIsRefused(String args) {
+            String key = args.replaceFirst("^packages=a,", "").replaceFirst("=.*", "");
+            assertError("modulets: unknown agent argument '" + key + "' (valid keys: " + KEYS + ")", args);
+        }
+
+        @Test
+        void valueMayHoldEquals() throws Exception {
+            Path dir = Files.createDirectory(tmp.resolve("a=b"));
+            assertEquals(Optional.of(dir), parse("modules=" + dir).modules());
+        }
+
+        @Test
+        void toStringPrintsEveryKey() throws Exception {
+            Path modules = Files.createDirectory(tmp.resolve("jobs"));
+            AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
+                    + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
+            assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
+                    + ", store=" + tmp.resolve("s") + ", watch=false, jmx=false, log=debug, config=",
+                    options.toString());
+        }
+    }
+
+    @Nested
+    class Packages {
+        @ParameterizedTest
+        @ValueSource(strings = {"com.acme.jobs", "a", "_x.$y", "com.acme.jobs2", "é.ü", "org.jetbrains.kotlin.native",
+                "javafx.scene", "com.sunny", "io.modulet", "io.modulets2", "com", "io"})
+        void validPackageNameIsAccepted(String name) throws Exception {
+            assertEquals(List.of(name), parse("packages=" + name).packages());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"com.acme.*", "com..acme", ".com", "com.", "1com", "com.1acme", "com/acme",
+                "com-acme", "com acme", "com.\u0000x"})
+        void invalidPackageNameIsRefused(String name) {
+            OptionsException e = assertThrows(OptionsException.class, () -> parse("packages=a:" + name));
+            assertEquals("modulets: bad agent argument packages=a:" + name + ": '" + name
+                    + "' is not a Java package name (give dot-separated Java identifiers such as com.acme.jobs,"
+                    + " separated by ':'; a prefix covers its subpackages)", e.getMessage());
+            assertOneLine(e);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"java", "java.util", "javax.swing", "jdk.internal", "sun.misc", "com.sun",
+                "com.sun.net.httpserver", "io.modulets", "io.modulets.shaded.asm"})
+        void packageInTheJdkOrAgentNamespaceIsRefused(String name) {
+            assertError("modulets: bad agent argument packages=com.acme:" + name + ": " + name
+                    + " is both swappable and shared (java, javax, jdk, sun, com.sun, io.modulets are never swapped)",
+                    "packages=com.acme:" + name);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"com.acme.jobs", "com.acme", "com"})
+        void packageEqualToOrUnderASharedOneIsRefused(String sharedName) {
+            assertError("modulets: bad agent argument packages=com.acme.jobs: com.acme.jobs is both swappable"
+                    + " and shared (shared=" + sharedName + "); only a subpackage of a swappable package can be shared",
+                    "packages=com.acme.jobs,shared=" + sharedName);
+        }
+
+        @Test
+        void sharedSubpackageOfASwappableOneIsACarveOut() throws Exception {
+            AgentOptions options = parse("packages=com.acme,shared=com.acme.api:com.acme.jobs.dto");
+            assertEquals(List.of("com.acme"), options.packages());
+            assertEquals(List.of("com.acme.api", "com.acme.jobs.dto"), options.shared());
+        }
+
+        @Test
+        void sharedSiblingPrefixIsNotAConflict() throws Exception {
+            assertEquals(List.of("com.acme.job"), parse("packages=com.acme.jobs,shared=com.acme.job").shared());
+        }
+
+        @Test
+        void invalidSharedNameIsRefused() {
+            assertError("modulets: bad agent argument shared=com.acme.*: 'com.acme.*' is not a Java package name"
+                    + " (give dot-separated Java identifiers such as com.acme.jobs, separated by ':';"
+                    + " a prefix covers its subpackages)", "packages=a,shared=com.acme.*");
+        }
+
+        @Test
+        void sharedMayRepeatTheBuiltInOnes() throws Exception {
+            assertEquals(List.of("java.util"), parse("packages=a,shared=java.util").shared());
+        }
+    }
+
+    @Nested
+    class Modules {
+        @Test
+        void existingDirectoryIsAccepted() throws Exception {
+            Path dir = Files.createDirectory(tmp.resolve("jobs"));
+            AgentOptions options = parse("modules=" + dir);
+            assertEquals(Optional.of(dir), options.modules());
+            assertEquals(List.of(), options.packages());
+        }
+
+        @Test
+        void relativePathIsMadeAbsolute() throws Exception {
+            Path cwd = Path.of("").toAbsolutePath();
+            Path dir = Files.createTempDirectory(cwd.resolve("target"), "modules");
+            try {
+                Path relative = cwd.relativize(dir);
+                assertEquals(Optional.of(dir), parse("modules=" + relative).modules());
+            } finally {
+                Files.delete(dir);
+            }
+        }
+
+        @Test
+        void missingDirectoryIsRefused() {
+            Path dir = tmp.resolve("nope");
+            assertError("modulets: bad agent argument modules=" + dir + ": " + dir
+                    + " does not exist; give the directory that holds the swappable jars", "modules=" + dir);
+        }
+
+        @Test
+        void fileIsRefused() throws Exception {
+            Path file = Files.writeString(tmp.resolve("jobs.jar"), "");
+            assertError("modulets: bad agent argument modules=" + file + ": " + file
+                    + " is not a directory; give the directory that holds the swappable jars", "modules=" + file);
+        }
+
+        @Test
+        void unreadableDirectoryIsRefused() throws Exception {
+            assumeFalse(isRoot(), "root reads every directory");
+            Path dir = Files.createDirectory(tmp.resolve("locked"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("-wx------"));
+            try {
+                assertError("modulets: bad agent argument modules=" + dir + ": " + dir
+                        + " is not readable; give a directory the JVM's user can read", "modules=" + dir);
+            } finally {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+
+        @Test
+        void emptyValueIsRefused() {
+            assertError("modulets: bad agent argument modules=: empty; give a path", "packages=a,modules=");
+        }
+
+        @Test
+        void invalidPathIsRefused() {
+            OptionsException e = assertThrows(OptionsException.class, () -> parse("modules=a\u0000b"));
+            assertTrue(e.getMessage().startsWith("modulets: bad agent argument modules=a\u0000b: not a valid path ("),
+                    e.getMessage());
+            assertOneLine(e);
+        }
+    }
+
+    @Nested
+    class Store {
+        @Test
+        void existingDirectoryIsAccepted() throws Exception {
+            Path dir = Files.createDirectory(tmp.resolve("store"));
+            assertEquals(dir, parse("packages=a,store=" + dir).store());
+        }
+
+        @Test
+        void missingDirectoryIsAcceptedAndCreatedLater() throws Exception {
+            Path dir = tmp.resolve("not/yet");
+            assertEquals(dir, parse("packages=a,store=" + dir).store());
+            assertFalse(Files.exists(dir));
+        }
+
+        @Test
+        void relativePathIsMadeAbsolute() throws Exception {
+            assertEquals(Path.of("snapshots").toAbsolutePath(), parse("packages=a,store=snapshots").store());
+        }
+
+        @Test
+        void fileIsRefused() throws Exception {
+            Path file = Files.writeString(tmp.resolve("store"), "");
+            assertError("modulets: bad agent argument store=" + file + ": " + file
+                    + " exists and is not a directory; give a directory (it is created if missing)",
+                    "packages=a,store=" + file);
+        }
+
+        @Test
+        void emptyValueIsRefused() {
+            assertError("modulets: bad agent argument store=: empty; give a path", "packages=a,store= ");
+        }
+    }
+
+    @Nested
+    class Switches {
+        @ParameterizedTest
+        @ValueSource(strings = {"true", "TRUE", "True", " true "})
+        void trueInAnyCase(String value) throws Exception {
+            AgentOptions options = parse("packages=a,watch=" + value + ",jmx=" + value);
+            assertTrue(options.watch());
+            assertTrue(options.jmx());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"false", "FALSE", "False"})
+        void falseInAnyCase(String value) throws Exception {
+            AgentOptions options = parse("packages=a,watch=" + value + ",jmx=" + value);
+            assertFalse(options.watch());
+            assertFalse(options.jmx());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"yes", "1", "on", "", "truee"})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument watch=" + value + ": must be true or false",
+                    "packages=a,watch=" + value);
+            assertError("modulets: bad agent argument jmx=" + value + ": must be true or false",
+                    "packages=a,jmx=" + value);
+        }
+    }
+
+    @Nested
+    class Log {
+        @Test
+        void everyLevelIsAccepted() throws Exception {
+            for (LogLevel level : LogLevel.values()) {
+                assertEquals(level, parse("packages=a,log=" + level.argument()).log());
+                assertEquals(level, parse("packages=a,log=" + level.name()).log());
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"verbose", "warning", "trace", "all", ""})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument log=" + value + ": must be one of off, error, warn, info, debug",
+                    "packages=a,log=" + value);
+        }
+    }
+
+    @Nested
+    class ConfigFile {
+        Path write(String name, String text) throws IOException {
+            return Files.writeString(tmp.resolve(name), text);
+        }
+
+        @Test
+        void everyKeyIsReadFromTheFile() throws Exception {
+            Path modules = Files.createDirectory(tmp.resolve("jobs"));
+            Path file = write("modulets.properties", String.join("\n",
+                    "# comment",
+                    "packages = com.acme.jobs : com.acme.mail",
+                    "modules = " + modules,
+                    "shared = com.acme.jobs.api",
+                    "store = " + tmp.resolve("store"),
+                    "watch = false",
+                    "jmx = false",
+                    "log = warn"));
+            AgentOptions options = parse("config=" + file);
+            assertEquals(List.of("com.acme.jobs", "com.acme.mail"), options.packages());
+            assertEquals(Optional.of(modules), options.modules());
+            assertEquals(List.of("com.acme.jobs.api"), options.shared());
+            assertEquals(tmp.resolve("store"), options.store());
+            assertFalse(options.watch());
+            assertFalse(options.jmx());
+            assertEquals(LogLevel.WARN, options.log());
+            assertEquals(Optional.of(file), options.config());
+        }
+
+        @Test
+        void commandLineWinsOverTheFile() throws Exception {
+            Path file = write("m.properties", "packages=com.acme.jobs\nlog=warn\njmx=false\n");
+            AgentOptions options = parse("log=debug,config=" + file + ",packages=com.acme.mail");
+            assertEquals(List.of("com.acme.mail"), options.packages());
+            assertEquals(LogLevel.DEBUG, options.log());
+            assertFalse(options.jmx());
+        }
+
+        @Test
+        void relativePathsInTheFileAreRelativeToIt() throws Exception {
+            Path dir = Files.createDirectory(tmp.resolve("conf"));
+            Path modules = Files.createDirectory(dir.resolve("jobs"));
+            Path file = Files.writeString(dir.resolve("m.properties"), "modules=jobs\nstore=cache/store\n");
+            AgentOptions options = parse("config=" + file);
+            assertEquals(Optional.of(modules), options.modules());
+            assertEquals(dir.resolve("cache/store"), options.store());
+        }
+
+        @Test
+        void badValueInTheFileNamesTheFile() throws Exception {
+            Path file = write("m.properties", "packages=a\nlog=verbose\n");
+            assertError("modulets: bad agent argument log=verbose (from config file " + file
+                    + "): must be one of off, error, warn, info, debug", "config=" + file);
+        }
+
+        @Test
+        void lineBreakInAValueStaysOnOneLine() throws Exception {
+            Path file = write("m.properties", "packages=a\nlog=ver\\nbose\n");
+            assertError("modulets: bad agent argument log=ver\\nbose (from config file " + file
+                    + "): must be one of off, error, warn, info, debug", "config=" + file);
+        }
+
+        @Test
+        void unknownKeyInTheFileIsRefused() throws Exception {
+            Path file = write("m.properties", "packages=a\nwatcher=true\n");
+            assertError("modulets: unknown key 'watcher' in config file " + file
+                    + " (valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+        }
+
+        @Test
+        void configKeyInTheFileIsRefused() throws Exception {
+            Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
+            assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
+                    + " valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+        }
+
+        @Test
+        void missingFileIsRefused() {
+            Path file = tmp.resolve("missing.properties");
+            assertError("modulets: bad agent argument config=" + file + ": cannot read " + file + ": no such file",
+                    "packages=a,config=" + file);
+        }
+
+        @Test
+        void directoryIsRefused() {
+            assertError("modulets: bad agent argument config=" + tmp + ": cannot read " + tmp
+                    + ": is a directory; give a properties file", "packages=a,config=" + tmp);
+        }
+
+        @Test
+        void unreadableFileIsRefused() throws Exception {
+            assumeFalse(isRoot(), "root reads every file");
+            Path file = write("m.properties", "packages=a\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("-w-------"));
+            assertError("modulets: bad agent argument config=" + file + ": cannot read " + file
+                    + ": permission denied", "config=" + file);
+        }
+
+        @Test
+        void malformedFileIsRefused() throws Exception {
+            Path file = write("m.properties", "packages=\\uzzzz\n");
+            OptionsException e = assertThrows(OptionsException.class, () -> parse("config=" + file));
+            assertTrue(e.getMessage().startsWith("modulets: bad agent argument config=" + file + ": cannot read "
+                    + file + ": "), e.getMessage());
+            assertOneLine(e);
+        }
+
+        @Test
+        void nonUtf8FileIsRefused() throws Exception {
+            Path file = Files.write(tmp.resolve("m.properties"), new byte[] {'l', 'o', 'g', '=', (byte) 0xff});
+            assertError("modulets: bad agent argument config=" + file + ": cannot read " + file + ": not UTF-8 text",
+                    "packages=a,config=" + file);
+        }
+
+        @Test
+        void emptyValueIsRefused() {
+            assertError("modulets: bad agent argument config=: empty; give a path", "packages=a,config=");
+        }
+
+        @Test
+        void fileWithoutPackagesOrModulesHasNothingToSwap() throws Exception {
+            Path file = write("m.properties", "log=debug\n");
+            assertError("modulets: nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR", "config=" + file);
+        }
+
+        @Test
+        void relativeConfigPathIsRelativeToTheWorkingDirectory() throws Exception {
+            Path cwd = Path.of("").toAbsolutePath();
+            Path file = Files.createTempFile(cwd.resolve("target"), "modulets", ".properties");
+            try {
+                Files.writeString(file, "packages=com.acme.jobs\n");
+                AgentOptions options = parse("config=" + cwd.relativize(file));
+                assertEquals(Optional.of(file), options.config());
+                assertEquals(List.of("com.acme.jobs"), options.packages());
+            } finally {
+                Files.delete(file);
+            }
+        }
+    }
+}

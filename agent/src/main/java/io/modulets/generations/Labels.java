@@ -1,0 +1,88 @@
+package io.modulets.generations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+
+/**
+ * The label people see for a generation. Per jar: the manifest's
+ * {@code Implementation-Version}, else the {@code version} of the first
+ * {@code META-INF/maven/<group>/<artifact>/pom.properties}, else the deployed file name
+ * without {@code .jar}. Several jars are joined with {@code +} in file-name order, and
+ * repeated labels are collapsed ({@code 1.2.0} and {@code 1.2.0} give {@code 1.2.0}).
+ */
+final class Labels {
+
+    private static final Pattern POM_PROPERTIES =
+            Pattern.compile("META-INF/maven/[^/]+/[^/]+/pom\\.properties");
+
+    private Labels() {}
+
+    /** Reads content from each jar's {@code stored} copy; names come from {@code fileName}. */
+    static String of(List<Snapshot.Jar> jars) {
+        Set<String> labels = new LinkedHashSet<>();
+        jars.stream()
+                .sorted(Comparator.comparing(Snapshot.Jar::fileName).thenComparing(Snapshot.Jar::sha256))
+                .forEach(jar -> labels.add(of(jar)));
+        return String.join("+", labels);
+    }
+
+    static String of(Snapshot.Jar jar) {
+        // verify=false: a label never needs signature checks, and they would cost a full read.
+        try (JarFile file = new JarFile(jar.stored().toFile(), false)) {
+            String version = implementationVersion(file);
+            if (version == null) version = pomVersion(file);
+            if (version != null) return version;
+        } catch (IOException | RuntimeException e) {
+            // Not a readable jar: the file name still tells people which one it is.
+        }
+        return withoutJarSuffix(jar.fileName());
+    }
+
+    private static String implementationVersion(JarFile file) {
+        try {
+            Manifest manifest = file.getManifest();
+            return manifest == null ? null
+                    : nonBlank(manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION));
+        } catch (IOException | RuntimeException e) {
+            return null; // an unreadable manifest falls back to pom.properties
+        }
+    }
+
+    private static String pomVersion(JarFile file) {
+        try {
+            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+                JarEntry entry = entries.nextElement();
+                if (!POM_PROPERTIES.matcher(entry.getName()).matches()) continue;
+                Properties properties = new Properties();
+                try (InputStream in = file.getInputStream(entry)) {
+                    properties.load(in);
+                }
+                return nonBlank(properties.getProperty("version"));
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unreadable entry falls back to the file name
+        }
+        return null;
+    }
+
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static String withoutJarSuffix(String fileName) {
+        boolean jar = fileName.length() > 4 && fileName.toLowerCase(Locale.ROOT).endsWith(".jar");
+        return jar ? fileName.substring(0, fileName.length() - 4) : fileName;
+    }
+}

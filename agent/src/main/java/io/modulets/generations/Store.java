@@ -1,0 +1,244 @@
+package io.modulets.generations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The content-addressed store of immutable jar snapshots (§2.6: a generation reads only
+ * from here, never from the deploy directory). Each jar is kept once, as the read-only
+ * file {@code <sha256>.jar}, in a directory private to the user. Thread-safe: the only
+ * state is the directory, and concurrent writers of the same content publish the same
+ * bytes under the same name.
+ */
+public final class Store {
+
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> TEMP = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> STORED = PosixFilePermissions.fromString("r--------");
+    private static final String TEMP_PREFIX = ".snapshot-";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+
+    /** Does not touch the disk; the directory is created by the first {@link #snapshot}. */
+    public Store(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Copies the jars into the store (each read once, hashed while copied) and returns
+     * their snapshot. A failure throws an IOException with a one-line message starting
+     * {@code "modulets: "} and leaves no temporary file behind; jars already stored by
+     * the call stay, complete and verified, since the store may share them with other
+     * snapshots.
+     */
+    public Snapshot snapshot(List<Path> jars) throws IOException {
+        Objects.requireNonNull(jars, "jars");
+        if (jars.isEmpty()) throw new IOException("modulets: no jars to snapshot");
+        for (Path jar : jars) checkSource(jar); // refuse before writing anything
+        boolean posix = createDirectory();
+        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
+        MessageDigest digest = Sha256.newDigest();
+        List<Snapshot.Jar> stored = new ArrayList<>(jars.size());
+        for (Path jar : jars) stored.add(store(jar, posix, buffer, digest));
+        if (posix) syncDirectory();
+        return Snapshot.of(stored, Labels.of(stored));
+    }
+
+    /**
+     * Re-hashes every stored file of the snapshot: false if one is missing, unreadable or
+     * altered. Run before recreating a generation from the store.
+     */
+    public boolean verify(Snapshot snapshot) {
+        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
+        MessageDigest digest = Sha256.newDigest();
+        for (Snapshot.Jar jar : snapshot.jars()) {
+            try {
+                if (!Sha256.of(jar.stored(), digest, buffer).equals(jar.sha256())) return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkSource(Path jar) throws IOException {
+        Objects.requireNonNull(jar, "jar");
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw failure(jar, reason(e, jar), e);
+        }
+        if (!attributes.isRegularFile()) throw failure(jar, "not a regular file", null);
+    }
+
+    /** Creates the store directory if missing; returns whether the file system is POSIX. */
+    private boolean createDirectory() throws IOException {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (Files.isDirectory(dir)) return posix; // an existing store keeps the permissions its owner chose
+        try {
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR));
+                // The umask applies at creation and may have narrowed the mode: make the leaf exact.
+                if (!Files.getPosixFilePermissions(dir).equals(DIR)) Files.setPosixFilePermissions(dir, DIR);
+            } else {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new IOException(oneLine("modulets: cannot create the store " + dir + ": " + reason(e, dir)), e);
+        }
+        return posix;
+    }
+
+    /** Copies one jar to a temp file, then publishes it as {@code <sha256>.jar} or reuses that file. */
+    private Snapshot.Jar store(Path source, boolean posix, byte[] buffer, MessageDigest digest)
+            throws IOException {
+        Path temp;
+        try {
+            temp = posix
+                    ? Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(TEMP))
+                    : Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
+        } catch (IOException e) {
+            throw failure(source, "cannot create a file in the store (" + condition(e) + ")", e);
+        }
+        Snapshot.Jar jar;
+        boolean altered = false;
+        try {
+            long size = copy(source, temp, buffer, digest);
+            String sha256 = Sha256.hex(digest.digest());
+            jar = new Snapshot.Jar(source.getFileName().toString(), sha256, dir.resolve(sha256 + ".jar"), size);
+            Path target = jar.stored();
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && publish(temp, target, posix)) {
+                temp = null;
+            } else {
+                // Already stored (by an earlier snapshot or a concurrent writer): reuse it only if
+                // intact, and only as a regular file (a link could point at a file that changes).
+                altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                        || !Sha256.of(target, digest, buffer).equals(sha256);
+            }
+        } catch (IOException e) {
+            throw failure(source, reason(e, source), e);
+        } finally {
+            deleteQuietly(temp);
+        }
+        if (altered) {
+            throw new IOException(oneLine("modulets: snapshot " + jar.stored()
+                    + " in the store was altered (hash mismatch); delete it"));
+        }
+        return jar;
+    }
+
+    /** One read of the source feeds both the digest and the copy. */
+    private static long copy(Path source, Path temp, byte[] buffer, MessageDigest digest) throws IOException {
+        digest.reset();
+        long size = 0;
+        ByteBuffer bytes = ByteBuffer.wrap(buffer);
+        try (InputStream in = Files.newInputStream(source);
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            for (int n; (n = in.read(buffer)) != -1; size += n) {
+                digest.update(buffer, 0, n);
+                bytes.clear().limit(n);
+                while (bytes.hasRemaining()) out.write(bytes);
+            }
+            out.force(true); // the bytes are on disk before the rename makes the name visible
+        }
+        return size;
+    }
+
+    /**
+     * Makes the temp file read-only and renames it to its content name. Returns false if
+     * another writer published that name first (the caller then verifies theirs).
+     */
+    private static boolean publish(Path temp, Path target, boolean posix) throws IOException {
+        if (posix) {
+            Files.setPosixFilePermissions(temp, STORED);
+        } else {
+            DosFileAttributeView dos = Files.getFileAttributeView(temp, DosFileAttributeView.class);
+            if (dos != null) dos.setReadOnly(true);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (FileAlreadyExistsException | AccessDeniedException e) {
+            // Where a rename cannot replace a (read-only) file, a concurrent writer won the race.
+            if (Files.exists(target)) return false;
+            throw e;
+        }
+    }
+
+    /** Best effort: makes the new names durable where a directory can be synced (not on Windows). */
+    private void syncDirectory() {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // the files themselves are synced; losing only the rename costs a re-copy
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp == null) return;
+        try {
+            DosFileAttributeView dos = Files.getFileAttributeView(temp, DosFileAttributeView.class);
+            if (dos != null && Files.exists(temp)) dos.setReadOnly(false); // Windows refuses to delete read-only files
+            Files.deleteIfExists(temp);
+        } catch (IOException | RuntimeException e) {
+            // nothing more to do: the failure being reported matters more
+        }
+    }
+
+    private IOException failure(Path jar, String reason, Throwable cause) {
+        return new IOException(oneLine("modulets: cannot snapshot " + jar + " into " + dir + ": " + reason), cause);
+    }
+
+    /**
+     * The reason part of a message. NIO exceptions often carry only the path as their
+     * message ({@code NoSuchFileException: /srv/jobs/mail.jar}), so name the condition, and
+     * the file too when it is not the one the message already names.
+     */
+    private static String reason(IOException e, Path named) {
+        String file = e instanceof FileSystemException fs ? fs.getFile() : null;
+        boolean sameFile = file == null || named != null && file.equals(named.toString());
+        return sameFile ? condition(e) : condition(e) + ": " + file;
+    }
+
+    private static String condition(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileAlreadyExistsException) return "a file is in the way";
+        if (e instanceof NotDirectoryException) return "not a directory";
+        if (e instanceof ClosedByInterruptException) return "interrupted";
+        if (e instanceof FileSystemException fs) return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\R+", " ");
+    }
+}

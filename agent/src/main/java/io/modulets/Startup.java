@@ -1,0 +1,117 @@
+package io.modulets;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.BoundaryTransformer;
+import io.modulets.boundary.Erasure;
+import io.modulets.capture.CaptureTransformer;
+import io.modulets.config.AgentOptions;
+import io.modulets.config.Log;
+import io.modulets.config.PackageFilter;
+import io.modulets.deploy.ModulesWatcher;
+import io.modulets.generations.ClassPathJars;
+import io.modulets.generations.JarContents;
+import io.modulets.generations.Registry;
+import io.modulets.generations.Store;
+import io.modulets.loader.ShellClassLoader;
+import io.modulets.loader.SystemLoaderInstaller;
+
+/** Wires the parts of DESIGN §3 in the order they depend on each other. */
+final class Startup {
+    private Startup() {
+    }
+
+    static void start(AgentOptions options, Instrumentation inst, Path agentJar) throws Exception {
+        Log.setLevel(options.log());
+        List<Path> classPath = classPathWithout(agentJar);
+        List<Path> jars;
+        List<String> packages = options.packages();
+        if (options.modules().isPresent()) {
+            Path modules = options.modules().get();
+            jars = JarContents.jarsIn(modules);
+            if (jars.isEmpty()) {
+                throw new IOException("modulets: modules=" + modules + " holds no *.jar: nothing to run as generation 1");
+            }
+            if (packages.isEmpty()) {
+                packages = JarContents.packagesIn(jars);
+            }
+        } else {
+            jars = null;
+        }
+        PackageFilter filter = filter(packages, options);
+        if (jars == null) {
+            jars = ClassPathJars.swappable(classPath, filter);
+            if (jars.isEmpty()) {
+                throw new IOException("modulets: packages=" + String.join(":", packages)
+                        + ": no class of these packages on the class path, and no modules=DIR");
+            }
+        } else {
+            warnAboutSwappableOnClassPath(classPath, options.modules().get(), filter);
+        }
+
+        ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
+        ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
+        Registry registry = new Registry(new Store(options.store()), filter, shell);
+        registry.activate(jars);
+
+        SystemLoaderInstaller.openJavaLang(inst);
+        CaptureTransformer.install(inst, filter);
+        inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
+                Startup.class.getClassLoader()));
+        SystemLoaderInstaller.install(inst, shell);
+        if (options.modules().isPresent() && options.watch()) {
+            ModulesWatcher.start(options.modules().get(), registry);
+        }
+        Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
+    }
+
+    private static PackageFilter filter(List<String> packages, AgentOptions options) throws IOException {
+        try {
+            return PackageFilter.of(packages, options.shared());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("modulets: packages found in the modules jars cannot be swapped: " + e.getMessage()
+                    + " (give packages=... explicitly)", e);
+        }
+    }
+
+    private static void warnAboutSwappableOnClassPath(List<Path> classPath, Path modules, PackageFilter filter)
+            throws IOException {
+        Path directory = modules.toAbsolutePath().normalize();
+        List<Path> outside = new ArrayList<>();
+        for (Path entry : classPath) {
+            if (Files.isRegularFile(entry) && !entry.toAbsolutePath().normalize().startsWith(directory)) {
+                outside.add(entry);
+            }
+        }
+        for (Path jar : ClassPathJars.swappable(outside, filter)) {
+            Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used", jar, modules);
+        }
+    }
+
+    /** The class path as the launcher set it, less the agent jar the JVM appended to it. */
+    private static List<Path> classPathWithout(Path agentJar) throws IOException {
+        String property = System.getProperty("java.class.path", "");
+        Path agent = agentJar.toRealPath();
+        List<Path> entries = new ArrayList<>();
+        for (String element : property.split(File.pathSeparator, -1)) {
+            Path entry = Path.of(element.isEmpty() ? "." : element);
+            if (Files.exists(entry) && entry.toRealPath().equals(agent)) {
+                continue;
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private static String version() {
+        String version = Startup.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+}

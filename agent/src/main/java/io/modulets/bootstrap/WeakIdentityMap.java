@@ -1,0 +1,95 @@
+package io.modulets.bootstrap;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A concurrent map from objects, compared by identity and held weakly, to values. Records the
+ * binding beside a task without wrapping it: a wrapper would break {@code remove}, priority
+ * queues and {@code afterExecute} overrides that look at the task. A task dropped without ever
+ * running takes its entry with it when it is collected.
+ */
+final class WeakIdentityMap<V> {
+    private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+
+    void put(Object key, V value) {
+        expunge();
+        map.put(new WeakKey(key, collected), value);
+    }
+
+    V get(Object key) {
+        return map.get(new LookupKey(key));
+    }
+
+    V remove(Object key) {
+        return map.remove(new LookupKey(key));
+    }
+
+    boolean containsKey(Object key) {
+        return map.containsKey(new LookupKey(key));
+    }
+
+    int size() {
+        expunge();
+        return map.size();
+    }
+
+    private void expunge() {
+        Object stale;
+        while ((stale = collected.poll()) != null) {
+            map.remove(stale);
+        }
+    }
+
+    /** The stored key: weak, with the referent's identity hash fixed at creation. */
+    private static final class WeakKey extends WeakReference<Object> {
+        private final int hash;
+
+        WeakKey(Object referent, ReferenceQueue<Object> queue) {
+            super(referent, queue);
+            this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (other instanceof LookupKey) {
+                return ((LookupKey) other).referent == get();
+            }
+            // Two distinct WeakKeys are equal only while they refer to the same live object.
+            Object mine = get();
+            return mine != null && other instanceof WeakKey && ((WeakKey) other).get() == mine;
+        }
+    }
+
+    /** A short-lived strong key for look-ups; escape analysis usually removes it. */
+    private static final class LookupKey {
+        private final Object referent;
+
+        LookupKey(Object referent) {
+            this.referent = referent;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(referent);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (other instanceof WeakKey) {
+                return ((WeakKey) other).get() == referent;
+            }
+            return other instanceof LookupKey && ((LookupKey) other).referent == referent;
+        }
+    }
+}

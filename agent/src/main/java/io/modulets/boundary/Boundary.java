@@ -1,0 +1,30 @@
+package io.modulets.boundary;
+
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The bootstrap method of every rewritten boundary site. Public because shell classes link to it;
+ * the call sites it returns resolve the member lazily, per generation.
+ */
+public final class Boundary {
+    private Boundary() {
+    }
+
+    /**
+     * @param caller     the shell class's lookup
+     * @param name       the site's name (informative)
+     * @param type       the erased type of the site
+     * @param kind       a {@link SiteKind} ordinal
+     * @param owner      the swappable class, internal form
+     * @param member     the member's name ("" for a type operation)
+     * @param descriptor the member's original descriptor ("" for a type operation)
+     */
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
+                                String owner, String member, String descriptor) {
+        SiteKind siteKind = SiteKind.values()[kind];
+        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, type);
+        return siteKind.byReceiver ? new ReceiverSite(type, resolver) : new BindingSite(type, resolver);
+    }
+}

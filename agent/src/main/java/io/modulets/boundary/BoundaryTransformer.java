@@ -1,0 +1,69 @@
+package io.modulets.boundary;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.commons.ClassRemapper;
+
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.config.Log;
+import io.modulets.config.PackageFilter;
+
+/**
+ * Rewrites every shell class that names a swappable class (DESIGN §3, boundary): references
+ * become generation-dispatching {@code invokedynamic} sites, and every swappable type in
+ * descriptors, signatures and local variables is erased to its shared supertype, the same way in
+ * all shell classes. Separates <em>whether</em> (loader and constant-pool scan) from <em>how</em>.
+ */
+public final class BoundaryTransformer implements ClassFileTransformer {
+    private final Erasure erasure;
+    private final ConstantPoolScan scan;
+    private final ClassLoader agentLoader;
+
+    public BoundaryTransformer(PackageFilter filter, Erasure erasure, ClassLoader agentLoader) {
+        this.erasure = erasure;
+        this.scan = new ConstantPoolScan(filter.packages().stream()
+                .map(p -> p.replace('.', '/')).collect(Collectors.toList()));
+        this.agentLoader = agentLoader;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) {
+        if (!isShell(loader) || className == null || !scan.mentionsSwappable(bytes)) {
+            return null;
+        }
+        try {
+            return rewrite(loader, className, bytes);
+        } catch (RuntimeException | LinkageError e) {
+            // The JVM swallows a transformer's exception and defines the original bytes.
+            Log.error("boundary: cannot rewrite %s, it will reach swappable code directly and pin "
+                    + "one generation: %s", className.replace('/', '.'), e);
+            return null;
+        }
+    }
+
+    byte[] rewrite(ClassLoader loader, String className, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        FrameTypes writer = new FrameTypes(loader, erasure);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure);
+        reader.accept(boundary, ClassReader.SKIP_FRAMES);
+        List<String> unsupported = boundary.unsupported();
+        if (!unsupported.isEmpty()) {
+            Log.warn("boundary: %s uses swappable code in ways not rewritten yet; these resolve on the "
+                    + "erased type instead: %s", className.replace('/', '.'), String.join("; ", unsupported));
+        }
+        return writer.toByteArray();
+    }
+
+    /** Shell classes: defined by any loader but the JDK's, the agent's and the generations'. */
+    private boolean isShell(ClassLoader loader) {
+        return loader != null
+                && loader != agentLoader
+                && loader != ClassLoader.getPlatformClassLoader()
+                && !(loader instanceof GenerationLoader);
+    }
+}

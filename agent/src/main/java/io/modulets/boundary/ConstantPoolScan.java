@@ -1,0 +1,90 @@
+package io.modulets.boundary;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Decides from the constant pool alone, without a full parse, whether a class names a swappable
+ * type at all (DESIGN §3): most classes that pass the transformer never do. Every type reference
+ * of a class file (class entries, descriptors, signatures) ends up in a UTF-8 constant, so a class
+ * whose UTF-8 constants contain no swappable package prefix cannot reach swappable code by name.
+ */
+final class ConstantPoolScan {
+    private final byte[][] prefixes;
+
+    /** @param internalPackages swappable packages in internal form, e.g. {@code com/acme/jobs} */
+    ConstantPoolScan(List<String> internalPackages) {
+        prefixes = new byte[internalPackages.size()][];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = (internalPackages.get(i) + "/").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** True if some UTF-8 constant contains a swappable package prefix; false also for a malformed class. */
+    boolean mentionsSwappable(byte[] b) {
+        if (b.length < 10) {
+            return false;
+        }
+        int count = u2(b, 8);
+        int at = 10;
+        for (int index = 1; index < count; index++) {
+            if (at >= b.length) {
+                return false;
+            }
+            int tag = b[at] & 0xff;
+            switch (tag) {
+                case 1: { // Utf8
+                    int length = u2(b, at + 1);
+                    if (containsPrefix(b, at + 3, length)) {
+                        return true;
+                    }
+                    at += 3 + length;
+                    break;
+                }
+                case 3: case 4: // Integer, Float
+                case 9: case 10: case 11: case 12: // Field, Method, InterfaceMethod refs, NameAndType
+                case 17: case 18: // Dynamic, InvokeDynamic
+                    at += 5;
+                    break;
+                case 5: case 6: // Long, Double take two slots
+                    at += 9;
+                    index++;
+                    break;
+                case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+                    at += 3;
+                    break;
+                case 15: // MethodHandle
+                    at += 4;
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean containsPrefix(byte[] b, int from, int length) {
+        int end = from + length;
+        for (byte[] prefix : prefixes) {
+            int last = end - prefix.length;
+            outer:
+            for (int i = from; i <= last; i++) {
+                // A prefix starts a name: at the start, or after 'L' (descriptor) or '[' or ';'.
+                if (i != from && b[i - 1] != 'L' && b[i - 1] != '[' && b[i - 1] != ';' && b[i - 1] != '(') {
+                    continue;
+                }
+                for (int k = 0; k < prefix.length; k++) {
+                    if (b[i + k] != prefix[k]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int u2(byte[] b, int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+    }
+}

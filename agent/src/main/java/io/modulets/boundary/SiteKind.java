@@ -1,0 +1,17 @@
+package io.modulets.boundary;
+
+/**
+ * What a rewritten boundary site does. Sites of the first group resolve in the calling thread's
+ * binding (§2.2, §2.4); those of the second on the generation of their first argument's class,
+ * because an object keeps its own code (§2.3).
+ */
+enum SiteKind {
+    INVOKE_STATIC(false), NEW(false), GET_STATIC(false), PUT_STATIC(false), CLASS_LITERAL(false), NEW_ARRAY(false),
+    INVOKE_VIRTUAL(true), GET_FIELD(true), PUT_FIELD(true), CHECKCAST(true), INSTANCEOF(true);
+
+    final boolean byReceiver;
+
+    SiteKind(boolean byReceiver) {
+        this.byReceiver = byReceiver;
+    }
+}

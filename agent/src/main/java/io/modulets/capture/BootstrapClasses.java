@@ -1,0 +1,56 @@
+package io.modulets.capture;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Defines the tiny part that JDK classes must see, {@code io.modulets.bootstrap}, in the bootstrap
+ * class loader, and nothing else (DESIGN §3).
+ *
+ * <p>Why not {@code appendToBootstrapClassLoaderSearch}: appending to the boot class path at run
+ * time turns class-data sharing off for every class outside the boot loader and makes the JVM
+ * print a warning on every start. Defining the classes directly ({@code Unsafe.defineClass} with
+ * the boot loader) changes no path. It must run before any class of that package is touched, or
+ * the built-in app loader would load a second, useless copy from the agent jar; this class
+ * therefore names none of them.
+ */
+public final class BootstrapClasses {
+    private static final String PACKAGE = "io/modulets/bootstrap/";
+
+    private BootstrapClasses() {
+    }
+
+    public static void define(Instrumentation inst, Path agentJar) throws IOException, ReflectiveOperationException {
+        Module javaBase = Object.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())),
+                Map.of(), Set.of(), Map.of());
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+        Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        try (JarFile agent = new JarFile(agentJar.toFile())) {
+            Enumeration<JarEntry> entries = agent.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.startsWith(PACKAGE) && name.endsWith(".class")) {
+                    byte[] bytes;
+                    try (InputStream in = agent.getInputStream(entry)) {
+                        bytes = in.readAllBytes();
+                    }
+                    String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                    defineClass.invoke(unsafe, className, bytes, 0, bytes.length, null, null);
+                }
+            }
+        }
+    }
+}

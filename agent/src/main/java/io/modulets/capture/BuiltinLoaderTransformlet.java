@@ -1,0 +1,23 @@
+package io.modulets.capture;
+
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * {@code jdk.internal.loader.BuiltinClassLoader}: the app and platform loaders never define or
+ * initiate a swappable class. Once one did, the JVM would cache that generation for the loader
+ * forever (JVM-NOTES, class loaders).
+ */
+final class BuiltinLoaderTransformlet implements Transformlet {
+    @Override
+    public String className() {
+        return "jdk/internal/loader/BuiltinClassLoader";
+    }
+
+    @Override
+    public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
+        if (name.equals("loadClassOrNull") && descriptor.equals("(Ljava/lang/String;Z)Ljava/lang/Class;")) {
+            return Hooks.atEntry(mv, "refuseInBuiltinLoader", "(Ljava/lang/String;)V", 1);
+        }
+        return mv;
+    }
+}

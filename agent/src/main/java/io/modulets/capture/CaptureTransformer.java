@@ -1,0 +1,95 @@
+package io.modulets.capture;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
+import io.modulets.config.PackageFilter;
+
+/**
+ * Hand-written ASM in the JDK's submission points (JVM-NOTES, startup: Byte Buddy's first use
+ * costs 400-700 ms, this costs a few). Only straight-line calls are inserted (see {@link Hooks}),
+ * so the classes keep their frames and no class is loaded to compute one.
+ */
+public final class CaptureTransformer implements ClassFileTransformer {
+    private static final List<Transformlet> RULES = List.of(
+            new ThreadTransformlet(),
+            new ThreadPoolTransformlet(),
+            new PoolWorkerTransformlet(),
+            new ExecutorServiceTransformlet(),
+            new BuiltinLoaderTransformlet());
+
+    private final Map<String, Transformlet> byClass =
+            RULES.stream().collect(Collectors.toMap(Transformlet::className, Function.identity()));
+
+    /**
+     * Lets java.base call the bootstrap holder, gives the holder what it needs from the agent, then
+     * installs the rules and rewrites the JDK classes already loaded.
+     */
+    public static void install(Instrumentation inst, PackageFilter filter)
+            throws UnmodifiableClassException, ReflectiveOperationException {
+        // Named modules do not read unnamed ones: without this, the inserted calls from
+        // java.lang.Thread to the holder would fail with IllegalAccessError.
+        inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(), Map.of(),
+                Set.of(), Map.of());
+        Bindings.swappableName = filter::isSwappable;
+        Bindings.threadTarget = ThreadTargets.reader();
+        List<Class<?>> targets = new ArrayList<>();
+        for (Transformlet rule : RULES) {
+            String name = rule.className().replace('/', '.');
+            try {
+                // Load each target first: a class first loaded while another is transformed
+                // could otherwise slip past (JVM-NOTES, capture).
+                targets.add(Class.forName(name, false, null));
+            } catch (ClassNotFoundException absentOnThisJdk) {
+                Log.debug("capture: %s is absent on this JDK", name);
+            }
+        }
+        inst.addTransformer(new CaptureTransformer(), true);
+        inst.retransformClasses(targets.toArray(new Class<?>[0]));
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain domain, byte[] bytes) {
+        if (loader != null || className == null) {
+            return null;
+        }
+        Transformlet rule = byClass.get(className);
+        if (rule == null) {
+            return null;
+        }
+        try {
+            ClassReader reader = new ClassReader(bytes);
+            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                 String signature, String[] exceptions) {
+                    MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                    return rule.visitMethod(name, descriptor, mv);
+                }
+            }, 0);
+            return writer.toByteArray();
+        } catch (RuntimeException | LinkageError e) {
+            // The JVM would swallow it and keep the class unchanged: say so once, loudly.
+            Log.error("capture: cannot instrument %s, tasks it starts will not be bound: %s", className, e);
+            return null;
+        }
+    }
+}

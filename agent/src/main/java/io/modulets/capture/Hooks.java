@@ -1,0 +1,75 @@
+package io.modulets.capture;
+
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Straight-line insertions into JDK methods: a call to {@code io.modulets.bootstrap.Bindings} at
+ * entry, before each return, or in place of one call. None adds a branch, so the method's
+ * stack-map frames stay valid and only the maximum stack size is recomputed.
+ */
+final class Hooks {
+    static final String BINDINGS = "io/modulets/bootstrap/Bindings";
+
+    private Hooks() {
+    }
+
+    /** Emits the hook at method entry: loads the given locals, then calls Bindings.hook(desc). */
+    static MethodVisitor atEntry(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                for (int local : locals) {
+                    super.visitVarInsn(Opcodes.ALOAD, local);
+                }
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+            }
+        };
+    }
+
+    /** Emits the hook before each {@code areturn}: the returned value, then the given locals. */
+    static MethodVisitor beforeAreturn(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitInsn(int opcode) {
+                if (opcode == Opcodes.ARETURN) {
+                    super.visitInsn(Opcodes.DUP);
+                    for (int local : locals) {
+                        super.visitVarInsn(Opcodes.ALOAD, local);
+                    }
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                }
+                super.visitInsn(opcode);
+            }
+        };
+    }
+
+    /** Emits {@code emit} before each {@code return} (void methods, constructors). */
+    static MethodVisitor beforeReturn(MethodVisitor mv, java.util.function.Consumer<MethodVisitor> emit) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitInsn(int opcode) {
+                if (opcode == Opcodes.RETURN) {
+                    emit.accept(getDelegate());
+                }
+                super.visitInsn(opcode);
+            }
+        };
+    }
+
+    /** Replaces an interface call {@code owner.name(desc)} with a static hook of the same stack effect. */
+    static MethodVisitor replaceInterfaceCall(MethodVisitor mv, String owner, String name, String desc,
+                                              String hook, String hookDescriptor) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitMethodInsn(int opcode, String o, String n, String d, boolean itf) {
+                if (opcode == Opcodes.INVOKEINTERFACE && o.equals(owner) && n.equals(name) && d.equals(desc)) {
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                } else {
+                    super.visitMethodInsn(opcode, o, n, d, itf);
+                }
+            }
+        };
+    }
+}

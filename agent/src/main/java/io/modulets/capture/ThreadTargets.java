@@ -1,0 +1,31 @@
+package io.modulets.capture;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Function;
+
+/**
+ * Reads the Runnable a platform thread was constructed with: {@code Thread.target} on 17,
+ * {@code Thread.holder.task} from 19 on. Needs {@code java.lang} opened to the agent.
+ */
+final class ThreadTargets {
+    private ThreadTargets() {
+    }
+
+    static Function<Thread, Object> reader() throws ReflectiveOperationException {
+        MethodHandles.Lookup threadLookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+        try {
+            VarHandle target = threadLookup.findVarHandle(Thread.class, "target", Runnable.class);
+            return thread -> target.get(thread);
+        } catch (NoSuchFieldException notJdk17) {
+            Class<?> holderClass = Class.forName("java.lang.Thread$FieldHolder");
+            VarHandle holder = threadLookup.findVarHandle(Thread.class, "holder", holderClass);
+            VarHandle task = MethodHandles.privateLookupIn(holderClass, MethodHandles.lookup())
+                    .findVarHandle(holderClass, "task", Runnable.class);
+            return thread -> {
+                Object fields = holder.get(thread);
+                return fields == null ? null : task.get(fields);
+            };
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.modulets.capture;
+
+import org.objectweb.asm.MethodVisitor;
+
+/** The capture rewriting of one JDK class: one small rule per submission point (TTL's shape). */
+interface Transformlet {
+    /** The internal name of the JDK class this rule rewrites. */
+    String className();
+
+    /** Wraps {@code mv} for the methods this rule touches; returns {@code mv} for the others. */
+    MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv);
+}

@@ -1,0 +1,77 @@
+package io.modulets.loader;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.Enumeration;
+import java.io.IOException;
+
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.config.PackageFilter;
+
+/**
+ * The class loader of one generation: reads only the generation's snapshot jars in the store
+ * (DESIGN §2.6) and defines the swappable classes in them. Every other name goes to the parent,
+ * the shell loader. A swappable name is never delegated: the parent would answer from whatever
+ * generation the calling thread is bound to, not this one.
+ */
+public final class GenerationClassLoader extends URLClassLoader implements GenerationLoader {
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final PackageFilter filter;
+    private final Object generation;
+
+    /**
+     * @param generation the agent's record of this generation, for diagnostics; held so that the
+     *                   loader can always name its generation
+     */
+    public GenerationClassLoader(String name, URL[] snapshotJars, ClassLoader shell, PackageFilter filter,
+                                 Object generation) {
+        super(name, snapshotJars, shell);
+        this.filter = filter;
+        this.generation = generation;
+    }
+
+    public Object generation() {
+        return generation;
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!filter.isSwappable(name)) {
+            return getParent().loadClass(name);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = findClass(name);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
+    /** Resources of swappable packages come from the snapshot only, like their classes. */
+    @Override
+    public URL getResource(String name) {
+        return isSwappableResource(name) ? findResource(name) : super.getResource(name);
+    }
+
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+        return isSwappableResource(name) ? findResources(name) : super.getResources(name);
+    }
+
+    private boolean isSwappableResource(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash > 0 && filter.isSwappableInternal(name.substring(0, slash) + "/X");
+    }
+
+    @Override
+    public String toString() {
+        return getName() + " " + generation;
+    }
+}

@@ -76,12 +76,12 @@ public final class Bindings {
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
         BOUND.set(binding);
-        thread.setContextClassLoader(binding);
+        setContext(thread, binding);
         try {
             body.run();
         } finally {
             BOUND.set(previousBinding);
-            thread.setContextClassLoader(previousContext);
+            setContext(thread, previousContext);
         }
     }
 
@@ -102,7 +102,7 @@ public final class Bindings {
         STARTED.put(thread, binding);
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
-            thread.setContextClassLoader(binding);
+            setContext(thread, binding);
         }
     }
 
@@ -121,7 +121,16 @@ public final class Bindings {
         }
         NEVER_BIND.put(thread, Boolean.TRUE);
         if (thread.getContextClassLoader() instanceof GenerationLoader) {
-            thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+            setContext(thread, ClassLoader.getSystemClassLoader());
+        }
+    }
+
+    /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
+    private static void setContext(Thread thread, ClassLoader loader) {
+        try {
+            thread.setContextClassLoader(loader);
+        } catch (SecurityException | UnsupportedOperationException refused) {
+            // nothing to restore: the thread keeps the loader it had
         }
     }
 

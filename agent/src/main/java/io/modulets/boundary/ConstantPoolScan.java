@@ -28,13 +28,16 @@ final class ConstantPoolScan {
         int count = u2(b, 8);
         int at = 10;
         for (int index = 1; index < count; index++) {
-            if (at >= b.length) {
+            if (at + 2 >= b.length) {
                 return false;
             }
             int tag = b[at] & 0xff;
             switch (tag) {
                 case 1: { // Utf8
-                    int length = u2(b, at + 1);
+                    int length = at + 3 <= b.length ? u2(b, at + 1) : 0;
+                    if (at + 3 + length > b.length) {
+                        return false;
+                    }
                     if (containsPrefix(b, at + 3, length)) {
                         return true;
                     }

@@ -1,0 +1,173 @@
+package io.modulets.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.PackageFilter;
+import io.modulets.loader.GenerationClassLoader;
+import io.modulets.testing.Compiler;
+
+/**
+ * The rewriter end to end, in one JVM: a shell class compiled against version 1 of a swappable
+ * package is rewritten and run under two generations, switching the current one between calls.
+ */
+class BoundaryRewriterTest {
+    private static final String W_V1 = "package sw; public class W {"
+            + " public static int S = 100; public int f;"
+            + " public W(int f) { this.f = f; }"
+            + " public W(String s) { this.f = s.length(); }"
+            + " public static int magic() { return 1; }"
+            + " public static W make(int f) { return new W(f); }"
+            + " public int get() { return f; } }";
+    private static final String W_V2 = W_V1.replace("return 1;", "return 2;").replace("return f;", "return f * 2;")
+            .replace("S = 100", "S = 200");
+    private static final String FAIL = "package sw; public class Fail extends RuntimeException {"
+            + " public Fail(String m) { super(m); } }";
+    private static final String USER = "package shell; import sw.W;"
+            + " public class User {"
+            + "  static W kept;"
+            + "  public static int magic() { return W.magic(); }"
+            + "  public static Object make(int f) { return new W(f); }"
+            + "  public static Object makeUnused() { new W(\"abc\"); return null; }"
+            + "  public static Object viaFactory(int f) { W w = W.make(f); kept = w; return w; }"
+            + "  public static int get(Object w) { return ((W) w).get(); }"
+            + "  public static int field(Object w) { return ((W) w).f; }"
+            + "  public static void setField(Object w, int v) { ((W) w).f = v; }"
+            + "  public static int staticField() { return W.S; }"
+            + "  public static boolean isW(Object o) { return o instanceof W; }"
+            + "  public static Class<?> literal() { return W.class; }"
+            + "  public static Object[] array(int n) { return new W[n]; }"
+            + "  public static int nested(boolean b) { return new W(b ? new W(3).get() : 4).get(); }"
+            + "  public static RuntimeException fail() { return new sw.Fail(\"x\"); }"
+            + "}";
+
+    @TempDir
+    Path temp;
+    private final PackageFilter filter = PackageFilter.of(List.of("sw"), List.of());
+    private GenerationClassLoader g1;
+    private GenerationClassLoader g2;
+    private Class<?> user;
+    private ClassLoader savedCurrent;
+
+    @BeforeEach
+    void twoGenerationsAndARewrittenShellClass() throws Exception {
+        savedCurrent = Bindings.current;
+        Path v1 = Compiler.compile(temp.resolve("v1"), Map.of("sw.W", W_V1, "sw.Fail", FAIL));
+        Path v2 = Compiler.compile(temp.resolve("v2"), Map.of("sw.W", W_V2, "sw.Fail", FAIL));
+        Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), v1);
+        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        RewritingLoader shellLoader = new RewritingLoader(shell, filter, erasure);
+        g1 = new GenerationClassLoader("g1", new URL[] {v1.toUri().toURL()}, shellLoader, filter, "g1");
+        g2 = new GenerationClassLoader("g2", new URL[] {v2.toUri().toURL()}, shellLoader, filter, "g2");
+        Bindings.current = g1;
+        user = shellLoader.loadClass("shell.User");
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+    }
+
+    private Object call(String name, Object... args) throws Throwable {
+        for (Method m : user.getMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                try {
+                    return m.invoke(null, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+        throw new NoSuchMethodException(name);
+    }
+
+    @Test
+    void staticCallsResolveInTheCurrentGenerationAtEachCall() throws Throwable {
+        assertEquals(1, call("magic"));
+        Bindings.current = g2;
+        assertEquals(2, call("magic"));
+        Bindings.current = g1;
+        assertEquals(1, call("magic"));
+    }
+
+    @Test
+    void objectsKeepTheCodeOfTheGenerationThatMadeThem() throws Throwable {
+        Object old = call("make", 5);
+        assertSame(g1, old.getClass().getClassLoader());
+        Bindings.current = g2;
+        Object young = call("make", 5);
+        assertSame(g2, young.getClass().getClassLoader());
+        assertEquals(5, call("get", old), "instance call on a generation-1 object runs generation-1 code");
+        assertEquals(10, call("get", young));
+        assertEquals(14, call("get", call("viaFactory", 7)), "made by generation 2's factory, run by its code");
+    }
+
+    @Test
+    void fieldsStaticFieldsAndConstructorsWithoutDup() throws Throwable {
+        Object w = call("make", 5);
+        assertEquals(5, call("field", w));
+        call("setField", w, 9);
+        assertEquals(9, call("field", w));
+        assertEquals(100, call("staticField"));
+        Bindings.current = g2;
+        assertEquals(200, call("staticField"));
+        assertEquals(null, call("makeUnused"));
+        assertEquals(12, call("nested", true), "generation 2: new W(new W(3).get() = 6).get() = 12");
+        assertEquals(8, call("nested", false), "generation 2: new W(4).get() = 8");
+    }
+
+    @Test
+    void typeOperationsJudgeTheValueOrTheBinding() throws Throwable {
+        Object old = call("make", 1);
+        assertTrue((Boolean) call("isW", old));
+        assertFalse((Boolean) call("isW", "a string"));
+        assertFalse((Boolean) call("isW", (Object) null));
+        assertSame(g1, ((Class<?>) call("literal")).getClassLoader());
+        Bindings.current = g2;
+        assertSame(g2, ((Class<?>) call("literal")).getClassLoader());
+        assertTrue((Boolean) call("isW", old), "an old object is a W of its own generation");
+        Object[] array = (Object[]) call("array", 3);
+        assertSame(g2, array.getClass().getComponentType().getClassLoader());
+        assertThrows(ClassCastException.class, () -> call("get", "not a W"));
+    }
+
+    @Test
+    void aSwappableExceptionErasesToItsSharedSuperclass() throws Throwable {
+        Object failure = call("fail");
+        assertTrue(failure instanceof RuntimeException);
+        assertSame(g1, failure.getClass().getClassLoader());
+        Method fail = user.getMethod("fail");
+        assertSame(RuntimeException.class, fail.getReturnType());
+    }
+
+    @Test
+    void theRewrittenClassNamesNoSwappableClass() throws IOException {
+        byte[] rewritten = Files.readAllBytes(temp.resolve("shell").resolve("shell/User.class"));
+        byte[] out = new BoundaryTransformer(filter, new Erasure(filter, () -> g1), null)
+                .rewrite(null, "shell/User", rewritten);
+        // Only the bootstrap arguments (plain strings) may still spell the owner.
+        List<String> named = new java.util.ArrayList<>();
+        new ClassReader(out).accept(new NameCollector(named), 0);
+        assertTrue(named.stream().noneMatch(n -> n.contains("sw/")), () -> "names a swappable class: " + named);
+        assertTrue(named.stream().anyMatch(n -> n.contains("io/modulets/boundary/Boundary")));
+    }
+}

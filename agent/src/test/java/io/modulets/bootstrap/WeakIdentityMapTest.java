@@ -1,0 +1,50 @@
+package io.modulets.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+
+import org.junit.jupiter.api.Test;
+
+class WeakIdentityMapTest {
+    /** Equal by value but distinct: the map must tell them apart. */
+    private record Task(String name) {
+    }
+
+    @Test
+    void keysAreComparedByIdentity() {
+        WeakIdentityMap<String> map = new WeakIdentityMap<>();
+        Task a = new Task("t");
+        Task b = new Task("t");
+        map.put(a, "A");
+        assertEquals("A", map.get(a));
+        assertNull(map.get(b));
+        assertFalse(map.containsKey(b));
+        map.put(b, "B");
+        assertEquals("A", map.remove(a));
+        assertEquals("B", map.get(b));
+        assertFalse(map.containsKey(a));
+    }
+
+    @Test
+    void aCollectedKeyTakesItsEntryWithIt() throws InterruptedException {
+        WeakIdentityMap<String> map = new WeakIdentityMap<>();
+        Object key = new Object();
+        ReferenceQueue<Object> probe = new ReferenceQueue<>();
+        WeakReference<Object> watch = new WeakReference<>(key, probe);
+        map.put(key, "value");
+        assertEquals(1, map.size());
+        key = null;
+        // The JVM clears the key at a collection and the Reference Handler thread enqueues it a
+        // little later: wait for that, bounded, on a queue of our own.
+        for (int i = 0; i < 50 && map.size() != 0; i++) {
+            System.gc();
+            probe.remove(100);
+        }
+        assertNull(watch.get(), "the key was collected");
+        assertEquals(0, map.size(), "the stale entry was expunged");
+    }
+}

@@ -156,12 +156,19 @@ public final class ChildJvm {
             env.remove("_JAVA_OPTIONS");
             long start = System.nanoTime();
             Process process = pb.start();
-            process.getOutputStream().close();
-            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean exited = false;
+            try {
+                process.getOutputStream().close();
+                exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                if (!exited) {
+                    // Timed out, or this thread was interrupted (e.g. by a JUnit @Timeout): leave nothing behind.
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             if (!exited) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
                 boolean gone = process.waitFor(10, TimeUnit.SECONDS);
                 Result partial = new Result(cmd, gone ? process.exitValue() : -1, read(out), read(err), elapsed);
                 fail("the child JVM did not exit within " + timeout.toSeconds() + " s; killed it" + (gone ? "" : " (it may linger)")

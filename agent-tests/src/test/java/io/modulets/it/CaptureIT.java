@@ -1,0 +1,109 @@
+package io.modulets.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WorkDirs;
+
+/**
+ * The binding rules of DESIGN §2.1 and §2.5 at Thread.start and ThreadPoolExecutor
+ * execute/submit, observed from outside: root tasks, child tasks submitted after a swap, tasks
+ * whose own class is swappable, pool workers between tasks, and the context class loader, also
+ * after a task that threw. Generation 1 returns 1000, generation 2 returns 1001.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CaptureIT {
+    private static final String APP = "apps/capture/";
+    private static Path shellJar;
+    private static Path versions;
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path dir = WorkDirs.forClass(CaptureIT.class);
+        versions = Files.createDirectories(dir.resolve("versions"));
+        JarBuilder shell = new JarBuilder()
+                .source("capture.App", read("shell/capture/App.java"))
+                .source("capture.Probe", read("shell/capture/Probe.java"));
+        module(shell, 1000);
+        shellJar = shell.build(dir.resolve("shell.jar"));
+        for (int magic : new int[] {1000, 1001}) {
+            module(new JarBuilder().classpath(shellJar), magic).build(versions.resolve("magic-" + magic + ".jar"));
+        }
+    }
+
+    private static JarBuilder module(JarBuilder jar, int magic) throws IOException {
+        return jar.source("capture.mod.Magic", read("module/capture/mod/Magic.java").replace("MAGIC", "" + magic))
+                .source("capture.mod.OwnTask", read("module/capture/mod/OwnTask.java"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void tasksKeepTheBindingTheyCapturedAtSubmission(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .classpath(shellJar)
+                .mainClass("capture.App")
+                .args(versions, modules)
+                .timeout(Duration.ofSeconds(90))
+                .outputIn(work)
+                .run();
+        Map<String, List<String>> seen = r.stdoutLines().stream().filter(l -> l.contains(" "))
+                .collect(Collectors.groupingBy(l -> l.substring(0, l.indexOf(' ')),
+                        Collectors.mapping(l -> l.substring(l.indexOf(' ') + 1), Collectors.toList())));
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertEquals(List.of("threw"), seen.get("failing-task")),
+                () -> assertEquals(List.of("1000"), seen.get("child-thread"),
+                        "a thread started after the swap by a task bound to generation 1 inherits its binding"),
+                () -> assertEquals(List.of("1000"), seen.get("child-pool"),
+                        "a pool task submitted after the swap by a task bound to generation 1 inherits its binding"),
+                () -> assertEquals(List.of("true"), seen.get("parent-context-is-its-generation"),
+                        "a running task's context class loader is its generation's loader"),
+                () -> assertEquals(List.of("1000 own=1000"), seen.get("own-class-pool"),
+                        "a task whose class is from generation 1 runs bound to it, though submitted after the swap"),
+                () -> assertEquals(List.of("1000 own=1000"), seen.get("own-class-thread"),
+                        "the same through Thread.start"),
+                () -> assertEquals(List.of("1001 context-is-its-generation=true"), seen.get("root-after-swap"),
+                        "a root task submitted after the swap runs the new generation"),
+                () -> assertEquals(List.of("1001"), seen.get("main"), "unbound code sees the current generation"),
+                () -> assertTrue(seen.get("between-tasks").stream().allMatch(v -> v.endsWith("system-context=true")),
+                        "between tasks a worker is unbound and its context class loader is restored, also after "
+                                + "a task that threw: " + seen.get("between-tasks")),
+                () -> assertTrue(seen.get("between-tasks").stream().skip(2).allMatch(v -> v.startsWith("1001 ")),
+                        "after the swap, a worker between tasks sees the current generation: " + seen.get("between-tasks")),
+                () -> assertEquals(List.of(""), seen.get("done")));
+    }
+
+    private static String read(String resource) throws IOException {
+        try (InputStream in = CaptureIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + APP + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

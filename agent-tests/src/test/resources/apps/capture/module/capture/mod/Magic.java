@@ -1,0 +1,10 @@
+package capture.mod;
+
+public final class Magic {
+    private Magic() {
+    }
+
+    public static int magic() {
+        return MAGIC;
+    }
+}

@@ -59,11 +59,17 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         return writer.toByteArray();
     }
 
-    /** Shell classes: defined by any loader but the JDK's, the agent's and the generations'. */
+    /**
+     * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own
+     * (the JDK's loader classes are themselves defined by the boot or platform loader; that also
+     * excludes the loaders of JDK 17's generated reflection accessors, which must keep naming the
+     * class they reflect on).
+     */
     private boolean isShell(ClassLoader loader) {
-        return loader != null
-                && loader != agentLoader
-                && loader != ClassLoader.getPlatformClassLoader()
-                && !(loader instanceof GenerationLoader);
+        if (loader == null || loader == agentLoader || loader instanceof GenerationLoader) {
+            return false;
+        }
+        ClassLoader loaderOfLoader = loader.getClass().getClassLoader();
+        return loaderOfLoader != null && loaderOfLoader != ClassLoader.getPlatformClassLoader();
     }
 }

@@ -1,0 +1,76 @@
+package io.modulets.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WorkDirs;
+
+/**
+ * DESIGN §3, loader, with only the -javaagent flag: the agent's loader is the system loader and
+ * defines the shell, a generation loader defines the swappable class, and the JDK's built-in
+ * loaders refuse the swappable name although its jar is on their class path.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class LoadingIT {
+    private static Path appJar;
+    private static Path magicJar;
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path dir = WorkDirs.forClass(LoadingIT.class);
+        magicJar = MagicJars.write(MagicJars.FIRST, dir.resolve("magic.jar"));
+        String source;
+        try (InputStream in = LoadingIT.class.getClassLoader().getResourceAsStream("apps/loading/loading/App.java")) {
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        appJar = new JarBuilder().source("loading.App", source).classpath(magicJar).build(dir.resolve("app.jar"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void theShellIsOursAndTheBuiltinLoadersNeverSeeASwappableClass(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(magicJar, modules.resolve("magic.jar"));
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .agent("modules=" + modules + ",store=" + work.resolve("store"))
+                .classpath(appJar, modules.resolve("magic.jar"))
+                .mainClass("loading.App")
+                .timeout(Duration.ofSeconds(60))
+                .outputIn(work)
+                .run();
+        Map<String, String> seen = r.stdoutLines().stream().filter(l -> l.contains(" "))
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(' ')), l -> l.substring(l.indexOf(' ') + 1)));
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertEquals("io.modulets.loader.ShellClassLoader", seen.get("main-class-loader"),
+                        "the main class is defined by the agent's system loader, with no flag but -javaagent"),
+                () -> assertEquals("true", seen.get("system-loader-is-main-loader")),
+                () -> assertEquals("true", seen.get("context-loader-is-main-loader")),
+                () -> assertEquals("1000", seen.get("magic"), "packages default to those found in the modules jars"),
+                () -> assertEquals("io.modulets.loader.GenerationClassLoader", seen.get("magic-class-loader")),
+                () -> assertEquals("refused", seen.get("builtin-app-loadClass"),
+                        "the JDK's app loader must never define a swappable class, though its jar is on the class path"),
+                () -> assertEquals("refused", seen.get("builtin-app-forName"), "nor initiate one"),
+                () -> assertEquals("refused", seen.get("platform-loadClass")));
+    }
+}

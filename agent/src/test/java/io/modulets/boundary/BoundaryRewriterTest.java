@@ -58,6 +58,14 @@ class BoundaryRewriterTest {
             + "  public static Object[] array(int n) { return new W[n]; }"
             + "  public static int nested(boolean b) { return new W(b ? new W(3).get() : 4).get(); }"
             + "  public static RuntimeException fail() { return new sw.Fail(\"x\"); }"
+            + "  public static int viaOtherShellClass(int f) { return Helper.twice(Helper.make(f)); }"
+            + "}";
+    /** A second shell class whose own descriptors name W: erased the same way as its callers'. */
+    private static final String HELPER = "package shell; import sw.W;"
+            + " public class Helper {"
+            + "  static W last;"
+            + "  static W make(int f) { last = new W(f); return last; }"
+            + "  static int twice(W w) { return w.get() * 2; }"
             + "}";
 
     @TempDir
@@ -73,7 +81,7 @@ class BoundaryRewriterTest {
         savedCurrent = Bindings.current;
         Path v1 = Compiler.compile(temp.resolve("v1"), Map.of("sw.W", W_V1, "sw.Fail", FAIL));
         Path v2 = Compiler.compile(temp.resolve("v2"), Map.of("sw.W", W_V2, "sw.Fail", FAIL));
-        Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), v1);
+        Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER, "shell.Helper", HELPER), v1);
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         RewritingLoader shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {v1.toUri().toURL()}, shellLoader, filter, "g1");
@@ -157,6 +165,15 @@ class BoundaryRewriterTest {
         assertSame(g1, failure.getClass().getClassLoader());
         Method fail = user.getMethod("fail");
         assertSame(RuntimeException.class, fail.getReturnType());
+    }
+
+    @Test
+    void shellToShellCallsWithSwappableTypesInTheirDescriptorsLink() throws Throwable {
+        assertEquals(10, call("viaOtherShellClass", 5));
+        Bindings.current = g2;
+        assertEquals(20, call("viaOtherShellClass", 5), "generation 2's get() doubles");
+        Method make = user.getClassLoader().loadClass("shell.Helper").getDeclaredMethod("make", int.class);
+        assertSame(Object.class, make.getReturnType(), "W erased to Object in the shell's own descriptor");
     }
 
     @Test

@@ -79,8 +79,8 @@ public final class ClassPathJars {
         return directory.relativize(file).toString().replace('\\', '/');
     }
 
+    /** A file of a jar or class directory in a swappable package, by its path ({@code com/acme/jobs/Mail.class}). */
     private static boolean isSwappableFile(String name, PackageFilter filter) {
-        int slash = name.lastIndexOf('/');
-        return slash > 0 && !name.startsWith("META-INF/") && filter.isSwappableInternal(name.substring(0, slash) + "/X");
+        return filter.isSwappableInternal(name);
     }
 }

@@ -65,9 +65,9 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         return isSwappableResource(name) ? findResources(name) : super.getResources(name);
     }
 
+    /** A resource path in a swappable package ({@code com/acme/jobs/mail.properties}). */
     private boolean isSwappableResource(String name) {
-        int slash = name.lastIndexOf('/');
-        return slash > 0 && filter.isSwappableInternal(name.substring(0, slash) + "/X");
+        return filter.isSwappableInternal(name);
     }
 
     @Override

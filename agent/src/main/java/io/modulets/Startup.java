@@ -81,18 +81,31 @@ final class Startup {
         }
     }
 
-    private static void warnAboutSwappableOnClassPath(List<Path> classPath, Path modules, PackageFilter filter)
-            throws IOException {
+    /**
+     * Names the class-path jars outside {@code modules} that hold swappable classes (they are
+     * ignored). Opening every jar of a long class path takes a while, so it runs in the
+     * background instead of delaying {@code main}.
+     */
+    private static void warnAboutSwappableOnClassPath(List<Path> classPath, Path modules, PackageFilter filter) {
         Path directory = modules.toAbsolutePath().normalize();
         List<Path> outside = new ArrayList<>();
         for (Path entry : classPath) {
-            if (Files.isRegularFile(entry) && !entry.toAbsolutePath().normalize().startsWith(directory)) {
+            if (!entry.toAbsolutePath().normalize().startsWith(directory)) {
                 outside.add(entry);
             }
         }
-        for (Path jar : ClassPathJars.swappable(outside, filter)) {
-            Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used", jar, modules);
-        }
+        Thread check = new Thread(() -> {
+            try {
+                for (Path jar : ClassPathJars.jarsHoldingSwappable(outside, filter)) {
+                    Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used",
+                            jar, modules);
+                }
+            } catch (IOException e) {
+                Log.debug("class path check: %s", e);
+            }
+        }, "modulets-classpath-check");
+        check.setDaemon(true);
+        check.start();
     }
 
     /** The class path as the launcher set it, less the agent jar the JVM appended to it. */

@@ -38,6 +38,17 @@ public final class ClassPathJars {
         return jars;
     }
 
+    /** The jars (not directories) among {@code classPath} that hold a swappable file. */
+    public static List<Path> jarsHoldingSwappable(List<Path> classPath, PackageFilter filter) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        for (Path entry : classPath) {
+            if (Files.isRegularFile(entry) && holdsSwappable(entry, filter)) {
+                jars.add(entry);
+            }
+        }
+        return jars;
+    }
+
     private static boolean holdsSwappable(Path jar, PackageFilter filter) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
             Enumeration<JarEntry> entries = file.entries();

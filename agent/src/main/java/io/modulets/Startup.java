@@ -31,29 +31,20 @@ final class Startup {
     static void start(AgentOptions options, Instrumentation inst, Path agentJar) throws Exception {
         Log.setLevel(options.log());
         List<Path> classPath = classPathWithout(agentJar);
-        List<Path> jars;
-        List<String> packages = options.packages();
-        if (options.modules().isPresent()) {
-            Path modules = options.modules().get();
-            jars = JarContents.jarsIn(modules);
-            if (jars.isEmpty()) {
-                throw new IOException("modulets: modules=" + modules + " holds no *.jar: nothing to run as generation 1");
-            }
-            if (packages.isEmpty()) {
-                packages = JarContents.packagesIn(jars);
-            }
-        } else {
-            jars = null;
-        }
+        Path modules = options.modules().orElse(null);
+        List<String> packages = options.packages().isEmpty() && modules != null
+                ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
-        if (jars == null) {
+        List<Path> jars;
+        if (modules != null) {
+            jars = modulesJars(modules);
+            warnAboutSwappableOnClassPath(classPath, modules, filter);
+        } else {
             jars = ClassPathJars.swappable(classPath, filter);
             if (jars.isEmpty()) {
                 throw new IOException("modulets: packages=" + String.join(":", packages)
                         + ": no class of these packages on the class path, and no modules=DIR");
             }
-        } else {
-            warnAboutSwappableOnClassPath(classPath, options.modules().get(), filter);
         }
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
@@ -66,10 +57,18 @@ final class Startup {
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(inst, shell);
-        if (options.modules().isPresent() && options.watch()) {
-            ModulesWatcher.start(options.modules().get(), registry);
+        if (modules != null && options.watch()) {
+            ModulesWatcher.start(modules, registry);
         }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
+    }
+
+    private static List<Path> modulesJars(Path modules) throws IOException {
+        List<Path> jars = JarContents.jarsIn(modules);
+        if (jars.isEmpty()) {
+            throw new IOException("modulets: modules=" + modules + " holds no *.jar: nothing to run as generation 1");
+        }
+        return jars;
     }
 
     private static PackageFilter filter(List<String> packages, AgentOptions options) throws IOException {

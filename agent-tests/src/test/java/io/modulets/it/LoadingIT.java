@@ -51,13 +51,27 @@ class LoadingIT {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(magicJar, modules.resolve("magic.jar"));
-        ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("modules=" + modules + ",store=" + work.resolve("store"))
-                .classpath(appJar, modules.resolve("magic.jar"))
+        assertLoading(run(jdk, work, "modules=" + modules, modules.resolve("magic.jar")));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void withoutModulesTheSwappableClassesOnTheClassPathAreGenerationOne(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        assertLoading(run(jdk, work, "packages=" + MagicJars.PACKAGE, magicJar));
+    }
+
+    private static ChildJvm.Result run(Jdk jdk, Path work, String agentArgs, Path swappableJar) {
+        return ChildJvm.on(jdk)
+                .agent(agentArgs + ",store=" + work.resolve("store"))
+                .classpath(appJar, swappableJar)
                 .mainClass("loading.App")
                 .timeout(Duration.ofSeconds(60))
                 .outputIn(work)
                 .run();
+    }
+
+    private static void assertLoading(ChildJvm.Result r) {
         Map<String, String> seen = r.stdoutLines().stream().filter(l -> l.contains(" "))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(' ')), l -> l.substring(l.indexOf(' ') + 1)));
         assertAll(r.describe(),
@@ -66,7 +80,7 @@ class LoadingIT {
                         "the main class is defined by the agent's system loader, with no flag but -javaagent"),
                 () -> assertEquals("true", seen.get("system-loader-is-main-loader")),
                 () -> assertEquals("true", seen.get("context-loader-is-main-loader")),
-                () -> assertEquals("1000", seen.get("magic"), "packages default to those found in the modules jars"),
+                () -> assertEquals("1000", seen.get("magic")),
                 () -> assertEquals("io.modulets.loader.GenerationClassLoader", seen.get("magic-class-loader")),
                 () -> assertEquals("refused", seen.get("builtin-app-loadClass"),
                         "the JDK's app loader must never define a swappable class, though its jar is on the class path"),

@@ -60,7 +60,7 @@ class TestkitTest {
                         + "        System.out.println(\"PID \" + ProcessHandle.current().pid());\n"
                         + "        System.out.flush();\n"
                         + "        System.err.println(\"SLEEPING\");\n"
-                        + "        Thread.sleep(600_000);\n"
+                        + "        new java.util.concurrent.CountDownLatch(1).await(); // never released: it hangs\n"
                         + "    }\n"
                         + "}\n")
                 .build(dir.resolve("sleepy.jar"));

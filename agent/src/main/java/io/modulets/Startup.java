@@ -56,7 +56,7 @@ final class Startup {
         CaptureTransformer.install(inst, filter);
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
-        SystemLoaderInstaller.install(inst, shell);
+        SystemLoaderInstaller.install(shell);
         if (modules != null && options.watch()) {
             ModulesWatcher.start(modules, registry);
         }

@@ -53,11 +53,6 @@ public final class Bindings {
         return bound != null ? bound : current;
     }
 
-    /** The binding of the task this thread runs, or null if it runs none. */
-    public static ClassLoader bound() {
-        return BOUND.get();
-    }
-
     /** The binding a task captures when it is submitted now (§2.1). */
     public static ClassLoader captureFor(Object task) {
         if (task != null && task.getClass().getClassLoader() instanceof GenerationLoader) {
@@ -92,10 +87,10 @@ public final class Bindings {
         if (thread.getState() != Thread.State.NEW || NEVER_BIND.remove(thread) != null) {
             return;
         }
-        Object target = threadTarget.apply(thread);
-        ClassLoader binding = thread.getClass().getClassLoader() instanceof GenerationLoader
-                ? thread.getClass().getClassLoader()
-                : captureFor(target);
+        // A Thread subclass of swappable code is the task itself; otherwise its Runnable is.
+        Object task = thread.getClass().getClassLoader() instanceof GenerationLoader
+                ? thread : threadTarget.apply(thread);
+        ClassLoader binding = captureFor(task);
         if (binding == null) {
             return;
         }

@@ -51,10 +51,7 @@ final class Resolver {
         try {
             type = Class.forName(owner, false, generation);
         } catch (ClassNotFoundException e) {
-            NoClassDefFoundError error = new NoClassDefFoundError(
-                    "modulets: " + owner + " is not in " + describe(generation));
-            error.initCause(e);
-            throw error;
+            throw linkage(new NoClassDefFoundError("modulets: " + owner + " is not in " + generation), e);
         }
         try {
             return find(type, generation).asType(siteType);
@@ -109,11 +106,7 @@ final class Resolver {
 
     private String message(ClassLoader generation) {
         String what = member.isEmpty() ? owner : owner + "." + member + descriptor;
-        return "modulets: " + what + " is not in " + describe(generation);
-    }
-
-    private static String describe(ClassLoader generation) {
-        return String.valueOf(generation);
+        return "modulets: " + what + " is not in " + generation;
     }
 
     private static LinkageError linkage(LinkageError error, Throwable cause) {

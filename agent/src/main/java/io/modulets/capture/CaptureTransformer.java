@@ -6,10 +6,9 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -34,8 +33,13 @@ public final class CaptureTransformer implements ClassFileTransformer {
             new ExecutorServiceTransformlet(),
             new BuiltinLoaderTransformlet());
 
-    private final Map<String, Transformlet> byClass =
-            RULES.stream().collect(Collectors.toMap(Transformlet::className, Function.identity()));
+    private final Map<String, Transformlet> byClass = new HashMap<>();
+
+    private CaptureTransformer() {
+        for (Transformlet rule : RULES) {
+            byClass.put(rule.className(), rule);
+        }
+    }
 
     /**
      * Lets java.base call the bootstrap holder, gives the holder what it needs from the agent, then

@@ -1,5 +1,7 @@
 package io.modulets.capture;
 
+import java.util.function.Consumer;
+
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -46,7 +48,7 @@ final class Hooks {
     }
 
     /** Emits {@code emit} before each {@code return} (void methods, constructors). */
-    static MethodVisitor beforeReturn(MethodVisitor mv, java.util.function.Consumer<MethodVisitor> emit) {
+    static MethodVisitor beforeReturn(MethodVisitor mv, Consumer<MethodVisitor> emit) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitInsn(int opcode) {

@@ -1,9 +1,9 @@
 package io.modulets.loader;
 
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Enumeration;
-import java.io.IOException;
 
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.config.PackageFilter;
@@ -54,20 +54,15 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         }
     }
 
-    /** Resources of swappable packages come from the snapshot only, like their classes. */
+    /** Resources of swappable packages ({@code com/acme/jobs/mail.properties}) come from the snapshot only. */
     @Override
     public URL getResource(String name) {
-        return isSwappableResource(name) ? findResource(name) : super.getResource(name);
+        return filter.isSwappableInternal(name) ? findResource(name) : super.getResource(name);
     }
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
-        return isSwappableResource(name) ? findResources(name) : super.getResources(name);
-    }
-
-    /** A resource path in a swappable package ({@code com/acme/jobs/mail.properties}). */
-    private boolean isSwappableResource(String name) {
-        return filter.isSwappableInternal(name);
+        return filter.isSwappableInternal(name) ? findResources(name) : super.getResources(name);
     }
 
     @Override

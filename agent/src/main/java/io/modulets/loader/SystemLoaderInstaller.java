@@ -16,8 +16,8 @@ public final class SystemLoaderInstaller {
     private SystemLoaderInstaller() {
     }
 
-    public static void install(Instrumentation inst, ClassLoader loader) {
-        openJavaLang(inst);
+    /** Needs {@link #openJavaLang} first. */
+    public static void install(ClassLoader loader) {
         VarHandle scl;
         try {
             scl = MethodHandles.privateLookupIn(ClassLoader.class, MethodHandles.lookup())

@@ -1,9 +1,19 @@
 package io.modulets.bootstrap;
 
 /**
- * Marks the class loader of a generation. A task whose own class was defined by such a loader is
- * bound to that generation (DESIGN §2.1). On the bootstrap class path so that capture code inlined
- * into JDK classes can test for it.
+ * The class loader of a generation, as JDK capture code sees it. A task whose own class was defined
+ * by such a loader is bound to that generation (DESIGN §2.1). It also counts the generation's live
+ * tasks (§2.7): capture calls {@link #taskCaptured()} once per submission bound to it and
+ * {@link #taskReleased()} exactly once when that task ends or will never run. On the bootstrap class
+ * path so that code inlined into JDK classes can call it.
  */
 public interface GenerationLoader {
+    /** A task bound to this generation was submitted (or a thread bound to it started). */
+    void taskCaptured();
+
+    /** A task counted by {@link #taskCaptured()} finished, or will never run. */
+    void taskReleased();
+
+    /** Tasks submitted and not yet finished; never negative. */
+    long liveTasks();
 }

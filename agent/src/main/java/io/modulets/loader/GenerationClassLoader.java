@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.config.PackageFilter;
@@ -21,6 +22,9 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     private final PackageFilter filter;
     private final Object generation;
+    private final AtomicLong live = new AtomicLong();
+    /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
+    private volatile Runnable onIdle;
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -35,6 +39,31 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     public Object generation() {
         return generation;
+    }
+
+    @Override
+    public void taskCaptured() {
+        live.incrementAndGet();
+    }
+
+    @Override
+    public void taskReleased() {
+        if (live.decrementAndGet() == 0) {
+            Runnable idle = onIdle;
+            if (idle != null) {
+                idle.run();
+            }
+        }
+    }
+
+    @Override
+    public long liveTasks() {
+        return live.get();
+    }
+
+    /** Runs {@code listener} each time the live count drops to zero (on the releasing thread). */
+    public void onIdle(Runnable listener) {
+        this.onIdle = listener;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.BoundaryLinks;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
@@ -47,7 +47,7 @@ public final class Registry {
             next = create(snapshot);
         }
         current = next;
-        Bindings.current = next.loader();
+        BoundaryLinks.publish(next.loader());
         Log.info("%s is current%s", next, before == null ? "" : " (was " + before.sequence() + ")");
         return next;
     }

@@ -52,30 +52,58 @@ final class JarCheck {
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
-                // Resources, and versioned classes this JVM may never load, are only read through.
+                String versioned = versionedClass(name);
+                // Resources, and versioned classes for a newer JVM, are only read through.
                 boolean isClass = name.endsWith(".class") && !entry.isDirectory() && !name.startsWith("META-INF/")
                         && !name.equals("module-info.class");
-                byte[] bytes = readEntry(jarName, zip, entry, buffer, isClass);
+                byte[] bytes = readEntry(jarName, zip, entry, buffer, isClass || versioned != null);
+                if (versioned != null) {
+                    // A multi-release jar's class for this JVM is loaded instead of the base one:
+                    // it must parse and fit too (the link check reads the base classes).
+                    checkPackage(jarName, parse(jarName, name, versioned, bytes).name());
+                }
                 if (!isClass) {
                     continue;
                 }
-                ClassShape shape = parse(jarName, name, bytes);
+                ClassShape shape = parse(jarName, name, name, bytes);
                 String other = jarOf.putIfAbsent(shape.name(), jarName);
                 if (other != null) {
                     throw new DeployRefused("class " + dotted(shape.name()) + " is in both " + other + " and "
                             + jarName + "; each class must be in one jar");
                 }
-                if (!allowOutside && !filter.isSwappableInternal(shape.name())) {
-                    throw new DeployRefused(jarName + " holds " + dotted(shape.name())
-                            + ", outside the swappable packages (" + String.join(", ", filter.packages())
-                            + "); move it to the class path, add its package to packages=, or give outside=ignore");
-                }
+                checkPackage(jarName, shape.name());
                 classes.put(shape.name(), shape);
             }
         } catch (ZipException e) {
             throw new DeployRefused(jarName + " is not a complete zip file (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new DeployRefused("cannot read " + jarName + " (" + e + ")", e);
+        }
+    }
+
+    private void checkPackage(String jarName, String className) throws DeployRefused {
+        if (!allowOutside && !filter.isSwappableInternal(className)) {
+            throw new DeployRefused(jarName + " holds " + dotted(className)
+                    + ", outside the swappable packages (" + String.join(", ", filter.packages())
+                    + "); move it to the class path, add its package to packages=, or give outside=ignore");
+        }
+    }
+
+    /**
+     * For {@code META-INF/versions/N/a/B.class} with N at most this JVM's version, {@code a/B.class};
+     * otherwise null.
+     */
+    static String versionedClass(String entryName) {
+        String prefix = "META-INF/versions/";
+        if (!entryName.startsWith(prefix) || !entryName.endsWith(".class")) return null;
+        int slash = entryName.indexOf('/', prefix.length());
+        if (slash < 0) return null;
+        try {
+            int version = Integer.parseInt(entryName.substring(prefix.length(), slash));
+            String path = entryName.substring(slash + 1);
+            return version <= Runtime.version().feature() && !path.equals("module-info.class") ? path : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
@@ -105,7 +133,9 @@ final class JarCheck {
         return out == null ? null : out.toByteArray();
     }
 
-    private static ClassShape parse(String jarName, String entryName, byte[] bytes) throws DeployRefused {
+    /** @param path the class file's path as a class name would give it ({@code a/B.class}) */
+    private static ClassShape parse(String jarName, String entryName, String path, byte[] bytes)
+            throws DeployRefused {
         if (bytes.length < 8 || (bytes[0] & 0xff) != 0xCA || (bytes[1] & 0xff) != 0xFE || (bytes[2] & 0xff) != 0xBA
                 || (bytes[3] & 0xff) != 0xBE) {
             throw new DeployRefused(jarName + ": " + entryName + " is not a class file (no CAFEBABE header)");
@@ -128,7 +158,7 @@ final class JarCheck {
         } catch (RuntimeException e) {
             throw new DeployRefused(jarName + ": " + entryName + " does not parse as a class file (" + e + ")", e);
         }
-        String expected = entryName.substring(0, entryName.length() - ".class".length());
+        String expected = path.substring(0, path.length() - ".class".length());
         if (!expected.equals(shape.name())) {
             throw new DeployRefused(jarName + ": " + entryName + " holds class " + dotted(shape.name())
                     + "; a class file's path must match its name");

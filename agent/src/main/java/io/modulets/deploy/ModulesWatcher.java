@@ -75,8 +75,13 @@ public final class ModulesWatcher implements Runnable {
                         quietUntil = System.nanoTime() + quietNanos;
                     }
                 }
-                rewatch();
-                deploy();
+                try {
+                    rewatch();
+                    deploy();
+                } catch (RuntimeException e) {
+                    // never let one bad reaction end the watching
+                    Log.error("watching %s: %s", modules, e);
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException stop) {
             Thread.currentThread().interrupt();
@@ -112,7 +117,7 @@ public final class ModulesWatcher implements Runnable {
     /** Watches the parent, and the directory's current target if it is there. */
     private void rewatch() {
         try {
-            if (parentKey == null || !parentKey.isValid()) {
+            if (parent != null && (parentKey == null || !parentKey.isValid())) {
                 parentKey = parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                         StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
             }

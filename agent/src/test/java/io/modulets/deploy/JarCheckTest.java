@@ -65,6 +65,21 @@ class JarCheckTest {
                 + feature + " or lower", refusal(false, jar));
     }
 
+    @Test
+    void aVersionedClassForThisJvmIsCheckedToo() throws Exception {
+        Path base = DeployTesting.jar(tmp.resolve("b/a.jar"), Map.of("sw.A", "package sw; public class A {}"));
+        byte[] a;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(base.toFile())) {
+            a = zip.getInputStream(zip.getEntry("sw/A.class")).readAllBytes();
+        }
+        Path jar = DeployTesting.jar(tmp.resolve("a.jar"), Map.of("sw.A", "package sw; public class A {}"),
+                Map.of("META-INF/versions/17/sw/B.class", a, "META-INF/versions/999/sw/C.class", new byte[] {1}));
+        assertEquals("a.jar: META-INF/versions/17/sw/B.class holds class sw.A; a class file's path must match its name",
+                refusal(false, jar));
+        assertEquals("sw/B.class", JarCheck.versionedClass("META-INF/versions/9/sw/B.class"));
+        assertEquals(null, JarCheck.versionedClass("META-INF/versions/999/sw/B.class"), "never loaded by this JVM");
+    }
+
     private java.util.Map<String, ClassShape> read(boolean allowOutside, Path... jars) throws Exception {
         return new JarCheck(FILTER, allowOutside).read(snapshot(jars));
     }

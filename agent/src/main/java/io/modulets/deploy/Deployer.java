@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.modulets.boundary.BoundaryReferences;
+import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation;
@@ -28,6 +30,7 @@ public final class Deployer {
     private final boolean allowOutside;
     private final ClassLoader shell;
     private final Path modules;
+    private final Supplier<List<Reference>> shellReferences;
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -36,6 +39,13 @@ public final class Deployer {
      */
     public Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
                     Path modules) {
+        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all);
+    }
+
+    /** @param shellReferences what shell code reaches through the boundary (tests give their own) */
+    Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
+             Path modules, Supplier<List<Reference>> shellReferences) {
+        this.shellReferences = shellReferences;
         this.registry = registry;
         this.store = store;
         this.filter = filter;
@@ -97,7 +107,7 @@ public final class Deployer {
                 return before;
             }
             Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
-            new LinkCheck(classes, shell, filter::isSwappableInternal).check(BoundaryReferences.all());
+            new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
             if (!store.verify(snapshot)) {
                 throw new DeployRefused("a snapshot file in the store " + store.dir()
                         + " changed after it was written (hash mismatch); it is not used");

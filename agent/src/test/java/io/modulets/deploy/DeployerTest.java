@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.BoundaryReferences.Need;
+import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
@@ -39,7 +41,9 @@ class DeployerTest {
         Store store = new Store(tmp.resolve("store"));
         registry = new Registry(store, FILTER, DeployerTest.class.getClassLoader());
         modules = Files.createDirectories(tmp.resolve("modules"));
-        deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules);
+        // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
+        deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
+                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")));
     }
 
     @AfterEach
@@ -71,6 +75,19 @@ class DeployerTest {
         assertSame(first, registry.current());
         assertSame(first.loader(), Bindings.current);
         assertEquals(List.of(first), registry.all());
+    }
+
+    @Test
+    void aVersionThatLacksWhatTheShellCallsIsRefused() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        Path renamed = DeployTesting.jar(tmp.resolve("v2/sw.jar"),
+                Map.of("sw.V", "package sw; public class V { public static int value() { return 2; } }"));
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(renamed)));
+
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: static method sw.V.v()I"
+                + " is missing, used by shell app.Main.run", refused.getMessage());
+        assertSame(first, registry.current());
     }
 
     @Test

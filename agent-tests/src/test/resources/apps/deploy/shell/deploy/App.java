@@ -148,16 +148,20 @@ public final class App {
         return Magic.get() + Magic.NAME.length() + thing.value() + thing.base();
     }
 
-    /** Renames each jar into modules (copied under a hidden temporary name first), then removes the others. */
+    /**
+     * Copies each jar into modules under a hidden temporary name, then renames them all into place
+     * and removes the others, back to back, so that the change lands well within one quiet period.
+     */
     static void replaceContent(Path modules, List<Path> jars) throws IOException {
         List<String> keep = new ArrayList<>();
         for (Path jar : jars) {
             String target = jar.getFileName().toString();
-            Path temp = modules.resolve("." + target + ".tmp");
-            Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, modules.resolve(target), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jar, modules.resolve("." + target + ".tmp"), StandardCopyOption.REPLACE_EXISTING);
             keep.add(target);
+        }
+        for (String target : keep) {
+            Files.move(modules.resolve("." + target + ".tmp"), modules.resolve(target), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         for (Path present : jarsIn(modules)) {
             if (!keep.contains(present.getFileName().toString())) {

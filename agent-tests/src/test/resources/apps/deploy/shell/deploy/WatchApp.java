@@ -61,9 +61,9 @@ public final class WatchApp {
         step("several-at-once", quiet, () -> {
             Path r2 = base.resolve("releases/r2");
             Files.copy(versions.resolve("magic-1002.jar"), r2.resolve(".magic.tmp"));
+            Files.copy(versions.resolve("extra.jar"), r2.resolve(".extra.tmp"));
             Files.move(r2.resolve(".magic.tmp"), r2.resolve("magic.jar"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(versions.resolve("extra.jar"), r2.resolve(".extra.tmp"));
             Files.move(r2.resolve(".extra.tmp"), r2.resolve("extra.jar"), StandardCopyOption.ATOMIC_MOVE);
         });
 
@@ -81,9 +81,9 @@ public final class WatchApp {
             Path v1 = Files.createDirectories(modules.resolve("..v1"));
             Files.copy(versions.resolve("magic-1004.jar"), v1.resolve("magic.jar"));
             Files.createSymbolicLink(modules.resolve("..data_tmp"), Path.of("..v1"));
-            Files.move(modules.resolve("..data_tmp"), modules.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
             Path link = modules.resolve(".magic.link");
             Files.createSymbolicLink(link, Path.of("..data/magic.jar"));
+            Files.move(modules.resolve("..data_tmp"), modules.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
             Files.move(link, modules.resolve("magic.jar"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         });

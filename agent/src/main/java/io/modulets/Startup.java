@@ -15,6 +15,8 @@ import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
+import io.modulets.deploy.DeployRefused;
+import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
@@ -49,8 +51,17 @@ final class Startup {
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
-        Registry registry = new Registry(new Store(options.store()), filter, shell);
-        registry.activate(jars);
+        Store store = new Store(options.store());
+        Registry registry = new Registry(store, filter, shell);
+        // On the class path the swappable classes share their jars with the shell's: only a
+        // modules directory is held to outside=refuse.
+        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
+                modules);
+        try {
+            deployer.start(jars);
+        } catch (DeployRefused e) {
+            throw new IOException("modulets: " + e.getMessage(), e);
+        }
 
         SystemLoaderInstaller.openJavaLang(inst);
         CaptureTransformer.install(inst, filter);
@@ -58,7 +69,7 @@ final class Startup {
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
         if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, registry);
+            ModulesWatcher.start(modules, options.quiet(), deployer);
         }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }

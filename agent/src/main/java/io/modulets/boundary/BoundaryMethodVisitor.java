@@ -233,6 +233,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor) {
+        BoundaryReferences.record(kind, owner, member, originalDescriptor, where);
         super.visitInvokeDynamicInsn(name, erasedDescriptor, BOOTSTRAP, kind.ordinal(), owner, member,
                 originalDescriptor);
     }

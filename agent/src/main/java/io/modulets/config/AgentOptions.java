@@ -3,6 +3,7 @@ package io.modulets.config;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,12 +23,18 @@ import java.util.stream.Collectors;
  * the agent can refuse to start. Immutable.
  */
 public final class AgentOptions {
+    /** The quiet period when none is given: long enough for a copy-then-rename, short for people. */
+    public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
+    private static final Duration MAX_QUIET = Duration.ofMinutes(60);
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
 
     private final List<String> packages;
     private final Optional<Path> modules;
     private final List<String> shared;
     private final Path store;
     private final boolean watch;
+    private final Duration quiet;
+    private final boolean allowOutside;
     private final boolean jmx;
     private final LogLevel log;
     private final Optional<Path> config;
@@ -40,6 +49,8 @@ public final class AgentOptions {
         this.store = settings.containsKey("store")
                 ? storeDirectory(settings.get("store")) : defaultStore(env, userHome);
         this.watch = bool(settings.get("watch"));
+        this.quiet = quietPeriod(settings.get("quiet"));
+        this.allowOutside = outside(settings.get("outside"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
         this.config = config;
@@ -91,6 +102,19 @@ public final class AgentOptions {
         return watch;
     }
 
+    /** How long the modules directory must be quiet before its jars are activated (key {@code quiet}). */
+    public Duration quiet() {
+        return quiet;
+    }
+
+    /**
+     * Whether the modules jars may hold classes outside the swappable packages (key {@code outside}:
+     * {@code ignore}); such classes are never loaded from a generation. By default they are refused.
+     */
+    public boolean allowOutside() {
+        return allowOutside;
+    }
+
     public boolean jmx() {
         return jmx;
     }
@@ -110,8 +134,10 @@ public final class AgentOptions {
         return "packages=" + String.join(":", packages)
                 + ", modules=" + modules.map(Path::toString).orElse("")
                 + ", shared=" + String.join(":", shared)
+                + ", outside=" + (allowOutside ? "ignore" : "refuse")
                 + ", store=" + store
                 + ", watch=" + watch
+                + ", quiet=" + quiet.toMillis() + "ms"
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
                 + ", config=" + config.map(Path::toString).orElse("");
@@ -207,6 +233,45 @@ public final class AgentOptions {
             case "true" -> true;
             case "false" -> false;
             default -> throw setting.error("must be true or false");
+        };
+    }
+
+    /** {@code 200ms}, {@code 2s}, {@code 1m}, or a plain number of milliseconds; 1 ms to 1 hour. */
+    private static Duration quietPeriod(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return DEFAULT_QUIET;
+        }
+        String value = setting.value().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)");
+        }
+        Duration quiet;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            quiet = switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofMillis(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            quiet = MAX_QUIET.plusMillis(1);
+        }
+        if (quiet.compareTo(Duration.ofMillis(1)) < 0 || quiet.compareTo(MAX_QUIET) > 0) {
+            throw setting.error("must be between 1ms and 60m");
+        }
+        return quiet;
+    }
+
+    private static boolean outside(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return false;
+        }
+        return switch (setting.value().toLowerCase(Locale.ROOT)) {
+            case "refuse" -> false;
+            case "ignore" -> true;
+            default -> throw setting.error("must be refuse (a modules jar holding a class outside the swappable"
+                    + " packages is not activated) or ignore (such classes are never loaded from a generation)");
         };
     }
 

@@ -37,7 +37,14 @@ public final class Registry {
      * disk, …) nothing changes and the exception's message is the one-line reason.
      */
     public synchronized Generation activate(List<Path> jars) throws IOException {
-        Snapshot snapshot = store.snapshot(jars);
+        return activate(store.snapshot(jars));
+    }
+
+    /**
+     * Makes a snapshot already in the store current: the deployer snapshots and verifies first,
+     * so that the bytes it checked are the bytes the generation loads.
+     */
+    public synchronized Generation activate(Snapshot snapshot) throws IOException {
         Generation before = current;
         if (before != null && before.hash().equals(snapshot.hash())) {
             return before;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +19,12 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, store, watch, jmx, log, config";
+    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, config";
 
     @TempDir
     Path tmp;
@@ -172,7 +174,7 @@ class AgentOptionsTest {
             AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
-                    + ", store=" + tmp.resolve("s") + ", watch=false, jmx=false, log=debug, config=",
+                    + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug, config=",
                     options.toString());
         }
     }
@@ -365,6 +367,56 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Quiet {
+        @Test
+        void defaultIs200Milliseconds() throws Exception {
+            assertEquals(Duration.ofMillis(200), parse("packages=a").quiet());
+        }
+
+        @ParameterizedTest
+        @CsvSource({"50,50", "50ms,50", "2s,2000", "1m,60000", "60m,3600000", "1,1", " 3S ,3000"})
+        void aNumberWithAnOptionalUnit(String value, long millis) throws Exception {
+            assertEquals(Duration.ofMillis(millis), parse("packages=a,quiet=" + value).quiet());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "fast", "-5", "1.5s", "5h", "10 s", "ms", "9999999999999"})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument quiet=" + value.trim() + ": not a duration; give a number with"
+                    + " ms, s or m (200ms, 2s, 1m; a plain number is ms)", "packages=a,quiet=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "0ms", "61m", "3601s", "999999999999"})
+        void outOfRangeIsRefused(String value) {
+            assertError("modulets: bad agent argument quiet=" + value + ": must be between 1ms and 60m",
+                    "packages=a,quiet=" + value);
+        }
+    }
+
+    @Nested
+    class Outside {
+        @Test
+        void refusedByDefault() throws Exception {
+            assertFalse(parse("packages=a").allowOutside());
+            assertFalse(parse("packages=a,outside=refuse").allowOutside());
+        }
+
+        @Test
+        void ignoreAllowsThem() throws Exception {
+            assertTrue(parse("packages=a,outside=IGNORE").allowOutside());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "allow", "true", "yes"})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument outside=" + value + ": must be refuse (a modules jar holding a"
+                    + " class outside the swappable packages is not activated) or ignore (such classes are never"
+                    + " loaded from a generation)", "packages=a,outside=" + value);
+        }
+    }
+
+    @Nested
     class Log {
         @Test
         void everyLevelIsAccepted() throws Exception {
@@ -448,14 +500,14 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log)", "config=" + file);
         }
 
         @Test
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log)", "config=" + file);
         }
 
         @Test

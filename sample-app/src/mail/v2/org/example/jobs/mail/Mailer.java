@@ -32,6 +32,8 @@ public final class Mailer {
         smtp.setProperty("mail.smtp.port", Integer.toString(port));
         smtp.setProperty("mail.smtp.connectiontimeout", "10000");
         smtp.setProperty("mail.smtp.timeout", "10000");
+        // The name for HELO/EHLO: without it every connection asks the resolver for this host's name.
+        smtp.setProperty("mail.smtp.localhost", "jobs.example.org");
         // The envelope sender (SMTP MAIL FROM): where bounces go. The receiving server records it
         // as the Return-Path.
         smtp.setProperty("mail.smtp.from", ReturnPath.of(to));

@@ -45,13 +45,13 @@ public final class JobDemo {
         OUT.println("== with modulets: " + jobs + " users register, mail module 2 is deployed while their jobs wait, "
                 + jobs + " more register ==");
         Outcome with = JobStory.run(new Setup(java, agentJar, sampleJar, versions, work.resolve("with-agent"),
-                jobs, jobs, Duration.ofSeconds(20)));
+                jobs, jobs, Duration.ofSeconds(20)), JobDemo::narrate);
         Verdict withVerdict = print(with);
 
         OUT.println();
         OUT.println("== without the agent: the same command line, less -javaagent ==");
         Outcome without = JobStory.run(new Setup(java, null, sampleJar, versions, work.resolve("without-agent"),
-                jobs, jobs, Duration.ofSeconds(2)));
+                jobs, jobs, Duration.ofSeconds(2)), JobDemo::narrate);
         Verdict withoutVerdict = print(without);
 
         OUT.println();
@@ -72,16 +72,6 @@ public final class JobDemo {
 
     /** The transcript of one run; returns its verdict. */
     private static Verdict print(Outcome outcome) {
-        OUT.println("$ " + abbreviated(outcome.command()));
-        OUT.println("job server up; /status: mail=" + outcome.atStart().mail());
-        OUT.println("registered users 1-" + outcome.early() + "; their jobs sent the confirmation and wait for the reply");
-        OUT.println(outcome.swapMillis() >= 0
-                ? "deployed mail-2.jar (renamed over modules/mail.jar); " + outcome.afterDeploy().mail().trim()
-                        + " is current after " + outcome.swapMillis() + " ms"
-                : "deployed mail-2.jar (renamed over modules/mail.jar); the server still shows mail="
-                        + outcome.afterDeploy().mail() + " (nothing activates it)");
-        OUT.println("registered users " + (outcome.early() + 1) + "-" + (outcome.early() + outcome.late())
-                + "; replied to all " + (outcome.early() + outcome.late()) + " jobs; all finished");
         OUT.println("what the SMTP server received (the envelope sender, Return-Path, of each job's two mails):");
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         Map<String, Mail> examples = new LinkedHashMap<>();
@@ -124,6 +114,11 @@ public final class JobDemo {
         return verdict;
     }
 
+    private static void narrate(String line) {
+        OUT.println(line);
+        OUT.flush();
+    }
+
     private static String kind(Mail mail) {
         return mail == null ? "MISSING" : mail.verp() ? "VERP" : "plain";
     }
@@ -144,17 +139,6 @@ public final class JobDemo {
             i = j + 1;
         }
         return text.toString();
-    }
-
-    /** The command with its long class path named by its parts. */
-    private static String abbreviated(List<String> command) {
-        List<String> shown = new ArrayList<>(command);
-        int cp = shown.indexOf("-cp");
-        if (cp >= 0 && cp + 1 < shown.size()) {
-            int jars = shown.get(cp + 1).split(java.io.File.pathSeparator).length;
-            shown.set(cp + 1, "modulets-sample.jar:lib/*.jar(" + (jars - 2) + "):modules/mail.jar");
-        }
-        return String.join(" ", shown);
     }
 
     private static int jobs(String[] args) {

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,10 @@ public final class JobStory {
      */
     public record Setup(String java, Path agentJar, Path sampleJar, Path versions, Path work,
                         int early, int late, Duration swapWait) {
+    }
+
+    /** What the story says as it goes: the demo prints it, a test may ignore it. */
+    public interface Narrator extends Consumer<String> {
     }
 
     /** One mail as the SMTP server received it. */
@@ -93,15 +98,22 @@ public final class JobStory {
     }
 
     private final Setup setup;
+    private final Consumer<String> narrator;
+    private final long start = System.nanoTime();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private URI server;
 
-    private JobStory(Setup setup) {
+    private JobStory(Setup setup, Consumer<String> narrator) {
         this.setup = setup;
+        this.narrator = narrator;
     }
 
-    public static Outcome run(Setup setup) throws IOException, InterruptedException {
-        return new JobStory(setup).run();
+    public static Outcome run(Setup setup, Consumer<String> narrator) throws IOException, InterruptedException {
+        return new JobStory(setup, narrator).run();
+    }
+
+    private void say(String line) {
+        narrator.accept(String.format("%5.1f s  %s", (System.nanoTime() - start) / 1e9, line));
     }
 
     private Outcome run() throws IOException, InterruptedException {
@@ -109,25 +121,35 @@ public final class JobStory {
         Files.copy(MailVersions.jar(setup.versions(), 1), modules.resolve("mail.jar"), StandardCopyOption.REPLACE_EXISTING);
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        try (ServerProcess process = ServerProcess.start(command(modules, smtp.getSmtp().getPort()))) {
+        List<String> command = command(modules, smtp.getSmtp().getPort());
+        say("$ " + abbreviated(command));
+        try (ServerProcess process = ServerProcess.start(command)) {
             try {
                 server = URI.create("http://127.0.0.1:" + process.awaitPort(STEP_TIMEOUT) + "/");
                 Status atStart = status();
+                say("job server up (pid " + process.pid() + "); /status: mail=" + atStart.mail());
                 int total = setup.early() + setup.late();
                 register(1, setup.early());
                 awaitStatus(s -> s.waiting() == setup.early(), "the first " + setup.early() + " jobs to send their confirmation", process);
+                say("registered users 1-" + setup.early() + "; their jobs sent the confirmation and wait for the reply");
 
                 deploy(modules);
                 long deployed = System.nanoTime();
                 Status afterDeploy = pollStatus(s -> !s.mail().equals(atStart.mail()), setup.swapWait());
                 long swapMillis = afterDeploy.mail().equals(atStart.mail()) ? -1 : (System.nanoTime() - deployed) / 1_000_000;
+                say(swapMillis >= 0
+                        ? "deployed mail-2.jar (renamed over modules/mail.jar); after " + swapMillis + " ms /status shows mail=" + afterDeploy.mail()
+                        : "deployed mail-2.jar (renamed over modules/mail.jar); after " + setup.swapWait().toMillis()
+                                + " ms /status still shows mail=" + afterDeploy.mail() + ": nothing activated it");
 
                 register(setup.early() + 1, total);
                 awaitStatus(s -> s.waiting() == total, "all " + total + " jobs to send their confirmation", process);
+                say("registered users " + (setup.early() + 1) + "-" + total + "; " + total + " jobs wait for their reply");
                 for (int job = 1; job <= total; job++) {
                     post("reply", Integer.toString(job), 200);
                 }
                 awaitStatus(s -> s.done() == total, "all " + total + " jobs to finish", process);
+                say("replied to all " + total + " jobs; each sent its welcome mail and finished");
                 smtp.waitForIncomingEmail(STEP_TIMEOUT.toMillis(), 2 * total);
                 List<String> generations = generations(process);
                 post("stop", "", 200);
@@ -159,6 +181,9 @@ public final class JobStory {
             throw new IOException("the sample jar's libraries are missing (" + lib + "): build with mvn -q -DskipTests package", e);
         }
         classpath.add(modules.resolve("mail.jar").toString());
+        // The JDK HttpServer leaves Nagle's algorithm on: each small answer then waits ~40 ms for
+        // the client's delayed ACK, which made 400 requests take 20 s.
+        cmd.add("-Dsun.net.httpserver.nodelay=true");
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));
         cmd.add(SERVER_CLASS);
@@ -166,6 +191,16 @@ public final class JobStory {
         cmd.add("60");   // seconds a job waits for its reply
         cmd.add("120");  // the server's lifetime, should the demo be lost
         return cmd;
+    }
+
+    /** The command with its long class path named by its parts. */
+    private static String abbreviated(List<String> command) {
+        List<String> shown = new ArrayList<>(command);
+        int cp = shown.indexOf("-cp");
+        String[] entries = shown.get(cp + 1).split(File.pathSeparator);
+        shown.set(cp + 1, entries[0] + File.pathSeparator + "<lib/*.jar: " + (entries.length - 2) + " jars>"
+                + File.pathSeparator + entries[entries.length - 1]);
+        return String.join(" ", shown);
     }
 
     private void register(int from, int to) throws IOException, InterruptedException {

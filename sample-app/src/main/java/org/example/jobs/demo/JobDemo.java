@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.example.jobs.demo.JobStory.Mail;
 import org.example.jobs.demo.JobStory.Outcome;
@@ -41,17 +42,22 @@ public final class JobDemo {
         Path work = Files.createTempDirectory("modulets-jobs-demo-");
         Path versions = MailVersions.writeAll(work.resolve("versions"));
         String java = javaCommand();
+        Consumer<String> narrate = line -> {
+            OUT.println(line.replace(work.toString(), "$WORK"));
+            OUT.flush();
+        };
+        OUT.println("(WORK=" + work + ")");
 
         OUT.println("== with modulets: " + jobs + " users register, mail module 2 is deployed while their jobs wait, "
                 + jobs + " more register ==");
         Outcome with = JobStory.run(new Setup(java, agentJar, sampleJar, versions, work.resolve("with-agent"),
-                jobs, jobs, Duration.ofSeconds(20)), JobDemo::narrate);
+                jobs, jobs, Duration.ofSeconds(20)), narrate);
         Verdict withVerdict = print(with);
 
         OUT.println();
         OUT.println("== without the agent: the same command line, less -javaagent ==");
         Outcome without = JobStory.run(new Setup(java, null, sampleJar, versions, work.resolve("without-agent"),
-                jobs, jobs, Duration.ofSeconds(2)), JobDemo::narrate);
+                jobs, jobs, Duration.ofSeconds(2)), narrate);
         Verdict withoutVerdict = print(without);
 
         OUT.println();
@@ -112,11 +118,6 @@ public final class JobDemo {
             OUT.println(outcome.serverOutput());
         }
         return verdict;
-    }
-
-    private static void narrate(String line) {
-        OUT.println(line);
-        OUT.flush();
     }
 
     private static String kind(Mail mail) {

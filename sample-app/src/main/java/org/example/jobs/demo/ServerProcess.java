@@ -29,6 +29,8 @@ final class ServerProcess implements AutoCloseable {
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Thread outReader;
     private final Thread errReader;
+    /** Should the demo be stopped (Ctrl-C), its server goes with it. */
+    private final Thread killOnExit;
 
     private ServerProcess(List<String> command) throws IOException {
         this.command = List.copyOf(command);
@@ -41,6 +43,8 @@ final class ServerProcess implements AutoCloseable {
         process.getOutputStream().close();
         outReader = reader(process.getInputStream(), out, "server-stdout");
         errReader = reader(process.getErrorStream(), err, "server-stderr");
+        killOnExit = new Thread(process::destroyForcibly, "kill-job-server");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     static ServerProcess start(List<String> command) throws IOException {
@@ -97,6 +101,11 @@ final class ServerProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
         }
     }
 

@@ -1,5 +1,6 @@
 package org.example.jobs.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -50,14 +51,14 @@ public final class JobDemo {
 
         OUT.println("== with modulets: " + jobs + " users register, mail module 2 is deployed while their jobs wait, "
                 + jobs + " more register ==");
-        Outcome with = JobStory.run(new Setup(java, agentJar, sampleJar, versions, work.resolve("with-agent"),
-                jobs, jobs, Duration.ofSeconds(20)), narrate);
+        Outcome with = story(new Setup(java, agentJar, sampleJar, versions, work.resolve("with-agent"),
+                jobs, jobs, Duration.ofSeconds(20)), narrate, work);
         Verdict withVerdict = print(with);
 
         OUT.println();
         OUT.println("== without the agent: the same command line, less -javaagent ==");
-        Outcome without = JobStory.run(new Setup(java, null, sampleJar, versions, work.resolve("without-agent"),
-                jobs, jobs, Duration.ofSeconds(2)), narrate);
+        Outcome without = story(new Setup(java, null, sampleJar, versions, work.resolve("without-agent"),
+                jobs, jobs, Duration.ofSeconds(2)), narrate, work);
         Verdict withoutVerdict = print(without);
 
         OUT.println();
@@ -74,6 +75,19 @@ public final class JobDemo {
                 + (withoutBroken ? "" : "without the agent the story came out right, so the demo shows nothing; ")
                 + "files kept in " + work);
         System.exit(1);
+    }
+
+    /** Runs the story; if it cannot be told to its end (a time-out, a server that died), says why and exits 1. */
+    private static Outcome story(Setup setup, Consumer<String> narrate, Path work) throws InterruptedException {
+        try {
+            return JobStory.run(setup, narrate);
+        } catch (IOException e) {
+            OUT.println(e.getMessage());
+            OUT.println();
+            OUT.println("Summary: FAILED: the story stopped half-way (above); files kept in " + work);
+            System.exit(1);
+            return null;
+        }
     }
 
     /** The transcript of one run; returns its verdict. */

@@ -221,8 +221,10 @@ public final class JobStory {
 
     /**
      * The generations the server's agent has. Today: the agent's log lines about them.
-     * CLI: when {@code java -jar modulets-agent.jar} can show the generations of a running JVM,
-     * run it here on {@code process.pid()} (the JVM is still up) and return its lines instead.
+     *
+     * <p>SWITCH TO THE CLI HERE: when {@code java -jar modulets-agent.jar} can show the generations
+     * of a running JVM, run it on {@code process.pid()} (the server is still up at this point,
+     * before {@code /stop}) and return its lines instead of the log's.
      */
     private static List<String> generations(ServerProcess process) {
         List<String> lines = new ArrayList<>();

@@ -63,9 +63,12 @@ final class ServerProcess implements AutoCloseable {
     int awaitPort(Duration timeout) throws IOException, InterruptedException {
         try {
             return port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            throw new IOException("the job server did not say where it listens within " + timeout.toSeconds() + " s"
-                    + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")") + "\n" + output());
+        } catch (TimeoutException e) {
+            throw new IOException("the job server did not say where it listens within " + timeout.toSeconds() + " s\n" + output());
+        } catch (ExecutionException e) {
+            process.waitFor(5, TimeUnit.SECONDS);
+            throw new IOException("the job server ended its output before it listened"
+                    + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")") + "\n" + output());
         }
     }
 

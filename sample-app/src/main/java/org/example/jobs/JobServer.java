@@ -74,7 +74,7 @@ public final class JobServer {
     }
 
     int serve(long lifetimeSeconds) throws IOException, InterruptedException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         ExecutorService http = Executors.newFixedThreadPool(4);
         server.setExecutor(http);
         server.createContext("/register", this::register);

@@ -27,6 +27,8 @@ import org.example.jobs.demo.JobStory.Setup;
  */
 public final class JobDemo {
     private static final int DEFAULT_JOBS = 100;
+    /** Each waiting job holds a thread of the server: keep it a demo. */
+    private static final int MAX_JOBS = 500;
     private static final PrintStream OUT = System.out;
 
     private JobDemo() {
@@ -160,11 +162,14 @@ public final class JobDemo {
         if (args.length == 0) {
             return DEFAULT_JOBS;
         }
-        if (args.length == 2 && args[0].equals("--jobs") && args[1].matches("\\d{1,4}") && Integer.parseInt(args[1]) > 0) {
-            return Integer.parseInt(args[1]);
+        if (args.length == 2 && args[0].equals("--jobs") && args[1].matches("\\d{1,3}")) {
+            int jobs = Integer.parseInt(args[1]);
+            if (jobs >= 1 && jobs <= MAX_JOBS) {
+                return jobs;
+            }
         }
-        usage("usage: java -jar modulets-sample.jar [--jobs N]   (N users before the deploy and N after; 1-9999, default "
-                + DEFAULT_JOBS + ")");
+        usage("usage: java -jar modulets-sample.jar [--jobs N]   (N users register before the deploy and N after; 1-"
+                + MAX_JOBS + ", default " + DEFAULT_JOBS + ")");
         return -1;
     }
 

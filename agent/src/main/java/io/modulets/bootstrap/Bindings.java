@@ -1,5 +1,6 @@
 package io.modulets.bootstrap;
 
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -22,6 +23,17 @@ public final class Bindings {
 
     /** The Runnable a platform thread was given (a private JDK field); set once by the agent. */
     public static volatile Function<Thread, Object> threadTarget = t -> null;
+
+    /**
+     * Thread bodies that are a server's accept/dispatch loop, never a task (DESIGN §1: what such a
+     * loop submits is a root task). Started as a task, the loop would stay bound to the generation
+     * current at server start, and every request it hands to its executor would inherit it.
+     * <ul>
+     * <li>{@code sun.net.httpserver.ServerImpl$Dispatcher}: the JDK HttpServer's dispatcher
+     *     (JDK 17 and 25); it hands each exchange to the server's executor.
+     * </ul>
+     */
+    private static final Set<String> EVENT_LOOPS = Set.of("sun.net.httpserver.ServerImpl$Dispatcher");
 
     /** Threads started but not yet running their first read of the binding. */
     private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>();
@@ -90,6 +102,10 @@ public final class Bindings {
         // A Thread subclass of swappable code is the task itself; otherwise its Runnable is.
         Object task = thread.getClass().getClassLoader() instanceof GenerationLoader
                 ? thread : threadTarget.apply(thread);
+        if (task != null && EVENT_LOOPS.contains(task.getClass().getName())) {
+            keepNoGenerationContext(thread);
+            return;
+        }
         ClassLoader binding = captureFor(task);
         if (binding == null) {
             return;
@@ -115,6 +131,11 @@ public final class Bindings {
             return;
         }
         NEVER_BIND.put(thread, Boolean.TRUE);
+        keepNoGenerationContext(thread);
+    }
+
+    /** A thread that runs no task must not keep the context class loader of a generation. */
+    private static void keepNoGenerationContext(Thread thread) {
         if (thread.getContextClassLoader() instanceof GenerationLoader) {
             setContext(thread, ClassLoader.getSystemClassLoader());
         }

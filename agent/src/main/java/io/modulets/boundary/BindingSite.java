@@ -34,7 +34,7 @@ final class BindingSite extends InlineCacheSite {
     Object relink(Object[] arguments) throws Throwable {
         ClassLoader generation = Bindings.effective();
         MethodHandle target = resolver.resolve(generation);
-        addEntry(MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
+        addEntry(generation, MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
         return target.invokeWithArguments(arguments);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.commons.ClassRemapper;
 
 import io.modulets.bootstrap.GenerationLoader;
@@ -33,7 +34,13 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
-        if (!isShell(loader) || className == null || !scan.mentionsSwappable(bytes)) {
+        if (className == null) {
+            return null;
+        }
+        if (loader instanceof GenerationLoader) {
+            return rewriteSwappable(className, bytes);
+        }
+        if (!isShell(loader) || !scan.mentionsSwappable(bytes)) {
             return null;
         }
         try {
@@ -49,14 +56,30 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     byte[] rewrite(ClassLoader loader, String className, byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         FrameTypes writer = new FrameTypes(loader, erasure);
-        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader);
         reader.accept(boundary, ClassReader.SKIP_FRAMES);
         List<String> unsupported = boundary.unsupported();
         if (!unsupported.isEmpty()) {
-            Log.warn("boundary: %s uses swappable code in ways not rewritten yet; these resolve on the "
-                    + "erased type instead: %s", className.replace('/', '.'), String.join("; ", unsupported));
+            String message = Refusal.message(className, unsupported);
+            Log.error("%s", message.substring("modulets: ".length())); // Log adds the prefix
+            return Refusal.refuse(bytes, erasure, message);
         }
         return writer.toByteArray();
+    }
+
+    /** A class of a generation: only its references to erased shell members change, if any. */
+    byte[] rewriteSwappable(String className, byte[] bytes) {
+        try {
+            ClassReader reader = new ClassReader(bytes);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            ShellMemberReferences references = new ShellMemberReferences(writer, erasure);
+            reader.accept(references, 0);
+            return references.changed() ? writer.toByteArray() : null;
+        } catch (RuntimeException | LinkageError e) {
+            Log.error("boundary: cannot rewrite the swappable class %s, its references to erased shell members "
+                    + "will fail: %s", className.replace('/', '.'), e);
+            return null;
+        }
     }
 
     /**

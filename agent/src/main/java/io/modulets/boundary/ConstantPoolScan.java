@@ -10,6 +10,10 @@ import java.util.List;
  * whose UTF-8 constants contain no swappable package prefix cannot reach swappable code by name.
  */
 final class ConstantPoolScan {
+    private static final byte[][] LOAD_BY_NAME = {
+            "forName".getBytes(StandardCharsets.UTF_8),
+            "java/util/ServiceLoader".getBytes(StandardCharsets.UTF_8),
+            "findClass".getBytes(StandardCharsets.UTF_8)};
     private final byte[][] prefixes;
 
     /** @param internalPackages swappable packages in internal form, e.g. {@code com/acme/jobs} */
@@ -38,7 +42,7 @@ final class ConstantPoolScan {
                     if (at + 3 + length > b.length) {
                         return false;
                     }
-                    if (containsPrefix(b, at + 3, length)) {
+                    if (containsPrefix(b, at + 3, length) || isLoadByName(b, at + 3, length)) {
                         return true;
                     }
                     at += 3 + length;
@@ -61,6 +65,19 @@ final class ConstantPoolScan {
                     break;
                 default:
                     return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Shell code that loads classes by name ({@code Class.forName}, {@code ServiceLoader.load},
+     * {@code Lookup.findClass}) is rewritten too, whatever the name (see {@link ByName}).
+     */
+    private static boolean isLoadByName(byte[] b, int from, int length) {
+        for (byte[] marker : LOAD_BY_NAME) {
+            if (marker.length == length && java.util.Arrays.equals(b, from, from + length, marker, 0, length)) {
+                return true;
             }
         }
         return false;

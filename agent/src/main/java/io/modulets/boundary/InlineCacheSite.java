@@ -4,11 +4,17 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
  * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. A
  * cache that reaches {@link #MAX_ENTRIES} starts over with the newest entry.
+ *
+ * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
+ * take its entries out ({@link #forget}): a handle cached in a site would otherwise keep the
+ * generation's loader, and all its classes, reachable for as long as the shell class lives.
  */
 abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
@@ -23,9 +29,23 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
     }
 
+    /** One cached case: if {@code test} then {@code target}, a handle into {@code generation}. */
+    private static final class Entry {
+        final ClassLoader generation;
+        final MethodHandle test;
+        final MethodHandle target;
+
+        Entry(ClassLoader generation, MethodHandle test, MethodHandle target) {
+            this.generation = generation;
+            this.test = test;
+            this.target = target;
+        }
+    }
+
     final Resolver resolver;
     private final MethodHandle fallback;
-    private int entries;
+    /** Newest first, the order of the guard chain. Guarded by this. */
+    private final List<Entry> entries = new ArrayList<>();
 
     InlineCacheSite(MethodType type, Resolver resolver) {
         super(type);
@@ -37,10 +57,45 @@ abstract class InlineCacheSite extends MutableCallSite {
     /** A miss: resolve, {@link #addEntry} for what was resolved, and make the call with the arguments. */
     abstract Object relink(Object[] arguments) throws Throwable;
 
-    /** Puts "if {@code test} then {@code target}" in front of the cache. */
-    final synchronized void addEntry(MethodHandle test, MethodHandle target) {
-        MethodHandle rest = entries < MAX_ENTRIES ? getTarget() : fallback;
-        entries = entries < MAX_ENTRIES ? entries + 1 : 1;
-        setTarget(MethodHandles.guardWithTest(test, target, rest));
+    /**
+     * Puts "if {@code test} then {@code target}" in front of the cache, unless {@code generation}
+     * retired meanwhile (the call is still made, but nothing keeps the generation).
+     */
+    final synchronized void addEntry(ClassLoader generation, MethodHandle test, MethodHandle target) {
+        if (BoundaryLinks.isRetired(generation)) {
+            return;
+        }
+        if (entries.size() == MAX_ENTRIES) {
+            entries.clear();
+        }
+        entries.add(0, new Entry(generation, test, target));
+        setTarget(chain());
+    }
+
+    /** Takes out every entry that reaches {@code generation}; true if the target changed. */
+    final synchronized boolean forget(ClassLoader generation) {
+        if (!entries.removeIf(e -> e.generation == generation)) {
+            return false;
+        }
+        setTarget(chain());
+        return true;
+    }
+
+    final synchronized boolean reaches(ClassLoader generation) {
+        for (Entry e : entries) {
+            if (e.generation == generation) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MethodHandle chain() {
+        MethodHandle chain = fallback;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            chain = MethodHandles.guardWithTest(e.test, e.target, chain);
+        }
+        return chain;
     }
 }

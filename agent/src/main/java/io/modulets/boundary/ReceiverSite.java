@@ -52,7 +52,7 @@ final class ReceiverSite extends InlineCacheSite {
         MethodHandle target = resolver.resolve(generation);
         MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, receiverClass)
                 .asType(MethodType.methodType(boolean.class, type().parameterType(0)));
-        addEntry(test, target);
+        addEntry(generation, test, target);
         return target.invokeWithArguments(arguments);
     }
 }

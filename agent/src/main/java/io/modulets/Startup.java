@@ -50,6 +50,11 @@ final class Startup {
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
         Registry registry = new Registry(new Store(options.store()), filter, shell);
+        if (modules != null && options.watch()) {
+            // Before generation 1 is current: the JDK's watch-service thread, started here, is no task
+            // and must not be bound to (and pin) the generation that happens to be current.
+            ModulesWatcher.start(modules, registry);
+        }
         registry.activate(jars);
 
         SystemLoaderInstaller.openJavaLang(inst);
@@ -57,9 +62,6 @@ final class Startup {
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
-        if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, registry);
-        }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }
 

@@ -3,6 +3,7 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.SwitchPoint;
 
 import io.modulets.bootstrap.Bindings;
 
@@ -34,7 +35,12 @@ final class BindingSite extends InlineCacheSite {
     Object relink(Object[] arguments) throws Throwable {
         ClassLoader generation = Bindings.effective();
         MethodHandle target = resolver.resolve(generation);
-        addEntry(generation, MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
+        SwitchPoint single = BoundaryLinks.singleFor(generation);
+        if (single != null) {
+            linkSingle(generation, single, target);
+        } else {
+            addEntry(generation, MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
+        }
         return target.invokeWithArguments(arguments);
     }
 }

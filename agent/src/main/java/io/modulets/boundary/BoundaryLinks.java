@@ -1,6 +1,7 @@
 package io.modulets.boundary;
 
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +22,15 @@ import io.modulets.bootstrap.Bindings;
 public final class BoundaryLinks {
     private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
     private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
+    /** Published and not retired. Guarded by RETIRED, like the two fields below. */
+    private static final Set<ClassLoader> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
+    /**
+     * Valid while exactly one generation is live: binding sites then link straight to its
+     * handle behind this switch point, with no per-call test at all (JVM-NOTES, boundary). A
+     * second live generation invalidates it, before it becomes current.
+     */
+    private static SwitchPoint single;
+    private static ClassLoader singleGeneration;
 
     private BoundaryLinks() {
     }
@@ -29,18 +39,25 @@ public final class BoundaryLinks {
     public static void publish(ClassLoader generation) {
         synchronized (RETIRED) {
             RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
+            LIVE.add(generation);
+            updateSingle();
         }
         Bindings.current = generation;
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
+        boolean nowSingle;
         synchronized (RETIRED) {
             RETIRED.add(generation);
+            LIVE.remove(generation);
+            nowSingle = single == null && LIVE.size() == 1;
+            updateSingle();
         }
         List<MutableCallSite> changed = new ArrayList<>();
         for (InlineCacheSite site : sites()) {
-            if (site.forget(generation)) {
+            // Back to one live generation: every site relinks, to the fast path, at its next call.
+            if (nowSingle ? site.forgetAll() : site.forget(generation)) {
                 changed.add(site);
             }
         }
@@ -58,6 +75,26 @@ public final class BoundaryLinks {
             }
         }
         return count;
+    }
+
+    /** The switch point of the fast path if {@code generation} is the only live one, else null. */
+    static SwitchPoint singleFor(ClassLoader generation) {
+        synchronized (RETIRED) {
+            return generation == singleGeneration ? single : null;
+        }
+    }
+
+    private static void updateSingle() {
+        if (LIVE.size() == 1) {
+            if (single == null) {
+                single = new SwitchPoint();
+                singleGeneration = LIVE.iterator().next();
+            }
+        } else if (single != null) {
+            SwitchPoint.invalidateAll(new SwitchPoint[] {single});
+            single = null;
+            singleGeneration = null;
+        }
     }
 
     static void register(InlineCacheSite site) {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +47,8 @@ abstract class InlineCacheSite extends MutableCallSite {
     private final MethodHandle fallback;
     /** Newest first, the order of the guard chain. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
+    /** Set while the only entry is the fast path of the single live generation. Guarded by this. */
+    private SwitchPoint single;
 
     InlineCacheSite(MethodType type, Resolver resolver) {
         super(type);
@@ -65,17 +68,46 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (BoundaryLinks.isRetired(generation)) {
             return;
         }
-        if (entries.size() == MAX_ENTRIES) {
+        if (entries.size() == MAX_ENTRIES || single != null) {
             entries.clear();
+            single = null;
         }
         entries.add(0, new Entry(generation, test, target));
         setTarget(chain());
+    }
+
+    /**
+     * Links straight to {@code target} while {@code switchPoint} holds (the only live generation):
+     * no test per call. Once it is invalidated the site falls back and relinks as a cache.
+     */
+    final synchronized void linkSingle(ClassLoader generation, SwitchPoint switchPoint, MethodHandle target) {
+        if (BoundaryLinks.isRetired(generation)) {
+            return;
+        }
+        entries.clear();
+        entries.add(new Entry(generation, null, target));
+        single = switchPoint;
+        setTarget(chain());
+    }
+
+    /** Empties the cache; true if there was anything to drop. */
+    final synchronized boolean forgetAll() {
+        if (entries.isEmpty()) {
+            return false;
+        }
+        entries.clear();
+        single = null;
+        setTarget(fallback);
+        return true;
     }
 
     /** Takes out every entry that reaches {@code generation}; true if the target changed. */
     final synchronized boolean forget(ClassLoader generation) {
         if (!entries.removeIf(e -> e.generation == generation)) {
             return false;
+        }
+        if (entries.isEmpty()) {
+            single = null;
         }
         setTarget(chain());
         return true;
@@ -91,6 +123,9 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     private MethodHandle chain() {
+        if (single != null) {
+            return single.guardWithTest(entries.get(0).target, fallback);
+        }
         MethodHandle chain = fallback;
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);

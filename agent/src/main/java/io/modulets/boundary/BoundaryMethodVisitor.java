@@ -163,8 +163,8 @@ final class BoundaryMethodVisitor extends MethodVisitor {
                 pendingSwitches.push(table); // dropped: the ordinal() that follows becomes an enum switch site
                 return;
             }
-            unsupported("a switch over " + name.substring(SWITCH_MAP.length()) + " whose " + owner
-                    + " cannot be read");
+            unsupported("a switch over " + name.substring(SWITCH_MAP.length()).replace('$', '.') + ", whose case "
+                    + "table in " + owner.replace('/', '.') + " cannot be read (keep javac's synthetic class beside it)");
         }
         if (!erasure.isSwappable(owner)) {
             super.visitFieldInsn(opcode, owner, name, descriptor);

@@ -83,16 +83,18 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     }
 
     /**
-     * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own
-     * (the JDK's loader classes are themselves defined by the boot or platform loader; that also
-     * excludes the loaders of JDK 17's generated reflection accessors, which must keep naming the
-     * class they reflect on).
+     * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own: the
+     * boot, platform and built-in app loaders ({@code jdk.internal.loader}, which here only define
+     * the JDK and the agent) and the loaders of JDK 17's generated reflection accessors, whose
+     * classes must keep naming the class they reflect on. An application's own
+     * {@code URLClassLoader} (plugins, scripts) is a shell loader like the system loader.
      */
     private boolean isShell(ClassLoader loader) {
-        if (loader == null || loader == agentLoader || loader instanceof GenerationLoader) {
+        if (loader == null || loader == agentLoader || loader instanceof GenerationLoader
+                || loader == ClassLoader.getPlatformClassLoader()) {
             return false;
         }
-        ClassLoader loaderOfLoader = loader.getClass().getClassLoader();
-        return loaderOfLoader != null && loaderOfLoader != ClassLoader.getPlatformClassLoader();
+        String kind = loader.getClass().getName();
+        return !kind.startsWith("jdk.internal.loader.") && !kind.equals("jdk.internal.reflect.DelegatingClassLoader");
     }
 }

@@ -37,7 +37,7 @@ class BoundaryIT {
     private static final String APP = "apps/boundary/";
     private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
             "Svc", "SvcImpl", "WidgetVisitor", "Sub"};
-    private static final String[] SHELL = {"App", "Board", "Plugin", "Named", "Visitor", "BadExt"};
+    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"};
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static Path shellJar;
     private static Path versions;
@@ -198,11 +198,12 @@ class BoundaryIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void loadingByNameResolvesInTheBinding(Jdk jdk) throws IOException {
         // Class.forName (1 and 3 args), system loader, context loader, an array name, ServiceLoader,
-        // Lookup findClass/findStatic/findConstructor/findVirtual, reflection
+        // Lookup findClass/findStatic/findConstructor/findVirtual, reflection, and Class.forName in a shell class
+        // that names no swappable class
         assertConstruct(jdk, "byname",
-                "1 1 1 1 modulets-gen-1 svc-1 1 21 1",
-                "2 2 2 2 modulets-gen-2 svc-2 2 21 2",
-                "1 1 1 1 modulets-gen-1 svc-1 1 21 1");
+                "1 1 1 1 modulets-gen-1 svc-1 1 21 1 1",
+                "2 2 2 2 modulets-gen-2 svc-2 2 21 2 2",
+                "1 1 1 1 modulets-gen-1 svc-1 1 21 1 1");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -43,7 +43,7 @@ class BoundaryUnloadIT {
         Path dir = WorkDirs.forClass(BoundaryUnloadIT.class);
         versions = Files.createDirectories(dir.resolve("versions"));
         JarBuilder shell = new JarBuilder();
-        for (String name : new String[] {"App", "Unload", "Board", "Plugin", "Named", "Visitor", "BadExt"}) {
+        for (String name : new String[] {"App", "Unload", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"}) {
             shell.source("bnd." + name, read("shell/bnd/" + name + ".java"));
         }
         module(shell, 1);
@@ -102,7 +102,7 @@ class BoundaryUnloadIT {
                         && l.contains("bnd.mod.Widget")), "the JVM unloaded generation 1's classes"),
                 () -> assertEquals("2 int-2 str-2 base-2 220 gen-2!! 3 2007", seen.get("after:static"),
                         "the sites still work on generation 2"),
-                () -> assertEquals("2 2 2 2 modulets-gen-2 svc-2 2 21 2", seen.get("after:byname")));
+                () -> assertEquals("2 2 2 2 modulets-gen-2 svc-2 2 21 2 2", seen.get("after:byname")));
     }
 
     private static String read(String resource) throws IOException {

@@ -40,11 +40,16 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         if (loader instanceof GenerationLoader) {
             return rewriteSwappable(className, bytes);
         }
-        if (!isShell(loader) || !scan.mentionsSwappable(bytes)) {
+        if (!isShell(loader)) {
+            return null;
+        }
+        ConstantPoolScan.Mention mention = scan.scan(bytes);
+        if (mention == ConstantPoolScan.Mention.NOTHING) {
             return null;
         }
         try {
-            return rewrite(loader, className, bytes);
+            return mention == ConstantPoolScan.Mention.SWAPPABLE ? rewrite(loader, className, bytes)
+                    : rewriteLoadByName(loader, className, bytes);
         } catch (RuntimeException | LinkageError e) {
             // The JVM swallows a transformer's exception and defines the original bytes.
             Log.error("boundary: cannot rewrite %s, it will reach swappable code directly and pin "
@@ -64,6 +69,22 @@ public final class BoundaryTransformer implements ClassFileTransformer {
             Log.error("%s", message.substring("modulets: ".length())); // Log adds the prefix
             return Refusal.refuse(bytes, erasure, message);
         }
+        return writer.toByteArray();
+    }
+
+    /**
+     * A shell class that names no swappable class but may load classes by name: its routed calls
+     * become sites of the same stack effect, so its stack-map frames are kept as they are (old
+     * class files without frames, below version 51, take the full path).
+     */
+    byte[] rewriteLoadByName(ClassLoader loader, String className, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        if (reader.readShort(6) < 51) {
+            return rewrite(loader, className, bytes);
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(writer, erasure, loader);
+        reader.accept(boundary, 0);
         return writer.toByteArray();
     }
 

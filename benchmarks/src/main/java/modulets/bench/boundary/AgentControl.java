@@ -26,8 +26,9 @@ final class AgentControl {
     }
 
     /**
-     * Deploys a second generation (the same classes plus one resource, so new content) and waits
-     * until it is current. Generation 1 stays live: nothing retires it.
+     * Deploys a second generation (the same classes plus one jar with a resource of its own, so
+     * new content; the forks of one run share the modules directory, so each adds its own jar)
+     * and waits until it is current. Generation 1 stays live: nothing retires it.
      */
     static void deploySecondGeneration() throws IOException, InterruptedException {
         if (!active()) {
@@ -35,13 +36,14 @@ final class AgentControl {
         }
         ClassLoader first = Bindings.current;
         Path modules = Path.of(MODULES);
-        Path temp = modules.resolve(".extra.tmp");
+        String unique = Long.toString(System.nanoTime());
+        Path temp = modules.resolve(".extra-" + unique + ".tmp");
         try (OutputStream file = Files.newOutputStream(temp); JarOutputStream out = new JarOutputStream(file)) {
-            out.putNextEntry(new JarEntry("modulets/bench/swappable/generation-2.txt"));
-            out.write('2');
+            out.putNextEntry(new JarEntry("modulets/bench/swappable/generation-" + unique + ".txt"));
+            out.write(unique.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.closeEntry();
         }
-        Files.move(temp, modules.resolve("extra.jar"));
+        Files.move(temp, modules.resolve("extra-" + unique + ".jar"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (Bindings.current == first) {
             if (System.nanoTime() > deadline) {

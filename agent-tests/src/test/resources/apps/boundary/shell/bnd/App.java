@@ -233,7 +233,7 @@ public final class App {
         int reflected = (int) three.getMethod("version").invoke(null);
         return version(one) + " " + version(three) + " " + version(system) + " " + version(context) + " "
                 + array.getComponentType().getClassLoader().getName() + " " + service + " " + viaStatic + " "
-                + viaVirtual + " " + reflected;
+                + viaVirtual + " " + reflected + " " + version(Names.load("bnd.mod.Api"));
     }
 
     static String subclasses() {

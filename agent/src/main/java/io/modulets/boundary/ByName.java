@@ -61,7 +61,25 @@ final class ByName {
     }
 
     static Class<?> forName(String name, boolean initialize, ClassLoader loader) throws ClassNotFoundException {
-        return Class.forName(name, initialize, swappable(name) && !isGeneration(loader) ? binding(name) : loader);
+        return Class.forName(name, initialize, swappable(name) && reachesTheShell(loader) ? binding(name) : loader);
+    }
+
+    /**
+     * Whether a swappable name asked of {@code loader} would end in the shell loader (the system
+     * loader, or an application loader below it), which answers from the binding: only then is the
+     * name resolved in the binding directly. The JDK's own loaders keep their answer (a refusal).
+     */
+    private static boolean reachesTheShell(ClassLoader loader) {
+        ClassLoader shell = ClassLoader.getSystemClassLoader();
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l instanceof GenerationLoader) {
+                return false;
+            }
+            if (l == shell) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static <S> ServiceLoader<S> load(Class<S> service) {

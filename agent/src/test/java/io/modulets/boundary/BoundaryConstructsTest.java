@@ -37,6 +37,8 @@ class BoundaryConstructsTest {
             + " public static int fail(int kind) { if (kind == 1) throw new Fail(\"f\");"
             + "   if (kind == 2) throw new Other(\"o\"); return 7; } }";
     private static final String T_V2 = T_V1.replace("return 1;", "return 2;");
+    private static final String ADDED = "package sw; public class Added extends RuntimeException {"
+            + " public Added(String m) { super(m); } }";
     private static final String C_V1 = "package sw; public enum C { A, B, C }";
     private static final String C_V2 = "package sw; public enum C { C, B, A, D }";
     private static final String USER = "package shell; import sw.*;"
@@ -51,6 +53,8 @@ class BoundaryConstructsTest {
             + "  public static String withFinally(int kind) { StringBuilder s = new StringBuilder();"
             + "    try { try { T.fail(kind); } catch (Fail e) { s.append(\"caught\"); } finally { s.append(\"+finally\"); } }"
             + "    catch (Other e) { s.append(\"+outer\"); } return s.toString(); }"
+            + "  public static int added(int kind) { try { return T.fail(kind); } catch (Added e) { return -9; }"
+            + "    catch (RuntimeException e) { return -2; } }"
             + "  public static String names() { StringBuilder s = new StringBuilder();"
             + "    for (C c : C.values()) { switch (c) { case A: s.append('a'); break; case B: s.append('b'); break;"
             + "      case C: s.append('c'); break; default: s.append('?'); } } return s.toString(); }"
@@ -70,14 +74,15 @@ class BoundaryConstructsTest {
         Path v1 = Compiler.compile(temp.resolve("v1"), Map.of("sw.T", T_V1, "sw.Fail", FAIL, "sw.Other", OTHER,
                 "sw.C", C_V1));
         Path v2 = Compiler.compile(temp.resolve("v2"), Map.of("sw.T", T_V2, "sw.Fail", FAIL, "sw.Other", OTHER,
-                "sw.C", C_V2));
-        Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), v1);
+                "sw.C", C_V2, "sw.Added", ADDED));
+        Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), v2);
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         RewritingLoader shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {v1.toUri().toURL()}, shellLoader, filter, "g1");
         g2 = new GenerationClassLoader("g2", new URL[] {v2.toUri().toURL()}, shellLoader, filter, "g2");
-        Bindings.current = g1;
+        Bindings.current = g2; // the erasure is read from the current generation's bytes
         user = shellLoader.loadClass("shell.User");
+        Bindings.current = g1;
     }
 
     @AfterEach
@@ -114,6 +119,13 @@ class BoundaryConstructsTest {
             assertEquals("caught+finally", call("withFinally", 1));
             assertEquals("+finally+outer", call("withFinally", 2));
         }
+    }
+
+    @Test
+    void aCatchOfATypeAnOlderGenerationLacksDoesNotMatchItsExceptions() throws Throwable {
+        assertEquals(-2, call("added", 1), "generation 1 has no sw.Added: its Fail goes to the next catch");
+        Bindings.current = g2;
+        assertEquals(-2, call("added", 1));
     }
 
     @Test

@@ -58,6 +58,13 @@ final class AgentControl {
         return active() ? Bindings.current : null;
     }
 
+    /** Marks a thread that must never be bound: it runs no task, so it follows the current generation. */
+    static void neverBind(Thread thread) {
+        if (active()) {
+            Bindings.neverBind(thread);
+        }
+    }
+
     /** Runs {@code body} bound to {@code generation}, or unbound if it is null. */
     static void run(ClassLoader generation, Runnable body) {
         if (!active()) {

@@ -81,7 +81,7 @@ public class ManySites {
         sink = s;
     }
 
-    private static Path compile() throws IOException, URISyntaxException {
+    static Path compile() throws IOException, URISyntaxException {
         Path dir = Files.createTempDirectory("modulets-bench-sites");
         Path sources = Files.createDirectories(dir.resolve("src/modulets/bench/boundary/gen"));
         List<String> files = new ArrayList<>();
@@ -116,7 +116,7 @@ public class ManySites {
         return classes;
     }
 
-    private static IntUnaryOperator[] load(Path classes) throws Exception {
+    static IntUnaryOperator[] load(Path classes) throws Exception {
         URLClassLoader loader = new URLClassLoader("bench-shell", new URL[] {classes.toUri().toURL()},
                 ClassLoader.getSystemClassLoader());
         IntUnaryOperator[] shells = new IntUnaryOperator[CLASSES];

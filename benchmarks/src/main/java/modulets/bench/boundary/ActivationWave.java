@@ -2,7 +2,6 @@ package modulets.bench.boundary;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +40,8 @@ public final class ActivationWave {
             System.exit(new ProcessBuilder(command).inheritIO().start().waitFor());
         }
         IntUnaryOperator[] shells = ManySites.load(ManySites.compile());
-        long[][] rounds = new long[1][];
-        Thread worker = new Thread(() -> rounds[0] = measure(shells, warmup + after));
+        long[][] buckets = new long[1][];
+        Thread worker = new Thread(() -> buckets[0] = measure(shells, warmup + after));
         if (mode.equals("unbound")) {
             AgentControl.neverBind(worker); // a thread that runs no task: it follows the current generation
         }
@@ -54,70 +53,76 @@ public final class ActivationWave {
         System.out.printf(Locale.ROOT, "second generation current %d ms after the jar was written%n",
                 TimeUnit.NANOSECONDS.toMillis(current - deployAt));
         worker.join();
-        report(rounds[0], current - TimeUnit.MILLISECONDS.toNanos(10), mode);
+        report(buckets[0], current - TimeUnit.MILLISECONDS.toNanos(10), mode);
     }
 
-    /** Rounds as pairs (end time, duration) in one array, for {@code seconds}. */
+    /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */
+    private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Buckets as triples (count, total, longest), indexed from the start of the run. */
     private static long[] measure(IntUnaryOperator[] shells, int seconds) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        long[] samples = new long[1 << 22];
-        int n = 0;
+        long start = System.nanoTime();
+        started = start;
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long[] buckets = new long[3 * (int) (TimeUnit.SECONDS.toNanos(seconds) / BUCKET_NANOS + 1)];
         int sink = 0;
-        for (long now = System.nanoTime(); now < end && n < samples.length; ) {
+        for (long now = start; now < end; ) {
             for (IntUnaryOperator shell : shells) {
                 sink = shell.applyAsInt(sink);
             }
             long t = System.nanoTime();
-            samples[n++] = t;
-            samples[n++] = t - now;
+            int b = 3 * (int) Math.min((t - start) / BUCKET_NANOS, buckets.length / 3 - 1);
+            buckets[b]++;
+            buckets[b + 1] += t - now;
+            buckets[b + 2] = Math.max(buckets[b + 2], t - now);
             now = t;
         }
         if (sink == 42) {
             System.out.println();
         }
-        return Arrays.copyOf(samples, n);
+        return buckets;
     }
 
-    private static void report(long[] samples, long deployAt, String mode) {
-        List<Long> before = new ArrayList<>();
-        long longestAfter = 0;
-        long stallEnd = deployAt;
-        for (int i = 0; i < samples.length; i += 2) {
-            if (samples[i] < deployAt && samples[i] > deployAt - TimeUnit.SECONDS.toNanos(5)) {
-                before.add(samples[i + 1]);
-            } else if (samples[i] >= deployAt && samples[i + 1] > longestAfter) {
-                longestAfter = samples[i + 1];
-                stallEnd = samples[i];
+    private static volatile long started;
+
+    private static void report(long[] buckets, long publishedAt, String mode) {
+        int published = (int) ((publishedAt - started) / BUCKET_NANOS);
+        int perSecond = (int) (TimeUnit.SECONDS.toNanos(1) / BUCKET_NANOS);
+        long baseline = median(means(buckets, published - 5 * perSecond, published));
+        long longest = 0;
+        int stallEnd = published;
+        for (int b = published; b < buckets.length / 3; b++) {
+            if (buckets[3 * b + 2] > longest) {
+                longest = buckets[3 * b + 2];
+                stallEnd = b;
             }
         }
-        long baseline = median(before);
-        long recovered = -1;
-        long last = samples.length == 0 ? deployAt : samples[samples.length - 2];
-        // Recovery is looked for after the longest stall: rounds made before the publish reached the
-        // sites would otherwise make the first window look fast.
-        for (long window = stallEnd; window + TimeUnit.SECONDS.toNanos(1) <= last; window += TimeUnit.MILLISECONDS.toNanos(100)) {
-            if (median(between(samples, window, window + TimeUnit.SECONDS.toNanos(1))) <= baseline * 1.2) {
-                recovered = window - deployAt;
+        int last = buckets.length / 3;
+        String recovered = "never";
+        // Recovery is looked for after the longest stall, in one-second windows.
+        for (int w = stallEnd + 1; w + perSecond <= last; w += perSecond / 10) {
+            if (median(means(buckets, w, w + perSecond)) <= baseline * 1.2) {
+                recovered = String.format(Locale.ROOT, "%.1f s", (w - published) * BUCKET_NANOS / 1e9);
                 break;
             }
         }
-        long tail = median(between(samples, last - TimeUnit.SECONDS.toNanos(5), last));
+        long tail = median(means(buckets, last - 5 * perSecond, last));
         int sites = ManySites.CLASSES * ManySites.METHODS;
         System.out.printf(Locale.ROOT, "%s thread, %d sites: round before %.1f us (%.2f ns/site), longest round after "
-                        + "the publish %.1f ms, back within 20%% after %s, last 5 s %.1f us (×%.2f, %+.2f ns/site)%n",
-                mode, sites, baseline / 1e3, (double) baseline / sites, longestAfter / 1e6,
-                recovered < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", recovered / 1e9), tail / 1e3,
+                        + "the publish %.1f ms, back within 20%% after %s, last 5 s %.1f us (x%.2f, %+.2f ns/site)%n",
+                mode, sites, baseline / 1e3, (double) baseline / sites, longest / 1e6, recovered, tail / 1e3,
                 (double) tail / baseline, (double) (tail - baseline) / sites);
     }
 
-    private static List<Long> between(long[] samples, long from, long to) {
-        List<Long> durations = new ArrayList<>();
-        for (int i = 0; i < samples.length; i += 2) {
-            if (samples[i] >= from && samples[i] < to) {
-                durations.add(samples[i + 1]);
+    /** The mean round of each bucket in [from, to) that has rounds. */
+    private static List<Long> means(long[] buckets, int from, int to) {
+        List<Long> means = new ArrayList<>();
+        for (int b = Math.max(0, from); b < Math.min(to, buckets.length / 3); b++) {
+            if (buckets[3 * b] > 0) {
+                means.add(buckets[3 * b + 1] / buckets[3 * b]);
             }
         }
-        return durations;
+        return means;
     }
 
     private static long median(List<Long> values) {

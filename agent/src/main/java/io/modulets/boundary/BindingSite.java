@@ -16,7 +16,7 @@ final class BindingSite extends InlineCacheSite {
 
     static {
         try {
-            IS_BINDING = MethodHandles.lookup().findStatic(BindingSite.class, "isBinding",
+            IS_BINDING = MethodHandles.lookup().findStatic(BindingSite.class, "bindingIs",
                     MethodType.methodType(boolean.class, ClassLoader.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -27,7 +27,12 @@ final class BindingSite extends InlineCacheSite {
         super(type, resolver);
     }
 
-    private static boolean isBinding(ClassLoader generation) {
+    /** The guard "the calling thread's binding is {@code generation}". */
+    static MethodHandle isBinding(ClassLoader generation) {
+        return MethodHandles.insertArguments(IS_BINDING, 0, generation);
+    }
+
+    private static boolean bindingIs(ClassLoader generation) {
         return Bindings.effective() == generation;
     }
 
@@ -39,7 +44,7 @@ final class BindingSite extends InlineCacheSite {
         if (single != null) {
             linkSingle(generation, single, target);
         } else {
-            addEntry(generation, MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
+            addEntry(generation, isBinding(generation), target);
         }
         return target.invokeWithArguments(arguments);
     }

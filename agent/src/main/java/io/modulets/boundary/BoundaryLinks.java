@@ -37,8 +37,26 @@ public final class BoundaryLinks {
 
     /** Makes {@code generation} the one that new root tasks and unbound shell code get. */
     public static void publish(ClassLoader generation) {
+        boolean endsSingle;
         synchronized (RETIRED) {
             RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
+            endsSingle = single != null && singleGeneration != generation;
+        }
+        if (endsSingle) {
+            // One batch (JVM-NOTES, the activation wave): every site on the fast path resolves the new
+            // generation and gets both entries now, before the fast path ends, instead of each site
+            // relinking on a request thread, one call-site change after another.
+            List<MutableCallSite> grown = new ArrayList<>();
+            for (InlineCacheSite site : sites()) {
+                if (site.grow(generation)) {
+                    grown.add(site);
+                }
+            }
+            if (!grown.isEmpty()) {
+                MutableCallSite.syncAll(grown.toArray(new MutableCallSite[0]));
+            }
+        }
+        synchronized (RETIRED) {
             LIVE.add(generation);
             updateSingle();
         }

@@ -90,6 +90,30 @@ abstract class InlineCacheSite extends MutableCallSite {
         setTarget(chain());
     }
 
+    /**
+     * On the fast path of one generation, resolves {@code generation} too and becomes a cache of
+     * both (the batch of a publish); false if not on the fast path or if the member does not
+     * resolve there (the site then relinks at its next call, and reports the error to its caller).
+     */
+    final synchronized boolean grow(ClassLoader generation) {
+        if (single == null || entries.size() != 1) {
+            return false;
+        }
+        MethodHandle target;
+        try {
+            target = resolver.resolve(generation);
+        } catch (LinkageError | RuntimeException unresolved) {
+            return false;
+        }
+        Entry only = entries.get(0);
+        entries.clear();
+        entries.add(new Entry(generation, BindingSite.isBinding(generation), target));
+        entries.add(new Entry(only.generation, BindingSite.isBinding(only.generation), only.target));
+        single = null;
+        setTarget(chain());
+        return true;
+    }
+
     /** Empties the cache; true if there was anything to drop. */
     final synchronized boolean forgetAll() {
         if (entries.isEmpty()) {

@@ -36,7 +36,7 @@ import io.modulets.testkit.WorkDirs;
 class BoundaryIT {
     private static final String APP = "apps/boundary/";
     private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
-            "Svc", "SvcImpl", "WidgetVisitor", "Sub"};
+            "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res"};
     private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"};
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static Path shellJar;
@@ -212,6 +212,13 @@ class BoundaryIT {
         // extends a shell class (calling its protected method), implements a shell interface
         assertConstruct(jdk, "subclass", "plugin-1 sub-1 plugin-1", "plugin-2 sub-2 plugin-2",
                 "plugin-1 sub-1 plugin-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void tryWithResourcesAndInterfaceStaticAndDefaultMethods(Jdk jdk) throws IOException {
+        assertConstruct(jdk, "more", "res-1-closed1 shape-1 area-21", "res-2-closed1 shape-2 area-22",
+                "res-1-closed2 shape-1 area-21");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

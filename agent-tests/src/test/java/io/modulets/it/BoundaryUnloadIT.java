@@ -57,7 +57,7 @@ class BoundaryUnloadIT {
 
     private static JarBuilder module(JarBuilder jar, int version) throws IOException {
         for (String name : new String[] {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
-                "Svc", "SvcImpl", "WidgetVisitor", "Sub"}) {
+                "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res"}) {
             jar.source("bnd.mod." + name, read("module/bnd/mod/" + name + ".java")
                     .replace("VERSION", "" + version)
                     .replace("COLORS", version == 1 ? "RED, GREEN, BLUE" : "BLUE, GREEN, RED, PURPLE"));

@@ -19,6 +19,7 @@ import bnd.mod.Base;
 import bnd.mod.Color;
 import bnd.mod.Oops;
 import bnd.mod.Other;
+import bnd.mod.Res;
 import bnd.mod.Shape;
 import bnd.mod.Svc;
 import bnd.mod.Thrower;
@@ -68,6 +69,7 @@ public final class App {
         run(who, "enum", App::enums);
         run(who, "byname", App::byName);
         run(who, "subclass", App::subclasses);
+        run(who, "more", App::more);
     }
 
     interface Construct {
@@ -241,6 +243,16 @@ public final class App {
         Named named = (Named) plugin;
         Plugin direct = new bnd.mod.Sub();
         return plugin.describe() + " " + named.name() + " " + direct.describe();
+    }
+
+    /** try-with-resources over a swappable resource; a static and a default method of a swappable interface. */
+    static String more() {
+        String seen;
+        try (Res r = new Res()) {
+            seen = r.name();
+        }
+        Shape s = new Widget(2);
+        return seen + "-closed" + Res.closed + " " + Shape.kind() + " " + s.describeArea();
     }
 
     /** A generation-1 object handed to generation 2's code: the ClassCastException names both. */

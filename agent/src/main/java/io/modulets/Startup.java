@@ -57,6 +57,11 @@ final class Startup {
         // modules directory is held to outside=refuse.
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules);
+        if (modules != null && options.watch()) {
+            // Before generation 1 is current: the JDK's watch-service thread, started here, is no task
+            // and must not be bound to (and pin) the generation that happens to be current.
+            ModulesWatcher.start(modules, options.quiet(), deployer);
+        }
         try {
             deployer.start(jars);
         } catch (DeployRefused e) {
@@ -68,9 +73,6 @@ final class Startup {
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
-        if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, options.quiet(), deployer);
-        }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }
 

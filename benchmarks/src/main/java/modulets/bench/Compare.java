@@ -67,7 +67,7 @@ public final class Compare {
     }
 
     /** The JVM arguments of one setup. */
-    static List<String> jvmArgs(String setup) throws IOException {
+    public static List<String> jvmArgs(String setup) throws IOException {
         List<String> args = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
         switch (setup) {
             case "none" -> { }

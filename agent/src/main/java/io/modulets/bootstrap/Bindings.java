@@ -92,6 +92,21 @@ public final class Bindings {
         }
     }
 
+    /**
+     * Runs {@code body} as code outside any task (§2.4): references by name resolve in the current
+     * generation at each call; the thread's binding is restored afterwards. The boundary
+     * benchmarks measure unbound calls with it, on JMH threads that are otherwise bound.
+     */
+    public static void runUnbound(Runnable body) {
+        ClassLoader previous = BOUND.get();
+        BOUND.set(null);
+        try {
+            body.run();
+        } finally {
+            BOUND.set(previous);
+        }
+    }
+
     // ---- hooks called from instrumented JDK code ------------------------------------------
 
     /** {@code Thread.start()}: the thread's body is a task submitted now. */

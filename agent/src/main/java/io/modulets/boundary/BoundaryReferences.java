@@ -49,7 +49,18 @@ public final class BoundaryReferences {
     }
 
     static void record(SiteKind kind, String owner, String member, String descriptor, String usedBy) {
-        RECORDED.add(new Reference(need(kind), owner, member, descriptor, usedBy));
+        Need need = need(kind);
+        if (need == Need.CLASS) {
+            RECORDED.add(new Reference(need, elementType(owner), "", "", usedBy));
+        } else if (need != null) {
+            RECORDED.add(new Reference(need, owner, member, descriptor, usedBy));
+        }
+    }
+
+    /** {@code com/acme/W} for {@code com/acme/W}, {@code [Lcom/acme/W;} and {@code [[Lcom/acme/W;}. */
+    private static String elementType(String type) {
+        String element = type.substring(type.lastIndexOf('[') + 1);
+        return element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : element;
     }
 
     /** The references recorded so far, in no particular order. */
@@ -57,6 +68,7 @@ public final class BoundaryReferences {
         return List.copyOf(RECORDED);
     }
 
+    /** What {@code kind} needs of the generation, or null for a site that needs nothing of it. */
     private static Need need(SiteKind kind) {
         return switch (kind) {
             case INVOKE_STATIC -> Need.STATIC_METHOD;
@@ -66,7 +78,8 @@ public final class BoundaryReferences {
             case PUT_STATIC -> Need.STATIC_FIELD_WRITE;
             case GET_FIELD -> Need.INSTANCE_FIELD;
             case PUT_FIELD -> Need.INSTANCE_FIELD_WRITE;
-            case CLASS_LITERAL, NEW_ARRAY, CHECKCAST, INSTANCEOF -> Need.CLASS;
+            case CLASS_LITERAL, NEW_ARRAY, NEW_MULTI_ARRAY, CHECKCAST, INSTANCEOF, ENUM_SWITCH -> Need.CLASS;
+            case BY_NAME -> null; // loading by name names no member; the name is only known when it runs
         };
     }
 }

@@ -25,11 +25,38 @@ public final class Registry {
     private final List<Generation> generations = new ArrayList<>();
     private volatile Generation current;
     private int lastSequence;
+    /** The registry of this JVM, for {@link #retireForTests} only. */
+    private static volatile Registry instance;
 
     public Registry(Store store, PackageFilter filter, ClassLoader shell) {
         this.store = store;
         this.filter = filter;
         this.shell = shell;
+        instance = this;
+    }
+
+    /**
+     * Test-only path until real retirement lands (issue 5, lifecycle): forgets generation
+     * {@code sequence}, which must not be current, without looking at its live tasks, and has the
+     * boundary drop every call-site target into it, so that its classes can unload. The boundary
+     * ITs reach it through reflection.
+     */
+    public static boolean retireForTests(int sequence) {
+        Registry registry = instance;
+        if (registry == null) {
+            return false;
+        }
+        synchronized (registry) {
+            for (Generation g : registry.generations) {
+                if (g.sequence() == sequence && g != registry.current) {
+                    registry.generations.remove(g);
+                    BoundaryLinks.retire(g.loader());
+                    Log.info("%s retired (test path)", g);
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**

@@ -1,0 +1,66 @@
+package bnd;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+
+import bnd.mod.Api;
+
+/**
+ * Shell program for BoundaryUnloadIT: uses generation 1 through every construct of App, swaps
+ * to generation 2 and uses it through the same sites, retires generation 1 (the registry's
+ * test-only path), and shows that no call site keeps it: its loader becomes unreachable and its
+ * classes unload. Prints "key value" lines. Args: versionsDir modulesDir.
+ */
+public final class Unload {
+    public static void main(String[] args) throws Exception {
+        Path versions = Path.of(args[0]);
+        Path modules = Path.of(args[1]);
+        WeakReference<ClassLoader> first = new WeakReference<>(Api.class.getClassLoader());
+        App.early = new bnd.mod.Widget(1);
+        App.earlyThrower = new bnd.mod.Thrower();
+        App.all("gen1");
+        App.deploy(versions.resolve("bnd-2.jar"), modules);
+        App.awaitVersion(2);
+        App.all("gen2");
+        // What the program itself still holds of generation 1 goes; the boundary's sites must not hold it.
+        App.early = null;
+        App.earlyThrower = null;
+        Board.last = null;
+        Board.all = null;
+        App.print("linked", "before", linkedSites(first.get()));
+        App.print("retired", "", Class.forName("io.modulets.generations.Registry")
+                .getMethod("retireForTests", int.class).invoke(null, 1));
+        App.print("linked", "after", linkedSites(first.get()));
+        boolean unloaded = collected(first);
+        App.print("unloaded", "", unloaded);
+        if (!unloaded) { // what may still hold it, for the report
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                App.print("thread", thread.getName(), thread.getContextClassLoader());
+            }
+        }
+        // The sites go on working on generation 2 (constructs that need generation 1's objects are left out).
+        App.run("after", "static", App::statics);
+        App.run("after", "arrays", App::arrays);
+        App.run("after", "lambdas", App::lambdas);
+        App.run("after", "erased", App::erased);
+        App.run("after", "enum", App::enums);
+        App.run("after", "byname", App::byName);
+        App.run("after", "subclass", App::subclasses);
+        App.print("done", "", "");
+    }
+
+    static int linkedSites(ClassLoader generation) throws ReflectiveOperationException {
+        return (int) Class.forName("io.modulets.boundary.BoundaryLinks").getMethod("linkedSites", ClassLoader.class)
+                .invoke(null, generation);
+    }
+
+    /** Collects until the reference is cleared, for at most 20 seconds of collections. */
+    static boolean collected(WeakReference<?> reference) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (reference.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return reference.get() == null;
+    }
+}

@@ -55,8 +55,9 @@ final class Startup {
         Registry registry = new Registry(store, filter, shell);
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
+        Erasure erasure = new Erasure(filter, () -> Bindings.current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
-                modules);
+                modules, erasure);
         if (modules != null && options.watch()) {
             // Before generation 1 is current: the JDK's watch-service thread, started here, is no task
             // and must not be bound to (and pin) the generation that happens to be current.
@@ -70,7 +71,7 @@ final class Startup {
 
         SystemLoaderInstaller.openJavaLang(inst);
         CaptureTransformer.install(inst, filter);
-        inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
+        inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));

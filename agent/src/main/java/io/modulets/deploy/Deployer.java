@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Reference;
+import io.modulets.boundary.Erasure;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation;
@@ -31,21 +33,28 @@ public final class Deployer {
     private final ClassLoader shell;
     private final Path modules;
     private final Supplier<List<Reference>> shellReferences;
+    private final Function<ClassLoader, List<String>> erasureChanges;
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
      * @param shell        the shell class loader: shared supertypes are read from it as bytes
      * @param modules      the modules directory that {@link #rescan} reads, or null
+     * @param erasure      the boundary's erasure, fixed for the life of the JVM
      */
     public Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
-                    Path modules) {
-        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all);
+                    Path modules, Erasure erasure) {
+        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all, erasure::changesIn);
     }
 
-    /** @param shellReferences what shell code reaches through the boundary (tests give their own) */
+    /**
+     * @param shellReferences what shell code reaches through the boundary (tests give their own)
+     * @param erasureChanges  the erasures a candidate's classes (read through the loader) would change
+     */
     Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
-             Path modules, Supplier<List<Reference>> shellReferences) {
+             Path modules, Supplier<List<Reference>> shellReferences,
+             Function<ClassLoader, List<String>> erasureChanges) {
         this.shellReferences = shellReferences;
+        this.erasureChanges = erasureChanges;
         this.registry = registry;
         this.store = store;
         this.filter = filter;
@@ -108,6 +117,7 @@ public final class Deployer {
             }
             Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
             new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
+            checkErasure(snapshot);
             if (!store.verify(snapshot)) {
                 throw new DeployRefused("a snapshot file in the store " + store.dir()
                         + " changed after it was written (hash mismatch); it is not used");
@@ -117,6 +127,18 @@ public final class Deployer {
             throw refused(what, e);
         } catch (IOException | RuntimeException e) {
             throw refused(what, new DeployRefused(reason(e), e));
+        }
+    }
+
+    /** Shell classes already defined depend on each swappable type's erasure: it may not change. */
+    private void checkErasure(Snapshot snapshot) throws IOException, DeployRefused {
+        List<String> changes;
+        try (SnapshotResources candidate = SnapshotResources.of(snapshot, shell, filter::isSwappableInternal)) {
+            changes = erasureChanges.apply(candidate);
+        }
+        if (!changes.isEmpty()) {
+            throw new DeployRefused("erasure: " + changes.get(0)
+                    + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more)" : ""));
         }
     }
 

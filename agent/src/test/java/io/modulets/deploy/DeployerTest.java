@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.Erasure;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.PackageFilter;
@@ -33,6 +34,7 @@ class DeployerTest {
     private ClassLoader savedCurrent;
     private Registry registry;
     private Deployer deployer;
+    private Erasure erasure;
     private Path modules;
 
     @BeforeEach
@@ -42,8 +44,10 @@ class DeployerTest {
         registry = new Registry(store, FILTER, DeployerTest.class.getClassLoader());
         modules = Files.createDirectories(tmp.resolve("modules"));
         // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
+        erasure = new Erasure(FILTER, () -> Bindings.current);
         deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
-                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")));
+                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                erasure::changesIn);
     }
 
     @AfterEach
@@ -87,6 +91,25 @@ class DeployerTest {
 
         assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: static method sw.V.v()I"
                 + " is missing, used by shell app.Main.run", refused.getMessage());
+        assertSame(first, registry.current());
+    }
+
+    @Test
+    void aVersionThatWouldChangeAnErasureIsRefused() throws Exception {
+        Generation first = deployer.start(List.of(DeployTesting.jar(tmp.resolve("e1/sw.jar"), Map.of(
+                "sw.V", "package sw; public class V { public static int v() { return 1; } }",
+                "sw.Fail", "package sw; public class Fail extends RuntimeException {}"))));
+        // Shell code met sw.Fail: it is erased to RuntimeException in every shell class from now on.
+        erasure.map("sw/Fail");
+        Path moved = DeployTesting.jar(tmp.resolve("e2/sw.jar"), Map.of(
+                "sw.V", "package sw; public class V { public static int v() { return 2; } }",
+                "sw.Fail", "package sw; public class Fail extends Exception {}"));
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(moved)));
+
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: erasure: sw.Fail is erased to"
+                + " java.lang.RuntimeException in shell code, and would be java.lang.Exception (keep its nearest"
+                + " shared superclass)", refused.getMessage());
         assertSame(first, registry.current());
     }
 

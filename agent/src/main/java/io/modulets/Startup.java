@@ -14,10 +14,13 @@ import io.modulets.boundary.Erasure;
 import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
+import io.modulets.config.OnLimit;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.ModulesWatcher;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
+import io.modulets.generations.Limit;
+import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.loader.ShellClassLoader;
@@ -49,10 +52,12 @@ final class Startup {
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
-        Registry registry = new Registry(new Store(options.store()), filter, shell);
+        Registry registry = new Registry(new Store(options.store()), filter, shell,
+                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
         registry.activate(jars);
 
         SystemLoaderInstaller.openJavaLang(inst);
+        Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter);
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));

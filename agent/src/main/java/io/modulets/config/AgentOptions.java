@@ -28,6 +28,8 @@ public final class AgentOptions {
     private final boolean watch;
     private final boolean jmx;
     private final LogLevel log;
+    private final int maxGenerations;
+    private final OnLimit onLimit;
     private final Optional<Path> config;
 
     private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
@@ -42,6 +44,8 @@ public final class AgentOptions {
         this.watch = bool(settings.get("watch"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
+        this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
+        this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.config = config;
         if (packages.isEmpty() && modules.isEmpty()) {
             throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
@@ -99,6 +103,16 @@ public final class AgentOptions {
         return log;
     }
 
+    /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
+    public int maxGenerations() {
+        return maxGenerations;
+    }
+
+    /** What an activation beyond {@link #maxGenerations()} does. */
+    public OnLimit onLimit() {
+        return onLimit;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -114,6 +128,8 @@ public final class AgentOptions {
                 + ", watch=" + watch
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
+                + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
+                + ", onLimit=" + onLimit.argument()
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -208,6 +224,36 @@ public final class AgentOptions {
             case "false" -> false;
             default -> throw setting.error("must be true or false");
         };
+    }
+
+    private static int maxGenerations(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return 0;
+        }
+        String reason = "must be a whole number of at least 2 (the current generation and the one being"
+                + " activated); leave it out for no limit";
+        int n;
+        try {
+            n = Integer.parseInt(setting.value());
+        } catch (NumberFormatException e) {
+            throw setting.error(reason);
+        }
+        if (n < 2) {
+            throw setting.error(reason);
+        }
+        return n;
+    }
+
+    private static OnLimit onLimit(Setting setting, boolean limited) throws OptionsException {
+        if (setting == null) {
+            return OnLimit.REFUSE;
+        }
+        OnLimit choice = OnLimit.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be one of "
+                + Arrays.stream(OnLimit.values()).map(OnLimit::argument).collect(Collectors.joining(", "))));
+        if (!limited) {
+            throw setting.error("has no effect without maxGenerations=N; give both or neither");
+        }
+        return choice;
     }
 
     private static LogLevel logLevel(Setting setting) throws OptionsException {

@@ -56,15 +56,17 @@ final class Startup {
                 new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
         registry.activate(jars);
 
+        // Before capture is installed: the WatchService's own poller thread must not count as a
+        // task of generation 1, or generation 1 would drain forever.
+        if (modules != null && options.watch()) {
+            ModulesWatcher.start(modules, registry);
+        }
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter);
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
-        if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, registry);
-        }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }
 

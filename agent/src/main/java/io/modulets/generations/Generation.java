@@ -124,6 +124,7 @@ public final class Generation {
         synchronized (this) {
             history.add(new Transition(next, at));
         }
+        pinsReported = false;
         state = next;
     }
 
@@ -142,7 +143,7 @@ public final class Generation {
         loader = null;
     }
 
-    /** Whether the pin report was already logged (once per retirement). */
+    /** Whether the pin report was already logged (once per draining or retirement). */
     boolean pinsReported() {
         return pinsReported;
     }

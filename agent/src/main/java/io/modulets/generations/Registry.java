@@ -160,11 +160,11 @@ public final class Registry {
         next.enter(State.CURRENT, Instant.now());
         current = next;
         BoundaryLinks.publish(reusable);
+        Log.info("%s is current%s", next, before == null ? "" : " (was " + before.sequence() + ", " + what + ")");
         if (before != null) {
             previous = before;
             leave(before);
         }
-        Log.info("%s is current%s", next, before == null ? "" : " (was " + before.sequence() + ", " + what + ")");
         return next;
     }
 
@@ -237,6 +237,7 @@ public final class Registry {
     /** {@code g} is no longer current: it drains while tasks bound to it remain. */
     private void leave(Generation g) {
         g.enter(State.DRAINING, Instant.now());
+        unloads.watch();
         if (g.liveTasks() == 0) {
             retireIfIdle(g);
         } else {
@@ -257,7 +258,6 @@ public final class Registry {
         }
         g.enter(State.RETIRED, Instant.now());
         g.release();
-        g.pinsReported(false);
         BoundaryLinks.retire(loader);
         unloads.watch();
         Log.info("%s retired: no live task; unloaded at the next collection that unloads classes", g);
@@ -286,13 +286,17 @@ public final class Registry {
         Log.info("%s unloaded", g);
     }
 
-    /** Retired generations that were loaded when a full collection started and are still loaded. */
+    /**
+     * Draining and retired generations that were so when a full collection started and are still
+     * loaded after it, each returned once per draining or retirement: their pins are worth a line.
+     */
     synchronized List<Generation> survivorsOf(Instant collectionStart) {
         List<Generation> survivors = new ArrayList<>();
         for (Generation g : generations) {
-            Instant retired = g.since(State.RETIRED);
-            if (g.state() == State.RETIRED && !g.pinsReported() && retired != null
-                    && retired.isBefore(collectionStart) && g.isLoaded()) {
+            State state = g.state();
+            Instant since = g.since(state);
+            if ((state == State.RETIRED || state == State.DRAINING) && g != current && !g.pinsReported()
+                    && since != null && since.isBefore(collectionStart) && g.isLoaded()) {
                 g.pinsReported(true);
                 survivors.add(g);
             }

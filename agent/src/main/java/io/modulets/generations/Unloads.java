@@ -21,7 +21,7 @@ import io.modulets.loader.GenerationClassLoader;
  * Observes the end of retired generations: a daemon thread takes the weak references of collected
  * loaders from their queue and marks those generations unloaded; a listener on the collectors'
  * notifications reports, once per retirement, a retired generation that survived a full
- * collection, with what pins it (DESIGN §6).
+ * collection, with what pins it (DESIGN §6), and, once per draining, what still holds a draining one.
  */
 final class Unloads implements Runnable {
     private final Registry registry;
@@ -85,8 +85,12 @@ final class Unloads implements Runnable {
                 + info.getGcInfo().getStartTime());
         for (Generation g : registry.survivorsOf(start)) {
             PinReport report = Pins.report(g);
-            Log.warn("%s retired at %s and survived a full collection; %s", g, g.since(Generation.State.RETIRED),
-                    report.summary());
+            Generation.State state = report.state();
+            if (state == Generation.State.RETIRED) {
+                Log.warn("%s retired at %s and survived a full collection; %s", g, g.since(state), report.summary());
+            } else if (state == Generation.State.DRAINING) {
+                Log.info("%s draining since %s, after a full collection; %s", g, g.since(state), report.summary());
+            }
         }
     }
 

@@ -189,7 +189,8 @@ public final class App {
 
     /** Writes version {@code n} into the modules directory and waits until unbound code sees it. */
     static void deploy(int n) throws Exception {
-        Path temp = modules.resolve(".app.jar.tmp");
+        // Written beside the directory, then renamed into it: the agent sees one change, not the writes.
+        Path temp = modules.resolveSibling("app.jar.tmp");
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(base));
              OutputStream file = Files.newOutputStream(temp);
              ZipOutputStream out = new ZipOutputStream(file)) {

@@ -56,6 +56,11 @@ class LifecycleIT {
 
     private static ChildJvm.Result run(Jdk jdk, TestInfo info, String scenario, Duration timeout, Object... more)
             throws IOException {
+        return run(jdk, info, scenario, "", timeout, more);
+    }
+
+    private static ChildJvm.Result run(Jdk jdk, TestInfo info, String scenario, String moreAgentArgs, Duration timeout,
+                                       Object... more) throws IOException {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(baseJar, modules.resolve("app.jar"));
@@ -66,7 +71,7 @@ class LifecycleIT {
         args[3] = work.resolve(scenario + ".stderr.txt");
         System.arraycopy(more, 0, args, 4, more.length);
         return ChildJvm.on(jdk)
-                .agent("packages=lc.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .agent("packages=lc.mod,modules=" + modules + ",store=" + work.resolve("store") + moreAgentArgs)
                 .classpath(shellJar)
                 .mainClass("lc.App")
                 .args(args)
@@ -138,6 +143,27 @@ class LifecycleIT {
                 () -> assertTrue(end <= steady * 1.25, "loaded classes " + end + " at the end, " + steady
                         + " at steady state (after 20 activations): more than 1.25 times"),
                 () -> assertTrue(out.contains("done")));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void maxGenerationsRefusesAThirdLoadedGenerationUntilTheFirstIsGone(Jdk jdk, TestInfo info) throws IOException {
+        ChildJvm.Result r = run(jdk, info, "limit", ",maxGenerations=2", Duration.ofSeconds(120));
+        List<String> err = r.stderrLines();
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertInOrder(err,
+                        "generation 2 \\(.*\\) is current \\(was 1, activation\\)",
+                        "generation 1 \\(.*\\) is draining: 1 live tasks",
+                        "deploy from .* refused, generation 2 \\(.*\\) stays current: modulets: activation refused:"
+                                + " would load more than maxGenerations=2 generations; loaded: 1 \\(draining, 1 live"
+                                + " tasks\\); 2 \\(current\\)$",
+                        "generation 1 \\(.*\\) retired",
+                        "generation 3 \\(.*\\) is current \\(was 2, activation\\)"),
+                () -> assertEquals(1, count(err, "refused"), "refused once, in one line"),
+                () -> assertTrue(r.stdoutLines().contains("current-after-refusal 2"), "a refusal changes nothing"),
+                () -> assertTrue(r.stdoutLines().contains("current-at-end 4"),
+                        "accepted once the retired generation could be collected"));
     }
 
     // ---- reading the output ------------------------------------------------------------------

@@ -45,6 +45,7 @@ public final class App {
             case "drain" -> drain();
             case "pins" -> pins();
             case "many" -> many(Integer.parseInt(args[4]));
+            case "limit" -> limit();
             default -> throw new IllegalArgumentException(args[0]);
         }
         pool.shutdown();
@@ -74,6 +75,22 @@ public final class App {
         Holder.mark("gen1-classes-collected " + (first.get() == null));
         awaitLog("generation 1 \\(.*\\) unloaded");
         startRoot("after", "lc.mod.Work").join(30_000);
+    }
+
+    /** Run with maxGenerations=2: a third loaded generation is refused until the first is gone. */
+    static void limit() throws Exception {
+        Thread[] running = {startRoot("running-task", "lc.mod.Waiter")};
+        awaitLog("waiting running version=1");
+        deploy(2);
+        write(3);
+        awaitLog("deploy from .* refused, generation 2 \\(.*\\) stays current: .*maxGenerations=2");
+        Holder.mark("current-after-refusal " + currentVersion());
+        Holder.latch("running").countDown();
+        running[0].join(30_000);
+        running[0] = null;
+        awaitLog("generation 1 \\(.*\\) retired");
+        deploy(4);
+        Holder.mark("current-at-end " + currentVersion());
     }
 
     /** One generation per kind of pin; then a full collection, and the agent reports each. */
@@ -189,6 +206,18 @@ public final class App {
 
     /** Writes version {@code n} into the modules directory and waits until unbound code sees it. */
     static void deploy(int n) throws Exception {
+        write(n);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (currentVersion() != n) {
+            if (System.nanoTime() > deadline) {
+                fail("version " + n + " did not become current");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Writes version {@code n}: the base jar plus lc/mod/version.txt, renamed into the directory. */
+    static void write(int n) throws IOException {
         // Written beside the directory, then renamed into it: the agent sees one change, not the writes.
         Path temp = modules.resolveSibling("app.jar.tmp");
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(base));
@@ -205,13 +234,11 @@ public final class App {
         }
         Files.move(temp, modules.resolve("app.jar"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (current("lc.mod.Version").getField("VERSION").getInt(null) != n) {
-            if (System.nanoTime() > deadline) {
-                fail("version " + n + " did not become current");
-            }
-            Thread.sleep(5);
-        }
+    }
+
+    /** The version of the current generation, as unbound code sees it. */
+    static int currentVersion() throws ReflectiveOperationException {
+        return current("lc.mod.Version").getField("VERSION").getInt(null);
     }
 
     /** Collects until {@code done} (at most {@code rounds} times, 100 ms apart). */

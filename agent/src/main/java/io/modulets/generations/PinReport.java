@@ -21,6 +21,7 @@ public record PinReport(int sequence, Generation.State state, List<Pin> pins, Li
         BOUND_THREAD("thread bound to it"),
         STARTED_THREAD("thread of its code"),
         CONTEXT_CLASS_LOADER("context class loader"),
+        ACCESS_CONTROL_CONTEXT("inherited access control context"),
         THREAD_LOCAL("thread-local"),
         JDBC_DRIVER("JDBC driver"),
         SHUTDOWN_HOOK("shutdown hook"),

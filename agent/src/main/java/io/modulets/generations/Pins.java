@@ -38,12 +38,12 @@ public final class Pins {
 
     /**
      * Opens the JDK packages whose internals the report reads ({@code java.lang} for thread-locals
-     * and shutdown hooks, {@code java.sql} for the registered drivers) to the agent. Called once
-     * at startup.
+     * and shutdown hooks, {@code java.security} for inherited access control contexts,
+     * {@code java.sql} for the registered drivers) to the agent. Called once at startup.
      */
     public static void openJdk(Instrumentation inst) {
         Module agent = Pins.class.getModule();
-        for (String name : new String[] {"java.base:java.lang", "java.sql:java.sql"}) {
+        for (String name : new String[] {"java.base:java.lang", "java.base:java.security", "java.sql:java.sql"}) {
             String module = name.substring(0, name.indexOf(':'));
             String pkg = name.substring(name.indexOf(':') + 1);
             ModuleLayer.boot().findModule(module).ifPresent(m -> inst.redefineModule(m, Set.of(), Map.of(),
@@ -78,6 +78,7 @@ public final class Pins {
 
     private static void threads(GenerationClassLoader loader, List<Pin> pins, List<String> blind) {
         ThreadLocals locals = ThreadLocals.open(blind);
+        AccessContexts contexts = AccessContexts.open(blind);
         for (Thread thread : allThreads()) {
             String name = "thread '" + thread.getName() + "'";
             if (thread.getClass().getClassLoader() == loader) {
@@ -91,9 +92,59 @@ public final class Pins {
             if (thread.getContextClassLoader() == loader) {
                 pins.add(new Pin(Kind.CONTEXT_CLASS_LOADER, name));
             }
+            if (contexts != null && contexts.names(thread, loader)) {
+                pins.add(new Pin(Kind.ACCESS_CONTROL_CONTEXT, name + " was created while its code was on the stack"));
+            }
             if (locals != null) {
                 locals.scan(thread, loader, name, pins);
             }
+        }
+    }
+
+    /**
+     * Up to JDK 23 every new thread keeps the access control context of its creator's stack: the
+     * protection domains of the classes on it, each naming its class loader. A pool worker created
+     * while a task of a generation submitted work thus holds that generation for its whole life.
+     * The field is gone where the Security Manager is (JDK 24): nothing to look at there.
+     */
+    private static final class AccessContexts {
+        private final VarHandle inherited;
+        private final VarHandle domains;
+
+        private AccessContexts(VarHandle inherited, VarHandle domains) {
+            this.inherited = inherited;
+            this.domains = domains;
+        }
+
+        static AccessContexts open(List<String> blind) {
+            try {
+                Class<?> acc = Class.forName("java.security.AccessControlContext");
+                return new AccessContexts(
+                        MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                                .findVarHandle(Thread.class, "inheritedAccessControlContext", acc),
+                        MethodHandles.privateLookupIn(acc, MethodHandles.lookup())
+                                .findVarHandle(acc, "context", java.security.ProtectionDomain[].class));
+            } catch (ClassNotFoundException | NoSuchFieldException absent) {
+                return null; // a JDK without it: no thread holds one
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                blind.add("inherited access control contexts (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + ")");
+                return null;
+            }
+        }
+
+        boolean names(Thread thread, ClassLoader loader) {
+            Object context = inherited.get(thread);
+            java.security.ProtectionDomain[] pds = context == null ? null
+                    : (java.security.ProtectionDomain[]) domains.get(context);
+            if (pds != null) {
+                for (java.security.ProtectionDomain pd : pds) {
+                    if (pd != null && pd.getClassLoader() == loader) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 

@@ -204,7 +204,7 @@ public final class Registry {
         StringJoiner loaded = new StringJoiner("; ");
         for (Generation g : generations) {
             if (g.isLoaded()) {
-                String detail = g.state() == State.DRAINING ? ", " + g.liveTasks() + " live tasks"
+                String detail = g.state() == State.DRAINING ? ", " + liveTasks(g.liveTasks())
                         : g.state() == State.RETIRED ? ", pinned by: " + Pins.report(g).summary() : "";
                 loaded.add(g.sequence() + " (" + g.state().word() + detail + ")");
             }
@@ -241,7 +241,7 @@ public final class Registry {
         if (g.liveTasks() == 0) {
             retireIfIdle(g);
         } else {
-            Log.info("%s is draining: %d live tasks", g, g.liveTasks());
+            Log.info("%s is draining: %s", g, liveTasks(g.liveTasks()));
         }
     }
 
@@ -302,6 +302,10 @@ public final class Registry {
             }
         }
         return survivors;
+    }
+
+    private static String liveTasks(long n) {
+        return n + (n == 1 ? " live task" : " live tasks");
     }
 
     private static URL[] urls(Snapshot snapshot) throws IOException {

@@ -196,7 +196,7 @@ class LifecycleTest {
         assertEquals(State.DRAINING, a.state());
         IOException refused = assertThrows(IOException.class, () -> activate(registry, "c"));
         assertEquals("modulets: activation refused: would load more than maxGenerations=2 generations; loaded: "
-                + "1 (draining, 1 live tasks); 2 (current)", refused.getMessage());
+                + "1 (draining, 1 live task); 2 (current)", refused.getMessage());
         assertSame(b, registry.current());
         assertSame(b.loader(), Bindings.current);
         assertEquals(2, registry.all().size());

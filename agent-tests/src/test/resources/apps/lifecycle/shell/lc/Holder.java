@@ -14,6 +14,8 @@ public final class Holder {
     public static final ThreadLocal<Object> LOCAL = new ThreadLocal<>();
     /** A long-lived shell thread whose context class loader swappable code may set and forget. */
     public static volatile Thread longLived;
+    /** A pool that swappable code creates, whose worker outlives the task that made it. */
+    public static volatile java.util.concurrent.ExecutorService lateWorkers;
     private static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
 
     private Holder() {

@@ -17,7 +17,7 @@ import lc.Holder;
  * Leaks this generation in one of the ways the pin report names, as careless application code
  * does: a value left in a shell thread-local, a JDBC driver left registered, a shutdown hook of
  * its classes, an MBean left registered, a long-lived thread's context class loader, a thread it
- * started and never stopped.
+ * started and never stopped, a pool worker created while its code was on the stack.
  */
 public final class Pinner implements Consumer<String> {
     @Override
@@ -31,6 +31,12 @@ public final class Pinner implements Consumer<String> {
                         new ObjectName("lc:type=Stats,version=" + Version.VERSION));
                 case "context-class-loader" -> Holder.longLived.setContextClassLoader(Pinner.class.getClassLoader());
                 case "thread" -> new Thread(new Spinner(), "spinner").start();
+                case "pool-worker" -> {
+                    // The worker is created while this code is on the stack.
+                    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+                    Holder.lateWorkers = pool;
+                    pool.submit(() -> { }).get();
+                }
                 case "none" -> { }
                 default -> throw new IllegalArgumentException(kind);
             }

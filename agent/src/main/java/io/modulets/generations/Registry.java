@@ -78,17 +78,23 @@ public final class Registry {
      * the store even if that generation was unloaded. Rolling back twice returns to where it
      * started.
      */
-    public synchronized Generation rollback() throws IOException {
-        Generation before = current;
-        if (previous == null) {
-            throw new IOException("modulets: rollback refused: " + before
-                    + " is the only generation activated so far; there is nothing to roll back to");
+    public Generation rollback() throws IOException {
+        Generation target;
+        synchronized (this) {
+            if (previous == null) {
+                throw new IOException("modulets: rollback refused: " + current
+                        + " is the only generation activated so far; there is nothing to roll back to");
+            }
+            target = previous;
         }
-        if (!store.verify(previous.snapshot())) {
-            throw new IOException("modulets: rollback refused: the store's copy of " + previous + " under "
+        // Re-hashing the stored jars happens outside the lock, as in activate(jars).
+        if (!store.verify(target.snapshot())) {
+            throw new IOException("modulets: rollback refused: the store's copy of " + target + " under "
                     + store.dir() + " is missing or altered; activate its jars again instead");
         }
-        return activate(previous.snapshot(), "rollback");
+        synchronized (this) {
+            return activate(target.snapshot(), "rollback");
+        }
     }
 
     public Generation current() {
@@ -183,12 +189,12 @@ public final class Registry {
                 return;
             }
         }
-        String message = what + " would load more than maxGenerations=" + limit.maxGenerations()
-                + " generations; loaded: " + describeLoaded();
+        String reason = "would load more than maxGenerations=" + limit.maxGenerations() + " generations; loaded: "
+                + describeLoaded();
         if (limit.refuses()) {
-            throw new IOException("modulets: " + what + " refused: " + message.substring(what.length() + 1));
+            throw new IOException("modulets: " + what + " refused: " + reason);
         }
-        Log.warn("%s (onLimit=warn: activating anyway)", message);
+        Log.warn("%s %s (onLimit=warn: activating anyway)", what, reason);
     }
 
     private boolean anyRetiredAndLoaded() {
@@ -213,9 +219,10 @@ public final class Registry {
     }
 
     private Generation create(Snapshot snapshot) throws IOException {
+        URL[] urls = urls(snapshot); // may fail: before a sequence number is taken
         Generation generation = new Generation(++lastSequence, snapshot, Instant.now());
         GenerationClassLoader loader = new GenerationClassLoader("modulets-gen-" + generation.sequence(),
-                urls(snapshot), shell, filter, generation);
+                urls, shell, filter, generation);
         generation.attach(loader, collected);
         // Cheap in the common case: one volatile read on the capturing or releasing thread.
         loader.onIdle(() -> {

@@ -14,12 +14,15 @@ import io.modulets.boundary.Erasure;
 import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
+import io.modulets.config.OnLimit;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
+import io.modulets.generations.Limit;
+import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.loader.ShellClassLoader;
@@ -52,7 +55,8 @@ final class Startup {
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
         Store store = new Store(options.store());
-        Registry registry = new Registry(store, filter, shell);
+        Registry registry = new Registry(store, filter, shell,
+                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
@@ -70,6 +74,7 @@ final class Startup {
         }
 
         SystemLoaderInstaller.openJavaLang(inst);
+        Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter);
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));

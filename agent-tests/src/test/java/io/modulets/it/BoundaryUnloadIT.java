@@ -96,6 +96,8 @@ class BoundaryUnloadIT {
                 () -> assertTrue(Integer.parseInt(seen.get("linked:before")) > 10,
                         "sites reached generation 1 before it retired: " + seen.get("linked:before")),
                 () -> assertEquals("true", seen.get("retired:")),
+                () -> assertTrue(r.stderrLines().stream().anyMatch(l -> l.matches(".*generation 1 \\(.*\\) retired.*")),
+                        "the registry retired generation 1 once its last task ended"),
                 () -> assertEquals("0", seen.get("linked:after"), "no site reaches a retired generation"),
                 () -> assertEquals("true", seen.get("unloaded:"), "generation 1's loader became unreachable"),
                 () -> assertTrue(r.stdoutLines().stream().anyMatch(l -> l.contains("class,unload")

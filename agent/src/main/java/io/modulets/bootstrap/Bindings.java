@@ -126,15 +126,35 @@ public final class Bindings {
             return;
         }
         STARTED.put(thread, binding);
+        captured(binding);
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
         }
     }
 
-    /** {@code Thread.exit()}: forget a binding the thread never read. */
+    /** {@code Thread.exit()} (on the exiting thread): forget a binding it never read; its task ended. */
     public static void onThreadExit(Thread thread) {
-        STARTED.remove(thread);
+        ClassLoader binding = STARTED.remove(thread);
+        if (binding == null && thread == Thread.currentThread()) {
+            binding = BOUND.get();
+        }
+        released(binding);
+    }
+
+    // Interim live-task counting (issue 5) for the two submission points captured today, until
+    // capture's own counting (issue 3) replaces it: a task counts from its capture to the end of
+    // its run. A task that never runs (rejected, removed, shutdownNow) is not released here yet.
+    private static void captured(ClassLoader binding) {
+        if (binding instanceof GenerationLoader generation) {
+            generation.taskCaptured();
+        }
+    }
+
+    private static void released(ClassLoader binding) {
+        if (binding instanceof GenerationLoader generation) {
+            generation.taskReleased();
+        }
     }
 
     /**
@@ -171,6 +191,7 @@ public final class Bindings {
             ClassLoader binding = captureFor(task);
             if (binding != null) {
                 TASKS.put(task, binding);
+                captured(binding);
             }
         }
     }
@@ -178,8 +199,8 @@ public final class Bindings {
     /** {@code newTaskFor(inner)} returned {@code wrapper}: the wrapper runs the inner task's binding. */
     public static void onTaskWrapped(Object wrapper, Object inner) {
         ClassLoader binding = captureFor(inner);
-        if (wrapper != null && binding != null) {
-            TASKS.put(wrapper, binding);
+        if (wrapper != null && binding != null && TASKS.put(wrapper, binding) == null) {
+            captured(binding);
         }
     }
 
@@ -189,7 +210,11 @@ public final class Bindings {
         if (binding == null) {
             task.run();
         } else {
-            runBound(binding, task);
+            try {
+                runBound(binding, task);
+            } finally {
+                released(binding);
+            }
         }
     }
 

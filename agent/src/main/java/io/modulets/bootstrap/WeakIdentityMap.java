@@ -14,9 +14,10 @@ final class WeakIdentityMap<V> {
     private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
-    void put(Object key, V value) {
+    /** Returns the value {@code key} had, or null. */
+    V put(Object key, V value) {
         expunge();
-        map.put(new WeakKey(key, collected), value);
+        return map.put(new WeakKey(key, collected), value);
     }
 
     V get(Object key) {

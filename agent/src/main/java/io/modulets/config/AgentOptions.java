@@ -37,6 +37,8 @@ public final class AgentOptions {
     private final boolean allowOutside;
     private final boolean jmx;
     private final LogLevel log;
+    private final int maxGenerations;
+    private final OnLimit onLimit;
     private final Optional<Path> config;
 
     private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
@@ -53,6 +55,8 @@ public final class AgentOptions {
         this.allowOutside = outside(settings.get("outside"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
+        this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
+        this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.config = config;
         if (packages.isEmpty() && modules.isEmpty()) {
             throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
@@ -123,6 +127,16 @@ public final class AgentOptions {
         return log;
     }
 
+    /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
+    public int maxGenerations() {
+        return maxGenerations;
+    }
+
+    /** What an activation beyond {@link #maxGenerations()} does. */
+    public OnLimit onLimit() {
+        return onLimit;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -140,6 +154,8 @@ public final class AgentOptions {
                 + ", quiet=" + quiet.toMillis() + "ms"
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
+                + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
+                + ", onLimit=" + onLimit.argument()
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -273,6 +289,36 @@ public final class AgentOptions {
             default -> throw setting.error("must be refuse (a modules jar holding a class outside the swappable"
                     + " packages is not activated) or ignore (such classes are never loaded from a generation)");
         };
+    }
+
+    private static int maxGenerations(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return 0;
+        }
+        String reason = "must be a whole number of at least 2 (the current generation and the one being"
+                + " activated); leave it out for no limit";
+        int n;
+        try {
+            n = Integer.parseInt(setting.value());
+        } catch (NumberFormatException e) {
+            throw setting.error(reason);
+        }
+        if (n < 2) {
+            throw setting.error(reason);
+        }
+        return n;
+    }
+
+    private static OnLimit onLimit(Setting setting, boolean limited) throws OptionsException {
+        if (setting == null) {
+            return OnLimit.REFUSE;
+        }
+        OnLimit choice = OnLimit.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be one of "
+                + Arrays.stream(OnLimit.values()).map(OnLimit::argument).collect(Collectors.joining(", "))));
+        if (!limited) {
+            throw setting.error("has no effect without maxGenerations=N; give both or neither");
+        }
+        return choice;
     }
 
     private static LogLevel logLevel(Setting setting) throws OptionsException {

@@ -107,10 +107,37 @@ public final class Deployer {
         return attempt(jars, what);
     }
 
+    /**
+     * Returns to the previous generation's content, from the store even if it was unloaded, after
+     * the same verification as any activation: shell code loaded since may reach what it lacks.
+     */
+    public synchronized Generation rollback() throws DeployRefused {
+        try {
+            Generation target;
+            try {
+                target = registry.rollbackTarget();
+            } catch (IOException e) {
+                throw new DeployRefused(reason(e), e);
+            }
+            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback");
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
     private Generation attempt(List<Path> jars, String what) throws DeployRefused {
+        Snapshot snapshot;
+        try {
+            snapshot = snapshot(jars);
+        } catch (DeployRefused e) {
+            throw refused(what, e);
+        }
+        return verifyAndActivate(snapshot, what, "activation");
+    }
+
+    private Generation verifyAndActivate(Snapshot snapshot, String what, String kind) throws DeployRefused {
         Generation before = registry.current();
         try {
-            Snapshot snapshot = snapshot(jars);
             if (before != null && before.hash().equals(snapshot.hash())) {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
@@ -122,7 +149,7 @@ public final class Deployer {
                 throw new DeployRefused("a snapshot file in the store " + store.dir()
                         + " changed after it was written (hash mismatch); it is not used");
             }
-            return registry.activate(snapshot);
+            return registry.activate(snapshot, kind);
         } catch (DeployRefused e) {
             throw refused(what, e);
         } catch (IOException | RuntimeException e) {

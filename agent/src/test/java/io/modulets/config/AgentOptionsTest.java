@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, config";
+    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
+            + " onLimit, config";
 
     @TempDir
     Path tmp;
@@ -66,6 +67,8 @@ class AgentOptionsTest {
             assertTrue(options.watch());
             assertTrue(options.jmx());
             assertEquals(LogLevel.INFO, options.log());
+            assertEquals(0, options.maxGenerations(), "no limit");
+            assertEquals(OnLimit.REFUSE, options.onLimit());
             assertEquals(Optional.empty(), options.config());
         }
 
@@ -174,7 +177,8 @@ class AgentOptionsTest {
             AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
-                    + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug, config=",
+                    + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
+                    + " maxGenerations=, onLimit=refuse, config=",
                     options.toString());
         }
     }
@@ -435,6 +439,47 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class GenerationLimit {
+        @Test
+        void aLimitAndWhatItDoes() throws Exception {
+            AgentOptions options = parse("packages=a,maxGenerations=5");
+            assertEquals(5, options.maxGenerations());
+            assertEquals(OnLimit.REFUSE, options.onLimit(), "a limit refuses unless told to warn");
+            assertEquals(OnLimit.WARN, parse("packages=a,maxGenerations=2,onLimit=WARN").onLimit());
+            assertEquals(OnLimit.REFUSE, parse("packages=a,maxGenerations=2,onLimit=refuse").onLimit());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1", "0", "-3", "two", "", "2.5", "99999999999"})
+        void aLimitBelowTwoOrNotANumberIsRefused(String value) {
+            assertError("modulets: bad agent argument maxGenerations=" + value + ": must be a whole number of at"
+                    + " least 2 (the current generation and the one being activated); leave it out for no limit",
+                    "packages=a,maxGenerations=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"kill", "", "ignore"})
+        void anotherOnLimitIsRefused(String value) {
+            assertError("modulets: bad agent argument onLimit=" + value + ": must be one of refuse, warn",
+                    "packages=a,maxGenerations=3,onLimit=" + value);
+        }
+
+        @Test
+        void onLimitWithoutALimitIsRefused() {
+            assertError("modulets: bad agent argument onLimit=warn: has no effect without maxGenerations=N;"
+                    + " give both or neither", "packages=a,onLimit=warn");
+        }
+
+        @Test
+        void bothReadFromTheConfigFile() throws Exception {
+            Path file = Files.writeString(tmp.resolve("agent.properties"), "maxGenerations=4\nonLimit=warn\n");
+            AgentOptions options = parse("packages=a,config=" + file);
+            assertEquals(4, options.maxGenerations());
+            assertEquals(OnLimit.WARN, options.onLimit());
+        }
+    }
+
+    @Nested
     class ConfigFile {
         Path write(String name, String text) throws IOException {
             return Files.writeString(tmp.resolve(name), text);
@@ -500,14 +545,16 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log)", "config=" + file);
+                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
+                    + " onLimit)", "config=" + file);
         }
 
         @Test
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log)", "config=" + file);
+                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
+                    + " onLimit)", "config=" + file);
         }
 
         @Test

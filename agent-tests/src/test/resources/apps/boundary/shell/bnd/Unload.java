@@ -2,14 +2,16 @@ package bnd;
 
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import bnd.mod.Api;
 
 /**
  * Shell program for BoundaryUnloadIT: uses generation 1 through every construct of App, swaps
- * to generation 2 and uses it through the same sites, retires generation 1 (the registry's
- * test-only path), and shows that no call site keeps it: its loader becomes unreachable and its
- * classes unload. Prints "key value" lines. Args: versionsDir modulesDir.
+ * to generation 2 and uses it through the same sites while a task of generation 1 still runs;
+ * that task ends, generation 1 retires, and no call site keeps it: its loader becomes unreachable
+ * and its classes unload. Prints "key value" lines. Args: versionsDir modulesDir.
  */
 public final class Unload {
     public static void main(String[] args) throws Exception {
@@ -19,6 +21,16 @@ public final class Unload {
         App.early = new bnd.mod.Widget(1);
         App.earlyThrower = new bnd.mod.Thrower();
         App.all("gen1");
+        // A root task started now is bound to generation 1: it keeps it draining until released.
+        CountDownLatch release = new CountDownLatch(1);
+        Thread draining = new Thread(() -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gen1-task");
+        draining.start();
         App.deploy(versions.resolve("bnd-2.jar"), modules);
         App.awaitVersion(2);
         App.all("gen2");
@@ -28,8 +40,10 @@ public final class Unload {
         Board.last = null;
         Board.all = null;
         App.print("linked", "before", linkedSites(first.get()));
-        App.print("retired", "", Class.forName("io.modulets.generations.Registry")
-                .getMethod("retireForTests", int.class).invoke(null, 1));
+        release.countDown();
+        draining.join(TimeUnit.SECONDS.toMillis(30));
+        draining = null; // an ended Thread object still names its binding's loader as context class loader
+        App.print("retired", "", retired(first.get()));
         App.print("linked", "after", linkedSites(first.get()));
         boolean unloaded = collected(first);
         App.print("unloaded", "", unloaded);
@@ -52,6 +66,15 @@ public final class Unload {
     static int linkedSites(ClassLoader generation) throws ReflectiveOperationException {
         return (int) Class.forName("io.modulets.boundary.BoundaryLinks").getMethod("linkedSites", ClassLoader.class)
                 .invoke(null, generation);
+    }
+
+    /** Waits (at most 20 s) until the registry retired the generation: its sites are emptied then. */
+    static boolean retired(ClassLoader generation) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (linkedSites(generation) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return linkedSites(generation) == 0;
     }
 
     /** Collects until the reference is cleared, for at most 20 seconds of collections. */

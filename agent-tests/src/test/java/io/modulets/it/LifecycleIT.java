@@ -164,7 +164,7 @@ class LifecycleIT {
                 () -> assertInOrder(err,
                         "generation 2 \\(.*\\) is current \\(was 1\\)",
                         "generation 1 \\(.*\\) is draining: 1 live task$",
-                        "deploy from .* refused, generation 2 \\(.*\\) stays current: modulets: activation refused:"
+                        "deploy from .* refused, generation 2 \\(.*\\) stays current: activation refused:"
                                 + " would load more than maxGenerations=2 generations; loaded: 1 \\(draining, 1 live"
                                 + " task\\); 2 \\(current\\)$",
                         "generation 1 \\(.*\\) retired",

@@ -53,7 +53,7 @@ final class Startup {
         registry.activate(jars);
 
         SystemLoaderInstaller.openJavaLang(inst);
-        CaptureTransformer.install(inst, filter);
+        CaptureTransformer.install(inst, filter, options.executors());
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);

@@ -19,7 +19,7 @@ final class AgentArguments {
 
     /** Every key, in the order they are documented and printed. */
     static final List<String> KEYS =
-            List.of("packages", "modules", "shared", "store", "watch", "jmx", "log", "config");
+            List.of("packages", "modules", "shared", "store", "watch", "jmx", "log", "executors", "config");
 
     /** The keys a config file may hold: all but {@code config}. */
     static final List<String> FILE_KEYS = KEYS.subList(0, KEYS.size() - 1);

@@ -28,6 +28,7 @@ public final class AgentOptions {
     private final boolean watch;
     private final boolean jmx;
     private final LogLevel log;
+    private final List<String> executors;
     private final Optional<Path> config;
 
     private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
@@ -42,6 +43,7 @@ public final class AgentOptions {
         this.watch = bool(settings.get("watch"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
+        this.executors = classList(settings.get("executors"));
         this.config = config;
         if (packages.isEmpty() && modules.isEmpty()) {
             throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
@@ -99,6 +101,14 @@ public final class AgentOptions {
         return log;
     }
 
+    /**
+     * Application executor classes (binary names, {@code com.acme.EventLoop$Queue}) whose
+     * {@code execute(Runnable)} captures the task's binding, for executors that are not JDK pools.
+     */
+    public List<String> executors() {
+        return executors;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -114,6 +124,7 @@ public final class AgentOptions {
                 + ", watch=" + watch
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
+                + ", executors=" + String.join(":", executors)
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -150,6 +161,29 @@ public final class AgentOptions {
             if (!PackageFilter.isPackageName(name)) {
                 throw setting.error("'" + name + "' is not a Java package name (give dot-separated Java"
                         + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped; each a binary class name. */
+    private static List<String> classList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!PackageFilter.isPackageName(name.replace('$', '.')) || !name.contains(".")) {
+                throw setting.error("'" + name + "' is not a class name (give binary names such as"
+                        + " com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')");
+            }
+            if (PackageFilter.isUnder(name, "java") || PackageFilter.isUnder(name, "jdk")) {
+                throw setting.error(name + " is a JDK class; the JDK's executors are captured already");
             }
             names.add(name);
         }

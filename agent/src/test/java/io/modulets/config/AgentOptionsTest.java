@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, store, watch, jmx, log, config";
+    static final String KEYS = "packages, modules, shared, store, watch, jmx, log, executors, config";
 
     @TempDir
     Path tmp;
@@ -172,7 +172,7 @@ class AgentOptionsTest {
             AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
-                    + ", store=" + tmp.resolve("s") + ", watch=false, jmx=false, log=debug, config=",
+                    + ", store=" + tmp.resolve("s") + ", watch=false, jmx=false, log=debug, executors=, config=",
                     options.toString());
         }
     }
@@ -383,6 +383,35 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Executors {
+        @Test
+        void noneByDefault() throws Exception {
+            assertEquals(List.of(), parse("packages=a").executors());
+        }
+
+        @Test
+        void binaryClassNamesSeparatedByColons() throws Exception {
+            assertEquals(List.of("com.acme.EventLoop", "com.acme.Loop$Queue"),
+                    parse("packages=a,executors= com.acme.EventLoop::com.acme.Loop$Queue:com.acme.EventLoop").executors());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"EventLoop", "com.acme.", "com/acme/Loop", "com.acme.1Loop"})
+        void aMalformedNameIsRefused(String value) {
+            assertError("modulets: bad agent argument executors=" + value + ": '" + value + "' is not a class name"
+                    + " (give binary names such as com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')",
+                    "packages=a,executors=" + value);
+        }
+
+        @Test
+        void aJdkClassIsRefused() {
+            assertError("modulets: bad agent argument executors=java.util.concurrent.ForkJoinPool:"
+                    + " java.util.concurrent.ForkJoinPool is a JDK class; the JDK's executors are captured already",
+                    "packages=a,executors=java.util.concurrent.ForkJoinPool");
+        }
+    }
+
+    @Nested
     class ConfigFile {
         Path write(String name, String text) throws IOException {
             return Files.writeString(tmp.resolve(name), text);
@@ -448,14 +477,14 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+                    + " (valid keys: packages, modules, shared, store, watch, jmx, log, executors)", "config=" + file);
         }
 
         @Test
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, store, watch, jmx, log)", "config=" + file);
+                    + " valid keys: packages, modules, shared, store, watch, jmx, log, executors)", "config=" + file);
         }
 
         @Test

@@ -116,6 +116,17 @@ public final class Bindings {
         return PendingTasks.size();
     }
 
+    /**
+     * The tasks captured and not yet run (their classes and bindings) and the threads started and not
+     * yet running: what keeps generations live, for diagnostics (DESIGN §6).
+     */
+    public static String describePending() {
+        StringBuilder threads = new StringBuilder();
+        STARTED.forEach((thread, binding) -> threads.append(((Thread) thread).getName()).append('=').append(binding)
+                .append("; "));
+        return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
+    }
+
     /** Blocks until a task dropped without running is collected, and stops counting it (an agent thread loops on it). */
     public static void reclaimCollected() throws InterruptedException {
         PendingTasks.reclaimCollected();
@@ -291,6 +302,15 @@ public final class Bindings {
             setContext(thread, previousContext);
             PendingTasks.release(binding);
         }
+    }
+
+    /** {@code DiscardOldestPolicy}: the task it takes from the queue head will never run. */
+    public static Object pollDropped(java.util.concurrent.BlockingQueue<?> queue) {
+        Object dropped = queue.poll();
+        if (dropped != null) {
+            PendingTasks.removeOne(dropped);
+        }
+        return dropped;
     }
 
     /** {@code ThreadPoolExecutor.remove(task)} returned {@code removed}. */

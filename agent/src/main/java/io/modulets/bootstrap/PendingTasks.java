@@ -97,6 +97,14 @@ final class PendingTasks {
         TASKS.awaitCollected();
     }
 
+    /** One line per pending task: its class and what it captured, for diagnostics. */
+    static String describe() {
+        StringBuilder out = new StringBuilder();
+        TASKS.forEach((task, captured) -> out.append(task.getClass().getName()).append('=').append(captured)
+                .append("; "));
+        return out.toString();
+    }
+
     static int size() {
         return TASKS.size();
     }

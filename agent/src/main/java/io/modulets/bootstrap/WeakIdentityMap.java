@@ -72,6 +72,16 @@ final class WeakIdentityMap<V> {
         return map.containsKey(new LookupKey(key));
     }
 
+    /** Calls {@code action} with each live key and its value (a snapshot of no particular order). */
+    void forEach(java.util.function.BiConsumer<Object, V> action) {
+        map.forEach((key, value) -> {
+            Object referent = key instanceof WeakKey ? ((WeakKey) key).get() : null;
+            if (referent != null) {
+                action.accept(referent, value);
+            }
+        });
+    }
+
     int size() {
         expunge();
         return map.size();

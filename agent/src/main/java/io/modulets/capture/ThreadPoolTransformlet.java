@@ -6,7 +6,8 @@ import java.util.List;
  * {@code ThreadPoolExecutor} (and so {@code ScheduledThreadPoolExecutor}'s workers and the
  * {@code Executors} wrappers around both): {@code execute} captures the task's binding, the worker
  * loop's {@code task.run()} runs it bound; a rejected, removed or drained task stops counting, and a
- * rejection handler (CallerRunsPolicy) runs on the task's binding.
+ * rejection handler (CallerRunsPolicy) runs on the task's binding; the task DiscardOldestPolicy drops
+ * from the queue stops counting.
  */
 final class ThreadPoolTransformlet {
     private ThreadPoolTransformlet() {
@@ -25,6 +26,11 @@ final class ThreadPoolTransformlet {
             case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, "onRemoved", "(ZLjava/lang/Object;)V", 1);
             case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, "onDrained", "(Ljava/util/List;)V");
             default -> mv;
-        }));
+        }), new Rule("java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy", (method, mv) ->
+                method.equals("rejectedExecution(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V")
+                        ? Hooks.replaceInterfaceCall(mv, "java/util/concurrent/BlockingQueue", "poll",
+                                "()Ljava/lang/Object;", "pollDropped",
+                                "(Ljava/util/concurrent/BlockingQueue;)Ljava/lang/Object;")
+                        : mv));
     }
 }

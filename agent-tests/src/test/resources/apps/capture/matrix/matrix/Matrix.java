@@ -53,6 +53,7 @@ public final class Matrix {
         stopChildPeriodic.forEach(Runnable::run);
         cancelled(points);
         throwing(points);
+        DontBreak.run();
         Counting.run();
         shutDown();
         liveCounts();
@@ -260,6 +261,5 @@ public final class Matrix {
             Out.put("live/" + e.getKey(), Gens.live(e.getValue()));
         }
         Out.put("pending", io.modulets.bootstrap.Bindings.describePending());
-        Thread.getAllStackTraces().keySet().forEach(t -> Out.put("threads", t.getName()));
     }
 }

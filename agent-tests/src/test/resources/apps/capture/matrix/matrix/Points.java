@@ -289,13 +289,22 @@ final class Points {
                 return null;
             }
         });
+        // Thread per task where the common pool has parallelism 1 (17 on 2 CPUs): nothing to keep busy.
+        boolean commonPoolRunsAsync = new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool;
         points.add(new Point("cf-async-default", false) {
+            Runnable block() throws Exception {
+                return commonPoolRunsAsync ? blockWith(ForkJoinPool.commonPool()) : () -> { };
+            }
+
             Object submit(Runnable body) {
                 return CompletableFuture.runAsync(body);
             }
 
             boolean cancellable() {
-                return true;
+                if (!commonPoolRunsAsync) {
+                    Out.put("cancelled/" + name, "n/a: thread per task, it starts at once");
+                }
+                return commonPoolRunsAsync;
             }
         });
         ThreadPoolExecutor cfPool = onePool();

@@ -134,7 +134,7 @@ public final class Bindings {
 
     /** Fails now, at startup, if the JDK methods the hooks call cannot be reached. */
     public static void checkJdkMethods() {
-        if (JdkMethods.EXEC == null || JdkMethods.TRY_FIRE == null) {
+        if (JdkMethods.EXEC == null || JdkMethods.TRY_FIRE == null || JdkMethods.DEPENDENT == null) {
             throw new IllegalStateException("modulets: JDK methods not found");
         }
     }
@@ -439,10 +439,17 @@ public final class Bindings {
      */
     public static Object fireCompletion(Object completion, int mode) throws Throwable {
         ClassLoader binding = REGISTERED.get(completion);
+        if (binding == null) {
+            return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        }
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
-        if (binding == null || binding == previousBinding) {
-            return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        if (binding == previousBinding) {
+            try {
+                return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+            } finally {
+                forgetIfFired(completion);
+            }
         }
         ClassLoader previousContext = thread.getContextClassLoader();
         BOUND.set(binding);
@@ -452,6 +459,19 @@ public final class Bindings {
         } finally {
             BOUND.set(previousBinding);
             setContext(thread, previousContext);
+            forgetIfFired(completion);
+        }
+    }
+
+    /**
+     * A stage whose dependent is gone has fired, or was claimed and handed to an executor (which
+     * captured the binding): its registration is no longer needed. Dropping it at once keeps the map
+     * small; a stage that never fires is dropped when collected.
+     */
+    private static void forgetIfFired(Object completion) throws Throwable {
+        if (JdkMethods.UNI_COMPLETION.isInstance(completion)
+                && (Object) JdkMethods.DEPENDENT.invokeExact(completion) == null) {
+            REGISTERED.remove(completion);
         }
     }
 

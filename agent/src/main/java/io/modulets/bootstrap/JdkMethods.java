@@ -17,6 +17,10 @@ final class JdkMethods {
     static final MethodHandle EXEC;
     /** {@code CompletableFuture.Completion.tryFire(int)}, package-private; as {@code (Object,int)Object}. */
     static final MethodHandle TRY_FIRE;
+    /** {@code CompletableFuture.UniCompletion}, the stages with a dependent (binary ones too). */
+    static final Class<?> UNI_COMPLETION;
+    /** {@code UniCompletion.dep}, null once the stage fired or was claimed; as {@code (Object)Object}. */
+    static final MethodHandle DEPENDENT;
 
     static {
         try {
@@ -27,6 +31,10 @@ final class JdkMethods {
             TRY_FIRE = MethodHandles.privateLookupIn(completion, lookup)
                     .findVirtual(completion, "tryFire", MethodType.methodType(CompletableFuture.class, int.class))
                     .asType(MethodType.methodType(Object.class, Object.class, int.class));
+            UNI_COMPLETION = Class.forName("java.util.concurrent.CompletableFuture$UniCompletion");
+            DEPENDENT = MethodHandles.privateLookupIn(UNI_COMPLETION, lookup)
+                    .findGetter(UNI_COMPLETION, "dep", CompletableFuture.class)
+                    .asType(MethodType.methodType(Object.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -52,6 +52,10 @@ class CaptureMatrixIT {
     private static final List<String> CANCELLABLE = List.of("tpe-execute", "tpe-submit", "executors-single",
             "executors-unconfigurable", "stpe-schedule-runnable", "stpe-schedule-callable", "fjp-submit",
             "fj-fork-common", "cf-async-default", "cf-async-executor", "cf-dependent", "timer-once");
+    /** The points that hand the application's own Runnable to the JDK. */
+    private static final List<String> OWN = List.of("thread-runnable", "thread-factory", "tpe-execute", "tpe-submit",
+            "executors-single", "executors-unconfigurable", "stpe-schedule-runnable", "fjp-execute", "fjp-submit",
+            "cf-async-default", "cf-async-executor", "custom-executor");
     private static final List<String> PERIODIC = List.of("stpe-fixed-rate", "stpe-fixed-delay", "timer-repeating");
     private static final List<String> ENDS = List.of("before", "completed", "threw", "cancelled-in-queue", "removed",
             "same-instance-twice", "shutdownNow", "rejected-abort", "rejected-discard",
@@ -67,13 +71,17 @@ class CaptureMatrixIT {
         Path dir = WorkDirs.forClass(CaptureMatrixIT.class);
         versions = Files.createDirectories(dir.resolve("versions"));
         JarBuilder shell = new JarBuilder().classpath(Artifacts.agentJar());
-        for (String name : List.of("Matrix", "Point", "Points", "Gens", "Out", "EventLoop", "Counting", "DontBreak")) {
+        for (String name : List.of("Matrix", "Point", "Points", "Gens", "Out", "EventLoop", "Counting", "DontBreak",
+                "Own")) {
             shell.source("matrix." + name, read("matrix/matrix/" + name + ".java"));
         }
         magic(shell, 1000);
+        shell.source("capture.mod.Recorder", read("matrix/capture/mod/Recorder.java"));
         shellJar = shell.build(dir.resolve("shell.jar"));
         for (int magic = 1000; magic <= 1003; magic++) {
-            magic(new JarBuilder(), magic).build(versions.resolve("magic-" + magic + ".jar"));
+            magic(new JarBuilder().classpath(shellJar), magic)
+                    .source("capture.mod.Recorder", read("matrix/capture/mod/Recorder.java"))
+                    .build(versions.resolve("magic-" + magic + ".jar"));
         }
     }
 
@@ -136,6 +144,14 @@ class CaptureMatrixIT {
         }
         for (String point : all) {
             expect(wrong, seen, "throws/" + point, eachIs(seen.get("throws/expected")), "a task that throws");
+        }
+        List<String> own = new ArrayList<>(OWN);
+        if (jdk.major() >= 21) {
+            own.add("thread-builder-platform");
+        }
+        for (String point : own) {
+            expect(wrong, seen, "own/" + point, "1000 own=1000"::equals,
+                    "a task whose class is from 1000 runs bound to 1000, whatever adapter wraps it");
         }
         for (String way : ENDS) {
             expect(wrong, seen, "ends/" + way, "ok"::equals, "the live count is back to where it was");

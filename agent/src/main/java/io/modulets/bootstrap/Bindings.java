@@ -174,7 +174,8 @@ public final class Bindings {
      */
     private static boolean isJdkLoopThread(Thread thread) {
         Class<?> type = thread.getClass();
-        return type != Thread.class && type.getClassLoader() == null && !type.getName().contains("VirtualThread");
+        return thread instanceof ForkJoinWorkerThread // also an application's own subclass
+                || type != Thread.class && type.getClassLoader() == null && !type.getName().contains("VirtualThread");
     }
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */

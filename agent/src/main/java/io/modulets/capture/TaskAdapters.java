@@ -11,7 +11,9 @@ import java.util.function.Function;
 /**
  * Reads the task a JDK adapter wraps, so that a task whose own class is swappable keeps its
  * generation through {@code submit} (a FutureTask), {@code Executors.callable} and
- * {@code ForkJoinTask.adapt}/{@code ForkJoinPool.execute(Runnable)} (DESIGN §2.1). Private JDK
+ * {@code ForkJoinTask.adapt}/{@code ForkJoinPool.execute(Runnable)} and {@code CompletableFuture}'s
+ * {@code runAsync}/{@code supplyAsync} (DESIGN §2.1). A virtual thread's task is not reachable this way
+ * (it sits in a lambda inside its continuation), so a virtual thread takes the starter's binding. Private JDK
  * fields; needs {@code java.util.concurrent} opened to the agent. An adapter absent on this JDK is
  * skipped.
  */
@@ -24,6 +26,8 @@ final class TaskAdapters {
             {"java.util.concurrent.ForkJoinTask$AdaptedCallable", "callable"},
             {"java.util.concurrent.ForkJoinTask$AdaptedInterruptibleCallable", "callable"},
             {"java.util.concurrent.ForkJoinTask$AdaptedInterruptibleRunnable", "runnable"},
+            {"java.util.concurrent.CompletableFuture$AsyncRun", "fn"},
+            {"java.util.concurrent.CompletableFuture$AsyncSupply", "fn"},
     };
 
     private TaskAdapters() {

@@ -31,6 +31,7 @@ public final class Matrix {
         Gens.modules = Path.of(args[1]);
         Gens.recordCurrent();
         List<Point> points = Points.all(Runtime.version().feature());
+        Own.make(points); // swappable task objects of generation 1000
         for (Point point : points) {
             point.warm(); // every worker is made under generation 1000
         }
@@ -53,6 +54,7 @@ public final class Matrix {
         stopChildPeriodic.forEach(Runnable::run);
         cancelled(points);
         throwing(points);
+        Own.submitAll(points);
         DontBreak.run();
         Counting.run();
         shutDown();

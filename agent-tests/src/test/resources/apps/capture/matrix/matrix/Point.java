@@ -41,6 +41,11 @@ abstract class Point {
         return false;
     }
 
+    /** The point hands the application's Runnable itself to the JDK (not a Callable or TimerTask made here). */
+    boolean takesOwnTasks() {
+        return false;
+    }
+
     boolean cancel(Object handle) {
         if (handle instanceof Future) {
             return ((Future<?>) handle).cancel(false);

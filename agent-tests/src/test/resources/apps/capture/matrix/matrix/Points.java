@@ -104,6 +104,10 @@ final class Points {
     static List<Point> all(int feature) throws Exception {
         List<Point> points = new ArrayList<>();
         points.add(new Point("thread-runnable", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Object submit(Runnable body) {
                 new Thread(body).start();
                 return null;
@@ -122,6 +126,10 @@ final class Points {
         });
         ThreadFactory factory = Executors.defaultThreadFactory();
         points.add(new Point("thread-factory", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Object submit(Runnable body) {
                 factory.newThread(body).start();
                 return null;
@@ -129,6 +137,10 @@ final class Points {
         });
         ThreadPoolExecutor executePool = onePool();
         points.add(new Point("tpe-execute", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(executePool);
             }
@@ -148,6 +160,10 @@ final class Points {
         });
         ThreadPoolExecutor submitPool = onePool();
         points.add(new Point("tpe-submit", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(submitPool);
             }
@@ -175,6 +191,10 @@ final class Points {
         });
         ExecutorService single = pool(Executors.newSingleThreadExecutor());
         points.add(new Point("executors-single", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(single);
             }
@@ -189,6 +209,10 @@ final class Points {
         });
         ExecutorService unconfigurable = pool(Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(1)));
         points.add(new Point("executors-unconfigurable", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(unconfigurable);
             }
@@ -203,6 +227,10 @@ final class Points {
         });
         ScheduledThreadPoolExecutor scheduled = pool(new ScheduledThreadPoolExecutor(1));
         points.add(new Point("stpe-schedule-runnable", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(scheduled);
             }
@@ -230,6 +258,10 @@ final class Points {
         });
         ForkJoinPool forkJoin = pool(new ForkJoinPool(1));
         points.add(new Point("fjp-execute", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(forkJoin);
             }
@@ -240,6 +272,10 @@ final class Points {
             }
         });
         points.add(new Point("fjp-submit", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(forkJoin);
             }
@@ -292,6 +328,10 @@ final class Points {
         // Thread per task where the common pool has parallelism 1 (17 on 2 CPUs): nothing to keep busy.
         boolean commonPoolRunsAsync = new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool;
         points.add(new Point("cf-async-default", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return commonPoolRunsAsync ? blockWith(ForkJoinPool.commonPool()) : () -> { };
             }
@@ -309,6 +349,10 @@ final class Points {
         });
         ThreadPoolExecutor cfPool = onePool();
         points.add(new Point("cf-async-executor", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(cfPool);
             }
@@ -366,6 +410,10 @@ final class Points {
         });
         loop = new EventLoop();
         points.add(new Point("custom-executor", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Runnable block() throws Exception {
                 return blockWith(loop);
             }
@@ -391,6 +439,10 @@ final class Points {
         Method ofPlatform = Thread.class.getMethod("ofPlatform");
         Method startVirtualThread = Thread.class.getMethod("startVirtualThread", Runnable.class);
         points.add(new Point("thread-builder-platform", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
             Object submit(Runnable body) throws Exception {
                 start.invoke(ofPlatform.invoke(null), body);
                 return null;

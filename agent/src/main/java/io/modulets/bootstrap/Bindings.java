@@ -337,7 +337,7 @@ public final class Bindings {
         }
     }
 
-    /** {@code FutureTask.finishCompletion()}: it will not run again; a periodic or resubmitted capture ends. */
+    /** {@code FutureTask.setException}: it will not run again; a periodic capture ends. */
     public static void onFutureDone(Object task) {
         PendingTasks.removeAll(task);
     }

@@ -53,15 +53,13 @@ final class Startup {
         registry.activate(jars);
 
         SystemLoaderInstaller.openJavaLang(inst);
-        // Before capture: the JDK's WatchService starts its own poller thread, a loop that would
-        // otherwise be captured as a root task and keep generation 1 live forever.
-        if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, registry);
-        }
         CaptureTransformer.install(inst, filter, options.executors());
         inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
+        if (modules != null && options.watch()) {
+            ModulesWatcher.start(modules, registry);
+        }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }
 

@@ -132,6 +132,11 @@ public final class Bindings {
         PendingTasks.reclaimCollected();
     }
 
+    /** Which JDK task classes keep their capture in a field of their own (for the startup log). */
+    public static String taskFields() {
+        return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null);
+    }
+
     /** Fails now, at startup, if the JDK methods the hooks call cannot be reached. */
     public static void checkJdkMethods() {
         if (JdkMethods.EXEC == null || JdkMethods.TRY_FIRE == null || JdkMethods.DEPENDENT == null) {
@@ -168,14 +173,26 @@ public final class Bindings {
     }
 
     /**
-     * A thread of a JDK subclass of Thread other than the virtual ones: ForkJoinWorkerThread (also the
-     * virtual-thread carriers), TimerThread, InnocuousThread (the common Cleaner, …). Each is a loop
-     * that runs other tasks for its whole life; capturing it would pin a generation forever.
+     * A loop thread of the JDK: a ForkJoinWorkerThread (also the virtual-thread carriers, and an
+     * application's own subclass), a JDK subclass of Thread other than the virtual ones (TimerThread,
+     * InnocuousThread: the common Cleaner, …), or a plain Thread whose body is JDK-internal code (the
+     * WatchService poller, …). Each runs other work for its whole life; capturing it would keep a
+     * generation live forever.
      */
     private static boolean isJdkLoopThread(Thread thread) {
+        if (thread instanceof ForkJoinWorkerThread) {
+            return true;
+        }
         Class<?> type = thread.getClass();
-        return thread instanceof ForkJoinWorkerThread // also an application's own subclass
-                || type != Thread.class && type.getClassLoader() == null && !type.getName().contains("VirtualThread");
+        if (type != Thread.class) {
+            return type.getClassLoader() == null && !type.getName().contains("VirtualThread");
+        }
+        Object body = threadTarget.apply(thread);
+        if (body == null || body.getClass().getClassLoader() != null) {
+            return false;
+        }
+        String name = body.getClass().getName();
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.");
     }
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
@@ -398,6 +415,22 @@ public final class Bindings {
             setContext(thread, previousContext);
             releaseRun(captured, binding);
         }
+    }
+
+    /**
+     * After {@code ForkJoinTask.doExec()}: a task that was already done when a worker popped it
+     * (completed or cancelled by other means while queued, e.g. a parallel stream's sibling of a
+     * failed leaf) never ran {@code exec()}; what it captured is released here.
+     */
+    public static void afterExec(Object task) {
+        if (((ForkJoinTask<?>) task).isDone()) {
+            PendingTasks.releaseIfPending(task);
+        }
+    }
+
+    /** As {@link #afterExec(Object)}, for JDK 17's {@code int doExec()}. */
+    public static void afterExec(int status, Object task) {
+        afterExec(task);
     }
 
     /** A periodic root task binds afresh to the current generation, counted for the length of this run. */

@@ -1,5 +1,7 @@
 package io.modulets.bootstrap;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * Tasks submitted and not yet run, each with what it captured (DESIGN §2.1), and the live-task count
  * of their generations (§2.7). The entry is kept beside the task, in a weak identity map, instead of
@@ -10,6 +12,9 @@ package io.modulets.bootstrap;
  * ({@code taskReleased}) by whoever takes the entry out: the run that consumes it (after the run), a
  * removal, a cancellation, a drained queue, or the collection of a task dropped without running.
  * Taking an entry out is atomic, so each capture is released exactly once.
+ *
+ * <p>The JDK's own task classes keep it in a field of the task instead ({@link Slots}), where the agent
+ * could add one.
  *
  * <p>A value is a binding (a one-shot task), a {@link Periodic}, or {@link Again} when the same task
  * instance was submitted again before it ran (each submission keeps its own binding).
@@ -43,7 +48,17 @@ final class PendingTasks {
     /** Records a submission of {@code task} with what it captured, and counts it. */
     static void add(Object task, Object captured) {
         count(captured);
-        TASKS.merge(task, captured, Again::new);
+        VarHandle slot = Slots.of(task);
+        if (slot == null) {
+            TASKS.merge(task, captured, Again::new);
+            return;
+        }
+        for (;;) {
+            Object present = slot.getVolatile(task);
+            if (slot.compareAndSet(task, present, present == null ? captured : new Again(captured, present))) {
+                return;
+            }
+        }
     }
 
     /**
@@ -51,6 +66,10 @@ final class PendingTasks {
      * the run ends), a {@link Periodic} (left in place for the next run, not to be released), or null.
      */
     static Object take(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot != null) {
+            return takeFromSlot(slot, task);
+        }
         for (;;) {
             Object captured = TASKS.get(task);
             if (captured == null || captured instanceof Periodic) {
@@ -67,8 +86,33 @@ final class PendingTasks {
         }
     }
 
+    private static Object takeFromSlot(VarHandle slot, Object task) {
+        for (;;) {
+            Object captured = slot.getVolatile(task);
+            if (captured == null || captured instanceof Periodic) {
+                return captured;
+            }
+            if (captured instanceof Again) {
+                if (slot.compareAndSet(task, captured, ((Again) captured).rest)) {
+                    return ((Again) captured).first;
+                }
+            } else if (slot.compareAndSet(task, captured, null)) {
+                return captured;
+            }
+        }
+    }
+
     /** One submission of {@code task} was removed from its queue: release it (a periodic one entirely). */
     static void removeOne(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot != null) {
+            Object captured = takeFromSlot(slot, task);
+            if (captured instanceof Periodic && !slot.compareAndSet(task, captured, null)) {
+                return; // someone else removed it meanwhile, and released it
+            }
+            release(captured);
+            return;
+        }
         for (;;) {
             Object captured = TASKS.get(task);
             if (captured == null) {
@@ -89,7 +133,16 @@ final class PendingTasks {
 
     /** {@code task} will never run again (cancelled, completed for good): release all its submissions. */
     static void removeAll(Object task) {
-        release(TASKS.remove(task));
+        VarHandle slot = Slots.of(task);
+        release(slot != null ? slot.getAndSet(task, null) : TASKS.remove(task));
+    }
+
+    /** Releases whatever {@code task} still holds, cheaply when it holds nothing in its own field. */
+    static void releaseIfPending(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot == null || slot.getVolatile(task) != null) {
+            removeAll(task);
+        }
     }
 
     /** Blocks until a task dropped without running is collected, and releases it. */

@@ -46,7 +46,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Application executor classes named by the {@code executors} agent argument. */
     private final Map<String, Transformlet> appClasses = new HashMap<>();
 
-    private CaptureTransformer(List<Transformlet> jdk, List<String> executors) {
+    /** JDK task classes that get the capture field when they load. */
+    private final Set<String> withField;
+
+    private CaptureTransformer(List<Transformlet> jdk, List<String> executors, Set<String> withField) {
+        this.withField = withField;
         for (Transformlet rule : jdk) {
             jdkClasses.put(rule.className(), rule);
         }
@@ -68,15 +72,28 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Set<Module> agentModules = Set.of(Bindings.class.getModule(), CaptureTransformer.class.getModule());
         inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
+        List<Transformlet> rules = jdkRules();
+        // The task classes not loaded yet get a field for their capture as they load (a loaded class
+        // cannot take a new field): so they must load after the transformer is in place, before
+        // anything below touches them.
+        Set<String> withField = notLoaded(inst, TASK_CLASSES);
+        CaptureTransformer transformer = new CaptureTransformer(rules, executors, withField);
+        inst.addTransformer(transformer, true);
+        for (String name : withField) {
+            Class.forName(name.replace('/', '.'), false, null);
+        }
+        Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
         Bindings.checkJdkMethods();
         Bindings.swappableName = filter::isSwappable;
         Bindings.threadTarget = ThreadTargets.reader();
         Bindings.taskInner = TaskAdapters.reader();
         Bindings.carrierPool = ThreadTargets.virtualThreadScheduler();
         startReclaimer();
-        List<Transformlet> rules = jdkRules();
         List<Class<?>> targets = new ArrayList<>();
         for (Transformlet rule : rules) {
+            if (withField.contains(rule.className())) {
+                continue; // instrumented as it loaded
+            }
             String name = rule.className().replace('/', '.');
             try {
                 // Load each target first: a class first loaded while another is transformed
@@ -86,8 +103,21 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 Log.debug("capture: %s is absent on this JDK", name);
             }
         }
-        inst.addTransformer(new CaptureTransformer(rules, executors), true);
         inst.retransformClasses(targets.toArray(new Class<?>[0]));
+    }
+
+    /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
+    private static final List<String> TASK_CLASSES =
+            List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask");
+
+    private static Set<String> notLoaded(Instrumentation inst, List<String> names) {
+        Set<String> absent = new java.util.HashSet<>(names);
+        for (Class<?> loaded : inst.getAllLoadedClasses()) {
+            if (loaded.getClassLoader() == null) {
+                absent.remove(loaded.getName().replace('.', '/'));
+            }
+        }
+        return absent;
     }
 
     /**
@@ -122,12 +152,24 @@ public final class CaptureTransformer implements ClassFileTransformer {
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            boolean addField = redefined == null && loader == null && withField.contains(className);
             reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor,
                                                  String signature, String[] exceptions) {
                     MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                     return rule.visitMethod(name, descriptor, mv);
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (addField) {
+                        // Transient: ForkJoinTask is Serializable, and a capture is no part of its state.
+                        super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_VOLATILE | Opcodes.ACC_TRANSIENT
+                                | Opcodes.ACC_SYNTHETIC, "modulets$capture", "Ljava/lang/Object;", null, null)
+                                .visitEnd();
+                    }
+                    super.visitEnd();
                 }
             }, 0);
             return writer.toByteArray();

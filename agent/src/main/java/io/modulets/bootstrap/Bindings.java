@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * generation.
  *
  * <p>Hooks are straight-line calls inserted at method entry, before a return, or in place of one
- * call, so the instrumented JDK methods keep their stack-map frames. What a task captured is kept
- * beside it in {@link PendingTasks}, which also counts live tasks.
+ * call, so the instrumented JDK methods keep their stack-map frames; anything that needs a try/finally
+ * or a branch lives here, in plain Java. What a task captured is kept beside it in {@link PendingTasks}
+ * (a field of the JDK's own task classes, else a weak identity map), which also counts live tasks.
  */
 public final class Bindings {
     /** The generation new root tasks get; set by the agent on every activation. */
@@ -109,11 +110,6 @@ public final class Bindings {
             BOUND.set(previousBinding);
             setContext(thread, previousContext);
         }
-    }
-
-    /** Tasks captured and not yet run, for tests and diagnostics. */
-    public static int pendingTasks() {
-        return PendingTasks.size();
     }
 
     /**

@@ -130,7 +130,8 @@ public final class Bindings {
 
     /** Which JDK task classes keep their capture in a field of their own (for the startup log). */
     public static String taskFields() {
-        return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null);
+        return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null)
+                + ", CompletableFuture stages " + (Slots.COMPLETION != null);
     }
 
     /** Fails now, at startup, if the JDK methods the hooks call cannot be reached. */
@@ -458,9 +459,19 @@ public final class Bindings {
     /** {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs now. */
     public static void onCompletionRegistered(Object completion) {
         ClassLoader binding = effective();
-        if (binding != null) {
+        if (binding == null) {
+            return;
+        }
+        if (Slots.COMPLETION != null) {
+            Slots.COMPLETION.setRelease(completion, binding);
+        } else {
             REGISTERED.put(completion, binding);
         }
+    }
+
+    private static ClassLoader registeredBinding(Object completion) {
+        return Slots.COMPLETION != null ? (ClassLoader) Slots.COMPLETION.getAcquire(completion)
+                : REGISTERED.get(completion);
     }
 
     /**
@@ -468,7 +479,7 @@ public final class Bindings {
      * code that registered it, on whichever thread completes it (§2.1).
      */
     public static Object fireCompletion(Object completion, int mode) throws Throwable {
-        ClassLoader binding = REGISTERED.get(completion);
+        ClassLoader binding = registeredBinding(completion);
         if (binding == null) {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         }
@@ -499,7 +510,7 @@ public final class Bindings {
      * small; a stage that never fires is dropped when collected.
      */
     private static void forgetIfFired(Object completion) throws Throwable {
-        if (JdkMethods.UNI_COMPLETION.isInstance(completion)
+        if (Slots.COMPLETION == null && JdkMethods.UNI_COMPLETION.isInstance(completion)
                 && (Object) JdkMethods.DEPENDENT.invokeExact(completion) == null) {
             REGISTERED.remove(completion);
         }

@@ -8,7 +8,7 @@ import java.util.concurrent.FutureTask;
 /**
  * The capture stored in a field of the task itself, for the JDK's own task classes that the agent
  * saw load (FutureTask: every {@code submit} and scheduled task; ForkJoinTask: fork/join and the
- * CompletableFuture async tasks). No allocation and no identity hash per task, unlike the weak map.
+ * CompletableFuture async tasks; and a CompletableFuture stage's registration). No allocation and no identity hash per task, unlike the weak map.
  * A class already loaded before the agent could not take the field: then its handle is null and
  * {@link PendingTasks} keeps its tasks in the map.
  *
@@ -21,11 +21,24 @@ final class Slots {
 
     static final VarHandle FUTURE_TASK = find(FutureTask.class);
     static final VarHandle FORK_JOIN_TASK = find(ForkJoinTask.class);
+    /** {@code CompletableFuture.Completion}: the binding of the code that registered the stage. */
+    static final VarHandle COMPLETION = find(completionClass());
 
     private Slots() {
     }
 
+    private static Class<?> completionClass() {
+        try {
+            return Class.forName("java.util.concurrent.CompletableFuture$Completion");
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
     private static VarHandle find(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
         try {
             return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findVarHandle(type, FIELD, Object.class);
         } catch (ReflectiveOperationException | IllegalArgumentException notAdded) {

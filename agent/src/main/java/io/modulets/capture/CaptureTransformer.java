@@ -108,7 +108,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
 
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
     private static final List<String> TASK_CLASSES =
-            List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask");
+            List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
+                    "java/util/concurrent/CompletableFuture$Completion");
 
     private static Set<String> notLoaded(Instrumentation inst, List<String> names) {
         Set<String> absent = new java.util.HashSet<>(names);

@@ -14,10 +14,15 @@ import io.modulets.boundary.Erasure;
 import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
+import io.modulets.config.OnLimit;
 import io.modulets.config.PackageFilter;
+import io.modulets.deploy.DeployRefused;
+import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
+import io.modulets.generations.Limit;
+import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.loader.ShellClassLoader;
@@ -49,17 +54,31 @@ final class Startup {
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
-        Registry registry = new Registry(new Store(options.store()), filter, shell);
-        registry.activate(jars);
+        Store store = new Store(options.store());
+        Registry registry = new Registry(store, filter, shell,
+                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
+        // On the class path the swappable classes share their jars with the shell's: only a
+        // modules directory is held to outside=refuse.
+        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
+                modules, erasure);
+        if (modules != null && options.watch()) {
+            // Before generation 1 is current: the JDK's watch-service thread, started here, is no task
+            // and must not be bound to (and pin) the generation that happens to be current.
+            ModulesWatcher.start(modules, options.quiet(), deployer);
+        }
+        try {
+            deployer.start(jars);
+        } catch (DeployRefused e) {
+            throw new IOException("modulets: " + e.getMessage(), e);
+        }
 
         SystemLoaderInstaller.openJavaLang(inst);
+        Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors());
-        inst.addTransformer(new BoundaryTransformer(filter, new Erasure(filter, () -> Bindings.current),
+        inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
-        if (modules != null && options.watch()) {
-            ModulesWatcher.start(modules, registry);
-        }
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
     }
 

@@ -67,7 +67,7 @@ public final class Compare {
     }
 
     /** The JVM arguments of one setup. */
-    static List<String> jvmArgs(String setup) throws IOException {
+    public static List<String> jvmArgs(String setup) throws IOException {
         List<String> args = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
         switch (setup) {
             case "none" -> { }
@@ -131,7 +131,7 @@ public final class Compare {
     }
 
     /** {@code modulets.agent.jar}, else the agent built beside this module. */
-    static Path agentJar() {
+    public static Path agentJar() {
         String property = System.getProperty("modulets.agent.jar");
         Path jar = property != null ? Path.of(property)
                 : ownJar().getParent().resolve("../../agent/target/modulets-agent.jar").normalize();
@@ -142,7 +142,7 @@ public final class Compare {
     }
 
     /** A fresh modules directory holding the swappable classes of this jar as one jar. */
-    static Path modulesDirectory() throws IOException {
+    public static Path modulesDirectory() throws IOException {
         Path work = Files.createTempDirectory("modulets-bench");
         Path modules = Files.createDirectory(work.resolve("modules"));
         String prefix = SWAPPABLE.replace('.', '/') + '/';

@@ -40,12 +40,19 @@ public final class JarBuilder {
 
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> manifest = new LinkedHashMap<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
     private final List<Path> classpath = new ArrayList<>();
     private int release = Jdks.BASELINE;
 
     /** Adds the source of a top-level class, by its binary name ({@code a.b.C}). */
     public JarBuilder source(String className, String source) {
         sources.put(className, source);
+        return this;
+    }
+
+    /** Adds a text resource, by its path in the jar ({@code META-INF/services/a.b.Service}). */
+    public JarBuilder resource(String path, String text) {
+        resources.put(path, text);
         return this;
     }
 
@@ -119,6 +126,11 @@ public final class JarBuilder {
             for (Path file : files) {
                 put(jos, classes.relativize(file).toString().replace(File.separatorChar, '/'));
                 Files.copy(file, jos);
+                jos.closeEntry();
+            }
+            for (Map.Entry<String, String> resource : resources.entrySet()) {
+                put(jos, resource.getKey());
+                jos.write(resource.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 jos.closeEntry();
             }
         }

@@ -123,6 +123,21 @@ public final class Bindings {
         return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
     }
 
+    /**
+     * Runs {@code body} as code outside any task (§2.4): references by name resolve in the current
+     * generation at each call; the thread's binding is restored afterwards. The boundary
+     * benchmarks measure unbound calls with it, on JMH threads that are otherwise bound.
+     */
+    public static void runUnbound(Runnable body) {
+        ClassLoader previous = BOUND.get();
+        BOUND.set(null);
+        try {
+            body.run();
+        } finally {
+            BOUND.set(previous);
+        }
+    }
+
     /** Blocks until a task dropped without running is collected, and stops counting it (an agent thread loops on it). */
     public static void reclaimCollected() throws InterruptedException {
         PendingTasks.reclaimCollected();
@@ -200,6 +215,9 @@ public final class Bindings {
             BOUND.remove();
         }
         PendingTasks.release(binding);
+        // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
+        // does not clear its context class loader, which would pin the generation (§2.7).
+        resetContext(thread);
     }
 
     /**

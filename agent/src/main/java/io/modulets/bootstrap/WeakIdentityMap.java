@@ -26,9 +26,10 @@ final class WeakIdentityMap<V> {
         this.onCollected = onCollected;
     }
 
-    void put(Object key, V value) {
+    /** Returns the value {@code key} had, or null. */
+    V put(Object key, V value) {
         expunge();
-        map.put(new WeakKey(key, collected), value);
+        return map.put(new WeakKey(key, collected), value);
     }
 
     /** Atomically combines {@code value} with the present one ({@link ConcurrentHashMap#merge}). */

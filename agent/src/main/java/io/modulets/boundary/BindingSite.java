@@ -3,6 +3,7 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.SwitchPoint;
 
 import io.modulets.bootstrap.Bindings;
 
@@ -15,7 +16,7 @@ final class BindingSite extends InlineCacheSite {
 
     static {
         try {
-            IS_BINDING = MethodHandles.lookup().findStatic(BindingSite.class, "isBinding",
+            IS_BINDING = MethodHandles.lookup().findStatic(BindingSite.class, "bindingIs",
                     MethodType.methodType(boolean.class, ClassLoader.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -26,7 +27,12 @@ final class BindingSite extends InlineCacheSite {
         super(type, resolver);
     }
 
-    private static boolean isBinding(ClassLoader generation) {
+    /** The guard "the calling thread's binding is {@code generation}". */
+    static MethodHandle isBinding(ClassLoader generation) {
+        return MethodHandles.insertArguments(IS_BINDING, 0, generation);
+    }
+
+    private static boolean bindingIs(ClassLoader generation) {
         return Bindings.effective() == generation;
     }
 
@@ -34,7 +40,12 @@ final class BindingSite extends InlineCacheSite {
     Object relink(Object[] arguments) throws Throwable {
         ClassLoader generation = Bindings.effective();
         MethodHandle target = resolver.resolve(generation);
-        addEntry(MethodHandles.insertArguments(IS_BINDING, 0, generation), target);
+        SwitchPoint single = BoundaryLinks.singleFor(generation);
+        if (single != null) {
+            linkSingle(generation, single, target);
+        } else {
+            addEntry(generation, isBinding(generation), target);
+        }
         return target.invokeWithArguments(arguments);
     }
 }

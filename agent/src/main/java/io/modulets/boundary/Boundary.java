@@ -1,6 +1,7 @@
 package io.modulets.boundary;
 
 import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -17,14 +18,25 @@ public final class Boundary {
      * @param name       the site's name (informative)
      * @param type       the erased type of the site
      * @param kind       a {@link SiteKind} ordinal
-     * @param owner      the swappable class, internal form
-     * @param member     the member's name ("" for a type operation)
+     * @param owner      the swappable class, internal form (an array descriptor for array types)
+     * @param member     the member's name ("" for a type operation; the case table of an enum switch;
+     *                   the JDK method of a load by name)
      * @param descriptor the member's original descriptor ("" for a type operation)
      */
     public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
                                 String owner, String member, String descriptor) {
         SiteKind siteKind = SiteKind.values()[kind];
+        switch (siteKind) {
+            case ENUM_SWITCH:
+                return new ConstantCallSite(EnumSwitch.handle(member).asType(type));
+            case BY_NAME:
+                return new ConstantCallSite(ByName.handle(caller.lookupClass(), member).asType(type));
+            default:
+                break;
+        }
         Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, type);
-        return siteKind.byReceiver ? new ReceiverSite(type, resolver) : new BindingSite(type, resolver);
+        InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver) : new BindingSite(type, resolver);
+        BoundaryLinks.register(site);
+        return site;
     }
 }

@@ -15,67 +15,79 @@ import org.objectweb.asm.Type;
  * {@code invokedynamic} site (DESIGN §3, boundary), one small rule per construct. It sees the
  * original names; everything it passes on is erased afterwards by the class remapper. Its own
  * sites carry the original owner, name and descriptor as bootstrap arguments, which the
- * remapper leaves alone because they are plain strings.
+ * remapper leaves alone because they are plain strings. {@link #site} is the one place a site is
+ * emitted.
  */
 final class BoundaryMethodVisitor extends MethodVisitor {
     static final Handle BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary", "link",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
                     + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;",
             false);
+    private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
+    private static final String SWITCH_MAP = "$SwitchMap$";
 
     private final Erasure erasure;
+    private final ClassLoader loader;
     private final String where;
     private final List<String> unsupported;
+    private final LambdaBridges bridges;
 
     /** Swappable {@code new}s whose constructor call has not come yet; true once their DUP was dropped. */
     private final Deque<boolean[]> pendingNews = new ArrayDeque<>();
     private boolean expectDup;
+    /** Case tables of enum switches whose {@code $SwitchMap} load was dropped, awaiting their ordinal(). */
+    private final Deque<String> pendingSwitches = new ArrayDeque<>();
+    private boolean expectSwitchLoad;
 
-    BoundaryMethodVisitor(MethodVisitor next, Erasure erasure, String where, List<String> unsupported) {
+    BoundaryMethodVisitor(MethodVisitor next, Erasure erasure, ClassLoader loader, String where,
+                          List<String> unsupported, LambdaBridges bridges) {
         super(Opcodes.ASM9, next);
         this.erasure = erasure;
+        this.loader = loader;
         this.where = where;
         this.unsupported = unsupported;
+        this.bridges = bridges;
     }
 
     // ---- new W(..): drop NEW and DUP, the constructor site returns the object ----------------
+    // ---- checkcast, instanceof, arrays: sites, judged by the value or built in the binding ----
 
     @Override
     public void visitTypeInsn(int opcode, String type) {
-        expectDup = false;
+        plain();
         if (!erasure.isSwappableType(Type.getObjectType(type))) {
             super.visitTypeInsn(opcode, type);
             return;
         }
-        boolean array = type.startsWith("[");
         switch (opcode) {
             case Opcodes.NEW:
                 pendingNews.push(new boolean[1]);
                 expectDup = true;
                 return;
             case Opcodes.CHECKCAST:
-                if (!array) {
-                    site(SiteKind.CHECKCAST, "checkcast", "(Ljava/lang/Object;)" + erasedObject(type), type, "", "");
-                    return;
-                }
-                break;
+                site(SiteKind.CHECKCAST, "checkcast", "(Ljava/lang/Object;)" + erasedType(type), type, "", "");
+                return;
             case Opcodes.INSTANCEOF:
-                if (!array) {
-                    site(SiteKind.INSTANCEOF, "instanceOf", "(Ljava/lang/Object;)Z", type, "", "");
-                    return;
-                }
-                break;
+                site(SiteKind.INSTANCEOF, "instanceOf", "(Ljava/lang/Object;)Z", type, "", "");
+                return;
             case Opcodes.ANEWARRAY:
-                if (!array) {
-                    site(SiteKind.NEW_ARRAY, "newArray", "(I)[" + erasedObject(type), type, "", "");
-                    return;
-                }
-                break;
+                site(SiteKind.NEW_ARRAY, "newArray", "(I)[" + erasedType(type), type, "", "");
+                return;
             default:
-                break;
+                unsupported("the type instruction " + opcode + " on " + type);
+                super.visitTypeInsn(opcode, type);
         }
-        unsupported("an array type operation on " + type);
-        super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
+        plain();
+        if (!erasure.isSwappableType(Type.getType(descriptor))) {
+            super.visitMultiANewArrayInsn(descriptor, dimensions);
+            return;
+        }
+        site(SiteKind.NEW_MULTI_ARRAY, "newMultiArray", "(" + "I".repeat(dimensions) + ")" + erasure.erase(descriptor),
+                descriptor, String.valueOf(dimensions), "");
     }
 
     @Override
@@ -85,14 +97,24 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             pendingNews.peek()[0] = true;
             return;
         }
-        expectDup = false;
+        if (expectSwitchLoad && opcode == Opcodes.IALOAD) {
+            expectSwitchLoad = false; // the enum switch site already returned the case number
+            return;
+        }
+        plain();
         super.visitInsn(opcode);
     }
 
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-        expectDup = false;
+        plain();
         if (owner.startsWith("[") || !erasure.isSwappable(owner)) {
+            String route = ByName.route(owner, name, descriptor);
+            if (route != null) {
+                String type = opcode == Opcodes.INVOKESTATIC ? descriptor : "(L" + owner + ";" + descriptor.substring(1);
+                site(SiteKind.BY_NAME, name, type, "", route, "");
+                return;
+            }
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             return;
         }
@@ -102,21 +124,29 @@ final class BoundaryMethodVisitor extends MethodVisitor {
                 return;
             case Opcodes.INVOKEVIRTUAL:
             case Opcodes.INVOKEINTERFACE:
+                if (name.equals("ordinal") && descriptor.equals("()I") && !pendingSwitches.isEmpty()) {
+                    site(SiteKind.ENUM_SWITCH, "caseOf", "(" + erasedType(owner) + ")I", owner,
+                            pendingSwitches.pop(), "");
+                    expectSwitchLoad = true;
+                    return;
+                }
                 site(SiteKind.INVOKE_VIRTUAL, name, receiverDescriptor(owner, descriptor), owner, name, descriptor);
                 return;
             case Opcodes.INVOKESPECIAL:
                 if (name.equals("<init>") && !pendingNews.isEmpty()) {
                     boolean duplicated = pendingNews.pop()[0];
                     String erased = erasure.erase(descriptor);
-                    String type = erased.substring(0, erased.indexOf(')') + 1) + erasedObject(owner);
+                    String type = erased.substring(0, erased.indexOf(')') + 1) + erasedType(owner);
                     site(SiteKind.NEW, "new", type, owner, name, descriptor);
                     if (!duplicated) {
                         super.visitInsn(Opcodes.POP);
                     }
                     return;
                 }
-                unsupported("invokespecial " + owner + "." + name + descriptor
-                        + " (a shell class cannot extend a swappable class)");
+                if (!name.equals("<init>")) { // a super() call is already refused with the class's supertype
+                    unsupported("invokespecial " + owner + "." + name + descriptor
+                            + " (a shell class cannot extend a swappable class)");
+                }
                 break;
             default:
                 break;
@@ -126,13 +156,22 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-        expectDup = false;
+        plain();
+        if (opcode == Opcodes.GETSTATIC && isSwitchMapOfSwappable(name, descriptor)) {
+            String table = SwitchMaps.table(loader, owner, name);
+            if (table != null) {
+                pendingSwitches.push(table); // dropped: the ordinal() that follows becomes an enum switch site
+                return;
+            }
+            unsupported("a switch over " + name.substring(SWITCH_MAP.length()).replace('$', '.') + ", whose case "
+                    + "table in " + owner.replace('/', '.') + " cannot be read (keep javac's synthetic class beside it)");
+        }
         if (!erasure.isSwappable(owner)) {
             super.visitFieldInsn(opcode, owner, name, descriptor);
             return;
         }
         String field = erasure.erase(descriptor);
-        String receiver = erasedObject(owner);
+        String receiver = erasedType(owner);
         switch (opcode) {
             case Opcodes.GETSTATIC:
                 site(SiteKind.GET_STATIC, name, "()" + field, owner, name, descriptor);
@@ -151,98 +190,114 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     @Override
     public void visitLdcInsn(Object value) {
-        expectDup = false;
+        plain();
         if (value instanceof Type && erasure.isSwappableType((Type) value)) {
             Type type = (Type) value;
-            if (type.getSort() == Type.OBJECT) {
+            if (type.getSort() == Type.OBJECT || type.getSort() == Type.ARRAY) {
                 site(SiteKind.CLASS_LITERAL, "classLiteral", "()Ljava/lang/Class;", type.getInternalName(), "", "");
                 return;
             }
-            unsupported("the class literal " + type.getDescriptor());
+            unsupported("the constant " + type.getDescriptor());
         }
         if (value instanceof Handle && erasure.isSwappable(((Handle) value).getOwner())) {
-            unsupported("a method handle constant on " + ((Handle) value).getOwner());
+            unsupported("a method handle constant on " + ((Handle) value).getOwner()
+                    + " (use a lambda or a method reference instead)");
         }
         super.visitLdcInsn(value);
     }
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
-        expectDup = false;
-        for (Object argument : arguments) {
-            if (argument instanceof Handle && erasure.isSwappable(((Handle) argument).getOwner())) {
-                unsupported("a lambda or method reference to " + ((Handle) argument).getOwner() + "."
-                        + ((Handle) argument).getName());
+        plain();
+        if (bootstrap.getOwner().equals(LAMBDA_METAFACTORY) && arguments.length >= 3
+                && arguments[1] instanceof Handle && erasure.isSwappable(((Handle) arguments[1]).getOwner())) {
+            Handle bridge = bridges.bridgeTo((Handle) arguments[1]);
+            if (bridge != null) {
+                Object[] routed = arguments.clone();
+                routed[1] = bridge;
+                super.visitInvokeDynamicInsn(name, descriptor, bootstrap, routed);
+                return;
+            }
+            unsupported("a method reference to " + ((Handle) arguments[1]).getOwner() + "."
+                    + ((Handle) arguments[1]).getName() + " (write it as a lambda)");
+        } else if (!bootstrap.getOwner().equals(LAMBDA_METAFACTORY)) {
+            for (Object argument : arguments) {
+                if (argument instanceof Handle && erasure.isSwappable(((Handle) argument).getOwner())
+                        || argument instanceof Type && erasure.isSwappableType((Type) argument)) {
+                    unsupported("an invokedynamic of " + bootstrap.getOwner() + "." + bootstrap.getName()
+                            + " naming the swappable " + argument
+                            + " (a pattern switch or record pattern over swappable types: use instanceof)");
+                    break;
+                }
             }
         }
         super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
     }
 
     @Override
-    public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
-        expectDup = false;
-        if (erasure.isSwappableType(Type.getType(descriptor))) {
-            unsupported("a multi-dimensional array of " + descriptor);
-        }
-        super.visitMultiANewArrayInsn(descriptor, dimensions);
-    }
-
-    @Override
-    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-        if (type != null && erasure.isSwappable(type)) {
-            unsupported("catch (" + type + ")");
-        }
-        super.visitTryCatchBlock(start, end, handler, type);
-    }
-
-    @Override
     public void visitVarInsn(int opcode, int var) {
-        expectDup = false;
+        plain();
         super.visitVarInsn(opcode, var);
     }
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
-        expectDup = false;
+        plain();
         super.visitIntInsn(opcode, operand);
     }
 
     @Override
     public void visitJumpInsn(int opcode, Label label) {
-        expectDup = false;
+        plain();
         super.visitJumpInsn(opcode, label);
     }
 
     @Override
     public void visitIincInsn(int var, int increment) {
-        expectDup = false;
+        plain();
         super.visitIincInsn(var, increment);
     }
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-        expectDup = false;
+        plain();
         super.visitTableSwitchInsn(min, max, dflt, labels);
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-        expectDup = false;
+        plain();
         super.visitLookupSwitchInsn(dflt, keys, labels);
     }
 
+    /** The single place where a boundary site is emitted. */
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor) {
+        BoundaryReferences.record(kind, owner, member, originalDescriptor, where);
         super.visitInvokeDynamicInsn(name, erasedDescriptor, BOOTSTRAP, kind.ordinal(), owner, member,
                 originalDescriptor);
     }
 
-    private String receiverDescriptor(String owner, String descriptor) {
-        return "(" + erasedObject(owner) + erasure.erase(descriptor).substring(1);
+    /** An instruction that is neither the DUP after a dropped NEW nor the IALOAD of a switch map. */
+    private void plain() {
+        expectDup = false;
+        expectSwitchLoad = false;
     }
 
-    private String erasedObject(String internalName) {
-        return "L" + erasure.map(internalName) + ";";
+    private boolean isSwitchMapOfSwappable(String name, String descriptor) {
+        // javac names the array after the enum's binary name with '.' and '$' both written '$'.
+        return descriptor.equals("[I") && name.startsWith(SWITCH_MAP)
+                && erasure.isSwappable(name.substring(SWITCH_MAP.length()).replace('$', '/'));
+    }
+
+    private String receiverDescriptor(String owner, String descriptor) {
+        return "(" + erasedType(owner) + erasure.erase(descriptor).substring(1);
+    }
+
+    /** The erased descriptor of a class (internal name) or array type (descriptor). */
+    private String erasedType(String internalNameOrArray) {
+        return internalNameOrArray.startsWith("[") ? erasure.erase(internalNameOrArray)
+                : "L" + erasure.map(internalNameOrArray) + ";";
     }
 
     private void unsupported(String construct) {

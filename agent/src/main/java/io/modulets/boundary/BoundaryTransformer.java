@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.commons.ClassRemapper;
 
 import io.modulets.bootstrap.GenerationLoader;
@@ -33,11 +34,22 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
-        if (!isShell(loader) || className == null || !scan.mentionsSwappable(bytes)) {
+        if (className == null) {
+            return null;
+        }
+        if (loader instanceof GenerationLoader) {
+            return rewriteSwappable(className, bytes);
+        }
+        if (!isShell(loader)) {
+            return null;
+        }
+        ConstantPoolScan.Mention mention = scan.scan(bytes);
+        if (mention == ConstantPoolScan.Mention.NOTHING) {
             return null;
         }
         try {
-            return rewrite(loader, className, bytes);
+            return mention == ConstantPoolScan.Mention.SWAPPABLE ? rewrite(loader, className, bytes)
+                    : rewriteLoadByName(loader, className, bytes);
         } catch (RuntimeException | LinkageError e) {
             // The JVM swallows a transformer's exception and defines the original bytes.
             Log.error("boundary: cannot rewrite %s, it will reach swappable code directly and pin "
@@ -49,27 +61,61 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     byte[] rewrite(ClassLoader loader, String className, byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         FrameTypes writer = new FrameTypes(loader, erasure);
-        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader);
         reader.accept(boundary, ClassReader.SKIP_FRAMES);
         List<String> unsupported = boundary.unsupported();
         if (!unsupported.isEmpty()) {
-            Log.warn("boundary: %s uses swappable code in ways not rewritten yet; these resolve on the "
-                    + "erased type instead: %s", className.replace('/', '.'), String.join("; ", unsupported));
+            String message = Refusal.message(className, unsupported);
+            Log.error("%s", message.substring("modulets: ".length())); // Log adds the prefix
+            return Refusal.refuse(bytes, erasure, message);
         }
         return writer.toByteArray();
     }
 
     /**
-     * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own
-     * (the JDK's loader classes are themselves defined by the boot or platform loader; that also
-     * excludes the loaders of JDK 17's generated reflection accessors, which must keep naming the
-     * class they reflect on).
+     * A shell class that names no swappable class but may load classes by name: its routed calls
+     * become sites of the same stack effect, so its stack-map frames are kept as they are (old
+     * class files without frames, below version 51, take the full path).
+     */
+    byte[] rewriteLoadByName(ClassLoader loader, String className, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        if (reader.readShort(6) < 51) {
+            return rewrite(loader, className, bytes);
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(writer, erasure, loader);
+        reader.accept(boundary, 0);
+        return writer.toByteArray();
+    }
+
+    /** A class of a generation: only its references to erased shell members change, if any. */
+    byte[] rewriteSwappable(String className, byte[] bytes) {
+        try {
+            ClassReader reader = new ClassReader(bytes);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            ShellMemberReferences references = new ShellMemberReferences(writer, erasure);
+            reader.accept(references, 0);
+            return references.changed() ? writer.toByteArray() : null;
+        } catch (RuntimeException | LinkageError e) {
+            Log.error("boundary: cannot rewrite the swappable class %s, its references to erased shell members "
+                    + "will fail: %s", className.replace('/', '.'), e);
+            return null;
+        }
+    }
+
+    /**
+     * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own: the
+     * boot, platform and built-in app loaders ({@code jdk.internal.loader}, which here only define
+     * the JDK and the agent) and the loaders of JDK 17's generated reflection accessors, whose
+     * classes must keep naming the class they reflect on. An application's own
+     * {@code URLClassLoader} (plugins, scripts) is a shell loader like the system loader.
      */
     private boolean isShell(ClassLoader loader) {
-        if (loader == null || loader == agentLoader || loader instanceof GenerationLoader) {
+        if (loader == null || loader == agentLoader || loader instanceof GenerationLoader
+                || loader == ClassLoader.getPlatformClassLoader()) {
             return false;
         }
-        ClassLoader loaderOfLoader = loader.getClass().getClassLoader();
-        return loaderOfLoader != null && loaderOfLoader != ClassLoader.getPlatformClassLoader();
+        String kind = loader.getClass().getName();
+        return !kind.startsWith("jdk.internal.loader.") && !kind.equals("jdk.internal.reflect.DelegatingClassLoader");
     }
 }

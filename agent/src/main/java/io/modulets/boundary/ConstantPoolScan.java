@@ -10,6 +10,10 @@ import java.util.List;
  * whose UTF-8 constants contain no swappable package prefix cannot reach swappable code by name.
  */
 final class ConstantPoolScan {
+    private static final byte[][] LOAD_BY_NAME = {
+            "forName".getBytes(StandardCharsets.UTF_8),
+            "java/util/ServiceLoader".getBytes(StandardCharsets.UTF_8),
+            "findClass".getBytes(StandardCharsets.UTF_8)};
     private final byte[][] prefixes;
 
     /** @param internalPackages swappable packages in internal form, e.g. {@code com/acme/jobs} */
@@ -20,26 +24,41 @@ final class ConstantPoolScan {
         }
     }
 
+    /** What a class file names, as far as the boundary is concerned. */
+    enum Mention { NOTHING, LOAD_BY_NAME, SWAPPABLE }
+
     /** True if some UTF-8 constant contains a swappable package prefix; false also for a malformed class. */
     boolean mentionsSwappable(byte[] b) {
+        return scan(b) == Mention.SWAPPABLE;
+    }
+
+    /**
+     * SWAPPABLE if some UTF-8 constant contains a swappable package prefix, else LOAD_BY_NAME if
+     * the class may load classes by name, else (also for a malformed class) NOTHING.
+     */
+    Mention scan(byte[] b) {
+        Mention found = Mention.NOTHING;
         if (b.length < 10) {
-            return false;
+            return found;
         }
         int count = u2(b, 8);
         int at = 10;
         for (int index = 1; index < count; index++) {
             if (at + 2 >= b.length) {
-                return false;
+                return Mention.NOTHING;
             }
             int tag = b[at] & 0xff;
             switch (tag) {
                 case 1: { // Utf8
                     int length = at + 3 <= b.length ? u2(b, at + 1) : 0;
                     if (at + 3 + length > b.length) {
-                        return false;
+                        return Mention.NOTHING;
                     }
                     if (containsPrefix(b, at + 3, length)) {
-                        return true;
+                        return Mention.SWAPPABLE;
+                    }
+                    if (isLoadByName(b, at + 3, length)) {
+                        found = Mention.LOAD_BY_NAME;
                     }
                     at += 3 + length;
                     break;
@@ -60,7 +79,20 @@ final class ConstantPoolScan {
                     at += 4;
                     break;
                 default:
-                    return false;
+                    return Mention.NOTHING;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Shell code that loads classes by name ({@code Class.forName}, {@code ServiceLoader.load},
+     * {@code Lookup.findClass}) is rewritten too, whatever the name (see {@link ByName}).
+     */
+    private static boolean isLoadByName(byte[] b, int from, int length) {
+        for (byte[] marker : LOAD_BY_NAME) {
+            if (marker.length == length && java.util.Arrays.equals(b, from, from + length, marker, 0, length)) {
+                return true;
             }
         }
         return false;

@@ -57,9 +57,35 @@ public final class Erasure extends Remapper {
         return element.getSort() == Type.OBJECT && isSwappable(element.getInternalName());
     }
 
+    /**
+     * The swappable types whose erasure {@code candidate} would change, each as one line naming
+     * the type, its erasure and the one it would get (empty if none): shell classes already
+     * defined depend on the erasure, so such a generation must be refused (JVM-NOTES, boundary).
+     * For the deploy validation, before a new generation is activated.
+     */
+    public java.util.List<String> changesIn(ClassLoader candidate) {
+        java.util.List<String> changes = new java.util.ArrayList<>();
+        erased.forEach((type, erasure) -> {
+            if (candidate.getResource(type + ".class") == null) {
+                return; // a type the candidate drops changes no erasure; its users fail as in plain Java
+            }
+            String would = nearestShared(type, candidate);
+            if (!would.equals(erasure)) {
+                changes.add(type.replace('/', '.') + " is erased to " + erasure.replace('/', '.')
+                        + " in shell code, and would be " + would.replace('/', '.')
+                        + " (keep its nearest shared superclass)");
+            }
+        });
+        changes.sort(null);
+        return changes;
+    }
+
     private String nearestShared(String internalName) {
+        return nearestShared(internalName, generation.get());
+    }
+
+    private String nearestShared(String internalName, ClassLoader loader) {
         String name = internalName;
-        ClassLoader loader = generation.get();
         for (int depth = 0; depth < 64 && loader != null; depth++) {
             ClassReader header = read(loader, name);
             if (header == null || (header.getAccess() & Opcodes.ACC_INTERFACE) != 0) {

@@ -4,11 +4,18 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
  * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. A
  * cache that reaches {@link #MAX_ENTRIES} starts over with the newest entry.
+ *
+ * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
+ * take its entries out ({@link #forget}): a handle cached in a site would otherwise keep the
+ * generation's loader, and all its classes, reachable for as long as the shell class lives.
  */
 abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
@@ -23,9 +30,25 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
     }
 
+    /** One cached case: if {@code test} then {@code target}, a handle into {@code generation}. */
+    private static final class Entry {
+        final ClassLoader generation;
+        final MethodHandle test;
+        final MethodHandle target;
+
+        Entry(ClassLoader generation, MethodHandle test, MethodHandle target) {
+            this.generation = generation;
+            this.test = test;
+            this.target = target;
+        }
+    }
+
     final Resolver resolver;
     private final MethodHandle fallback;
-    private int entries;
+    /** Newest first, the order of the guard chain. Guarded by this. */
+    private final List<Entry> entries = new ArrayList<>();
+    /** Set while the only entry is the fast path of the single live generation. Guarded by this. */
+    private SwitchPoint single;
 
     InlineCacheSite(MethodType type, Resolver resolver) {
         super(type);
@@ -37,10 +60,101 @@ abstract class InlineCacheSite extends MutableCallSite {
     /** A miss: resolve, {@link #addEntry} for what was resolved, and make the call with the arguments. */
     abstract Object relink(Object[] arguments) throws Throwable;
 
-    /** Puts "if {@code test} then {@code target}" in front of the cache. */
-    final synchronized void addEntry(MethodHandle test, MethodHandle target) {
-        MethodHandle rest = entries < MAX_ENTRIES ? getTarget() : fallback;
-        entries = entries < MAX_ENTRIES ? entries + 1 : 1;
-        setTarget(MethodHandles.guardWithTest(test, target, rest));
+    /**
+     * Puts "if {@code test} then {@code target}" in front of the cache, unless {@code generation}
+     * retired meanwhile (the call is still made, but nothing keeps the generation).
+     */
+    final synchronized void addEntry(ClassLoader generation, MethodHandle test, MethodHandle target) {
+        if (BoundaryLinks.isRetired(generation)) {
+            return;
+        }
+        if (entries.size() == MAX_ENTRIES || single != null) {
+            entries.clear();
+            single = null;
+        }
+        entries.add(0, new Entry(generation, test, target));
+        setTarget(chain());
+    }
+
+    /**
+     * Links straight to {@code target} while {@code switchPoint} holds (the only live generation):
+     * no test per call. Once it is invalidated the site falls back and relinks as a cache.
+     */
+    final synchronized void linkSingle(ClassLoader generation, SwitchPoint switchPoint, MethodHandle target) {
+        if (BoundaryLinks.isRetired(generation)) {
+            return;
+        }
+        entries.clear();
+        entries.add(new Entry(generation, null, target));
+        single = switchPoint;
+        setTarget(chain());
+    }
+
+    /**
+     * On the fast path of one generation, resolves {@code generation} too and becomes a cache of
+     * both (the batch of a publish); false if not on the fast path or if the member does not
+     * resolve there (the site then relinks at its next call, and reports the error to its caller).
+     */
+    final synchronized boolean grow(ClassLoader generation) {
+        if (single == null || entries.size() != 1) {
+            return false;
+        }
+        MethodHandle target;
+        try {
+            target = resolver.resolve(generation);
+        } catch (LinkageError | RuntimeException unresolved) {
+            return false;
+        }
+        Entry only = entries.get(0);
+        entries.clear();
+        entries.add(new Entry(generation, BindingSite.isBinding(generation), target));
+        entries.add(new Entry(only.generation, BindingSite.isBinding(only.generation), only.target));
+        single = null;
+        setTarget(chain());
+        return true;
+    }
+
+    /** Empties the cache; true if there was anything to drop. */
+    final synchronized boolean forgetAll() {
+        if (entries.isEmpty()) {
+            return false;
+        }
+        entries.clear();
+        single = null;
+        setTarget(fallback);
+        return true;
+    }
+
+    /** Takes out every entry that reaches {@code generation}; true if the target changed. */
+    final synchronized boolean forget(ClassLoader generation) {
+        if (!entries.removeIf(e -> e.generation == generation)) {
+            return false;
+        }
+        if (entries.isEmpty()) {
+            single = null;
+        }
+        setTarget(chain());
+        return true;
+    }
+
+    final synchronized boolean reaches(ClassLoader generation) {
+        for (Entry e : entries) {
+            if (e.generation == generation) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MethodHandle chain() {
+        if (single != null) {
+            return single.guardWithTest(entries.get(0).target, fallback);
+        }
+        MethodHandle chain = fallback;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            chain = MethodHandles.guardWithTest(e.test, e.target, chain);
+        }
+        return chain;
     }
 }

@@ -49,10 +49,21 @@ final class ReceiverSite extends InlineCacheSite {
         ClassLoader own = receiverClass.getClassLoader();
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
         ClassLoader generation = own instanceof GenerationLoader ? own : Bindings.effective();
-        MethodHandle target = resolver.resolve(generation);
+        MethodHandle target;
+        try {
+            target = resolver.resolve(generation);
+        } catch (NoClassDefFoundError absent) {
+            if (resolver.kind() != SiteKind.INSTANCEOF) {
+                throw absent;
+            }
+            // The type does not exist in the value's generation, so the value is not one: a catch
+            // of a type added later lets an older generation's exception through, as it should.
+            target = MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0,
+                    type().parameterType(0));
+        }
         MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, receiverClass)
                 .asType(MethodType.methodType(boolean.class, type().parameterType(0)));
-        addEntry(test, target);
+        addEntry(generation, test, target);
         return target.invokeWithArguments(arguments);
     }
 }

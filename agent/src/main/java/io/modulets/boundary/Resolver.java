@@ -14,12 +14,15 @@ import java.lang.invoke.MethodType;
 final class Resolver {
     private static final MethodHandle CAST;
     private static final MethodHandle IS_INSTANCE;
+    private static final MethodHandle NEW_INSTANCE;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             CAST = lookup.findVirtual(Class.class, "cast", MethodType.methodType(Object.class, Object.class));
             IS_INSTANCE = lookup.findVirtual(Class.class, "isInstance", MethodType.methodType(boolean.class, Object.class));
+            NEW_INSTANCE = lookup.findStatic(java.lang.reflect.Array.class, "newInstance",
+                    MethodType.methodType(Object.class, Class.class, int[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,7 +57,7 @@ final class Resolver {
             throw linkage(new NoClassDefFoundError("modulets: " + owner + " is not in " + generation), e);
         }
         try {
-            return find(type, generation).asType(siteType);
+            return CrossGeneration.explainCasts(find(type, generation), siteType, kind.byReceiver).asType(siteType);
         } catch (NoSuchMethodException e) {
             throw linkage(new NoSuchMethodError(message(generation)), e);
         } catch (NoSuchFieldException e) {
@@ -67,7 +70,7 @@ final class Resolver {
     }
 
     private MethodHandle find(Class<?> type, ClassLoader generation) throws ReflectiveOperationException {
-        MethodHandles.Lookup in = caller.in(type);
+        MethodHandles.Lookup in = type.isArray() ? caller : caller.in(type);
         switch (kind) {
             case INVOKE_STATIC:
                 return in.findStatic(type, member, methodType(generation));
@@ -87,6 +90,15 @@ final class Resolver {
                 return MethodHandles.constant(Class.class, type);
             case NEW_ARRAY:
                 return MethodHandles.arrayConstructor(type.arrayType());
+            case NEW_MULTI_ARRAY: {
+                int dimensions = Integer.parseInt(member);
+                Class<?> component = type;
+                for (int i = 0; i < dimensions; i++) {
+                    component = component.getComponentType();
+                }
+                return MethodHandles.insertArguments(NEW_INSTANCE, 0, component)
+                        .asCollector(int[].class, dimensions);
+            }
             case CHECKCAST:
                 return CAST.bindTo(type);
             case INSTANCEOF:
@@ -105,7 +117,7 @@ final class Resolver {
     }
 
     private String message(ClassLoader generation) {
-        String what = member.isEmpty() ? owner : owner + "." + member + descriptor;
+        String what = member.isEmpty() || kind == SiteKind.NEW_MULTI_ARRAY ? owner : owner + "." + member + descriptor;
         return "modulets: " + what + " is not in " + generation;
     }
 

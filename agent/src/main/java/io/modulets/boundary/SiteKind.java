@@ -3,15 +3,23 @@ package io.modulets.boundary;
 /**
  * What a rewritten boundary site does. Sites of the first group resolve in the calling thread's
  * binding (§2.2, §2.4); those of the second on the generation of their first argument's class,
- * because an object keeps its own code (§2.3).
+ * because an object keeps its own code (§2.3); those of the third link once and hold no
+ * generation at all (a switch over enum names, loading by name from shell code).
  */
 enum SiteKind {
     INVOKE_STATIC(false), NEW(false), GET_STATIC(false), PUT_STATIC(false), CLASS_LITERAL(false), NEW_ARRAY(false),
-    INVOKE_VIRTUAL(true), GET_FIELD(true), PUT_FIELD(true), CHECKCAST(true), INSTANCEOF(true);
+    NEW_MULTI_ARRAY(false),
+    INVOKE_VIRTUAL(true), GET_FIELD(true), PUT_FIELD(true), CHECKCAST(true), INSTANCEOF(true),
+    ENUM_SWITCH(false), BY_NAME(false);
 
     final boolean byReceiver;
 
     SiteKind(boolean byReceiver) {
         this.byReceiver = byReceiver;
+    }
+
+    /** Sites that never depend on a generation: linked once to a constant target. */
+    boolean isConstant() {
+        return this == ENUM_SWITCH || this == BY_NAME;
     }
 }

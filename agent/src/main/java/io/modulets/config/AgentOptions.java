@@ -3,6 +3,7 @@ package io.modulets.config;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,15 +23,23 @@ import java.util.stream.Collectors;
  * the agent can refuse to start. Immutable.
  */
 public final class AgentOptions {
+    /** The quiet period when none is given: long enough for a copy-then-rename, short for people. */
+    public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
+    private static final Duration MAX_QUIET = Duration.ofMinutes(60);
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
 
     private final List<String> packages;
     private final Optional<Path> modules;
     private final List<String> shared;
     private final Path store;
     private final boolean watch;
+    private final Duration quiet;
+    private final boolean allowOutside;
     private final boolean jmx;
     private final LogLevel log;
     private final List<String> executors;
+    private final int maxGenerations;
+    private final OnLimit onLimit;
     private final Optional<Path> config;
 
     private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
@@ -41,9 +52,13 @@ public final class AgentOptions {
         this.store = settings.containsKey("store")
                 ? storeDirectory(settings.get("store")) : defaultStore(env, userHome);
         this.watch = bool(settings.get("watch"));
+        this.quiet = quietPeriod(settings.get("quiet"));
+        this.allowOutside = outside(settings.get("outside"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
         this.executors = classList(settings.get("executors"));
+        this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
+        this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.config = config;
         if (packages.isEmpty() && modules.isEmpty()) {
             throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
@@ -93,6 +108,19 @@ public final class AgentOptions {
         return watch;
     }
 
+    /** How long the modules directory must be quiet before its jars are activated (key {@code quiet}). */
+    public Duration quiet() {
+        return quiet;
+    }
+
+    /**
+     * Whether the modules jars may hold classes outside the swappable packages (key {@code outside}:
+     * {@code ignore}); such classes are never loaded from a generation. By default they are refused.
+     */
+    public boolean allowOutside() {
+        return allowOutside;
+    }
+
     public boolean jmx() {
         return jmx;
     }
@@ -109,6 +137,16 @@ public final class AgentOptions {
         return executors;
     }
 
+    /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
+    public int maxGenerations() {
+        return maxGenerations;
+    }
+
+    /** What an activation beyond {@link #maxGenerations()} does. */
+    public OnLimit onLimit() {
+        return onLimit;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -120,11 +158,15 @@ public final class AgentOptions {
         return "packages=" + String.join(":", packages)
                 + ", modules=" + modules.map(Path::toString).orElse("")
                 + ", shared=" + String.join(":", shared)
+                + ", outside=" + (allowOutside ? "ignore" : "refuse")
                 + ", store=" + store
                 + ", watch=" + watch
+                + ", quiet=" + quiet.toMillis() + "ms"
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
                 + ", executors=" + String.join(":", executors)
+                + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
+                + ", onLimit=" + onLimit.argument()
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -242,6 +284,75 @@ public final class AgentOptions {
             case "false" -> false;
             default -> throw setting.error("must be true or false");
         };
+    }
+
+    /** {@code 200ms}, {@code 2s}, {@code 1m}, or a plain number of milliseconds; 1 ms to 1 hour. */
+    private static Duration quietPeriod(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return DEFAULT_QUIET;
+        }
+        String value = setting.value().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)");
+        }
+        Duration quiet;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            quiet = switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofMillis(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            quiet = MAX_QUIET.plusMillis(1);
+        }
+        if (quiet.compareTo(Duration.ofMillis(1)) < 0 || quiet.compareTo(MAX_QUIET) > 0) {
+            throw setting.error("must be between 1ms and 60m");
+        }
+        return quiet;
+    }
+
+    private static boolean outside(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return false;
+        }
+        return switch (setting.value().toLowerCase(Locale.ROOT)) {
+            case "refuse" -> false;
+            case "ignore" -> true;
+            default -> throw setting.error("must be refuse (a modules jar holding a class outside the swappable"
+                    + " packages is not activated) or ignore (such classes are never loaded from a generation)");
+        };
+    }
+
+    private static int maxGenerations(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return 0;
+        }
+        String reason = "must be a whole number of at least 2 (the current generation and the one being"
+                + " activated); leave it out for no limit";
+        int n;
+        try {
+            n = Integer.parseInt(setting.value());
+        } catch (NumberFormatException e) {
+            throw setting.error(reason);
+        }
+        if (n < 2) {
+            throw setting.error(reason);
+        }
+        return n;
+    }
+
+    private static OnLimit onLimit(Setting setting, boolean limited) throws OptionsException {
+        if (setting == null) {
+            return OnLimit.REFUSE;
+        }
+        OnLimit choice = OnLimit.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be one of "
+                + Arrays.stream(OnLimit.values()).map(OnLimit::argument).collect(Collectors.joining(", "))));
+        if (!limited) {
+            throw setting.error("has no effect without maxGenerations=N; give both or neither");
+        }
+        return choice;
     }
 
     private static LogLevel logLevel(Setting setting) throws OptionsException {

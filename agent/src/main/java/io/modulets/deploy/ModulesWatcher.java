@@ -3,50 +3,60 @@ package io.modulets.deploy;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.config.Log;
-import io.modulets.generations.JarContents;
-import io.modulets.generations.Registry;
 
 /**
- * Watches the modules directory (DESIGN §4, deploying) with the OS's notifications, waits until
- * it has been quiet for a moment, so that a copy in progress or several renames land as one
- * deploy, then activates its jars once. A failed activation is logged in one line and changes
- * nothing.
+ * Watches the modules directory (DESIGN §4, deploying) with the OS's notifications (inotify on
+ * Linux: no polling), waits until it has been quiet for the quiet period, so that a copy in
+ * progress or several renames land as one deploy, then hands what the directory holds to the
+ * {@link Deployer} once. It watches two places: the directory's real path (jars renamed, added,
+ * removed; a Kubernetes {@code ..data} link swapped inside it) and its parent, for the directory's
+ * own name (a symlink to it swapped atomically, the directory removed and created again); after
+ * each quiet period it re-resolves the name and watches the new target.
+ * The parent itself vanishing is not followed.
  */
 public final class ModulesWatcher implements Runnable {
-    /** How long the directory must be quiet before its jars are activated. */
-    static final long QUIET_MILLIS = 200;
-
-    private final Path directory;
-    private final Registry registry;
+    private final Path modules;
+    private final Path parent;
+    private final Path name;
+    private final long quietNanos;
+    private final Deployer deployer;
     private final WatchService watcher;
+    private WatchKey parentKey;
+    private WatchKey directoryKey;
+    private Path watchedTarget;
 
-    private ModulesWatcher(Path directory, Registry registry, WatchService watcher) {
-        this.directory = directory;
-        this.registry = registry;
+    private ModulesWatcher(Path modules, Duration quiet, Deployer deployer, WatchService watcher) {
+        this.modules = modules.toAbsolutePath().normalize();
+        this.parent = this.modules.getParent();
+        this.name = this.modules.getFileName();
+        this.quietNanos = quiet.toNanos();
+        this.deployer = deployer;
         this.watcher = watcher;
     }
 
     /** Starts watching on a daemon thread that is never bound to a generation. */
-    public static void start(Path directory, Registry registry) throws IOException {
-        WatchService watcher = FileSystems.getDefault().newWatchService();
-        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                StandardWatchEventKinds.ENTRY_MODIFY);
-        Thread thread = new Thread(new ModulesWatcher(directory, registry, watcher), "modulets-watcher");
+    public static void start(Path modules, Duration quiet, Deployer deployer) throws IOException {
+        WatchService service = FileSystems.getDefault().newWatchService();
+        ModulesWatcher watcher = new ModulesWatcher(modules, quiet, deployer, service);
+        watcher.rewatch();
+        Thread thread = new Thread(watcher, "modulets-watcher");
         thread.setDaemon(true);
         Bindings.neverBind(thread);
         thread.start();
         // An open WatchService holds the JVM's exit back by about 300 ms on Linux (its poller
         // thread sits in poll()); close it when the JVM shuts down.
-        Thread closer = new Thread(() -> close(watcher), "modulets-watcher-close");
+        Thread closer = new Thread(() -> close(service), "modulets-watcher-close");
         Bindings.neverBind(closer);
         Runtime.getRuntime().addShutdownHook(closer);
     }
@@ -55,15 +65,89 @@ public final class ModulesWatcher implements Runnable {
     public void run() {
         try {
             while (true) {
-                drain(watcher.take());
-                WatchKey more;
-                while ((more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {
-                    drain(more);
+                while (!drain(watcher.take())) {
+                    // only events about other names in the parent directory
                 }
-                activate();
+                long quietUntil = System.nanoTime() + quietNanos;
+                for (long left; (left = quietUntil - System.nanoTime()) > 0; ) {
+                    WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
+                    if (more != null && drain(more)) {
+                        quietUntil = System.nanoTime() + quietNanos;
+                    }
+                }
+                try {
+                    rewatch();
+                    deploy();
+                } catch (RuntimeException e) {
+                    // never let one bad reaction end the watching
+                    Log.error("watching %s: %s", modules, e);
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException stop) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deploy() {
+        if (!Files.isDirectory(modules)) {
+            Log.warn("modules directory %s is gone; waiting for it to come back", modules);
+            return;
+        }
+        try {
+            deployer.rescan();
+        } catch (DeployRefused refused) {
+            // logged by the deployer, in one line
+        }
+    }
+
+    /** Whether the key's events concern the modules directory (all of the directory's do). */
+    private boolean drain(WatchKey key) {
+        boolean relevant = key != parentKey;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
+                relevant = true;
+            }
+        }
+        if (!key.reset() && key == directoryKey) {
+            relevant = true; // the directory itself went away
+        }
+        return relevant;
+    }
+
+    /** Watches the parent, and the directory's current target if it is there. */
+    private void rewatch() {
+        try {
+            if (parent != null && (parentKey == null || !parentKey.isValid())) {
+                parentKey = parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            }
+        } catch (IOException e) {
+            Log.warn("cannot watch %s for a replaced modules directory: %s", parent, e);
+        }
+        Path target;
+        try {
+            target = modules.toRealPath();
+        } catch (IOException gone) {
+            target = null;
+        }
+        if (target != null && target.equals(watchedTarget) && directoryKey != null && directoryKey.isValid()) {
+            return;
+        }
+        if (directoryKey != null) {
+            directoryKey.cancel();
+            directoryKey = null;
+        }
+        watchedTarget = null;
+        if (target == null || !Files.isDirectory(target)) {
+            return;
+        }
+        try {
+            directoryKey = target.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            watchedTarget = target;
+            Log.debug("watching %s (%s)", modules, target);
+        } catch (IOException e) {
+            Log.warn("cannot watch modules directory %s: %s", modules, e);
         }
     }
 
@@ -72,25 +156,6 @@ public final class ModulesWatcher implements Runnable {
             watcher.close();
         } catch (IOException ignored) {
             // the JVM is going away
-        }
-    }
-
-    private static void drain(WatchKey key) {
-        key.pollEvents();
-        key.reset();
-    }
-
-    private void activate() {
-        try {
-            List<Path> jars = JarContents.jarsIn(directory);
-            if (jars.isEmpty()) {
-                Log.warn("%s holds no jar; %s stays current", directory, registry.current());
-                return;
-            }
-            registry.activate(jars);
-        } catch (IOException | RuntimeException e) {
-            Log.error("deploy from %s refused, %s stays current: %s", directory, registry.current(),
-                    e.getMessage());
         }
     }
 }

@@ -1,80 +1,332 @@
 package io.modulets.generations;
 
 import java.io.IOException;
+import java.lang.ref.ReferenceQueue;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
 
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
+import io.modulets.generations.Generation.State;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
- * The generations of this JVM and the current one. Activation snapshots the jars into the store,
- * reuses a loaded generation of the same content, and publishes the new current generation in
- * one volatile write, which new root tasks read when they are submitted.
+ * The generations of this JVM and the current one, and every transition of their lives (DESIGN
+ * §2.7). Activation snapshots the jars into the store, reuses a loaded generation of the same
+ * content (or recreates an unloaded one from the store under a new sequence number), and publishes
+ * the new current generation in one volatile write, which new root tasks read when they are
+ * submitted. The previous current generation drains while tasks bound to it remain and retires
+ * when none does; {@link Unloads} observes when the collector took its loader.
+ *
+ * <p>Retiring races with capture: a task of a generation can be captured while the generation
+ * retires (an object of its classes submitted as a task). Both sides follow the same order — the
+ * registry writes the state, then reads the live count; capture changes the count, then reads the
+ * state — so at least one of them sees the other and the generation ends in the right state.
  */
 public final class Registry {
     private final Store store;
     private final PackageFilter filter;
     private final ClassLoader shell;
+    private final Limit limit;
     private final List<Generation> generations = new ArrayList<>();
+    private final ReferenceQueue<GenerationClassLoader> collected = new ReferenceQueue<>();
+    private final Unloads unloads;
     private volatile Generation current;
+    /** The generation that was current before {@link #current}: what {@link #rollback()} returns to. */
+    private Generation previous;
     private int lastSequence;
 
     public Registry(Store store, PackageFilter filter, ClassLoader shell) {
+        this(store, filter, shell, Limit.NONE);
+    }
+
+    public Registry(Store store, PackageFilter filter, ClassLoader shell, Limit limit) {
         this.store = store;
         this.filter = filter;
         this.shell = shell;
+        this.limit = limit;
+        this.unloads = new Unloads(this, collected);
+        // Started now, from the agent's startup: a thread started later from a task's thread would
+        // inherit that thread's access control context (JDK 17), which names — and pins — its
+        // generation's classes.
+        unloads.start();
     }
 
     /**
      * Makes the content of {@code jars} the current generation. On failure (unreadable jar, full
-     * disk, …) nothing changes and the exception's message is the one-line reason.
+     * disk, the generation limit, …) nothing changes and the exception's message is the one-line
+     * reason.
      */
-    public synchronized Generation activate(List<Path> jars) throws IOException {
+    public Generation activate(List<Path> jars) throws IOException {
+        // Copying and hashing the jars happens outside the lock: a task ending on a draining
+        // generation takes the lock to retire it and must not wait for disk I/O.
         Snapshot snapshot = store.snapshot(jars);
-        Generation before = current;
-        if (before != null && before.hash().equals(snapshot.hash())) {
-            return before;
+        synchronized (this) {
+            return activateLocked(snapshot, "activation");
         }
-        Generation next = loaded(snapshot.hash());
-        if (next == null) {
-            next = create(snapshot);
+    }
+
+    /**
+     * Makes a snapshot already in the store current: the deployer snapshots and verifies first,
+     * so that the bytes it checked are the bytes the generation loads.
+     *
+     * @param what "activation" or "rollback", for the log line
+     */
+    public synchronized Generation activate(Snapshot snapshot, String what) throws IOException {
+        return activateLocked(snapshot, what);
+    }
+
+    /** The generation that was current before the current one: what a rollback returns to. */
+    public synchronized Generation rollbackTarget() throws IOException {
+        if (previous == null) {
+            throw new IOException("modulets: rollback refused: " + current
+                    + " is the only generation activated so far; there is nothing to roll back to");
         }
-        current = next;
-        BoundaryLinks.publish(next.loader());
-        Log.info("%s is current%s", next, before == null ? "" : " (was " + before.sequence() + ")");
-        return next;
+        return previous;
+    }
+
+    /**
+     * Makes the content of the generation that was current before this one current again, from
+     * the store even if that generation was unloaded. Rolling back twice returns to where it
+     * started. (The deployer's rollback verifies the content against the shell first.)
+     */
+    public Generation rollback() throws IOException {
+        Generation target = rollbackTarget();
+        // Re-hashing the stored jars happens outside the lock, as in activate(jars).
+        if (!store.verify(target.snapshot())) {
+            throw new IOException("modulets: rollback refused: the store's copy of " + target + " under "
+                    + store.dir() + " is missing or altered; activate its jars again instead");
+        }
+        synchronized (this) {
+            return activateLocked(target.snapshot(), "rollback");
+        }
     }
 
     public Generation current() {
         return current;
     }
 
+    /** Every generation this JVM has had, unloaded ones included, oldest first. */
     public synchronized List<Generation> all() {
         return List.copyOf(generations);
     }
 
-    private Generation loaded(String hash) {
+    public synchronized Optional<Generation> find(int sequence) {
         for (Generation g : generations) {
-            if (g.hash().equals(hash)) {
-                return g;
+            if (g.sequence() == sequence) {
+                return Optional.of(g);
             }
         }
-        return null;
+        return Optional.empty();
+    }
+
+    /** Generations whose loader the agent has not yet seen collected: current, draining, retired. */
+    public synchronized int loadedCount() {
+        int loaded = 0;
+        for (Generation g : generations) {
+            if (g.isLoaded()) {
+                loaded++;
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * What holds the generation {@code sequence}, as far as the agent can see without a heap dump
+     * (DESIGN §6). The same report JMX and the CLI show.
+     */
+    public PinReport pins(int sequence) {
+        Generation g = find(sequence).orElseThrow(() -> new IllegalArgumentException(
+                "modulets: no generation " + sequence + " (this JVM has 1 to " + lastSequence() + ")"));
+        return Pins.report(g);
+    }
+
+    private synchronized int lastSequence() {
+        return lastSequence;
+    }
+
+    // ---- activation --------------------------------------------------------------------------
+
+    private Generation activateLocked(Snapshot snapshot, String what) throws IOException {
+        Generation before = current;
+        if (before != null && before.hash().equals(snapshot.hash())) {
+            return before;
+        }
+        GenerationClassLoader reusable = null;
+        Generation next = null;
+        for (Generation g : generations) {
+            GenerationClassLoader l = g.hash().equals(snapshot.hash()) ? g.loader() : null;
+            if (l != null) {
+                next = g;
+                reusable = l;
+                break;
+            }
+        }
+        checkLimit(what, next == null);
+        if (next == null) {
+            next = create(snapshot);
+            reusable = next.loader();
+        }
+        next.hold(reusable);
+        next.enter(State.CURRENT, Instant.now());
+        current = next;
+        BoundaryLinks.publish(reusable);
+        // "(was 1)" after an activation, "(was 2, rollback)" after a rollback
+        Log.info("%s is current%s", next, before == null ? ""
+                : " (was " + before.sequence() + (what.equals("activation") ? "" : ", " + what) + ")");
+        if (before != null) {
+            previous = before;
+            leave(before);
+        }
+        return next;
+    }
+
+    /** Refuses (or warns about) an activation that would load one generation more than allowed. */
+    private void checkLimit(String what, boolean addsOne) throws IOException {
+        if (!addsOne || !limit.isSet() || loadedCount() < limit.maxGenerations()) {
+            return;
+        }
+        if (limit.refuses() && anyRetiredAndLoaded()) {
+            // Retired generations go at the next collection that unloads classes: ask for one
+            // before refusing, rather than refusing for memory that is already free.
+            Log.debug("at maxGenerations=%d with retired generations loaded: requesting a collection",
+                    limit.maxGenerations());
+            System.gc();
+            if (loadedCount() < limit.maxGenerations()) {
+                return;
+            }
+        }
+        String reason = "would load more than maxGenerations=" + limit.maxGenerations() + " generations; loaded: "
+                + describeLoaded();
+        if (limit.refuses()) {
+            throw new IOException("modulets: " + what + " refused: " + reason);
+        }
+        Log.warn("%s %s (onLimit=warn: activating anyway)", what, reason);
+    }
+
+    private boolean anyRetiredAndLoaded() {
+        for (Generation g : generations) {
+            if (g.state() == State.RETIRED && g.isLoaded()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String describeLoaded() {
+        StringJoiner loaded = new StringJoiner("; ");
+        for (Generation g : generations) {
+            if (g.isLoaded()) {
+                String detail = g.state() == State.DRAINING ? ", " + liveTasks(g.liveTasks())
+                        : g.state() == State.RETIRED ? ", pinned by: " + Pins.report(g).summary() : "";
+                loaded.add(g.sequence() + " (" + g.state().word() + detail + ")");
+            }
+        }
+        return loaded.toString();
     }
 
     private Generation create(Snapshot snapshot) throws IOException {
+        URL[] urls = urls(snapshot); // may fail: before a sequence number is taken
         Generation generation = new Generation(++lastSequence, snapshot, Instant.now());
-        generation.attach(new GenerationClassLoader("modulets-gen-" + generation.sequence(), urls(snapshot),
-                shell, filter, generation));
+        GenerationClassLoader loader = new GenerationClassLoader("modulets-gen-" + generation.sequence(),
+                urls, shell, filter, generation);
+        generation.attach(loader, collected);
+        // Cheap in the common case: one volatile read on the capturing or releasing thread.
+        loader.onIdle(() -> {
+            if (generation.state() == State.DRAINING) {
+                retireIfIdle(generation);
+            }
+        });
+        loader.onBusy(() -> {
+            if (generation.state() == State.RETIRED) {
+                takeBack(generation);
+            }
+        });
         generations.add(generation);
         return generation;
+    }
+
+    // ---- draining, retiring, unloading ---------------------------------------------------------
+
+    /** {@code g} is no longer current: it drains while tasks bound to it remain. */
+    private void leave(Generation g) {
+        g.enter(State.DRAINING, Instant.now());
+        unloads.watch();
+        if (g.liveTasks() == 0) {
+            retireIfIdle(g);
+        } else {
+            Log.info("%s is draining: %s", g, liveTasks(g.liveTasks()));
+        }
+    }
+
+    /** Retires {@code g} if it is draining with no live task; see the class comment for the race. */
+    synchronized void retireIfIdle(Generation g) {
+        if (g == current || g.state() != State.DRAINING) {
+            return;
+        }
+        GenerationClassLoader loader = g.loader();
+        g.tentatively(State.RETIRED);
+        if (loader.liveTasks() != 0) {
+            g.tentatively(State.DRAINING); // a task was captured meanwhile: it will release it
+            return;
+        }
+        g.enter(State.RETIRED, Instant.now());
+        g.release();
+        BoundaryLinks.retire(loader);
+        unloads.watch();
+        Log.info("%s retired: no live task; unloaded at the next collection that unloads classes", g);
+    }
+
+    /** A task of the retired {@code g} was captured (an object of its classes submitted as a task). */
+    synchronized void takeBack(Generation g) {
+        GenerationClassLoader loader = g.loader();
+        if (g.state() != State.RETIRED || loader == null || loader.liveTasks() == 0) {
+            return;
+        }
+        g.hold(loader);
+        g.enter(State.DRAINING, Instant.now());
+        Log.info("%s is draining again: a task of its classes was submitted", g);
+        if (loader.liveTasks() == 0) {
+            retireIfIdle(g); // the task ended before the state was written
+        }
+    }
+
+    /** The collector took the loader of {@code g}. */
+    synchronized void unloaded(Generation g) {
+        if (g.state() == State.UNLOADED) {
+            return;
+        }
+        g.enter(State.UNLOADED, Instant.now());
+        Log.info("%s unloaded", g);
+    }
+
+    /**
+     * Draining and retired generations that were so when a full collection started and are still
+     * loaded after it, each returned once per draining or retirement: their pins are worth a line.
+     */
+    synchronized List<Generation> survivorsOf(Instant collectionStart) {
+        List<Generation> survivors = new ArrayList<>();
+        for (Generation g : generations) {
+            State state = g.state();
+            Instant since = g.since(state);
+            if ((state == State.RETIRED || state == State.DRAINING) && g != current && !g.pinsReported()
+                    && since != null && since.isBefore(collectionStart) && g.isLoaded()) {
+                g.pinsReported(true);
+                survivors.add(g);
+            }
+        }
+        return survivors;
+    }
+
+    private static String liveTasks(long n) {
+        return n + (n == 1 ? " live task" : " live tasks");
     }
 
     private static URL[] urls(Snapshot snapshot) throws IOException {

@@ -41,10 +41,25 @@ public final class Store {
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dir;
+    private final Writes writes;
+
+    /**
+     * How a copy writes to its temporary file: {@link FileChannel#write}, or in tests one that
+     * fails as a full disk does ({@code IOException: No space left on device}), which cannot be
+     * provoked without root.
+     */
+    interface Writes {
+        int write(FileChannel out, ByteBuffer bytes) throws IOException;
+    }
 
     /** Does not touch the disk; the directory is created by the first {@link #snapshot}. */
     public Store(Path dir) {
+        this(dir, FileChannel::write);
+    }
+
+    Store(Path dir, Writes writes) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
+        this.writes = writes;
     }
 
     public Path dir() {
@@ -156,7 +171,7 @@ public final class Store {
     }
 
     /** One read of the source feeds both the digest and the copy. */
-    private static long copy(Path source, Path temp, byte[] buffer, MessageDigest digest) throws IOException {
+    private long copy(Path source, Path temp, byte[] buffer, MessageDigest digest) throws IOException {
         digest.reset();
         long size = 0;
         ByteBuffer bytes = ByteBuffer.wrap(buffer);
@@ -165,7 +180,7 @@ public final class Store {
             for (int n; (n = in.read(buffer)) != -1; size += n) {
                 digest.update(buffer, 0, n);
                 bytes.clear().limit(n);
-                while (bytes.hasRemaining()) out.write(bytes);
+                while (bytes.hasRemaining()) writes.write(out, bytes);
             }
             out.force(true); // the bytes are on disk before the rename makes the name visible
         }

@@ -25,6 +25,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private final AtomicLong live = new AtomicLong();
     /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
     private volatile Runnable onIdle;
+    /** Told when the live count rises from zero; the registry uses it to take back a retired generation. */
+    private volatile Runnable onBusy;
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -43,7 +45,12 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     @Override
     public void taskCaptured() {
-        live.incrementAndGet();
+        if (live.incrementAndGet() == 1) {
+            Runnable busy = onBusy;
+            if (busy != null) {
+                busy.run();
+            }
+        }
     }
 
     @Override
@@ -64,6 +71,14 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     /** Runs {@code listener} each time the live count drops to zero (on the releasing thread). */
     public void onIdle(Runnable listener) {
         this.onIdle = listener;
+    }
+
+    /**
+     * Runs {@code listener} each time the live count rises from zero (on the capturing thread). The
+     * listener runs on a hot path: it must be cheap in the common case (a volatile read).
+     */
+    public void onBusy(Runnable listener) {
+        this.onBusy = listener;
     }
 
     @Override

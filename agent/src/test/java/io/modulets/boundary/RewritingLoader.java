@@ -20,6 +20,17 @@ final class RewritingLoader extends ClassLoader {
         this.transformer = new BoundaryTransformer(filter, erasure, null);
     }
 
+    /** Class files of the shell are resources too: the rewriter reads javac's $SwitchMap classes. */
+    @Override
+    protected java.net.URL findResource(String name) {
+        Path file = classes.resolve(name);
+        try {
+            return Files.exists(file) ? file.toUri().toURL() : null;
+        } catch (java.net.MalformedURLException e) {
+            return null;
+        }
+    }
+
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         if (filter.isSwappable(name)) {

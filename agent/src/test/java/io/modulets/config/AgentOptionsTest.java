@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, store, watch, jmx, log, executors, config";
+    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+            + " maxGenerations, onLimit, config";
 
     @TempDir
     Path tmp;
@@ -64,6 +67,8 @@ class AgentOptionsTest {
             assertTrue(options.watch());
             assertTrue(options.jmx());
             assertEquals(LogLevel.INFO, options.log());
+            assertEquals(0, options.maxGenerations(), "no limit");
+            assertEquals(OnLimit.REFUSE, options.onLimit());
             assertEquals(Optional.empty(), options.config());
         }
 
@@ -172,7 +177,8 @@ class AgentOptionsTest {
             AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
-                    + ", store=" + tmp.resolve("s") + ", watch=false, jmx=false, log=debug, executors=, config=",
+                    + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
+                    + " executors=, maxGenerations=, onLimit=refuse, config=",
                     options.toString());
         }
     }
@@ -365,6 +371,56 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Quiet {
+        @Test
+        void defaultIs200Milliseconds() throws Exception {
+            assertEquals(Duration.ofMillis(200), parse("packages=a").quiet());
+        }
+
+        @ParameterizedTest
+        @CsvSource({"50,50", "50ms,50", "2s,2000", "1m,60000", "60m,3600000", "1,1", " 3S ,3000"})
+        void aNumberWithAnOptionalUnit(String value, long millis) throws Exception {
+            assertEquals(Duration.ofMillis(millis), parse("packages=a,quiet=" + value).quiet());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "fast", "-5", "1.5s", "5h", "10 s", "ms", "9999999999999"})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument quiet=" + value.trim() + ": not a duration; give a number with"
+                    + " ms, s or m (200ms, 2s, 1m; a plain number is ms)", "packages=a,quiet=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "0ms", "61m", "3601s", "999999999999"})
+        void outOfRangeIsRefused(String value) {
+            assertError("modulets: bad agent argument quiet=" + value + ": must be between 1ms and 60m",
+                    "packages=a,quiet=" + value);
+        }
+    }
+
+    @Nested
+    class Outside {
+        @Test
+        void refusedByDefault() throws Exception {
+            assertFalse(parse("packages=a").allowOutside());
+            assertFalse(parse("packages=a,outside=refuse").allowOutside());
+        }
+
+        @Test
+        void ignoreAllowsThem() throws Exception {
+            assertTrue(parse("packages=a,outside=IGNORE").allowOutside());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "allow", "true", "yes"})
+        void anythingElseIsRefused(String value) {
+            assertError("modulets: bad agent argument outside=" + value + ": must be refuse (a modules jar holding a"
+                    + " class outside the swappable packages is not activated) or ignore (such classes are never"
+                    + " loaded from a generation)", "packages=a,outside=" + value);
+        }
+    }
+
+    @Nested
     class Log {
         @Test
         void everyLevelIsAccepted() throws Exception {
@@ -408,6 +464,47 @@ class AgentOptionsTest {
             assertError("modulets: bad agent argument executors=java.util.concurrent.ForkJoinPool:"
                     + " java.util.concurrent.ForkJoinPool is a JDK class; the JDK's executors are captured already",
                     "packages=a,executors=java.util.concurrent.ForkJoinPool");
+        }
+    }
+
+    @Nested
+    class GenerationLimit {
+        @Test
+        void aLimitAndWhatItDoes() throws Exception {
+            AgentOptions options = parse("packages=a,maxGenerations=5");
+            assertEquals(5, options.maxGenerations());
+            assertEquals(OnLimit.REFUSE, options.onLimit(), "a limit refuses unless told to warn");
+            assertEquals(OnLimit.WARN, parse("packages=a,maxGenerations=2,onLimit=WARN").onLimit());
+            assertEquals(OnLimit.REFUSE, parse("packages=a,maxGenerations=2,onLimit=refuse").onLimit());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1", "0", "-3", "two", "", "2.5", "99999999999"})
+        void aLimitBelowTwoOrNotANumberIsRefused(String value) {
+            assertError("modulets: bad agent argument maxGenerations=" + value + ": must be a whole number of at"
+                    + " least 2 (the current generation and the one being activated); leave it out for no limit",
+                    "packages=a,maxGenerations=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"kill", "", "ignore"})
+        void anotherOnLimitIsRefused(String value) {
+            assertError("modulets: bad agent argument onLimit=" + value + ": must be one of refuse, warn",
+                    "packages=a,maxGenerations=3,onLimit=" + value);
+        }
+
+        @Test
+        void onLimitWithoutALimitIsRefused() {
+            assertError("modulets: bad agent argument onLimit=warn: has no effect without maxGenerations=N;"
+                    + " give both or neither", "packages=a,onLimit=warn");
+        }
+
+        @Test
+        void bothReadFromTheConfigFile() throws Exception {
+            Path file = Files.writeString(tmp.resolve("agent.properties"), "maxGenerations=4\nonLimit=warn\n");
+            AgentOptions options = parse("packages=a,config=" + file);
+            assertEquals(4, options.maxGenerations());
+            assertEquals(OnLimit.WARN, options.onLimit());
         }
     }
 
@@ -477,14 +574,16 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, store, watch, jmx, log, executors)", "config=" + file);
+                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+                    + " maxGenerations, onLimit)", "config=" + file);
         }
 
         @Test
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, store, watch, jmx, log, executors)", "config=" + file);
+                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+                    + " maxGenerations, onLimit)", "config=" + file);
         }
 
         @Test

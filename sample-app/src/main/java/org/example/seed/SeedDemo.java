@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one-command demo: {@code java -jar sample-app/target/modulets-sample.jar}.
+ * The seed's magic-number demo: {@code java -cp sample-app/target/modulets-sample.jar org.example.seed.SeedDemo}
+ * (the jar's main class is the job-server demo, {@link org.example.jobs.demo.JobDemo}).
  *
  * <p>Compiles four versions of {@code MagicModule}, then runs {@link SeedApp} in a child JVM
  * twice: with the modulets agent (every task gets the number current when it was started) and
@@ -127,7 +128,7 @@ public final class SeedDemo {
     private static Path runningJar() throws URISyntaxException {
         Path here = Path.of(SeedDemo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!Files.isRegularFile(here)) {
-            System.err.println("modulets demo: run it from the jar: java -jar sample-app/target/modulets-sample.jar (not from " + here + ")");
+            System.err.println("modulets demo: run it from the jar: java -cp sample-app/target/modulets-sample.jar org.example.seed.SeedDemo (not from " + here + ")");
             System.exit(2);
         }
         return here;

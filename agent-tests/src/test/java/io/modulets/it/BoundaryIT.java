@@ -1,0 +1,253 @@
+package io.modulets.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WorkDirs;
+
+/**
+ * Every way shell code can touch swappable code (issue 4), each construct asserted under two
+ * bindings: the child program runs each construct on main before a swap (generation 1), on main
+ * after it (unbound, so generation 2), and in a thread started before the swap (bound to
+ * generation 1). One child run per JDK serves all the constructs; each test reads its lines.
+ * Generation 2 reorders the enum's constants and adds one.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class BoundaryIT {
+    private static final String APP = "apps/boundary/";
+    private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
+            "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res"};
+    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"};
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+    private static Path shellJar;
+    private static Path versions;
+    private static Path shared;
+
+    /** The observations of one child run: who:construct → value. */
+    record Run(ChildJvm.Result result, Map<String, String> seen) {
+        String get(String who, String construct) {
+            return seen.get(who + ":" + construct);
+        }
+    }
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path dir = WorkDirs.forClass(BoundaryIT.class);
+        shared = dir;
+        versions = Files.createDirectories(dir.resolve("versions"));
+        JarBuilder shell = new JarBuilder();
+        for (String name : SHELL) {
+            shell.source("bnd." + name, read("shell/bnd/" + name + ".java"));
+        }
+        module(shell, 1);
+        shellJar = shell.build(dir.resolve("shell.jar"));
+        for (int version : new int[] {1, 2}) {
+            module(new JarBuilder().classpath(shellJar), version)
+                    .resource("META-INF/services/bnd.mod.Svc", "bnd.mod.SvcImpl\n")
+                    .build(versions.resolve("bnd-" + version + ".jar"));
+        }
+    }
+
+    private static JarBuilder module(JarBuilder jar, int version) throws IOException {
+        for (String name : MODULE) {
+            jar.source("bnd.mod." + name, read("module/bnd/mod/" + name + ".java")
+                    .replace("VERSION", "" + version)
+                    .replace("COLORS", version == 1 ? "RED, GREEN, BLUE" : "BLUE, GREEN, RED, PURPLE"));
+        }
+        return jar;
+    }
+
+    private static synchronized Run run(Jdk jdk) throws IOException {
+        Run cached = RUNS.get(jdk.toString());
+        if (cached != null) {
+            return cached;
+        }
+        Path work =  shared.resolve("run-" + jdk.major());
+        Files.createDirectories(work);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("bnd-1.jar"), modules.resolve("bnd.jar"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .agent("packages=bnd.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .classpath(shellJar)
+                .mainClass("bnd.App")
+                .args(versions, modules)
+                .timeout(Duration.ofSeconds(90))
+                .outputIn(work)
+                .run();
+        Map<String, String> seen = new HashMap<>();
+        for (String line : r.stdoutLines()) {
+            int space = line.indexOf(' ');
+            if (line.contains(":") && space > 0) {
+                seen.put(line.substring(0, space), line.substring(space + 1));
+            }
+        }
+        Run run = new Run(r, seen);
+        RUNS.put(jdk.toString(), run);
+        return run;
+    }
+
+    /** Asserts a construct's value before the swap, on unbound main after it, and in the bound task. */
+    private static void assertConstruct(Jdk jdk, String construct, String before, String main, String task)
+            throws IOException {
+        Run run = run(jdk);
+        assertAll(run.result().describe(),
+                () -> assertEquals(0, run.result().exitCode()),
+                () -> assertEquals("", run.get("done", "")),
+                () -> assertEquals(before, run.get("before", construct), "generation 1, before the swap"),
+                () -> assertEquals(main, run.get("main", construct), "unbound main after the swap: generation 2"),
+                () -> assertEquals(task, run.get("task", construct), "a task bound to generation 1"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void staticMethodsFieldsAndConstructors(Jdk jdk) throws IOException {
+        // overloads, a static inherited from a swappable superclass, field read and write (+=), both constructors
+        assertConstruct(jdk, "static",
+                "1 int-1 str-1 base-1 110 gen-1! 3 1007",
+                "2 int-2 str-2 base-2 210 gen-2! 3 2007",
+                "1 int-1 str-1 base-1 120 gen-1!! 3 1007");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void instanceMethodsAndFieldsRunTheObjectsOwnGeneration(Jdk jdk) throws IOException {
+        // virtual, interface, inherited method; field write and read; an object of generation 1 used after the swap
+        assertConstruct(jdk, "instance",
+                "9 91 hello-1 9 early=widget-1",
+                "9 92 hello-2 9 early=widget-1",
+                "9 91 hello-1 9 early=widget-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void classLiteralsCheckcastAndInstanceof(Jdk jdk) throws IOException {
+        assertConstruct(jdk, "types",
+                "modulets-gen-1 true true false true true",
+                "modulets-gen-2 true true false true true",
+                "modulets-gen-1 true true false true true");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void arraysKeepTheElementTypeSwappableCodeExpects(Jdk jdk) throws IOException {
+        // Api.sum(Widget[]) and sum(Widget[][]) accept shell-made arrays only if their element type is right
+        assertConstruct(jdk, "arrays",
+                "11 7 11 2x3 true true true 6 modulets-gen-1",
+                "11 7 11 2x3 true true true 6 modulets-gen-2",
+                "11 7 11 2x3 true true true 6 modulets-gen-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void lambdasAndMethodReferences(Jdk jdk) throws IOException {
+        // Api::version, Widget::new, Widget::value, w::area, a lambda calling a static
+        assertConstruct(jdk, "lambdas", "1 9 8 81 int-1", "2 9 8 82 int-2", "1 9 8 81 int-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void catchOfSwappableExceptions(Jdk jdk) throws IOException {
+        // catch (Oops) catches; an Other (same erasure) skips it to a sibling catch, to finally and an outer
+        // try; generation 1's Oops thrown by an old object is still caught after the swap
+        assertConstruct(jdk, "catch",
+                "oops-1 sibling-Other-1 finally-outer-1 old-1",
+                "oops-2 sibling-Other-2 finally-outer-2 old-1",
+                "oops-1 sibling-Other-1 finally-outer-1 old-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void erasedShellMembersFromShellAndSwappableCode(Jdk jdk) throws IOException {
+        // shell fields, parameters and returns of swappable types; swappable code calling and reading them;
+        // a swappable class overriding a shell method whose parameter is swappable
+        assertConstruct(jdk, "erased",
+                "11 111 24 visited-1-13 1",
+                "11 112 24 visited-2-13 1",
+                "11 111 24 visited-1-13 1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void enumSwitchGoesByName(Jdk jdk) throws IOException {
+        // generation 2 is BLUE, GREEN, RED, PURPLE: ordinals moved, PURPLE goes to default
+        assertConstruct(jdk, "enum", "rgb", "bgr?", "rgb");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void loadingByNameResolvesInTheBinding(Jdk jdk) throws IOException {
+        // Class.forName (1 and 3 args), system loader, context loader, an array name, ServiceLoader,
+        // Lookup findClass/findStatic/findConstructor/findVirtual, reflection, and Class.forName in a shell class
+        // that names no swappable class
+        assertConstruct(jdk, "byname",
+                "1 1 1 1 modulets-gen-1 svc-1 1 21 1 1",
+                "2 2 2 2 modulets-gen-2 svc-2 2 21 2 2",
+                "1 1 1 1 modulets-gen-1 svc-1 1 21 1 1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void swappableSubclassesOfShellTypes(Jdk jdk) throws IOException {
+        // extends a shell class (calling its protected method), implements a shell interface
+        assertConstruct(jdk, "subclass", "plugin-1 sub-1 plugin-1", "plugin-2 sub-2 plugin-2",
+                "plugin-1 sub-1 plugin-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void tryWithResourcesAndInterfaceStaticAndDefaultMethods(Jdk jdk) throws IOException {
+        assertConstruct(jdk, "more", "res-1-closed1 shape-1 area-21", "res-2-closed1 shape-2 area-22",
+                "res-1-closed2 shape-1 area-21");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aClassCastAcrossGenerationsNamesBoth(Jdk jdk) throws IOException {
+        Run run = run(jdk);
+        String message = run.get("main", "cross");
+        assertAll(run.result().describe(),
+                () -> assertTrue(message.contains("bnd.mod.Widget") && message.contains("generation 1")
+                        && message.contains("generation 2"), message));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aShellClassExtendingSwappableCodeIsRefusedWithTheReason(Jdk jdk) throws IOException {
+        Run run = run(jdk);
+        String message = run.get("main", "refused");
+        String expected = "modulets: refused shell class bnd.BadExt: bnd.BadExt: extends the swappable class bnd.mod.Base";
+        assertAll(run.result().describe(),
+                () -> assertTrue(message.startsWith(expected), message),
+                () -> assertTrue(run.result().stderr().contains(expected), "logged when the class is loaded"));
+    }
+
+    private static String read(String resource) throws IOException {
+        try (InputStream in = BoundaryIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + APP + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

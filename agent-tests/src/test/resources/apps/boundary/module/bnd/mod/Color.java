@@ -1,0 +1,6 @@
+package bnd.mod;
+
+/** Generation 2 reorders the constants and adds one. */
+public enum Color {
+    COLORS
+}

@@ -1,0 +1,7 @@
+package bnd.mod;
+
+public class Other extends RuntimeException {
+    public Other(String message) {
+        super(message);
+    }
+}

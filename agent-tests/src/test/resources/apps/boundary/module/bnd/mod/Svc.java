@@ -1,0 +1,5 @@
+package bnd.mod;
+
+public interface Svc {
+    String name();
+}

@@ -1,0 +1,6 @@
+package bnd;
+
+/** A shell interface that swappable code implements. */
+public interface Named {
+    String name();
+}

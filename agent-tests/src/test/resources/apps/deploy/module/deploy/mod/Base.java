@@ -1,0 +1,5 @@
+package deploy.mod;
+
+public class Base {
+    public int base() { return 7; }
+}

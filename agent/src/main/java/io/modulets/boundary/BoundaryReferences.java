@@ -1,0 +1,85 @@
+package io.modulets.boundary;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every swappable class and member that shell code reaches through the boundary, recorded when
+ * the shell class is rewritten (so: every shell class loaded so far). Before a new generation is
+ * activated, the deploy link check looks each one up in the new class bytes, so that a version
+ * lacking what the shell calls is refused instead of failing in a running task. Grows only; its
+ * size is bounded by the boundary sites in the shell's code.
+ */
+public final class BoundaryReferences {
+    private static final Set<Reference> RECORDED = ConcurrentHashMap.newKeySet();
+
+    private BoundaryReferences() {
+    }
+
+    /** What a site needs of the generation. */
+    public enum Need {
+        /** the class exists ({@code checkcast}, {@code instanceof}, class literals, arrays) */
+        CLASS,
+        /** a static method, {@code member + descriptor} */
+        STATIC_METHOD,
+        /** an instance method, possibly inherited or a default method */
+        INSTANCE_METHOD,
+        /** a constructor declared by the class itself, which must be instantiable */
+        CONSTRUCTOR,
+        /** a static field, read ({@code PUT_STATIC} writes it: {@link #STATIC_FIELD_WRITE}) */
+        STATIC_FIELD,
+        STATIC_FIELD_WRITE,
+        /** an instance field, read or written */
+        INSTANCE_FIELD,
+        INSTANCE_FIELD_WRITE
+    }
+
+    /**
+     * One reference from shell code. {@code owner} is an internal name ({@code com/acme/W});
+     * {@code member} and {@code descriptor} are empty for {@link Need#CLASS}; {@code usedBy} is
+     * the shell method, {@code com.acme.Shell.run}.
+     */
+    public record Reference(Need need, String owner, String member, String descriptor, String usedBy) {
+        /** For messages: {@code com.acme.W.f(I)V} or {@code com.acme.W}. */
+        public String target() {
+            String type = owner.replace('/', '.');
+            return member.isEmpty() ? type : type + "." + member + descriptor;
+        }
+    }
+
+    static void record(SiteKind kind, String owner, String member, String descriptor, String usedBy) {
+        Need need = need(kind);
+        if (need == Need.CLASS) {
+            RECORDED.add(new Reference(need, elementType(owner), "", "", usedBy));
+        } else if (need != null) {
+            RECORDED.add(new Reference(need, owner, member, descriptor, usedBy));
+        }
+    }
+
+    /** {@code com/acme/W} for {@code com/acme/W}, {@code [Lcom/acme/W;} and {@code [[Lcom/acme/W;}. */
+    private static String elementType(String type) {
+        String element = type.substring(type.lastIndexOf('[') + 1);
+        return element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : element;
+    }
+
+    /** The references recorded so far, in no particular order. */
+    public static List<Reference> all() {
+        return List.copyOf(RECORDED);
+    }
+
+    /** What {@code kind} needs of the generation, or null for a site that needs nothing of it. */
+    private static Need need(SiteKind kind) {
+        return switch (kind) {
+            case INVOKE_STATIC -> Need.STATIC_METHOD;
+            case INVOKE_VIRTUAL -> Need.INSTANCE_METHOD;
+            case NEW -> Need.CONSTRUCTOR;
+            case GET_STATIC -> Need.STATIC_FIELD;
+            case PUT_STATIC -> Need.STATIC_FIELD_WRITE;
+            case GET_FIELD -> Need.INSTANCE_FIELD;
+            case PUT_FIELD -> Need.INSTANCE_FIELD_WRITE;
+            case CLASS_LITERAL, NEW_ARRAY, NEW_MULTI_ARRAY, CHECKCAST, INSTANCEOF, ENUM_SWITCH -> Need.CLASS;
+            case BY_NAME -> null; // loading by name names no member; the name is only known when it runs
+        };
+    }
+}

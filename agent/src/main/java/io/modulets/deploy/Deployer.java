@@ -1,0 +1,196 @@
+package io.modulets.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.modulets.boundary.BoundaryReferences;
+import io.modulets.boundary.BoundaryReferences.Reference;
+import io.modulets.boundary.Erasure;
+import io.modulets.config.Log;
+import io.modulets.config.PackageFilter;
+import io.modulets.generations.Generation;
+import io.modulets.generations.JarContents;
+import io.modulets.generations.Registry;
+import io.modulets.generations.Snapshot;
+import io.modulets.generations.Store;
+
+/**
+ * The one way in for a new version (the watcher, and later JMX and the CLI): snapshot the jars,
+ * verify the snapshot ({@link JarCheck}, then the {@link LinkCheck} against what loaded shell
+ * code reaches), check that the stored bytes are still the ones hashed, and only then activate.
+ * A refusal changes nothing and is logged in one line that names the generation that stays current.
+ */
+public final class Deployer {
+    private final Registry registry;
+    private final Store store;
+    private final PackageFilter filter;
+    private final boolean allowOutside;
+    private final ClassLoader shell;
+    private final Path modules;
+    private final Supplier<List<Reference>> shellReferences;
+    private final Function<ClassLoader, List<String>> erasureChanges;
+
+    /**
+     * @param allowOutside whether jars may hold classes outside the swappable packages
+     * @param shell        the shell class loader: shared supertypes are read from it as bytes
+     * @param modules      the modules directory that {@link #rescan} reads, or null
+     * @param erasure      the boundary's erasure, fixed for the life of the JVM
+     */
+    public Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
+                    Path modules, Erasure erasure) {
+        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all, erasure::changesIn);
+    }
+
+    /**
+     * @param shellReferences what shell code reaches through the boundary (tests give their own)
+     * @param erasureChanges  the erasures a candidate's classes (read through the loader) would change
+     */
+    Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
+             Path modules, Supplier<List<Reference>> shellReferences,
+             Function<ClassLoader, List<String>> erasureChanges) {
+        this.shellReferences = shellReferences;
+        this.erasureChanges = erasureChanges;
+        this.registry = registry;
+        this.store = store;
+        this.filter = filter;
+        this.allowOutside = allowOutside;
+        this.shell = shell;
+        this.modules = modules;
+    }
+
+    /** Activates {@code jars} after verification; the refusal is logged, and its message is the one line. */
+    public synchronized Generation activate(List<Path> jars) throws DeployRefused {
+        try {
+            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList());
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
+    /**
+     * Generation 1 at startup, verified like any other; a refusal is not logged, because the agent
+     * prints it and stops the JVM.
+     */
+    public synchronized Generation start(List<Path> jars) throws DeployRefused {
+        return attempt(jars, "generation 1");
+    }
+
+    /** Activates what the modules directory holds now, after verification. */
+    public synchronized Generation rescan() throws DeployRefused {
+        try {
+            return scan();
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
+    private Generation scan() throws DeployRefused {
+        if (modules == null) {
+            throw refused("rescan", new DeployRefused("no modules=DIR was given; activate jars instead"));
+        }
+        String what = "deploy from " + modules;
+        List<Path> jars;
+        try {
+            jars = Files.isDirectory(modules) ? JarContents.jarsIn(modules) : List.of();
+        } catch (IOException e) {
+            throw refused(what, new DeployRefused("cannot list " + modules + " (" + e + ")", e));
+        }
+        if (jars.isEmpty()) {
+            throw refused(what, new DeployRefused(Files.isDirectory(modules)
+                    ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
+        }
+        return attempt(jars, what);
+    }
+
+    /**
+     * Returns to the previous generation's content, from the store even if it was unloaded, after
+     * the same verification as any activation: shell code loaded since may reach what it lacks.
+     */
+    public synchronized Generation rollback() throws DeployRefused {
+        try {
+            Generation target;
+            try {
+                target = registry.rollbackTarget();
+            } catch (IOException e) {
+                throw new DeployRefused(reason(e), e);
+            }
+            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback");
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
+    private Generation attempt(List<Path> jars, String what) throws DeployRefused {
+        Snapshot snapshot;
+        try {
+            snapshot = snapshot(jars);
+        } catch (DeployRefused e) {
+            throw refused(what, e);
+        }
+        return verifyAndActivate(snapshot, what, "activation");
+    }
+
+    private Generation verifyAndActivate(Snapshot snapshot, String what, String kind) throws DeployRefused {
+        Generation before = registry.current();
+        try {
+            if (before != null && before.hash().equals(snapshot.hash())) {
+                Log.info("%s: same content, %s stays current", what, before);
+                return before;
+            }
+            Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
+            new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
+            checkErasure(snapshot);
+            if (!store.verify(snapshot)) {
+                throw new DeployRefused("a snapshot file in the store " + store.dir()
+                        + " changed after it was written (hash mismatch); it is not used");
+            }
+            return registry.activate(snapshot, kind);
+        } catch (DeployRefused e) {
+            throw refused(what, e);
+        } catch (IOException | RuntimeException e) {
+            throw refused(what, new DeployRefused(reason(e), e));
+        }
+    }
+
+    /** Shell classes already defined depend on each swappable type's erasure: it may not change. */
+    private void checkErasure(Snapshot snapshot) throws IOException, DeployRefused {
+        List<String> changes;
+        try (SnapshotResources candidate = SnapshotResources.of(snapshot, shell, filter::isSwappableInternal)) {
+            changes = erasureChanges.apply(candidate);
+        }
+        if (!changes.isEmpty()) {
+            throw new DeployRefused("erasure: " + changes.get(0)
+                    + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more)" : ""));
+        }
+    }
+
+    private Snapshot snapshot(List<Path> jars) throws DeployRefused {
+        try {
+            return store.snapshot(jars);
+        } catch (IOException e) {
+            throw new DeployRefused(reason(e), e);
+        }
+    }
+
+    private DeployRefused refused(String what, DeployRefused reason) {
+        Generation current = registry.current();
+        String line = current == null ? what + " refused: " + reason.getMessage()
+                : what + " refused, " + current + " stays current: " + reason.getMessage();
+        return new DeployRefused(line, reason.getCause() != null ? reason.getCause() : reason);
+    }
+
+    private static DeployRefused logged(DeployRefused refusal) {
+        Log.error("%s", refusal.getMessage());
+        return refusal;
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.startsWith("modulets: ") ? message.substring("modulets: ".length()) : message;
+    }
+}

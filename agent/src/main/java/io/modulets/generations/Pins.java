@@ -1,0 +1,366 @@
+package io.modulets.generations;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.sql.Driver;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.BoundaryLinks;
+import io.modulets.generations.PinReport.Kind;
+import io.modulets.generations.PinReport.Pin;
+import io.modulets.loader.GenerationClassLoader;
+
+/**
+ * Finds what holds a generation's loader, the way Tomcat's leak detection looks at a stopped web
+ * application: the JVM's threads (their class, their {@code Runnable}, their context class loader,
+ * their thread-locals), shutdown hooks, JDBC drivers and MBeans, and the agent's own caches. It
+ * reads JDK internals (a thread's thread-local map, the shutdown hook table, the JDBC driver list)
+ * through {@link #openJdk}; where that was not possible the report says what it could not see.
+ */
+public final class Pins {
+    private static final String BOOTSTRAP_PACKAGE = "io.modulets.bootstrap.";
+    /** Elements of a collection held in a thread-local that are looked at, at most. */
+    private static final int ELEMENTS_SEEN = 1_000;
+
+    private Pins() {
+    }
+
+    /**
+     * Opens the JDK packages whose internals the report reads ({@code java.lang} for thread-locals
+     * and shutdown hooks, {@code java.security} for inherited access control contexts,
+     * {@code java.sql} for the registered drivers) to the agent. Called once at startup.
+     */
+    public static void openJdk(Instrumentation inst) {
+        Module agent = Pins.class.getModule();
+        for (String name : new String[] {"java.base:java.lang", "java.base:java.security", "java.sql:java.sql"}) {
+            String module = name.substring(0, name.indexOf(':'));
+            String pkg = name.substring(name.indexOf(':') + 1);
+            ModuleLayer.boot().findModule(module).ifPresent(m -> inst.redefineModule(m, Set.of(), Map.of(),
+                    Map.of(pkg, Set.of(agent)), Set.of(), Map.of()));
+        }
+    }
+
+    static PinReport report(Generation generation) {
+        GenerationClassLoader loader = generation.loader();
+        Generation.State state = generation.state();
+        List<Pin> pins = new ArrayList<>();
+        List<String> blind = new ArrayList<>();
+        if (loader == null) {
+            return new PinReport(generation.sequence(), state, pins, blind);
+        }
+        if (loader.liveTasks() > 0) {
+            pins.add(new Pin(Kind.LIVE_TASKS, loader.liveTasks() + " submitted and not finished"));
+        }
+        threads(loader, pins, blind);
+        shutdownHooks(loader, pins, blind);
+        jdbcDrivers(loader, pins, blind);
+        mbeans(loader, pins, blind);
+        int sites = BoundaryLinks.linkedSites(loader);
+        if (sites > 0) {
+            pins.add(new Pin(Kind.AGENT_CACHE, sites + " boundary call sites link to its classes"));
+        }
+        pins.sort((a, b) -> a.kind().compareTo(b.kind()));
+        return new PinReport(generation.sequence(), state, pins, blind);
+    }
+
+    // ---- threads -----------------------------------------------------------------------------
+
+    private static void threads(GenerationClassLoader loader, List<Pin> pins, List<String> blind) {
+        ThreadLocals locals = ThreadLocals.open(blind);
+        AccessContexts contexts = AccessContexts.open(blind);
+        for (Thread thread : allThreads()) {
+            String name = "thread '" + thread.getName() + "'";
+            if (thread.getClass().getClassLoader() == loader) {
+                pins.add(new Pin(Kind.STARTED_THREAD, name + " is a " + thread.getClass().getName()));
+            } else {
+                Object target = Bindings.threadTarget.apply(thread);
+                if (ofLoader(target, loader)) {
+                    pins.add(new Pin(Kind.STARTED_THREAD, name + " runs a " + target.getClass().getName()));
+                }
+            }
+            if (thread.getContextClassLoader() == loader) {
+                pins.add(new Pin(Kind.CONTEXT_CLASS_LOADER, name));
+            }
+            if (contexts != null && contexts.names(thread, loader)) {
+                pins.add(new Pin(Kind.ACCESS_CONTROL_CONTEXT, name + " was created while its code was on the stack"));
+            }
+            if (locals != null) {
+                locals.scan(thread, loader, name, pins);
+            }
+        }
+    }
+
+    /**
+     * Up to JDK 23 every new thread keeps the access control context of its creator's stack: the
+     * protection domains of the classes on it, each naming its class loader. A pool worker created
+     * while a task of a generation submitted work thus holds that generation for its whole life.
+     * The field is gone where the Security Manager is (JDK 24): nothing to look at there.
+     */
+    private static final class AccessContexts {
+        private final VarHandle inherited;
+        private final VarHandle domains;
+
+        private AccessContexts(VarHandle inherited, VarHandle domains) {
+            this.inherited = inherited;
+            this.domains = domains;
+        }
+
+        static AccessContexts open(List<String> blind) {
+            try {
+                Class<?> acc = Class.forName("java.security.AccessControlContext");
+                return new AccessContexts(
+                        MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                                .findVarHandle(Thread.class, "inheritedAccessControlContext", acc),
+                        MethodHandles.privateLookupIn(acc, MethodHandles.lookup())
+                                .findVarHandle(acc, "context", java.security.ProtectionDomain[].class));
+            } catch (ClassNotFoundException | NoSuchFieldException absent) {
+                return null; // a JDK without it: no thread holds one
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                blind.add("inherited access control contexts (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + ")");
+                return null;
+            }
+        }
+
+        boolean names(Thread thread, ClassLoader loader) {
+            Object context = inherited.get(thread);
+            java.security.ProtectionDomain[] pds = context == null ? null
+                    : (java.security.ProtectionDomain[]) domains.get(context);
+            if (pds != null) {
+                for (java.security.ProtectionDomain pd : pds) {
+                    if (pd != null && pd.getClassLoader() == loader) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static Thread[] allThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n;
+        while ((n = root.enumerate(threads, true)) == threads.length) {
+            threads = new Thread[threads.length * 2];
+        }
+        return java.util.Arrays.copyOf(threads, n);
+    }
+
+    /** Reads other threads' thread-local maps (a racy read of a snapshot: good enough for a report). */
+    private static final class ThreadLocals {
+        private final VarHandle threadLocals;
+        private final VarHandle inheritable;
+        private final VarHandle table;
+        private final VarHandle value;
+
+        private ThreadLocals(VarHandle threadLocals, VarHandle inheritable, VarHandle table, VarHandle value) {
+            this.threadLocals = threadLocals;
+            this.inheritable = inheritable;
+            this.table = table;
+            this.value = value;
+        }
+
+        static ThreadLocals open(List<String> blind) {
+            try {
+                Class<?> map = Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
+                Class<?> entry = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry");
+                MethodHandles.Lookup inThread = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+                return new ThreadLocals(
+                        inThread.findVarHandle(Thread.class, "threadLocals", map),
+                        inThread.findVarHandle(Thread.class, "inheritableThreadLocals", map),
+                        MethodHandles.privateLookupIn(map, MethodHandles.lookup())
+                                .findVarHandle(map, "table", entry.arrayType()),
+                        MethodHandles.privateLookupIn(entry, MethodHandles.lookup())
+                                .findVarHandle(entry, "value", Object.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                blind.add("thread-locals (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                return null;
+            }
+        }
+
+        void scan(Thread thread, ClassLoader loader, String name, List<Pin> pins) {
+            scan(threadLocals.get(thread), thread, loader, name, pins);
+            scan(inheritable.get(thread), thread, loader, name, pins);
+        }
+
+        private void scan(Object map, Thread thread, ClassLoader loader, String name, List<Pin> pins) {
+            if (map == null) {
+                return;
+            }
+            for (Object entry : (Object[]) table.get(map)) {
+                if (entry == null) {
+                    continue;
+                }
+                Object key = ((Reference<?>) entry).get();
+                Object held = value.get(entry);
+                if (held == loader && key != null && key.getClass().getName().startsWith(BOOTSTRAP_PACKAGE)) {
+                    pins.add(new Pin(Kind.BOUND_THREAD, name));
+                } else if (ofLoader(key, loader) || holds(held, loader)) {
+                    String owner = key == null ? "(collected ThreadLocal)" : key.getClass().getName();
+                    pins.add(new Pin(Kind.THREAD_LOCAL, owner + " of " + name + " holds "
+                            + (held == null ? "null" : describe(held))));
+                }
+            }
+        }
+    }
+
+    // ---- shutdown hooks, JDBC drivers, MBeans ---------------------------------------------------
+
+    private static void shutdownHooks(ClassLoader loader, List<Pin> pins, List<String> blind) {
+        List<Thread> hooks;
+        try {
+            Class<?> table = Class.forName("java.lang.ApplicationShutdownHooks");
+            VarHandle field = MethodHandles.privateLookupIn(table, MethodHandles.lookup())
+                    .findStaticVarHandle(table, "hooks", java.util.IdentityHashMap.class);
+            synchronized (table) { // its methods are static synchronized
+                Map<?, ?> map = (Map<?, ?>) field.get();
+                hooks = map == null ? List.of() : new ArrayList<>(castThreads(map.keySet()));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            blind.add("shutdown hooks (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            return;
+        }
+        for (Thread hook : hooks) {
+            Object target = Bindings.threadTarget.apply(hook);
+            if (hook.getClass().getClassLoader() == loader || ofLoader(target, loader)
+                    || hook.getContextClassLoader() == loader) {
+                pins.add(new Pin(Kind.SHUTDOWN_HOOK, "thread '" + hook.getName() + "' ("
+                        + (ofLoader(target, loader) ? target.getClass() : hook.getClass()).getName() + ")"));
+            }
+        }
+    }
+
+    private static List<Thread> castThreads(Collection<?> objects) {
+        List<Thread> threads = new ArrayList<>();
+        for (Object o : objects) {
+            threads.add((Thread) o);
+        }
+        return threads;
+    }
+
+    private static void jdbcDrivers(ClassLoader loader, List<Pin> pins, List<String> blind) {
+        if (ModuleLayer.boot().findModule("java.sql").isEmpty()) {
+            return; // no JDBC in this runtime
+        }
+        try {
+            // DriverManager.getDrivers() shows only the drivers the caller's loader can see: read the list.
+            Class<?> manager = Class.forName("java.sql.DriverManager");
+            Class<?> info = Class.forName("java.sql.DriverInfo");
+            VarHandle registered = MethodHandles.privateLookupIn(manager, MethodHandles.lookup())
+                    .findStaticVarHandle(manager, "registeredDrivers", java.util.concurrent.CopyOnWriteArrayList.class);
+            VarHandle driver = MethodHandles.privateLookupIn(info, MethodHandles.lookup())
+                    .findVarHandle(info, "driver", Driver.class);
+            for (Object entry : (List<?>) registered.get()) {
+                Object d = driver.get(entry);
+                if (ofLoader(d, loader)) {
+                    pins.add(new Pin(Kind.JDBC_DRIVER, d.getClass().getName()
+                            + " (call DriverManager.deregisterDriver when its code is done)"));
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            blind.add("JDBC drivers (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private static void mbeans(ClassLoader loader, List<Pin> pins, List<String> blind) {
+        List<MBeanServer> servers;
+        try {
+            // Only servers that exist: a report must not create the platform MBean server.
+            servers = MBeanServerFactory.findMBeanServer(null);
+        } catch (RuntimeException e) {
+            blind.add("MBeans (" + e.getMessage() + ")");
+            return;
+        }
+        for (MBeanServer server : servers) {
+            for (ObjectName name : server.queryNames(null, null)) {
+                try {
+                    if (server.getClassLoaderFor(name) == loader) {
+                        pins.add(new Pin(Kind.MBEAN, name.toString()));
+                    }
+                } catch (Exception unregisteredMeanwhile) {
+                    // gone: it holds nothing any more
+                }
+            }
+        }
+    }
+
+    // ---- what belongs to the generation ---------------------------------------------------------
+
+    /** Whether {@code o} is the loader, one of its classes, or an object of one. */
+    private static boolean ofLoader(Object o, ClassLoader loader) {
+        if (o == null) {
+            return false;
+        }
+        if (o == loader) {
+            return true;
+        }
+        Class<?> type = o instanceof Class<?> c ? c : o.getClass();
+        while (type.isArray()) {
+            type = type.getComponentType();
+        }
+        return type.getClassLoader() == loader;
+    }
+
+    /** {@link #ofLoader}, also one level into a collection, map, array or reference. */
+    private static boolean holds(Object o, ClassLoader loader) {
+        if (ofLoader(o, loader)) {
+            return true;
+        }
+        if (o instanceof Reference<?> r) {
+            return ofLoader(r.get(), loader);
+        }
+        if (o instanceof Object[] array) {
+            return anyOf(java.util.Arrays.asList(array), loader);
+        }
+        if (o instanceof Collection<?> c) {
+            return anyOf(c, loader);
+        }
+        if (o instanceof Map<?, ?> m) {
+            return anyOf(m.keySet(), loader) || anyOf(m.values(), loader);
+        }
+        return false;
+    }
+
+    private static boolean anyOf(Collection<?> elements, ClassLoader loader) {
+        int seen = 0;
+        try {
+            for (Object e : elements) {
+                if (ofLoader(e, loader)) {
+                    return true;
+                }
+                if (++seen == ELEMENTS_SEEN) {
+                    return false;
+                }
+            }
+        } catch (RuntimeException changedMeanwhile) {
+            // another thread's collection, read without its lock
+        }
+        return false;
+    }
+
+    private static String describe(Object held) {
+        if (held instanceof Class<?> c) {
+            return "class " + c.getName();
+        }
+        if (held instanceof ClassLoader) {
+            return "its class loader";
+        }
+        return "a " + held.getClass().getName();
+    }
+
+}

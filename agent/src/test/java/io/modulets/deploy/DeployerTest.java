@@ -1,0 +1,144 @@
+package io.modulets.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.Erasure;
+import io.modulets.boundary.BoundaryReferences.Need;
+import io.modulets.boundary.BoundaryReferences.Reference;
+import io.modulets.config.PackageFilter;
+import io.modulets.generations.Generation;
+import io.modulets.generations.Registry;
+import io.modulets.generations.Store;
+
+/** The deployer refuses before the registry sees anything, and a refusal changes nothing. */
+class DeployerTest {
+    private static final PackageFilter FILTER = PackageFilter.of(List.of("sw"), List.of());
+
+    @TempDir
+    Path tmp;
+    private ClassLoader savedCurrent;
+    private Registry registry;
+    private Deployer deployer;
+    private Erasure erasure;
+    private Path modules;
+
+    @BeforeEach
+    void deployer() throws Exception {
+        savedCurrent = Bindings.current;
+        Store store = new Store(tmp.resolve("store"));
+        registry = new Registry(store, FILTER, DeployerTest.class.getClassLoader());
+        modules = Files.createDirectories(tmp.resolve("modules"));
+        // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
+        erasure = new Erasure(FILTER, () -> Bindings.current);
+        deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
+                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                erasure::changesIn);
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+    }
+
+    @Test
+    void aGoodVersionIsActivatedAndTheSameContentAgainChangesNothing() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        Generation second = deployer.activate(List.of(version("v2", 2)));
+        assertEquals(2, second.sequence());
+        assertSame(second.loader(), Bindings.current);
+        assertSame(second, deployer.activate(List.of(version("again", 2))));
+        assertSame(first, deployer.activate(List.of(version("back", 1))), "a loaded generation is reused");
+    }
+
+    @Test
+    void aRefusedVersionLeavesTheCurrentGenerationInPlace() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        Path broken = version("v2", 2);
+        byte[] bytes = Files.readAllBytes(broken);
+        Files.write(broken, Arrays.copyOf(bytes, bytes.length / 2));
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(broken)));
+
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: sw.jar is not a complete zip file"
+                + " (zip END header not found)", refused.getMessage());
+        assertSame(first, registry.current());
+        assertSame(first.loader(), Bindings.current);
+        assertEquals(List.of(first), registry.all());
+    }
+
+    @Test
+    void aVersionThatLacksWhatTheShellCallsIsRefused() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        Path renamed = DeployTesting.jar(tmp.resolve("v2/sw.jar"),
+                Map.of("sw.V", "package sw; public class V { public static int value() { return 2; } }"));
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(renamed)));
+
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: static method sw.V.v()I"
+                + " is missing, used by shell app.Main.run", refused.getMessage());
+        assertSame(first, registry.current());
+    }
+
+    @Test
+    void aVersionThatWouldChangeAnErasureIsRefused() throws Exception {
+        Generation first = deployer.start(List.of(DeployTesting.jar(tmp.resolve("e1/sw.jar"), Map.of(
+                "sw.V", "package sw; public class V { public static int v() { return 1; } }",
+                "sw.Fail", "package sw; public class Fail extends RuntimeException {}"))));
+        // Shell code met sw.Fail: it is erased to RuntimeException in every shell class from now on.
+        erasure.map("sw/Fail");
+        Path moved = DeployTesting.jar(tmp.resolve("e2/sw.jar"), Map.of(
+                "sw.V", "package sw; public class V { public static int v() { return 2; } }",
+                "sw.Fail", "package sw; public class Fail extends Exception {}"));
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(moved)));
+
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: erasure: sw.Fail is erased to"
+                + " java.lang.RuntimeException in shell code, and would be java.lang.Exception (keep its nearest"
+                + " shared superclass)", refused.getMessage());
+        assertSame(first, registry.current());
+    }
+
+    @Test
+    void rescanReadsTheModulesDirectory() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        DeployRefused empty = assertThrows(DeployRefused.class, () -> deployer.rescan());
+        assertEquals("deploy from " + modules + " refused, " + first + " stays current: " + modules
+                + " holds no *.jar", empty.getMessage());
+        Files.copy(version("v2", 2), modules.resolve("sw.jar"));
+        assertEquals(2, deployer.rescan().sequence());
+        Files.delete(modules.resolve("sw.jar"));
+        Files.delete(modules);
+        assertEquals("deploy from " + modules + " refused, " + registry.current() + " stays current: " + modules
+                + " is not there (it may be being replaced)",
+                assertThrows(DeployRefused.class, () -> deployer.rescan()).getMessage());
+    }
+
+    @Test
+    void aRefusedFirstGenerationLeavesNoneCurrent() throws Exception {
+        Path outside = DeployTesting.jar(tmp.resolve("o/sw.jar"), Map.of("other.X", "package other; public class X {}"));
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.start(List.of(outside)));
+        assertEquals("generation 1 refused: sw.jar holds other.X, outside the swappable packages (sw); move it to the"
+                + " class path, add its package to packages=, or give outside=ignore", refused.getMessage());
+        assertNull(registry.current());
+    }
+
+    private Path version(String dir, int value) throws Exception {
+        return DeployTesting.jar(tmp.resolve(dir).resolve("sw.jar"),
+                Map.of("sw.V", "package sw; public class V { public static int v() { return " + value + "; } }"));
+    }
+}

@@ -1,0 +1,136 @@
+package modulets.bench.boundary;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+
+import modulets.bench.Compare;
+
+/**
+ * What one activation costs a warm application with thousands of hot boundary sites (issue 4,
+ * JVM-NOTES "the activation wave"): a thread calls every site of {@link ManySites}'s generated
+ * shell classes in a loop, timing each round; after a warm-up a second generation is deployed
+ * (generation 1 stays live, so the overlap lasts to the end). Prints the median round before the
+ * deploy, the longest round after it, the time until a one-second window's median is back within
+ * 20% of the median before, and the ratio of the last seconds' median to the median before.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound] [warmupSeconds] [afterSeconds]
+ * </pre>
+ * It starts itself again in a child JVM with the agent (the "modulets" setup of {@link Compare}).
+ * Not a JMH benchmark: a stall is one long round, which an average hides.
+ */
+public final class ActivationWave {
+    private ActivationWave() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "bound";
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int after = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        if (!AgentControl.active()) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(Compare.jvmArgs("modulets"));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ActivationWave.class.getName(),
+                    mode, String.valueOf(warmup), String.valueOf(after)));
+            System.exit(new ProcessBuilder(command).inheritIO().start().waitFor());
+        }
+        IntUnaryOperator[] shells = ManySites.load(ManySites.compile());
+        long[][] buckets = new long[1][];
+        Thread worker = new Thread(() -> buckets[0] = measure(shells, warmup + after));
+        if (mode.equals("unbound")) {
+            AgentControl.neverBind(worker); // a thread that runs no task: it follows the current generation
+        }
+        worker.start();
+        TimeUnit.SECONDS.sleep(warmup);
+        long deployAt = System.nanoTime();
+        AgentControl.deploySecondGeneration();
+        long current = System.nanoTime(); // within 10 ms of the publish: the wave starts here
+        System.out.printf(Locale.ROOT, "second generation current %d ms after the jar was written%n",
+                TimeUnit.NANOSECONDS.toMillis(current - deployAt));
+        worker.join();
+        report(buckets[0], current - TimeUnit.MILLISECONDS.toNanos(10), mode);
+    }
+
+    /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */
+    private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Buckets as triples (count, total, longest), indexed from the start of the run. */
+    private static long[] measure(IntUnaryOperator[] shells, int seconds) {
+        long start = System.nanoTime();
+        started = start;
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long[] buckets = new long[3 * (int) (TimeUnit.SECONDS.toNanos(seconds) / BUCKET_NANOS + 1)];
+        int sink = 0;
+        for (long now = start; now < end; ) {
+            for (IntUnaryOperator shell : shells) {
+                sink = shell.applyAsInt(sink);
+            }
+            long t = System.nanoTime();
+            int b = 3 * (int) Math.min((t - start) / BUCKET_NANOS, buckets.length / 3 - 1);
+            buckets[b]++;
+            buckets[b + 1] += t - now;
+            buckets[b + 2] = Math.max(buckets[b + 2], t - now);
+            now = t;
+        }
+        if (sink == 42) {
+            System.out.println();
+        }
+        return buckets;
+    }
+
+    private static volatile long started;
+
+    private static void report(long[] buckets, long publishedAt, String mode) {
+        int published = (int) ((publishedAt - started) / BUCKET_NANOS);
+        int perSecond = (int) (TimeUnit.SECONDS.toNanos(1) / BUCKET_NANOS);
+        long baseline = median(means(buckets, published - 5 * perSecond, published));
+        long longest = 0;
+        int stallEnd = published;
+        for (int b = published; b < buckets.length / 3; b++) {
+            if (buckets[3 * b + 2] > longest) {
+                longest = buckets[3 * b + 2];
+                stallEnd = b;
+            }
+        }
+        int last = buckets.length / 3;
+        String recovered = "never";
+        // Recovery is looked for after the longest stall, in one-second windows.
+        for (int w = stallEnd + 1; w + perSecond <= last; w += perSecond / 10) {
+            if (median(means(buckets, w, w + perSecond)) <= baseline * 1.2) {
+                recovered = String.format(Locale.ROOT, "%.1f s", (w - published) * BUCKET_NANOS / 1e9);
+                break;
+            }
+        }
+        long tail = median(means(buckets, last - 5 * perSecond, last));
+        int sites = ManySites.CLASSES * ManySites.METHODS;
+        System.out.printf(Locale.ROOT, "%s thread, %d sites: round before %.1f us (%.2f ns/site), longest round after "
+                        + "the publish %.1f ms, back within 20%% after %s, last 5 s %.1f us (x%.2f, %+.2f ns/site)%n",
+                mode, sites, baseline / 1e3, (double) baseline / sites, longest / 1e6, recovered, tail / 1e3,
+                (double) tail / baseline, (double) (tail - baseline) / sites);
+    }
+
+    /** The mean round of each bucket in [from, to) that has rounds. */
+    private static List<Long> means(long[] buckets, int from, int to) {
+        List<Long> means = new ArrayList<>();
+        for (int b = Math.max(0, from); b < Math.min(to, buckets.length / 3); b++) {
+            if (buckets[3 * b] > 0) {
+                means.add(buckets[3 * b + 1] / buckets[3 * b]);
+            }
+        }
+        return means;
+    }
+
+    private static long median(List<Long> values) {
+        if (values.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+}

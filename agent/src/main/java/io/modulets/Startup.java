@@ -75,7 +75,7 @@ final class Startup {
 
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter);
+        CaptureTransformer.install(inst, filter, options.executors());
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);

@@ -1,18 +1,26 @@
 package io.modulets.bootstrap;
 
-import java.util.Set;
+import java.util.List;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The per-thread binding and the capture hooks that instrumented JDK code calls (DESIGN §2.1,
- * §2.5). This class goes on the bootstrap class path, so it depends on java.base only; the agent
- * fills its static hooks at startup. A binding is the generation's class loader: it is all that
+ * §2.5, §2.7). This class goes on the bootstrap class path, so it depends on java.base only; the
+ * agent fills its static hooks at startup. A binding is the generation's class loader: it is all that
  * JDK code needs (identity and the context class loader), and the agent maps it back to its
  * generation.
  *
- * <p>Hooks are straight-line calls inserted at method entry or before a return, so the
- * instrumented JDK methods keep their stack-map frames.
+ * <p>Hooks are straight-line calls inserted at method entry, before a return, or in place of one
+ * call, so the instrumented JDK methods keep their stack-map frames; anything that needs a try/finally
+ * or a branch lives here, in plain Java. What a task captured is kept beside it in {@link PendingTasks}
+ * (a field of the JDK's own task classes, else a weak identity map), which also counts live tasks.
  */
 public final class Bindings {
     /** The generation new root tasks get; set by the agent on every activation. */
@@ -24,25 +32,20 @@ public final class Bindings {
     /** The Runnable a platform thread was given (a private JDK field); set once by the agent. */
     public static volatile Function<Thread, Object> threadTarget = t -> null;
 
-    /**
-     * Thread bodies that are a server's accept/dispatch loop, never a task (DESIGN §1: what such a
-     * loop submits is a root task). Started as a task, the loop would stay bound to the generation
-     * current at server start, and every request it hands to its executor would inherit it.
-     * <ul>
-     * <li>{@code sun.net.httpserver.ServerImpl$Dispatcher}: the JDK HttpServer's dispatcher
-     *     (JDK 17 and 25); it hands each exchange to the server's executor.
-     * </ul>
-     */
-    private static final Set<String> EVENT_LOOPS = Set.of("sun.net.httpserver.ServerImpl$Dispatcher");
+    /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
+    public static volatile Function<Object, Object> taskInner = t -> null;
 
-    /** Threads started but not yet running their first read of the binding. */
-    private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>();
+    /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
+    public static volatile Object carrierPool;
+
+    /** Threads started but not yet running their first read of the binding; counted. */
+    private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>(PendingTasks::release);
 
     /** Pool worker and agent threads: their start is not a task submission. */
     private static final WeakIdentityMap<Boolean> NEVER_BIND = new WeakIdentityMap<>();
 
-    /** Tasks submitted to an executor and not yet run, with the binding they captured. */
-    private static final WeakIdentityMap<ClassLoader> TASKS = new WeakIdentityMap<>();
+    /** CompletableFuture stages (their Completion objects) with the binding of the code that registered them. */
+    private static final WeakIdentityMap<ClassLoader> REGISTERED = new WeakIdentityMap<>();
 
     /**
      * The binding of the running task, or null on a thread that runs no task. A started thread
@@ -65,12 +68,29 @@ public final class Bindings {
         return bound != null ? bound : current;
     }
 
-    /** The binding a task captures when it is submitted now (§2.1). */
+    /**
+     * The binding a task captures when it is submitted now (§2.1): the generation of its own class,
+     * looking through the JDK's adapters (a FutureTask around a swappable Callable), else the
+     * submitter's.
+     */
     public static ClassLoader captureFor(Object task) {
-        if (task != null && task.getClass().getClassLoader() instanceof GenerationLoader) {
-            return task.getClass().getClassLoader();
+        ClassLoader own = ownGeneration(task);
+        return own != null ? own : effective();
+    }
+
+    /** The generation that defined the task's class, or the class of the task a JDK adapter wraps; else null. */
+    private static ClassLoader ownGeneration(Object task) {
+        for (int depth = 0; task != null && depth < 4; depth++) {
+            ClassLoader own = task.getClass().getClassLoader();
+            if (own instanceof GenerationLoader) {
+                return own;
+            }
+            if (own != null && !(task instanceof FutureTask)) {
+                return null;
+            }
+            task = taskInner.apply(task);
         }
-        return effective();
+        return null;
     }
 
     /** Runs {@code body} bound to {@code binding}, with its context class loader; restores both. */
@@ -93,6 +113,17 @@ public final class Bindings {
     }
 
     /**
+     * The tasks captured and not yet run (their classes and bindings) and the threads started and not
+     * yet running: what keeps generations live, for diagnostics (DESIGN §6).
+     */
+    public static String describePending() {
+        StringBuilder threads = new StringBuilder();
+        STARTED.forEach((thread, binding) -> threads.append(((Thread) thread).getName()).append('=').append(binding)
+                .append("; "));
+        return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
+    }
+
+    /**
      * Runs {@code body} as code outside any task (§2.4): references by name resolve in the current
      * generation at each call; the thread's binding is restored afterwards. The boundary
      * benchmarks measure unbound calls with it, on JMH threads that are otherwise bound.
@@ -107,54 +138,86 @@ public final class Bindings {
         }
     }
 
-    // ---- hooks called from instrumented JDK code ------------------------------------------
+    /** Blocks until a task dropped without running is collected, and stops counting it (an agent thread loops on it). */
+    public static void reclaimCollected() throws InterruptedException {
+        PendingTasks.reclaimCollected();
+    }
 
-    /** {@code Thread.start()}: the thread's body is a task submitted now. */
+    /** Which JDK task classes keep their capture in a field of their own (for the startup log). */
+    public static String taskFields() {
+        return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null)
+                + ", CompletableFuture stages " + (Slots.COMPLETION != null);
+    }
+
+    /** Fails now, at startup, if the JDK methods the hooks call cannot be reached. */
+    public static void checkJdkMethods() {
+        if (JdkMethods.EXEC == null || JdkMethods.TRY_FIRE == null || JdkMethods.DEPENDENT == null) {
+            throw new IllegalStateException("modulets: JDK methods not found");
+        }
+    }
+
+    // ---- threads ----------------------------------------------------------------------------
+
+    /** {@code Thread.start()}, {@code VirtualThread.start(container)}: the thread's body is a task submitted now. */
     public static void onThreadStart(Thread thread) {
-        if (thread.getState() != Thread.State.NEW || NEVER_BIND.remove(thread) != null) {
+        if (thread.getState() != Thread.State.NEW) {
+            return;
+        }
+        if (NEVER_BIND.remove(thread) != null || isJdkLoopThread(thread)) {
+            // A pool's loop thread (§2.1): it must not keep the context class loader of the task
+            // whose submission happened to create it.
+            resetContext(thread);
             return;
         }
         // A Thread subclass of swappable code is the task itself; otherwise its Runnable is.
         Object task = thread.getClass().getClassLoader() instanceof GenerationLoader
                 ? thread : threadTarget.apply(thread);
-        if (task != null && EVENT_LOOPS.contains(task.getClass().getName())) {
-            keepNoGenerationContext(thread);
-            return;
-        }
         ClassLoader binding = captureFor(task);
         if (binding == null) {
             return;
         }
+        PendingTasks.count(binding);
         STARTED.put(thread, binding);
-        captured(binding);
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
         }
     }
 
-    /** {@code Thread.exit()} (on the exiting thread): forget a binding it never read; its task ended. */
+    /**
+     * A loop thread of the JDK: a ForkJoinWorkerThread (also the virtual-thread carriers, and an
+     * application's own subclass), a JDK subclass of Thread other than the virtual ones (TimerThread,
+     * InnocuousThread: the common Cleaner, …), or a plain Thread whose body is JDK-internal code (the
+     * WatchService poller, …). Each runs other work for its whole life; capturing it would keep a
+     * generation live forever.
+     */
+    private static boolean isJdkLoopThread(Thread thread) {
+        if (thread instanceof ForkJoinWorkerThread) {
+            return true;
+        }
+        Class<?> type = thread.getClass();
+        if (type != Thread.class) {
+            return type.getClassLoader() == null && !type.getName().contains("VirtualThread");
+        }
+        Object body = threadTarget.apply(thread);
+        if (body == null || body.getClass().getClassLoader() != null) {
+            return false;
+        }
+        String name = body.getClass().getName();
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.");
+    }
+
+    /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
         ClassLoader binding = STARTED.remove(thread);
         if (binding == null && thread == Thread.currentThread()) {
             binding = BOUND.get();
+            BOUND.remove();
         }
-        released(binding);
-    }
-
-    // Interim live-task counting (issue 5) for the two submission points captured today, until
-    // capture's own counting (issue 3) replaces it: a task counts from its capture to the end of
-    // its run. A task that never runs (rejected, removed, shutdownNow) is not released here yet.
-    private static void captured(ClassLoader binding) {
-        if (binding instanceof GenerationLoader generation) {
-            generation.taskCaptured();
-        }
-    }
-
-    private static void released(ClassLoader binding) {
-        if (binding instanceof GenerationLoader generation) {
-            generation.taskReleased();
-        }
+        PendingTasks.release(binding);
+        // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
+        // does not clear its context class loader, which would pin the generation (§2.7).
+        resetContext(thread);
     }
 
     /**
@@ -166,11 +229,10 @@ public final class Bindings {
             return;
         }
         NEVER_BIND.put(thread, Boolean.TRUE);
-        keepNoGenerationContext(thread);
+        resetContext(thread);
     }
 
-    /** A thread that runs no task must not keep the context class loader of a generation. */
-    private static void keepNoGenerationContext(Thread thread) {
+    private static void resetContext(Thread thread) {
         if (thread.getContextClassLoader() instanceof GenerationLoader) {
             setContext(thread, ClassLoader.getSystemClassLoader());
         }
@@ -185,36 +247,290 @@ public final class Bindings {
         }
     }
 
-    /** {@code Executor.execute(task)}: capture unless a wrapping step already did. */
+    // ---- executors: submission ---------------------------------------------------------------
+
+    /** {@code ThreadPoolExecutor.execute(task)}, {@code ForkJoinTask.fork()}: a one-shot task submitted now. */
     public static void onSubmit(Object task) {
-        if (task != null && !TASKS.containsKey(task)) {
+        if (task != null) {
             ClassLoader binding = captureFor(task);
             if (binding != null) {
-                TASKS.put(task, binding);
-                captured(binding);
+                PendingTasks.add(task, binding);
             }
         }
     }
 
-    /** {@code newTaskFor(inner)} returned {@code wrapper}: the wrapper runs the inner task's binding. */
-    public static void onTaskWrapped(Object wrapper, Object inner) {
-        ClassLoader binding = captureFor(inner);
-        if (wrapper != null && binding != null && TASKS.put(wrapper, binding) == null) {
-            captured(binding);
+    /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */
+    public static void onPoolSubmit(Object pool, Object task) {
+        if (pool != carrierPool) {
+            onSubmit(task);
         }
     }
 
-    /** Replaces {@code task.run()} in a pool worker's loop. */
-    public static void runTask(Runnable task) {
-        ClassLoader binding = TASKS.remove(task);
-        if (binding == null) {
-            task.run();
+    /**
+     * {@code ScheduledThreadPoolExecutor.delayedExecute(task)}. A periodic root task binds afresh at
+     * each run; a periodic child task keeps the submitter's binding for every run (§2.1).
+     */
+    public static void onSchedule(Object task) {
+        if (task instanceof RunnableScheduledFuture && ((RunnableScheduledFuture<?>) task).isPeriodic()) {
+            onPeriodic(task);
         } else {
-            try {
-                runBound(binding, task);
-            } finally {
-                released(binding);
+            onSubmit(task);
+        }
+    }
+
+    /** {@code Timer.sched(task, time, period)}, as the task is queued; period 0 is a one-shot task. */
+    public static void onTimerSchedule(Object task, long period) {
+        if (period != 0) {
+            onPeriodic(task);
+        } else {
+            onSubmit(task);
+        }
+    }
+
+    private static void onPeriodic(Object task) {
+        ClassLoader own = ownGeneration(task);
+        ClassLoader bound = BOUND.get();
+        // Only a root task of shell code picks up the current generation afresh at each run.
+        PendingTasks.add(task, new PendingTasks.Periodic(own != null ? own : bound));
+    }
+
+    /** An executor named by the {@code executors} agent argument: its {@code execute(task)} gets this instead. */
+    public static Runnable wrapForExecutor(Runnable task) {
+        if (task == null || task instanceof BoundTask) {
+            return task;
+        }
+        ClassLoader binding = captureFor(task);
+        if (binding == null) {
+            return task;
+        }
+        BoundTask bound = new BoundTask(task);
+        PendingTasks.add(bound, binding);
+        return bound;
+    }
+
+    // ---- executors: tasks that will never run ------------------------------------------------
+
+    /** {@code ThreadPoolExecutor.reject}: the handler decides; CallerRunsPolicy runs the task on its own binding. */
+    public static void onRejected(RejectedExecutionHandler handler, Runnable task, ThreadPoolExecutor executor) {
+        Object captured = PendingTasks.take(task);
+        if (captured instanceof PendingTasks.Periodic) {
+            PendingTasks.removeAll(task);
+            captured = ((PendingTasks.Periodic) captured).binding;
+            PendingTasks.count(captured);
+        }
+        ClassLoader binding = (ClassLoader) captured;
+        if (binding == null) {
+            handler.rejectedExecution(task, executor);
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previousBinding = BOUND.get();
+        ClassLoader previousContext = thread.getContextClassLoader();
+        BOUND.set(binding);
+        setContext(thread, binding);
+        try {
+            handler.rejectedExecution(task, executor);
+        } finally {
+            BOUND.set(previousBinding);
+            setContext(thread, previousContext);
+            PendingTasks.release(binding);
+        }
+    }
+
+    /** {@code DiscardOldestPolicy}: the task it takes from the queue head will never run. */
+    public static Object pollDropped(java.util.concurrent.BlockingQueue<?> queue) {
+        Object dropped = queue.poll();
+        if (dropped != null) {
+            PendingTasks.removeOne(dropped);
+        }
+        return dropped;
+    }
+
+    /** {@code ThreadPoolExecutor.remove(task)} returned {@code removed}. */
+    public static void onRemoved(boolean removed, Object task) {
+        if (removed) {
+            PendingTasks.removeOne(task);
+        }
+    }
+
+    /** {@code shutdownNow()} returns the tasks that will never run. */
+    public static void onDrained(List<?> tasks) {
+        if (tasks != null) {
+            for (Object task : tasks) {
+                PendingTasks.removeOne(task);
             }
+        }
+    }
+
+    /** {@code cancel} returned {@code cancelled} (FutureTask's completion, ForkJoinTask, TimerTask). */
+    public static void onCancelled(boolean cancelled, Object task) {
+        if (cancelled) {
+            PendingTasks.removeAll(task);
+        }
+    }
+
+    /** {@code FutureTask.setException}: it will not run again; a periodic capture ends. */
+    public static void onFutureDone(Object task) {
+        PendingTasks.removeAll(task);
+    }
+
+    // ---- executors: running ------------------------------------------------------------------
+
+    /** Replaces {@code task.run()} in a pool worker's loop (ThreadPoolExecutor, Timer). */
+    public static void runTask(Runnable task) {
+        runCaptured(task, task);
+    }
+
+    /** Runs {@code body}, bound to what {@code key} captured at submission, if anything. */
+    static void runCaptured(Object key, Runnable body) {
+        Object captured = PendingTasks.take(key);
+        if (captured == null) {
+            body.run();
+            return;
+        }
+        ClassLoader binding = bindingOf(captured);
+        Thread thread = Thread.currentThread();
+        ClassLoader previousBinding = BOUND.get();
+        ClassLoader previousContext = thread.getContextClassLoader();
+        BOUND.set(binding);
+        setContext(thread, binding);
+        try {
+            body.run();
+        } finally {
+            BOUND.set(previousBinding);
+            setContext(thread, previousContext);
+            releaseRun(captured, binding);
+        }
+    }
+
+    /**
+     * Replaces {@code exec()} in {@code ForkJoinTask.doExec()}. A task run with nothing captured on a
+     * thread that runs no task ({@code invoke()}, the caller's half of {@code invokeAll}, a parallel
+     * stream's caller) is a root task submitted now.
+     */
+    public static boolean execTask(ForkJoinTask<?> task) throws Throwable {
+        Object captured = PendingTasks.take(task);
+        Thread thread = Thread.currentThread();
+        ClassLoader previousBinding = BOUND.get();
+        if (captured == null) {
+            if (previousBinding != null || thread instanceof ForkJoinWorkerThread) {
+                return (boolean) JdkMethods.EXEC.invokeExact(task);
+            }
+            captured = captureFor(task);
+            PendingTasks.count(captured);
+        }
+        ClassLoader binding = bindingOf(captured);
+        ClassLoader previousContext = thread.getContextClassLoader();
+        BOUND.set(binding);
+        setContext(thread, binding);
+        try {
+            return (boolean) JdkMethods.EXEC.invokeExact(task);
+        } finally {
+            BOUND.set(previousBinding);
+            setContext(thread, previousContext);
+            releaseRun(captured, binding);
+        }
+    }
+
+    /**
+     * After {@code ForkJoinTask.doExec()}: a task that was already done when a worker popped it
+     * (completed or cancelled by other means while queued, e.g. a parallel stream's sibling of a
+     * failed leaf) never ran {@code exec()}; what it captured is released here.
+     */
+    public static void afterExec(Object task) {
+        if (((ForkJoinTask<?>) task).isDone()) {
+            PendingTasks.releaseIfPending(task);
+        }
+    }
+
+    /** As {@link #afterExec(Object)}, for JDK 17's {@code int doExec()}. */
+    public static void afterExec(int status, Object task) {
+        afterExec(task);
+    }
+
+    /** A periodic root task binds afresh to the current generation, counted for the length of this run. */
+    private static ClassLoader bindingOf(Object captured) {
+        if (captured instanceof PendingTasks.Periodic) {
+            ClassLoader fixed = ((PendingTasks.Periodic) captured).binding;
+            if (fixed != null) {
+                return fixed;
+            }
+            ClassLoader now = current;
+            PendingTasks.count(now);
+            return now;
+        }
+        return (ClassLoader) captured;
+    }
+
+    private static void releaseRun(Object captured, ClassLoader binding) {
+        if (captured instanceof PendingTasks.Periodic) {
+            if (((PendingTasks.Periodic) captured).binding == null) {
+                PendingTasks.release(binding);
+            }
+        } else {
+            PendingTasks.release(binding);
+        }
+    }
+
+    // ---- CompletableFuture -------------------------------------------------------------------
+
+    /** {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs now. */
+    public static void onCompletionRegistered(Object completion) {
+        ClassLoader binding = effective();
+        if (binding == null) {
+            return;
+        }
+        if (Slots.COMPLETION != null) {
+            Slots.COMPLETION.setRelease(completion, binding);
+        } else {
+            REGISTERED.put(completion, binding);
+        }
+    }
+
+    private static ClassLoader registeredBinding(Object completion) {
+        return Slots.COMPLETION != null ? (ClassLoader) Slots.COMPLETION.getAcquire(completion)
+                : REGISTERED.get(completion);
+    }
+
+    /**
+     * Replaces {@code completion.tryFire(mode)}: a dependent stage runs bound to the binding of the
+     * code that registered it, on whichever thread completes it (§2.1).
+     */
+    public static Object fireCompletion(Object completion, int mode) throws Throwable {
+        ClassLoader binding = registeredBinding(completion);
+        if (binding == null) {
+            return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previousBinding = BOUND.get();
+        if (binding == previousBinding) {
+            try {
+                return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+            } finally {
+                forgetIfFired(completion);
+            }
+        }
+        ClassLoader previousContext = thread.getContextClassLoader();
+        BOUND.set(binding);
+        setContext(thread, binding);
+        try {
+            return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        } finally {
+            BOUND.set(previousBinding);
+            setContext(thread, previousContext);
+            forgetIfFired(completion);
+        }
+    }
+
+    /**
+     * A stage whose dependent is gone has fired, or was claimed and handed to an executor (which
+     * captured the binding): its registration is no longer needed. Dropping it at once keeps the map
+     * small; a stage that never fires is dropped when collected.
+     */
+    private static void forgetIfFired(Object completion) throws Throwable {
+        if (Slots.COMPLETION == null && JdkMethods.UNI_COMPLETION.isInstance(completion)
+                && (Object) JdkMethods.DEPENDENT.invokeExact(completion) == null) {
+            REGISTERED.remove(completion);
         }
     }
 

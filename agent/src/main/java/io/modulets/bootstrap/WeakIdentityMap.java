@@ -3,6 +3,8 @@ package io.modulets.bootstrap;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * A concurrent map from objects, compared by identity and held weakly, to values. Records the
@@ -13,11 +15,50 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WeakIdentityMap<V> {
     private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    /** Told the value of each entry whose key was collected (a task dropped without running). */
+    private final Consumer<V> onCollected;
+
+    WeakIdentityMap() {
+        this(value -> { });
+    }
+
+    WeakIdentityMap(Consumer<V> onCollected) {
+        this.onCollected = onCollected;
+    }
 
     /** Returns the value {@code key} had, or null. */
     V put(Object key, V value) {
         expunge();
         return map.put(new WeakKey(key, collected), value);
+    }
+
+    /** Atomically combines {@code value} with the present one ({@link ConcurrentHashMap#merge}). */
+    void merge(Object key, V value, BiFunction<? super V, ? super V, ? extends V> combine) {
+        expunge();
+        map.merge(new WeakKey(key, collected), value, combine);
+    }
+
+    /** Removes the entry only while it still maps to {@code value} (compared by equals). */
+    boolean remove(Object key, V value) {
+        return map.remove(new LookupKey(key), value);
+    }
+
+    /** Replaces the value only while it still is {@code expected}. */
+    boolean replace(Object key, V expected, V value) {
+        return map.replace(new LookupKey(key), expected, value);
+    }
+
+    /**
+     * Waits for the next collected key and passes its value to the listener; for a daemon thread
+     * that reclaims dropped tasks even when nothing is submitted any more.
+     */
+    void awaitCollected() throws InterruptedException {
+        Object stale = collected.remove();
+        V value = map.remove(stale);
+        if (value != null) {
+            onCollected.accept(value);
+        }
+        expunge();
     }
 
     V get(Object key) {
@@ -32,6 +73,16 @@ final class WeakIdentityMap<V> {
         return map.containsKey(new LookupKey(key));
     }
 
+    /** Calls {@code action} with each live key and its value (a snapshot of no particular order). */
+    void forEach(java.util.function.BiConsumer<Object, V> action) {
+        map.forEach((key, value) -> {
+            Object referent = key instanceof WeakKey ? ((WeakKey) key).get() : null;
+            if (referent != null) {
+                action.accept(referent, value);
+            }
+        });
+    }
+
     int size() {
         expunge();
         return map.size();
@@ -40,7 +91,10 @@ final class WeakIdentityMap<V> {
     private void expunge() {
         Object stale;
         while ((stale = collected.poll()) != null) {
-            map.remove(stale);
+            V value = map.remove(stale);
+            if (value != null) {
+                onCollected.accept(value);
+            }
         }
     }
 

@@ -26,18 +26,37 @@ import io.modulets.config.PackageFilter;
  * so the classes keep their frames and no class is loaded to compute one.
  */
 public final class CaptureTransformer implements ClassFileTransformer {
-    private static final List<Transformlet> RULES = List.of(
-            new ThreadTransformlet(),
-            new ThreadPoolTransformlet(),
-            new PoolWorkerTransformlet(),
-            new ExecutorServiceTransformlet(),
-            new BuiltinLoaderTransformlet());
+    /** The JDK's submission points, one family per file (TTL's shape). */
+    private static List<Transformlet> jdkRules() {
+        List<Transformlet> rules = new ArrayList<>();
+        rules.addAll(ThreadTransformlet.rules());
+        rules.addAll(ThreadPoolTransformlet.rules());
+        rules.add(new PoolWorkerTransformlet());
+        rules.addAll(ScheduledPoolTransformlet.rules());
+        rules.addAll(FutureTaskTransformlet.rules());
+        rules.addAll(ForkJoinTransformlet.rules());
+        rules.addAll(TimerTransformlet.rules());
+        rules.addAll(CompletableFutureTransformlet.rules());
+        rules.add(new BuiltinLoaderTransformlet());
+        return rules;
+    }
 
-    private final Map<String, Transformlet> byClass = new HashMap<>();
+    /** JDK classes (boot loader) by internal name. */
+    private final Map<String, Transformlet> jdkClasses = new HashMap<>();
+    /** Application executor classes named by the {@code executors} agent argument. */
+    private final Map<String, Transformlet> appClasses = new HashMap<>();
 
-    private CaptureTransformer() {
-        for (Transformlet rule : RULES) {
-            byClass.put(rule.className(), rule);
+    /** JDK task classes that get the capture field when they load. */
+    private final Set<String> withField;
+
+    private CaptureTransformer(List<Transformlet> jdk, List<String> executors, Set<String> withField) {
+        this.withField = withField;
+        for (Transformlet rule : jdk) {
+            jdkClasses.put(rule.className(), rule);
+        }
+        for (String executor : executors) {
+            Transformlet rule = new CustomExecutorTransformlet(executor);
+            appClasses.put(rule.className(), rule);
         }
     }
 
@@ -45,16 +64,36 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * Lets java.base call the bootstrap holder, gives the holder what it needs from the agent, then
      * installs the rules and rewrites the JDK classes already loaded.
      */
-    public static void install(Instrumentation inst, PackageFilter filter)
+    public static void install(Instrumentation inst, PackageFilter filter, List<String> executors)
             throws UnmodifiableClassException, ReflectiveOperationException {
         // Named modules do not read unnamed ones: without this, the inserted calls from
-        // java.lang.Thread to the holder would fail with IllegalAccessError.
-        inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(), Map.of(),
-                Set.of(), Map.of());
+        // java.lang.Thread to the holder would fail with IllegalAccessError. The holder and the agent
+        // read private members of java.util.concurrent (the adapters' tasks, ForkJoinTask.exec).
+        Set<Module> agentModules = Set.of(Bindings.class.getModule(), CaptureTransformer.class.getModule());
+        inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
+                Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
+        List<Transformlet> rules = jdkRules();
+        // The task classes not loaded yet get a field for their capture as they load (a loaded class
+        // cannot take a new field): so they must load after the transformer is in place, before
+        // anything below touches them.
+        Set<String> withField = notLoaded(inst, TASK_CLASSES);
+        CaptureTransformer transformer = new CaptureTransformer(rules, executors, withField);
+        inst.addTransformer(transformer, true);
+        for (String name : withField) {
+            Class.forName(name.replace('/', '.'), false, null);
+        }
+        Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
+        Bindings.checkJdkMethods();
         Bindings.swappableName = filter::isSwappable;
         Bindings.threadTarget = ThreadTargets.reader();
+        Bindings.taskInner = TaskAdapters.reader();
+        Bindings.carrierPool = ThreadTargets.virtualThreadScheduler();
+        startReclaimer();
         List<Class<?>> targets = new ArrayList<>();
-        for (Transformlet rule : RULES) {
+        for (Transformlet rule : rules) {
+            if (withField.contains(rule.className())) {
+                continue; // instrumented as it loaded
+            }
             String name = rule.className().replace('/', '.');
             try {
                 // Load each target first: a class first loaded while another is transformed
@@ -64,29 +103,74 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 Log.debug("capture: %s is absent on this JDK", name);
             }
         }
-        inst.addTransformer(new CaptureTransformer(), true);
         inst.retransformClasses(targets.toArray(new Class<?>[0]));
+    }
+
+    /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
+    private static final List<String> TASK_CLASSES =
+            List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
+                    "java/util/concurrent/CompletableFuture$Completion");
+
+    private static Set<String> notLoaded(Instrumentation inst, List<String> names) {
+        Set<String> absent = new java.util.HashSet<>(names);
+        for (Class<?> loaded : inst.getAllLoadedClasses()) {
+            if (loaded.getClassLoader() == null) {
+                absent.remove(loaded.getName().replace('.', '/'));
+            }
+        }
+        return absent;
+    }
+
+    /**
+     * Releases tasks that were dropped without running once they are collected (DESIGN §2.7), also
+     * when nothing is submitted any more to expunge them on the way.
+     */
+    private static void startReclaimer() {
+        Thread reclaimer = new Thread(() -> {
+            try {
+                while (true) {
+                    Bindings.reclaimCollected();
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            }
+        }, "modulets-reclaimer");
+        reclaimer.setDaemon(true);
+        Bindings.neverBind(reclaimer);
+        reclaimer.start();
     }
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
-        if (loader != null || className == null) {
+        if (className == null) {
             return null;
         }
-        Transformlet rule = byClass.get(className);
+        Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
         if (rule == null) {
             return null;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            boolean addField = redefined == null && loader == null && withField.contains(className);
             reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor,
                                                  String signature, String[] exceptions) {
                     MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                     return rule.visitMethod(name, descriptor, mv);
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (addField) {
+                        // Transient: ForkJoinTask is Serializable, and a capture is no part of its state.
+                        super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_VOLATILE | Opcodes.ACC_TRANSIENT
+                                | Opcodes.ACC_SYNTHETIC, "modulets$capture", "Ljava/lang/Object;", null, null)
+                                .visitEnd();
+                    }
+                    super.visitEnd();
                 }
             }, 0);
             return writer.toByteArray();

@@ -47,6 +47,23 @@ final class Hooks {
         };
     }
 
+    /** Emits the hook before each {@code ireturn} of a boolean method: the returned value, then the given locals. */
+    static MethodVisitor beforeIreturn(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitInsn(int opcode) {
+                if (opcode == Opcodes.IRETURN) {
+                    super.visitInsn(Opcodes.DUP);
+                    for (int local : locals) {
+                        super.visitVarInsn(Opcodes.ALOAD, local);
+                    }
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                }
+                super.visitInsn(opcode);
+            }
+        };
+    }
+
     /** Emits {@code emit} before each {@code return} (void methods, constructors). */
     static MethodVisitor beforeReturn(MethodVisitor mv, Consumer<MethodVisitor> emit) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
@@ -56,6 +73,29 @@ final class Hooks {
                     emit.accept(getDelegate());
                 }
                 super.visitInsn(opcode);
+            }
+        };
+    }
+
+    /**
+     * Replaces a virtual call {@code name(desc)} on an owner accepted by {@code owners} with a static
+     * hook that takes the receiver first; {@code resultCast}, if not null, restores the call's precise
+     * return type for the verifier.
+     */
+    static MethodVisitor replaceVirtualCall(MethodVisitor mv, java.util.function.Predicate<String> owners,
+                                            String name, String desc, String hook, String hookDescriptor,
+                                            String resultCast) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitMethodInsn(int opcode, String o, String n, String d, boolean itf) {
+                if (opcode == Opcodes.INVOKEVIRTUAL && owners.test(o) && n.equals(name) && d.equals(desc)) {
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                    if (resultCast != null) {
+                        super.visitTypeInsn(Opcodes.CHECKCAST, resultCast);
+                    }
+                } else {
+                    super.visitMethodInsn(opcode, o, n, d, itf);
+                }
             }
         };
     }

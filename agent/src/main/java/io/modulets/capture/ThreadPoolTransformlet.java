@@ -1,26 +1,36 @@
 package io.modulets.capture;
 
-import org.objectweb.asm.MethodVisitor;
+import java.util.List;
 
 /**
- * {@code ThreadPoolExecutor}: {@code execute} captures the task's binding, and the worker loop's
- * {@code task.run()} runs it bound.
+ * {@code ThreadPoolExecutor} (and so {@code ScheduledThreadPoolExecutor}'s workers and the
+ * {@code Executors} wrappers around both): {@code execute} captures the task's binding, the worker
+ * loop's {@code task.run()} runs it bound; a rejected, removed or drained task stops counting, and a
+ * rejection handler (CallerRunsPolicy) runs on the task's binding; the task DiscardOldestPolicy drops
+ * from the queue stops counting.
  */
-final class ThreadPoolTransformlet implements Transformlet {
-    @Override
-    public String className() {
-        return "java/util/concurrent/ThreadPoolExecutor";
+final class ThreadPoolTransformlet {
+    private ThreadPoolTransformlet() {
     }
 
-    @Override
-    public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        if (name.equals("execute") && descriptor.equals("(Ljava/lang/Runnable;)V")) {
-            return Hooks.atEntry(mv, "onSubmit", "(Ljava/lang/Object;)V", 1);
-        }
-        if (name.equals("runWorker")) {
-            return Hooks.replaceInterfaceCall(mv, "java/lang/Runnable", "run", "()V",
-                    "runTask", "(Ljava/lang/Runnable;)V");
-        }
-        return mv;
+    static List<Transformlet> rules() {
+        return List.of(new Rule("java/util/concurrent/ThreadPoolExecutor", (method, mv) -> switch (method) {
+            case "execute(Ljava/lang/Runnable;)V" -> Hooks.atEntry(mv, "onSubmit", "(Ljava/lang/Object;)V", 1);
+            case "runWorker(Ljava/util/concurrent/ThreadPoolExecutor$Worker;)V" -> Hooks.replaceInterfaceCall(mv,
+                    "java/lang/Runnable", "run", "()V", "runTask", "(Ljava/lang/Runnable;)V");
+            case "reject(Ljava/lang/Runnable;)V" -> Hooks.replaceInterfaceCall(mv,
+                    "java/util/concurrent/RejectedExecutionHandler", "rejectedExecution",
+                    "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V", "onRejected",
+                    "(Ljava/util/concurrent/RejectedExecutionHandler;Ljava/lang/Runnable;"
+                            + "Ljava/util/concurrent/ThreadPoolExecutor;)V");
+            case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, "onRemoved", "(ZLjava/lang/Object;)V", 1);
+            case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, "onDrained", "(Ljava/util/List;)V");
+            default -> mv;
+        }), new Rule("java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy", (method, mv) ->
+                method.equals("rejectedExecution(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V")
+                        ? Hooks.replaceInterfaceCall(mv, "java/util/concurrent/BlockingQueue", "poll",
+                                "()Ljava/lang/Object;", "pollDropped",
+                                "(Ljava/util/concurrent/BlockingQueue;)Ljava/lang/Object;")
+                        : mv));
     }
 }

@@ -28,4 +28,15 @@ final class ThreadTargets {
             };
         }
     }
+
+    /** The virtual-thread scheduler (21+: {@code VirtualThread.DEFAULT_SCHEDULER}), or null. */
+    static Object virtualThreadScheduler() {
+        try {
+            Class<?> virtual = Class.forName("java.lang.VirtualThread");
+            java.lang.reflect.Field field = virtual.getDeclaredField("DEFAULT_SCHEDULER");
+            return MethodHandles.privateLookupIn(virtual, MethodHandles.lookup()).unreflectVarHandle(field).get();
+        } catch (ReflectiveOperationException | RuntimeException absent) {
+            return null;
+        }
+    }
 }

@@ -1,24 +1,34 @@
 package io.modulets.capture;
 
-import org.objectweb.asm.MethodVisitor;
+import java.util.List;
 
-/** {@code Thread.start()} submits the thread's body as a task; {@code exit()} forgets it. */
-final class ThreadTransformlet implements Transformlet {
-    @Override
-    public String className() {
-        return "java/lang/Thread";
+/**
+ * Threads: {@code start} submits the thread's body as a task, its end releases it. Platform threads
+ * end in {@code Thread.exit()}; a virtual thread (21+) overrides {@code start(container)} (which its
+ * {@code start()} calls) and ends its task at the end of {@code VirtualThread.run(task)}, on itself.
+ */
+final class ThreadTransformlet {
+    private static final String START = "(Ljdk/internal/vm/ThreadContainer;)V";
+    private static final String THREAD_HOOK = "(Ljava/lang/Thread;)V";
+
+    private ThreadTransformlet() {
     }
 
-    @Override
-    public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        boolean start = name.equals("start")
-                && (descriptor.equals("()V") || descriptor.equals("(Ljdk/internal/vm/ThreadContainer;)V"));
-        if (start) {
-            return Hooks.atEntry(mv, "onThreadStart", "(Ljava/lang/Thread;)V", 0);
-        }
-        if (name.equals("exit") && descriptor.equals("()V")) {
-            return Hooks.atEntry(mv, "onThreadExit", "(Ljava/lang/Thread;)V", 0);
-        }
-        return mv;
+    static List<Transformlet> rules() {
+        return List.of(
+                new Rule("java/lang/Thread", (method, mv) -> switch (method) {
+                    case "start()V", "start" + START -> Hooks.atEntry(mv, "onThreadStart", THREAD_HOOK, 0);
+                    case "exit()V" -> Hooks.atEntry(mv, "onThreadExit", THREAD_HOOK, 0);
+                    default -> mv;
+                }),
+                new Rule("java/lang/VirtualThread", (method, mv) -> switch (method) {
+                    case "start" + START -> Hooks.atEntry(mv, "onThreadStart", THREAD_HOOK, 0);
+                    case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, out -> {
+                        out.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+                        out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.BINDINGS, "onThreadExit",
+                                THREAD_HOOK, false);
+                    });
+                    default -> mv;
+                }));
     }
 }

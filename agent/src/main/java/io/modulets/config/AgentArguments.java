@@ -19,7 +19,7 @@ final class AgentArguments {
 
     /** Every key, in the order they are documented and printed. */
     static final List<String> KEYS =
-            List.of("packages", "modules", "shared", "outside", "store", "watch", "quiet", "jmx", "log",
+            List.of("packages", "modules", "shared", "outside", "store", "watch", "quiet", "jmx", "log", "executors",
                     "maxGenerations", "onLimit", "config");
 
     /** The keys a config file may hold: all but {@code config}. */

@@ -37,6 +37,7 @@ public final class AgentOptions {
     private final boolean allowOutside;
     private final boolean jmx;
     private final LogLevel log;
+    private final List<String> executors;
     private final int maxGenerations;
     private final OnLimit onLimit;
     private final Optional<Path> config;
@@ -55,6 +56,7 @@ public final class AgentOptions {
         this.allowOutside = outside(settings.get("outside"));
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
+        this.executors = classList(settings.get("executors"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.config = config;
@@ -127,6 +129,14 @@ public final class AgentOptions {
         return log;
     }
 
+    /**
+     * Application executor classes (binary names, {@code com.acme.EventLoop$Queue}) whose
+     * {@code execute(Runnable)} captures the task's binding, for executors that are not JDK pools.
+     */
+    public List<String> executors() {
+        return executors;
+    }
+
     /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
     public int maxGenerations() {
         return maxGenerations;
@@ -154,6 +164,7 @@ public final class AgentOptions {
                 + ", quiet=" + quiet.toMillis() + "ms"
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
+                + ", executors=" + String.join(":", executors)
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
                 + ", config=" + config.map(Path::toString).orElse("");
@@ -192,6 +203,29 @@ public final class AgentOptions {
             if (!PackageFilter.isPackageName(name)) {
                 throw setting.error("'" + name + "' is not a Java package name (give dot-separated Java"
                         + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped; each a binary class name. */
+    private static List<String> classList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!PackageFilter.isPackageName(name.replace('$', '.')) || !name.contains(".")) {
+                throw setting.error("'" + name + "' is not a class name (give binary names such as"
+                        + " com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')");
+            }
+            if (PackageFilter.isUnder(name, "java") || PackageFilter.isUnder(name, "jdk")) {
+                throw setting.error(name + " is a JDK class; the JDK's executors are captured already");
             }
             names.add(name);
         }

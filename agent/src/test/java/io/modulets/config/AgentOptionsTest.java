@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
-            + " onLimit, config";
+    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+            + " maxGenerations, onLimit, config";
 
     @TempDir
     Path tmp;
@@ -178,7 +178,7 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " maxGenerations=, onLimit=refuse, config=",
+                    + " executors=, maxGenerations=, onLimit=refuse, config=",
                     options.toString());
         }
     }
@@ -439,6 +439,35 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Executors {
+        @Test
+        void noneByDefault() throws Exception {
+            assertEquals(List.of(), parse("packages=a").executors());
+        }
+
+        @Test
+        void binaryClassNamesSeparatedByColons() throws Exception {
+            assertEquals(List.of("com.acme.EventLoop", "com.acme.Loop$Queue"),
+                    parse("packages=a,executors= com.acme.EventLoop::com.acme.Loop$Queue:com.acme.EventLoop").executors());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"EventLoop", "com.acme.", "com/acme/Loop", "com.acme.1Loop"})
+        void aMalformedNameIsRefused(String value) {
+            assertError("modulets: bad agent argument executors=" + value + ": '" + value + "' is not a class name"
+                    + " (give binary names such as com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')",
+                    "packages=a,executors=" + value);
+        }
+
+        @Test
+        void aJdkClassIsRefused() {
+            assertError("modulets: bad agent argument executors=java.util.concurrent.ForkJoinPool:"
+                    + " java.util.concurrent.ForkJoinPool is a JDK class; the JDK's executors are captured already",
+                    "packages=a,executors=java.util.concurrent.ForkJoinPool");
+        }
+    }
+
+    @Nested
     class GenerationLimit {
         @Test
         void aLimitAndWhatItDoes() throws Exception {
@@ -545,16 +574,16 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
-                    + " onLimit)", "config=" + file);
+                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+                    + " maxGenerations, onLimit)", "config=" + file);
         }
 
         @Test
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, maxGenerations,"
-                    + " onLimit)", "config=" + file);
+                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+                    + " maxGenerations, onLimit)", "config=" + file);
         }
 
         @Test

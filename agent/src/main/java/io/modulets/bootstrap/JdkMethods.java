@@ -1,0 +1,45 @@
+package io.modulets.bootstrap;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * Non-public JDK methods that a hook must call in place of the instrumented call: the hook stays a
+ * plain static method with a try/finally, so the JDK method around it needs no new frames. Constant
+ * method handles, so the JIT inlines them. Needs {@code java.util.concurrent} opened to this module;
+ * the agent initialises the class at startup, so a failure stops the agent there, not in a task.
+ */
+final class JdkMethods {
+    /** {@code ForkJoinTask.exec()}, protected. */
+    static final MethodHandle EXEC;
+    /** {@code CompletableFuture.Completion.tryFire(int)}, package-private; as {@code (Object,int)Object}. */
+    static final MethodHandle TRY_FIRE;
+    /** {@code CompletableFuture.UniCompletion}, the stages with a dependent (binary ones too). */
+    static final Class<?> UNI_COMPLETION;
+    /** {@code UniCompletion.dep}, null once the stage fired or was claimed; as {@code (Object)Object}. */
+    static final MethodHandle DEPENDENT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            EXEC = MethodHandles.privateLookupIn(ForkJoinTask.class, lookup)
+                    .findVirtual(ForkJoinTask.class, "exec", MethodType.methodType(boolean.class));
+            Class<?> completion = Class.forName("java.util.concurrent.CompletableFuture$Completion");
+            TRY_FIRE = MethodHandles.privateLookupIn(completion, lookup)
+                    .findVirtual(completion, "tryFire", MethodType.methodType(CompletableFuture.class, int.class))
+                    .asType(MethodType.methodType(Object.class, Object.class, int.class));
+            UNI_COMPLETION = Class.forName("java.util.concurrent.CompletableFuture$UniCompletion");
+            DEPENDENT = MethodHandles.privateLookupIn(UNI_COMPLETION, lookup)
+                    .findGetter(UNI_COMPLETION, "dep", CompletableFuture.class)
+                    .asType(MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private JdkMethods() {
+    }
+}

@@ -1,0 +1,186 @@
+package io.modulets.bootstrap;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * Tasks submitted and not yet run, each with what it captured (DESIGN §2.1), and the live-task count
+ * of their generations (§2.7). The entry is kept beside the task, in a weak identity map, instead of
+ * wrapping it, so that {@code remove}, priority queues and {@code afterExecute} still see the
+ * application's own object.
+ *
+ * <p>Counting rule: a binding is counted ({@code taskCaptured}) when its entry is added, and released
+ * ({@code taskReleased}) by whoever takes the entry out: the run that consumes it (after the run), a
+ * removal, a cancellation, a drained queue, or the collection of a task dropped without running.
+ * Taking an entry out is atomic, so each capture is released exactly once.
+ *
+ * <p>The JDK's own task classes keep it in a field of the task instead ({@link Slots}), where the agent
+ * could add one.
+ *
+ * <p>A value is a binding (a one-shot task), a {@link Periodic}, or {@link Again} when the same task
+ * instance was submitted again before it ran (each submission keeps its own binding).
+ */
+final class PendingTasks {
+    /** A periodic task's capture, kept across its runs. A root one (binding null) binds afresh at each run. */
+    static final class Periodic {
+        final ClassLoader binding;
+
+        Periodic(ClassLoader binding) {
+            this.binding = binding;
+        }
+    }
+
+    /** Several pending submissions of one task instance. */
+    static final class Again {
+        final Object first;
+        final Object rest;
+
+        Again(Object first, Object rest) {
+            this.first = first;
+            this.rest = rest;
+        }
+    }
+
+    private static final WeakIdentityMap<Object> TASKS = new WeakIdentityMap<>(PendingTasks::release);
+
+    private PendingTasks() {
+    }
+
+    /** Records a submission of {@code task} with what it captured, and counts it. */
+    static void add(Object task, Object captured) {
+        count(captured);
+        VarHandle slot = Slots.of(task);
+        if (slot == null) {
+            TASKS.merge(task, captured, Again::new);
+            return;
+        }
+        for (;;) {
+            Object present = slot.getVolatile(task);
+            if (slot.compareAndSet(task, present, present == null ? captured : new Again(captured, present))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Takes one pending submission of {@code task} for a run: its binding (the caller releases it when
+     * the run ends), a {@link Periodic} (left in place for the next run, not to be released), or null.
+     */
+    static Object take(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot != null) {
+            return takeFromSlot(slot, task);
+        }
+        for (;;) {
+            Object captured = TASKS.get(task);
+            if (captured == null || captured instanceof Periodic) {
+                return captured;
+            }
+            if (captured instanceof Again) {
+                Again again = (Again) captured;
+                if (TASKS.replace(task, again, again.rest)) {
+                    return again.first;
+                }
+            } else if (TASKS.remove(task, captured)) {
+                return captured;
+            }
+        }
+    }
+
+    private static Object takeFromSlot(VarHandle slot, Object task) {
+        for (;;) {
+            Object captured = slot.getVolatile(task);
+            if (captured == null || captured instanceof Periodic) {
+                return captured;
+            }
+            if (captured instanceof Again) {
+                if (slot.compareAndSet(task, captured, ((Again) captured).rest)) {
+                    return ((Again) captured).first;
+                }
+            } else if (slot.compareAndSet(task, captured, null)) {
+                return captured;
+            }
+        }
+    }
+
+    /** One submission of {@code task} was removed from its queue: release it (a periodic one entirely). */
+    static void removeOne(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot != null) {
+            Object captured = takeFromSlot(slot, task);
+            if (captured instanceof Periodic && !slot.compareAndSet(task, captured, null)) {
+                return; // someone else removed it meanwhile, and released it
+            }
+            release(captured);
+            return;
+        }
+        for (;;) {
+            Object captured = TASKS.get(task);
+            if (captured == null) {
+                return;
+            }
+            if (captured instanceof Again) {
+                Again again = (Again) captured;
+                if (TASKS.replace(task, again, again.rest)) {
+                    release(again.first);
+                    return;
+                }
+            } else if (TASKS.remove(task, captured)) {
+                release(captured);
+                return;
+            }
+        }
+    }
+
+    /** {@code task} will never run again (cancelled, completed for good): release all its submissions. */
+    static void removeAll(Object task) {
+        VarHandle slot = Slots.of(task);
+        release(slot != null ? slot.getAndSet(task, null) : TASKS.remove(task));
+    }
+
+    /** Releases whatever {@code task} still holds, cheaply when it holds nothing in its own field. */
+    static void releaseIfPending(Object task) {
+        VarHandle slot = Slots.of(task);
+        if (slot == null || slot.getVolatile(task) != null) {
+            removeAll(task);
+        }
+    }
+
+    /** Blocks until a task dropped without running is collected, and releases it. */
+    static void reclaimCollected() throws InterruptedException {
+        TASKS.awaitCollected();
+    }
+
+    /** One line per pending task: its class and what it captured, for diagnostics. */
+    static String describe() {
+        StringBuilder out = new StringBuilder();
+        TASKS.forEach((task, captured) -> out.append(task.getClass().getName()).append('=').append(captured)
+                .append("; "));
+        return out.toString();
+    }
+
+    static int size() {
+        return TASKS.size();
+    }
+
+    static void count(Object captured) {
+        if (captured instanceof GenerationLoader) {
+            ((GenerationLoader) captured).taskCaptured();
+        } else if (captured instanceof Periodic) {
+            count(((Periodic) captured).binding);
+        } else if (captured instanceof Again) {
+            count(((Again) captured).first);
+            count(((Again) captured).rest);
+        }
+    }
+
+    static void release(Object captured) {
+        if (captured instanceof GenerationLoader) {
+            ((GenerationLoader) captured).taskReleased();
+        } else if (captured instanceof Periodic) {
+            release(((Periodic) captured).binding);
+        } else if (captured instanceof Again) {
+            release(((Again) captured).first);
+            release(((Again) captured).rest);
+        }
+    }
+}

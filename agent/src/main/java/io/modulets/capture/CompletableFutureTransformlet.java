@@ -1,0 +1,39 @@
+package io.modulets.capture;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * {@code CompletableFuture}: a dependent stage is a {@code Completion} object made when the code
+ * registers it ({@code thenApply}, {@code whenComplete}, …); it records that code's binding. Every
+ * {@code tryFire} call, on whichever thread completes the source, runs bound to it. The *Async
+ * stages are tasks given to an executor and are captured there like any other.
+ */
+final class CompletableFutureTransformlet {
+    private static final String CF = "java/util/concurrent/CompletableFuture";
+    private static final Predicate<String> COMPLETIONS = owner -> owner.startsWith(CF + "$");
+
+    private CompletableFutureTransformlet() {
+    }
+
+    static List<Transformlet> rules() {
+        return List.of(
+                new Rule(CF, (method, mv) -> fireBound(mv)),
+                new Rule(CF + "$CoCompletion", (method, mv) -> fireBound(mv)),
+                new Rule(CF + "$Completion", (method, mv) -> method.equals("<init>()V")
+                        ? Hooks.beforeReturn(mv, out -> {
+                            out.visitVarInsn(Opcodes.ALOAD, 0);
+                            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "onCompletionRegistered",
+                                    "(Ljava/lang/Object;)V", false);
+                        })
+                        : fireBound(mv)));
+    }
+
+    private static MethodVisitor fireBound(MethodVisitor mv) {
+        return Hooks.replaceVirtualCall(mv, COMPLETIONS, "tryFire", "(I)L" + CF + ";",
+                "fireCompletion", "(Ljava/lang/Object;I)Ljava/lang/Object;", CF);
+    }
+}

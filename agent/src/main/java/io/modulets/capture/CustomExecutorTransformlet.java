@@ -1,0 +1,40 @@
+package io.modulets.capture;
+
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * An application executor named by the {@code executors} agent argument (an event loop, a home-made
+ * pool): the agent cannot see its run loop, so {@code execute(Runnable)} replaces its argument with a
+ * wrapper that carries the capture to the run, as the context-propagation agents do. Only there: the
+ * JDK pools keep the application's own task objects.
+ */
+final class CustomExecutorTransformlet implements Transformlet {
+    private final String className;
+
+    CustomExecutorTransformlet(String binaryName) {
+        this.className = binaryName.replace('.', '/');
+    }
+
+    @Override
+    public String className() {
+        return className;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
+        if (!name.equals("execute") || !descriptor.equals("(Ljava/lang/Runnable;)V")) {
+            return mv;
+        }
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "wrapForExecutor",
+                        "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", false);
+                super.visitVarInsn(Opcodes.ASTORE, 1);
+            }
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package io.modulets.capture;
+
+import java.util.List;
+
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Fork/join: {@code fork()} and the pool's one submission path (17: {@code externalSubmit}, 21+:
+ * {@code poolSubmit}; every execute/submit/invoke/invokeAll goes through it) capture; {@code doExec()},
+ * where every worker, helper and {@code invoke()} runs a task, binds around {@code exec()}; a
+ * cancelled task stops counting. Workers are never bound ({@code Bindings.onThreadStart}).
+ */
+final class ForkJoinTransformlet {
+    private static final String TASK = "java/util/concurrent/ForkJoinTask";
+    private static final String CANCELLED = "(ZLjava/lang/Object;)V";
+
+    private ForkJoinTransformlet() {
+    }
+
+    /**
+     * 19+ submits through {@code poolSubmit}; its public {@code externalSubmit} calls that too. Decided
+     * by version, not by reflection: reflecting on ForkJoinPool would load ForkJoinTask before it can
+     * take its capture field.
+     */
+    private static final String SUBMIT = Runtime.version().feature() >= 19
+            ? "poolSubmit(ZLjava/util/concurrent/ForkJoinTask;)Ljava/util/concurrent/ForkJoinTask;"
+            : "externalSubmit(Ljava/util/concurrent/ForkJoinTask;)Ljava/util/concurrent/ForkJoinTask;";
+
+    /** {@code exec()} runs bound; after doExec, a task found already done (so not run) releases its capture. */
+    private static MethodVisitor afterExec(MethodVisitor mv) {
+        return Hooks.replaceVirtualCall(mv, TASK::equals, "exec", "()Z", "execTask",
+                "(Ljava/util/concurrent/ForkJoinTask;)Z", null);
+    }
+
+    static List<Transformlet> rules() {
+        return List.of(
+                new Rule(TASK, (method, mv) -> switch (method) {
+                    case "fork()Ljava/util/concurrent/ForkJoinTask;" ->
+                            Hooks.atEntry(mv, "onSubmit", "(Ljava/lang/Object;)V", 0);
+                    case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, "afterExec", "(ILjava/lang/Object;)V", 0));
+                    case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, out -> {
+                        out.visitVarInsn(Opcodes.ALOAD, 0);
+                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "afterExec",
+                                "(Ljava/lang/Object;)V", false);
+                    }));
+                    case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, "onCancelled", CANCELLED, 0);
+                    default -> mv;
+                }),
+                new Rule(TASK + "$InterruptibleTask", (method, mv) -> method.equals("cancel(Z)Z")
+                        ? Hooks.beforeIreturn(mv, "onCancelled", CANCELLED, 0) : mv),
+                new Rule("java/util/concurrent/ForkJoinPool", (method, mv) -> method.equals(SUBMIT)
+                        ? Hooks.atEntry(mv, "onPoolSubmit", "(Ljava/lang/Object;Ljava/lang/Object;)V", 0,
+                                SUBMIT.startsWith("poolSubmit") ? 2 : 1)
+                        : mv));
+    }
+}

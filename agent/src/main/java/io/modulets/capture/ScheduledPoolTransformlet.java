@@ -1,0 +1,19 @@
+package io.modulets.capture;
+
+import java.util.List;
+
+/**
+ * {@code ScheduledThreadPoolExecutor} queues its tasks without {@code execute}: {@code delayedExecute}
+ * is where every schedule/submit/execute arrives. A periodic task's capture stays for all its runs
+ * ({@code reExecutePeriodic} requeues it unchanged) until the FutureTask completes or is cancelled.
+ */
+final class ScheduledPoolTransformlet {
+    private ScheduledPoolTransformlet() {
+    }
+
+    static List<Transformlet> rules() {
+        return List.of(new Rule("java/util/concurrent/ScheduledThreadPoolExecutor", (method, mv) ->
+                method.equals("delayedExecute(Ljava/util/concurrent/RunnableScheduledFuture;)V")
+                        ? Hooks.atEntry(mv, "onSchedule", "(Ljava/lang/Object;)V", 1) : mv));
+    }
+}

@@ -1,0 +1,149 @@
+package io.modulets.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The counting rule of DESIGN §2.7: every capture is released exactly once, however the task ends. */
+@Timeout(30)
+class PendingTasksTest {
+    /** A generation's loader that only counts. */
+    static final class Generation extends ClassLoader implements GenerationLoader {
+        final AtomicLong live = new AtomicLong();
+
+        @Override
+        public void taskCaptured() {
+            live.incrementAndGet();
+        }
+
+        @Override
+        public void taskReleased() {
+            live.decrementAndGet();
+        }
+
+        @Override
+        public long liveTasks() {
+            return live.get();
+        }
+    }
+
+    private final Generation g1 = new Generation();
+    private final Generation g2 = new Generation();
+
+    @Test
+    void aRunTakesTheCaptureOnceAndTheRunnerReleasesIt() {
+        Object task = new Object();
+        PendingTasks.add(task, g1);
+        assertEquals(1, g1.liveTasks());
+        assertSame(g1, PendingTasks.take(task));
+        assertNull(PendingTasks.take(task), "taken once");
+        PendingTasks.release(g1);
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
+    void theSameInstanceSubmittedTwiceKeepsBothBindings() {
+        Object task = new Object();
+        PendingTasks.add(task, g1);
+        PendingTasks.add(task, g2);
+        assertEquals(1, g1.liveTasks());
+        assertEquals(1, g2.liveTasks());
+        Object first = PendingTasks.take(task);
+        Object second = PendingTasks.take(task);
+        assertTrue(first == g1 && second == g2 || first == g2 && second == g1, first + " " + second);
+        assertNull(PendingTasks.take(task));
+    }
+
+    @Test
+    void removingOneSubmissionReleasesOnlyThatOne() {
+        Object task = new Object();
+        PendingTasks.add(task, g1);
+        PendingTasks.add(task, g1);
+        PendingTasks.removeOne(task);
+        assertEquals(1, g1.liveTasks());
+        PendingTasks.removeAll(task);
+        assertEquals(0, g1.liveTasks());
+        PendingTasks.removeAll(task);
+        assertEquals(0, g1.liveTasks(), "nothing left to release twice");
+    }
+
+    @Test
+    void aPeriodicCaptureStaysForEveryRunUntilRemoved() {
+        Object task = new Object();
+        PendingTasks.add(task, new PendingTasks.Periodic(g1));
+        assertEquals(1, g1.liveTasks());
+        Object run1 = PendingTasks.take(task);
+        Object run2 = PendingTasks.take(task);
+        assertSame(run1, run2, "the same capture for each run");
+        PendingTasks.removeOne(task);
+        assertEquals(0, g1.liveTasks());
+        assertNull(PendingTasks.take(task));
+    }
+
+    @Test
+    void aRootPeriodicTaskPinsNoGeneration() {
+        Object task = new Object();
+        PendingTasks.add(task, new PendingTasks.Periodic(null));
+        assertEquals(0, g1.liveTasks());
+        PendingTasks.removeAll(task);
+    }
+
+    @Test
+    void aTaskDroppedWithoutRunningIsReleasedWhenCollected() throws InterruptedException {
+        PendingTasks.add(new Object(), g1);
+        assertEquals(1, g1.liveTasks());
+        for (int i = 0; i < 100 && g1.liveTasks() != 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+            PendingTasks.size(); // expunges collected entries on the way, as every add does
+        }
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
+    void racingRunsAndRemovalsReleaseEachCaptureExactlyOnce() throws Exception {
+        ExecutorService racers = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 2_000; round++) {
+                Object task = new Object();
+                PendingTasks.add(task, g1);
+                PendingTasks.add(task, g1);
+                CountDownLatch go = new CountDownLatch(1);
+                Future<?> a = racers.submit(() -> {
+                    go.await();
+                    Object taken = PendingTasks.take(task);
+                    PendingTasks.release(taken);
+                    return null;
+                });
+                Future<?> b = racers.submit(() -> {
+                    go.await();
+                    PendingTasks.removeOne(task);
+                    return null;
+                });
+                Future<?> c = racers.submit(() -> {
+                    go.await();
+                    PendingTasks.removeAll(task);
+                    return null;
+                });
+                go.countDown();
+                a.get(5, TimeUnit.SECONDS);
+                b.get(5, TimeUnit.SECONDS);
+                c.get(5, TimeUnit.SECONDS);
+                assertEquals(0, g1.liveTasks(), "round " + round);
+            }
+        } finally {
+            racers.shutdownNow();
+        }
+    }
+}

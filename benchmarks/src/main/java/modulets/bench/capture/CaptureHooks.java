@@ -1,0 +1,54 @@
+package modulets.bench.capture;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The capture hooks without a thread hand-off (a pool round trip on 2 noisy cores has errors far larger
+ * than the hooks): a ForkJoinTask invoked on this thread (capture, bind, run, release), a FutureTask run
+ * here (its completion hook), and a CompletableFuture stage registered then completed (the stage
+ * records its binding and fires bound).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CaptureHooks {
+    private final Runnable task = () -> { };
+    private final Function<Integer, Integer> increment = x -> x + 1;
+
+    @Benchmark
+    public Object forkJoinInvokeHere() {
+        return ForkJoinTask.adapt(task).invoke();
+    }
+
+    @Benchmark
+    public Object futureTaskRunHere() throws Exception {
+        FutureTask<Object> f = new FutureTask<>(task, null);
+        f.run();
+        return f.get();
+    }
+
+    @Benchmark
+    public Integer dependentStage() {
+        CompletableFuture<Integer> source = new CompletableFuture<>();
+        CompletableFuture<Integer> stage = source.thenApply(increment);
+        source.complete(1);
+        return stage.join();
+    }
+}

@@ -7,6 +7,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -32,11 +33,21 @@ public final class Bindings {
     /** The Runnable a platform thread was given (a private JDK field); set once by the agent. */
     public static volatile Function<Thread, Object> threadTarget = t -> null;
 
+    /**
+     * Makes a thread forget the access control context it inherited from its creator's stack (JDK
+     * 17–23; no SecurityManager): its protection domains name the loaders of every frame, so a pool
+     * worker created while a generation's code submitted work would pin that generation for the
+     * worker's whole life (§2.1: a pool never pins a generation). Set once by the agent.
+     */
+    public static volatile Consumer<Thread> forgetCreator = t -> { };
+
     /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
     public static volatile Function<Object, Object> taskInner = t -> null;
 
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
+
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
     /** Threads started but not yet running their first read of the binding; counted. */
     private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>(PendingTasks::release);
@@ -164,9 +175,10 @@ public final class Bindings {
             return;
         }
         if (NEVER_BIND.remove(thread) != null || isJdkLoopThread(thread)) {
-            // A pool's loop thread (§2.1): it must not keep the context class loader of the task
-            // whose submission happened to create it.
+            // A pool's loop thread (§2.1): it must keep nothing of the task whose submission
+            // happened to create it.
             resetContext(thread);
+            forgetCreator.accept(thread);
             return;
         }
         // A Thread subclass of swappable code is the task itself; otherwise its Runnable is.
@@ -187,9 +199,9 @@ public final class Bindings {
     /**
      * A loop thread of the JDK: a ForkJoinWorkerThread (also the virtual-thread carriers, and an
      * application's own subclass), a JDK subclass of Thread other than the virtual ones (TimerThread,
-     * InnocuousThread: the common Cleaner, …), or a plain Thread whose body is JDK-internal code (the
-     * WatchService poller, …). Each runs other work for its whole life; capturing it would keep a
-     * generation live forever.
+     * InnocuousThread: the common Cleaner, HttpClient's selector, …), or a plain Thread whose body
+     * is JDK-internal code (the WatchService poller, the HttpServer's dispatcher, …). Each runs
+     * other work for its whole life; capturing it would keep a generation live forever.
      */
     private static boolean isJdkLoopThread(Thread thread) {
         if (thread instanceof ForkJoinWorkerThread) {
@@ -197,14 +209,21 @@ public final class Bindings {
         }
         Class<?> type = thread.getClass();
         if (type != Thread.class) {
-            return type.getClassLoader() == null && !type.getName().contains("VirtualThread");
+            return isJdk(type) && !type.getName().contains("VirtualThread");
         }
         Object body = threadTarget.apply(thread);
-        if (body == null || body.getClass().getClassLoader() != null) {
+        if (body == null || !isJdk(body.getClass())) {
             return false;
         }
+        // Only internal code: a java.* Runnable such as FutureTask is an application's task.
         String name = body.getClass().getName();
-        return name.startsWith("sun.") || name.startsWith("jdk.internal.");
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.");
+    }
+
+    /** Defined by the JDK's boot or platform loader (jdk.httpserver and java.net.http are platform modules). */
+    private static boolean isJdk(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        return loader == null || loader == PLATFORM;
     }
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
@@ -230,6 +249,7 @@ public final class Bindings {
         }
         NEVER_BIND.put(thread, Boolean.TRUE);
         resetContext(thread);
+        forgetCreator.accept(thread);
     }
 
     private static void resetContext(Thread thread) {

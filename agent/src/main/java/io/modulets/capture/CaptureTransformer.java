@@ -86,6 +86,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Bindings.checkJdkMethods();
         Bindings.swappableName = filter::isSwappable;
         Bindings.threadTarget = ThreadTargets.reader();
+        Bindings.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         Bindings.carrierPool = ThreadTargets.virtualThreadScheduler();
         startReclaimer();

@@ -2,6 +2,9 @@ package io.modulets.capture;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.AccessControlContext;
+import java.security.ProtectionDomain;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,29 @@ final class ThreadTargets {
                 return fields == null ? null : task.get(fields);
             };
         }
+    }
+
+    /**
+     * Up to JDK 23 a thread keeps its creator's access control context ({@code
+     * Thread.inheritedAccessControlContext}), whose protection domains name the loader of every
+     * frame on the creator's stack: this returns what replaces it with an empty context. Without a
+     * SecurityManager nothing checks that context, so emptying it changes no behaviour; with one
+     * it is left alone (and the pin report names it). JDK 24+ has no such field: a no-op.
+     */
+    @SuppressWarnings("removal")
+    static Consumer<Thread> creatorForgetter() throws ReflectiveOperationException {
+        if (System.getSecurityManager() != null) {
+            return thread -> { };
+        }
+        VarHandle inherited;
+        try {
+            inherited = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "inheritedAccessControlContext", AccessControlContext.class);
+        } catch (NoSuchFieldException jdk24) {
+            return thread -> { };
+        }
+        AccessControlContext none = new AccessControlContext(new ProtectionDomain[0]);
+        return thread -> inherited.set(thread, none);
     }
 
     /** The virtual-thread scheduler (21+: {@code VirtualThread.DEFAULT_SCHEDULER}), or null. */

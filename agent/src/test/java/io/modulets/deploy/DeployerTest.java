@@ -58,11 +58,14 @@ class DeployerTest {
     @Test
     void aGoodVersionIsActivatedAndTheSameContentAgainChangesNothing() throws Exception {
         Generation first = deployer.start(List.of(version("v1", 1)));
+        // Retired once the second is current: held here, so that it stays loaded and can be reused.
+        ClassLoader firstLoader = first.loader();
         Generation second = deployer.activate(List.of(version("v2", 2)));
         assertEquals(2, second.sequence());
         assertSame(second.loader(), Bindings.current);
         assertSame(second, deployer.activate(List.of(version("again", 2))));
         assertSame(first, deployer.activate(List.of(version("back", 1))), "a loaded generation is reused");
+        assertSame(firstLoader, Bindings.current);
     }
 
     @Test

@@ -54,10 +54,12 @@ class RegistryTest {
         Generation first = registry.activate(List.of(TestJars.jar(temp.resolve("a/mail.jar"), "v1")));
         assertSame(first, registry.activate(List.of(TestJars.jar(temp.resolve("b/renamed.jar"), "v1"))),
                 "same bytes under another name");
+        ClassLoader held = first.loader(); // keeps the first loaded once it retires, so that it can be reused
         registry.activate(List.of(TestJars.jar(temp.resolve("c/mail.jar"), "v2")));
         Generation back = registry.activate(List.of(TestJars.jar(temp.resolve("d/mail.jar"), "v1")));
         assertSame(first, back, "content still loaded is reused, not loaded twice");
         assertSame(first, registry.current());
+        assertSame(held, Bindings.current);
         assertEquals(2, registry.all().size());
     }
 

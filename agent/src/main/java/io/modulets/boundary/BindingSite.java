@@ -1,7 +1,6 @@
 package io.modulets.boundary;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SwitchPoint;
 
@@ -9,31 +8,26 @@ import io.modulets.bootstrap.Bindings;
 
 /**
  * A site that resolves in the calling thread's binding (static members, {@code new}, class
- * literals, arrays): its cache is keyed by the binding, "binding == g" → g's handle.
+ * literals, arrays). While one generation is live it links straight to that generation's handle
+ * behind a global switch point; while generations overlap its cache is keyed by the binding's
+ * token ({@link BindingTokens}): "token == t(g)" → g's handle.
  */
 final class BindingSite extends InlineCacheSite {
-    private static final MethodHandle IS_BINDING;
-
-    static {
-        try {
-            IS_BINDING = MethodHandles.lookup().findStatic(BindingSite.class, "bindingIs",
-                    MethodType.methodType(boolean.class, ClassLoader.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     BindingSite(MethodType type, Resolver resolver) {
         super(type, resolver);
     }
 
-    /** The guard "the calling thread's binding is {@code generation}". */
-    static MethodHandle isBinding(ClassLoader generation) {
-        return MethodHandles.insertArguments(IS_BINDING, 0, generation);
+    /** The guard "the calling thread's binding is {@code generation}", over its token; null if it retired. */
+    @Override
+    MethodHandle testFor(ClassLoader generation) {
+        int token = BoundaryLinks.tokenFor(generation);
+        return token == 0 ? null : BindingTokens.isToken(token);
     }
 
-    private static boolean bindingIs(ClassLoader generation) {
-        return Bindings.effective() == generation;
+    /** The token of the calling thread's binding, read once per call for all entries. */
+    @Override
+    MethodHandle key() {
+        return BindingTokens.CURRENT;
     }
 
     @Override
@@ -44,7 +38,10 @@ final class BindingSite extends InlineCacheSite {
         if (single != null) {
             linkSingle(generation, single, target);
         } else {
-            addEntry(generation, isBinding(generation), target);
+            MethodHandle test = testFor(generation);
+            if (test != null) { // null: it retired meanwhile, nothing may cache it
+                addEntry(generation, test, target);
+            }
         }
         return target.invokeWithArguments(arguments);
     }

@@ -61,6 +61,22 @@ abstract class InlineCacheSite extends MutableCallSite {
     abstract Object relink(Object[] arguments) throws Throwable;
 
     /**
+     * The guard of an entry for {@code generation} when the site keys by generation (null if it
+     * cannot be cached); receiver sites, which key by class, have none.
+     */
+    MethodHandle testFor(ClassLoader generation) {
+        return null;
+    }
+
+    /**
+     * {@code ()K}: the key the guards test, computed once per call and passed to them as a leading
+     * argument; null if the guards test the site's own arguments.
+     */
+    MethodHandle key() {
+        return null;
+    }
+
+    /**
      * Puts "if {@code test} then {@code target}" in front of the cache, unless {@code generation}
      * retired meanwhile (the call is still made, but nothing keeps the generation).
      */
@@ -99,16 +115,21 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (single == null || entries.size() != 1) {
             return false;
         }
+        Entry only = entries.get(0);
+        MethodHandle newTest = testFor(generation);
+        MethodHandle onlyTest = testFor(only.generation);
+        if (newTest == null || onlyTest == null) {
+            return false;
+        }
         MethodHandle target;
         try {
             target = resolver.resolve(generation);
         } catch (LinkageError | RuntimeException unresolved) {
             return false;
         }
-        Entry only = entries.get(0);
         entries.clear();
-        entries.add(new Entry(generation, BindingSite.isBinding(generation), target));
-        entries.add(new Entry(only.generation, BindingSite.isBinding(only.generation), only.target));
+        entries.add(new Entry(generation, newTest, target));
+        entries.add(new Entry(only.generation, onlyTest, only.target));
         single = null;
         setTarget(chain());
         return true;
@@ -150,11 +171,16 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (single != null) {
             return single.guardWithTest(entries.get(0).target, fallback);
         }
-        MethodHandle chain = fallback;
+        if (entries.isEmpty()) {
+            return fallback;
+        }
+        MethodHandle key = key();
+        Class<?>[] keyType = key == null ? new Class<?>[0] : new Class<?>[] {key.type().returnType()};
+        MethodHandle chain = MethodHandles.dropArguments(fallback, 0, keyType);
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
-            chain = MethodHandles.guardWithTest(e.test, e.target, chain);
+            chain = MethodHandles.guardWithTest(e.test, MethodHandles.dropArguments(e.target, 0, keyType), chain);
         }
-        return chain;
+        return key == null ? chain : MethodHandles.foldArguments(chain, key);
     }
 }

@@ -25,6 +25,12 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private final AtomicLong live = new AtomicLong();
     /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
     private volatile Runnable onIdle;
+    /**
+     * The boundary's key for this generation while it is live (a small positive int, given and
+     * taken back by {@code BoundaryLinks}); 0 while it has none. Binding sites compare it, not the
+     * loader, so that their guards can be branch-free.
+     */
+    private volatile int boundaryToken;
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -39,6 +45,14 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     public Object generation() {
         return generation;
+    }
+
+    public int boundaryToken() {
+        return boundaryToken;
+    }
+
+    public void boundaryToken(int token) {
+        boundaryToken = token;
     }
 
     @Override

@@ -1,0 +1,110 @@
+package io.modulets.boundary;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.BitSet;
+
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.loader.GenerationClassLoader;
+
+/**
+ * The key of the binding sites' caches while generations overlap: a small positive int per live
+ * generation, kept on its loader ({@link GenerationClassLoader#boundaryToken()}), read once per
+ * call and tested by each cache entry with a branch-free guard.
+ *
+ * <p>Why not compare loaders in a Java method: every entry of every site would inline the same
+ * {@code ==} branch, whose profile is shared. Before a publish it says "always true"; after it,
+ * the other outcome turns into uncommon traps in every compiled shell method at once, and C2 ends
+ * up giving up on them (JVM-NOTES, the activation wave). {@link #isToken} has no branch at all;
+ * the only branch left is each {@code guardWithTest}'s own, which is profiled per site.
+ */
+final class BindingTokens {
+    /** {@code ()int}: the token of the calling thread's binding (0 if it has none). */
+    static final MethodHandle CURRENT;
+    /** {@code (int, int)boolean}: {@code a == b} for non-negative ints, without a branch. */
+    private static final MethodHandle SAME;
+    /** Tokens of live generations. Guarded by itself. */
+    private static final BitSet TAKEN = new BitSet();
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle effective = lookup.findStatic(Bindings.class, "effective",
+                    MethodType.methodType(ClassLoader.class));
+            MethodHandle tokenOf = lookup.findStatic(BindingTokens.class, "tokenOf",
+                    MethodType.methodType(int.class, ClassLoader.class));
+            CURRENT = MethodHandles.filterReturnValue(effective, tokenOf);
+            MethodHandles.Lookup sameToken = lookup.defineHiddenClass(sameTokenClass(), true);
+            SAME = sameToken.findStatic(sameToken.lookupClass(), "same",
+                    MethodType.methodType(boolean.class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private BindingTokens() {
+    }
+
+    /** The guard {@code (int)boolean} "the key is {@code token}". */
+    static MethodHandle isToken(int token) {
+        return MethodHandles.insertArguments(SAME, 1, token);
+    }
+
+    /** {@code generation}'s token, 0 if it has none (not a generation, or not published). */
+    static int tokenOf(ClassLoader generation) {
+        // Not generation-dependent: this branch goes the same way for every live generation.
+        return generation instanceof GenerationClassLoader ? ((GenerationClassLoader) generation).boundaryToken() : 0;
+    }
+
+    /** Gives {@code generation} the smallest free token, if it is a generation without one (BoundaryLinks decides when). */
+    static void assign(ClassLoader generation) {
+        if (generation instanceof GenerationClassLoader && tokenOf(generation) == 0) {
+            synchronized (TAKEN) {
+                int token = TAKEN.nextClearBit(1);
+                TAKEN.set(token);
+                ((GenerationClassLoader) generation).boundaryToken(token);
+            }
+        }
+    }
+
+    /** Takes {@code generation}'s token back, once no site holds an entry keyed by it. */
+    static void release(ClassLoader generation) {
+        int token = tokenOf(generation);
+        if (token != 0) {
+            synchronized (TAKEN) {
+                ((GenerationClassLoader) generation).boundaryToken(0);
+                TAKEN.clear(token);
+            }
+        }
+    }
+
+    /**
+     * {@code static boolean same(int a, int b) { return ((a ^ b) - 1) >>> 31; }}: 1 exactly when
+     * {@code a ^ b == 0}, given non-negative tokens. javac cannot write it (its {@code ==} is a
+     * branch), so it is a hidden class of one method.
+     */
+    private static byte[] sameTokenClass() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "io/modulets/boundary/SameToken", null,
+                "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "same", "(II)Z", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitInsn(Opcodes.IXOR);
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitInsn(Opcodes.ISUB);
+        mv.visitIntInsn(Opcodes.BIPUSH, 31);
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(2, 2);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+}

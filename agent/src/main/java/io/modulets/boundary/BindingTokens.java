@@ -3,7 +3,6 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.BitSet;
 
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
@@ -13,9 +12,9 @@ import io.modulets.bootstrap.Bindings;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
- * The key of the binding sites' caches while generations overlap: a small positive int per live
- * generation, kept on its loader ({@link GenerationClassLoader#boundaryToken()}), read once per
- * call and tested by each cache entry with a branch-free guard.
+ * The key of the binding sites' caches while generations overlap: an int per generation, its
+ * loader's {@link GenerationClassLoader#serial()}, read once per call and tested by each cache
+ * entry with a branch-free guard.
  *
  * <p>Why not compare loaders in a Java method: every entry of every site would inline the same
  * {@code ==} branch, whose profile is shared. Before a publish it says "always true"; after it,
@@ -28,8 +27,6 @@ final class BindingTokens {
     static final MethodHandle CURRENT;
     /** {@code (int, int)boolean}: {@code a == b} for non-negative ints, without a branch. */
     private static final MethodHandle SAME;
-    /** Tokens of live generations. Guarded by itself. */
-    private static final BitSet TAKEN = new BitSet();
 
     static {
         try {
@@ -55,32 +52,10 @@ final class BindingTokens {
         return MethodHandles.insertArguments(SAME, 1, token);
     }
 
-    /** {@code generation}'s token, 0 if it has none (not a generation, or not published). */
+    /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */
     static int tokenOf(ClassLoader generation) {
-        // Not generation-dependent: this branch goes the same way for every live generation.
-        return generation instanceof GenerationClassLoader ? ((GenerationClassLoader) generation).boundaryToken() : 0;
-    }
-
-    /** Gives {@code generation} the smallest free token, if it is a generation without one (BoundaryLinks decides when). */
-    static void assign(ClassLoader generation) {
-        if (generation instanceof GenerationClassLoader && tokenOf(generation) == 0) {
-            synchronized (TAKEN) {
-                int token = TAKEN.nextClearBit(1);
-                TAKEN.set(token);
-                ((GenerationClassLoader) generation).boundaryToken(token);
-            }
-        }
-    }
-
-    /** Takes {@code generation}'s token back, once no site holds an entry keyed by it. */
-    static void release(ClassLoader generation) {
-        int token = tokenOf(generation);
-        if (token != 0) {
-            synchronized (TAKEN) {
-                ((GenerationClassLoader) generation).boundaryToken(0);
-                TAKEN.clear(token);
-            }
-        }
+        // Not generation-dependent: this branch goes the same way for every generation.
+        return generation instanceof GenerationClassLoader ? ((GenerationClassLoader) generation).serial() : 0;
     }
 
     /**

@@ -40,7 +40,6 @@ public final class BoundaryLinks {
         boolean endsSingle;
         synchronized (RETIRED) {
             RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
-            BindingTokens.assign(generation); // before the batch below caches entries for it
             endsSingle = single != null && singleGeneration != generation;
         }
         if (endsSingle) {
@@ -83,27 +82,11 @@ public final class BoundaryLinks {
         if (!changed.isEmpty()) {
             MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
         }
-        // No site holds an entry keyed by its token any more (a relink racing this refuses a
-        // retired generation, see tokenFor): a later generation may have it.
-        synchronized (RETIRED) {
-            if (RETIRED.contains(generation)) {
-                BindingTokens.release(generation);
-            }
-        }
     }
 
-    /**
-     * {@code generation}'s binding token, given now if it has none yet (code may run in a
-     * generation before its publish); 0 if it retired, so that nothing caches it again.
-     */
+    /** {@code generation}'s binding token; 0 if it retired, so that nothing caches it again. */
     static int tokenFor(ClassLoader generation) {
-        synchronized (RETIRED) {
-            if (RETIRED.contains(generation)) {
-                return 0;
-            }
-            BindingTokens.assign(generation);
-            return BindingTokens.tokenOf(generation);
-        }
+        return isRetired(generation) ? 0 : BindingTokens.tokenOf(generation);
     }
 
     /** How many call sites currently hold a target in {@code generation}, for the pin report. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
@@ -20,17 +21,19 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         registerAsParallelCapable();
     }
 
+    private static final AtomicInteger SERIALS = new AtomicInteger();
+
     private final PackageFilter filter;
     private final Object generation;
     private final AtomicLong live = new AtomicLong();
     /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
     private volatile Runnable onIdle;
     /**
-     * The boundary's key for this generation while it is live (a small positive int, given and
-     * taken back by {@code BoundaryLinks}); 0 while it has none. Binding sites compare it, not the
-     * loader, so that their guards can be branch-free.
+     * Unique among this JVM's generation loaders and never reused, positive. The boundary keys its
+     * caches by it rather than by the loader, so that its guards can be branch-free int compares;
+     * final, so that the JIT may read it once for many sites.
      */
-    private volatile int boundaryToken;
+    private final int serial = SERIALS.incrementAndGet();
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -47,12 +50,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         return generation;
     }
 
-    public int boundaryToken() {
-        return boundaryToken;
-    }
-
-    public void boundaryToken(int token) {
-        boundaryToken = token;
+    public int serial() {
+        return serial;
     }
 
     @Override

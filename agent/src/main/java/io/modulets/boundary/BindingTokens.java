@@ -25,6 +25,14 @@ import io.modulets.loader.GenerationClassLoader;
 final class BindingTokens {
     /** {@code ()int}: the token of the calling thread's binding (0 if it has none). */
     static final MethodHandle CURRENT;
+    /**
+     * {@code (int)int}: the key of a binding site from its method's token: the token, or for an
+     * unbound thread (0) the current generation's, read at each call (§2.4: unbound code follows
+     * the current generation call by call, also inside a method that runs across a publish).
+     */
+    static final MethodHandle KEY_OF;
+    /** {@code ()int}: the token of the generation the calling thread is bound to, 0 if unbound. */
+    static final MethodHandle BOUND;
     /** {@code (int, int)boolean}: {@code a == b} for non-negative ints, without a branch. */
     private static final MethodHandle SAME;
 
@@ -36,6 +44,9 @@ final class BindingTokens {
             MethodHandle tokenOf = lookup.findStatic(BindingTokens.class, "tokenOf",
                     MethodType.methodType(int.class, ClassLoader.class));
             CURRENT = MethodHandles.filterReturnValue(effective, tokenOf);
+            BOUND = MethodHandles.filterReturnValue(lookup.findStatic(Bindings.class, "bound",
+                    MethodType.methodType(ClassLoader.class)), tokenOf);
+            KEY_OF = lookup.findStatic(BindingTokens.class, "keyOf", MethodType.methodType(int.class, int.class));
             MethodHandles.Lookup sameToken = lookup.defineHiddenClass(sameTokenClass(), true);
             SAME = sameToken.findStatic(sameToken.lookupClass(), "same",
                     MethodType.methodType(boolean.class, int.class, int.class));
@@ -50,6 +61,11 @@ final class BindingTokens {
     /** The guard {@code (int)boolean} "the key is {@code token}". */
     static MethodHandle isToken(int token) {
         return MethodHandles.insertArguments(SAME, 1, token);
+    }
+
+    private static int keyOf(int methodToken) {
+        // Bound or unbound thread, not generation-dependent: a publish does not flip this branch.
+        return methodToken != 0 ? methodToken : tokenOf(Bindings.current);
     }
 
     /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */

@@ -31,6 +31,8 @@ public final class BoundaryLinks {
      */
     private static SwitchPoint single;
     private static ClassLoader singleGeneration;
+    /** Valid while {@link #single} is null: token sites read the binding (TokenSite). */
+    private static SwitchPoint overlap = new SwitchPoint();
 
     private BoundaryLinks() {
     }
@@ -107,16 +109,33 @@ public final class BoundaryLinks {
         }
     }
 
+    /** The switch point of the one-generation phase, or null if not in it. */
+    static SwitchPoint singlePhase() {
+        synchronized (RETIRED) {
+            return single;
+        }
+    }
+
+    /** The switch point of the phase without a single generation (none, or several live). */
+    static SwitchPoint overlapPhase() {
+        synchronized (RETIRED) {
+            return overlap;
+        }
+    }
+
     private static void updateSingle() {
         if (LIVE.size() == 1) {
             if (single == null) {
                 single = new SwitchPoint();
                 singleGeneration = LIVE.iterator().next();
+                SwitchPoint.invalidateAll(new SwitchPoint[] {overlap});
+                overlap = null;
             }
         } else if (single != null) {
             SwitchPoint.invalidateAll(new SwitchPoint[] {single});
             single = null;
             singleGeneration = null;
+            overlap = new SwitchPoint();
         }
     }
 

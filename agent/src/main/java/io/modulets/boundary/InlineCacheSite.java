@@ -44,17 +44,27 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     final Resolver resolver;
+    /** Of the resolver's type, which is the site's own type unless {@link #outer} adds to it. */
     private final MethodHandle fallback;
     /** Newest first, the order of the guard chain. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
     /** Set while the only entry is the fast path of the single live generation. Guarded by this. */
     private SwitchPoint single;
 
-    InlineCacheSite(MethodType type, Resolver resolver) {
+    /**
+     * @param type  the site's type
+     * @param inner the resolver's type: the site's type, or without the parameters that {@link #outer}
+     *              adds
+     */
+    InlineCacheSite(MethodType type, MethodType inner, Resolver resolver) {
         super(type);
         this.resolver = resolver;
-        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, type.parameterCount()).asType(type);
-        setTarget(fallback);
+        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+    }
+
+    /** Call once constructed: the first call relinks. */
+    final void start() {
+        setTarget(outer(fallback));
     }
 
     /** A miss: resolve, {@link #addEntry} for what was resolved, and make the call with the arguments. */
@@ -68,12 +78,19 @@ abstract class InlineCacheSite extends MutableCallSite {
         return null;
     }
 
-    /**
-     * {@code ()K}: the key the guards test, computed once per call and passed to them as a leading
-     * argument; null if the guards test the site's own arguments.
-     */
-    MethodHandle key() {
+    /** The type of the key the guards test, passed to them as a leading argument; null if they test the arguments. */
+    Class<?> keyType() {
         return null;
+    }
+
+    /** The site's target from a chain of guards that takes the key and then the resolver's arguments. */
+    MethodHandle keyed(MethodHandle chain) {
+        return chain;
+    }
+
+    /** The site's target from a handle of the resolver's type. */
+    MethodHandle outer(MethodHandle inner) {
+        return inner;
     }
 
     /**
@@ -142,7 +159,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
         entries.clear();
         single = null;
-        setTarget(fallback);
+        setTarget(outer(fallback));
         return true;
     }
 
@@ -169,18 +186,17 @@ abstract class InlineCacheSite extends MutableCallSite {
 
     private MethodHandle chain() {
         if (single != null) {
-            return single.guardWithTest(entries.get(0).target, fallback);
+            return outer(single.guardWithTest(entries.get(0).target, fallback));
         }
         if (entries.isEmpty()) {
-            return fallback;
+            return outer(fallback);
         }
-        MethodHandle key = key();
-        Class<?>[] keyType = key == null ? new Class<?>[0] : new Class<?>[] {key.type().returnType()};
-        MethodHandle chain = MethodHandles.dropArguments(fallback, 0, keyType);
+        Class<?>[] key = keyType() == null ? new Class<?>[0] : new Class<?>[] {keyType()};
+        MethodHandle chain = MethodHandles.dropArguments(fallback, 0, key);
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
-            chain = MethodHandles.guardWithTest(e.test, MethodHandles.dropArguments(e.target, 0, keyType), chain);
+            chain = MethodHandles.guardWithTest(e.test, MethodHandles.dropArguments(e.target, 0, key), chain);
         }
-        return key == null ? chain : MethodHandles.foldArguments(chain, key);
+        return keyed(chain);
     }
 }

@@ -29,7 +29,7 @@ final class ReceiverSite extends InlineCacheSite {
     }
 
     ReceiverSite(MethodType type, Resolver resolver) {
-        super(type, resolver);
+        super(type, type, resolver);
     }
 
     /**

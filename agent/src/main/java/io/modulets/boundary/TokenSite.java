@@ -1,0 +1,44 @@
+package io.modulets.boundary;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
+
+/**
+ * The site at the entry of a shell method that has binding sites: it reads the calling thread's
+ * binding token once, kept in a local and passed to each binding site of the method (JVM-NOTES,
+ * the activation wave). While one generation is live the binding sites do not look at it, so it
+ * is the constant 0 behind that phase's switch point and costs nothing; while generations
+ * overlap it reads {@link BindingTokens#BOUND}. Each phase change relinks it.
+ */
+final class TokenSite extends MutableCallSite {
+    private static final MethodHandle RELINK;
+    private static final MethodHandle ZERO = MethodHandles.constant(int.class, 0);
+
+    static {
+        try {
+            RELINK = MethodHandles.lookup().findVirtual(TokenSite.class, "relink", MethodType.methodType(int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MethodHandle relink = RELINK.bindTo(this);
+
+    TokenSite() {
+        super(MethodType.methodType(int.class));
+        setTarget(relink);
+    }
+
+    private int relink() throws Throwable {
+        SwitchPoint single = BoundaryLinks.singlePhase();
+        if (single != null) {
+            setTarget(single.guardWithTest(ZERO, relink));
+            return 0;
+        }
+        setTarget(BoundaryLinks.overlapPhase().guardWithTest(BindingTokens.BOUND, relink));
+        return (int) BindingTokens.BOUND.invokeExact();
+    }
+}

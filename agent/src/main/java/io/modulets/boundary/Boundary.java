@@ -30,7 +30,9 @@ public final class Boundary {
         boolean withToken = (kind & SiteKind.WITH_TOKEN) != 0;
         switch (siteKind) {
             case TOKEN:
-                return new TokenSite();
+                TokenSite token = new TokenSite();
+                BoundaryLinks.register(token);
+                return token;
             case ENUM_SWITCH:
                 return new ConstantCallSite(EnumSwitch.handle(member).asType(type));
             case BY_NAME:

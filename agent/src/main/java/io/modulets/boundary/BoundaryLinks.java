@@ -21,6 +21,8 @@ import io.modulets.bootstrap.Bindings;
  */
 public final class BoundaryLinks {
     private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
+    /** The token sites at the entry of shell methods, weakly too. Guarded by SITES. */
+    private static final Set<TokenSite> TOKEN_SITES = Collections.newSetFromMap(new WeakHashMap<>());
     private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
     /** Published and not retired. Guarded by RETIRED, like the two fields below. */
     private static final Set<ClassLoader> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
@@ -31,8 +33,6 @@ public final class BoundaryLinks {
      */
     private static SwitchPoint single;
     private static ClassLoader singleGeneration;
-    /** Valid while {@link #single} is null: token sites read the binding (TokenSite). */
-    private static SwitchPoint overlap = new SwitchPoint();
 
     private BoundaryLinks() {
     }
@@ -75,6 +75,13 @@ public final class BoundaryLinks {
             updateSingle();
         }
         List<MutableCallSite> changed = new ArrayList<>();
+        if (nowSingle) {
+            // Token sites go back to the constant behind the new single switch point at their next call.
+            for (TokenSite site : tokenSites()) {
+                site.reset();
+                changed.add(site);
+            }
+        }
         for (InlineCacheSite site : sites()) {
             // Back to one live generation: every site relinks, to the fast path, at its next call.
             if (nowSingle ? site.forgetAll() : site.forget(generation)) {
@@ -116,32 +123,34 @@ public final class BoundaryLinks {
         }
     }
 
-    /** The switch point of the phase without a single generation (none, or several live). */
-    static SwitchPoint overlapPhase() {
-        synchronized (RETIRED) {
-            return overlap;
-        }
-    }
-
     private static void updateSingle() {
         if (LIVE.size() == 1) {
             if (single == null) {
                 single = new SwitchPoint();
                 singleGeneration = LIVE.iterator().next();
-                SwitchPoint.invalidateAll(new SwitchPoint[] {overlap});
-                overlap = null;
             }
         } else if (single != null) {
             SwitchPoint.invalidateAll(new SwitchPoint[] {single});
             single = null;
             singleGeneration = null;
-            overlap = new SwitchPoint();
         }
     }
 
     static void register(InlineCacheSite site) {
         synchronized (SITES) {
             SITES.add(site);
+        }
+    }
+
+    static void register(TokenSite site) {
+        synchronized (SITES) {
+            TOKEN_SITES.add(site);
+        }
+    }
+
+    private static List<TokenSite> tokenSites() {
+        synchronized (SITES) {
+            return new ArrayList<>(TOKEN_SITES);
         }
     }
 

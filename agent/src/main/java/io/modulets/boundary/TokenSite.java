@@ -11,7 +11,9 @@ import java.lang.invoke.SwitchPoint;
  * binding token once, kept in a local and passed to each binding site of the method (JVM-NOTES,
  * the activation wave). While one generation is live the binding sites do not look at it, so it
  * is the constant 0 behind that phase's switch point and costs nothing; while generations
- * overlap it reads {@link BindingTokens#BOUND}. Each phase change relinks it.
+ * overlap it reads {@link BindingTokens#BOUND}, with no guard (a guard per method is enough to
+ * make C1 give up on a method that inlines a few dozen of them: "out of virtual registers"), and
+ * {@link BoundaryLinks} puts it back to {@link #reset} when one generation is left.
  */
 final class TokenSite extends MutableCallSite {
     private static final MethodHandle RELINK;
@@ -32,13 +34,18 @@ final class TokenSite extends MutableCallSite {
         setTarget(relink);
     }
 
-    private int relink() throws Throwable {
+    private synchronized int relink() throws Throwable {
         SwitchPoint single = BoundaryLinks.singlePhase();
         if (single != null) {
             setTarget(single.guardWithTest(ZERO, relink));
             return 0;
         }
-        setTarget(BoundaryLinks.overlapPhase().guardWithTest(BindingTokens.BOUND, relink));
+        setTarget(BindingTokens.BOUND);
         return (int) BindingTokens.BOUND.invokeExact();
+    }
+
+    /** Back to one live generation: relink at the next call, to the constant (the caller syncs). */
+    synchronized void reset() {
+        setTarget(relink);
     }
 }

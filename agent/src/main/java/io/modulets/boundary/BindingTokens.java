@@ -25,13 +25,18 @@ import io.modulets.loader.GenerationClassLoader;
 final class BindingTokens {
     /** {@code ()int}: the token of the calling thread's binding (0 if it has none). */
     static final MethodHandle CURRENT;
+    /** The method token of a thread that runs no task: its sites follow the current generation. */
+    static final int UNBOUND = 0;
+    /** The method token of a method entered while one generation was live: it did not read it. */
+    static final int UNREAD = -1;
     /**
-     * {@code (int)int}: the key of a binding site from its method's token: the token, or for an
-     * unbound thread (0) the current generation's, read at each call (§2.4: unbound code follows
-     * the current generation call by call, also inside a method that runs across a publish).
+     * {@code (int)int}: the key of a binding site from its method's token: the token if the thread
+     * is bound; for an unbound thread the current generation's, read at each call (§2.4: unbound
+     * code follows the current generation call by call, also inside a method that runs across a
+     * publish); for a method entered before the publish, the binding read now.
      */
     static final MethodHandle KEY_OF;
-    /** {@code ()int}: the token of the generation the calling thread is bound to, 0 if unbound. */
+    /** {@code ()int}: the token of the generation the calling thread is bound to, {@link #UNBOUND} if none. */
     static final MethodHandle BOUND;
     /** {@code (int, int)boolean}: {@code a == b} for non-negative ints, without a branch. */
     private static final MethodHandle SAME;
@@ -64,8 +69,12 @@ final class BindingTokens {
     }
 
     private static int keyOf(int methodToken) {
-        // Bound or unbound thread, not generation-dependent: a publish does not flip this branch.
-        return methodToken != 0 ? methodToken : tokenOf(Bindings.current);
+        // Bound or unbound thread, not generation-dependent: a publish does not flip these branches
+        // (UNREAD only comes from frames that started before it).
+        if (methodToken > 0) {
+            return methodToken;
+        }
+        return tokenOf(methodToken == UNBOUND ? Bindings.current : Bindings.effective());
     }
 
     /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */

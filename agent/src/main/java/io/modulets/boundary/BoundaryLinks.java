@@ -58,9 +58,13 @@ public final class BoundaryLinks {
                 MutableCallSite.syncAll(grown.toArray(new MutableCallSite[0]));
             }
         }
+        boolean phaseChanged;
         synchronized (RETIRED) {
             LIVE.add(generation);
-            updateSingle();
+            phaseChanged = updateSingle();
+        }
+        if (phaseChanged) {
+            resetTokenSites();
         }
         Bindings.current = generation;
     }
@@ -68,20 +72,17 @@ public final class BoundaryLinks {
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
         boolean nowSingle;
+        boolean phaseChanged;
         synchronized (RETIRED) {
             RETIRED.add(generation);
             LIVE.remove(generation);
             nowSingle = single == null && LIVE.size() == 1;
-            updateSingle();
+            phaseChanged = updateSingle();
+        }
+        if (phaseChanged) {
+            resetTokenSites();
         }
         List<MutableCallSite> changed = new ArrayList<>();
-        if (nowSingle) {
-            // Token sites go back to the constant behind the new single switch point at their next call.
-            for (TokenSite site : tokenSites()) {
-                site.reset();
-                changed.add(site);
-            }
-        }
         for (InlineCacheSite site : sites()) {
             // Back to one live generation: every site relinks, to the fast path, at its next call.
             if (nowSingle ? site.forgetAll() : site.forget(generation)) {
@@ -123,17 +124,21 @@ public final class BoundaryLinks {
         }
     }
 
-    private static void updateSingle() {
+    /** Starts or ends the one-generation phase as LIVE says; true if it did either. */
+    private static boolean updateSingle() {
         if (LIVE.size() == 1) {
             if (single == null) {
                 single = new SwitchPoint();
                 singleGeneration = LIVE.iterator().next();
+                return true;
             }
         } else if (single != null) {
             SwitchPoint.invalidateAll(new SwitchPoint[] {single});
             single = null;
             singleGeneration = null;
+            return true;
         }
+        return false;
     }
 
     static void register(InlineCacheSite site) {
@@ -148,9 +153,17 @@ public final class BoundaryLinks {
         }
     }
 
-    private static List<TokenSite> tokenSites() {
+    /** Every token site relinks at its next call, to the target of the phase it then finds. */
+    private static void resetTokenSites() {
+        List<TokenSite> sites;
         synchronized (SITES) {
-            return new ArrayList<>(TOKEN_SITES);
+            sites = new ArrayList<>(TOKEN_SITES);
+        }
+        for (TokenSite site : sites) {
+            site.reset();
+        }
+        if (!sites.isEmpty()) {
+            MutableCallSite.syncAll(sites.toArray(new MutableCallSite[0]));
         }
     }
 

@@ -73,6 +73,11 @@ public final class Bindings {
     private Bindings() {
     }
 
+    /** The binding of the task this thread runs, or null if it runs none (it then follows {@link #current}). */
+    public static ClassLoader bound() {
+        return BOUND.get();
+    }
+
     /** The generation that a reference by name resolves in, for this thread now (§2.2, §2.4). */
     public static ClassLoader effective() {
         ClassLoader bound = BOUND.get();

@@ -17,7 +17,8 @@ public final class Boundary {
      * @param caller     the shell class's lookup
      * @param name       the site's name (informative)
      * @param type       the erased type of the site
-     * @param kind       a {@link SiteKind} ordinal
+     * @param kind       a {@link SiteKind} ordinal, with {@link SiteKind#WITH_TOKEN} if the last argument
+     *                   is the calling method's binding token (not part of the member's arguments)
      * @param owner      the swappable class, internal form (an array descriptor for array types)
      * @param member     the member's name ("" for a type operation; the case table of an enum switch;
      *                   the JDK method of a load by name)
@@ -25,8 +26,13 @@ public final class Boundary {
      */
     public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
                                 String owner, String member, String descriptor) {
-        SiteKind siteKind = SiteKind.values()[kind];
+        SiteKind siteKind = SiteKind.values()[kind & ~SiteKind.WITH_TOKEN];
+        boolean withToken = (kind & SiteKind.WITH_TOKEN) != 0;
         switch (siteKind) {
+            case TOKEN:
+                TokenSite token = new TokenSite();
+                BoundaryLinks.register(token);
+                return token;
             case ENUM_SWITCH:
                 return new ConstantCallSite(EnumSwitch.handle(member).asType(type));
             case BY_NAME:
@@ -34,8 +40,11 @@ public final class Boundary {
             default:
                 break;
         }
-        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, type);
-        InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver) : new BindingSite(type, resolver);
+        MethodType resolved = withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type;
+        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved);
+        InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver)
+                : new BindingSite(type, resolver, withToken);
+        site.start();
         BoundaryLinks.register(site);
         return site;
     }

@@ -8,7 +8,11 @@ import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * The class-level half of the rewriter: hands each method to {@link CatchStubs} and then to
@@ -23,13 +27,21 @@ final class BoundaryClassVisitor extends ClassVisitor {
     private final List<String> unsupported = new ArrayList<>();
     /** Erased name and descriptor of each method → its original descriptor, to find collisions. */
     private final Map<String, String> erasedMethods = new HashMap<>();
+    /** Whether binding sites take a token read once per method (the frames are recomputed then). */
+    private final boolean tokens;
     private String className;
     private LambdaBridges bridges;
 
     BoundaryClassVisitor(ClassVisitor next, Erasure erasure, ClassLoader loader) {
+        this(next, erasure, loader, false);
+    }
+
+    /** @param tokens true if the writer recomputes frames, so that a local may be added to each method */
+    BoundaryClassVisitor(ClassVisitor next, Erasure erasure, ClassLoader loader, boolean tokens) {
         super(Opcodes.ASM9, next);
         this.erasure = erasure;
         this.loader = loader;
+        this.tokens = tokens;
     }
 
     /** What cannot be made transparent, each as "Class.member: what (how to split instead)". */
@@ -86,9 +98,42 @@ final class BoundaryClassVisitor extends ClassVisitor {
             @Override
             public void visitEnd() {
                 CatchStubs.apply(this, erasure);
-                accept(new BoundaryMethodVisitor(next, erasure, loader, where, unsupported, bridges));
+                if (!tokens) {
+                    accept(new BoundaryMethodVisitor(next, erasure, loader, where, unsupported, bridges));
+                    return;
+                }
+                // The rewritten method is kept until its end: only then is it known whether a binding
+                // site took the token, which is read at entry only in that case.
+                int tokenLocal = firstFreeLocal(this);
+                MethodNode rewritten = new MethodNode(Opcodes.ASM9, access, name, desc, signature,
+                        exceptions.toArray(new String[0]));
+                BoundaryMethodVisitor boundary = new BoundaryMethodVisitor(rewritten, erasure, loader, where,
+                        unsupported, bridges, tokenLocal);
+                accept(boundary);
+                if (boundary.usedToken()) {
+                    MethodNode entry = new MethodNode();
+                    BoundaryMethodVisitor.readToken(entry, tokenLocal);
+                    rewritten.instructions.insert(entry.instructions);
+                    rewritten.maxLocals = Math.max(rewritten.maxLocals, tokenLocal + 1);
+                }
+                rewritten.accept(next);
             }
         };
+    }
+
+    /** A local index past every local {@code method} uses (its parameters included). */
+    static int firstFreeLocal(MethodNode method) {
+        int free = Math.max(method.maxLocals, Type.getArgumentsAndReturnSizes(method.desc) >> 2);
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof VarInsnNode) {
+                int op = insn.getOpcode();
+                boolean wide = op == Opcodes.LLOAD || op == Opcodes.DLOAD || op == Opcodes.LSTORE || op == Opcodes.DSTORE;
+                free = Math.max(free, ((VarInsnNode) insn).var + (wide ? 2 : 1));
+            } else if (insn instanceof IincInsnNode) {
+                free = Math.max(free, ((IincInsnNode) insn).var + 1);
+            }
+        }
+        return free;
     }
 
     @Override

@@ -21,6 +21,8 @@ import io.modulets.bootstrap.Bindings;
  */
 public final class BoundaryLinks {
     private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
+    /** The token sites at the entry of shell methods, weakly too. Guarded by SITES. */
+    private static final Set<TokenSite> TOKEN_SITES = Collections.newSetFromMap(new WeakHashMap<>());
     private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
     /** Published and not retired. Guarded by RETIRED, like the two fields below. */
     private static final Set<ClassLoader> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
@@ -56,9 +58,13 @@ public final class BoundaryLinks {
                 MutableCallSite.syncAll(grown.toArray(new MutableCallSite[0]));
             }
         }
+        boolean phaseChanged;
         synchronized (RETIRED) {
             LIVE.add(generation);
-            updateSingle();
+            phaseChanged = updateSingle();
+        }
+        if (phaseChanged) {
+            resetTokenSites();
         }
         Bindings.current = generation;
     }
@@ -66,11 +72,15 @@ public final class BoundaryLinks {
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
         boolean nowSingle;
+        boolean phaseChanged;
         synchronized (RETIRED) {
             RETIRED.add(generation);
             LIVE.remove(generation);
             nowSingle = single == null && LIVE.size() == 1;
-            updateSingle();
+            phaseChanged = updateSingle();
+        }
+        if (phaseChanged) {
+            resetTokenSites();
         }
         List<MutableCallSite> changed = new ArrayList<>();
         for (InlineCacheSite site : sites()) {
@@ -82,6 +92,11 @@ public final class BoundaryLinks {
         if (!changed.isEmpty()) {
             MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
         }
+    }
+
+    /** {@code generation}'s binding token; 0 if it retired, so that nothing caches it again. */
+    static int tokenFor(ClassLoader generation) {
+        return isRetired(generation) ? 0 : BindingTokens.tokenOf(generation);
     }
 
     /** How many call sites currently hold a target in {@code generation}, for the pin report. */
@@ -102,22 +117,53 @@ public final class BoundaryLinks {
         }
     }
 
-    private static void updateSingle() {
+    /** The switch point of the one-generation phase, or null if not in it. */
+    static SwitchPoint singlePhase() {
+        synchronized (RETIRED) {
+            return single;
+        }
+    }
+
+    /** Starts or ends the one-generation phase as LIVE says; true if it did either. */
+    private static boolean updateSingle() {
         if (LIVE.size() == 1) {
             if (single == null) {
                 single = new SwitchPoint();
                 singleGeneration = LIVE.iterator().next();
+                return true;
             }
         } else if (single != null) {
             SwitchPoint.invalidateAll(new SwitchPoint[] {single});
             single = null;
             singleGeneration = null;
+            return true;
         }
+        return false;
     }
 
     static void register(InlineCacheSite site) {
         synchronized (SITES) {
             SITES.add(site);
+        }
+    }
+
+    static void register(TokenSite site) {
+        synchronized (SITES) {
+            TOKEN_SITES.add(site);
+        }
+    }
+
+    /** Every token site relinks at its next call, to the target of the phase it then finds. */
+    private static void resetTokenSites() {
+        List<TokenSite> sites;
+        synchronized (SITES) {
+            sites = new ArrayList<>(TOKEN_SITES);
+        }
+        for (TokenSite site : sites) {
+            site.reset();
+        }
+        if (!sites.isEmpty()) {
+            MutableCallSite.syncAll(sites.toArray(new MutableCallSite[0]));
         }
     }
 

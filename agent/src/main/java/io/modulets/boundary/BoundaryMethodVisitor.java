@@ -31,6 +31,9 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     private final String where;
     private final List<String> unsupported;
     private final LambdaBridges bridges;
+    /** The local that holds the method's binding token, or -1: binding sites then read it themselves. */
+    private final int tokenLocal;
+    private boolean usedToken;
 
     /** Swappable {@code new}s whose constructor call has not come yet; true once their DUP was dropped. */
     private final Deque<boolean[]> pendingNews = new ArrayDeque<>();
@@ -41,7 +44,18 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     BoundaryMethodVisitor(MethodVisitor next, Erasure erasure, ClassLoader loader, String where,
                           List<String> unsupported, LambdaBridges bridges) {
+        this(next, erasure, loader, where, unsupported, bridges, -1);
+    }
+
+    /**
+     * @param tokenLocal a local the method does not use: each binding site gets the token kept
+     *                   there as a last argument, and the caller must then store the token there at
+     *                   method entry if {@link #usedToken()} ({@link #readToken})
+     */
+    BoundaryMethodVisitor(MethodVisitor next, Erasure erasure, ClassLoader loader, String where,
+                          List<String> unsupported, LambdaBridges bridges, int tokenLocal) {
         super(Opcodes.ASM9, next);
+        this.tokenLocal = tokenLocal;
         this.erasure = erasure;
         this.loader = loader;
         this.where = where;
@@ -274,8 +288,30 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor) {
         BoundaryReferences.record(kind, owner, member, originalDescriptor, where);
-        super.visitInvokeDynamicInsn(name, erasedDescriptor, BOOTSTRAP, kind.ordinal(), owner, member,
-                originalDescriptor);
+        int linkKind = kind.ordinal();
+        String descriptor = erasedDescriptor;
+        if (tokenLocal >= 0 && kind.byBinding()) {
+            super.visitVarInsn(Opcodes.ILOAD, tokenLocal);
+            int close = descriptor.indexOf(')');
+            descriptor = descriptor.substring(0, close) + "I" + descriptor.substring(close);
+            linkKind |= SiteKind.WITH_TOKEN;
+            usedToken = true;
+        }
+        super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
+    }
+
+    /** Whether a binding site took the method's token: it must then be read at entry. */
+    boolean usedToken() {
+        return usedToken;
+    }
+
+    /**
+     * The code that reads the calling thread's binding token once, at method entry, into
+     * {@code local} (JVM-NOTES: one binding read per shell method, not one per site).
+     */
+    static void readToken(MethodVisitor code, int local) {
+        code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, SiteKind.TOKEN.ordinal(), "", "", "");
+        code.visitVarInsn(Opcodes.ISTORE, local);
     }
 
     /** An instruction that is neither the DUP after a dropped NEW nor the IALOAD of a switch map. */

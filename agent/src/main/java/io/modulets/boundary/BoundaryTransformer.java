@@ -61,7 +61,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     byte[] rewrite(ClassLoader loader, String className, byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         FrameTypes writer = new FrameTypes(loader, erasure);
-        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader);
+        BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader, true);
         reader.accept(boundary, ClassReader.SKIP_FRAMES);
         List<String> unsupported = boundary.unsupported();
         if (!unsupported.isEmpty()) {

@@ -44,21 +44,54 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     final Resolver resolver;
+    /** Of the resolver's type, which is the site's own type unless {@link #outer} adds to it. */
     private final MethodHandle fallback;
     /** Newest first, the order of the guard chain. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
     /** Set while the only entry is the fast path of the single live generation. Guarded by this. */
     private SwitchPoint single;
 
-    InlineCacheSite(MethodType type, Resolver resolver) {
+    /**
+     * @param type  the site's type
+     * @param inner the resolver's type: the site's type, or without the parameters that {@link #outer}
+     *              adds
+     */
+    InlineCacheSite(MethodType type, MethodType inner, Resolver resolver) {
         super(type);
         this.resolver = resolver;
-        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, type.parameterCount()).asType(type);
-        setTarget(fallback);
+        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+    }
+
+    /** Call once constructed: the first call relinks. */
+    final void start() {
+        setTarget(outer(fallback));
     }
 
     /** A miss: resolve, {@link #addEntry} for what was resolved, and make the call with the arguments. */
     abstract Object relink(Object[] arguments) throws Throwable;
+
+    /**
+     * The guard of an entry for {@code generation} when the site keys by generation (null if it
+     * cannot be cached); receiver sites, which key by class, have none.
+     */
+    MethodHandle testFor(ClassLoader generation) {
+        return null;
+    }
+
+    /** The type of the key the guards test, passed to them as a leading argument; null if they test the arguments. */
+    Class<?> keyType() {
+        return null;
+    }
+
+    /** The site's target from a chain of guards that takes the key and then the resolver's arguments. */
+    MethodHandle keyed(MethodHandle chain) {
+        return chain;
+    }
+
+    /** The site's target from a handle of the resolver's type. */
+    MethodHandle outer(MethodHandle inner) {
+        return inner;
+    }
 
     /**
      * Puts "if {@code test} then {@code target}" in front of the cache, unless {@code generation}
@@ -99,16 +132,21 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (single == null || entries.size() != 1) {
             return false;
         }
+        Entry only = entries.get(0);
+        MethodHandle newTest = testFor(generation);
+        MethodHandle onlyTest = testFor(only.generation);
+        if (newTest == null || onlyTest == null) {
+            return false;
+        }
         MethodHandle target;
         try {
             target = resolver.resolve(generation);
         } catch (LinkageError | RuntimeException unresolved) {
             return false;
         }
-        Entry only = entries.get(0);
         entries.clear();
-        entries.add(new Entry(generation, BindingSite.isBinding(generation), target));
-        entries.add(new Entry(only.generation, BindingSite.isBinding(only.generation), only.target));
+        entries.add(new Entry(generation, newTest, target));
+        entries.add(new Entry(only.generation, onlyTest, only.target));
         single = null;
         setTarget(chain());
         return true;
@@ -121,7 +159,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
         entries.clear();
         single = null;
-        setTarget(fallback);
+        setTarget(outer(fallback));
         return true;
     }
 
@@ -148,13 +186,17 @@ abstract class InlineCacheSite extends MutableCallSite {
 
     private MethodHandle chain() {
         if (single != null) {
-            return single.guardWithTest(entries.get(0).target, fallback);
+            return outer(single.guardWithTest(entries.get(0).target, fallback));
         }
-        MethodHandle chain = fallback;
+        if (entries.isEmpty()) {
+            return outer(fallback);
+        }
+        Class<?>[] key = keyType() == null ? new Class<?>[0] : new Class<?>[] {keyType()};
+        MethodHandle chain = MethodHandles.dropArguments(fallback, 0, key);
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
-            chain = MethodHandles.guardWithTest(e.test, e.target, chain);
+            chain = MethodHandles.guardWithTest(e.test, MethodHandles.dropArguments(e.target, 0, key), chain);
         }
-        return chain;
+        return keyed(chain);
     }
 }

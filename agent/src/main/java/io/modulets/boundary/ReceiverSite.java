@@ -3,6 +3,7 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Modifier;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
@@ -14,18 +15,36 @@ import io.modulets.bootstrap.GenerationLoader;
  */
 final class ReceiverSite extends InlineCacheSite {
     private static final MethodHandle IS_CLASS;
+    private static final MethodHandle IS_INSTANCE;
 
     static {
         try {
             IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
                     MethodType.methodType(boolean.class, Class.class, Object.class));
+            IS_INSTANCE = MethodHandles.lookup().findVirtual(Class.class, "isInstance",
+                    MethodType.methodType(boolean.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     ReceiverSite(MethodType type, Resolver resolver) {
-        super(type, resolver);
+        super(type, type, resolver);
+    }
+
+    /**
+     * The guard "the receiver is a {@code receiverClass}". For a class of a generation, and for a
+     * final class, {@code Class.isInstance} on the constant class: an intrinsic without a branch
+     * profile, so a new generation's objects reaching the site make no uncommon trap in every
+     * method that inlined the guard (a subclass of a generation's class is of the same
+     * generation, so it may share the entry). Other shell and JDK classes need the exact class:
+     * a subclass of {@code Object} is not an {@code Object} to resolve as one.
+     */
+    private static MethodHandle guard(Class<?> receiverClass) {
+        boolean sameGenerationSubclasses = receiverClass.getClassLoader() instanceof GenerationLoader
+                || (!receiverClass.isArray() && Modifier.isFinal(receiverClass.getModifiers()));
+        return sameGenerationSubclasses ? IS_INSTANCE.bindTo(receiverClass)
+                : MethodHandles.insertArguments(IS_CLASS, 0, receiverClass);
     }
 
     private static boolean isClass(Class<?> expected, Object receiver) {
@@ -61,8 +80,7 @@ final class ReceiverSite extends InlineCacheSite {
             target = MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0,
                     type().parameterType(0));
         }
-        MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, receiverClass)
-                .asType(MethodType.methodType(boolean.class, type().parameterType(0)));
+        MethodHandle test = guard(receiverClass).asType(MethodType.methodType(boolean.class, type().parameterType(0)));
         addEntry(generation, test, target);
         return target.invokeWithArguments(arguments);
     }

@@ -10,12 +10,22 @@ enum SiteKind {
     INVOKE_STATIC(false), NEW(false), GET_STATIC(false), PUT_STATIC(false), CLASS_LITERAL(false), NEW_ARRAY(false),
     NEW_MULTI_ARRAY(false),
     INVOKE_VIRTUAL(true), GET_FIELD(true), PUT_FIELD(true), CHECKCAST(true), INSTANCEOF(true),
-    ENUM_SWITCH(false), BY_NAME(false);
+    ENUM_SWITCH(false), BY_NAME(false),
+    /** The binding token of a shell method, read once at its entry for its binding sites. */
+    TOKEN(false);
+
+    /** Or-ed into the link kind of a binding site whose last argument is its method's binding token. */
+    static final int WITH_TOKEN = 1 << 8;
 
     final boolean byReceiver;
 
     SiteKind(boolean byReceiver) {
         this.byReceiver = byReceiver;
+    }
+
+    /** Sites that resolve in the calling thread's binding, and may take their method's token. */
+    boolean byBinding() {
+        return !byReceiver && !isConstant() && this != TOKEN;
     }
 
     /** Sites that never depend on a generation: linked once to a constant target. */

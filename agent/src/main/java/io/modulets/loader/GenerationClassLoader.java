@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
@@ -20,6 +21,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         registerAsParallelCapable();
     }
 
+    private static final AtomicInteger SERIALS = new AtomicInteger();
+
     private final PackageFilter filter;
     private final Object generation;
     private final AtomicLong live = new AtomicLong();
@@ -27,6 +30,12 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private volatile Runnable onIdle;
     /** Told when the live count rises from zero; the registry uses it to take back a retired generation. */
     private volatile Runnable onBusy;
+    /**
+     * Unique among this JVM's generation loaders and never reused, positive. The boundary keys its
+     * caches by it rather than by the loader, so that its guards can be branch-free int compares;
+     * final, so that the JIT may read it once for many sites.
+     */
+    private final int serial = SERIALS.incrementAndGet();
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -41,6 +50,10 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     public Object generation() {
         return generation;
+    }
+
+    public int serial() {
+        return serial;
     }
 
     @Override

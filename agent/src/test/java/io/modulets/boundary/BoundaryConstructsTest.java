@@ -44,6 +44,9 @@ class BoundaryConstructsTest {
     private static final String USER = "package shell; import sw.*;"
             + " public class User {"
             + "  public static int version() { return T.version(); }"
+            // two binding sites of one method, with a publish in between (the method's token is read once)
+            + "  public static int[] versionsAround(Runnable between) { int before = T.version(); between.run();"
+            + "    return new int[] {before, T.version()}; }"
             // the try range ends where the handler starts: the stub must not be covered by its own entry
             + "  public static int direct(int kind) { try { return T.fail(kind); } catch (Fail e) { return -1; } }"
             + "  public static int siblings(int kind) { try { return T.fail(kind); } catch (Fail e) { return -1; }"
@@ -164,6 +167,52 @@ class BoundaryConstructsTest {
         assertEquals(1, bound[0], "a task bound to generation 1 keeps it while both are live");
         BoundaryLinks.retire(g1);
         assertEquals(2, call("version"), "back to one live generation");
+    }
+
+    private int[] versionsAround(Runnable between) throws Throwable {
+        return (int[]) call("versionsAround", between);
+    }
+
+    private int[] versionsAroundBoundTo(ClassLoader binding, Runnable between) {
+        int[][] seen = new int[1][];
+        Bindings.runBound(binding, () -> {
+            try {
+                seen[0] = versionsAround(between);
+            } catch (Throwable e) {
+                throw new AssertionError(e);
+            }
+        });
+        return seen[0];
+    }
+
+    @Test
+    void aTaskInsideAMethodThatBeganBeforeAPublishKeepsItsGeneration() throws Throwable {
+        BoundaryLinks.publish(g1);
+        versionsAround(() -> { }); // links both sites to the single-generation fast path
+        int[] bound = versionsAroundBoundTo(g1, () -> BoundaryLinks.publish(g2));
+        assertEquals(1, bound[0]);
+        assertEquals(1, bound[1], "the method's token was not read before the publish: its sites read the binding");
+    }
+
+    @Test
+    void unboundCodeFollowsTheCurrentGenerationInsideOneMethodCall() throws Throwable {
+        BoundaryLinks.publish(g1);
+        int[] unbound = versionsAround(() -> BoundaryLinks.publish(g2));
+        assertEquals(1, unbound[0]);
+        assertEquals(2, unbound[1], "a thread that runs no task follows the current generation call by call");
+        Bindings.current = g1; // while both are live: the method reads "unbound" once, its sites read current
+        assertEquals(2, versionsAround(() -> Bindings.current = g2)[1]);
+    }
+
+    @Test
+    void whileGenerationsOverlapEachBoundMethodKeepsItsBindingsGeneration() throws Throwable {
+        BoundaryLinks.publish(g1);
+        BoundaryLinks.publish(g2);
+        for (int i = 0; i < 3; i++) { // the second and third calls go through the grown caches
+            assertEquals(1, versionsAroundBoundTo(g1, () -> { })[1]);
+            assertEquals(2, versionsAroundBoundTo(g2, () -> { })[1]);
+            assertEquals(2, versionsAround(() -> { })[1]);
+        }
     }
 
     @Test

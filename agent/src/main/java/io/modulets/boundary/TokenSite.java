@@ -1,0 +1,52 @@
+package io.modulets.boundary;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+
+/**
+ * The site at the entry of a shell method that has binding sites: it reads the calling thread's
+ * binding token once, kept in a local and passed to each binding site of the method (JVM-NOTES,
+ * the activation wave). While one generation is live the binding sites do not look at it, so it
+ * is the constant {@link BindingTokens#UNREAD} and costs nothing (a method still running after a
+ * publish then reads the binding at each site, so that a task that started before the publish
+ * keeps its generation); while generations overlap it reads {@link BindingTokens#BOUND}. Neither
+ * target has a guard: {@link BoundaryLinks} {@link #reset}s every token site when the phase
+ * changes. (A switch-point guard per method costs C2 inlining budget, and made C1 give up on a
+ * method that inlines a few dozen of them: "out of virtual registers".) Either target is correct
+ * in either phase; a stale one only costs time.
+ */
+final class TokenSite extends MutableCallSite {
+    private static final MethodHandle RELINK;
+    private static final MethodHandle UNREAD = MethodHandles.constant(int.class, BindingTokens.UNREAD);
+
+    static {
+        try {
+            RELINK = MethodHandles.lookup().findVirtual(TokenSite.class, "relink", MethodType.methodType(int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MethodHandle relink = RELINK.bindTo(this);
+
+    TokenSite() {
+        super(MethodType.methodType(int.class));
+        setTarget(relink);
+    }
+
+    private synchronized int relink() throws Throwable {
+        if (BoundaryLinks.singlePhase() != null) {
+            setTarget(UNREAD);
+            return BindingTokens.UNREAD;
+        }
+        setTarget(BindingTokens.BOUND);
+        return (int) BindingTokens.BOUND.invokeExact();
+    }
+
+    /** The phase changed: relink at the next call (the caller syncs). */
+    synchronized void reset() {
+        setTarget(relink);
+    }
+}

@@ -41,7 +41,8 @@ import modulets.bench.swappable.Work;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 2)
+// 5,000 sites take long to reach C2 on 2 cores: a short warm-up measures the interpreter
+@Warmup(iterations = 30, time = 1)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ManySites {

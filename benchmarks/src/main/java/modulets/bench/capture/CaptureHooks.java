@@ -1,8 +1,11 @@
 package modulets.bench.capture;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -13,14 +16,18 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The capture hooks without a thread hand-off (a pool round trip on 2 noisy cores has errors far larger
  * than the hooks): a ForkJoinTask invoked on this thread (capture, bind, run, release), a FutureTask run
- * here (its completion hook), and a CompletableFuture stage registered then completed (the stage
- * records its binding and fires bound).
+ * here (its completion hook), a CompletableFuture stage registered then completed (the stage
+ * records its binding and fires bound), and {@code ThreadPoolExecutor.execute} of a lambda on a
+ * saturated pool whose CallerRunsPolicy runs it here: the capture in the weak map (a lambda takes no
+ * field), the rejection hook that takes it out, binds, runs and releases.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +38,35 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CaptureHooks {
     private final Runnable task = () -> { };
     private final Function<Integer, Integer> increment = x -> x + 1;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private ThreadPoolExecutor saturated;
+
+    @Setup
+    public void saturate() throws InterruptedException {
+        saturated = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        CountDownLatch busy = new CountDownLatch(1);
+        saturated.execute(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.await();
+    }
+
+    @TearDown
+    public void unsaturate() {
+        release.countDown();
+        saturated.shutdown();
+    }
+
+    @Benchmark
+    public void threadPoolExecuteCallerRuns() {
+        saturated.execute(task);
+    }
 
     @Benchmark
     public Object forkJoinInvokeHere() {

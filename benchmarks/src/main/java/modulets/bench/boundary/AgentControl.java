@@ -9,6 +9,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.GenerationLoader;
 
 /**
  * What the boundary benchmarks ask of the agent, when it runs (setup "modulets"): a second live
@@ -28,13 +29,16 @@ final class AgentControl {
     /**
      * Deploys a second generation (the same classes plus one jar with a resource of its own, so
      * new content; the forks of one run share the modules directory, so each adds its own jar)
-     * and waits until it is current. Generation 1 stays live: nothing retires it.
+     * and waits until it is current. Generation 1 stays live, as it does in a server while a task
+     * bound to it runs: the benchmark's loop is such a task, so it is counted as one (a thread
+     * bound with {@code runBound} alone is no task, and generation 1 would retire under it).
      */
     static void deploySecondGeneration() throws IOException, InterruptedException {
         if (!active()) {
             return;
         }
         ClassLoader first = Bindings.current;
+        ((GenerationLoader) first).taskCaptured(); // released when the fork ends
         Path modules = Path.of(MODULES);
         String unique = Long.toString(System.nanoTime());
         Path temp = modules.resolve(".extra-" + unique + ".tmp");

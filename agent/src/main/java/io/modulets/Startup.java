@@ -63,8 +63,8 @@ final class Startup {
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
         if (modules != null && options.watch()) {
-            // Before generation 1 is current: the JDK's watch-service thread, started here, is no task
-            // and must not be bound to (and pin) the generation that happens to be current.
+            // The watcher's thread is never bound (neverBind), and the JDK's WatchService poller is a
+            // JDK loop thread: neither is a task that would keep a generation live.
             ModulesWatcher.start(modules, options.quiet(), deployer);
         }
         try {

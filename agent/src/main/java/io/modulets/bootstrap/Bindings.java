@@ -118,13 +118,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        BOUND.set(binding);
-        setContext(thread, binding);
+        enter(thread, binding);
         try {
             body.run();
         } finally {
-            BOUND.set(previousBinding);
-            setContext(thread, previousContext);
+            leave(thread, previousBinding, previousContext);
         }
     }
 
@@ -263,6 +261,18 @@ public final class Bindings {
         }
     }
 
+    /** Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5). */
+    private static void enter(Thread thread, ClassLoader binding) {
+        BOUND.set(binding);
+        setContext(thread, binding);
+    }
+
+    /** Undoes {@link #enter}: the binding and context class loader the thread had before. */
+    private static void leave(Thread thread, ClassLoader previousBinding, ClassLoader previousContext) {
+        BOUND.set(previousBinding);
+        setContext(thread, previousContext);
+    }
+
     /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
     private static void setContext(Thread thread, ClassLoader loader) {
         try {
@@ -351,13 +361,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        BOUND.set(binding);
-        setContext(thread, binding);
+        enter(thread, binding);
         try {
             handler.rejectedExecution(task, executor);
         } finally {
-            BOUND.set(previousBinding);
-            setContext(thread, previousContext);
+            leave(thread, previousBinding, previousContext);
             PendingTasks.release(binding);
         }
     }
@@ -417,13 +425,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        BOUND.set(binding);
-        setContext(thread, binding);
+        enter(thread, binding);
         try {
             body.run();
         } finally {
-            BOUND.set(previousBinding);
-            setContext(thread, previousContext);
+            leave(thread, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -446,13 +452,11 @@ public final class Bindings {
         }
         ClassLoader binding = bindingOf(captured);
         ClassLoader previousContext = thread.getContextClassLoader();
-        BOUND.set(binding);
-        setContext(thread, binding);
+        enter(thread, binding);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } finally {
-            BOUND.set(previousBinding);
-            setContext(thread, previousContext);
+            leave(thread, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -536,13 +540,11 @@ public final class Bindings {
             }
         }
         ClassLoader previousContext = thread.getContextClassLoader();
-        BOUND.set(binding);
-        setContext(thread, binding);
+        enter(thread, binding);
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } finally {
-            BOUND.set(previousBinding);
-            setContext(thread, previousContext);
+            leave(thread, previousBinding, previousContext);
             forgetIfFired(completion);
         }
     }

@@ -100,7 +100,8 @@ public final class Harness {
         }
         String heading = String.format(Locale.ROOT, "%s run, JDK %s (%s), %d cores, %.1f min", quick ? "Quick" : "Full",
                 jdk, System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                (System.nanoTime() - start) / 60e9);
+                (System.nanoTime() - start) / 60e9)
+                + (quick ? " — quick: proves every figure runs; neither its numbers nor its verdicts are figures to quote" : "");
         System.out.println();
         System.out.println(heading);
         System.out.print(table.text());

@@ -1,6 +1,7 @@
 package modulets.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,10 +94,28 @@ final class JmhFigures {
         return "?";
     }
 
+    /** The order of the table: batches as the issue lists them, then the hooks; others after, by name. */
+    private static final List<String> ORDER = List.of("TaskBatches.threadPoolExecute", "TaskBatches.threadPoolSubmit",
+            "TaskBatches.forkJoinSubmit", "TaskBatches.forkJoinFork", "TaskBatches.completableFutureChain",
+            "TaskBatches.virtualThreads", "CaptureHooks.threadPoolExecuteCallerRuns", "CaptureHooks.forkJoinInvokeHere",
+            "CaptureHooks.futureTaskRunHere", "CaptureHooks.dependentStage");
+
     static List<Row> rows(Map<String, Map<String, RunResult>> scores, String jdk) {
+        List<String> keys = new ArrayList<>(scores.keySet());
+        keys.sort(Comparator.comparingInt(JmhFigures::rank).thenComparing(Comparator.naturalOrder()));
         List<Row> rows = new ArrayList<>();
-        scores.forEach((key, bySetup) -> rows.add(row(key, bySetup, jdk)));
+        keys.forEach(key -> rows.add(row(key, scores.get(key), jdk)));
         return rows;
+    }
+
+    private static int rank(String key) {
+        String method = key.split(" ")[0];
+        for (int i = 0; i < ORDER.size(); i++) {
+            if (method.endsWith(ORDER.get(i))) {
+                return i;
+            }
+        }
+        return ORDER.size();
     }
 
     private static Row row(String key, Map<String, RunResult> bySetup, String jdk) {

@@ -18,8 +18,10 @@ import modulets.bench.report.Row.Verdict;
  * the errors (99.9% confidence half-widths, as JMH prints them) are shown beside them.
  */
 final class JmhFigures {
-    /** "Not measurable": within the two runs' errors of each other, or under this many ns. */
+    /** "Not measurable": at most this many ns added. */
     static final double NOT_MEASURABLE_NS = 0.2;
+    /** A score whose error exceeds this fraction of it decides nothing: the verdict is "noisy". */
+    static final double NOISY = 0.5;
 
     private JmhFigures() {
     }
@@ -139,12 +141,13 @@ final class JmhFigures {
         boolean met = switch (name.target()) {
             case TASK -> added <= 20 && (ttl == null || modulets.getScore() <= ttl.getScore());
             case TASK_NO_TTL -> added <= 20;
-            case NOTHING -> added <= Math.max(NOT_MEASURABLE_NS, error(none) + error(modulets));
+            case NOTHING -> added <= NOT_MEASURABLE_NS;
             case OVERLAP -> added <= 2;
             case NONE -> true;
         };
+        boolean noisy = noisy(none) || noisy(modulets) || (name.target() == Target.TASK && ttl != null && noisy(ttl));
         return new Row(name.figure(), jdk, cell(none), cell(modulets), cell(ttl), addedText.toString(),
-                name.target().text, Verdict.of(met));
+                name.target().text, noisy ? Verdict.NOISY : Verdict.of(met));
     }
 
     private static Row throughputRow(Name name, Result none, Result modulets, Result ttl, String jdk) {
@@ -158,6 +161,10 @@ final class JmhFigures {
 
     private static Result primary(RunResult r) {
         return r == null ? null : r.getPrimaryResult();
+    }
+
+    private static boolean noisy(Result r) {
+        return error(r) > NOISY * r.getScore();
     }
 
     private static double error(Result r) {

@@ -10,7 +10,9 @@ public record Row(String figure, String jdk, String none, String modulets, Strin
 
     /** Whether a figure meets its target. */
     public enum Verdict {
-        MET("met"), MISSED("missed"), NONE("-"), SKIPPED("skipped");
+        MET("met"), MISSED("missed"), NONE("-"), SKIPPED("skipped"),
+        /** The errors are too large to tell: measure again on a quieter machine. */
+        NOISY("noisy");
 
         private final String text;
 

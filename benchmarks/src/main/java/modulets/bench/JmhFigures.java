@@ -27,7 +27,7 @@ final class JmhFigures {
     }
 
     /** What a benchmark is called in the table and what it is held to. */
-    private enum Target {
+    enum Target {
         /** Per submitted task: at most +20 ns, and no more than the TTL agent. */
         TASK("≤ +20 ns, ≤ TTL"),
         /** Per task where TTL instruments nothing: at most +20 ns. */
@@ -138,16 +138,36 @@ final class JmhFigures {
         if (ttl != null) {
             addedText.append(String.format(Locale.ROOT, "; TTL %+.2f ns", ttl.getScore() - none.getScore()));
         }
-        boolean met = switch (name.target()) {
-            case TASK -> added <= 20 && (ttl == null || modulets.getScore() <= ttl.getScore());
+        return new Row(name.figure(), jdk, cell(none), cell(modulets), cell(ttl), addedText.toString(),
+                name.target().text, verdict(name.target(), score(none), score(modulets), score(ttl)));
+    }
+
+    /** A score and its error (JMH's 99.9% half-width; 0 if unknown). */
+    record Score(double value, double error) {
+        boolean noisy() {
+            return error > NOISY * value;
+        }
+    }
+
+    private static Score score(Result r) {
+        return r == null ? null : new Score(r.getScore(), error(r));
+    }
+
+    /** The verdict of a time per operation against its target; {@code ttl} may be null. */
+    static Verdict verdict(Target target, Score none, Score modulets, Score ttl) {
+        double added = modulets.value() - none.value();
+        boolean met = switch (target) {
+            case TASK -> added <= 20 && (ttl == null || modulets.value() <= ttl.value());
             case TASK_NO_TTL -> added <= 20;
             case NOTHING -> added <= NOT_MEASURABLE_NS;
             case OVERLAP -> added <= 2;
             case NONE -> true;
         };
-        boolean noisy = noisy(none) || noisy(modulets) || (name.target() == Target.TASK && ttl != null && noisy(ttl));
-        return new Row(name.figure(), jdk, cell(none), cell(modulets), cell(ttl), addedText.toString(),
-                name.target().text, noisy ? Verdict.NOISY : Verdict.of(met));
+        if (target == Target.NONE) {
+            return Verdict.NONE;
+        }
+        boolean noisy = none.noisy() || modulets.noisy() || (target == Target.TASK && ttl != null && ttl.noisy());
+        return noisy ? Verdict.NOISY : Verdict.of(met);
     }
 
     private static Row throughputRow(Name name, Result none, Result modulets, Result ttl, String jdk) {
@@ -161,10 +181,6 @@ final class JmhFigures {
 
     private static Result primary(RunResult r) {
         return r == null ? null : r.getPrimaryResult();
-    }
-
-    private static boolean noisy(Result r) {
-        return error(r) > NOISY * r.getScore();
     }
 
     private static double error(Result r) {

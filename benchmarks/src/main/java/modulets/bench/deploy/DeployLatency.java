@@ -166,7 +166,7 @@ public final class DeployLatency {
     }
 
     /** Writes probe jars: the probe class, its version, and {@code megabytes} of random stored entries. */
-    private static final class Jars {
+    static final class Jars {
         private final byte[] probe;
         private final byte[][] filler;
         private final long[] crcs;

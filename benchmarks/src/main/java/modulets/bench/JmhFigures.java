@@ -62,8 +62,10 @@ final class JmhFigures {
             case "CaptureHooks.forkJoinInvokeHere" -> new Name("hooks alone: ForkJoinTask.invoke on this thread", Target.TASK);
             case "CaptureHooks.futureTaskRunHere" -> new Name("hooks alone: FutureTask run on this thread", Target.TASK_NO_TTL);
             case "CaptureHooks.dependentStage" -> new Name("hooks alone: CompletableFuture dependent stage", Target.TASK_NO_TTL);
-            case "MillionTasks.fixedPool" -> new Name("throughput: 1,000,000 tasks through a fixed pool of 2", Target.NONE);
-            default -> boundary(k);
+            default -> k.startsWith("MillionTasks.fixedPool")
+                    ? new Name(String.format(Locale.ROOT, "throughput: %,d tasks through a fixed pool of 2",
+                            Integer.parseInt(param(k.split(" "), "tasks"))), Target.NONE)
+                    : boundary(k);
         };
     }
 
@@ -130,7 +132,7 @@ final class JmhFigures {
                     name.target().text, Verdict.MISSED);
         }
         if (name.target() == Target.NONE) {
-            return throughputRow(name, none, modulets, ttl, jdk);
+            return throughputRow(name, Integer.parseInt(param(key.split(" "), "tasks")), none, modulets, ttl, jdk);
         }
         double added = modulets.getScore() - none.getScore();
         StringBuilder addedText = new StringBuilder(String.format(Locale.ROOT, "%+.2f ns (×%.2f)", added,
@@ -170,13 +172,29 @@ final class JmhFigures {
         return noisy ? Verdict.NOISY : Verdict.of(met);
     }
 
-    private static Row throughputRow(Name name, Result none, Result modulets, Result ttl, String jdk) {
-        String added = String.format(Locale.ROOT, "×%.2f, %+.1f ns per task", modulets.getScore() / none.getScore(),
-                1e9 / modulets.getScore() - 1e9 / none.getScore());
+    /** A batch of {@code tasks} in milliseconds per batch, shown as tasks per second. */
+    private static Row throughputRow(Name name, int tasks, Result none, Result modulets, Result ttl, String jdk) {
+        double noneRate = rate(tasks, none);
+        double modRate = rate(tasks, modulets);
+        String added = String.format(Locale.ROOT, "×%.2f, %+.1f ns per task", modRate / noneRate,
+                1e9 / modRate - 1e9 / noneRate);
         if (ttl != null) {
-            added += String.format(Locale.ROOT, "; TTL ×%.2f", ttl.getScore() / none.getScore());
+            added += String.format(Locale.ROOT, "; TTL ×%.2f", rate(tasks, ttl) / noneRate);
         }
-        return new Row(name.figure(), jdk, cell(none), cell(modulets), cell(ttl), added, "-", Verdict.NONE);
+        return new Row(name.figure(), jdk, rateCell(tasks, none), rateCell(tasks, modulets), rateCell(tasks, ttl),
+                added, "-", Verdict.NONE);
+    }
+
+    private static double rate(int tasks, Result millisPerBatch) {
+        return tasks * 1000.0 / millisPerBatch.getScore();
+    }
+
+    private static String rateCell(int tasks, Result millisPerBatch) {
+        if (millisPerBatch == null) {
+            return "-";
+        }
+        double relativeError = error(millisPerBatch) / millisPerBatch.getScore();
+        return String.format(Locale.ROOT, "%,.0f tasks/s ± %.0f%%", rate(tasks, millisPerBatch), 100 * relativeError);
     }
 
     private static Result primary(RunResult r) {
@@ -192,7 +210,7 @@ final class JmhFigures {
         if (r == null) {
             return "-";
         }
-        String unit = r.getScoreUnit().replace("ns/op", "ns").replace("ops/s", "tasks/s");
+        String unit = r.getScoreUnit().replace("ns/op", "ns");
         if (r.getScore() >= 10_000) {
             return String.format(Locale.ROOT, "%,.0f ± %,.0f %s", r.getScore(), error(r), unit);
         }

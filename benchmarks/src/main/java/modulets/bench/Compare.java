@@ -46,6 +46,10 @@ public final class Compare {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, Compare::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         boolean quick = false;
         List<String> setupNames = SETUPS;
         List<String> includes = new ArrayList<>();

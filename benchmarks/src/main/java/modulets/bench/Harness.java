@@ -43,6 +43,10 @@ public final class Harness {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, Harness::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         boolean quick = false;
         Path out = null;
         Set<String> only = Set.of(SECTIONS.split(","));

@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import modulets.bench.Cli;
 import modulets.bench.Compare;
 
 /**
@@ -57,6 +58,10 @@ public final class SampleAppLoop {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, SampleAppLoop::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         int jobs = 2000;
         int warmup = 500;
         for (int i = 0; i < args.length; i++) {

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 
+import modulets.bench.Cli;
 import modulets.bench.Compare;
 import modulets.bench.swappable.DeployProbe;
 
@@ -61,6 +62,10 @@ public final class DeployLatency {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, DeployLatency::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
             child(Path.of(args[1]), Path.of(args[2]), sizes(args[3]), Integer.parseInt(args[4]));
             return;

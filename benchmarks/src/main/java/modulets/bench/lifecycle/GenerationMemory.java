@@ -20,6 +20,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import modulets.bench.Cli;
 import modulets.bench.Compare;
 
 /**
@@ -47,6 +48,10 @@ public final class GenerationMemory {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, GenerationMemory::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         boolean quick = false;
         List<String> setups = List.of("none", "modulets");
         String quiet = "200ms";

@@ -18,6 +18,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
+import modulets.bench.Cli;
 import modulets.bench.Compare;
 
 /**
@@ -52,6 +53,10 @@ public final class Startup {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, Startup::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         int runs = 10;
         List<String> setups = Compare.SETUPS;
         for (int i = 0; i < args.length; i++) {

@@ -242,9 +242,13 @@ public final class Compare {
         return jar.toAbsolutePath();
     }
 
-    /** A fresh modules directory holding the swappable classes of this jar as one jar. */
+    /**
+     * A fresh modules directory holding the swappable classes of this jar as one jar; it and the
+     * store beside it are deleted when this JVM exits (the JVMs that use them have ended by then).
+     */
     public static Path modulesDirectory() throws IOException {
         Path work = Files.createTempDirectory("modulets-bench");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work), "delete " + work));
         Path modules = Files.createDirectory(work.resolve("modules"));
         String prefix = SWAPPABLE.replace('.', '/') + '/';
         try (JarFile own = new JarFile(ownJar().toFile());
@@ -261,6 +265,18 @@ public final class Compare {
             }
         }
         return modules;
+    }
+
+    /** Deletes a directory tree, the store's read-only files included; what cannot be deleted stays. */
+    public static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("modulets.bench: could not delete " + root + ": " + e);
+        }
     }
 
     /** The jar (or classes directory) this class came from: benchmarks/target/benchmarks.jar when built. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,12 +90,7 @@ public final class SampleAppLoop {
             }
             return rates;
         } finally {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    p.toFile().setWritable(true);
-                    Files.deleteIfExists(p);
-                }
-            }
+            Compare.deleteTree(work);
         }
     }
 

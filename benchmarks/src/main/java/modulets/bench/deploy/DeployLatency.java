@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +127,7 @@ public final class DeployLatency {
             micros.forEach((size, values) -> results.add(new Result(size, quietMillis, values)));
             return results;
         } finally {
-            deleteTree(work);
+            Compare.deleteTree(work);
         }
     }
 
@@ -224,14 +223,6 @@ public final class DeployLatency {
         return sizes;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     private static String option(List<String> args, String name, String otherwise) {
         int at = args.indexOf(name);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,12 +102,7 @@ public final class Startup {
             samples.forEach((setup, s) -> medians.put(setup, new Times(median(s[0]), median(s[1]))));
             return medians;
         } finally {
-            try (var paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    p.toFile().setWritable(true);
-                    Files.deleteIfExists(p);
-                }
-            }
+            Compare.deleteTree(work);
         }
     }
 

@@ -2,7 +2,6 @@ package modulets.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,7 +82,7 @@ public final class Harness {
     private int run(Set<String> only, Path out) throws Exception {
         long start = System.nanoTime();
         System.out.println("modulets.bench: " + (quick ? "quick run" : "full run") + " on JDK " + jdk + " ("
-                + System.getProperty("java.home") + "), sections " + String.join(",", only)
+                + System.getProperty("java.home") + "), sections " + String.join(",", sorted(only))
                 + "; JMH output in " + jmhLog + ".<setup>");
         boolean failed = false;
         for (String section : SECTIONS.split(",")) {
@@ -105,6 +104,7 @@ public final class Harness {
         String heading = String.format(Locale.ROOT, "%s run, JDK %s (%s), %d cores, %.1f min", quick ? "Quick" : "Full",
                 jdk, System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 (System.nanoTime() - start) / 60e9)
+                + (only.size() < SECTIONS.split(",").length ? ", sections " + String.join(",", sorted(only)) : "")
                 + (quick ? " — quick: proves every figure runs; neither its numbers nor its verdicts are figures to quote" : "");
         System.out.println();
         System.out.println(heading);
@@ -112,6 +112,11 @@ public final class Harness {
         table.writeMarkdown(out, heading);
         System.out.println("Markdown: " + out);
         return failed ? 1 : 0;
+    }
+
+    /** The sections in the order they run. */
+    private static List<String> sorted(Set<String> sections) {
+        return List.of(SECTIONS.split(",")).stream().filter(sections::contains).toList();
     }
 
     private List<Row> section(String section) throws Exception {

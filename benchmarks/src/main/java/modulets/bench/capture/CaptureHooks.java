@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,6 +21,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+
+import modulets.bench.TtlValue;
 
 /**
  * The capture hooks without a thread hand-off (a pool round trip on 2 noisy cores has errors far larger
@@ -40,6 +43,12 @@ public class CaptureHooks {
     private final Function<Integer, Integer> increment = x -> x + 1;
     private final CountDownLatch release = new CountDownLatch(1);
     private ThreadPoolExecutor saturated;
+
+    /** The "ttl" setup's value in the submitting thread (nothing in the other setups). */
+    @Setup(Level.Iteration)
+    public void context() {
+        TtlValue.holdInThisThread();
+    }
 
     @Setup
     public void saturate() throws InterruptedException {

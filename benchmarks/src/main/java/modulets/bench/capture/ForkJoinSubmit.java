@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -16,6 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+
+import modulets.bench.TtlValue;
 
 /**
  * Fork/join: one task submitted from outside and joined (the pool's submission path, doExec on the
@@ -51,6 +54,12 @@ public class ForkJoinSubmit {
             left.fork();
             return new Sum(middle, to).compute() + left.join();
         }
+    }
+
+    /** The "ttl" setup's value in the submitting thread (nothing in the other setups). */
+    @Setup(Level.Iteration)
+    public void context() {
+        TtlValue.holdInThisThread();
     }
 
     @Setup

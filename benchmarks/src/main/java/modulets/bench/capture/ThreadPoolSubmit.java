@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -17,6 +18,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+
+import modulets.bench.TtlValue;
 
 /** Submit one small task to a one-thread pool and wait for it: the round trip a task costs. */
 @State(Scope.Benchmark)
@@ -28,6 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ThreadPoolSubmit {
     private ExecutorService pool;
     private final Runnable task = () -> { };
+
+    /** The "ttl" setup's value in the submitting thread (nothing in the other setups). */
+    @Setup(Level.Iteration)
+    public void context() {
+        TtlValue.holdInThisThread();
+    }
 
     @Setup
     public void start() {

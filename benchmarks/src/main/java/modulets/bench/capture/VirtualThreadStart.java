@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -15,6 +16,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import modulets.bench.TtlValue;
 
 /**
  * Start a virtual thread with a trivial body and join it: the capture at start, the binding read on the
@@ -30,6 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class VirtualThreadStart {
     private MethodHandle startVirtualThread;
     private final Runnable task = () -> { };
+
+    /** The "ttl" setup's value in the submitting thread (nothing in the other setups). */
+    @Setup(Level.Iteration)
+    public void context() {
+        TtlValue.holdInThisThread();
+    }
 
     @Setup
     public void find() throws ReflectiveOperationException {

@@ -1,163 +1,236 @@
 package modulets.bench.deploy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 
-import javax.tools.ToolProvider;
-
+import modulets.bench.Cli;
+import modulets.bench.Compare;
 import modulets.bench.swappable.DeployProbe;
 
 /**
- * Deploy latency (issue 6), outside JMH because one sample is one whole deploy: the time from the
- * rename of a new jar over the old one in the modules directory to the first root task that runs
- * the new generation. The driver writes the versions and starts a child JVM with the agent; the
- * child renames each version in, then submits root tasks to a pool until one returns the new
- * number, and prints the percentiles. Most of the latency is the quiet period by design (the
- * agent waits for the directory to settle); the table shows it apart.
+ * Activation latency, outside JMH because one sample is one whole deploy: the time from the rename
+ * of a new jar over the old one in the modules directory to the first root task that runs the new
+ * generation. The driver starts a child JVM with the agent; the child writes each version beside the
+ * modules directory (the probe class, its own {@code deploy-version.txt}, and incompressible filler
+ * entries, stored, so the jar really has the size asked for), renames it in, then submits root tasks
+ * to a pool about every 0.1 ms until one returns the new number. Most of the latency is the quiet
+ * period by design (the agent waits for the directory to settle): it is a setting, not a cost, so
+ * the results show the time beyond it, and {@code --quiet 1ms} measures the work alone.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.deploy.DeployLatency [--quick]
- *      [--agent agent/target/modulets-agent.jar] [--quiet 200ms] [--deploys 30]
+ *      [--quiet 200ms] [--deploys 10] [--sizes 1,5,10,50]
  * </pre>
+ * The agent jar is found as {@link Compare#agentJar()} finds it.
  */
 public final class DeployLatency {
+    private static final String PROBE_CLASS = "modulets/bench/swappable/DeployProbe.class";
+    private static final String PROBE_DIR = "modulets/bench/swappable/";
+    private static final int MB = 1 << 20;
+
     private DeployLatency() {
     }
 
+    /** The deploys of one jar size: latencies in microseconds, sorted. */
+    public record Result(int megabytes, long quietMillis, long[] sortedMicros) {
+        /** The p-th percentile (0 = min, 100 = max) in milliseconds. */
+        public double percentileMillis(int p) {
+            int index = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
+            return sortedMicros[Math.max(0, Math.min(sortedMicros.length - 1, index))] / 1000.0;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        Cli.main(args, DeployLatency::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
-            child(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            child(Path.of(args[1]), Path.of(args[2]), sizes(args[3]), Integer.parseInt(args[4]));
             return;
         }
         List<String> a = Arrays.asList(args);
         boolean quick = a.contains("--quick");
-        String agent = option(a, "--agent", "agent/target/modulets-agent.jar");
         String quiet = option(a, "--quiet", "200ms");
-        int deploys = Integer.parseInt(option(a, "--deploys", quick ? "5" : "30"));
+        int deploys = Integer.parseInt(option(a, "--deploys", quick ? "3" : "10"));
+        List<Integer> sizes = sizes(option(a, "--sizes", "1,5,10,50"));
+        List<Result> results = measure(sizes, quiet, deploys);
+        System.out.printf(Locale.ROOT, "activation latency, rename -> first root task on the new generation"
+                + " (JDK %s, %d deploys per size, quiet %s)%n", Runtime.version(), deploys, quiet);
+        System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s %24s%n", "jar", "min ms", "median ms", "p90 ms",
+                "max ms", "median beyond quiet ms");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%5d MB %10.1f %10.1f %10.1f %10.1f %24.1f%n", r.megabytes(),
+                    r.percentileMillis(0), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(100),
+                    r.percentileMillis(50) - r.quietMillis());
+        }
+    }
 
+    /**
+     * Runs {@code deploys} activations of a jar of each size (MB) in one child JVM with the agent
+     * (quiet period {@code quiet}) and returns the latencies per size.
+     */
+    public static List<Result> measure(List<Integer> sizes, String quiet, int deploys) throws Exception {
+        long quietMillis = parseMillis(quiet);
         Path work = Files.createTempDirectory("modulets-deploy-latency");
-        Path versions = Files.createDirectories(work.resolve("versions"));
-        for (int v = 1; v <= deploys + 1; v++) {
-            writeVersion(versions, v);
-        }
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(versions.resolve("probe-1.jar"), modules.resolve("probe.jar"));
-        String self = Path.of(DeployLatency.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + Path.of(agent).toAbsolutePath() + "=packages=modulets.bench.swappable,modules="
-                        + modules + ",store=" + work.resolve("store") + ",quiet=" + quiet + ",log=warn",
-                "-cp", self, DeployLatency.class.getName(), "--child", versions.toString(), modules.toString(),
-                "" + deploys, "" + parseMillis(quiet));
-        Process child = new ProcessBuilder(command).inheritIO().start();
         try {
-            if (!child.waitFor(10L * deploys + 120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the child JVM did not finish in time");
+            Path modules = Files.createDirectories(work.resolve("modules"));
+            try (InputStream probe = DeployLatency.class.getResourceAsStream("/" + PROBE_CLASS)) {
+                Files.write(work.resolve("DeployProbe.class"), probe.readAllBytes());
             }
-            if (child.exitValue() != 0) {
-                throw new IllegalStateException("the child JVM failed with exit code " + child.exitValue());
+            new Jars(work, 0).write(modules.resolve("probe.jar"), 1, 0);
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-javaagent:" + Compare.agentJar() + "=packages=modulets.bench.swappable,modules=" + modules
+                            + ",store=" + work.resolve("store") + ",quiet=" + quiet + ",log=warn",
+                    "-cp", Compare.ownJar().toString(), DeployLatency.class.getName(), "--child", work.toString(),
+                    modules.toString(), sizes.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                    Integer.toString(deploys));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Map<Integer, long[]> micros = new LinkedHashMap<>();
+            StringBuilder log = new StringBuilder();
+            try (var lines = child.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    String[] parts = line.split("\t");
+                    if (parts.length == 3 && parts[0].equals("result")) {
+                        micros.put(Integer.parseInt(parts[1]),
+                                Arrays.stream(parts[2].split(",")).mapToLong(Long::parseLong).sorted().toArray());
+                    } else {
+                        log.append(line).append('\n');
+                    }
+                }
             }
+            if (!child.waitFor(10L * deploys * sizes.size() + 120, TimeUnit.SECONDS) || child.exitValue() != 0) {
+                child.destroyForcibly();
+                throw new IllegalStateException("the deploy latency child failed:\n" + log);
+            }
+            List<Result> results = new ArrayList<>();
+            micros.forEach((size, values) -> results.add(new Result(size, quietMillis, values)));
+            return results;
         } finally {
-            child.destroyForcibly();
-            deleteTree(work);
+            Compare.deleteTree(work);
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    /** In the JVM with the agent: deploy each version, measure, print one table. */
-    static void child(Path versions, Path modules, int deploys, long quietMillis) throws Exception {
+    /** In the JVM with the agent: deploy each version, measure, print one result line per size. */
+    static void child(Path work, Path modules, List<Integer> sizes, int deploys) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         if (pool.submit(() -> DeployProbe.version()).get() != 1) {
             throw new IllegalStateException("generation 1 is not version 1");
         }
-        long[] micros = new long[deploys];
-        for (int i = 0; i < deploys; i++) {
-            int version = i + 2;
-            Path temp = modules.resolve(".probe.tmp");
-            Files.copy(versions.resolve("probe-" + version + ".jar"), temp, StandardCopyOption.REPLACE_EXISTING);
-            long renamed = System.nanoTime();
-            Files.move(temp, modules.resolve("probe.jar"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            long deadline = renamed + TimeUnit.SECONDS.toNanos(30);
-            long seen;
-            while (true) {
-                long[] ran = pool.submit(() -> new long[] {DeployProbe.version(), System.nanoTime()}).get();
-                if (ran[0] == version) {
-                    seen = ran[1];
-                    break;
+        Jars jars = new Jars(work, sizes.stream().mapToInt(Integer::intValue).max().orElse(0));
+        int version = 1;
+        for (int size : sizes) {
+            long[] micros = new long[deploys];
+            for (int i = 0; i < deploys; i++) {
+                int expected = ++version;
+                Path staged = work.resolve("staged.jar"); // beside the directory: the agent sees one rename
+                jars.write(staged, expected, size);
+                long renamed = System.nanoTime();
+                Files.move(staged, modules.resolve("probe.jar"), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                long deadline = renamed + TimeUnit.SECONDS.toNanos(60);
+                long seen;
+                while (true) {
+                    long[] ran = pool.submit(() -> new long[] {DeployProbe.version(), System.nanoTime()}).get();
+                    if (ran[0] == expected) {
+                        seen = ran[1];
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("version " + expected + " (" + size + " MB) not seen within 60 s");
+                    }
+                    Thread.sleep(0, 100_000); // about 0.1 ms between probes: the resolution of the measurement
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("version " + version + " not seen within 30 s");
-                }
-                Thread.sleep(0, 100_000); // about 0.1 ms between probes: the resolution of the measurement
+                micros[i] = (seen - renamed) / 1_000;
             }
-            micros[i] = (seen - renamed) / 1_000;
+            System.out.println("result\t" + size + "\t"
+                    + Arrays.stream(micros).mapToObj(Long::toString).collect(Collectors.joining(",")));
         }
         pool.shutdown();
-        long[] sorted = micros.clone();
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "deploy latency, rename -> first root task on the new generation"
-                        + " (JDK %s, %d deploys, quiet %d ms)%n", Runtime.version(), deploys, quietMillis);
-        System.out.printf(Locale.ROOT, "%-8s %12s %22s%n", "", "ms", "ms beyond the quiet time");
-        for (String[] row : new String[][] {{"min", "0"}, {"median", "50"}, {"p90", "90"}, {"max", "100"}}) {
-            long value = percentile(sorted, Integer.parseInt(row[1]));
-            System.out.printf(Locale.ROOT, "%-8s %12.1f %22.1f%n", row[0], value / 1000.0,
-                    value / 1000.0 - quietMillis);
+    }
+
+    /** Writes probe jars: the probe class, its version, and {@code megabytes} of random stored entries. */
+    static final class Jars {
+        private final byte[] probe;
+        private final byte[][] filler;
+        private final long[] crcs;
+
+        Jars(Path work, int megabytes) throws IOException {
+            probe = Files.readAllBytes(work.resolve("DeployProbe.class"));
+            Random random = new Random(42);
+            filler = new byte[megabytes][];
+            crcs = new long[megabytes];
+            for (int i = 0; i < megabytes; i++) {
+                filler[i] = new byte[MB];
+                random.nextBytes(filler[i]);
+                CRC32 crc = new CRC32();
+                crc.update(filler[i]);
+                crcs[i] = crc.getValue();
+            }
+        }
+
+        void write(Path jar, int version, int megabytes) throws IOException {
+            try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+                out.putNextEntry(new JarEntry(PROBE_CLASS));
+                out.write(probe);
+                out.closeEntry();
+                out.putNextEntry(new JarEntry(PROBE_DIR + DeployProbe.VERSION_RESOURCE));
+                out.write(Integer.toString(version).getBytes(StandardCharsets.US_ASCII));
+                out.closeEntry();
+                for (int i = 0; i < megabytes; i++) {
+                    JarEntry entry = new JarEntry(PROBE_DIR + "filler/" + i + ".bin");
+                    entry.setMethod(ZipEntry.STORED); // random bytes do not compress: stored, the jar has the size
+                    entry.setSize(MB);
+                    entry.setCompressedSize(MB);
+                    entry.setCrc(crcs[i]);
+                    out.putNextEntry(entry);
+                    out.write(filler[i]);
+                    out.closeEntry();
+                }
+            }
         }
     }
 
-    private static long percentile(long[] sorted, int p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    private static List<Integer> sizes(String list) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : list.split(",")) {
+            int mb = Integer.parseInt(s.trim());
+            if (mb < 0 || mb > 1024) {
+                throw new IllegalArgumentException("jar size " + s + " MB: must be 0-1024");
+            }
+            sizes.add(mb);
+        }
+        return sizes;
     }
 
-    /** A jar whose {@code DeployProbe.version()} returns {@code v}, compiled with the JDK's compiler. */
-    private static void writeVersion(Path versions, int v) throws IOException {
-        Path src = Files.createDirectories(versions.resolve("src-" + v + "/modulets/bench/swappable"));
-        Path classes = Files.createDirectories(versions.resolve("classes-" + v));
-        Path source = src.resolve("DeployProbe.java");
-        Files.writeString(source, "package modulets.bench.swappable;\n"
-                + "public final class DeployProbe {\n"
-                + "    private DeployProbe() {}\n"
-                + "    public static int version() { return " + v + "; }\n"
-                + "}\n");
-        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-                "--release", "17", "-d", classes.toString(), source.toString());
-        if (status != 0) throw new IOException("javac failed for version " + v);
-        try (OutputStream file = Files.newOutputStream(versions.resolve("probe-" + v + ".jar"));
-             JarOutputStream jar = new JarOutputStream(file)) {
-            jar.putNextEntry(new JarEntry("modulets/bench/swappable/DeployProbe.class"));
-            jar.write(Files.readAllBytes(classes.resolve("modulets/bench/swappable/DeployProbe.class")));
-            jar.closeEntry();
-        }
-    }
 
     private static String option(List<String> args, String name, String otherwise) {
         int at = args.indexOf(name);
         return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : otherwise;
     }
 
-    private static long parseMillis(String quiet) {
+    /** The agent's quiet syntax: 200ms, 2s, 1m, or milliseconds. */
+    public static long parseMillis(String quiet) {
         String q = quiet.toLowerCase(Locale.ROOT);
         if (q.endsWith("ms")) return Long.parseLong(q.substring(0, q.length() - 2));
         if (q.endsWith("s")) return Long.parseLong(q.substring(0, q.length() - 1)) * 1000;

@@ -20,6 +20,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import modulets.bench.Cli;
 import modulets.bench.Compare;
 
 /**
@@ -35,10 +36,10 @@ import modulets.bench.Compare;
  * classes printed along the way: they must stay flat.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar modulets.bench.lifecycle.GenerationMemory [--quick] [--setups none,modulets]
+ * java -cp benchmarks/target/benchmarks.jar modulets.bench.lifecycle.GenerationMemory [--quick] [--setups none,modulets] [--quiet 200ms]
  * </pre>
- * Full run: K = 200, N = 1000 (about five minutes with the agent: each activation waits for the
- * modules directory to be quiet for 200 ms); {@code --quick}: K = 20, N = 50.
+ * Full run: K = 200, N = 1000 (about five minutes with the agent's default quiet period of 200 ms,
+ * which each activation waits for; the harness uses {@code --quiet 20ms}); {@code --quick}: K = 20, N = 50.
  */
 public final class GenerationMemory {
     private static final String WORK = "modulets.bench.swappable.Work";
@@ -47,30 +48,46 @@ public final class GenerationMemory {
     }
 
     public static void main(String[] args) throws Exception {
+        Cli.main(args, GenerationMemory::cli);
+    }
+
+    private static void cli(String[] args) throws Exception {
         boolean quick = false;
         List<String> setups = List.of("none", "modulets");
+        String quiet = "200ms";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--setups" -> setups = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("usage: [--quick] [--setups none,modulets]");
+                case "--quiet" -> quiet = args[++i];
+                default -> throw new IllegalArgumentException("usage: [--quick] [--setups none,modulets] [--quiet 200ms]");
             }
         }
-        int held = quick ? 20 : 200;
-        int activations = quick ? 50 : 1000;
-        Map<String, Map<String, String>> results = new LinkedHashMap<>();
-        for (String setup : setups) {
-            results.put(setup, runChild(setup, held, activations));
-        }
-        print(results, setups);
+        print(measure(setups, quick ? 20 : 200, quick ? 50 : 1000, ",quiet=" + quiet), setups);
     }
 
-    private static Map<String, String> runChild(String setup, int held, int activations) throws Exception {
+    /**
+     * Runs each setup in its own JVM: {@code held} generations kept loaded at once, then
+     * {@code activations} more, each used by a task and dropped. {@code agentOptions} are appended
+     * to the modulets agent's arguments (the quiet period: a setting, not a cost). Returns the
+     * results by setup, then by measure.
+     */
+    public static Map<String, Map<String, String>> measure(List<String> setups, int held, int activations,
+                                                           String agentOptions) throws Exception {
+        Map<String, Map<String, String>> results = new LinkedHashMap<>();
+        for (String setup : setups) {
+            results.put(setup, runChild(setup, held, activations, agentOptions));
+        }
+        return results;
+    }
+
+    private static Map<String, String> runChild(String setup, int held, int activations, String agentOptions)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Compare.jvmArgs(setup));
+        cmd.addAll(Compare.jvmArgs(setup, agentOptions));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Compare.ownJar().toString());
         cmd.add(Child.class.getName());
         cmd.add(setup);
         cmd.add(Integer.toString(held));
@@ -89,6 +106,7 @@ public final class GenerationMemory {
             }
         }
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
             System.err.print(log); // the agent's log (the benchmark's objects pin retired generations on purpose)
             throw new IllegalStateException(setup + " failed");
         }

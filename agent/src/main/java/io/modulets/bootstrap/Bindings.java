@@ -286,12 +286,26 @@ public final class Bindings {
 
     /** {@code ThreadPoolExecutor.execute(task)}, {@code ForkJoinTask.fork()}: a one-shot task submitted now. */
     public static void onSubmit(Object task) {
-        if (task != null) {
+        if (task != null && !isJdkLoopTask(task)) {
             ClassLoader binding = captureFor(task);
             if (binding != null) {
                 PendingTasks.add(task, binding);
             }
         }
+    }
+
+    /**
+     * A task of the JDK that is a loop for its whole life, like a JDK loop thread (§2.1): capturing
+     * it would keep a generation live as long as it runs. Listed one by one, with the reason:
+     * <ul>
+     * <li>{@code sun.rmi.transport.tcp.TCPTransport$ConnectionHandler}: RMI runs one per connection on
+     * its pool and serves every call of that connection in it; a JMX client (JConsole, the CLI, the
+     * agent's own MBeans' users) keeps one open for hours. The calls it serves run unbound (§2.4).</li>
+     * </ul>
+     */
+    private static boolean isJdkLoopTask(Object task) {
+        Class<?> type = task.getClass();
+        return isJdk(type) && type.getName().equals("sun.rmi.transport.tcp.TCPTransport$ConnectionHandler");
     }
 
     /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */

@@ -44,6 +44,15 @@ public final class Bindings {
     /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
     public static volatile Function<Object, Object> taskInner = t -> null;
 
+    /**
+     * Whether a JFR recording wants the {@code modulets.TaskBinding} event: flipped by the agent when
+     * recordings start and stop. While false, binding a task costs this one field read.
+     */
+    public static volatile boolean taskBindingEvents;
+
+    /** Told of each binding of a task's thread while {@link #taskBindingEvents}; set once by the agent. */
+    public static volatile Consumer<ClassLoader> taskBound = binding -> { };
+
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
 
@@ -218,9 +227,13 @@ public final class Bindings {
         if (body == null || !isJdk(body.getClass())) {
             return false;
         }
-        // Only internal code: a java.* Runnable such as FutureTask is an application's task.
-        String name = body.getClass().getName();
-        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.");
+        // Only internal code: a java.* Runnable such as FutureTask is an application's task. Internal
+        // is also a package its JDK module does not export (jdk.jfr.internal: JFR's periodic thread,
+        // started by jcmd JFR.start, kept the generation current then alive for the JVM's life).
+        Class<?> bodyType = body.getClass();
+        String name = bodyType.getName();
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.")
+                || (bodyType.getModule().isNamed() && !bodyType.getModule().isExported(bodyType.getPackageName()));
     }
 
     /** Defined by the JDK's boot or platform loader (jdk.httpserver and java.net.http are platform modules). */
@@ -265,6 +278,9 @@ public final class Bindings {
     private static void enter(Thread thread, ClassLoader binding) {
         BOUND.set(binding);
         setContext(thread, binding);
+        if (taskBindingEvents) {
+            taskBound.accept(binding);
+        }
     }
 
     /** Undoes {@link #enter}: the binding and context class loader the thread had before. */

@@ -24,6 +24,7 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
@@ -183,7 +184,25 @@ class JmxIT {
         } finally {
             vm.detach();
         }
-        return JMXConnectorFactory.connect(new JMXServiceURL(url));
+        JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(url));
+        awaitManager(connector.getMBeanServerConnection(), jvm);
+        return connector;
+    }
+
+    /**
+     * The agent registers its MBeans on its own thread once premain is done: a client that connects
+     * at once may be first. Waits (bounded) for the manager's registration, as a tool would.
+     */
+    private static void awaitManager(MBeanServerConnection jmx, InteractiveJvm jvm) throws Exception {
+        ObjectName manager = new ObjectName(MANAGER);
+        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
+        jmx.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, handback) -> registrations.add(n), null, null);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!jmx.isRegistered(manager)) {
+            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
+                fail(MANAGER + " not registered within " + WAIT.toSeconds() + " s\n" + jvm.describe());
+            }
+        }
     }
 
     /** Every attribute of every io.modulets MBean, keyed "objectName attribute". */

@@ -22,7 +22,17 @@ public final class Manage {
     /** The system property the CLI looks for through the Attach API: the agent's version. */
     public static final String AGENT_PROPERTY = "io.modulets.agent";
 
+    private static volatile EventThread events;
+
     private Manage() {
+    }
+
+    /** premain is done: the manage thread may start the MBean server and JFR's listener. */
+    public static void started() {
+        EventThread thread = events;
+        if (thread != null) {
+            thread.open();
+        }
     }
 
     /**
@@ -32,6 +42,7 @@ public final class Manage {
                              PackageFilter filter, List<Path> classPath) {
         System.setProperty(AGENT_PROPERTY, Manager.version());
         EventThread thread = EventThread.start();
+        events = thread;
         Path modules = options.modules().orElse(null);
         PackageLists packages = new PackageLists(filter, LoadedClasses.of(inst), deployer, registry,
                 modules == null ? classPath : null);

@@ -30,20 +30,27 @@ final class Jmx implements Transitions.Output {
 
     private final Registry registry;
     private final Supplier<Manager> managerFactory;
+    private final Supplier<MBeanServer> platform;
     private MBeanServer server;
     private Manager manager;
     private final Set<Integer> registered = new HashSet<>();
     private final Deque<Integer> unloaded = new ArrayDeque<>();
 
     Jmx(Registry registry, Supplier<Manager> managerFactory) {
+        this(registry, managerFactory, ManagementFactory::getPlatformMBeanServer);
+    }
+
+    /** @param platform the MBean server to register in (tests give their own) */
+    Jmx(Registry registry, Supplier<Manager> managerFactory, Supplier<MBeanServer> platform) {
         this.registry = registry;
         this.managerFactory = managerFactory;
+        this.platform = platform;
     }
 
     /** The first job on the manage thread. */
     void register() {
         try {
-            server = ManagementFactory.getPlatformMBeanServer();
+            server = platform.get();
             manager = managerFactory.get();
             server.registerMBean(manager, new ObjectName(ManagerMXBean.OBJECT_NAME));
         } catch (JMException | RuntimeException e) {

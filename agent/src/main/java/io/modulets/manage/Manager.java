@@ -56,12 +56,6 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         this.store = store;
     }
 
-    /** The agent's version, also the system property {@code io.modulets.agent} the CLI looks for. */
-    static String version() {
-        String version = Manager.class.getPackage().getImplementationVersion();
-        return version == null ? "(development build)" : version;
-    }
-
     /** Sends one notification of {@code type}; called on the manage thread. */
     void send(String type, int generation, String message) {
         Notification n = new Notification(type, name, sequence.incrementAndGet(), System.currentTimeMillis(),
@@ -74,7 +68,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     @Override
     public String getAgentVersion() {
-        return version();
+        return Manage.version();
     }
 
     @Override

@@ -56,7 +56,7 @@ class JmxTest {
     void everyGenerationGetsAnMBeanAndOnlyTheNewestUnloadedOnesStay() throws Exception {
         PackageLists lists = new PackageLists(PackageFilter.of(List.of("sw"), List.of()), null, null, registry, null);
         ObjectName managerName = new ObjectName(ManagerMXBean.OBJECT_NAME);
-        Jmx jmx = new Jmx(registry, () -> new Manager(managerName, registry, null, lists, new Counts(), null,
+        Jmx jmx = new Jmx(registry, new Manager(managerName, registry, null, lists, new Counts(), null,
                 temp.resolve("store")), () -> server);
         List<Generation> made = new ArrayList<>();
         made.add(registry.activate(List.of(jar("v0"))));

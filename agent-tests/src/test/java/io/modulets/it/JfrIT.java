@@ -90,7 +90,9 @@ class JfrIT {
     void aRecordingThatEnablesTaskBindingGetsOnePerBoundTask(Jdk jdk, TestInfo info) throws Exception {
         List<RecordedEvent> events = record(jdk, info, "taskbinding", false);
         assertLifecycle(events);
+        // a recording keeps events in per-thread buffers: its file order is not time order
         List<Integer> bound = events.stream().filter(e -> e.getEventType().getName().equals("modulets.TaskBinding"))
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime))
                 .map(e -> e.getInt("generation")).toList();
         assertTrue(bound.contains(1) && bound.contains(2), "tasks bound to generations 1 and 2: " + bound);
         assertEquals(List.of(1, 2), bound.stream().distinct().toList(), "generation 1's tasks come before 2's: " + bound);

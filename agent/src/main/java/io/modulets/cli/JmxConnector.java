@@ -1,0 +1,105 @@
+package io.modulets.cli;
+
+import io.modulets.manage.GenerationMXBean;
+import io.modulets.manage.ManagerMXBean;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * Connects over JMX: a local pid through the Attach API and the JVM's local management agent
+ * (started if needed), a service URL directly. The agent's MBeans are used through
+ * {@link JMX#newMXBeanProxy} with the manage interfaces, which ship in this same jar.
+ */
+final class JmxConnector implements Connector {
+
+    @Override
+    public AgentConnection open(JvmAddress jvm, Credentials credentials) {
+        JMXServiceURL url;
+        Map<String, Object> environment = new HashMap<>();
+        if (jvm.isPid()) {
+            try {
+                url = new JMXServiceURL(LocalJvms.connectorAddress(jvm.pid()));
+            } catch (java.net.MalformedURLException e) {
+                throw new CliFailure(jvm + " gave a malformed JMX address: " + Errors.oneLine(e), e);
+            }
+        } else {
+            url = jvm.url();
+            if (!credentials.isNone()) {
+                environment.put(JMXConnector.CREDENTIALS, credentials.forJmx());
+            }
+        }
+        JMXConnector connector;
+        MBeanServerConnection server;
+        try {
+            connector = JMXConnectorFactory.connect(url, environment);
+            server = connector.getMBeanServerConnection();
+        } catch (IOException | SecurityException e) {
+            throw new CliFailure("cannot connect to " + jvm + ": " + Errors.oneLine(e), e);
+        }
+        try {
+            if (!server.isRegistered(name(ManagerMXBean.OBJECT_NAME))) {
+                throw new CliFailure(jvm + " does not run the modulets agent with JMX (no "
+                        + ManagerMXBean.OBJECT_NAME + " MBean; was it started with jmx=false?)");
+            }
+        } catch (IOException e) {
+            close(connector);
+            throw new CliFailure("cannot talk to " + jvm + ": " + Errors.oneLine(e), e);
+        } catch (CliFailure e) {
+            close(connector);
+            throw e;
+        }
+        return new Connection(jvm, connector, server);
+    }
+
+    static ObjectName name(String text) {
+        try {
+            return new ObjectName(text);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static void close(JMXConnector connector) {
+        try {
+            connector.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a connection that is gone
+        }
+    }
+
+    private record Connection(JvmAddress jvm, JMXConnector connector, MBeanServerConnection server)
+            implements AgentConnection {
+
+        @Override
+        public ManagerMXBean manager() {
+            return JMX.newMXBeanProxy(server, name(ManagerMXBean.OBJECT_NAME), ManagerMXBean.class);
+        }
+
+        @Override
+        public GenerationMXBean generation(int id) {
+            ObjectName name = name(String.format(GenerationMXBean.OBJECT_NAME, id));
+            try {
+                if (!server.isRegistered(name)) {
+                    throw new CliFailure(jvm + " has no MBean for generation " + id
+                            + " (no such generation, or it was unloaded long ago)");
+                }
+            } catch (IOException e) {
+                throw new CliFailure("cannot talk to " + jvm + ": " + Errors.oneLine(e), e);
+            }
+            return JMX.newMXBeanProxy(server, name, GenerationMXBean.class);
+        }
+
+        @Override
+        public void close() {
+            JmxConnector.close(connector);
+        }
+    }
+}

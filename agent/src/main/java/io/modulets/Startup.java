@@ -26,6 +26,7 @@ import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.loader.ShellClassLoader;
+import io.modulets.manage.Manage;
 import io.modulets.loader.SystemLoaderInstaller;
 
 /** Wires the parts of DESIGN §3 in the order they depend on each other. */
@@ -62,6 +63,8 @@ final class Startup {
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
+        // Before generation 1, so that it is counted and announced like any other.
+        Manage.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {
             // The watcher's thread is never bound (neverBind), and the JDK's WatchService poller is a
             // JDK loop thread: neither is a task that would keep a generation live.

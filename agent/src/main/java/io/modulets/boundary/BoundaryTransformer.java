@@ -21,14 +21,34 @@ import io.modulets.config.PackageFilter;
  */
 public final class BoundaryTransformer implements ClassFileTransformer {
     private final Erasure erasure;
-    private final ConstantPoolScan scan;
+    private final PackageFilter filter;
+    /** The scan for the swappable list in force; rebuilt when the list is replaced at run time. */
+    private volatile Scan scan;
     private final ClassLoader agentLoader;
 
     public BoundaryTransformer(PackageFilter filter, Erasure erasure, ClassLoader agentLoader) {
         this.erasure = erasure;
-        this.scan = new ConstantPoolScan(filter.packages().stream()
-                .map(p -> p.replace('.', '/')).collect(Collectors.toList()));
+        this.filter = filter;
+        this.scan = new Scan(filter.packages());
         this.agentLoader = agentLoader;
+    }
+
+    /** A constant-pool scan and the list (by identity) it was built for. */
+    private record Scan(List<String> packages, ConstantPoolScan scan) {
+        Scan(List<String> packages) {
+            this(packages, new ConstantPoolScan(packages.stream()
+                    .map(p -> p.replace('.', '/')).collect(Collectors.toList())));
+        }
+    }
+
+    private ConstantPoolScan scan() {
+        Scan s = scan;
+        List<String> packages = filter.packages();
+        if (s.packages() != packages) {
+            s = new Scan(packages);
+            scan = s;
+        }
+        return s.scan();
     }
 
     @Override
@@ -43,7 +63,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         if (!isShell(loader)) {
             return null;
         }
-        ConstantPoolScan.Mention mention = scan.scan(bytes);
+        ConstantPoolScan.Mention mention = scan().scan(bytes);
         if (mention == ConstantPoolScan.Mention.NOTHING) {
             return null;
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * of a class file (class entries, descriptors, signatures) ends up in a UTF-8 constant, so a class
  * whose UTF-8 constants contain no swappable package prefix cannot reach swappable code by name.
  */
-final class ConstantPoolScan {
+public final class ConstantPoolScan {
     private static final byte[][] LOAD_BY_NAME = {
             "forName".getBytes(StandardCharsets.UTF_8),
             "java/util/ServiceLoader".getBytes(StandardCharsets.UTF_8),
@@ -22,6 +22,14 @@ final class ConstantPoolScan {
         for (int i = 0; i < prefixes.length; i++) {
             prefixes[i] = (internalPackages.get(i) + "/").getBytes(StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Whether the class file {@code b} names a class under {@code internalPackage} ({@code com/acme/jobs})
+     * anywhere in its constant pool: the run-time package lists ask it of loaded shell classes.
+     */
+    public static boolean mentions(byte[] b, String internalPackage) {
+        return new ConstantPoolScan(List.of(internalPackage)).mentionsSwappable(b);
     }
 
     /** What a class file names, as far as the boundary is concerned. */

@@ -12,9 +12,10 @@ import java.util.Objects;
  *
  * <p>Asked on every class load, so the checks allocate nothing: they compare the name
  * against prefixes precomputed with both separators ({@code "com.acme.jobs."} and
- * {@code "com/acme/jobs/"}). A prefix covers its subpackages, not its siblings:
+ * {@code "com/acme/jobs/"}), held in one immutable snapshot that {@link #replace} swaps
+ * atomically (one volatile read per check). A prefix covers its subpackages, not its siblings:
  * {@code com.acme.jobs} covers {@code com.acme.jobs.sub.X} but not {@code com.acme.jobsx.X}.
- * A class in the unnamed package is never swappable. Immutable and thread-safe.
+ * A class in the unnamed package is never swappable. Thread-safe.
  */
 public final class PackageFilter {
 
@@ -22,22 +23,11 @@ public final class PackageFilter {
     public static final List<String> BUILT_IN_SHARED =
             List.of("java", "javax", "jdk", "sun", "com.sun", "io.modulets");
 
-    private final List<String> packages;
-    private final List<String> shared;
-    private final String[] binaryPackages;
-    private final String[] binaryShared;
-    private final String[] internalPackages;
-    private final String[] internalShared;
+    /** The lists in force; replaced as a whole, so a check always sees one consistent pair of lists. */
+    private volatile Prefixes prefixes;
 
-    private PackageFilter(List<String> packages, List<String> shared) {
-        this.packages = packages;
-        this.shared = shared;
-        List<String> allShared = new ArrayList<>(BUILT_IN_SHARED);
-        allShared.addAll(shared);
-        this.binaryPackages = withSeparator(packages, '.');
-        this.internalPackages = withSeparator(packages, '/');
-        this.binaryShared = withSeparator(allShared, '.');
-        this.internalShared = withSeparator(allShared, '/');
+    private PackageFilter(Prefixes prefixes) {
+        this.prefixes = prefixes;
     }
 
     /**
@@ -46,33 +36,47 @@ public final class PackageFilter {
      * @throws IllegalArgumentException if an entry is not a Java package name
      */
     public static PackageFilter of(List<String> packages, List<String> shared) {
-        return new PackageFilter(checked(packages), checked(shared));
+        return new PackageFilter(new Prefixes(checked(packages), checked(shared)));
+    }
+
+    /**
+     * Replaces both lists at once (the run-time package lists of DESIGN §4): every check after it
+     * returns sees the new lists. Whether a change is safe is the caller's to decide
+     * ({@code manage.PackageLists}).
+     *
+     * @throws IllegalArgumentException if an entry is not a Java package name; nothing changes then
+     */
+    public void replace(List<String> packages, List<String> shared) {
+        prefixes = new Prefixes(checked(packages), checked(shared));
     }
 
     /** Whether the class with this binary name ({@code com.acme.jobs.Mail$1}) is swappable; false for null. */
     public boolean isSwappable(String binaryName) {
-        return isSwappable(binaryName, binaryPackages, binaryShared);
+        Prefixes p = prefixes;
+        return isSwappable(binaryName, p.binaryPackages, p.binaryShared);
     }
 
     /** Whether the class with this internal name ({@code com/acme/jobs/Mail$1}) is swappable; false for null. */
     public boolean isSwappableInternal(String internalName) {
-        return isSwappable(internalName, internalPackages, internalShared);
+        Prefixes p = prefixes;
+        return isSwappable(internalName, p.internalPackages, p.internalShared);
     }
 
     /** The swappable prefixes, as given. */
     public List<String> packages() {
-        return packages;
+        return prefixes.packages;
     }
 
     /** The user's shared prefixes, as given (without {@link #BUILT_IN_SHARED}). */
     public List<String> shared() {
-        return shared;
+        return prefixes.shared;
     }
 
     @Override
     public String toString() {
-        return "PackageFilter[packages=" + String.join(":", packages)
-                + ", shared=" + String.join(":", shared) + "]";
+        Prefixes p = prefixes;
+        return "PackageFilter[packages=" + String.join(":", p.packages)
+                + ", shared=" + String.join(":", p.shared) + "]";
     }
 
     // Null is allowed because a ClassFileTransformer is handed null for hidden classes.
@@ -115,7 +119,7 @@ public final class PackageFilter {
      * Java keywords are accepted: classes compiled from other JVM languages can live in a
      * package such as {@code org.jetbrains.kotlin.native}.
      */
-    static boolean isPackageName(String name) {
+    public static boolean isPackageName(String name) {
         if (name.isEmpty()) {
             return false;
         }
@@ -140,18 +144,39 @@ public final class PackageFilter {
     }
 
     /** Whether {@code name} equals {@code prefix} or lies under it ({@code com.acme.jobs} under {@code com.acme}). */
-    static boolean isUnder(String name, String prefix) {
+    public static boolean isUnder(String name, String prefix) {
         return name.equals(prefix)
                 || (name.length() > prefix.length() && name.startsWith(prefix) && name.charAt(prefix.length()) == '.');
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof PackageFilter that && packages.equals(that.packages) && shared.equals(that.shared);
+        return other instanceof PackageFilter that && packages().equals(that.packages()) && shared().equals(that.shared());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(packages, shared);
+        return Objects.hash(packages(), shared());
+    }
+
+    /** One immutable pair of lists, with the prefixes precomputed for both separators. */
+    private static final class Prefixes {
+        final List<String> packages;
+        final List<String> shared;
+        final String[] binaryPackages;
+        final String[] binaryShared;
+        final String[] internalPackages;
+        final String[] internalShared;
+
+        Prefixes(List<String> packages, List<String> shared) {
+            this.packages = packages;
+            this.shared = shared;
+            List<String> allShared = new ArrayList<>(BUILT_IN_SHARED);
+            allShared.addAll(shared);
+            this.binaryPackages = withSeparator(packages, '.');
+            this.internalPackages = withSeparator(packages, '/');
+            this.binaryShared = withSeparator(allShared, '.');
+            this.internalShared = withSeparator(allShared, '/');
+        }
     }
 }

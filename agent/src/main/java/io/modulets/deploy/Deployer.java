@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,6 +35,8 @@ public final class Deployer {
     private final Path modules;
     private final Supplier<List<Reference>> shellReferences;
     private final Function<ClassLoader, List<String>> erasureChanges;
+    /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
+    private volatile Consumer<String> onRefusal = line -> { };
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -184,8 +187,22 @@ public final class Deployer {
         return new DeployRefused(line, reason.getCause() != null ? reason.getCause() : reason);
     }
 
-    private static DeployRefused logged(DeployRefused refusal) {
+    /**
+     * Runs {@code change} while no deploy runs: a change of the package lists, which every deploy
+     * reads, and which may deploy itself (the lock is reentrant).
+     */
+    public synchronized <T> T exclusively(Supplier<T> change) {
+        return change.get();
+    }
+
+    /** Sets the one listener told of every refusal of activate, rescan and rollback (JMX, JFR). */
+    public void onRefusal(Consumer<String> listener) {
+        this.onRefusal = listener == null ? line -> { } : listener;
+    }
+
+    private DeployRefused logged(DeployRefused refusal) {
         Log.error("%s", refusal.getMessage());
+        onRefusal.accept(refusal.getMessage());
         return refusal;
     }
 

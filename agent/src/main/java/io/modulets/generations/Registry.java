@@ -42,6 +42,37 @@ public final class Registry {
     /** The generation that was current before {@link #current}: what {@link #rollback()} returns to. */
     private Generation previous;
     private int lastSequence;
+    private volatile Listener listener = Listener.NONE;
+
+    /**
+     * Told of every transition, under the registry's lock and on whatever thread made it (a task's
+     * thread for a retirement, the collector's reference thread for an unloading): a listener only
+     * records and hands the work to its own thread. One listener; JMX and JFR share it.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** {@code g} was made from a snapshot (before it becomes current). */
+        default void created(Generation g) {
+        }
+
+        /**
+         * {@code now} became current, {@code before} (null for generation 1) is no longer.
+         *
+         * @param what "activation" or "rollback"
+         */
+        default void activated(Generation now, Generation before, String what) {
+        }
+
+        /** {@code g} retired: no task needs it. */
+        default void retired(Generation g) {
+        }
+
+        /** The collector took {@code g}'s loader. */
+        default void unloaded(Generation g) {
+        }
+    }
 
     public Registry(Store store, PackageFilter filter, ClassLoader shell) {
         this(store, filter, shell, Limit.NONE);
@@ -113,6 +144,11 @@ public final class Registry {
         return current;
     }
 
+    /** Sets the one {@link Listener}; the generations already made are not replayed (see {@link #all()}). */
+    public void listen(Listener listener) {
+        this.listener = listener == null ? Listener.NONE : listener;
+    }
+
     /** Every generation this JVM has had, unloaded ones included, oldest first. */
     public synchronized List<Generation> all() {
         return List.copyOf(generations);
@@ -181,6 +217,7 @@ public final class Registry {
         // "(was 1)" after an activation, "(was 2, rollback)" after a rollback
         Log.info("%s is current%s", next, before == null ? ""
                 : " (was " + before.sequence() + (what.equals("activation") ? "" : ", " + what) + ")");
+        listener.activated(next, before, what);
         if (before != null) {
             previous = before;
             leave(before);
@@ -250,6 +287,7 @@ public final class Registry {
             }
         });
         generations.add(generation);
+        listener.created(generation);
         return generation;
     }
 
@@ -282,6 +320,7 @@ public final class Registry {
         BoundaryLinks.retire(loader);
         unloads.watch();
         Log.info("%s retired: no live task; unloaded at the next collection that unloads classes", g);
+        listener.retired(g);
     }
 
     /** A task of the retired {@code g} was captured (an object of its classes submitted as a task). */
@@ -305,6 +344,7 @@ public final class Registry {
         }
         g.enter(State.UNLOADED, Instant.now());
         Log.info("%s unloaded", g);
+        listener.unloaded(g);
     }
 
     /**

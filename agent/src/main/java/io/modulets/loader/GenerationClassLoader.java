@@ -26,6 +26,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private final PackageFilter filter;
     private final Object generation;
     private final AtomicLong live = new AtomicLong();
+    /** Classes this loader has defined (JMX shows it); written under the class's loading lock. */
+    private final AtomicLong defined = new AtomicLong();
     /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
     private volatile Runnable onIdle;
     /** Told when the live count rises from zero; the registry uses it to take back a retired generation. */
@@ -81,6 +83,11 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         return live.get();
     }
 
+    /** How many classes this loader has defined so far. */
+    public long definedClasses() {
+        return defined.get();
+    }
+
     /** Runs {@code listener} each time the live count drops to zero (on the releasing thread). */
     public void onIdle(Runnable listener) {
         this.onIdle = listener;
@@ -103,6 +110,7 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
             Class<?> c = findLoadedClass(name);
             if (c == null) {
                 c = findClass(name);
+                defined.incrementAndGet();
             }
             if (resolve) {
                 resolveClass(c);

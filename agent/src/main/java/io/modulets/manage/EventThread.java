@@ -1,0 +1,52 @@
+package io.modulets.manage;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
+
+/**
+ * The one thread on which the manage package works: registering MBeans, sending notifications,
+ * committing JFR events. The registry tells of transitions under its lock on whatever thread made
+ * them (a task's thread for a retirement); they are queued here so that no task waits for JMX,
+ * and so that the platform MBean server (tens of milliseconds to start) is not on premain's path.
+ *
+ * <p>Started from the agent's startup, never bound: a thread started later from a task's thread
+ * would keep that task's generation (its context class loader, on JDK 17 its access control context).
+ */
+final class EventThread implements Runnable {
+    private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+
+    static EventThread start() {
+        EventThread events = new EventThread();
+        Thread thread = new Thread(events, "modulets-manage");
+        thread.setDaemon(true);
+        Bindings.neverBind(thread);
+        thread.setContextClassLoader(null);
+        thread.start();
+        return events;
+    }
+
+    /** Runs {@code job} later on the manage thread, after everything queued before it. */
+    void submit(Runnable job) {
+        work.add(job);
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            Runnable job;
+            try {
+                job = work.take();
+            } catch (InterruptedException stop) {
+                return;
+            }
+            try {
+                job.run();
+            } catch (RuntimeException | LinkageError e) {
+                Log.warn("manage: %s", e);
+            }
+        }
+    }
+}

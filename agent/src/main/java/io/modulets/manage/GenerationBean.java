@@ -1,0 +1,88 @@
+package io.modulets.manage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.modulets.generations.Generation;
+import io.modulets.generations.PinReport;
+import io.modulets.generations.Registry;
+import io.modulets.loader.GenerationClassLoader;
+
+/**
+ * {@code io.modulets:type=Generation,id=N}. Holds the generation's metadata only: a
+ * {@link Generation} keeps its loader strongly only while current or draining, so this bean never
+ * pins a retired generation (its loader is read, and let go, per attribute).
+ */
+final class GenerationBean implements GenerationMXBean {
+    private final Generation generation;
+    private final Registry registry;
+
+    GenerationBean(Generation generation, Registry registry) {
+        this.generation = generation;
+        this.registry = registry;
+    }
+
+    @Override
+    public int getId() {
+        return generation.sequence();
+    }
+
+    @Override
+    public String getState() {
+        return generation.state().word();
+    }
+
+    @Override
+    public String getLabel() {
+        return generation.label();
+    }
+
+    @Override
+    public String getHash() {
+        return generation.hash();
+    }
+
+    @Override
+    public List<String> getJars() {
+        return generation.snapshot().paths().stream().map(Object::toString).toList();
+    }
+
+    @Override
+    public long getLiveTasks() {
+        return generation.liveTasks();
+    }
+
+    @Override
+    public long getLoadedClasses() {
+        GenerationClassLoader loader = generation.loader();
+        return loader == null ? 0 : loader.definedClasses();
+    }
+
+    @Override
+    public String getCreated() {
+        return generation.created().toString();
+    }
+
+    @Override
+    public List<String> getHistory() {
+        List<String> lines = new ArrayList<>();
+        for (Generation.Transition t : generation.history()) {
+            lines.add(t.state().word() + " " + t.at());
+        }
+        return lines;
+    }
+
+    @Override
+    public List<String> getPins() {
+        return pins().pins().stream().map(PinReport.Pin::toString).toList();
+    }
+
+    @Override
+    public List<String> getPinBlindSpots() {
+        return pins().blindSpots();
+    }
+
+    private PinReport pins() {
+        return registry.pins(generation.sequence());
+    }
+}

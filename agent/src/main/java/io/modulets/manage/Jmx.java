@@ -1,0 +1,116 @@
+package io.modulets.manage;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import io.modulets.config.Log;
+import io.modulets.generations.Generation;
+import io.modulets.generations.Registry;
+
+/**
+ * Registers the MBeans of DESIGN §4 in the platform MBean server and sends the manager's
+ * notifications. Everything here runs on the manage thread: the first job starts the platform
+ * MBean server (tens of milliseconds, off premain's path) and registers the manager and the
+ * generations made so far; later jobs follow the registry.
+ *
+ * <p>An unloaded generation's MBean stays, state {@code unloaded}, but only the newest
+ * {@link #UNLOADED_KEPT} of them: a JVM that activates all day would otherwise collect MBeans
+ * without end ({@code Manager.getGenerations()} still lists every generation).
+ */
+final class Jmx implements Transitions.Output {
+    static final int UNLOADED_KEPT = 16;
+
+    private final Registry registry;
+    private final Supplier<Manager> managerFactory;
+    private MBeanServer server;
+    private Manager manager;
+    private final Set<Integer> registered = new HashSet<>();
+    private final Deque<Integer> unloaded = new ArrayDeque<>();
+
+    Jmx(Registry registry, Supplier<Manager> managerFactory) {
+        this.registry = registry;
+        this.managerFactory = managerFactory;
+    }
+
+    /** The first job on the manage thread. */
+    void register() {
+        try {
+            server = ManagementFactory.getPlatformMBeanServer();
+            manager = managerFactory.get();
+            server.registerMBean(manager, new ObjectName(ManagerMXBean.OBJECT_NAME));
+        } catch (JMException | RuntimeException e) {
+            Log.warn("jmx: cannot register %s (%s); the agent runs without its MBeans", ManagerMXBean.OBJECT_NAME, e);
+            server = null;
+            return;
+        }
+        for (Generation g : registry.all()) {
+            created(g);
+        }
+    }
+
+    @Override
+    public void created(Generation g) {
+        if (server == null || !registered.add(g.sequence())) {
+            return;
+        }
+        try {
+            server.registerMBean(new GenerationBean(g, registry), name(g.sequence()));
+        } catch (JMException | RuntimeException e) {
+            Log.warn("jmx: cannot register %s: %s", name(g.sequence()), e);
+        }
+    }
+
+    @Override
+    public void activated(Generation now, Generation before, String what, String message) {
+        send(ManagerMXBean.ACTIVATION, now, message);
+    }
+
+    @Override
+    public void rejected(Generation current, String message) {
+        send(ManagerMXBean.REJECTION, current, message);
+    }
+
+    @Override
+    public void retired(Generation g, String message) {
+        send(ManagerMXBean.RETIREMENT, g, message);
+    }
+
+    @Override
+    public void unloaded(Generation g, String message) {
+        send(ManagerMXBean.UNLOADING, g, message);
+        if (server == null) {
+            return;
+        }
+        unloaded.addLast(g.sequence());
+        while (unloaded.size() > UNLOADED_KEPT) {
+            int oldest = unloaded.removeFirst();
+            try {
+                server.unregisterMBean(name(oldest));
+            } catch (JMException | RuntimeException e) {
+                Log.debug("jmx: cannot unregister %s: %s", name(oldest), e);
+            }
+        }
+    }
+
+    private void send(String type, Generation g, String message) {
+        if (manager != null) {
+            manager.send(type, g == null ? 0 : g.sequence(), "modulets: " + message);
+        }
+    }
+
+    static ObjectName name(int sequence) {
+        try {
+            return new ObjectName(String.format(GenerationMXBean.OBJECT_NAME, sequence));
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.modulets.manage;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.management.MBeanNotificationInfo;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
+
+import io.modulets.config.PackageFilter;
+import io.modulets.deploy.DeployRefused;
+import io.modulets.deploy.Deployer;
+import io.modulets.generations.Generation;
+import io.modulets.generations.Registry;
+
+/**
+ * {@code io.modulets:type=Manager} (DESIGN §4): reads the registry, the deployer's counts and the
+ * package lists; its operations go through the {@link Deployer} like the watcher's deploys.
+ *
+ * <p>A refusal reaches a remote client as the one-line message of a plain
+ * {@link IllegalStateException} or {@link IllegalArgumentException} without a cause: a modulets
+ * exception inside it could not be deserialized by a tool that lacks our classes.
+ */
+final class Manager extends NotificationBroadcasterSupport implements ManagerMXBean {
+    private static final MBeanNotificationInfo[] NOTIFICATIONS = {
+            info(ACTIVATION, "A generation became current (activation, rescan, rollback or the modules watcher);"
+                    + " user data: its sequence number"),
+            info(REJECTION, "A deploy was refused and nothing changed; the message is the refusal, the user data"
+                    + " the sequence number of the generation that stays current"),
+            info(RETIREMENT, "A generation retired: no task needs it; user data: its sequence number"),
+            info(UNLOADING, "A retired generation's classes were unloaded; user data: its sequence number")};
+
+    private final ObjectName name;
+    private final Registry registry;
+    private final Deployer deployer;
+    private final PackageLists packages;
+    private final Counts counts;
+    private final Path modules;
+    private final Path store;
+    private final AtomicLong sequence = new AtomicLong();
+
+    Manager(ObjectName name, Registry registry, Deployer deployer, PackageLists packages, Counts counts,
+            Path modules, Path store) {
+        super(NOTIFICATIONS);
+        this.name = name;
+        this.registry = registry;
+        this.deployer = deployer;
+        this.packages = packages;
+        this.counts = counts;
+        this.modules = modules;
+        this.store = store;
+    }
+
+    /** The agent's version, also the system property {@code io.modulets.agent} the CLI looks for. */
+    static String version() {
+        String version = Manager.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
+    /** Sends one notification of {@code type}; called on the manage thread. */
+    void send(String type, int generation, String message) {
+        Notification n = new Notification(type, name, sequence.incrementAndGet(), System.currentTimeMillis(),
+                message);
+        n.setUserData(generation);
+        sendNotification(n);
+    }
+
+    // ---- attributes --------------------------------------------------------------------------
+
+    @Override
+    public String getAgentVersion() {
+        return version();
+    }
+
+    @Override
+    public int getCurrentGeneration() {
+        Generation current = registry.current();
+        return current == null ? 0 : current.sequence();
+    }
+
+    @Override
+    public List<String> getSwappablePackages() {
+        return packages.filter().packages();
+    }
+
+    @Override
+    public List<String> getSharedPackages() {
+        return packages.filter().shared();
+    }
+
+    @Override
+    public String getModulesDirectory() {
+        return modules == null ? null : modules.toString();
+    }
+
+    @Override
+    public String getStoreDirectory() {
+        return store.toString();
+    }
+
+    @Override
+    public long getActivationCount() {
+        return counts.activations();
+    }
+
+    @Override
+    public long getRejectionCount() {
+        return counts.rejections();
+    }
+
+    @Override
+    public String getLastRejection() {
+        return counts.lastRejection();
+    }
+
+    @Override
+    public int getLoadedGenerationCount() {
+        return registry.loadedCount();
+    }
+
+    @Override
+    public List<GenerationInfo> getGenerations() {
+        List<GenerationInfo> rows = new ArrayList<>();
+        for (Generation g : registry.all()) {
+            Generation.State state = g.state();
+            java.time.Instant since = g.since(state);
+            rows.add(new GenerationInfo(g.sequence(), state.word(), g.label(), g.hash(), g.liveTasks(),
+                    since == null ? g.created().toString() : since.toString()));
+        }
+        return rows;
+    }
+
+    // ---- operations --------------------------------------------------------------------------
+
+    @Override
+    public int activate(List<String> jars) {
+        if (jars == null || jars.isEmpty()) {
+            throw new IllegalArgumentException("modulets: activate: give at least one jar (absolute paths)");
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String jar : jars) {
+            paths.add(absolute(jar));
+        }
+        try {
+            return deployer.activate(paths).sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int rescan() {
+        try {
+            return deployer.rescan().sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int rollback() {
+        try {
+            return deployer.rollback().sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> addSwappablePackage(String prefix) {
+        return packages.addSwappable(prefix).packages();
+    }
+
+    @Override
+    public List<String> removeSwappablePackage(String prefix) {
+        return packages.removeSwappable(prefix).packages();
+    }
+
+    @Override
+    public List<String> addSharedPackage(String prefix) {
+        return packages.addShared(prefix).shared();
+    }
+
+    @Override
+    public List<String> removeSharedPackage(String prefix) {
+        return packages.removeShared(prefix).shared();
+    }
+
+    private static Path absolute(String jar) {
+        Path path;
+        try {
+            path = jar == null ? null : Path.of(jar);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("modulets: activate: not a path: '" + jar + "'");
+        }
+        if (path == null || !path.isAbsolute()) {
+            throw new IllegalArgumentException("modulets: activate: '" + jar
+                    + "' is not an absolute path on the agent's machine");
+        }
+        return path;
+    }
+
+    private static MBeanNotificationInfo info(String type, String description) {
+        return new MBeanNotificationInfo(new String[] {type}, Notification.class.getName(), description);
+    }
+}

@@ -46,8 +46,8 @@ final class JmxConnector implements Connector {
         }
         try {
             if (!server.isRegistered(name(ManagerMXBean.OBJECT_NAME))) {
-                throw new CliFailure(jvm + " does not run the modulets agent with JMX (no "
-                        + ManagerMXBean.OBJECT_NAME + " MBean; was it started with jmx=false?)");
+                throw new CliFailure(jvm + " has no " + ManagerMXBean.OBJECT_NAME + " MBean: it does not run"
+                        + " the modulets agent, or runs it with jmx=false, or is still starting");
             }
         } catch (IOException e) {
             close(connector);

@@ -192,6 +192,53 @@ class CliIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void aJmxServiceUrlWithALogin(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path passwordFile = Files.writeString(work.resolve("password"), "s3cret\n");
+        Path wrongPasswordFile = Files.writeString(work.resolve("wrong-password"), "guess\n");
+        try (RunningChild child = RunningChild.start(ChildJvm.on(jdk)
+                .agent("packages=cli.mod,modules=" + modules + ",watch=false,store=" + work.resolve("store"))
+                .jvmOptions("-Dcli.jmx.user=ops", "-Dcli.jmx.password=s3cret")
+                .classpath(shellJar).mainClass("cli.App"), work, "server")) {
+            String url = child.awaitPrefix("JMX ").substring("JMX ".length());
+            child.awaitPrefix("READY ");
+
+            ChildJvm.Result status = cli(jdk, work, "status", url, "--user", "ops", "--password-file", passwordFile.toString());
+            ok(status);
+            assertEquals(url, status.stdoutLines().get(0), status::describe);
+
+            ChildJvm.Result relative = cli(jdk, work, "activate", url, "--user", "ops", "--password-file", passwordFile.toString(),
+                    "magic-1001.jar");
+            assertAll(relative.describe(),
+                    () -> assertEquals(2, relative.exitCode(), "a relative path for a URL is a usage error"),
+                    () -> assertTrue(relative.stderrLines().get(0).startsWith(
+                            "modulets: JAR magic-1001.jar must be an absolute path on the target's machine")));
+
+            ChildJvm.Result activate = cli(jdk, work, "activate", url, "--user", "ops", "--password-file", passwordFile.toString(),
+                    versions.resolve("magic-1001.jar").toString());
+            ok(activate);
+            assertTrue(activate.stdout().matches("generation 2 \\(1001, [0-9a-f]{12}\\) is current \\(was 1\\)\n"),
+                    activate::describe);
+            assertEquals("1001", magic(child), () -> "the next task runs the activated code\n" + child.describe());
+
+            for (List<String> login : List.of(List.<String>of(), List.of("--user", "ops", "--password-file", wrongPasswordFile.toString()))) {
+                List<String> args = new java.util.ArrayList<>(List.of("rollback", url));
+                args.addAll(login);
+                ChildJvm.Result refused = cli(jdk, work, args.toArray(String[]::new));
+                assertAll(refused.describe(),
+                        () -> assertEquals(1, refused.exitCode(), "a failed login is a failure"),
+                        () -> assertEquals(1, refused.stderrLines().size(), "one line"),
+                        () -> assertTrue(refused.stderr().startsWith("modulets: cannot connect to " + url + ": "), "says what failed"),
+                        () -> assertTrue(refused.stderr().contains("Authentication failed"), "and why"));
+            }
+            assertEquals("1001", magic(child), () -> "no rollback happened\n" + child.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void listShowsJvmsWithTheAgentAndNotOthers(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
         try (RunningChild withAgent = server(jdk, work);

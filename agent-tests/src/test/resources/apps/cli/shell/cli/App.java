@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,6 +15,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.ObjectName;
+import javax.management.remote.JMXAuthenticator;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXPrincipal;
+import javax.management.remote.JMXServiceURL;
+import javax.security.auth.Subject;
 
 import cli.mod.Magic;
 
@@ -27,13 +35,19 @@ import cli.mod.Magic;
  * <li>{@code release}: releases the held tasks and waits for them.</li>
  * </ul>
  * It prints {@code READY pid} once it can be operated: with the agent, once the agent's MBeans
- * are registered (the agent registers them on its own thread, after premain). It ends at the end
- * of stdin.
+ * are registered (the agent registers them on its own thread, after premain). With the system
+ * properties {@code cli.jmx.user} and {@code cli.jmx.password} it also serves JMX remotely, as a
+ * server with a JMX port does, with that one login, and prints {@code JMX <service URL>} first
+ * (an RMI stub URL: no port to choose). It ends at the end of stdin.
  */
 public final class App {
     public static void main(String[] args) throws Exception {
         if (System.getProperty("io.modulets.agent") != null) {
             awaitManager();
+        }
+        String user = System.getProperty("cli.jmx.user");
+        if (user != null) {
+            System.out.println("JMX " + serveJmx(user, System.getProperty("cli.jmx.password")));
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch release = new CountDownLatch(1);
@@ -68,6 +82,20 @@ public final class App {
             }
         }
         pool.shutdownNow();
+    }
+
+    private static JMXServiceURL serveJmx(String user, String password) throws Exception {
+        JMXAuthenticator login = credentials -> {
+            if (credentials instanceof String[] c && c.length == 2 && user.equals(c[0]) && password.equals(c[1])) {
+                return new Subject(true, Set.of(new JMXPrincipal(user)), Set.of(), Set.of());
+            }
+            throw new SecurityException("Authentication failed: wrong user or password");
+        };
+        JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://127.0.0.1"),
+                Map.of(JMXConnectorServer.AUTHENTICATOR, login), ManagementFactory.getPlatformMBeanServer());
+        server.start();
+        return server.getAddress();
     }
 
     private static void awaitManager() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -324,11 +325,34 @@ class CliIT {
         ok(r);
         Path script = Files.writeString(work.resolve("modulets-completion.bash"), r.stdout());
         assertTrue(r.stdout().contains("complete -F _complete_modulets"), r::describe);
-        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertEquals("", bash(work, "-n", script.toString()), "bash -n accepts it");
+        // And it completes: what bash does on TAB after "modulets ro" and "modulets packages 1 --add-s".
+        assertEquals("rollback", bash(work, "-c", complete(script, "modulets", "ro")));
+        assertEquals("--add-swappable --add-shared", bash(work, "-c", complete(script, "modulets", "packages", "1", "--add-s")));
+    }
+
+    /** A bash command that sources the script and prints the completions of the last word. */
+    private static String complete(Path script, String... words) {
+        String line = String.join(" ", words);
+        return "source '" + script + "' 2>/dev/null; COMP_WORDS=(" + line + "); COMP_CWORD=" + (words.length - 1)
+                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length()
+                + "; _complete_modulets 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+    }
+
+    /** Runs bash; returns its output (stdout and stderr) stripped, failing unless it exits 0 within 30 s. */
+    private static String bash(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash"));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(dir, "bash", ".txt");
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         bash.getOutputStream().close();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(bash.waitFor(30, TimeUnit.SECONDS), "bash -n ends");
-        assertEquals(0, bash.exitValue(), () -> "bash -n " + script + ":\n" + out);
+        if (!bash.waitFor(30, TimeUnit.SECONDS)) {
+            bash.destroyForcibly();
+            fail(String.join(" ", command) + " did not end within 30 s");
+        }
+        String out = Files.readString(output);
+        assertEquals(0, bash.exitValue(), () -> String.join(" ", command) + ":\n" + out);
+        return out.strip();
     }
 
     private static Map<String, Object> json(ChildJvm.Result r) {

@@ -278,6 +278,39 @@ class CliIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void aPidThatIsNoAttachableJvmIsOneLineAndExitOneAndTheProcessIsLeftAlone(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        // Attaching signals the target (SIGQUIT), which would kill a process that is not a JVM:
+        // the CLI must not even try.
+        Process sleeper = new ProcessBuilder("sleep", "120").redirectErrorStream(true)
+                .redirectOutput(work.resolve("sleep.txt").toFile()).start();
+        try {
+            ChildJvm.Result notAJvm = cli(jdk, work, "status", Long.toString(sleeper.pid()));
+            assertAll(notAJvm.describe(),
+                    () -> assertEquals(1, notAJvm.exitCode()),
+                    () -> assertEquals(List.of("modulets: process " + sleeper.pid() + " is not a JVM this user can attach to"
+                            + " (the Attach API lists the JVMs of the same user; not one started with -XX:-UsePerfData)"),
+                            notAJvm.stderrLines()),
+                    () -> assertTrue(sleeper.isAlive(), "the process is left alone"));
+        } finally {
+            sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        // A pid with no process behind it, near the top of the range: Linux hands out pids upwards,
+        // so none of the processes started meanwhile takes it.
+        Path pidMax = Path.of("/proc/sys/kernel/pid_max");
+        long gone = (Files.isReadable(pidMax) ? Long.parseLong(Files.readString(pidMax).strip()) : 32768) - 1;
+        while (ProcessHandle.of(gone).isPresent()) {
+            gone--;
+        }
+        long noProcess = gone;
+        ChildJvm.Result missing = cli(jdk, work, "generations", Long.toString(noProcess));
+        assertAll(missing.describe(),
+                () -> assertEquals(1, missing.exitCode()),
+                () -> assertEquals(List.of("modulets: no process with pid " + noProcess), missing.stderrLines()));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void versionPrintsTheVersion(Jdk jdk, TestInfo info) {
         ChildJvm.Result r = cli(jdk, WorkDirs.forTest(info), "--version");
         assertAll(r.describe(),

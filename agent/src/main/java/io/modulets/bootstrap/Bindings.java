@@ -44,6 +44,15 @@ public final class Bindings {
     /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
     public static volatile Function<Object, Object> taskInner = t -> null;
 
+    /**
+     * Whether a JFR recording wants the {@code modulets.TaskBinding} event: flipped by the agent when
+     * recordings start and stop. While false, binding a task costs this one field read.
+     */
+    public static volatile boolean taskBindingEvents;
+
+    /** Told of each binding of a task's thread while {@link #taskBindingEvents}; set once by the agent. */
+    public static volatile Consumer<ClassLoader> taskBound = binding -> { };
+
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
 
@@ -218,9 +227,13 @@ public final class Bindings {
         if (body == null || !isJdk(body.getClass())) {
             return false;
         }
-        // Only internal code: a java.* Runnable such as FutureTask is an application's task.
-        String name = body.getClass().getName();
-        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.");
+        // Only internal code: a java.* Runnable such as FutureTask is an application's task. Internal
+        // is also a package its JDK module does not export (jdk.jfr.internal: JFR's periodic thread,
+        // started by jcmd JFR.start, kept the generation current then alive for the JVM's life).
+        Class<?> bodyType = body.getClass();
+        String name = bodyType.getName();
+        return name.startsWith("sun.") || name.startsWith("jdk.internal.") || name.startsWith("com.sun.")
+                || (bodyType.getModule().isNamed() && !bodyType.getModule().isExported(bodyType.getPackageName()));
     }
 
     /** Defined by the JDK's boot or platform loader (jdk.httpserver and java.net.http are platform modules). */
@@ -265,6 +278,9 @@ public final class Bindings {
     private static void enter(Thread thread, ClassLoader binding) {
         BOUND.set(binding);
         setContext(thread, binding);
+        if (taskBindingEvents) {
+            taskBound.accept(binding);
+        }
     }
 
     /** Undoes {@link #enter}: the binding and context class loader the thread had before. */
@@ -286,12 +302,26 @@ public final class Bindings {
 
     /** {@code ThreadPoolExecutor.execute(task)}, {@code ForkJoinTask.fork()}: a one-shot task submitted now. */
     public static void onSubmit(Object task) {
-        if (task != null) {
+        if (task != null && !isJdkLoopTask(task)) {
             ClassLoader binding = captureFor(task);
             if (binding != null) {
                 PendingTasks.add(task, binding);
             }
         }
+    }
+
+    /**
+     * A task of the JDK that is a loop for its whole life, like a JDK loop thread (§2.1): capturing
+     * it would keep a generation live as long as it runs. Listed one by one, with the reason:
+     * <ul>
+     * <li>{@code sun.rmi.transport.tcp.TCPTransport$ConnectionHandler}: RMI runs one per connection on
+     * its pool and serves every call of that connection in it; a JMX client (JConsole, the CLI, the
+     * agent's own MBeans' users) keeps one open for hours. The calls it serves run unbound (§2.4).</li>
+     * </ul>
+     */
+    private static boolean isJdkLoopTask(Object task) {
+        Class<?> type = task.getClass();
+        return isJdk(type) && type.getName().equals("sun.rmi.transport.tcp.TCPTransport$ConnectionHandler");
     }
 
     /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */

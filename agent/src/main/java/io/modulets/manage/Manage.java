@@ -42,9 +42,12 @@ public final class Manage {
         if (jmx != null) {
             outputs.add(jmx);
         }
+        Flight flight = new Flight();
+        outputs.add(flight);
         Transitions transitions = new Transitions(thread, registry, counts, outputs.toArray(Transitions.Output[]::new));
         registry.listen(transitions);
         deployer.onRefusal(transitions);
+        thread.submit(flight::start);
         if (jmx != null) {
             thread.submit(jmx::register);
         }

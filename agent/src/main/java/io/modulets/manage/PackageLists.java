@@ -215,7 +215,7 @@ final class PackageLists {
             if (extra.isEmpty()) {
                 return "; no class-path jar holds its classes beyond " + current;
             }
-            List<Path> jars = new ArrayList<>(current.snapshot().paths());
+            List<Path> jars = new ArrayList<>(baseJars(current.snapshot(), before));
             jars.addAll(extra);
             return "; " + deployer.activate(jars) + " holds its classes";
         } catch (DeployRefused e) {
@@ -225,6 +225,23 @@ final class PackageLists {
             filter.replace(before.packages(), before.shared());
             throw new IllegalStateException("modulets: " + what + " refused: cannot read the class path: " + e);
         }
+    }
+
+    /**
+     * The current generation's jars: the class-path jars it was made from while they are unchanged
+     * (so that the new generation's label names them), else its copies in the store.
+     */
+    private List<Path> baseJars(Snapshot snapshot, PackageFilter before) throws IOException {
+        List<Path> original = ClassPathJars.swappable(classPath, before);
+        Set<String> shas = new HashSet<>();
+        for (Path jar : original) {
+            shas.add(sha256(jar));
+        }
+        Set<String> current = new HashSet<>();
+        for (Snapshot.Jar jar : snapshot.jars()) {
+            current.add(jar.sha256());
+        }
+        return shas.equals(current) ? original : snapshot.paths();
     }
 
     /** The jars among {@code candidates} whose content is not already one of the snapshot's jars. */

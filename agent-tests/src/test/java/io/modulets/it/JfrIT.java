@@ -1,0 +1,220 @@
+package io.modulets.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.InteractiveJvm;
+import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks;
+import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WorkDirs;
+
+/**
+ * The agent's JFR events (DESIGN §4) in a recording started with {@code jcmd <pid> JFR.start}:
+ * a deploy through the modules directory, the old generation retiring and unloading, a refused
+ * deploy — each an event with its fields; {@code modulets.TaskBinding} only when the recording's
+ * settings enable it. The dump is read with {@code jdk.jfr.consumer.RecordingFile}.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class JfrIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static Path shellJar;
+    private static Path v1;
+    private static Path v2;
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path dir = WorkDirs.forClass(JfrIT.class);
+        Path extra = new JarBuilder()
+                .source("ext.Extra", "package ext; public class Extra { public static String hello() { return \"hello\"; } }")
+                .build(dir.resolve("extra.jar"));
+        v1 = version(dir, 1);
+        v2 = version(dir, 2);
+        shellJar = new JarBuilder().classpath(v1, extra)
+                .source("jx.Main", JmxIT.read("shell/jx/Main.java"))
+                .source("jx.UsesExtra", JmxIT.read("shell/jx/UsesExtra.java"))
+                .source("jx.util.Helper", JmxIT.read("shell/jx/util/Helper.java"))
+                .build(dir.resolve("shell.jar"));
+    }
+
+    private static Path version(Path dir, int n) throws IOException {
+        return new JarBuilder()
+                .source("jx.mod.Version", "package jx.mod; public class Version { public static int get() { return "
+                        + n + "; } }")
+                .manifest("Implementation-Version", n + ".0")
+                .build(dir.resolve("mod-" + n + ".jar"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aJcmdRecordingHasTheLifecycleEventsAndNoTaskBindingByDefault(Jdk jdk, TestInfo info) throws Exception {
+        List<RecordedEvent> events = record(jdk, info, "default");
+        assertLifecycle(events);
+        assertEquals(0, count(events, "modulets.TaskBinding"), "TaskBinding is off by default");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aRecordingThatEnablesTaskBindingGetsOnePerBoundTask(Jdk jdk, TestInfo info) throws Exception {
+        List<RecordedEvent> events = record(jdk, info, "taskbinding");
+        assertLifecycle(events);
+        List<Integer> bound = events.stream().filter(e -> e.getEventType().getName().equals("modulets.TaskBinding"))
+                .map(e -> e.getInt("generation")).toList();
+        assertTrue(bound.contains(1) && bound.contains(2), "tasks bound to generations 1 and 2: " + bound);
+        assertEquals(List.of(1, 2), bound.stream().distinct().toList(), "generation 1's tasks come before 2's: " + bound);
+    }
+
+    /** Runs the child, records with {@code settings} ("default", or a .jfc that enables TaskBinding), returns the events. */
+    private static List<RecordedEvent> record(Jdk jdk, TestInfo info, String settings) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("mod.jar"));
+        ChildJvm child = ChildJvm.on(jdk)
+                .agent("packages=jx.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"))
+                .classpath(shellJar)
+                .mainClass("jx.Main");
+        Path dump = work.resolve("recording.jfr");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            jvm.expect("ready ", WAIT);
+            String jfc = settings.equals("default") ? "default" : Files.writeString(work.resolve("taskbinding.jfc"),
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration version=\"2.0\">\n"
+                            + "  <event name=\"modulets.TaskBinding\"><setting name=\"enabled\">true</setting></event>\n"
+                            + "</configuration>\n").toString();
+            jcmd(jdk, jvm, work, "JFR.start", "name=modulets", "settings=" + jfc);
+            jvm.send("version");
+            jvm.expect("version 1", WAIT);
+
+            deploy(v2, modules);
+            waitForLog(jvm, "generation 2 \\(2\\.0, \\w+\\) is current");
+            jvm.send("version");
+            jvm.expect("version 2", WAIT);
+            waitForLog(jvm, "generation 1 \\(1\\.0, \\w+\\) retired");
+            collectUntilLogged(jvm, "generation 1 \\(1\\.0, \\w+\\) unloaded");
+
+            Path broken = work.resolve("broken.jar");
+            Files.writeString(broken, "not a zip");
+            deploy(broken, modules);
+            waitForLog(jvm, "refused, generation 2 \\(2\\.0, \\w+\\) stays current");
+
+            jcmd(jdk, jvm, work, "JFR.dump", "name=modulets", "filename=" + dump);
+        }
+        List<RecordedEvent> events = new ArrayList<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(dump)) {
+            if (e.getEventType().getName().startsWith("modulets.")) {
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    private static void assertLifecycle(List<RecordedEvent> events) {
+        RecordedEvent activation = only(events, "modulets.Activation");
+        assertEquals(2, activation.getInt("generation"));
+        assertEquals(1, activation.getInt("previousGeneration"));
+        assertEquals("2.0", activation.getString("label"));
+        assertTrue(activation.getString("hash").matches("[0-9a-f]{64}"), activation.getString("hash"));
+        assertEquals("activation", activation.getString("reason"));
+        assertEquals("modulets", activation.getEventType().getCategoryNames().get(0));
+
+        RecordedEvent retirement = only(events, "modulets.Retirement");
+        assertEquals(1, retirement.getInt("generation"));
+        assertEquals("1.0", retirement.getString("label"));
+
+        RecordedEvent unloading = only(events, "modulets.Unloading");
+        assertEquals(1, unloading.getInt("generation"));
+        assertEquals(retirement.getString("hash"), unloading.getString("hash"));
+
+        RecordedEvent rejection = only(events, "modulets.Rejection");
+        assertEquals(2, rejection.getInt("generation"), "the generation that stays current");
+        assertTrue(rejection.getString("reason").contains("refused, generation 2 (2.0, "), rejection.getString("reason"));
+        assertFalse(rejection.getString("reason").contains("\n"));
+    }
+
+    private static RecordedEvent only(List<RecordedEvent> events, String name) {
+        List<RecordedEvent> found = events.stream().filter(e -> e.getEventType().getName().equals(name)).toList();
+        if (found.size() != 1) {
+            fail("expected one " + name + " event, found " + found.size() + ": " + events);
+        }
+        return found.get(0);
+    }
+
+    private static long count(List<RecordedEvent> events, String name) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(name)).count();
+    }
+
+    /** Writes {@code jar} under a hidden name in {@code modules} and renames it over mod.jar, as DESIGN §4 says. */
+    private static void deploy(Path jar, Path modules) throws IOException {
+        Path temp = modules.resolve(".mod.jar.tmp");
+        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Runs {@code jcmd <pid> args} of the child's JDK, bounded; fails with its output if it fails. */
+    static String jcmd(Jdk jdk, InteractiveJvm jvm, Path work, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jdk.home().resolve("bin/jcmd").toString());
+        cmd.add(Long.toString(jvm.pid()));
+        cmd.addAll(List.of(args));
+        Path out = work.resolve("jcmd-" + args[0] + ".txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("jcmd " + String.join(" ", args) + " did not finish within 30 s");
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            fail("jcmd " + String.join(" ", args) + " failed (" + p.exitValue() + "): " + output + "\n" + jvm.describe());
+        }
+        return output;
+    }
+
+    /** Waits (bounded) until the agent's log has a line matching {@code regex}. */
+    private static void waitForLog(InteractiveJvm jvm, String regex) throws Exception {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (jvm.stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
+                return;
+            }
+            jvm.send("version"); // a round trip paces the wait: the child answers when it has run a task
+            jvm.expect("version", WAIT);
+        }
+        fail("no log line matching [" + regex + "] within " + WAIT.toSeconds() + " s\n" + jvm.describe());
+    }
+
+    /** Asks the child for collections until the log has a line matching {@code regex} (bounded). */
+    private static void collectUntilLogged(InteractiveJvm jvm, String regex) throws Exception {
+        Pattern pattern = Pattern.compile(regex);
+        for (int attempt = 0; attempt < 50; attempt++) {
+            jvm.send("gc");
+            jvm.expect("gc", WAIT);
+            if (jvm.stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
+                return;
+            }
+        }
+        fail("no log line matching [" + regex + "] after 50 collections\n" + jvm.describe());
+    }
+}

@@ -1,0 +1,130 @@
+package io.modulets.testkit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM that runs while the test talks to it: commands go to its stdin one per line, and
+ * {@link #expect} waits (bounded) for a line of its stdout. Its stderr (the agent's log) goes to a
+ * file. {@link #close} ends it and leaves no process behind.
+ *
+ * <pre>{@code
+ * try (InteractiveJvm child = InteractiveJvm.start(ChildJvm.on(jdk).agent(...).mainClass(...), work, "child")) {
+ *     child.send("version");
+ *     child.expect("version 1");
+ * }
+ * }</pre>
+ */
+public final class InteractiveJvm implements AutoCloseable {
+    private final Process process;
+    private final Path err;
+    private final Writer in;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> command;
+
+    private InteractiveJvm(Process process, Path err, List<String> command) {
+        this.process = process;
+        this.err = err;
+        this.command = command;
+        this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(this::read, "child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code child} (its stdin and stdout are ours); stderr goes to {@code <name>.stderr.txt} in {@code dir}. */
+    public static InteractiveJvm start(ChildJvm child, Path dir, String name) throws IOException {
+        List<String> cmd = child.command();
+        Path err = Files.createDirectories(dir).resolve(name + ".stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.remove("JDK_JAVA_OPTIONS");
+        env.remove("_JAVA_OPTIONS");
+        return new InteractiveJvm(pb.start(), err, cmd);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends one command line. */
+    public void send(String line) throws IOException {
+        in.write(line + "\n");
+        in.flush();
+    }
+
+    /** Waits for the next stdout line that starts with {@code prefix} (other lines are skipped) and returns it. */
+    public String expect(String prefix, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                return fail("no line starting with [" + prefix + "] within " + timeout.toSeconds() + " s\n" + describe());
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+    }
+
+    /** Everything for a failure message: the command, stdout so far, the agent's log. */
+    public String describe() {
+        String log;
+        try {
+            log = Files.exists(err) ? Files.readString(err) : "";
+        } catch (IOException e) {
+            log = e.toString();
+        }
+        return "command: " + String.join(" ", command) + "\n----- stdout -----\n" + String.join("\n", seen)
+                + "\n----- stderr -----\n" + log + "\n------------------";
+    }
+
+    /** The agent's log so far. */
+    public List<String> stderrLines() throws IOException {
+        return Files.readAllLines(err);
+    }
+
+    private void read() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.add(line);
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("(stdout closed: " + e + ")");
+        }
+    }
+
+    /** Closes stdin (the child's signal to exit), waits up to 10 s, then kills it and its children. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // it may be gone already
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.modulets.manage;
+
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
+import io.modulets.generations.Generation;
+import io.modulets.loader.GenerationClassLoader;
+
+/**
+ * JFR output (DESIGN §4): one event per activation, rejection, retirement and unloading, committed
+ * on the manage thread; and {@code modulets.TaskBinding}, disabled by default, committed on the
+ * thread being bound. The bootstrap's binding hook reads one flag; a {@link FlightRecorderListener}
+ * sets it whenever a recording starts or stops, to whether any running recording enables the event.
+ *
+ * <p>If the runtime lacks the {@code jdk.jfr} module, {@link #start} logs it once and the other
+ * methods do nothing.
+ */
+final class Flight implements Transitions.Output {
+    private volatile boolean available;
+    private EventType taskBinding;
+
+    /** The first JFR job on the manage thread: loads jdk.jfr, registers the listener. */
+    void start() {
+        try {
+            taskBinding = EventType.getEventType(FlightEvents.TaskBinding.class);
+            Bindings.taskBound = Flight::bound;
+            FlightRecorder.addListener(new FlightRecorderListener() {
+                @Override
+                public void recordingStateChanged(Recording recording) {
+                    follow();
+                }
+            });
+            available = true;
+            follow();
+        } catch (LinkageError | RuntimeException e) {
+            Log.debug("no JFR events: %s", e);
+        }
+    }
+
+    /** Sets the binding hook's flag to whether a running recording enables TaskBinding now. */
+    private void follow() {
+        Bindings.taskBindingEvents = taskBinding.isEnabled();
+    }
+
+    private static void bound(ClassLoader binding) {
+        FlightEvents.TaskBinding event = new FlightEvents.TaskBinding();
+        if (event.shouldCommit()) {
+            event.generation = binding instanceof GenerationClassLoader loader
+                    && loader.generation() instanceof Generation g ? g.sequence() : 0;
+            event.commit();
+        }
+    }
+
+    @Override
+    public void activated(Generation now, Generation before, String what, String message) {
+        if (!available) {
+            return;
+        }
+        FlightEvents.Activation event = new FlightEvents.Activation();
+        if (event.shouldCommit()) {
+            event.generation = now.sequence();
+            event.previousGeneration = before == null ? 0 : before.sequence();
+            event.label = now.label();
+            event.hash = now.hash();
+            event.reason = what;
+            event.commit();
+        }
+    }
+
+    @Override
+    public void rejected(Generation current, String message) {
+        if (!available) {
+            return;
+        }
+        FlightEvents.Rejection event = new FlightEvents.Rejection();
+        if (event.shouldCommit()) {
+            event.generation = current == null ? 0 : current.sequence();
+            event.label = current == null ? null : current.label();
+            event.hash = current == null ? null : current.hash();
+            event.reason = message;
+            event.commit();
+        }
+    }
+
+    @Override
+    public void retired(Generation g, String message) {
+        if (!available) {
+            return;
+        }
+        FlightEvents.Retirement event = new FlightEvents.Retirement();
+        if (event.shouldCommit()) {
+            event.generation = g.sequence();
+            event.label = g.label();
+            event.hash = g.hash();
+            event.reason = "no live task";
+            event.commit();
+        }
+    }
+
+    @Override
+    public void unloaded(Generation g, String message) {
+        if (!available) {
+            return;
+        }
+        FlightEvents.Unloading event = new FlightEvents.Unloading();
+        if (event.shouldCommit()) {
+            event.generation = g.sequence();
+            event.label = g.label();
+            event.hash = g.hash();
+            event.reason = "its class loader was collected";
+            event.commit();
+        }
+    }
+}

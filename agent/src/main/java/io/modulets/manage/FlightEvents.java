@@ -1,0 +1,99 @@
+package io.modulets.manage;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Enabled;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/**
+ * The agent's JFR events (DESIGN §4), in category "modulets". Loaded only on the manage thread and
+ * on a thread bound while a recording asks for {@link TaskBinding}: never on premain's path.
+ */
+final class FlightEvents {
+    private FlightEvents() {
+    }
+
+    @Name("modulets.Activation")
+    @Label("Generation Activation")
+    @Category("modulets")
+    @Description("A generation became current (activation, rescan, rollback or the modules watcher)")
+    @StackTrace(false)
+    public static final class Activation extends Event {
+        @Label("Generation")
+        int generation;
+        @Label("Previous Generation")
+        @Description("The generation that was current before; 0 for the first")
+        int previousGeneration;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Reason")
+        @Description("activation or rollback")
+        String reason;
+    }
+
+    @Name("modulets.Rejection")
+    @Label("Deploy Rejection")
+    @Category("modulets")
+    @Description("A deploy was refused; nothing changed")
+    @StackTrace(false)
+    public static final class Rejection extends Event {
+        @Label("Generation")
+        @Description("The generation that stays current")
+        int generation;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Reason")
+        @Description("The refusal, one line")
+        String reason;
+    }
+
+    @Name("modulets.Retirement")
+    @Label("Generation Retirement")
+    @Category("modulets")
+    @Description("A generation retired: no task needs it any more")
+    @StackTrace(false)
+    public static final class Retirement extends Event {
+        @Label("Generation")
+        int generation;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Reason")
+        String reason;
+    }
+
+    @Name("modulets.Unloading")
+    @Label("Generation Unloading")
+    @Category("modulets")
+    @Description("A retired generation's class loader was collected: its classes are gone")
+    @StackTrace(false)
+    public static final class Unloading extends Event {
+        @Label("Generation")
+        int generation;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Reason")
+        String reason;
+    }
+
+    @Name("modulets.TaskBinding")
+    @Label("Task Binding")
+    @Category("modulets")
+    @Description("A thread was bound to a generation to run a task; off by default (one per task)")
+    @Enabled(false)
+    @StackTrace(false)
+    public static final class TaskBinding extends Event {
+        @Label("Generation")
+        int generation;
+    }
+}

@@ -3,8 +3,13 @@ package io.modulets.cli;
 import io.modulets.manage.GenerationMXBean;
 import io.modulets.manage.ManagerMXBean;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
@@ -19,6 +24,7 @@ import javax.management.remote.JMXServiceURL;
  * {@link JMX#newMXBeanProxy} with the manage interfaces, which ship in this same jar.
  */
 final class JmxConnector implements Connector {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
     public AgentConnection open(JvmAddress jvm, Credentials credentials) {
@@ -36,12 +42,12 @@ final class JmxConnector implements Connector {
                 environment.put(JMXConnector.CREDENTIALS, credentials.forJmx());
             }
         }
-        JMXConnector connector;
+        JMXConnector connector = connect(jvm, url, environment);
         MBeanServerConnection server;
         try {
-            connector = JMXConnectorFactory.connect(url, environment);
             server = connector.getMBeanServerConnection();
-        } catch (IOException | SecurityException e) {
+        } catch (IOException e) {
+            close(connector);
             throw new CliFailure("cannot connect to " + jvm + ": " + Errors.oneLine(e), e);
         }
         try {
@@ -57,6 +63,29 @@ final class JmxConnector implements Connector {
             throw e;
         }
         return new Connection(jvm, connector, server);
+    }
+
+    /**
+     * Connects within {@link #CONNECT_TIMEOUT}: a host that drops packets would otherwise keep the
+     * CLI waiting for the operating system's TCP time-out. The attempt runs on a daemon thread, so
+     * one that never returns does not keep the CLI alive.
+     */
+    private static JMXConnector connect(JvmAddress jvm, JMXServiceURL url, Map<String, Object> environment) {
+        FutureTask<JMXConnector> attempt = new FutureTask<>(() -> JMXConnectorFactory.connect(url, environment));
+        Thread thread = new Thread(attempt, "modulets-connect");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return attempt.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new CliFailure("cannot connect to " + jvm + ": " + Errors.oneLine(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            attempt.cancel(true);
+            throw new CliFailure("cannot connect to " + jvm + ": no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted while connecting to " + jvm);
+        }
     }
 
     static ObjectName name(String text) {

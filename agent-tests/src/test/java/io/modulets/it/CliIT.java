@@ -195,6 +195,22 @@ class CliIT {
             ChildJvm.Result packages = cli(jdk, work, "packages", pid);
             ok(packages);
             assertEquals(List.of("swappable  cli.mod", "shared     none"), packages.stdoutLines(), packages::describe);
+            // A package nothing has loaded yet can become swappable; one the shell was linked against cannot.
+            ChildJvm.Result added = cli(jdk, work, "packages", pid, "--add-swappable", "cli.extra");
+            ok(added);
+            assertEquals(List.of("added swappable package cli.extra", "swappable  cli.mod, cli.extra", "shared     none"),
+                    added.stdoutLines(), added::describe);
+            ChildJvm.Result removal = cli(jdk, work, "packages", pid, "--remove-swappable", "cli.mod");
+            assertAll(removal.describe(),
+                    () -> assertEquals(1, removal.exitCode()),
+                    () -> assertEquals("", removal.stdout()),
+                    () -> assertEquals(1, removal.stderrLines().size(), "one line"),
+                    () -> assertTrue(removal.stderr().startsWith("modulets: removeSwappablePackage cli.mod refused: "),
+                            "says what was refused"),
+                    () -> assertTrue(removal.stderr().contains(" is loaded"), "and why: a class of it is loaded"));
+            Map<String, Object> lists = json(cli(jdk, work, "packages", pid, "--json"));
+            assertEquals(Map.of("swappablePackages", List.of("cli.mod", "cli.extra"), "sharedPackages", List.of()), lists);
+            assertEquals("1002", magic(child), () -> "the refused change changed nothing\n" + child.describe());
         }
     }
 

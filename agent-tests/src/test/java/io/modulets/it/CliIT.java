@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
@@ -41,6 +42,7 @@ class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
             List.of("list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion");
+    private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
     private static Path versions;
@@ -66,18 +68,24 @@ class CliIT {
     }
 
     /** The child with the agent: generation 1 is modules/magic.jar (1000); the directory is not watched. */
-    private static RunningChild server(Jdk jdk, Path work) throws IOException {
+    private static InteractiveJvm server(Jdk jdk, Path work) throws Exception {
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"), StandardCopyOption.REPLACE_EXISTING);
-        RunningChild child = RunningChild.start(ChildJvm.on(jdk)
+        InteractiveJvm child = InteractiveJvm.start(ChildJvm.on(jdk)
                 .agent("packages=cli.mod,modules=" + modules + ",watch=false,store=" + work.resolve("store"))
                 .classpath(shellJar).mainClass("cli.App"), work, "server");
-        child.awaitPrefix("READY ");
+        child.expect("READY ", LINE);
         return child;
     }
 
-    private static String magic(RunningChild child) {
-        String line = child.ask("task", "TASK ");
+    /** Sends {@code command} and returns the child's answer, the next line that starts with {@code answer}. */
+    private static String ask(InteractiveJvm child, String command, String answer) throws Exception {
+        child.send(command);
+        return child.expect(answer, LINE);
+    }
+
+    private static String magic(InteractiveJvm child) throws Exception {
+        String line = ask(child, "task", "TASK ");
         return line.substring(line.indexOf("magic=") + "magic=".length());
     }
 
@@ -88,9 +96,9 @@ class CliIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
-    void activateRollbackAndRescanThroughTheCliAreSeenByTheNextTasks(Jdk jdk, TestInfo info) throws IOException {
+    void activateRollbackAndRescanThroughTheCliAreSeenByTheNextTasks(Jdk jdk, TestInfo info) throws Exception {
         Path work = WorkDirs.forTest(info);
-        try (RunningChild child = server(jdk, work)) {
+        try (InteractiveJvm child = server(jdk, work)) {
             String pid = Long.toString(child.pid());
             assertEquals("1000", magic(child), child::describe);
 
@@ -104,7 +112,7 @@ class CliIT {
                     () -> assertTrue(status.stdoutLines().contains("swappable       cli.mod")));
 
             // A task that runs across the activation keeps generation 1.
-            child.ask("hold", "HOLDING ");
+            ask(child, "hold", "HOLDING ");
 
             // A relative path is made absolute against the CLI's working directory.
             Path relative = Path.of("").toAbsolutePath().relativize(versions.resolve("magic-1001.jar"));
@@ -139,9 +147,9 @@ class CliIT {
                     () -> assertTrue(pins.stdoutLines().get(0).matches("generation 1 \\(1000, [0-9a-f]{12}\\) is draining, 1 live task")),
                     () -> assertTrue(pins.stdoutLines().contains("  live tasks: 1 submitted and not finished"), "names what holds it"));
 
-            String held = child.ask("release", "HELD ");
+            String held = ask(child, "release", "HELD ");
             assertTrue(held.endsWith(" magic=1000"), () -> "the task that ran across the activation kept its code: " + held);
-            child.awaitPrefix("RELEASED");
+            child.expect("RELEASED", LINE);
             // The task has ended; its generation retires as soon as the agent counts the end, which
             // happens just after the child saw the task's result: ask a few times, bounded.
             Map<?, ?> first = null;
@@ -216,18 +224,18 @@ class CliIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
-    void aJmxServiceUrlWithALogin(Jdk jdk, TestInfo info) throws IOException {
+    void aJmxServiceUrlWithALogin(Jdk jdk, TestInfo info) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
         Path passwordFile = Files.writeString(work.resolve("password"), "s3cret\n");
         Path wrongPasswordFile = Files.writeString(work.resolve("wrong-password"), "guess\n");
-        try (RunningChild child = RunningChild.start(ChildJvm.on(jdk)
+        try (InteractiveJvm child = InteractiveJvm.start(ChildJvm.on(jdk)
                 .agent("packages=cli.mod,modules=" + modules + ",watch=false,store=" + work.resolve("store"))
                 .jvmOptions("-Dcli.jmx.user=ops", "-Dcli.jmx.password=s3cret")
                 .classpath(shellJar).mainClass("cli.App"), work, "server")) {
-            String url = child.awaitPrefix("JMX ").substring("JMX ".length());
-            child.awaitPrefix("READY ");
+            String url = child.expect("JMX ", LINE).substring("JMX ".length());
+            child.expect("READY ", LINE);
 
             ChildJvm.Result status = cli(jdk, work, "status", url, "--user", "ops", "--password-file", passwordFile.toString());
             ok(status);
@@ -263,12 +271,12 @@ class CliIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
-    void listShowsJvmsWithTheAgentAndNotOthers(Jdk jdk, TestInfo info) throws IOException {
+    void listShowsJvmsWithTheAgentAndNotOthers(Jdk jdk, TestInfo info) throws Exception {
         Path work = WorkDirs.forTest(info);
-        try (RunningChild withAgent = server(jdk, work);
-             RunningChild plain = RunningChild.start(ChildJvm.on(jdk).classpath(shellJar, versions.resolve("magic-1000.jar"))
+        try (InteractiveJvm withAgent = server(jdk, work);
+             InteractiveJvm plain = InteractiveJvm.start(ChildJvm.on(jdk).classpath(shellJar, versions.resolve("magic-1000.jar"))
                      .mainClass("cli.App"), work, "plain")) {
-            plain.awaitPrefix("READY ");
+            plain.expect("READY ", LINE);
             ChildJvm.Result list = cli(jdk, work, "list");
             ok(list);
             assertAll(list.describe(),

@@ -2,6 +2,7 @@
 # Startup cost of the agent on a trivial program: median wall time of N runs of a main that
 # calls one swappable static method, with and without -javaagent, on each JDK given.
 # Usage: benchmarks/startup.sh [runs] [java-home...]   (build first: mvn -q -DskipTests package)
+# MODULETS_ARGS=",jmx=false" appends agent arguments (e.g. to compare with and without the MBeans).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 agent="$here/agent/target/modulets-agent.jar"
@@ -40,7 +41,7 @@ for home in "${homes[@]}"; do
   java="$home/bin/java"
   version=$("$java" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')
   plain=$(median_ms "$java" -cp "$work/app.jar:$work/modules/greeting.jar" hello.Main)
-  agented=$(median_ms "$java" "-javaagent:$agent=modules=$work/modules,store=$work/store,log=warn" \
+  agented=$(median_ms "$java" "-javaagent:$agent=modules=$work/modules,store=$work/store,log=warn${MODULETS_ARGS:-}" \
       -cp "$work/app.jar:$work/modules/greeting.jar" hello.Main)
   printf '%-10s %8s ms %11s ms %5s ms\n' "$version" "$plain" "$agented" "$(echo "$agented - $plain" | bc)"
 done

@@ -83,6 +83,7 @@ final class Startup {
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
+        Manage.started();
     }
 
     private static List<Path> modulesJars(Path modules) throws IOException {

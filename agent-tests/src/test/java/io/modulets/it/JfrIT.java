@@ -71,15 +71,24 @@ class JfrIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aJcmdRecordingHasTheLifecycleEventsAndNoTaskBindingByDefault(Jdk jdk, TestInfo info) throws Exception {
-        List<RecordedEvent> events = record(jdk, info, "default");
+        List<RecordedEvent> events = record(jdk, info, "default", false);
         assertLifecycle(events);
         assertEquals(0, count(events, "modulets.TaskBinding"), "TaskBinding is off by default");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void aRecordingStartedWithTheJvmHasTheEventsToo(Jdk jdk, TestInfo info) throws Exception {
+        // the agent's listener hears of the recorder whether it came up before or after premain
+        List<RecordedEvent> events = record(jdk, info, "taskbinding", true);
+        assertLifecycle(events);
+        assertTrue(count(events, "modulets.TaskBinding") > 0, "enabled by the settings given at startup");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void aRecordingThatEnablesTaskBindingGetsOnePerBoundTask(Jdk jdk, TestInfo info) throws Exception {
-        List<RecordedEvent> events = record(jdk, info, "taskbinding");
+        List<RecordedEvent> events = record(jdk, info, "taskbinding", false);
         assertLifecycle(events);
         List<Integer> bound = events.stream().filter(e -> e.getEventType().getName().equals("modulets.TaskBinding"))
                 .map(e -> e.getInt("generation")).toList();
@@ -87,23 +96,32 @@ class JfrIT {
         assertEquals(List.of(1, 2), bound.stream().distinct().toList(), "generation 1's tasks come before 2's: " + bound);
     }
 
-    /** Runs the child, records with {@code settings} ("default", or a .jfc that enables TaskBinding), returns the events. */
-    private static List<RecordedEvent> record(Jdk jdk, TestInfo info, String settings) throws Exception {
+    /**
+     * Runs the child, records with {@code settings} ("default", or a .jfc that enables TaskBinding)
+     * from {@code jcmd JFR.start} or, {@code atStartup}, from {@code -XX:StartFlightRecording}; returns the events.
+     */
+    private static List<RecordedEvent> record(Jdk jdk, TestInfo info, String settings, boolean atStartup)
+            throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(v1, modules.resolve("mod.jar"));
+        String jfc = settings.equals("default") ? "default" : Files.writeString(work.resolve("taskbinding.jfc"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration version=\"2.0\">\n"
+                        + "  <event name=\"modulets.TaskBinding\"><setting name=\"enabled\">true</setting></event>\n"
+                        + "</configuration>\n").toString();
         ChildJvm child = ChildJvm.on(jdk)
                 .agent("packages=jx.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"))
                 .classpath(shellJar)
                 .mainClass("jx.Main");
+        if (atStartup) {
+            child.jvmOptions("-XX:StartFlightRecording=name=modulets,settings=" + jfc);
+        }
         Path dump = work.resolve("recording.jfr");
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             jvm.expect("ready ", WAIT);
-            String jfc = settings.equals("default") ? "default" : Files.writeString(work.resolve("taskbinding.jfc"),
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration version=\"2.0\">\n"
-                            + "  <event name=\"modulets.TaskBinding\"><setting name=\"enabled\">true</setting></event>\n"
-                            + "</configuration>\n").toString();
-            jcmd(jdk, jvm, work, "JFR.start", "name=modulets", "settings=" + jfc);
+            if (!atStartup) {
+                jcmd(jdk, jvm, work, "JFR.start", "name=modulets", "settings=" + jfc);
+            }
             jvm.send("version");
             jvm.expect("version 1", WAIT);
 
@@ -131,7 +149,10 @@ class JfrIT {
     }
 
     private static void assertLifecycle(List<RecordedEvent> events) {
-        RecordedEvent activation = only(events, "modulets.Activation");
+        // generation 1's activation may be in a recording started with the JVM (if the recorder was up
+        // before the agent's thread announced it): the one asserted is generation 2's
+        RecordedEvent activation = only(events.stream().filter(e -> !e.getEventType().getName()
+                .equals("modulets.Activation") || e.getInt("generation") != 1).toList(), "modulets.Activation");
         assertEquals(2, activation.getInt("generation"));
         assertEquals(1, activation.getInt("previousGeneration"));
         assertEquals("2.0", activation.getString("label"));

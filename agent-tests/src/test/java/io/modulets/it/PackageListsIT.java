@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServerConnection;
+import javax.management.Notification;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 
@@ -100,6 +105,42 @@ class PackageListsIT {
             assertEquals(List.of("jx.mod", "ext"), strings(jmx.getAttribute(manager, "SwappablePackages")));
             assertEquals(List.of(), strings(jmx.getAttribute(manager, "SharedPackages")));
             assertEquals(2, jmx.getAttribute(manager, "CurrentGeneration"));
+            jvm.send("extra");
+            assertEquals("extra hello modulets-gen-2", jvm.expect("extra", WAIT));
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void withModulesTheNewPackageComesWithTheNextDeploy(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(modJar, modules.resolve("mod.jar"));
+        ChildJvm child = ChildJvm.on(jdk)
+                .agent("packages=jx.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"))
+                .classpath(shellJar)
+                .mainClass("jx.Main");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             JMXConnector connector = JmxIT.connect(jvm)) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            ObjectName manager = new ObjectName("io.modulets:type=Manager");
+            BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
+            jmx.addNotificationListener(manager, (n, handback) -> notifications.add(n), null, null);
+
+            // outside=refuse: a modules jar with ext classes is refused while ext is not swappable
+            Files.copy(extraJar, modules.resolve(".ext.jar.tmp"));
+            Files.move(modules.resolve(".ext.jar.tmp"), modules.resolve("ext.jar"), StandardCopyOption.ATOMIC_MOVE);
+            Notification refused = JmxIT.next(notifications, "io.modulets.rejection", jvm);
+            assertTrue(refused.getMessage().contains("ext.jar holds ext.Extra, outside the"
+                    + " swappable packages"), refused.getMessage());
+
+            // ext becomes swappable (no class of it is loaded); the lists change, no generation yet
+            assertEquals(List.of("jx.mod", "ext"), strings(jmx.invoke(manager, "addSwappablePackage",
+                    new Object[] {"ext"}, new String[] {String.class.getName()})));
+            assertEquals(1, jmx.getAttribute(manager, "CurrentGeneration"));
+
+            // the modules directory as it is now is accepted
+            assertEquals(2, jmx.invoke(manager, "rescan", null, null));
             jvm.send("extra");
             assertEquals("extra hello modulets-gen-2", jvm.expect("extra", WAIT));
         }

@@ -12,8 +12,9 @@ final class Counts {
         activations.incrementAndGet();
     }
 
+    /** @param line the deployer's refusal, without the "modulets: " that the log, JMX and the exception show */
     void rejection(String line) {
-        lastRejection = line;
+        lastRejection = "modulets: " + line;
         rejections.incrementAndGet();
     }
 

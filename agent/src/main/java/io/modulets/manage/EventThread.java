@@ -1,6 +1,7 @@
 package io.modulets.manage;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import io.modulets.bootstrap.Bindings;
@@ -17,6 +18,8 @@ import io.modulets.config.Log;
  */
 final class EventThread implements Runnable {
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+    /** Opened when premain is done: the jobs (MBean server, JFR) then compete with main, not premain. */
+    private final CountDownLatch started = new CountDownLatch(1);
 
     static EventThread start() {
         EventThread events = new EventThread();
@@ -28,6 +31,11 @@ final class EventThread implements Runnable {
         return events;
     }
 
+    /** Lets the thread run its jobs; until then they queue. */
+    void open() {
+        started.countDown();
+    }
+
     /** Runs {@code job} later on the manage thread, after everything queued before it. */
     void submit(Runnable job) {
         work.add(job);
@@ -35,6 +43,11 @@ final class EventThread implements Runnable {
 
     @Override
     public void run() {
+        try {
+            started.await();
+        } catch (InterruptedException stop) {
+            return;
+        }
         while (true) {
             Runnable job;
             try {

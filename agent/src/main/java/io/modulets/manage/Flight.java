@@ -20,22 +20,30 @@ import io.modulets.loader.GenerationClassLoader;
  * methods do nothing.
  */
 final class Flight implements Transitions.Output {
-    private volatile boolean available;
-    private EventType taskBinding;
+    /** Whether the recorder is up: before, no recording exists and nothing is committed (nor loaded). */
+    private volatile boolean recording;
 
-    /** The first JFR job on the manage thread: loads jdk.jfr, registers the listener. */
+    /**
+     * The first JFR job on the manage thread: only a listener, because initialising JFR (what
+     * registering an event class does) costs hundreds of milliseconds of CPU; the recorder is
+     * initialised when a recording starts ({@code jcmd JFR.start}, {@code -XX:StartFlightRecording}),
+     * and the listener hears it.
+     */
     void start() {
         try {
-            taskBinding = EventType.getEventType(FlightEvents.TaskBinding.class);
             Bindings.taskBound = Flight::bound;
             FlightRecorder.addListener(new FlightRecorderListener() {
                 @Override
-                public void recordingStateChanged(Recording recording) {
+                public void recorderInitialized(FlightRecorder recorder) {
+                    recording = true;
+                    follow();
+                }
+
+                @Override
+                public void recordingStateChanged(Recording changed) {
                     follow();
                 }
             });
-            available = true;
-            follow();
         } catch (LinkageError | RuntimeException e) {
             Log.debug("no JFR events: %s", e);
         }
@@ -43,7 +51,11 @@ final class Flight implements Transitions.Output {
 
     /** Sets the binding hook's flag to whether a running recording enables TaskBinding now. */
     private void follow() {
-        Bindings.taskBindingEvents = taskBinding.isEnabled();
+        try {
+            Bindings.taskBindingEvents = EventType.getEventType(FlightEvents.TaskBinding.class).isEnabled();
+        } catch (LinkageError | RuntimeException e) {
+            Log.debug("JFR: %s", e);
+        }
     }
 
     private static void bound(ClassLoader binding) {
@@ -57,7 +69,7 @@ final class Flight implements Transitions.Output {
 
     @Override
     public void activated(Generation now, Generation before, String what, String message) {
-        if (!available) {
+        if (!recording) {
             return;
         }
         FlightEvents.Activation event = new FlightEvents.Activation();
@@ -73,7 +85,7 @@ final class Flight implements Transitions.Output {
 
     @Override
     public void rejected(Generation current, String message) {
-        if (!available) {
+        if (!recording) {
             return;
         }
         FlightEvents.Rejection event = new FlightEvents.Rejection();
@@ -88,7 +100,7 @@ final class Flight implements Transitions.Output {
 
     @Override
     public void retired(Generation g, String message) {
-        if (!available) {
+        if (!recording) {
             return;
         }
         FlightEvents.Retirement event = new FlightEvents.Retirement();
@@ -103,7 +115,7 @@ final class Flight implements Transitions.Output {
 
     @Override
     public void unloaded(Generation g, String message) {
-        if (!available) {
+        if (!recording) {
             return;
         }
         FlightEvents.Unloading event = new FlightEvents.Unloading();

@@ -29,23 +29,28 @@ final class Jmx implements Transitions.Output {
     static final int UNLOADED_KEPT = 16;
 
     private final Registry registry;
-    private final Supplier<Manager> managerFactory;
+    private final Manager manager;
+    private final Supplier<MBeanServer> platform;
     private MBeanServer server;
-    private Manager manager;
     private final Set<Integer> registered = new HashSet<>();
     private final Deque<Integer> unloaded = new ArrayDeque<>();
 
-    Jmx(Registry registry, Supplier<Manager> managerFactory) {
-        this.registry = registry;
-        this.managerFactory = managerFactory;
+    Jmx(Registry registry, Manager manager) {
+        this(registry, manager, ManagementFactory::getPlatformMBeanServer);
     }
 
-    /** The first job on the manage thread. */
+    /** @param platform the MBean server to register in (tests give their own) */
+    Jmx(Registry registry, Manager manager, Supplier<MBeanServer> platform) {
+        this.registry = registry;
+        this.manager = manager;
+        this.platform = platform;
+    }
+
+    /** The first JMX job on the manage thread. */
     void register() {
         try {
-            server = ManagementFactory.getPlatformMBeanServer();
-            manager = managerFactory.get();
-            server.registerMBean(manager, new ObjectName(ManagerMXBean.OBJECT_NAME));
+            server = platform.get();
+            server.registerMBean(manager, managerName());
         } catch (JMException | RuntimeException e) {
             Log.warn("jmx: cannot register %s (%s); the agent runs without its MBeans", ManagerMXBean.OBJECT_NAME, e);
             server = null;
@@ -101,8 +106,16 @@ final class Jmx implements Transitions.Output {
     }
 
     private void send(String type, Generation g, String message) {
-        if (manager != null) {
+        if (server != null) {
             manager.send(type, g == null ? 0 : g.sequence(), "modulets: " + message);
+        }
+    }
+
+    static ObjectName managerName() {
+        try {
+            return new ObjectName(ManagerMXBean.OBJECT_NAME);
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -2,10 +2,7 @@ package io.modulets.manage;
 
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-
-import javax.management.ObjectName;
 
 import io.modulets.config.AgentOptions;
 import io.modulets.config.PackageFilter;
@@ -22,7 +19,17 @@ public final class Manage {
     /** The system property the CLI looks for through the Attach API: the agent's version. */
     public static final String AGENT_PROPERTY = "io.modulets.agent";
 
+    private static volatile EventThread events;
+
     private Manage() {
+    }
+
+    /** premain is done: the manage thread may start the MBean server and JFR's listener. */
+    public static void started() {
+        EventThread thread = events;
+        if (thread != null) {
+            thread.open();
+        }
     }
 
     /**
@@ -30,34 +37,38 @@ public final class Manage {
      */
     public static void start(AgentOptions options, Instrumentation inst, Registry registry, Deployer deployer,
                              PackageFilter filter, List<Path> classPath) {
-        System.setProperty(AGENT_PROPERTY, Manager.version());
+        System.setProperty(AGENT_PROPERTY, version());
         EventThread thread = EventThread.start();
-        Path modules = options.modules().orElse(null);
+        events = thread;
         PackageLists packages = new PackageLists(filter, LoadedClasses.of(inst), deployer, registry,
-                modules == null ? classPath : null);
+                options.modules().isPresent() ? null : classPath);
         Counts counts = new Counts();
-        List<Transitions.Output> outputs = new ArrayList<>();
-        Jmx jmx = options.jmx() ? new Jmx(registry, () -> new Manager(managerName(), registry, deployer, packages,
-                counts, modules, options.store())) : null;
-        if (jmx != null) {
-            outputs.add(jmx);
-        }
-        Flight flight = new Flight();
-        outputs.add(flight);
-        Transitions transitions = new Transitions(thread, registry, counts, outputs.toArray(Transitions.Output[]::new));
+        Transitions transitions = new Transitions(thread, registry, counts);
         registry.listen(transitions);
         deployer.onRefusal(transitions);
-        thread.submit(flight::start);
-        if (jmx != null) {
-            thread.submit(jmx::register);
-        }
+        thread.submit(() -> transitions.outputs(outputs(options, registry, deployer, packages, counts)));
     }
 
-    private static ObjectName managerName() {
-        try {
-            return new ObjectName(ManagerMXBean.OBJECT_NAME);
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalStateException(e);
+    /**
+     * Makes the outputs and starts them; the first job on the manage thread, so that neither JMX nor
+     * JFR classes load on premain's path.
+     */
+    private static Transitions.Output[] outputs(AgentOptions options, Registry registry, Deployer deployer,
+                                                PackageLists packages, Counts counts) {
+        Flight flight = new Flight();
+        flight.start();
+        if (!options.jmx()) {
+            return new Transitions.Output[] {flight};
         }
+        Jmx jmx = new Jmx(registry, new Manager(Jmx.managerName(), registry, deployer, packages, counts,
+                options.modules().orElse(null), options.store()));
+        jmx.register();
+        return new Transitions.Output[] {flight, jmx};
+    }
+
+    /** The agent's version ("0.1.0"), or "(development build)"; the manager's AgentVersion. */
+    static String version() {
+        String version = Manage.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
     }
 }

@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 
-import io.modulets.config.PackageFilter;
+import io.modulets.config.Log;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
 import io.modulets.generations.Generation;
@@ -55,12 +56,6 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         this.store = store;
     }
 
-    /** The agent's version, also the system property {@code io.modulets.agent} the CLI looks for. */
-    static String version() {
-        String version = Manager.class.getPackage().getImplementationVersion();
-        return version == null ? "(development build)" : version;
-    }
-
     /** Sends one notification of {@code type}; called on the manage thread. */
     void send(String type, int generation, String message) {
         Notification n = new Notification(type, name, sequence.incrementAndGet(), System.currentTimeMillis(),
@@ -73,7 +68,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     @Override
     public String getAgentVersion() {
-        return version();
+        return Manage.version();
     }
 
     @Override
@@ -172,22 +167,32 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     @Override
     public List<String> addSwappablePackage(String prefix) {
-        return packages.addSwappable(prefix).packages();
+        return logged(() -> packages.addSwappable(prefix).packages());
     }
 
     @Override
     public List<String> removeSwappablePackage(String prefix) {
-        return packages.removeSwappable(prefix).packages();
+        return logged(() -> packages.removeSwappable(prefix).packages());
     }
 
     @Override
     public List<String> addSharedPackage(String prefix) {
-        return packages.addShared(prefix).shared();
+        return logged(() -> packages.addShared(prefix).shared());
     }
 
     @Override
     public List<String> removeSharedPackage(String prefix) {
-        return packages.removeShared(prefix).shared();
+        return logged(() -> packages.removeShared(prefix).shared());
+    }
+
+    /** A refused change of the package lists is logged, as a refused deploy is (a bad argument is not). */
+    private static List<String> logged(Supplier<List<String>> change) {
+        try {
+            return change.get();
+        } catch (IllegalStateException e) {
+            Log.warn("%s", e.getMessage().substring("modulets: ".length()));
+            throw e;
+        }
     }
 
     private static Path absolute(String jar) {

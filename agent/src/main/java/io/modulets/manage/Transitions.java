@@ -9,7 +9,7 @@ import io.modulets.generations.Registry;
  * What the manage package hears from the registry and the deployer: it counts at once (so that an
  * operation that returned is already counted) and hands each event to the outputs — JMX
  * notifications, JFR events — on the {@link EventThread}. Loads no {@code javax.management} or
- * {@code jdk.jfr} class: it is made on premain's path.
+ * {@code jdk.jfr} class: it is made on premain's path; the outputs are made on the manage thread.
  */
 final class Transitions implements Registry.Listener, Consumer<String> {
     /** One output of events (JMX, JFR); called on the manage thread, in the order they happened. */
@@ -30,12 +30,17 @@ final class Transitions implements Registry.Listener, Consumer<String> {
     private final EventThread thread;
     private final Registry registry;
     private final Counts counts;
-    private final Output[] outputs;
+    /** Set by the first job on the manage thread, read only there: the outputs load JMX and JFR classes. */
+    private Output[] outputs = {};
 
-    Transitions(EventThread thread, Registry registry, Counts counts, Output... outputs) {
+    Transitions(EventThread thread, Registry registry, Counts counts) {
         this.thread = thread;
         this.registry = registry;
         this.counts = counts;
+    }
+
+    /** Called on the manage thread, before the jobs of any event. */
+    void outputs(Output... outputs) {
         this.outputs = outputs.clone();
     }
 

@@ -1,0 +1,100 @@
+package io.modulets.manage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.Notification;
+import javax.management.ObjectName;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.PackageFilter;
+import io.modulets.generations.Generation;
+import io.modulets.generations.Registry;
+import io.modulets.generations.Store;
+
+/** Registration of the MBeans: one per generation, the oldest unloaded ones dropped beyond a bound. */
+class JmxTest {
+    @TempDir
+    Path temp;
+    private ClassLoader savedCurrent;
+    private Registry registry;
+    private MBeanServer server;
+    private final List<Notification> sent = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        savedCurrent = Bindings.current;
+        registry = new Registry(new Store(temp.resolve("store")), PackageFilter.of(List.of("sw"), List.of()),
+                JmxTest.class.getClassLoader());
+        server = MBeanServerFactory.newMBeanServer();
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+    }
+
+    @Test
+    void everyGenerationGetsAnMBeanAndOnlyTheNewestUnloadedOnesStay() throws Exception {
+        PackageLists lists = new PackageLists(PackageFilter.of(List.of("sw"), List.of()), null, null, registry, null);
+        ObjectName managerName = new ObjectName(ManagerMXBean.OBJECT_NAME);
+        Jmx jmx = new Jmx(registry, new Manager(managerName, registry, null, lists, new Counts(), null,
+                temp.resolve("store")), () -> server);
+        List<Generation> made = new ArrayList<>();
+        made.add(registry.activate(List.of(jar("v0"))));
+        jmx.register(); // generation 1 was made before
+        server.addNotificationListener(managerName, (n, handback) -> sent.add(n), null, null);
+        int total = Jmx.UNLOADED_KEPT + 4;
+        for (int i = 1; i < total; i++) {
+            Generation g = registry.activate(List.of(jar("v" + i)));
+            made.add(g);
+            jmx.created(g);
+        }
+        assertEquals(total, generationBeans());
+        // told that all but the current one unloaded (the collector's part is LifecycleIT's)
+        for (Generation g : made.subList(0, total - 1)) {
+            jmx.unloaded(g, g + " unloaded");
+        }
+        assertEquals(Jmx.UNLOADED_KEPT + 1, generationBeans(), "the newest unloaded ones and the current one");
+        assertFalse(server.isRegistered(Jmx.name(1)));
+        assertFalse(server.isRegistered(Jmx.name(3)));
+        assertTrue(server.isRegistered(Jmx.name(4)));
+        assertTrue(server.isRegistered(Jmx.name(total)));
+        assertEquals(total, ((Object[]) server.getAttribute(new ObjectName(ManagerMXBean.OBJECT_NAME), "Generations")).length,
+                "the manager still lists every generation");
+        assertEquals(total - 1, sent.stream().filter(n -> n.getType().equals(ManagerMXBean.UNLOADING)).count());
+        assertEquals("current", server.getAttribute(Jmx.name(total), "State"));
+    }
+
+    private int generationBeans() throws Exception {
+        return server.queryNames(new ObjectName("io.modulets:type=Generation,*"), null).size();
+    }
+
+    private Path jar(String marker) throws IOException {
+        Path jar = Files.createDirectories(temp.resolve(marker)).resolve("sw.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("sw/marker.txt"));
+            zip.write(marker.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return jar;
+    }
+}

@@ -29,11 +29,16 @@ final class Errors {
             // An I/O or JMX failure: its kind helps ("ConnectException: Connection refused").
             message = cause.getClass().getSimpleName() + ": " + message;
         }
-        String first = message.lines().findFirst().orElse("").strip();
-        while (first.startsWith(PREFIX)) {
-            first = first.substring(PREFIX.length());
+        return withoutPrefix(message.lines().findFirst().orElse("").strip());
+    }
+
+    /** The agent's line without its {@code modulets: } prefix, for a place that says who already. */
+    static String withoutPrefix(String line) {
+        String rest = line;
+        while (rest.startsWith(PREFIX)) {
+            rest = rest.substring(PREFIX.length());
         }
-        return first;
+        return rest;
     }
 
     static Throwable unwrap(Throwable t) {

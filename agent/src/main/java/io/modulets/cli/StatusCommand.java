@@ -52,7 +52,7 @@ final class StatusCommand extends JvmCommand {
                 .row("loaded", loaded + (loaded == 1 ? " generation" : " generations") + states(generations, current))
                 .row("activations", activations)
                 .row("rejections", rejections)
-                .row("last rejection", lastRejection == null ? "none" : lastRejection)
+                .row("last rejection", lastRejection == null ? "none" : Errors.withoutPrefix(lastRejection))
                 .row("modules", modules == null ? "none (generation 1 came from the class path)" : modules)
                 .row("store", store)
                 .row("swappable", list(swappable))

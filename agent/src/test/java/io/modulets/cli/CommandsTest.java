@@ -54,6 +54,14 @@ class CommandsTest {
     }
 
     @Test
+    void statusShowsTheLastRejectionWithoutTheAgentsPrefix() {
+        assertEquals(1, run("rollback", "1234"));
+        assertEquals(0, run("status", "1234"), err());
+        assertTrue(out().contains("\nrejections      1\nlast rejection  rollback refused: generation 1 has no previous generation\n"),
+                out());
+    }
+
+    @Test
     void statusAsJson() {
         assertEquals(0, run("status", "1234", "--json"), err());
         assertEquals("{\n"

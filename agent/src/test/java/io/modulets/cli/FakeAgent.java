@@ -71,10 +71,11 @@ final class FakeAgent implements ManagerMXBean, Connector {
         generations.set(id - 1, new GenerationInfo(id, state, g.getLabel(), g.getHash(), liveTasks, "2026-11-26T02:42:00Z"));
     }
 
+    /** As the agent refuses: the exception's message and the last rejection are the line, prefixed "modulets: ". */
     private int refuse(String reason) {
         rejections++;
-        lastRejection = reason;
-        throw new IllegalStateException(reason);
+        lastRejection = "modulets: " + reason;
+        throw new IllegalStateException(lastRejection);
     }
 
     @Override

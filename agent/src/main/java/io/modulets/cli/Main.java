@@ -5,17 +5,35 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code java -jar modulets-agent.jar}: the command line of modulets. Exit codes: 0 ok,
- * 1 refused or failed, 2 usage (picocli's own for a usage error).
+ * {@code java -jar modulets-agent.jar}: the command line of modulets. Exit codes, through picocli's
+ * exit-code mapping ({@link #EXIT_CODES}): 0 done, 1 refused or failed (one line on stderr: the
+ * refusal's reason, or why the JVM could not be reached), 2 usage.
  */
 @Command(
         name = "modulets",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         usageHelpAutoWidth = true,
+        exitCodeOnSuccess = CommandLine.ExitCode.OK,
+        exitCodeOnExecutionException = Main.FAILED,
+        exitCodeOnInvalidInput = CommandLine.ExitCode.USAGE,
+        subcommands = {
+            ListCommand.class,
+            StatusCommand.class,
+            GenerationsCommand.class,
+            ActivateCommand.class,
+            RescanCommand.class,
+            RollbackCommand.class,
+            PackagesCommand.class,
+            PinsCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {
             "The modulets agent and CLI: Erlang-style hot code swapping for the JVM, per task. "
                     + "Tasks already running keep the code they started with, new tasks run the new code, "
@@ -25,14 +43,33 @@ import picocli.CommandLine.Spec;
             "  java -javaagent:modulets-agent.jar=packages=com.acme.jobs,modules=/srv/jobs \\",
             "       -jar app.jar",
             "",
-            "Operator commands (status, generations, activate, rollback, packages, pins) "
-                    + "come in later versions.",
+            "The commands below operate such a JVM, named by its pid or a JMX service URL. "
+                    + "--json prints one JSON document; exit codes: 0 done, 1 refused or failed, 2 usage.",
             ""
         })
 public final class Main implements Callable<Integer> {
+    static final int FAILED = 1;
+
+    /** Picocli's exit-code mapping: a usage error is 2, anything else that went wrong 1. */
+    static final CommandLine.IExitCodeExceptionMapper EXIT_CODES =
+            e -> e instanceof ParameterException ? CommandLine.ExitCode.USAGE : FAILED;
 
     @Spec
     private CommandSpec spec;
+
+    private final Connector connector;
+
+    public Main() {
+        this(new JmxConnector());
+    }
+
+    Main(Connector connector) {
+        this.connector = connector;
+    }
+
+    Connector connector() {
+        return connector;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -40,15 +77,47 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code, without exiting. */
     static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine(new Main()).execute(args);
     }
 
     /** As {@link #run(String...)}, writing to {@code out} and {@code err} (for tests). */
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+        return run(new JmxConnector(), out, err, args);
     }
 
-    /** No command yet: say what this is. */
+    /** As {@link #run(PrintWriter, PrintWriter, String...)}, with another way to reach JVMs (for tests). */
+    static int run(Connector connector, PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(new Main(connector)).setOut(out).setErr(err).execute(args);
+    }
+
+    static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        cl.setExitCodeExceptionMapper(EXIT_CODES);
+        cl.setExecutionExceptionHandler(Main::failed);
+        cl.setParameterExceptionHandler(Main::usage);
+        return cl;
+    }
+
+    /** Something went wrong while a command ran (a refusal, an unreachable JVM): one line, exit code 1. */
+    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        err.println("modulets: " + Errors.oneLine(e));
+        err.flush();
+        return command.getExitCodeExceptionMapper().getExitCode(e);
+    }
+
+    /** A usage error: the line that says what is wrong, and where to read more; exit code 2. */
+    private static int usage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("modulets: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return command.getExitCodeExceptionMapper().getExitCode(e);
+    }
+
+    /** No command: say what this is. */
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());

@@ -1,0 +1,33 @@
+package io.modulets.cli;
+
+import io.modulets.manage.GenerationInfo;
+import io.modulets.manage.ManagerMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command that makes a generation current ({@code activate}, {@code rescan}, {@code rollback})
+ * and says which, as the agent's log does: "generation 3 (1.1, 5d0c6e1f2a3b) is current (was 2)".
+ * A refusal comes back as the agent's one line (exit code 1), and nothing changed.
+ */
+abstract class ActivationCommand extends JvmCommand {
+
+    /** Does the operation; returns the current generation afterwards. */
+    abstract int operate(ManagerMXBean manager);
+
+    @Override
+    final void run(AgentConnection agent) {
+        ManagerMXBean m = agent.manager();
+        int before = m.getCurrentGeneration();
+        int after = operate(m);
+        List<GenerationInfo> generations = m.getGenerations();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("current", GenerationViews.find(generations, after)
+                .<Object>map(GenerationViews::json).orElse(Map.of("id", after)));
+        json.put("previous", before);
+        json.put("changed", before != after);
+        print(json, GenerationViews.name(generations, after) + " is current"
+                + (before != after ? " (was " + before + ")" : " (unchanged: it was already)") + "\n");
+    }
+}

@@ -1,0 +1,308 @@
+package io.modulets.cli;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The commands against a {@link FakeAgent}: arguments, output, exit codes. */
+class CommandsTest {
+    final FakeAgent agent = new FakeAgent();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        return Main.run(agent, new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    String out() {
+        return out.toString();
+    }
+
+    String err() {
+        return err.toString();
+    }
+
+    @Test
+    void statusIsAnAlignedList() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        assertEquals(0, run("status", "1234"), err());
+        assertEquals(""
+                + "JVM 1234\n"
+                + "agent           0.1.0-TEST\n"
+                + "current         generation 2 (2.0, 7aa8ebdc0553) since 2026-11-26T02:42:00Z\n"
+                + "loaded          2 generations (1 current, 1 draining)\n"
+                + "activations     2\n"
+                + "rejections      0\n"
+                + "last rejection  none\n"
+                + "modules         /srv/jobs\n"
+                + "store           /home/u/.cache/modulets/store\n"
+                + "swappable       com.acme.jobs\n"
+                + "shared          none\n", out());
+        assertEquals(JvmAddress.ofPid(1234), agent.openedWith);
+        assertTrue(agent.closed, "the connection is closed");
+    }
+
+    @Test
+    void statusShowsTheLastRejectionWithoutTheAgentsPrefix() {
+        assertEquals(1, run("rollback", "1234"));
+        assertEquals(0, run("status", "1234"), err());
+        assertTrue(out().contains("\nrejections      1\nlast rejection  rollback refused: generation 1 has no previous generation\n"),
+                out());
+    }
+
+    @Test
+    void statusAsJson() {
+        assertEquals(0, run("status", "1234", "--json"), err());
+        assertEquals("{\n"
+                + "  \"jvm\": \"JVM 1234\",\n"
+                + "  \"agentVersion\": \"0.1.0-TEST\",\n"
+                + "  \"currentGeneration\": {\n"
+                + "    \"id\": 1,\n"
+                + "    \"state\": \"current\",\n"
+                + "    \"label\": \"1.0\",\n"
+                + "    \"hash\": \"9d9688116356aabbccdd\",\n"
+                + "    \"liveTasks\": 0,\n"
+                + "    \"since\": \"2026-11-26T02:41:07Z\"\n"
+                + "  },\n"
+                + "  \"loadedGenerations\": 1,\n"
+                + "  \"activations\": 1,\n"
+                + "  \"rejections\": 0,\n"
+                + "  \"lastRejection\": null,\n"
+                + "  \"modulesDirectory\": \"/srv/jobs\",\n"
+                + "  \"storeDirectory\": \"/home/u/.cache/modulets/store\",\n"
+                + "  \"swappablePackages\": [\n"
+                + "    \"com.acme.jobs\"\n"
+                + "  ],\n"
+                + "  \"sharedPackages\": []\n"
+                + "}\n", out());
+    }
+
+    @Test
+    void generationsIsATable() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        assertEquals(0, run("generations", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
+        assertEquals(""
+                + "ID  STATE     LABEL  HASH          LIVE TASKS  SINCE\n"
+                + " 1  draining  1.0    9d9688116356           3  2026-11-26T02:42:00Z\n"
+                + " 2  current   2.0    7aa8ebdc0553           0  2026-11-26T02:42:00Z\n", out());
+        assertTrue(agent.credentialsGiven.isNone());
+    }
+
+    @Test
+    void generationsAsJsonCarryTheFullHash() {
+        assertEquals(0, run("generations", "--json", "7"), err());
+        assertTrue(out().contains("\"current\": 1,"), out());
+        assertTrue(out().contains("\"hash\": \"9d9688116356aabbccdd\""), out());
+    }
+
+    @Test
+    void activateSendsAbsolutePathsForAPid() {
+        assertEquals(0, run("activate", "1234", "build/mail.jar", "/abs/../srv/other.jar"), err());
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertEquals(List.of(List.of(cwd + "/build/mail.jar", "/srv/other.jar")), agent.activated);
+        assertEquals("generation 2 (2.0, 7aa8ebdc0553) is current (was 1)\n", out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void activateSendsAUrlTargetsPathsAsGiven() {
+        assertEquals(0, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "/srv/a/../mail.jar"), err());
+        assertEquals(List.of(List.of("/srv/a/../mail.jar")), agent.activated);
+    }
+
+    @Test
+    void aRelativeJarForAUrlIsAUsageErrorAndNothingIsSent() {
+        assertEquals(2, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "mail.jar"));
+        assertTrue(err().startsWith("modulets: JAR mail.jar must be an absolute path on the target's machine"), err());
+        assertEquals(List.of(), agent.activated);
+        assertEquals(null, agent.openedWith, "not even connected");
+    }
+
+    @Test
+    void activateAsJson() {
+        assertEquals(0, run("activate", "--json", "1234", "/a.jar"), err());
+        assertTrue(out().startsWith("{\n  \"current\": {\n    \"id\": 2,"), out());
+        assertTrue(out().endsWith("  \"previous\": 1,\n  \"changed\": true\n}\n"), out());
+    }
+
+    @Test
+    void aRefusalIsOneLineOnStderrAndExitCodeOne() {
+        assertEquals(1, run("activate", "1234", "/srv/refused.jar"));
+        assertEquals("", out());
+        List<String> lines = err().lines().toList();
+        assertEquals(1, lines.size(), err());
+        assertEquals("modulets: deploy of [refused.jar] refused, generation 1 (1.0, 9d9688116356) stays current: link check:"
+                + " static method com.acme.jobs.Mail.send()V is missing, used by shell com.acme.Server.handle", lines.get(0));
+        assertEquals(1, agent.current);
+        assertTrue(agent.closed, "the connection is closed after a refusal too");
+    }
+
+    @Test
+    void rollbackSaysWhichGenerationIsCurrent() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        assertEquals(0, run("rollback", "1234"), err());
+        assertEquals("generation 1 (1.0, 9d9688116356) is current (was 2)\n", out());
+    }
+
+    @Test
+    void rollbackWithNothingToRollBackToIsRefused() {
+        assertEquals(1, run("rollback", "1234"));
+        assertEquals("modulets: rollback refused: generation 1 has no previous generation\n", err());
+    }
+
+    @Test
+    void rescanRefusedWithoutModules() {
+        assertEquals(1, run("rescan", "1234"));
+        assertEquals("modulets: rescan refused: no modules=DIR was given; activate jars instead\n", err());
+    }
+
+    @Test
+    void packagesLists() {
+        assertEquals(0, run("packages", "1234"), err());
+        assertEquals("swappable  com.acme.jobs\nshared     none\n", out());
+    }
+
+    @Test
+    void packagesChangesOneList() {
+        assertEquals(0, run("packages", "1234", "--add-shared", "com.acme.util"), err());
+        assertEquals("added shared package com.acme.util\nswappable  com.acme.jobs\nshared     com.acme.util\n", out());
+    }
+
+    @Test
+    void packagesAsJson() {
+        assertEquals(0, run("packages", "1234", "--add-swappable", "com.acme.mail", "--json"), err());
+        assertEquals("{\n  \"swappablePackages\": [\n    \"com.acme.jobs\",\n    \"com.acme.mail\"\n  ],\n"
+                + "  \"sharedPackages\": []\n}\n", out());
+    }
+
+    @Test
+    void packagesRefusalIsOneLine() {
+        assertEquals(1, run("packages", "1234", "--add-swappable", "com.acme.loaded"));
+        assertEquals("modulets: cannot make com.acme.loaded swappable: class com.acme.loaded.X is loaded by the app loader;"
+                + " restart with packages=com.acme.loaded\n", err());
+        assertEquals(List.of("com.acme.jobs"), agent.swappable);
+    }
+
+    @Test
+    void twoPackageChangesAtOnceAreAUsageError() {
+        assertEquals(2, run("packages", "1234", "--add-shared", "a", "--remove-shared", "b"));
+        assertTrue(err().startsWith("modulets: Error: --add-shared=PREFIX, --remove-shared=PREFIX are mutually exclusive"), err());
+        assertEquals(List.of(), agent.shared);
+    }
+
+    @Test
+    void pinsOfEveryNonCurrentLoadedGeneration() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        agent.newGeneration("3.0", "5d0c6e1f2a3bffeeddcc", 1);
+        agent.replace(1, "unloaded", 0);
+        agent.pins.put(2, List.of("thread-local: pool-1-thread-1 holds com.acme.jobs.Cache"));
+        assertEquals(0, run("pins", "1234"), err());
+        assertEquals(""
+                + "generation 2 (2.0, 7aa8ebdc0553) is draining, 1 live task\n"
+                + "  thread-local: pool-1-thread-1 holds com.acme.jobs.Cache\n"
+                + "  not looked at: threads' stacks in native code\n", out());
+    }
+
+    @Test
+    void pinsOfOneGeneration() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 0);
+        agent.replace(1, "retired", 0);
+        assertEquals(0, run("pins", "1234", "1"), err());
+        assertEquals(""
+                + "generation 1 (1.0, 9d9688116356) is retired, 0 live tasks\n"
+                + "  held by nothing the agent can see\n"
+                + "  not looked at: threads' stacks in native code\n", out());
+    }
+
+    @Test
+    void pinsWithOnlyTheCurrentGeneration() {
+        assertEquals(0, run("pins", "1234", "--json"), err());
+        assertEquals("{\n  \"generations\": []\n}\n", out());
+    }
+
+    @Test
+    void pinsOfAnUnknownGenerationFails() {
+        assertEquals(1, run("pins", "1234", "9"));
+        assertEquals("modulets: JVM 1234 has no MBean for generation 9\n", err());
+    }
+
+    @Test
+    void aBadJvmIsAUsageError() {
+        assertEquals(2, run("status", "my-server"));
+        assertTrue(err().startsWith("modulets: Invalid value for positional parameter at index 0 (JVM): 'my-server' is neither"
+                + " a pid (1234) nor a JMX service URL"), err());
+        assertTrue(err().contains("Try 'modulets status --help' for more information."), err());
+    }
+
+    @Test
+    void aMissingJvmIsAUsageError() {
+        assertEquals(2, run("generations"));
+        assertTrue(err().contains("Missing required parameter: 'JVM'"), err());
+    }
+
+    @Test
+    void activateNeedsAJar() {
+        assertEquals(2, run("activate", "1234"));
+        assertTrue(err().contains("Missing required parameter: 'JAR'"), err());
+    }
+
+    @Test
+    void aUserIsOnlyForAUrl() {
+        assertEquals(2, run("status", "1234", "--user", "ops"));
+        assertTrue(err().startsWith("modulets: --user applies to a JMX service URL"), err());
+    }
+
+    @Test
+    void aUserNeedsAPassword() {
+        assertEquals(2, run("status", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "--user", "ops"));
+        assertTrue(err().startsWith("modulets: --user ops needs a password"), err());
+    }
+
+    @Test
+    void thePasswordComesFromAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pw"), "s3cret\nignored\n", StandardCharsets.UTF_8);
+        assertEquals(0, run("status", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "--user", "ops",
+                "--password-file", file.toString()), err());
+        assertEquals(new Credentials("ops", "s3cret".toCharArray()), agent.credentialsGiven);
+        assertEquals("user ops", agent.credentialsGiven.toString(), "never prints the password");
+    }
+
+    @Test
+    void aConnectionFailureIsOneLine() {
+        int code = Main.run((jvm, credentials) -> {
+            throw new CliFailure("cannot connect to " + jvm + ": ConnectException: Connection refused");
+        }, new PrintWriter(out, true), new PrintWriter(err, true), "status", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi");
+        assertEquals(1, code);
+        assertEquals("modulets: cannot connect to service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi: ConnectException:"
+                + " Connection refused\n", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion"})
+    void everyCommandHasHelp(String command) {
+        assertEquals(0, run(command, "--help"));
+        assertTrue(out().startsWith("Usage: modulets " + command), out());
+        assertEquals(0, run("help", command));
+    }
+
+    @Test
+    void completionIsABashScriptThatKnowsTheCommands() {
+        assertEquals(0, run("completion"));
+        assertAll(
+                () -> assertTrue(out().startsWith("#!/usr/bin/env bash"), out()),
+                () -> assertTrue(out().contains("complete -F _complete_modulets"), "registers the function"),
+                () -> assertTrue(out().contains("generations"), "knows the commands"),
+                () -> assertTrue(out().contains("--add-swappable"), "knows the options"));
+    }
+}

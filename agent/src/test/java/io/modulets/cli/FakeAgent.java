@@ -1,0 +1,248 @@
+package io.modulets.cli;
+
+import io.modulets.manage.GenerationInfo;
+import io.modulets.manage.GenerationMXBean;
+import io.modulets.manage.ManagerMXBean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An agent without a JVM: the manage interfaces over a little state, for the CLI's unit tests.
+ * Activating a jar whose name contains "refused" is refused, as the real agent refuses, with an
+ * {@link IllegalStateException} whose message is the one line.
+ */
+final class FakeAgent implements ManagerMXBean, Connector {
+    final List<GenerationInfo> generations = new ArrayList<>();
+    final Map<Integer, List<String>> pins = new HashMap<>();
+    final List<String> swappable = new ArrayList<>(List.of("com.acme.jobs"));
+    final List<String> shared = new ArrayList<>();
+    final List<List<String>> activated = new ArrayList<>();
+    JvmAddress openedWith;
+    Credentials credentialsGiven;
+    int current = 1;
+    long activations = 1;
+    long rejections;
+    String lastRejection;
+    boolean closed;
+
+    FakeAgent() {
+        generations.add(new GenerationInfo(1, "current", "1.0", "9d9688116356aabbccdd", 0, "2026-11-26T02:41:07Z"));
+    }
+
+    @Override
+    public AgentConnection open(JvmAddress jvm, Credentials credentials) {
+        openedWith = jvm;
+        credentialsGiven = credentials;
+        FakeAgent self = this;
+        return new AgentConnection() {
+            @Override
+            public ManagerMXBean manager() {
+                return self;
+            }
+
+            @Override
+            public GenerationMXBean generation(int id) {
+                GenerationInfo g = GenerationViews.find(generations, id)
+                        .orElseThrow(() -> new CliFailure(jvm + " has no MBean for generation " + id));
+                return new FakeGeneration(g, pins.getOrDefault(id, List.of()));
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+    }
+
+    /** Makes a new generation current; the old current one drains with {@code liveTasks}. */
+    int newGeneration(String label, String hash, long liveTasks) {
+        int id = generations.size() + 1;
+        replace(current, "draining", liveTasks);
+        generations.add(new GenerationInfo(id, "current", label, hash, 0, "2026-11-26T02:42:00Z"));
+        current = id;
+        activations++;
+        return id;
+    }
+
+    void replace(int id, String state, long liveTasks) {
+        GenerationInfo g = generations.get(id - 1);
+        generations.set(id - 1, new GenerationInfo(id, state, g.getLabel(), g.getHash(), liveTasks, "2026-11-26T02:42:00Z"));
+    }
+
+    /** As the agent refuses: the exception's message and the last rejection are the line, prefixed "modulets: ". */
+    private int refuse(String reason) {
+        rejections++;
+        lastRejection = "modulets: " + reason;
+        throw new IllegalStateException(lastRejection);
+    }
+
+    @Override
+    public String getAgentVersion() {
+        return "0.1.0-TEST";
+    }
+
+    @Override
+    public int getCurrentGeneration() {
+        return current;
+    }
+
+    @Override
+    public List<String> getSwappablePackages() {
+        return List.copyOf(swappable);
+    }
+
+    @Override
+    public List<String> getSharedPackages() {
+        return List.copyOf(shared);
+    }
+
+    @Override
+    public String getModulesDirectory() {
+        return "/srv/jobs";
+    }
+
+    @Override
+    public String getStoreDirectory() {
+        return "/home/u/.cache/modulets/store";
+    }
+
+    @Override
+    public long getActivationCount() {
+        return activations;
+    }
+
+    @Override
+    public long getRejectionCount() {
+        return rejections;
+    }
+
+    @Override
+    public String getLastRejection() {
+        return lastRejection;
+    }
+
+    @Override
+    public int getLoadedGenerationCount() {
+        return (int) generations.stream().filter(g -> !g.getState().equals("unloaded")).count();
+    }
+
+    @Override
+    public List<GenerationInfo> getGenerations() {
+        return List.copyOf(generations);
+    }
+
+    @Override
+    public int activate(List<String> jars) {
+        activated.add(jars);
+        if (jars.stream().anyMatch(j -> j.contains("refused"))) {
+            return refuse("deploy of [refused.jar] refused, generation " + current + " (1.0, 9d9688116356) stays current:"
+                    + " link check: static method com.acme.jobs.Mail.send()V is missing, used by shell com.acme.Server.handle");
+        }
+        return newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+    }
+
+    @Override
+    public int rescan() {
+        return refuse("rescan refused: no modules=DIR was given; activate jars instead");
+    }
+
+    @Override
+    public int rollback() {
+        if (current == 1) {
+            return refuse("rollback refused: generation 1 has no previous generation");
+        }
+        int target = current - 1;
+        replace(current, "retired", 0);
+        replace(target, "current", 0);
+        current = target;
+        activations++;
+        return target;
+    }
+
+    @Override
+    public List<String> addSwappablePackage(String prefix) {
+        if (prefix.startsWith("com.acme.loaded")) {
+            throw new IllegalStateException("cannot make " + prefix + " swappable: class " + prefix
+                    + ".X is loaded by the app loader; restart with packages=" + prefix);
+        }
+        swappable.add(prefix);
+        return getSwappablePackages();
+    }
+
+    @Override
+    public List<String> removeSwappablePackage(String prefix) {
+        swappable.remove(prefix);
+        return getSwappablePackages();
+    }
+
+    @Override
+    public List<String> addSharedPackage(String prefix) {
+        shared.add(prefix);
+        return getSharedPackages();
+    }
+
+    @Override
+    public List<String> removeSharedPackage(String prefix) {
+        shared.remove(prefix);
+        return getSharedPackages();
+    }
+
+    private record FakeGeneration(GenerationInfo info, List<String> pins) implements GenerationMXBean {
+        @Override
+        public int getId() {
+            return info.getId();
+        }
+
+        @Override
+        public String getState() {
+            return info.getState();
+        }
+
+        @Override
+        public String getLabel() {
+            return info.getLabel();
+        }
+
+        @Override
+        public String getHash() {
+            return info.getHash();
+        }
+
+        @Override
+        public List<String> getJars() {
+            return List.of("/store/" + info.getHash() + "/a.jar");
+        }
+
+        @Override
+        public long getLiveTasks() {
+            return info.getLiveTasks();
+        }
+
+        @Override
+        public long getLoadedClasses() {
+            return 3;
+        }
+
+        @Override
+        public String getCreated() {
+            return "2026-11-26T02:41:07Z";
+        }
+
+        @Override
+        public List<String> getHistory() {
+            return List.of("current 2026-11-26T02:41:07Z");
+        }
+
+        @Override
+        public List<String> getPins() {
+            return pins;
+        }
+
+        @Override
+        public List<String> getPinBlindSpots() {
+            return List.of("threads' stacks in native code");
+        }
+    }
+}

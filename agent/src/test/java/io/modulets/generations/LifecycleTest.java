@@ -145,14 +145,19 @@ class LifecycleTest {
         Registry registry = registry(Limit.NONE);
         Generation a = activate(registry, "a");
         GenerationClassLoader held = a.loader(); // keeps a retired generation loaded
-        activate(registry, "b");
+        Generation b = activate(registry, "b");
+        // b retires below while a is current again: hold its loader too, or a collection in between
+        // unloads it and b's content comes back under a new sequence number.
+        GenerationClassLoader heldB = b.loader();
         assertEquals(State.RETIRED, a.state());
         assertSame(a, activate(registry, "a"), "retired and still loaded: taken back");
         assertEquals(State.CURRENT, a.state());
         assertSame(held, a.loader());
         held = null;
 
-        Generation b = activate(registry, "b");
+        assertSame(b, activate(registry, "b"), "retired and still loaded: taken back");
+        assertSame(heldB, b.loader());
+        heldB = null;
         assertEquals(2, b.sequence());
         awaitUnloaded(a);
         Generation again = activate(registry, "a");

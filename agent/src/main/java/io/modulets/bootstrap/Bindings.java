@@ -273,6 +273,34 @@ public final class Bindings {
         setContext(thread, previousContext);
     }
 
+    /**
+     * Binds the running {@code thread} unless it already is bound to {@code binding} with it as its
+     * context class loader (a task run by its submitter: CallerRunsPolicy, {@code invoke()} inside a
+     * task); returns whether it bound, for {@link #leave(Thread, boolean, ClassLoader, ClassLoader)}.
+     */
+    private static boolean enterIfNeeded(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                                         ClassLoader previousContext) {
+        if (binding == previousBinding && binding == previousContext) {
+            return false;
+        }
+        enter(thread, binding);
+        return true;
+    }
+
+    /**
+     * Undoes {@link #enterIfNeeded}. A run that did not rebind still gets its context class loader back
+     * if the task changed it (§2.5: restored afterwards); the binding only Bindings itself changes, and
+     * restores.
+     */
+    private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
+                              ClassLoader previousContext) {
+        if (rebound) {
+            leave(thread, previousBinding, previousContext);
+        } else if (thread.getContextClassLoader() != previousContext) {
+            setContext(thread, previousContext);
+        }
+    }
+
     /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
     private static void setContext(Thread thread, ClassLoader loader) {
         try {
@@ -361,11 +389,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             handler.rejectedExecution(task, executor);
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             PendingTasks.release(binding);
         }
     }
@@ -425,11 +453,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             body.run();
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -452,11 +480,11 @@ public final class Bindings {
         }
         ClassLoader binding = bindingOf(captured);
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }

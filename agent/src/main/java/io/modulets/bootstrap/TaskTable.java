@@ -1,0 +1,323 @@
+package io.modulets.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The submissions of tasks that have no field of their own (a lambda, any Runnable given to
+ * {@code execute}, a TimerTask, and on a JDK that loaded them early the JDK's own task classes), each
+ * with what it captured. One entry per submission: a weak reference to the task, compared by identity,
+ * that holds the capture. The same instance submitted twice has two entries.
+ *
+ * <p>Why not a {@code ConcurrentHashMap} of weak keys (what this replaced): per task it cost a key
+ * object, a map node, a look-up key, a bin lock on removal and two look-ups to take an entry out, about
+ * 40 of the 68 ns the map path added per task (measured, JVM-NOTES-ADDENDA). Here a task costs one entry
+ * object, the identity hash, and a few compare-and-sets: an open-addressing table whose slots are
+ * claimed and reused with compare-and-set, never emptied, and rebuilt (only the live entries copied)
+ * when half its slots have been used.
+ *
+ * <p>An entry is live while it holds a capture. Taking the capture out (a compare-and-set to null) is
+ * what makes an entry dead, once and for good, so each capture is taken out exactly once; a dead
+ * entry's slot is reused by a later submission. A task dropped without running is collected, its entry
+ * is enqueued, and {@link #awaitCollected} hands its capture to the listener. A taken entry is not
+ * cleared ({@code Reference.clear} is a native call on JDK 17, intrinsic only from 23): the collector
+ * finds at most one dead entry per slot still referring to a collected task, and the reclaimer drops it.
+ */
+final class TaskTable {
+    /** One submission of a task and what it captured; dead once {@link #captured} is null. */
+    private static final class Entry extends WeakReference<Object> {
+        final int hash;
+        volatile Object captured;
+
+        Entry(Object task, int hash, Object captured, ReferenceQueue<Object> queue) {
+            super(task, queue);
+            this.hash = hash;
+            this.captured = captured;
+        }
+    }
+
+    /** An array of slots: null (never used), an {@link Entry}, or {@link #MOVED} once copied to {@link #next}. */
+    private static final class Slots {
+        final Object[] slots;
+        /** Slots claimed from null; a rebuild starts when it passes half the slots. */
+        volatile int used;
+        /** The table this one is being copied into; set before the first slot is marked moved. */
+        volatile Slots next;
+
+        Slots(int capacity) {
+            slots = new Object[capacity];
+        }
+    }
+
+    private static final Object MOVED = new Object();
+    private static final int MIN_CAPACITY = 64;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle CAPTURED;
+    private static final VarHandle USED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CAPTURED = lookup.findVarHandle(Entry.class, "captured", Object.class);
+            USED = lookup.findVarHandle(Slots.class, "used", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    /** Told the capture of each task that was collected while it still held one. */
+    private final Consumer<Object> onCollected;
+    private volatile Slots table = new Slots(MIN_CAPACITY);
+
+    TaskTable(Consumer<Object> onCollected) {
+        this.onCollected = onCollected;
+    }
+
+    /** Records one submission of {@code task} with what it captured (not null). */
+    void add(Object task, Object captured) {
+        expunge();
+        Entry entry = new Entry(task, hash(task), captured, collected);
+        for (Slots t = table; ; ) {
+            switch (insert(t, entry)) {
+                case DONE:
+                    return;
+                case DONE_HALF_FULL:
+                    rebuild(t);
+                    return;
+                default:
+                    t = rebuild(t);
+            }
+        }
+    }
+
+    private static final int DONE = 0;
+    private static final int DONE_HALF_FULL = 1;
+    private static final int MOVE_ON = 2;
+
+    /**
+     * Puts {@code entry} in a dead slot of {@code t}, or claims a null one while fewer than three
+     * quarters of the slots are used; else (full, or being copied) the caller moves on.
+     */
+    private static int insert(Slots t, Entry entry) {
+        Object[] slots = t.slots;
+        int mask = slots.length - 1;
+        int limit = slots.length - slots.length / 4;
+        for (int i = entry.hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
+            Object present = SLOT.getAcquire(slots, i);
+            if (present == null) {
+                int used = (int) USED.getAndAdd(t, 1);
+                if (used >= limit) {
+                    USED.getAndAdd(t, -1);
+                    return MOVE_ON;
+                }
+                if (SLOT.compareAndSet(slots, i, null, entry)) {
+                    return used + 1 > slots.length / 2 ? DONE_HALF_FULL : DONE;
+                }
+                USED.getAndAdd(t, -1);
+                present = SLOT.getAcquire(slots, i);
+            }
+            if (present == MOVED) {
+                return MOVE_ON;
+            }
+            if (((Entry) present).captured == null && SLOT.compareAndSet(slots, i, present, entry)) {
+                return DONE;
+            }
+        }
+        return MOVE_ON;
+    }
+
+    /**
+     * Takes one capture of {@code task} for a run: a one-shot capture is taken out (the caller releases
+     * it after the run); a capture of class {@code kept} (a periodic task's) is left in place for the
+     * next run and returned as it is. Null when the task has none.
+     */
+    Object take(Object task, Class<?> kept) {
+        int hash = hash(task);
+        for (;;) {
+            Entry entry = find(task, hash);
+            if (entry == null) {
+                return null;
+            }
+            Object captured = entry.captured;
+            if (captured != null && kept.isInstance(captured)) {
+                return captured;
+            }
+            if (captured != null && CAPTURED.compareAndSet(entry, captured, null)) {
+                return captured;
+            }
+        }
+    }
+
+    /** Takes out one capture of {@code task}, whatever it is; null when it has none. */
+    Object takeAny(Object task) {
+        int hash = hash(task);
+        for (;;) {
+            Entry entry = find(task, hash);
+            if (entry == null) {
+                return null;
+            }
+            Object captured = (Object) CAPTURED.getAndSet(entry, null);
+            if (captured != null) {
+                return captured;
+            }
+        }
+    }
+
+    /** Takes out every capture of {@code task} and passes each to {@code action}. */
+    void takeAll(Object task, Consumer<Object> action) {
+        for (Object captured; (captured = takeAny(task)) != null; ) {
+            action.accept(captured);
+        }
+    }
+
+    /** A live entry of {@code task}: in the current table, or in the one it is being copied into. */
+    private Entry find(Object task, int hash) {
+        for (Slots t = table; t != null; t = t.next) {
+            Object[] slots = t.slots;
+            int mask = slots.length - 1;
+            for (int i = hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
+                Object present = SLOT.getAcquire(slots, i);
+                if (present == null) {
+                    break;
+                }
+                if (present != MOVED) {
+                    Entry entry = (Entry) present;
+                    if (entry.hash == hash && entry.captured != null && entry.get() == task) {
+                        return entry;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Copies the live entries of {@code old} into a new table sized for them, and returns the table
+     * submissions go to now. A submission that meets a table being copied waits here until the copy is
+     * done (rare: once per half a table of new slots), so only copies land in the new table until it is
+     * published. An entry is put in the new table before its old slot is marked {@link #MOVED}: a
+     * look-up that scans the old table, then the next, always finds it.
+     */
+    private Slots rebuild(Slots old) {
+        synchronized (this) {
+            if (old.next != null) {
+                return table; // rebuilt by another thread meanwhile
+            }
+            Object[] slots = old.slots;
+            int live = 0;
+            for (Object present : slots) {
+                if (present instanceof Entry && ((Entry) present).captured != null) {
+                    live++;
+                }
+            }
+            Slots fresh = new Slots(capacityFor(live));
+            old.next = fresh;
+            Slots target = fresh;
+            for (int i = 0; i < slots.length; i++) {
+                for (;;) {
+                    Object present = SLOT.getAcquire(slots, i);
+                    if (present instanceof Entry && ((Entry) present).captured != null) {
+                        target = copy(target, (Entry) present);
+                    }
+                    if (SLOT.compareAndSet(slots, i, present, MOVED)) {
+                        break;
+                    }
+                }
+            }
+            table = target;
+            return target;
+        }
+    }
+
+    /** At least eight slots per live entry: copies use at most an eighth, submissions up to three quarters. */
+    private static int capacityFor(int live) {
+        return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live)) * 16);
+    }
+
+    /**
+     * Puts a live entry into {@code t}, which holds only copies while it is being filled; returns the
+     * table it ended in. If more tasks were submitted into the old table during the copy than {@code t}
+     * has room for, {@code t} is itself copied into a bigger one first (under the same lock).
+     */
+    private static Slots copy(Slots t, Entry entry) {
+        Object[] slots = t.slots;
+        int mask = slots.length - 1;
+        int i = entry.hash & mask;
+        for (int probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
+            Object present = SLOT.getAcquire(slots, i);
+            if (present == null && SLOT.compareAndSet(slots, i, null, entry)) {
+                USED.getAndAdd(t, 1);
+                return t;
+            }
+            if (present instanceof Entry && ((Entry) present).captured == null
+                    && SLOT.compareAndSet(slots, i, present, entry)) {
+                return t;
+            }
+        }
+        Slots bigger = new Slots(slots.length * 2);
+        t.next = bigger;
+        Slots target = bigger;
+        for (int j = 0; j < slots.length; j++) {
+            Object present = SLOT.getAcquire(slots, j);
+            if (present instanceof Entry && ((Entry) present).captured != null) {
+                target = copy(target, (Entry) present);
+            }
+            SLOT.setRelease(slots, j, MOVED); // nothing else writes t while it is being filled
+        }
+        return copy(target, entry);
+    }
+
+    /** Waits for the next collected task and hands over what it still held (for a daemon thread). */
+    void awaitCollected() throws InterruptedException {
+        reclaim(collected.remove());
+        expunge();
+    }
+
+    private void expunge() {
+        for (Object stale; (stale = collected.poll()) != null; ) {
+            reclaim(stale);
+        }
+    }
+
+    private void reclaim(Object stale) {
+        Object captured = CAPTURED.getAndSet((Entry) stale, null);
+        if (captured != null) {
+            onCollected.accept(captured);
+        }
+    }
+
+    /** Calls {@code action} with each pending task and its capture (a snapshot of no particular order). */
+    void forEach(BiConsumer<Object, Object> action) {
+        for (Slots t = table; t != null; t = t.next) {
+            for (Object present : t.slots) {
+                if (present instanceof Entry) {
+                    Entry entry = (Entry) present;
+                    Object task = entry.get();
+                    Object captured = entry.captured;
+                    if (task != null && captured != null) {
+                        action.accept(task, captured);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The number of pending submissions, after handing over those of collected tasks. */
+    int size() {
+        expunge();
+        int[] count = {0};
+        forEach((task, captured) -> count[0]++);
+        return count[0];
+    }
+
+    /** The identity hash, spread so that neighbouring hashes do not share a probe run. */
+    private static int hash(Object task) {
+        int h = System.identityHashCode(task);
+        return h ^ (h >>> 16);
+    }
+}

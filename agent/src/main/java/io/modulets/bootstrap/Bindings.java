@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * <p>Hooks are straight-line calls inserted at method entry, before a return, or in place of one
  * call, so the instrumented JDK methods keep their stack-map frames; anything that needs a try/finally
  * or a branch lives here, in plain Java. What a task captured is kept beside it in {@link PendingTasks}
- * (a field of the JDK's own task classes, else a weak identity map), which also counts live tasks.
+ * (a field of the JDK's own task classes, else a weak identity table), which also counts live tasks.
  */
 public final class Bindings {
     /** The generation new root tasks get; set by the agent on every activation. */

@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * when half its slots have been used.
  *
  * <p>An entry is live while it holds a capture. Taking the capture out (a compare-and-set to null) is
- * what makes an entry dead, once and for good, so each capture is taken out exactly once; a dead
- * entry's slot is reused by a later submission. A task dropped without running is collected, its entry
- * is enqueued, and {@link #awaitCollected} hands its capture to the listener. A taken entry is not
- * cleared ({@code Reference.clear} is a native call on JDK 17, intrinsic only from 23): the collector
- * finds at most one dead entry per slot still referring to a collected task, and the reclaimer drops it.
+ * what makes an entry dead, once and for good, so each capture is taken out exactly once; the taker
+ * then replaces the entry in its slot with {@link #TOMBSTONE}, so that a burst of tasks leaves no dead
+ * entries behind (and the collector never meets one), and a later submission reuses the slot. A task
+ * dropped without running is collected, its entry is enqueued, and {@link #awaitCollected} hands its
+ * capture to the listener. ({@code Reference.clear} would be no cheaper: a native call on JDK 17,
+ * intrinsic only from 23.)
  */
 final class TaskTable {
     /** One submission of a task and what it captured; dead once {@link #captured} is null. */
@@ -40,7 +41,10 @@ final class TaskTable {
         }
     }
 
-    /** An array of slots: null (never used), an {@link Entry}, or {@link #MOVED} once copied to {@link #next}. */
+    /**
+     * An array of slots: null (never used), an {@link Entry}, {@link #TOMBSTONE} (its entry was taken), or
+     * {@link #MOVED} once copied to {@link #next}.
+     */
     private static final class Slots {
         final Object[] slots;
         /** Slots claimed from null; a rebuild starts when it passes half the slots. */
@@ -54,6 +58,7 @@ final class TaskTable {
     }
 
     private static final Object MOVED = new Object();
+    private static final Object TOMBSTONE = new Object();
     private static final int MIN_CAPACITY = 64;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle CAPTURED;
@@ -100,7 +105,7 @@ final class TaskTable {
     private static final int MOVE_ON = 2;
 
     /**
-     * Puts {@code entry} in a dead slot of {@code t}, or claims a null one while fewer than three
+     * Puts {@code entry} in a free slot of {@code t}, or claims a null one while fewer than three
      * quarters of the slots are used; else (full, or being copied) the caller moves on.
      */
     private static int insert(Slots t, Entry entry) {
@@ -124,11 +129,16 @@ final class TaskTable {
             if (present == MOVED) {
                 return MOVE_ON;
             }
-            if (((Entry) present).captured == null && SLOT.compareAndSet(slots, i, present, entry)) {
+            if (isFree(present) && SLOT.compareAndSet(slots, i, present, entry)) {
                 return DONE;
             }
         }
         return MOVE_ON;
+    }
+
+    /** A slot a submission may take over: a taken entry (its tombstone, or the entry itself). */
+    private static boolean isFree(Object present) {
+        return present == TOMBSTONE || present instanceof Entry && ((Entry) present).captured == null;
     }
 
     /**
@@ -137,35 +147,12 @@ final class TaskTable {
      * next run and returned as it is. Null when the task has none.
      */
     Object take(Object task, Class<?> kept) {
-        int hash = hash(task);
-        for (;;) {
-            Entry entry = find(task, hash);
-            if (entry == null) {
-                return null;
-            }
-            Object captured = entry.captured;
-            if (captured != null && kept.isInstance(captured)) {
-                return captured;
-            }
-            if (captured != null && CAPTURED.compareAndSet(entry, captured, null)) {
-                return captured;
-            }
-        }
+        return takeOne(task, kept);
     }
 
     /** Takes out one capture of {@code task}, whatever it is; null when it has none. */
     Object takeAny(Object task) {
-        int hash = hash(task);
-        for (;;) {
-            Entry entry = find(task, hash);
-            if (entry == null) {
-                return null;
-            }
-            Object captured = (Object) CAPTURED.getAndSet(entry, null);
-            if (captured != null) {
-                return captured;
-            }
-        }
+        return takeOne(task, null);
     }
 
     /** Takes out every capture of {@code task} and passes each to {@code action}. */
@@ -175,25 +162,42 @@ final class TaskTable {
         }
     }
 
-    /** A live entry of {@code task}: in the current table, or in the one it is being copied into. */
-    private Entry find(Object task, int hash) {
-        for (Slots t = table; t != null; t = t.next) {
-            Object[] slots = t.slots;
-            int mask = slots.length - 1;
-            for (int i = hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
-                Object present = SLOT.getAcquire(slots, i);
-                if (present == null) {
-                    break;
-                }
-                if (present != MOVED) {
-                    Entry entry = (Entry) present;
-                    if (entry.hash == hash && entry.captured != null && entry.get() == task) {
-                        return entry;
+    /**
+     * Finds a live entry of {@code task} (in the current table, or in the one it is being copied into)
+     * and takes its capture out, unless it is a {@code kept} one.
+     */
+    private Object takeOne(Object task, Class<?> kept) {
+        int hash = hash(task);
+        retry:
+        for (;;) {
+            for (Slots t = table; t != null; t = t.next) {
+                Object[] slots = t.slots;
+                int mask = slots.length - 1;
+                for (int i = hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
+                    Object present = SLOT.getAcquire(slots, i);
+                    if (present == null) {
+                        break;
                     }
+                    if (!(present instanceof Entry)) {
+                        continue; // moved or tombstone
+                    }
+                    Entry entry = (Entry) present;
+                    Object captured = entry.captured;
+                    if (entry.hash != hash || captured == null || entry.get() != task) {
+                        continue;
+                    }
+                    if (kept != null && kept.isInstance(captured)) {
+                        return captured;
+                    }
+                    if (!CAPTURED.compareAndSet(entry, captured, null)) {
+                        continue retry; // taken or changed meanwhile: look again
+                    }
+                    SLOT.compareAndSet(slots, i, entry, TOMBSTONE); // fails only if moved meanwhile
+                    return captured;
                 }
             }
+            return null;
         }
-        return null;
     }
 
     /**
@@ -234,9 +238,13 @@ final class TaskTable {
         }
     }
 
-    /** At least eight slots per live entry: copies use at most an eighth, submissions up to three quarters. */
+    /**
+     * Four to eight slots per live entry: the copies use at most a quarter, the next rebuild comes after
+     * another quarter has been claimed. Like a {@code ConcurrentHashMap}, the table keeps the size of its
+     * largest burst until it next fills up.
+     */
     private static int capacityFor(int live) {
-        return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live)) * 16);
+        return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live) * 4 - 1) << 1);
     }
 
     /**
@@ -254,8 +262,7 @@ final class TaskTable {
                 USED.getAndAdd(t, 1);
                 return t;
             }
-            if (present instanceof Entry && ((Entry) present).captured == null
-                    && SLOT.compareAndSet(slots, i, present, entry)) {
+            if (present != null && isFree(present) && SLOT.compareAndSet(slots, i, present, entry)) {
                 return t;
             }
         }

@@ -40,8 +40,9 @@ final class Startup {
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
-        // Capture first: on JDK 25 the first thread that waits on a Condition (the watcher, the
-        // unloader, any ReferenceQueue) loads ForkJoinTask, which then could not take its field.
+        // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
+        // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
+        // could not take its field (JVM-NOTES-ADDENDA, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors());

@@ -45,30 +45,31 @@ final class TaskTable {
      * An array of slots: null (never used), an {@link Entry}, {@link #TOMBSTONE} (its entry was taken), or
      * {@link #MOVED} once copied to {@link #next}.
      */
-    private static final class Slots {
+    private static final class Table {
         final Object[] slots;
-        /** Slots claimed from null; a rebuild starts when it passes half the slots. */
-        volatile int used;
+        /**
+         * Slots claimed from null, counted without atomics (a lost count under contention only delays a
+         * rebuild; an insert that finds no room rebuilds anyway); a rebuild starts past half the slots.
+         */
+        int used;
         /** The table this one is being copied into; set before the first slot is marked moved. */
-        volatile Slots next;
+        volatile Table next;
 
-        Slots(int capacity) {
+        Table(int capacity) {
             slots = new Object[capacity];
         }
     }
 
     private static final Object MOVED = new Object();
     private static final Object TOMBSTONE = new Object();
-    private static final int MIN_CAPACITY = 64;
+    private static final int MIN_CAPACITY = 256;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle CAPTURED;
-    private static final VarHandle USED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CAPTURED = lookup.findVarHandle(Entry.class, "captured", Object.class);
-            USED = lookup.findVarHandle(Slots.class, "used", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -77,7 +78,7 @@ final class TaskTable {
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     /** Told the capture of each task that was collected while it still held one. */
     private final Consumer<Object> onCollected;
-    private volatile Slots table = new Slots(MIN_CAPACITY);
+    private volatile Table table = new Table(MIN_CAPACITY);
 
     TaskTable(Consumer<Object> onCollected) {
         this.onCollected = onCollected;
@@ -87,7 +88,7 @@ final class TaskTable {
     void add(Object task, Object captured) {
         expunge();
         Entry entry = new Entry(task, hash(task), captured, collected);
-        for (Slots t = table; ; ) {
+        for (Table t = table; ; ) {
             switch (insert(t, entry)) {
                 case DONE:
                     return;
@@ -108,22 +109,19 @@ final class TaskTable {
      * Puts {@code entry} in a free slot of {@code t}, or claims a null one while fewer than three
      * quarters of the slots are used; else (full, or being copied) the caller moves on.
      */
-    private static int insert(Slots t, Entry entry) {
+    private static int insert(Table t, Entry entry) {
         Object[] slots = t.slots;
         int mask = slots.length - 1;
         int limit = slots.length - slots.length / 4;
         for (int i = entry.hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
             Object present = SLOT.getAcquire(slots, i);
             if (present == null) {
-                int used = (int) USED.getAndAdd(t, 1);
-                if (used >= limit) {
-                    USED.getAndAdd(t, -1);
+                if (t.used >= limit) {
                     return MOVE_ON;
                 }
                 if (SLOT.compareAndSet(slots, i, null, entry)) {
-                    return used + 1 > slots.length / 2 ? DONE_HALF_FULL : DONE;
+                    return ++t.used > slots.length / 2 ? DONE_HALF_FULL : DONE;
                 }
-                USED.getAndAdd(t, -1);
                 present = SLOT.getAcquire(slots, i);
             }
             if (present == MOVED) {
@@ -170,7 +168,7 @@ final class TaskTable {
         int hash = hash(task);
         retry:
         for (;;) {
-            for (Slots t = table; t != null; t = t.next) {
+            for (Table t = table; t != null; t = t.next) {
                 Object[] slots = t.slots;
                 int mask = slots.length - 1;
                 for (int i = hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
@@ -207,7 +205,7 @@ final class TaskTable {
      * published. An entry is put in the new table before its old slot is marked {@link #MOVED}: a
      * look-up that scans the old table, then the next, always finds it.
      */
-    private Slots rebuild(Slots old) {
+    private Table rebuild(Table old) {
         synchronized (this) {
             if (old.next != null) {
                 return table; // rebuilt by another thread meanwhile
@@ -219,9 +217,9 @@ final class TaskTable {
                     live++;
                 }
             }
-            Slots fresh = new Slots(capacityFor(live));
+            Table fresh = new Table(capacityFor(live));
             old.next = fresh;
-            Slots target = fresh;
+            Table target = fresh;
             for (int i = 0; i < slots.length; i++) {
                 for (;;) {
                     Object present = SLOT.getAcquire(slots, i);
@@ -252,23 +250,23 @@ final class TaskTable {
      * table it ended in. If more tasks were submitted into the old table during the copy than {@code t}
      * has room for, {@code t} is itself copied into a bigger one first (under the same lock).
      */
-    private static Slots copy(Slots t, Entry entry) {
+    private static Table copy(Table t, Entry entry) {
         Object[] slots = t.slots;
         int mask = slots.length - 1;
         int i = entry.hash & mask;
         for (int probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
             Object present = SLOT.getAcquire(slots, i);
             if (present == null && SLOT.compareAndSet(slots, i, null, entry)) {
-                USED.getAndAdd(t, 1);
+                t.used++;
                 return t;
             }
             if (present != null && isFree(present) && SLOT.compareAndSet(slots, i, present, entry)) {
                 return t;
             }
         }
-        Slots bigger = new Slots(slots.length * 2);
+        Table bigger = new Table(slots.length * 2);
         t.next = bigger;
-        Slots target = bigger;
+        Table target = bigger;
         for (int j = 0; j < slots.length; j++) {
             Object present = SLOT.getAcquire(slots, j);
             if (present instanceof Entry && ((Entry) present).captured != null) {
@@ -298,9 +296,12 @@ final class TaskTable {
         }
     }
 
-    /** Calls {@code action} with each pending task and its capture (a snapshot of no particular order). */
+    /**
+     * Calls {@code action} with each pending task and its capture (a snapshot of no particular order; a
+     * task being moved by a rebuild may be seen twice), for diagnostics.
+     */
     void forEach(BiConsumer<Object, Object> action) {
-        for (Slots t = table; t != null; t = t.next) {
+        for (Table t = table; t != null; t = t.next) {
             for (Object present : t.slots) {
                 if (present instanceof Entry) {
                     Entry entry = (Entry) present;

@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -41,10 +44,7 @@ final class TaskTable {
         }
     }
 
-    /**
-     * An array of slots: null (never used), an {@link Entry}, {@link #TOMBSTONE} (its entry was taken), or
-     * {@link #MOVED} once copied to {@link #next}.
-     */
+    /** An array of slots: null (never used), an {@link Entry}, or {@link #TOMBSTONE} (its entry was taken). */
     private static final class Table {
         final Object[] slots;
         /**
@@ -52,7 +52,7 @@ final class TaskTable {
          * rebuild; an insert that finds no room rebuilds anyway); a rebuild starts past half the slots.
          */
         int used;
-        /** The table this one is being copied into; set before the first slot is marked moved. */
+        /** The table this one is being copied into; set before the copy reads the first slot. */
         volatile Table next;
 
         Table(int capacity) {
@@ -60,7 +60,6 @@ final class TaskTable {
         }
     }
 
-    private static final Object MOVED = new Object();
     private static final Object TOMBSTONE = new Object();
     private static final int MIN_CAPACITY = 256;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -89,25 +88,31 @@ final class TaskTable {
         expunge();
         Entry entry = new Entry(task, hash(task), captured, collected);
         for (Table t = table; ; ) {
-            switch (insert(t, entry)) {
-                case DONE:
-                    return;
-                case DONE_HALF_FULL:
-                    rebuild(t);
-                    return;
-                default:
-                    t = rebuild(t);
+            int result = insert(t, entry);
+            if (result == FULL) {
+                t = rebuild(t);
+                continue;
             }
+            if (result == DONE_HALF_FULL) {
+                rebuild(t);
+            }
+            // A rebuild that started before this insert may have missed it: put it in the newer table too
+            // (the same entry twice is harmless, its capture is taken out once).
+            Table next = t.next;
+            if (next == null || entry.captured == null) {
+                return;
+            }
+            t = next;
         }
     }
 
     private static final int DONE = 0;
     private static final int DONE_HALF_FULL = 1;
-    private static final int MOVE_ON = 2;
+    private static final int FULL = 2;
 
     /**
      * Puts {@code entry} in a free slot of {@code t}, or claims a null one while fewer than three
-     * quarters of the slots are used; else (full, or being copied) the caller moves on.
+     * quarters of the slots are used.
      */
     private static int insert(Table t, Entry entry) {
         Object[] slots = t.slots;
@@ -117,21 +122,18 @@ final class TaskTable {
             Object present = SLOT.getAcquire(slots, i);
             if (present == null) {
                 if (t.used >= limit) {
-                    return MOVE_ON;
+                    return FULL;
                 }
                 if (SLOT.compareAndSet(slots, i, null, entry)) {
                     return ++t.used > slots.length / 2 ? DONE_HALF_FULL : DONE;
                 }
                 present = SLOT.getAcquire(slots, i);
             }
-            if (present == MOVED) {
-                return MOVE_ON;
-            }
             if (isFree(present) && SLOT.compareAndSet(slots, i, present, entry)) {
                 return DONE;
             }
         }
-        return MOVE_ON;
+        return FULL;
     }
 
     /** A slot a submission may take over: a taken entry (its tombstone, or the entry itself). */
@@ -176,8 +178,8 @@ final class TaskTable {
                     if (present == null) {
                         break;
                     }
-                    if (!(present instanceof Entry)) {
-                        continue; // moved or tombstone
+                    if (present == TOMBSTONE) {
+                        continue;
                     }
                     Entry entry = (Entry) present;
                     Object captured = entry.captured;
@@ -190,7 +192,7 @@ final class TaskTable {
                     if (!CAPTURED.compareAndSet(entry, captured, null)) {
                         continue retry; // taken or changed meanwhile: look again
                     }
-                    SLOT.compareAndSet(slots, i, entry, TOMBSTONE); // fails only if moved meanwhile
+                    SLOT.compareAndSet(slots, i, entry, TOMBSTONE); // fails if reused meanwhile: fine
                     return captured;
                 }
             }
@@ -200,39 +202,23 @@ final class TaskTable {
 
     /**
      * Copies the live entries of {@code old} into a new table sized for them, and returns the table
-     * submissions go to now. A submission that meets a table being copied waits here until the copy is
-     * done (rare: once per half a table of new slots), so only copies land in the new table until it is
-     * published. An entry is put in the new table before its old slot is marked {@link #MOVED}: a
-     * look-up that scans the old table, then the next, always finds it.
+     * submissions go to now. The old table is not changed, so a look-up that scans it and then the
+     * tables after it always finds an entry. Its slots are read after {@link Table#next} is set, and a
+     * submission reads {@code next} after it claimed its slot: one of the two sees the other (both are
+     * volatile), so the entry is copied, or the submission puts it in the new table itself.
      */
     private Table rebuild(Table old) {
         synchronized (this) {
-            if (old.next != null) {
-                return table; // rebuilt by another thread meanwhile
-            }
-            Object[] slots = old.slots;
-            int live = 0;
-            for (Object present : slots) {
-                if (present instanceof Entry && ((Entry) present).captured != null) {
-                    live++;
-                }
-            }
-            Table fresh = new Table(capacityFor(live));
-            old.next = fresh;
-            Table target = fresh;
-            for (int i = 0; i < slots.length; i++) {
-                for (;;) {
-                    Object present = SLOT.getAcquire(slots, i);
+            if (old.next == null) {
+                int live = 0;
+                for (Object present : old.slots) {
                     if (present instanceof Entry && ((Entry) present).captured != null) {
-                        target = copy(target, (Entry) present);
-                    }
-                    if (SLOT.compareAndSet(slots, i, present, MOVED)) {
-                        break;
+                        live++;
                     }
                 }
+                table = grow(old, capacityFor(live));
             }
-            table = target;
-            return target;
+            return table;
         }
     }
 
@@ -245,10 +231,24 @@ final class TaskTable {
         return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live) * 4 - 1) << 1);
     }
 
+    /** Under the lock: links {@code t} to a new table, copies its live entries there; returns where they ended. */
+    private static Table grow(Table t, int capacity) {
+        Table target = new Table(capacity);
+        t.next = target;
+        Object[] slots = t.slots;
+        for (int i = 0; i < slots.length; i++) {
+            Object present = SLOT.getVolatile(slots, i);
+            if (present instanceof Entry && ((Entry) present).captured != null) {
+                target = copy(target, (Entry) present);
+            }
+        }
+        return target;
+    }
+
     /**
-     * Puts a live entry into {@code t}, which holds only copies while it is being filled; returns the
-     * table it ended in. If more tasks were submitted into the old table during the copy than {@code t}
-     * has room for, {@code t} is itself copied into a bigger one first (under the same lock).
+     * Puts a live entry into {@code t}, past the three-quarter limit of submissions if need be; if
+     * submissions filled {@code t} during the copy, {@code t} grows into a bigger table first, the same
+     * way. Returns the table the entry ended in.
      */
     private static Table copy(Table t, Entry entry) {
         Object[] slots = t.slots;
@@ -264,17 +264,7 @@ final class TaskTable {
                 return t;
             }
         }
-        Table bigger = new Table(slots.length * 2);
-        t.next = bigger;
-        Table target = bigger;
-        for (int j = 0; j < slots.length; j++) {
-            Object present = SLOT.getAcquire(slots, j);
-            if (present instanceof Entry && ((Entry) present).captured != null) {
-                target = copy(target, (Entry) present);
-            }
-            SLOT.setRelease(slots, j, MOVED); // nothing else writes t while it is being filled
-        }
-        return copy(target, entry);
+        return copy(grow(t, slots.length * 2), entry);
     }
 
     /** Waits for the next collected task and hands over what it still held (for a daemon thread). */
@@ -296,14 +286,12 @@ final class TaskTable {
         }
     }
 
-    /**
-     * Calls {@code action} with each pending task and its capture (a snapshot of no particular order; a
-     * task being moved by a rebuild may be seen twice), for diagnostics.
-     */
+    /** Calls {@code action} with each pending task and its capture (a snapshot of no particular order), for diagnostics. */
     void forEach(BiConsumer<Object, Object> action) {
+        Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Table t = table; t != null; t = t.next) {
             for (Object present : t.slots) {
-                if (present instanceof Entry) {
+                if (present instanceof Entry && seen.add((Entry) present)) {
                     Entry entry = (Entry) present;
                     Object task = entry.get();
                     Object captured = entry.captured;

@@ -24,12 +24,14 @@ import java.util.function.Consumer;
  * when half its slots have been used.
  *
  * <p>An entry is live while it holds a capture. Taking the capture out (a compare-and-set to null) is
- * what makes an entry dead, once and for good, so each capture is taken out exactly once; the taker
- * then replaces the entry in its slot with {@link #TOMBSTONE}, so that a burst of tasks leaves no dead
- * entries behind (and the collector never meets one), and a later submission reuses the slot. A task
- * dropped without running is collected, its entry is enqueued, and {@link #awaitCollected} hands its
- * capture to the listener. ({@code Reference.clear} would be no cheaper: a native call on JDK 17,
- * intrinsic only from 23.)
+ * what makes an entry dead, once and for good, so each capture is taken out exactly once; a later
+ * submission reuses the dead entry's slot. A dead entry left in its slot costs nothing on the way: when
+ * its task is collected the entry is enqueued like any other, and the reclaimer thread
+ * ({@link #awaitCollected}) puts {@link #TOMBSTONE} in its slot, so a burst of tasks leaves nothing
+ * behind once they are collected; the collector meets at most one such entry per slot. (Freeing the
+ * slot at once cost a compare-and-set per task, 4–6 ns; {@code Reference.clear} is a native call on
+ * JDK 17, intrinsic only from 23.) A task dropped without running is collected the same way, and the
+ * reclaimer hands its capture to the listener.
  */
 final class TaskTable {
     /** One submission of a task and what it captured; dead once {@link #captured} is null. */
@@ -44,7 +46,7 @@ final class TaskTable {
         }
     }
 
-    /** An array of slots: null (never used), an {@link Entry}, or {@link #TOMBSTONE} (its entry was taken). */
+    /** An array of slots: null (never used), an {@link Entry}, or {@link #TOMBSTONE} (its task was collected). */
     private static final class Table {
         final Object[] slots;
         /**
@@ -192,7 +194,6 @@ final class TaskTable {
                     if (!CAPTURED.compareAndSet(entry, captured, null)) {
                         continue retry; // taken or changed meanwhile: look again
                     }
-                    SLOT.compareAndSet(slots, i, entry, TOMBSTONE); // fails if reused meanwhile: fine
                     return captured;
                 }
             }
@@ -279,10 +280,25 @@ final class TaskTable {
         }
     }
 
+    /** A collected task's entry: hands over what it still held, and frees its slot (or slots). */
     private void reclaim(Object stale) {
-        Object captured = CAPTURED.getAndSet((Entry) stale, null);
+        Entry entry = (Entry) stale;
+        Object captured = CAPTURED.getAndSet(entry, null);
         if (captured != null) {
             onCollected.accept(captured);
+        }
+        for (Table t = table; t != null; t = t.next) {
+            Object[] slots = t.slots;
+            int mask = slots.length - 1;
+            for (int i = entry.hash & mask, probes = 0; probes < slots.length; probes++, i = (i + 1) & mask) {
+                Object present = SLOT.getAcquire(slots, i);
+                if (present == null) {
+                    break;
+                }
+                if (present == entry) {
+                    SLOT.compareAndSet(slots, i, entry, TOMBSTONE); // fails if reused meanwhile: fine
+                }
+            }
         }
     }
 
@@ -301,6 +317,17 @@ final class TaskTable {
                 }
             }
         }
+    }
+
+    /** The entries the current table still refers to, live or dead (what a burst of tasks left behind). */
+    int entriesHeld() {
+        int held = 0;
+        for (Object present : table.slots) {
+            if (present instanceof Entry) {
+                held++;
+            }
+        }
+        return held;
     }
 
     /** The number of pending submissions, after handing over those of collected tasks. */

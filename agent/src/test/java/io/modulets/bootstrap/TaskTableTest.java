@@ -178,6 +178,28 @@ class TaskTableTest {
     }
 
     @Test
+    void aBurstOfRunTasksLeavesNothingBehindOnceCollected() throws InterruptedException {
+        List<Object> burst = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            Object task = new Object();
+            burst.add(task);
+            table.add(task, i);
+        }
+        for (Object task : burst) {
+            table.takeAny(task);
+        }
+        assertEquals(0, table.size());
+        burst = null;
+        for (int i = 0; i < 100 && table.entriesHeld() != 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+            table.size(); // hands over collected entries on the way, as the reclaimer thread does
+        }
+        assertEquals(0, table.entriesHeld(), "the run tasks' entries were dropped once the tasks were collected");
+        assertEquals(0, collected.get(), "nothing was pending: nothing handed over");
+    }
+
+    @Test
     void aTaskCollectedWithItsCaptureHandsItOver() throws InterruptedException {
         Object task = new Object();
         ReferenceQueue<Object> probe = new ReferenceQueue<>();

@@ -41,6 +41,12 @@ final class Startup {
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
+        // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
+        // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
+        // could not take its field (JVM-NOTES-ADDENDA, capture).
+        SystemLoaderInstaller.openJavaLang(inst);
+        Pins.openJdk(inst);
+        CaptureTransformer.install(inst, filter, options.executors());
         List<Path> jars;
         if (modules != null) {
             jars = modulesJars(modules);
@@ -76,9 +82,6 @@ final class Startup {
             throw new IOException("modulets: " + e.getMessage(), e);
         }
 
-        SystemLoaderInstaller.openJavaLang(inst);
-        Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter, options.executors());
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);

@@ -98,6 +98,37 @@ class CaptureIT {
                 () -> assertEquals(List.of(""), seen.get("done")));
     }
 
+    /**
+     * The JDK's task classes load after the capture transformer is installed, on every JDK, and so keep
+     * their capture in a field of their own rather than in the table of the map path. On JDK 25 the
+     * first thread that waits on a Condition loads ForkJoinTask (JVM-NOTES-ADDENDA): the agent's own
+     * threads used to do it before the transformer was in place.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void theJdkTaskClassesKeepTheirCaptureInAFieldOfTheirOwn(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path hello = new JarBuilder().classpath(shellJar)
+                .source("capture.Hello", "package capture; public class Hello { public static void main(String[] a) "
+                        + "{ System.out.println(\"magic \" + capture.mod.Magic.magic()); } }")
+                .build(work.resolve("hello.jar"));
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store") + ",log=debug")
+                .classpath(hello)
+                .mainClass("capture.Hello")
+                .timeout(Duration.ofSeconds(60))
+                .outputIn(work)
+                .run();
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertEquals(List.of("magic 1000"), r.stdoutLines()),
+                () -> assertTrue(r.stderr().contains(
+                        "the capture in a field of the task: FutureTask true, ForkJoinTask true, "
+                                + "CompletableFuture stages true"), "the startup log names the classes with a field"));
+    }
+
     private static String read(String resource) throws IOException {
         try (InputStream in = CaptureIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
             if (in == null) {

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * <p>Hooks are straight-line calls inserted at method entry, before a return, or in place of one
  * call, so the instrumented JDK methods keep their stack-map frames; anything that needs a try/finally
  * or a branch lives here, in plain Java. What a task captured is kept beside it in {@link PendingTasks}
- * (a field of the JDK's own task classes, else a weak identity map), which also counts live tasks.
+ * (a field of the JDK's own task classes, else a weak identity table), which also counts live tasks.
  */
 public final class Bindings {
     /** The generation new root tasks get; set by the agent on every activation. */
@@ -289,6 +289,34 @@ public final class Bindings {
         setContext(thread, previousContext);
     }
 
+    /**
+     * Binds the running {@code thread} unless it already is bound to {@code binding} with it as its
+     * context class loader (a task run by its submitter: CallerRunsPolicy, {@code invoke()} inside a
+     * task); returns whether it bound, for {@link #leave(Thread, boolean, ClassLoader, ClassLoader)}.
+     */
+    private static boolean enterIfNeeded(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                                         ClassLoader previousContext) {
+        if (binding == previousBinding && binding == previousContext) {
+            return false;
+        }
+        enter(thread, binding);
+        return true;
+    }
+
+    /**
+     * Undoes {@link #enterIfNeeded}. A run that did not rebind still gets its context class loader back
+     * if the task changed it (§2.5: restored afterwards); the binding only Bindings itself changes, and
+     * restores.
+     */
+    private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
+                              ClassLoader previousContext) {
+        if (rebound) {
+            leave(thread, previousBinding, previousContext);
+        } else if (thread.getContextClassLoader() != previousContext) {
+            setContext(thread, previousContext);
+        }
+    }
+
     /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
     private static void setContext(Thread thread, ClassLoader loader) {
         try {
@@ -391,11 +419,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             handler.rejectedExecution(task, executor);
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             PendingTasks.release(binding);
         }
     }
@@ -455,11 +483,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             body.run();
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -482,11 +510,11 @@ public final class Bindings {
         }
         ClassLoader binding = bindingOf(captured);
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebind, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }

@@ -4,8 +4,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Tasks submitted and not yet run, each with what it captured (DESIGN §2.1), and the live-task count
- * of their generations (§2.7). The entry is kept beside the task, in a weak identity map, instead of
- * wrapping it, so that {@code remove}, priority queues and {@code afterExecute} still see the
+ * of their generations (§2.7). The entry is kept beside the task, in a weak identity table
+ * ({@link TaskTable}), instead of wrapping it, so that {@code remove}, priority queues and {@code afterExecute} still see the
  * application's own object.
  *
  * <p>Counting rule: a binding is counted ({@code taskCaptured}) when its entry is added, and released
@@ -16,8 +16,9 @@ import java.lang.invoke.VarHandle;
  * <p>The JDK's own task classes keep it in a field of the task instead ({@link Slots}), where the agent
  * could add one.
  *
- * <p>A value is a binding (a one-shot task), a {@link Periodic}, or {@link Again} when the same task
- * instance was submitted again before it ran (each submission keeps its own binding).
+ * <p>A value is a binding (a one-shot task) or a {@link Periodic}. The same task instance submitted
+ * again before it ran keeps each submission's binding: the table holds one entry per submission, a
+ * field holds an {@link Again}.
  */
 final class PendingTasks {
     /** A periodic task's capture, kept across its runs. A root one (binding null) binds afresh at each run. */
@@ -40,7 +41,7 @@ final class PendingTasks {
         }
     }
 
-    private static final WeakIdentityMap<Object> TASKS = new WeakIdentityMap<>(PendingTasks::release);
+    private static final TaskTable TASKS = new TaskTable(PendingTasks::release);
 
     private PendingTasks() {
     }
@@ -50,7 +51,7 @@ final class PendingTasks {
         count(captured);
         VarHandle slot = Slots.of(task);
         if (slot == null) {
-            TASKS.merge(task, captured, Again::new);
+            TASKS.add(task, captured);
             return;
         }
         for (;;) {
@@ -67,23 +68,7 @@ final class PendingTasks {
      */
     static Object take(Object task) {
         VarHandle slot = Slots.of(task);
-        if (slot != null) {
-            return takeFromSlot(slot, task);
-        }
-        for (;;) {
-            Object captured = TASKS.get(task);
-            if (captured == null || captured instanceof Periodic) {
-                return captured;
-            }
-            if (captured instanceof Again) {
-                Again again = (Again) captured;
-                if (TASKS.replace(task, again, again.rest)) {
-                    return again.first;
-                }
-            } else if (TASKS.remove(task, captured)) {
-                return captured;
-            }
-        }
+        return slot != null ? takeFromSlot(slot, task) : TASKS.take(task, Periodic.class);
     }
 
     private static Object takeFromSlot(VarHandle slot, Object task) {
@@ -113,28 +98,17 @@ final class PendingTasks {
             release(captured);
             return;
         }
-        for (;;) {
-            Object captured = TASKS.get(task);
-            if (captured == null) {
-                return;
-            }
-            if (captured instanceof Again) {
-                Again again = (Again) captured;
-                if (TASKS.replace(task, again, again.rest)) {
-                    release(again.first);
-                    return;
-                }
-            } else if (TASKS.remove(task, captured)) {
-                release(captured);
-                return;
-            }
-        }
+        release(TASKS.takeAny(task));
     }
 
     /** {@code task} will never run again (cancelled, completed for good): release all its submissions. */
     static void removeAll(Object task) {
         VarHandle slot = Slots.of(task);
-        release(slot != null ? slot.getAndSet(task, null) : TASKS.remove(task));
+        if (slot != null) {
+            release(slot.getAndSet(task, null));
+        } else {
+            TASKS.takeAll(task, PendingTasks::release);
+        }
     }
 
     /** Releases whatever {@code task} still holds, cheaply when it holds nothing in its own field. */

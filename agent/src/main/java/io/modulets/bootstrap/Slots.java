@@ -8,9 +8,10 @@ import java.util.concurrent.FutureTask;
 /**
  * The capture stored in a field of the task itself, for the JDK's own task classes that the agent
  * saw load (FutureTask: every {@code submit} and scheduled task; ForkJoinTask: fork/join and the
- * CompletableFuture async tasks; and a CompletableFuture stage's registration). No allocation and no identity hash per task, unlike the weak map.
+ * CompletableFuture async tasks; and a CompletableFuture stage's registration). No allocation and no identity hash per task,
+ * unlike the table of the map path ({@link TaskTable}).
  * A class already loaded before the agent could not take the field: then its handle is null and
- * {@link PendingTasks} keeps its tasks in the map.
+ * {@link PendingTasks} keeps its tasks in the table.
  *
  * <p>What a field cannot do is notice that its task was dropped unrun and collected; for these two
  * classes every way to drop a queued task is hooked (cancel, remove, shutdownNow, DiscardOldest).
@@ -46,7 +47,7 @@ final class Slots {
         }
     }
 
-    /** The slot of {@code task}, or null when it has none (the map holds its capture). */
+    /** The slot of {@code task}, or null when it has none (the table holds its capture). */
     static VarHandle of(Object task) {
         if (task instanceof FutureTask) {
             return FUTURE_TASK;

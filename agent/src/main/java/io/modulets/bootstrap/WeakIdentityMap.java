@@ -7,10 +7,10 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * A concurrent map from objects, compared by identity and held weakly, to values. Records the
- * binding beside a task without wrapping it: a wrapper would break {@code remove}, priority
- * queues and {@code afterExecute} overrides that look at the task. A task dropped without ever
- * running takes its entry with it when it is collected.
+ * A concurrent map from objects, compared by identity and held weakly, to values: the threads
+ * started and not yet running, the agent's and pools' threads, and CompletableFuture stages where
+ * they have no field. An entry goes with its key when the key is collected. (Tasks, far more numerous,
+ * have their own cheaper table, {@link TaskTable}.)
  */
 final class WeakIdentityMap<V> {
     private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();

@@ -30,7 +30,8 @@ import modulets.bench.TtlValue;
  * here (its completion hook), a CompletableFuture stage registered then completed (the stage
  * records its binding and fires bound), and {@code ThreadPoolExecutor.execute} of a lambda on a
  * saturated pool whose CallerRunsPolicy runs it here: the capture in the weak map (a lambda takes no
- * field), the rejection hook that takes it out, binds, runs and releases.
+ * field), the rejection hook that takes it out, binds, runs and releases; once with one task object for
+ * every call, once with a new one per call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -76,6 +77,31 @@ public class CaptureHooks {
     public void threadPoolExecuteCallerRuns() {
         saturated.execute(task);
     }
+
+    /**
+     * The same with a new task object per call, as a capturing lambda is: the first identity hash of an
+     * object is a call into the VM, which the map path pays once per task (a singleton task pays it once).
+     */
+    @Benchmark
+    public void threadPoolExecuteFreshTaskCallerRuns() {
+        saturated.execute(new Step(this));
+    }
+
+    /** A task that refers to its state, like a capturing lambda, without depending on how javac spins one. */
+    private static final class Step implements Runnable {
+        private final CaptureHooks owner;
+
+        Step(CaptureHooks owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void run() {
+            owner.steps++;
+        }
+    }
+
+    private int steps;
 
     @Benchmark
     public Object forkJoinInvokeHere() {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
@@ -52,6 +53,11 @@ final class ReceiverSite extends InlineCacheSite {
     }
 
     @Override
+    BoundaryLinks.Epoch epoch() {
+        return BoundaryLinks.receiverEpoch();
+    }
+
+    @Override
     Object relink(Object[] arguments) throws Throwable {
         Object receiver = arguments[0];
         if (receiver == null) {
@@ -65,10 +71,14 @@ final class ReceiverSite extends InlineCacheSite {
             }
         }
         Class<?> receiverClass = receiver.getClass();
+        MethodHandle target = cached(receiverClass);
+        if (target != null) { // a new epoch: relink from what is cached
+            link(List.of());
+            return target.invokeWithArguments(arguments);
+        }
         ClassLoader own = receiverClass.getClassLoader();
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
         ClassLoader generation = own instanceof GenerationLoader ? own : Bindings.effective();
-        MethodHandle target;
         try {
             target = resolver.resolve(generation);
         } catch (NoClassDefFoundError absent) {
@@ -81,7 +91,7 @@ final class ReceiverSite extends InlineCacheSite {
                     type().parameterType(0));
         }
         MethodHandle test = guard(receiverClass).asType(MethodType.methodType(boolean.class, type().parameterType(0)));
-        addEntry(generation, test, target);
+        link(List.of(new Entry(receiverClass, generation, test, target)));
         return target.invokeWithArguments(arguments);
     }
 }

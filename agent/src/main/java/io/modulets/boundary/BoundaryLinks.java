@@ -174,7 +174,7 @@ public final class BoundaryLinks {
         }
     }
 
-    private static List<InlineCacheSite> sites() {
+    static List<InlineCacheSite> sites() {
         synchronized (SITES) {
             return new ArrayList<>(SITES);
         }

@@ -92,6 +92,25 @@ final class BindingSite extends InlineCacheSite {
         return target.invokeWithArguments(arguments);
     }
 
+    /** Links every live generation not cached yet, ahead of the calls (the relinker's pass after a change). */
+    @Override
+    void prelink(List<ClassLoader> live) {
+        if (isEmpty()) {
+            return; // never called successfully: it stays cold
+        }
+        List<Entry> added = new ArrayList<>(live.size());
+        for (ClassLoader generation : live) {
+            if (cached(generation) == null) {
+                try {
+                    addTo(added, entry(generation, resolver.resolve(generation)));
+                } catch (LinkageError | RuntimeException notThere) {
+                    // not in that generation: its callers get the error when they call
+                }
+            }
+        }
+        link(added);
+    }
+
     private static void addTo(List<Entry> added, Entry entry) {
         if (entry != null) {
             added.add(entry);

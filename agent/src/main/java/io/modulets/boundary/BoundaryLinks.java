@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
 
 /**
  * What the boundary's call sites must hear about the generations: a new current generation is
@@ -58,39 +59,29 @@ public final class BoundaryLinks {
 
     /**
      * Makes {@code generation} the one that new root tasks and unbound shell code get. Costs one
-     * switch-point invalidation whatever the number of sites (and, when the first overlap starts or
-     * the last one ends, a cheap re-target of each method's token site); the sites relink lazily.
+     * switch-point invalidation, whatever the number of sites: each site relinks itself at its first
+     * call, or ahead of it on the relinker's thread, whichever comes first.
      */
     public static void publish(ClassLoader generation) {
-        boolean phaseChanged;
         synchronized (RETIRED) {
             RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
-            boolean wasSingle = LIVE.size() == 1;
             LIVE.add(generation);
             // Before the write of current: no site may keep serving the old single generation's fast path.
             renew(false);
-            phaseChanged = wasSingle != (LIVE.size() == 1);
         }
         Bindings.current = generation;
-        if (phaseChanged) {
-            resetTokenSites();
-        }
+        Relinker.request(BoundaryLinks::catchUp);
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
-        boolean phaseChanged;
         synchronized (RETIRED) {
             RETIRED.add(generation);
-            boolean wasSingle = LIVE.size() == 1;
             LIVE.remove(generation);
             renew(true);
-            phaseChanged = wasSingle != (LIVE.size() == 1);
         }
-        if (phaseChanged) {
-            resetTokenSites();
-        }
-        // After the invalidation, so that these re-targets deoptimise nothing one by one.
+        // A site that reaches the generation holds it in its own target (and maybe in levels below):
+        // it is linked again from the top, here, so that nothing reaches the generation after this.
         List<MutableCallSite> changed = new ArrayList<>();
         for (InlineCacheSite site : sites()) {
             if (site.forget(generation)) {
@@ -100,6 +91,7 @@ public final class BoundaryLinks {
         if (!changed.isEmpty()) {
             MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
         }
+        Relinker.request(BoundaryLinks::catchUp);
     }
 
     /** {@code generation}'s binding token; 0 if it retired, so that nothing caches it again. */
@@ -157,9 +149,33 @@ public final class BoundaryLinks {
         }
     }
 
-    /** Every token site takes the target of the phase it then finds, in the background. */
-    private static void resetTokenSites() {
-        TokenRelinker.request(BoundaryLinks::tokenSites);
+    /**
+     * The relinker's pass: every site linked in the epoch of now, for every live generation (a
+     * site that relinked itself first is left as it is), then every token site on the target of
+     * the phase of now.
+     */
+    private static void catchUp() {
+        List<ClassLoader> live;
+        synchronized (RETIRED) {
+            live = new ArrayList<>(LIVE);
+        }
+        List<InlineCacheSite> sites = sites();
+        for (InlineCacheSite site : sites) {
+            try {
+                site.prelink(live);
+            } catch (RuntimeException | LinkageError e) {
+                Log.debug("prelinking a boundary site failed (it relinks at its next call): %s", e);
+            }
+        }
+        List<TokenSite> tokens = tokenSites();
+        for (TokenSite site : tokens) {
+            site.relinkNow();
+        }
+        List<MutableCallSite> changed = new ArrayList<>(sites);
+        changed.addAll(tokens);
+        if (!changed.isEmpty()) {
+            MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
+        }
     }
 
     private static List<TokenSite> tokenSites() {

@@ -88,6 +88,21 @@ abstract class InlineCacheSite extends MutableCallSite {
     /** The epoch the site links in now. */
     abstract BoundaryLinks.Epoch epoch();
 
+    /**
+     * Links the site in the epoch of now, ahead of its next call, caching what it will need in
+     * {@code live} (the generations live now); by default from what it has cached.
+     */
+    void prelink(List<ClassLoader> live) {
+        if (!isEmpty()) {
+            link(List.of());
+        }
+    }
+
+    /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
+    final synchronized boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
     /** The type of the key the guards test, passed to them as a leading argument; null if they test the arguments. */
     Class<?> keyType() {
         return null;

@@ -12,7 +12,7 @@ import java.lang.invoke.MutableCallSite;
  * is the constant {@link BindingTokens#UNREAD} and costs nothing (a method still running after a
  * publish then reads the binding at each site, so that a task that started before the publish
  * keeps its generation); while generations overlap it reads {@link BindingTokens#BOUND}. Neither
- * target has a guard: when the phase changes, {@link TokenRelinker} re-targets every token site,
+ * target has a guard: when the phase changes, {@link Relinker} re-targets every token site,
  * in the background. (A switch-point guard per method costs C2 inlining budget, and made C1 give up on a
  * method that inlines a few dozen of them: "out of virtual registers".) Either target is correct
  * in either phase; a stale one only costs time.

@@ -74,8 +74,11 @@ final class BindingSite extends InlineCacheSite {
     Object relink(Object[] arguments) throws Throwable {
         BoundaryLinks.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();
-        List<Entry> added = new ArrayList<>(2);
         MethodHandle target = cached(generation);
+        if (awaitsRelinker()) {
+            return (target != null ? target : resolver.resolve(generation)).invokeWithArguments(arguments);
+        }
+        List<Entry> added = new ArrayList<>(2);
         if (target == null) {
             target = resolver.resolve(generation);
             addTo(added, entry(generation, target));

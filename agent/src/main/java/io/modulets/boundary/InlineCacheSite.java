@@ -98,6 +98,16 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
     }
 
+    /**
+     * Whether the site's epoch ended and the relinker's pass, under way, will link it: the call is
+     * then made without linking (from the cache, or resolved for this call only). A request thread
+     * that runs thousands of distinct sites right after a publish would otherwise build all their
+     * links in one round.
+     */
+    final synchronized boolean awaitsRelinker() {
+        return linked != null && linked.hasBeenInvalidated() && Relinker.busy();
+    }
+
     /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
     final synchronized boolean isEmpty() {
         return entries.isEmpty();

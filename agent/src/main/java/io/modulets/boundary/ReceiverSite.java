@@ -85,8 +85,10 @@ final class ReceiverSite extends InlineCacheSite {
         }
         Class<?> receiverClass = receiver.getClass();
         MethodHandle target = cached(receiverClass);
-        if (target != null) { // a new epoch: relink from what is cached
-            link(List.of());
+        if (target != null) { // a new epoch: relink from what is cached (or leave it to the relinker)
+            if (!awaitsRelinker()) {
+                link(List.of());
+            }
             return target.invokeWithArguments(arguments);
         }
         ClassLoader own = receiverClass.getClassLoader();

@@ -1,11 +1,13 @@
 package io.modulets.boundary;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
 
 /**
  * Runs {@link BoundaryLinks}' catch-up pass after a publish or a retirement on a thread of its
- * own: it links every site in the new epoch ahead of its next call (each site relinks itself at
- * its first call otherwise; whichever comes first does it), and re-targets every method's
+ * own: it links every site in the new epoch (while it runs, calls on a site whose epoch ended are
+ * made from the site's cache without linking it, so that a request thread does not pay for
+ * thousands of links in one round), and re-targets every method's
  * {@link TokenSite} when the phase changed. A re-target of a token site that compiled code
  * inlined is a handshake with every thread, so thousands of them take a second or more: not on
  * the publishing thread, which holds the registry, and not on a task's thread. Until a token site
@@ -14,6 +16,8 @@ import io.modulets.bootstrap.Bindings;
  */
 final class Relinker implements Runnable {
     private static Relinker instance;
+    /** A pass is asked for or under way. */
+    private static volatile boolean busy;
 
     private final Runnable pass;
     /** Guarded by this. */
@@ -35,12 +39,43 @@ final class Relinker implements Runnable {
         instance.ask();
     }
 
+    /**
+     * Whether a pass is asked for or under way: a site whose epoch ended then leaves its linking to
+     * the pass (see InlineCacheSite#awaitsRelinker).
+     */
+    static boolean busy() {
+        return busy;
+    }
+
     private synchronized void ask() {
         requested = true;
+        busy = true;
         notifyAll();
     }
 
+    /** Waits at most {@code millis} until no pass is asked for or under way; whether that came. */
+    static boolean awaitIdle(long millis) throws InterruptedException {
+        Relinker relinker;
+        synchronized (Relinker.class) {
+            relinker = instance;
+        }
+        if (relinker == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (relinker) {
+            for (long left = millis; busy && left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+                relinker.wait(left);
+            }
+        }
+        return !busy;
+    }
+
     private synchronized void awaitRequest() throws InterruptedException {
+        if (!requested) {
+            busy = false;
+            notifyAll();
+        }
         while (!requested) {
             wait();
         }
@@ -52,7 +87,11 @@ final class Relinker implements Runnable {
         try {
             while (true) {
                 awaitRequest();
-                pass.run();
+                try {
+                    pass.run();
+                } catch (RuntimeException | Error e) {
+                    Log.warn("the boundary's relinking pass failed (sites relink at their next call): %s", e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,13 +20,14 @@ import io.modulets.config.Log;
  * itself be unloaded), and so are retired generations, weakly too: a relink that races a
  * retirement must not cache the retired generation again.
  *
- * <p>Why a publish is one switch-point invalidation and nothing per site: every site's target
- * holds only while the {@link Epoch} it was built in holds. Changing the target of a site that
+ * <p>Why a publish is one switch-point invalidation and nothing per site: while one generation is
+ * live, binding sites link straight to it behind the switch point of the {@link Epoch}, whose
+ * fallback is a spare call site that no compiled code inlines. Changing the target of a site that
  * compiled code inlined deoptimises that code, and each such change is a handshake with every
- * thread: thousands of sites re-targeted one by one took seconds (the activation wave). One
- * invalidation deoptimises all of it at once; each site then relinks itself at its first call,
- * from the entries it still has (only a generation it never met is resolved), and those
- * re-targets are cheap because nothing compiled depends on them any more.
+ * thread: thousands of sites re-targeted one by one took seconds (the activation wave). The one
+ * invalidation deoptimises all of it at once; each site then links its cache into its spare at its
+ * first call (cheap: nothing compiled depends on the spare), or the {@link Relinker} does it
+ * first, and later puts it back at the site's own level, off the request threads.
  */
 public final class BoundaryLinks {
     /**
@@ -75,16 +76,19 @@ public final class BoundaryLinks {
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
+        boolean nowSingle;
         synchronized (RETIRED) {
             RETIRED.add(generation);
             LIVE.remove(generation);
             renew(true);
+            nowSingle = LIVE.size() == 1;
         }
         // A site that reaches the generation holds it in its own target (and maybe in levels below):
         // it is linked again from the top, here, so that nothing reaches the generation after this.
         List<MutableCallSite> changed = new ArrayList<>();
         for (InlineCacheSite site : sites()) {
-            if (site.forget(generation)) {
+            // Back to one live generation: every site to the fast path, from the top.
+            if (site.forget(generation, nowSingle)) {
                 changed.add(site);
             }
         }
@@ -152,7 +156,7 @@ public final class BoundaryLinks {
     /**
      * The relinker's pass: every site linked in the epoch of now, for every live generation (a
      * site that relinked itself first is left as it is), then every token site on the target of
-     * the phase of now.
+     * the phase of now, then every site that went a level down linked at its own level again.
      */
     private static void catchUp() {
         List<ClassLoader> live;
@@ -170,6 +174,9 @@ public final class BoundaryLinks {
         List<TokenSite> tokens = tokenSites();
         for (TokenSite site : tokens) {
             site.relinkNow();
+        }
+        for (InlineCacheSite site : sites) {
+            site.collapse();
         }
         List<MutableCallSite> changed = new ArrayList<>(sites);
         changed.addAll(tokens);

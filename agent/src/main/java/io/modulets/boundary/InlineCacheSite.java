@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
- * resolved handle, ending in a fallback that resolves the miss and adds an entry in front; the
- * chain holds while the {@link BoundaryLinks.Epoch} it was built in holds, and the site relinks
- * itself at its first call after that, from the entries it kept. A cache that reaches
- * {@link #MAX_ENTRIES} drops its oldest entry.
+ * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. While
+ * one generation is live a binding site links straight to its handle instead, which holds while
+ * the {@link BoundaryLinks.Epoch} it was built in holds; the site relinks after that from the
+ * entries it kept. A cache that reaches {@link #MAX_ENTRIES} drops its oldest entry.
  *
  * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
  * take its entries out ({@link #forget}): a handle cached in a site would otherwise keep the
@@ -63,8 +63,15 @@ abstract class InlineCacheSite extends MutableCallSite {
     private int depth;
     /** The fallback of the link in {@link #tail}: a call site that no compiled code has inlined. Guarded by this. */
     private MutableCallSite spare;
-    /** The switch point of the link in {@link #tail}; null if it holds the bare fallback. Guarded by this. */
+    /** The switch point of the epoch the link in {@link #tail} was built in; null if none. Guarded by this. */
     private SwitchPoint linked;
+    /**
+     * Whether that link ends with its epoch (the fast path of the single live generation, whose
+     * fallback is {@link #spare}); a cache keyed by token or class is right in every epoch and has
+     * no guard (a guard around it made C1 give up on methods that inline a few dozen sites: "out of
+     * virtual registers"). Guarded by this.
+     */
+    private boolean guarded;
 
     /**
      * @param type  the site's type
@@ -105,7 +112,7 @@ abstract class InlineCacheSite extends MutableCallSite {
      * links in one round.
      */
     final synchronized boolean awaitsRelinker() {
-        return linked != null && linked.hasBeenInvalidated() && Relinker.busy();
+        return guarded && linked.hasBeenInvalidated() && Relinker.busy();
     }
 
     /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
@@ -158,10 +165,11 @@ abstract class InlineCacheSite extends MutableCallSite {
             entries.remove(entries.size() - 1);
         }
         BoundaryLinks.Epoch epoch = epoch();
-        if (!grew && linked == epoch.switchPoint) {
+        if (!grew && linked != null && (linked == epoch.switchPoint || (!guarded && fastEntry(epoch) == null))) {
+            linked = epoch.switchPoint; // an unguarded cache is right in every epoch without a fast path
             return;
         }
-        if (linked != null && linked.hasBeenInvalidated()) {
+        if (guarded && linked.hasBeenInvalidated()) {
             if (depth < MAX_DEPTH) {
                 tail = spare;
                 depth++;
@@ -175,16 +183,19 @@ abstract class InlineCacheSite extends MutableCallSite {
 
     /**
      * Takes out every entry that reaches {@code generation} (from every level: the site is linked
-     * again from the top, in the epoch of now); true if the target changed.
+     * again from the top, in the epoch of now), and if {@code relink}, links the site from the top
+     * even if it had none (back to one live generation: the fast path); true if the target changed.
      */
-    final synchronized boolean forget(ClassLoader generation) {
-        if (!entries.removeIf(e -> e.generation == generation)) {
+    final synchronized boolean forget(ClassLoader generation, boolean relink) {
+        boolean removed = entries.removeIf(e -> e.generation == generation);
+        if (!removed && (!relink || entries.isEmpty())) {
             return false;
         }
         tail = this;
         depth = 0;
         if (entries.isEmpty()) {
             linked = null;
+            guarded = false;
             spare = null;
             setTarget(outer(fallback));
         } else {
@@ -202,6 +213,21 @@ abstract class InlineCacheSite extends MutableCallSite {
         return false;
     }
 
+    /**
+     * Links the site at its own level again, if it went down (the relinker's last step): a link one
+     * level down costs C1 more than it can take in a method that inlines a few dozen sites ("out of
+     * virtual registers"), and the interpreter twice as much. A handshake, so off the request threads.
+     */
+    final synchronized boolean collapse() {
+        if (depth == 0 || (guarded && linked.hasBeenInvalidated())) {
+            return false; // at its own level, or its link died meanwhile: its next call relinks it
+        }
+        tail = this;
+        depth = 0;
+        install(epoch());
+        return true;
+    }
+
     /** How many levels the site has below itself, for tests. */
     final synchronized int depth() {
         return depth;
@@ -216,21 +242,33 @@ abstract class InlineCacheSite extends MutableCallSite {
         return null;
     }
 
-    /** Links {@link #tail} in {@code epoch}, with a fresh spare as the fallback once the epoch ends. */
+    /**
+     * Links {@link #tail} in {@code epoch}: the fast path behind the epoch's switch point, with a
+     * fresh spare as the fallback once the epoch ends, or the cache, unguarded.
+     */
     private void install(BoundaryLinks.Epoch epoch) {
-        spare = new MutableCallSite(outer(fallback));
         linked = epoch.switchPoint;
-        tail.setTarget(epoch.switchPoint.guardWithTest(chain(epoch), spare.dynamicInvoker()));
+        Entry fast = fastEntry(epoch);
+        if (fast != null) {
+            guarded = true;
+            spare = new MutableCallSite(outer(fallback));
+            tail.setTarget(epoch.switchPoint.guardWithTest(outer(fast.target), spare.dynamicInvoker()));
+        } else {
+            guarded = false;
+            spare = null;
+            tail.setTarget(chain());
+        }
     }
 
-    /** The site's target while {@code epoch} holds, of the site's type. */
-    private MethodHandle chain(BoundaryLinks.Epoch epoch) {
+    /** The entry of the only live generation if the site keys by generation: linked with no test at all. */
+    private Entry fastEntry(BoundaryLinks.Epoch epoch) {
+        return epoch.single == null || keyType() == null ? null : find(epoch.single);
+    }
+
+    /** The cache: a guard per entry, newest first, ending in the fallback; of the site's type. */
+    private MethodHandle chain() {
         if (entries.isEmpty()) {
             return outer(fallback);
-        }
-        Entry single = epoch.single == null ? null : find(epoch.single);
-        if (single != null && keyType() != null) {
-            return outer(single.target); // the only live generation: straight to its handle, no test at all
         }
         Class<?>[] key = keyType() == null ? new Class<?>[0] : new Class<?>[] {keyType()};
         MethodHandle chain = MethodHandles.dropArguments(fallback, 0, key);

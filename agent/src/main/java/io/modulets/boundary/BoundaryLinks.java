@@ -114,6 +114,13 @@ public final class BoundaryLinks {
         return count;
     }
 
+    /** The generations published and not retired. */
+    static List<ClassLoader> live() {
+        synchronized (RETIRED) {
+            return new ArrayList<>(LIVE);
+        }
+    }
+
     /** The epoch that binding sites link in now. */
     static Epoch bindingEpoch() {
         return bindings;
@@ -159,10 +166,7 @@ public final class BoundaryLinks {
      * the phase of now, then every site that went a level down linked at its own level again.
      */
     private static void catchUp() {
-        List<ClassLoader> live;
-        synchronized (RETIRED) {
-            live = new ArrayList<>(LIVE);
-        }
+        List<ClassLoader> live = live();
         List<InlineCacheSite> sites = sites();
         for (InlineCacheSite site : sites) {
             try {

@@ -29,8 +29,10 @@ import io.modulets.testkit.WorkDirs;
 /**
  * Generations stay collectable (DESIGN §2.7, issue 4): a program uses generation 1 through every
  * boundary construct, swaps, uses generation 2 through the same sites, and retires generation 1.
- * The sites that reached it are reset, its loader becomes unreachable and the JVM unloads its
- * classes (seen in -Xlog:class+unload), while the sites go on working on generation 2.
+ * The sites that reached it are reset, calls on an object of it that the program still holds work
+ * without any site keeping it, and once that object goes its loader becomes unreachable and the
+ * JVM unloads its classes (seen in -Xlog:class+unload), while the sites go on working on
+ * generation 2.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BoundaryUnloadIT {
@@ -99,6 +101,9 @@ class BoundaryUnloadIT {
                 () -> assertTrue(r.stderrLines().stream().anyMatch(l -> l.matches(".*generation 1 \\(.*\\) retired.*")),
                         "the registry retired generation 1 once its last task ended"),
                 () -> assertEquals("0", seen.get("linked:after"), "no site reaches a retired generation"),
+                () -> assertEquals("widget-1/5/true widget-1/5/true", seen.get("pinned:"),
+                        "an object of the retired generation still runs its own code"),
+                () -> assertEquals("0", seen.get("linked:pinned"), "calls on a pinned generation's object cache it in no site"),
                 () -> assertEquals("true", seen.get("unloaded:"), "generation 1's loader became unreachable"),
                 () -> assertTrue(r.stdoutLines().stream().anyMatch(l -> l.contains("class,unload")
                         && l.contains("bnd.mod.Widget")), "the JVM unloaded generation 1's classes"),

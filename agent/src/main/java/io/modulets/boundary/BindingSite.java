@@ -3,7 +3,8 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.SwitchPoint;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
 
@@ -24,11 +25,15 @@ final class BindingSite extends InlineCacheSite {
         this.withToken = withToken;
     }
 
-    /** The guard "the calling thread's binding is {@code generation}", over its token; null if it retired. */
-    @Override
-    MethodHandle testFor(ClassLoader generation) {
+    /** The entry "the calling thread's binding is {@code generation}" → {@code target}; null if it retired. */
+    private static InlineCacheSite.Entry entry(ClassLoader generation, MethodHandle target) {
         int token = BoundaryLinks.tokenFor(generation);
-        return token == 0 ? null : BindingTokens.isToken(token);
+        return token == 0 ? null : new Entry(generation, generation, BindingTokens.isToken(token), target);
+    }
+
+    @Override
+    BoundaryLinks.Epoch epoch() {
+        return BoundaryLinks.bindingEpoch();
     }
 
     @Override
@@ -60,19 +65,58 @@ final class BindingSite extends InlineCacheSite {
         return withToken ? MethodHandles.dropArguments(inner, inner.type().parameterCount(), int.class) : inner;
     }
 
+    /**
+     * Links the calling thread's generation, and while generations overlap the current one too: a
+     * site then usually changes its target once per epoch, not once more when the first task of
+     * the new generation arrives (each change deoptimises the code that inlined the site).
+     */
     @Override
     Object relink(Object[] arguments) throws Throwable {
+        BoundaryLinks.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();
-        MethodHandle target = resolver.resolve(generation);
-        SwitchPoint single = BoundaryLinks.singleFor(generation);
-        if (single != null) {
-            linkSingle(generation, single, target);
-        } else {
-            MethodHandle test = testFor(generation);
-            if (test != null) { // null: it retired meanwhile, nothing may cache it
-                addEntry(generation, test, target);
+        MethodHandle target = cached(generation);
+        if (awaitsRelinker()) {
+            return (target != null ? target : resolver.resolve(generation)).invokeWithArguments(arguments);
+        }
+        List<Entry> added = new ArrayList<>(2);
+        if (target == null) {
+            target = resolver.resolve(generation);
+            addTo(added, entry(generation, target));
+        }
+        ClassLoader current = Bindings.current;
+        if (epoch.single == null && current != null && current != generation && cached(current) == null) {
+            try {
+                addTo(added, entry(current, resolver.resolve(current)));
+            } catch (LinkageError | RuntimeException notThere) {
+                // the member is not in the current generation: its callers get the error when they call
             }
         }
+        link(added);
         return target.invokeWithArguments(arguments);
+    }
+
+    /** Links every live generation not cached yet, ahead of the calls (the relinker's pass after a change). */
+    @Override
+    void prelink(List<ClassLoader> live) {
+        if (isEmpty()) {
+            return; // never called successfully: it stays cold
+        }
+        List<Entry> added = new ArrayList<>(live.size());
+        for (ClassLoader generation : live) {
+            if (cached(generation) == null) {
+                try {
+                    addTo(added, entry(generation, resolver.resolve(generation)));
+                } catch (LinkageError | RuntimeException notThere) {
+                    // not in that generation: its callers get the error when they call
+                }
+            }
+        }
+        link(added);
+    }
+
+    private static void addTo(List<Entry> added, Entry entry) {
+        if (entry != null) {
+            added.add(entry);
+        }
     }
 }

@@ -9,89 +9,93 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
 
 /**
  * What the boundary's call sites must hear about the generations: a new current generation is
  * published, and a generation retires (no site may keep it reachable afterwards: DESIGN §2.7).
  * The registry calls these; nothing else writes {@link Bindings#current}.
  *
- * <p>Every linked inline-cache site is remembered here, weakly (a shell class of an application
- * loader may itself be unloaded), and so are retired generations, weakly too: a relink that
- * races a retirement must not cache the retired generation again.
+ * <p>Every linked site is remembered here, weakly (a shell class of an application loader may
+ * itself be unloaded), and so are retired generations, weakly too: a relink that races a
+ * retirement must not cache the retired generation again.
+ *
+ * <p>Why a publish is one switch-point invalidation and nothing per site: while one generation is
+ * live, binding sites link straight to it behind the switch point of the {@link Epoch}, whose
+ * fallback is a spare call site that no compiled code inlines. Changing the target of a site that
+ * compiled code inlined deoptimises that code, and each such change is a handshake with every
+ * thread: thousands of sites re-targeted one by one took seconds (the activation wave). The one
+ * invalidation deoptimises all of it at once; each site then links its cache into its spare at its
+ * first call (cheap: nothing compiled depends on the spare), or the {@link Relinker} does it
+ * first, and later puts it back at the site's own level, off the request threads.
  */
 public final class BoundaryLinks {
+    /**
+     * What a site's links were built for: they hold while {@link #switchPoint} is valid.
+     * {@link #single} is the only live generation, if there is one: binding sites then link
+     * straight to its handle, with no test per call (JVM-NOTES, boundary).
+     */
+    static final class Epoch {
+        final SwitchPoint switchPoint = new SwitchPoint();
+        final ClassLoader single;
+
+        Epoch(ClassLoader single) {
+            this.single = single;
+        }
+    }
+
     private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
     /** The token sites at the entry of shell methods, weakly too. Guarded by SITES. */
     private static final Set<TokenSite> TOKEN_SITES = Collections.newSetFromMap(new WeakHashMap<>());
     private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
-    /** Published and not retired. Guarded by RETIRED, like the two fields below. */
+    /** Published and not retired. Guarded by RETIRED. */
     private static final Set<ClassLoader> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
-    /**
-     * Valid while exactly one generation is live: binding sites then link straight to its
-     * handle behind this switch point, with no per-call test at all (JVM-NOTES, boundary). A
-     * second live generation invalidates it, before it becomes current.
-     */
-    private static SwitchPoint single;
-    private static ClassLoader singleGeneration;
+    /** Of binding sites: renewed by every publish and retirement. Written under RETIRED. */
+    private static volatile Epoch bindings = new Epoch(null);
+    /** Of receiver sites, which a publish does not concern: renewed by every retirement. Written under RETIRED. */
+    private static volatile Epoch receivers = new Epoch(null);
 
     private BoundaryLinks() {
     }
 
-    /** Makes {@code generation} the one that new root tasks and unbound shell code get. */
+    /**
+     * Makes {@code generation} the one that new root tasks and unbound shell code get. Costs one
+     * switch-point invalidation, whatever the number of sites: each site relinks itself at its first
+     * call, or ahead of it on the relinker's thread, whichever comes first.
+     */
     public static void publish(ClassLoader generation) {
-        boolean endsSingle;
         synchronized (RETIRED) {
             RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
-            endsSingle = single != null && singleGeneration != generation;
-        }
-        if (endsSingle) {
-            // One batch (JVM-NOTES, the activation wave): every site on the fast path resolves the new
-            // generation and gets both entries now, before the fast path ends, instead of each site
-            // relinking on a request thread, one call-site change after another.
-            List<MutableCallSite> grown = new ArrayList<>();
-            for (InlineCacheSite site : sites()) {
-                if (site.grow(generation)) {
-                    grown.add(site);
-                }
-            }
-            if (!grown.isEmpty()) {
-                MutableCallSite.syncAll(grown.toArray(new MutableCallSite[0]));
-            }
-        }
-        boolean phaseChanged;
-        synchronized (RETIRED) {
             LIVE.add(generation);
-            phaseChanged = updateSingle();
-        }
-        if (phaseChanged) {
-            resetTokenSites();
+            // Before the write of current: no site may keep serving the old single generation's fast path.
+            renew(false);
         }
         Bindings.current = generation;
+        Relinker.request(BoundaryLinks::catchUp);
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
         boolean nowSingle;
-        boolean phaseChanged;
         synchronized (RETIRED) {
             RETIRED.add(generation);
             LIVE.remove(generation);
-            nowSingle = single == null && LIVE.size() == 1;
-            phaseChanged = updateSingle();
+            renew(true);
+            nowSingle = LIVE.size() == 1;
         }
-        if (phaseChanged) {
-            resetTokenSites();
-        }
+        // A site that reaches the generation holds it in its own target (and maybe in levels below):
+        // it is linked again from the top, here, so that nothing reaches the generation after this.
         List<MutableCallSite> changed = new ArrayList<>();
         for (InlineCacheSite site : sites()) {
-            // Back to one live generation: every site relinks, to the fast path, at its next call.
-            if (nowSingle ? site.forgetAll() : site.forget(generation)) {
+            // Back to one live generation: every site to the fast path, from the top.
+            if (site.forget(generation, nowSingle)) {
                 changed.add(site);
             }
         }
         if (!changed.isEmpty()) {
             MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
         }
+        Relinker.request(BoundaryLinks::catchUp);
     }
 
     /** {@code generation}'s binding token; 0 if it retired, so that nothing caches it again. */
@@ -110,35 +114,38 @@ public final class BoundaryLinks {
         return count;
     }
 
-    /** The switch point of the fast path if {@code generation} is the only live one, else null. */
-    static SwitchPoint singleFor(ClassLoader generation) {
+    /** The generations published and not retired. */
+    static List<ClassLoader> live() {
         synchronized (RETIRED) {
-            return generation == singleGeneration ? single : null;
+            return new ArrayList<>(LIVE);
         }
     }
 
-    /** The switch point of the one-generation phase, or null if not in it. */
-    static SwitchPoint singlePhase() {
-        synchronized (RETIRED) {
-            return single;
-        }
+    /** The epoch that binding sites link in now. */
+    static Epoch bindingEpoch() {
+        return bindings;
     }
 
-    /** Starts or ends the one-generation phase as LIVE says; true if it did either. */
-    private static boolean updateSingle() {
-        if (LIVE.size() == 1) {
-            if (single == null) {
-                single = new SwitchPoint();
-                singleGeneration = LIVE.iterator().next();
-                return true;
-            }
-        } else if (single != null) {
-            SwitchPoint.invalidateAll(new SwitchPoint[] {single});
-            single = null;
-            singleGeneration = null;
-            return true;
+    /** The epoch that receiver sites link in now. */
+    static Epoch receiverEpoch() {
+        return receivers;
+    }
+
+    /** Whether exactly one generation is live (the token sites' phase). */
+    static boolean oneLive() {
+        return bindings.single != null;
+    }
+
+    /** Ends the binding sites' epoch (and the receiver sites' too if {@code retirement}) in one invalidation. */
+    private static void renew(boolean retirement) {
+        // Invalidated before the new epoch is visible: a site never links in an epoch after its successor.
+        if (retirement) {
+            SwitchPoint.invalidateAll(new SwitchPoint[] {bindings.switchPoint, receivers.switchPoint});
+            receivers = new Epoch(null);
+        } else {
+            SwitchPoint.invalidateAll(new SwitchPoint[] {bindings.switchPoint});
         }
-        return false;
+        bindings = new Epoch(LIVE.size() == 1 ? LIVE.iterator().next() : null);
     }
 
     static void register(InlineCacheSite site) {
@@ -153,17 +160,38 @@ public final class BoundaryLinks {
         }
     }
 
-    /** Every token site relinks at its next call, to the target of the phase it then finds. */
-    private static void resetTokenSites() {
-        List<TokenSite> sites;
+    /**
+     * The relinker's pass: every site linked in the epoch of now, for every live generation (a
+     * site that relinked itself first is left as it is), then every token site on the target of
+     * the phase of now, then every site that went a level down linked at its own level again.
+     */
+    private static void catchUp() {
+        List<ClassLoader> live = live();
+        List<InlineCacheSite> sites = sites();
+        for (InlineCacheSite site : sites) {
+            try {
+                site.prelink(live);
+            } catch (RuntimeException | LinkageError e) {
+                Log.debug("prelinking a boundary site failed (it relinks at its next call): %s", e);
+            }
+        }
+        List<TokenSite> tokens = tokenSites();
+        for (TokenSite site : tokens) {
+            site.relinkNow();
+        }
+        for (InlineCacheSite site : sites) {
+            site.collapse();
+        }
+        List<MutableCallSite> changed = new ArrayList<>(sites);
+        changed.addAll(tokens);
+        if (!changed.isEmpty()) {
+            MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
+        }
+    }
+
+    private static List<TokenSite> tokenSites() {
         synchronized (SITES) {
-            sites = new ArrayList<>(TOKEN_SITES);
-        }
-        for (TokenSite site : sites) {
-            site.reset();
-        }
-        if (!sites.isEmpty()) {
-            MutableCallSite.syncAll(sites.toArray(new MutableCallSite[0]));
+            return new ArrayList<>(TOKEN_SITES);
         }
     }
 
@@ -173,7 +201,7 @@ public final class BoundaryLinks {
         }
     }
 
-    private static List<InlineCacheSite> sites() {
+    static List<InlineCacheSite> sites() {
         synchronized (SITES) {
             return new ArrayList<>(SITES);
         }

@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
- * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. A
- * cache that reaches {@link #MAX_ENTRIES} starts over with the newest entry.
+ * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. While
+ * one generation is live a binding site links straight to its handle instead, which holds while
+ * the {@link BoundaryLinks.Epoch} it was built in holds; the site relinks after that from the
+ * entries it kept. A cache that reaches {@link #MAX_ENTRIES} drops its oldest entry.
  *
  * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
  * take its entries out ({@link #forget}): a handle cached in a site would otherwise keep the
@@ -19,6 +21,8 @@ import java.util.List;
  */
 abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
+    /** Levels of links below the site before a link collapses them (see {@link #link}). */
+    private static final int MAX_DEPTH = 4;
     private static final MethodHandle RELINK;
 
     static {
@@ -30,13 +34,18 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
     }
 
-    /** One cached case: if {@code test} then {@code target}, a handle into {@code generation}. */
-    private static final class Entry {
+    /**
+     * One cached case: if {@code test} then {@code target}, a handle into {@code generation}, for
+     * calls whose key (a generation, a receiver class) is {@code key}.
+     */
+    static final class Entry {
+        final Object key;
         final ClassLoader generation;
         final MethodHandle test;
         final MethodHandle target;
 
-        Entry(ClassLoader generation, MethodHandle test, MethodHandle target) {
+        Entry(Object key, ClassLoader generation, MethodHandle test, MethodHandle target) {
+            this.key = key;
             this.generation = generation;
             this.test = test;
             this.target = target;
@@ -48,8 +57,21 @@ abstract class InlineCacheSite extends MutableCallSite {
     private final MethodHandle fallback;
     /** Newest first, the order of the guard chain. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
-    /** Set while the only entry is the fast path of the single live generation. Guarded by this. */
-    private SwitchPoint single;
+    /** The level that holds the site's link: this site, or a spare of an earlier link. Guarded by this. */
+    private MutableCallSite tail = this;
+    /** How many levels below this site {@link #tail} is. Guarded by this. */
+    private int depth;
+    /** The fallback of the link in {@link #tail}: a call site that no compiled code has inlined. Guarded by this. */
+    private MutableCallSite spare;
+    /** The switch point of the epoch the link in {@link #tail} was built in; null if none. Guarded by this. */
+    private SwitchPoint linked;
+    /**
+     * Whether that link ends with its epoch (the fast path of the single live generation, whose
+     * fallback is {@link #spare}); a cache keyed by token or class is right in every epoch and has
+     * no guard (a guard around it made C1 give up on methods that inline a few dozen sites: "out of
+     * virtual registers"). Guarded by this.
+     */
+    private boolean guarded;
 
     /**
      * @param type  the site's type
@@ -67,15 +89,35 @@ abstract class InlineCacheSite extends MutableCallSite {
         setTarget(outer(fallback));
     }
 
-    /** A miss: resolve, {@link #addEntry} for what was resolved, and make the call with the arguments. */
+    /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
     abstract Object relink(Object[] arguments) throws Throwable;
 
+    /** The epoch the site links in now. */
+    abstract BoundaryLinks.Epoch epoch();
+
     /**
-     * The guard of an entry for {@code generation} when the site keys by generation (null if it
-     * cannot be cached); receiver sites, which key by class, have none.
+     * Links the site in the epoch of now, ahead of its next call, caching what it will need in
+     * {@code live} (the generations live now); by default from what it has cached.
      */
-    MethodHandle testFor(ClassLoader generation) {
-        return null;
+    void prelink(List<ClassLoader> live) {
+        if (!isEmpty()) {
+            link(List.of());
+        }
+    }
+
+    /**
+     * Whether the site's epoch ended and the relinker's pass, under way, will link it: the call is
+     * then made without linking (from the cache, or resolved for this call only). A request thread
+     * that runs thousands of distinct sites right after a publish would otherwise build all their
+     * links in one round.
+     */
+    final synchronized boolean awaitsRelinker() {
+        return guarded && linked.hasBeenInvalidated() && Relinker.busy();
+    }
+
+    /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
+    final synchronized boolean isEmpty() {
+        return entries.isEmpty();
     }
 
     /** The type of the key the guards test, passed to them as a leading argument; null if they test the arguments. */
@@ -93,85 +135,72 @@ abstract class InlineCacheSite extends MutableCallSite {
         return inner;
     }
 
+    /** The target cached for {@code key}, or null. */
+    final synchronized MethodHandle cached(Object key) {
+        Entry entry = find(key);
+        return entry == null ? null : entry.target;
+    }
+
     /**
-     * Puts "if {@code test} then {@code target}" in front of the cache, unless {@code generation}
-     * retired meanwhile (the call is still made, but nothing keeps the generation).
+     * Puts {@code added} in front of the cache, except an entry whose generation retired meanwhile
+     * (the call is still made, but nothing keeps the generation), and links the site in the epoch
+     * of now unless it already is and nothing was added.
+     *
+     * <p>Where the link goes: re-targeting a call site that compiled code inlined deoptimises that
+     * code, one handshake with every thread per site (on JDK 17 and 25 also when the code was
+     * already deoptimised, until the JIT flushes it). After an epoch ends, calls reach the spare of
+     * the dead link, which nothing compiled has inlined: the new link goes there, one level down,
+     * and costs no deoptimisation. A retirement, which must take entries out of every level,
+     * collapses the levels ({@link #forget}); so does reaching {@link #MAX_DEPTH}.
      */
-    final synchronized void addEntry(ClassLoader generation, MethodHandle test, MethodHandle target) {
-        if (BoundaryLinks.isRetired(generation)) {
+    final synchronized void link(List<Entry> added) {
+        boolean grew = false;
+        for (Entry entry : added) {
+            if (!BoundaryLinks.isRetired(entry.generation) && find(entry.key) == null) {
+                entries.add(0, entry);
+                grew = true;
+            }
+        }
+        while (entries.size() > MAX_ENTRIES) {
+            entries.remove(entries.size() - 1);
+        }
+        BoundaryLinks.Epoch epoch = epoch();
+        if (!grew && linked != null && (linked == epoch.switchPoint || (!guarded && fastEntry(epoch) == null))) {
+            linked = epoch.switchPoint; // an unguarded cache is right in every epoch without a fast path
             return;
         }
-        if (entries.size() == MAX_ENTRIES || single != null) {
-            entries.clear();
-            single = null;
+        if (guarded && linked.hasBeenInvalidated()) {
+            if (depth < MAX_DEPTH) {
+                tail = spare;
+                depth++;
+            } else {
+                tail = this;
+                depth = 0;
+            }
         }
-        entries.add(0, new Entry(generation, test, target));
-        setTarget(chain());
+        install(epoch);
     }
 
     /**
-     * Links straight to {@code target} while {@code switchPoint} holds (the only live generation):
-     * no test per call. Once it is invalidated the site falls back and relinks as a cache.
+     * Takes out every entry that reaches {@code generation} (from every level: the site is linked
+     * again from the top, in the epoch of now), and if {@code relink}, links the site from the top
+     * even if it had none (back to one live generation: the fast path); true if the target changed.
      */
-    final synchronized void linkSingle(ClassLoader generation, SwitchPoint switchPoint, MethodHandle target) {
-        if (BoundaryLinks.isRetired(generation)) {
-            return;
-        }
-        entries.clear();
-        entries.add(new Entry(generation, null, target));
-        single = switchPoint;
-        setTarget(chain());
-    }
-
-    /**
-     * On the fast path of one generation, resolves {@code generation} too and becomes a cache of
-     * both (the batch of a publish); false if not on the fast path or if the member does not
-     * resolve there (the site then relinks at its next call, and reports the error to its caller).
-     */
-    final synchronized boolean grow(ClassLoader generation) {
-        if (single == null || entries.size() != 1) {
+    final synchronized boolean forget(ClassLoader generation, boolean relink) {
+        boolean removed = entries.removeIf(e -> e.generation == generation);
+        if (!removed && (!relink || entries.isEmpty())) {
             return false;
         }
-        Entry only = entries.get(0);
-        MethodHandle newTest = testFor(generation);
-        MethodHandle onlyTest = testFor(only.generation);
-        if (newTest == null || onlyTest == null) {
-            return false;
-        }
-        MethodHandle target;
-        try {
-            target = resolver.resolve(generation);
-        } catch (LinkageError | RuntimeException unresolved) {
-            return false;
-        }
-        entries.clear();
-        entries.add(new Entry(generation, newTest, target));
-        entries.add(new Entry(only.generation, onlyTest, only.target));
-        single = null;
-        setTarget(chain());
-        return true;
-    }
-
-    /** Empties the cache; true if there was anything to drop. */
-    final synchronized boolean forgetAll() {
+        tail = this;
+        depth = 0;
         if (entries.isEmpty()) {
-            return false;
+            linked = null;
+            guarded = false;
+            spare = null;
+            setTarget(outer(fallback));
+        } else {
+            install(epoch());
         }
-        entries.clear();
-        single = null;
-        setTarget(outer(fallback));
-        return true;
-    }
-
-    /** Takes out every entry that reaches {@code generation}; true if the target changed. */
-    final synchronized boolean forget(ClassLoader generation) {
-        if (!entries.removeIf(e -> e.generation == generation)) {
-            return false;
-        }
-        if (entries.isEmpty()) {
-            single = null;
-        }
-        setTarget(chain());
         return true;
     }
 
@@ -184,10 +213,60 @@ abstract class InlineCacheSite extends MutableCallSite {
         return false;
     }
 
-    private MethodHandle chain() {
-        if (single != null) {
-            return outer(single.guardWithTest(entries.get(0).target, fallback));
+    /**
+     * Links the site at its own level again, if it went down (the relinker's last step): a link one
+     * level down costs C1 more than it can take in a method that inlines a few dozen sites ("out of
+     * virtual registers"), and the interpreter twice as much. A handshake, so off the request threads.
+     */
+    final synchronized boolean collapse() {
+        if (depth == 0 || (guarded && linked.hasBeenInvalidated())) {
+            return false; // at its own level, or its link died meanwhile: its next call relinks it
         }
+        tail = this;
+        depth = 0;
+        install(epoch());
+        return true;
+    }
+
+    /** How many levels the site has below itself, for tests. */
+    final synchronized int depth() {
+        return depth;
+    }
+
+    private Entry find(Object key) {
+        for (Entry e : entries) {
+            if (e.key == key) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Links {@link #tail} in {@code epoch}: the fast path behind the epoch's switch point, with a
+     * fresh spare as the fallback once the epoch ends, or the cache, unguarded.
+     */
+    private void install(BoundaryLinks.Epoch epoch) {
+        linked = epoch.switchPoint;
+        Entry fast = fastEntry(epoch);
+        if (fast != null) {
+            guarded = true;
+            spare = new MutableCallSite(outer(fallback));
+            tail.setTarget(epoch.switchPoint.guardWithTest(outer(fast.target), spare.dynamicInvoker()));
+        } else {
+            guarded = false;
+            spare = null;
+            tail.setTarget(chain());
+        }
+    }
+
+    /** The entry of the only live generation if the site keys by generation: linked with no test at all. */
+    private Entry fastEntry(BoundaryLinks.Epoch epoch) {
+        return epoch.single == null || keyType() == null ? null : find(epoch.single);
+    }
+
+    /** The cache: a guard per entry, newest first, ending in the fallback; of the site's type. */
+    private MethodHandle chain() {
         if (entries.isEmpty()) {
             return outer(fallback);
         }

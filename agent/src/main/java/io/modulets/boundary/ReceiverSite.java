@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
@@ -52,6 +53,24 @@ final class ReceiverSite extends InlineCacheSite {
     }
 
     @Override
+    BoundaryLinks.Epoch epoch() {
+        return BoundaryLinks.receiverEpoch();
+    }
+
+    /**
+     * What a generation's class resolves to at this site, held by that class rather than by the
+     * site: an object of a retired generation that shell state still holds (a pinned generation)
+     * is never cached in the site's chain, which would pin the generation itself, and would
+     * otherwise be resolved again at every call.
+     */
+    private final ClassValue<MethodHandle> inOwnGeneration = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            return resolveIn(type.getClassLoader());
+        }
+    };
+
+    @Override
     Object relink(Object[] arguments) throws Throwable {
         Object receiver = arguments[0];
         if (receiver == null) {
@@ -65,23 +84,45 @@ final class ReceiverSite extends InlineCacheSite {
             }
         }
         Class<?> receiverClass = receiver.getClass();
+        MethodHandle target = cached(receiverClass);
+        if (target != null) { // a new epoch: relink from what is cached (or leave it to the relinker)
+            if (!awaitsRelinker()) {
+                link(List.of());
+            }
+            return target.invokeWithArguments(arguments);
+        }
         ClassLoader own = receiverClass.getClassLoader();
+        if (own instanceof GenerationLoader) {
+            target = inOwnGeneration.get(receiverClass);
+            if (BoundaryLinks.isRetired(own)) {
+                return target.invokeWithArguments(arguments);
+            }
+            addEntry(receiverClass, own, target);
+            return target.invokeWithArguments(arguments);
+        }
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
-        ClassLoader generation = own instanceof GenerationLoader ? own : Bindings.effective();
-        MethodHandle target;
+        ClassLoader generation = Bindings.effective();
+        target = resolveIn(generation);
+        addEntry(receiverClass, generation, target);
+        return target.invokeWithArguments(arguments);
+    }
+
+    private void addEntry(Class<?> receiverClass, ClassLoader generation, MethodHandle target) {
+        MethodHandle test = guard(receiverClass).asType(MethodType.methodType(boolean.class, type().parameterType(0)));
+        link(List.of(new Entry(receiverClass, generation, test, target)));
+    }
+
+    private MethodHandle resolveIn(ClassLoader generation) {
         try {
-            target = resolver.resolve(generation);
+            return resolver.resolve(generation);
         } catch (NoClassDefFoundError absent) {
             if (resolver.kind() != SiteKind.INSTANCEOF) {
                 throw absent;
             }
             // The type does not exist in the value's generation, so the value is not one: a catch
             // of a type added later lets an older generation's exception through, as it should.
-            target = MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0,
+            return MethodHandles.dropArguments(MethodHandles.constant(boolean.class, false), 0,
                     type().parameterType(0));
         }
-        MethodHandle test = guard(receiverClass).asType(MethodType.methodType(boolean.class, type().parameterType(0)));
-        addEntry(generation, test, target);
-        return target.invokeWithArguments(arguments);
     }
 }

@@ -12,8 +12,8 @@ import java.lang.invoke.MutableCallSite;
  * is the constant {@link BindingTokens#UNREAD} and costs nothing (a method still running after a
  * publish then reads the binding at each site, so that a task that started before the publish
  * keeps its generation); while generations overlap it reads {@link BindingTokens#BOUND}. Neither
- * target has a guard: {@link BoundaryLinks} {@link #reset}s every token site when the phase
- * changes. (A switch-point guard per method costs C2 inlining budget, and made C1 give up on a
+ * target has a guard: when the phase changes, {@link Relinker} re-targets every token site,
+ * in the background. (A switch-point guard per method costs C2 inlining budget, and made C1 give up on a
  * method that inlines a few dozen of them: "out of virtual registers".) Either target is correct
  * in either phase; a stale one only costs time.
  */
@@ -37,7 +37,7 @@ final class TokenSite extends MutableCallSite {
     }
 
     private synchronized int relink() throws Throwable {
-        if (BoundaryLinks.singlePhase() != null) {
+        if (BoundaryLinks.oneLive()) {
             setTarget(UNREAD);
             return BindingTokens.UNREAD;
         }
@@ -45,8 +45,11 @@ final class TokenSite extends MutableCallSite {
         return (int) BindingTokens.BOUND.invokeExact();
     }
 
-    /** The phase changed: relink at the next call (the caller syncs). */
-    synchronized void reset() {
-        setTarget(relink);
+    /** The phase changed: take the target of the phase of now (the caller syncs). */
+    synchronized void relinkNow() {
+        MethodHandle target = BoundaryLinks.oneLive() ? UNREAD : BindingTokens.BOUND;
+        if (getTarget() != target) {
+            setTarget(target);
+        }
     }
 }

@@ -34,11 +34,21 @@ final class AgentControl {
      * bound with {@code runBound} alone is no task, and generation 1 would retire under it).
      */
     static void deploySecondGeneration() throws IOException, InterruptedException {
+        deploySecondGeneration(true);
+    }
+
+    /**
+     * The same; unless {@code keepFirstLive}, generation 1 has no live task and retires as the
+     * second becomes current: what is left of it is what shell state holds (a pinned generation).
+     */
+    static void deploySecondGeneration(boolean keepFirstLive) throws IOException, InterruptedException {
         if (!active()) {
             return;
         }
         ClassLoader first = Bindings.current;
-        ((GenerationLoader) first).taskCaptured(); // released when the fork ends
+        if (keepFirstLive) {
+            ((GenerationLoader) first).taskCaptured(); // released when the fork ends
+        }
         Path modules = Path.of(MODULES);
         String unique = Long.toString(System.nanoTime());
         Path temp = modules.resolve(".extra-" + unique + ".tmp");

@@ -21,7 +21,8 @@ import modulets.bench.swappable.Work;
 /**
  * One boundary site, called from shell code: a static call, an instance call and {@code new} of
  * swappable code, on a thread bound to generation 1 or on an unbound one (current generation), with
- * one live generation or two (a second one deployed in setup; generation 1 stays live). Each
+ * one live generation or two (a second one deployed in setup, after each site linked generation 1;
+ * generation 1 stays live). Each
  * invocation makes {@link #CALLS} calls through the same site; scores are per call.
  */
 @State(Scope.Thread)
@@ -51,6 +52,11 @@ public class BoundaryCalls {
         ClassLoader first = AgentControl.current();
         work = new Work(7);
         if (generations == 2) {
+            // every site links generation 1 first, as in a server before a deploy
+            for (Runnable body : new Runnable[] {statics, instances, news}) {
+                AgentControl.run(first, body);
+                AgentControl.run(null, body);
+            }
             AgentControl.deploySecondGeneration();
         }
         binding = thread.equals("bound") ? first : null;

@@ -21,6 +21,8 @@ public final class Unload {
         App.early = new bnd.mod.Widget(1);
         App.earlyThrower = new bnd.mod.Thrower();
         App.all("gen1");
+        // Held past the retirement (a pinned generation): calls on it must work without a site keeping it.
+        Object pinned = new bnd.mod.Widget(5);
         // A root task started now is bound to generation 1: it keeps it draining until released.
         CountDownLatch release = new CountDownLatch(1);
         Thread draining = new Thread(() -> {
@@ -45,6 +47,9 @@ public final class Unload {
         draining = null; // an ended Thread object still names its binding's loader as context class loader
         App.print("retired", "", retired(first.get()));
         App.print("linked", "after", linkedSites(first.get()));
+        App.print("pinned", "", callPinned(pinned) + " " + callPinned(pinned));
+        App.print("linked", "pinned", linkedSites(first.get()));
+        pinned = null;
         boolean unloaded = collected(first);
         App.print("unloaded", "", unloaded);
         if (!unloaded) { // what may still hold it, for the report
@@ -61,6 +66,12 @@ public final class Unload {
         App.run("after", "byname", App::byName);
         App.run("after", "subclass", App::subclasses);
         App.print("done", "", "");
+    }
+
+    /** Calls on an object of a retired generation, through receiver sites (by value: its own generation's code). */
+    static String callPinned(Object pinned) {
+        bnd.mod.Widget widget = (bnd.mod.Widget) pinned;
+        return widget.describe() + "/" + widget.value() + "/" + (pinned instanceof bnd.mod.Widget);
     }
 
     static int linkedSites(ClassLoader generation) throws ReflectiveOperationException {

@@ -15,7 +15,7 @@ final class Stages {
     /** The stage that ends now. */
     void done(String stage) {
         long now = System.nanoTime();
-        line.append(line.length() == 0 ? "" : ", ").append(stage).append(' ').append(millis(now - last));
+        line.append(line.length() == 0 ? "" : "; ").append(stage).append(' ').append(millis(now - last));
         last = now;
     }
 

@@ -41,12 +41,24 @@ final class Startup {
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
-        List<Path> jars = modules != null ? modulesJars(modules) : ClassPathJars.swappable(classPath, filter);
-        if (jars.isEmpty()) {
-            throw new IOException("modulets: packages=" + String.join(":", packages)
-                    + ": no class of these packages on the class path, and no modules=DIR");
-        }
         stages.done("filter");
+        // Capture before the agent starts any thread, and before anything loads the JDK task classes
+        // that take a field as they load (CaptureTransformer.install).
+        SystemLoaderInstaller.openJavaLang(inst);
+        Pins.openJdk(inst);
+        CaptureTransformer.install(inst, filter, options.executors());
+        stages.done("capture");
+        List<Path> jars;
+        if (modules != null) {
+            jars = modulesJars(modules);
+            warnAboutSwappableOnClassPath(classPath, modules, filter);
+        } else {
+            jars = ClassPathJars.swappable(classPath, filter);
+            if (jars.isEmpty()) {
+                throw new IOException("modulets: packages=" + String.join(":", packages)
+                        + ": no class of these packages on the class path, and no modules=DIR");
+            }
+        }
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
@@ -58,49 +70,25 @@ final class Startup {
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
-        stages.done("wiring");
-
-        // Generation 1's snapshot and checks run beside capture's installation (GenerationOneCheck
-        // says what that thread may do before capture is in place).
-        GenerationOneCheck generationOne = GenerationOneCheck.start(deployer, jars);
-        // Capture before the agent starts any other thread, and before anything loads the JDK task
-        // classes that take a field as they load (CaptureTransformer.install).
-        SystemLoaderInstaller.openJavaLang(inst);
-        Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter, options.executors());
-        stages.done("capture");
-
-        if (modules != null) {
-            warnAboutSwappableOnClassPath(classPath, modules, filter);
-        }
         // Before generation 1, so that it is counted and announced like any other.
         Manage.start(options, inst, registry, deployer, filter, classPath);
-        boolean watching = modules != null && options.watch();
-        if (watching) {
+        if (modules != null && options.watch()) {
             // The watcher's thread is never bound (neverBind), and the JDK's WatchService poller is a
             // JDK loop thread: neither is a task that would keep a generation live.
             ModulesWatcher.start(modules, options.quiet(), deployer);
         }
-        stages.done("manage+watcher");
+        stages.done("wiring, manage, watcher");
         try {
-            Deployer.Checked checked = generationOne.join();
-            stages.done("wait for generation 1 checks");
-            // The watcher sees changes from its start on; one between the snapshot and then is
-            // deployed here, the way generation 1 was deployed before it ran on its own thread.
-            if (watching && generationOne.changed(modules)) {
-                deployer.start(modulesJars(modules));
-            } else {
-                deployer.start(checked);
-            }
+            deployer.start(jars);
         } catch (DeployRefused e) {
             throw new IOException("modulets: " + e.getMessage(), e);
         }
-        stages.done("generation 1 activated");
+        stages.done("generation 1");
 
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
-        stages.done("boundary+system loader");
+        stages.done("boundary, system loader");
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Manage.started();
         stages.log();

@@ -80,40 +80,7 @@ public final class Deployer {
      * prints it and stops the JVM.
      */
     public synchronized Generation start(List<Path> jars) throws DeployRefused {
-        return start(check(jars));
-    }
-
-    /**
-     * Generation 1's snapshot and checks, without activating it: premain runs them on a second
-     * thread while it installs capture (Startup). Reads nothing of the registry but its current
-     * generation, which is none yet; {@link #start(Checked)} activates the result.
-     */
-    public Checked check(List<Path> jars) throws DeployRefused {
-        Snapshot snapshot;
-        try {
-            snapshot = snapshot(jars);
-            check(snapshot);
-        } catch (DeployRefused e) {
-            throw refused(GENERATION_1, e);
-        } catch (IOException | RuntimeException e) {
-            throw refused(GENERATION_1, new DeployRefused(reason(e), e));
-        }
-        return new Checked(snapshot);
-    }
-
-    /** Activates generation 1 once {@link #check} passed it; the store's bytes are verified again here. */
-    public synchronized Generation start(Checked checked) throws DeployRefused {
-        try {
-            return activateVerified(checked.snapshot(), "activation");
-        } catch (DeployRefused e) {
-            throw refused(GENERATION_1, e);
-        } catch (IOException | RuntimeException e) {
-            throw refused(GENERATION_1, new DeployRefused(reason(e), e));
-        }
-    }
-
-    /** A snapshot that passed the checks of generation 1 and is not active yet. */
-    public record Checked(Snapshot snapshot) {
+        return attempt(jars, "generation 1");
     }
 
     /** Activates what the modules directory holds now, after verification. */
@@ -161,8 +128,6 @@ public final class Deployer {
         }
     }
 
-    private static final String GENERATION_1 = "generation 1";
-
     private Generation attempt(List<Path> jars, String what) throws DeployRefused {
         Snapshot snapshot;
         try {
@@ -180,29 +145,19 @@ public final class Deployer {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
             }
-            check(snapshot);
-            return activateVerified(snapshot, kind);
+            Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
+            new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
+            checkErasure(snapshot);
+            if (!store.verify(snapshot)) {
+                throw new DeployRefused("a snapshot file in the store " + store.dir()
+                        + " changed after it was written (hash mismatch); it is not used");
+            }
+            return registry.activate(snapshot, kind);
         } catch (DeployRefused e) {
             throw refused(what, e);
         } catch (IOException | RuntimeException e) {
             throw refused(what, new DeployRefused(reason(e), e));
         }
-    }
-
-    /** The checks of every activation: the jars' own, then the links and erasures shell code depends on. */
-    private void check(Snapshot snapshot) throws IOException, DeployRefused {
-        Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
-        new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
-        checkErasure(snapshot);
-    }
-
-    /** Activates a checked snapshot if the store still holds the bytes that were hashed. */
-    private Generation activateVerified(Snapshot snapshot, String kind) throws IOException, DeployRefused {
-        if (!store.verify(snapshot)) {
-            throw new DeployRefused("a snapshot file in the store " + store.dir()
-                    + " changed after it was written (hash mismatch); it is not used");
-        }
-        return registry.activate(snapshot, kind);
     }
 
     /** Shell classes already defined depend on each swappable type's erasure: it may not change. */

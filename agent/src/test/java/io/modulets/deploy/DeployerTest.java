@@ -140,46 +140,6 @@ class DeployerTest {
         assertNull(registry.current());
     }
 
-    @Test
-    void generationOneIsCheckedWithoutTheRegistryAndActivatedOnlyBySecondStep() throws Exception {
-        Deployer.Checked checked = deployer.check(List.of(version("v1", 1)));
-        assertNull(registry.current(), "checking activates nothing");
-
-        Generation first = deployer.start(checked);
-
-        assertEquals(1, first.sequence());
-        assertSame(first, registry.current());
-        assertSame(first.loader(), Bindings.current);
-    }
-
-    @Test
-    void generationOneThatFailsItsChecksIsRefusedByTheCheckWithItsOneLine() throws Exception {
-        Generation none = registry.current();
-        Path renamed = DeployTesting.jar(tmp.resolve("v1/sw.jar"),
-                Map.of("sw.V", "package sw; public class V { public static int value() { return 1; } }"));
-
-        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.check(List.of(renamed)));
-
-        assertEquals("generation 1 refused: link check: static method sw.V.v()I is missing, used by shell"
-                + " app.Main.run", refused.getMessage());
-        assertSame(none, registry.current());
-        assertEquals(List.of(), registry.all());
-    }
-
-    @Test
-    void generationOneWhoseStoredBytesChangedAfterTheCheckIsRefusedAtActivation() throws Exception {
-        Deployer.Checked checked = deployer.check(List.of(version("v1", 1)));
-        Path stored = checked.snapshot().jars().get(0).stored();
-        stored.toFile().setWritable(true);
-        Files.write(stored, new byte[] {1, 2, 3});
-
-        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.start(checked));
-
-        assertEquals(true, refused.getMessage().startsWith("generation 1 refused: a snapshot file in the store "),
-                refused.getMessage());
-        assertNull(registry.current());
-    }
-
     private Path version(String dir, int value) throws Exception {
         return DeployTesting.jar(tmp.resolve(dir).resolve("sw.jar"),
                 Map.of("sw.V", "package sw; public class V { public static int v() { return " + value + "; } }"));

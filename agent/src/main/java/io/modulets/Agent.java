@@ -23,10 +23,13 @@ public final class Agent {
 
     public static void premain(String arguments, Instrumentation inst) {
         try {
+            Stages stages = new Stages();
             AgentOptions options = AgentOptions.parse(arguments);
+            stages.done("options");
             Path agentJar = agentJar();
             BootstrapClasses.define(inst, agentJar);
-            Startup.start(options, inst, agentJar);
+            stages.done("bootstrap classes");
+            Startup.start(options, inst, agentJar, stages);
         } catch (OptionsException e) {
             stop(e.getMessage());
         } catch (Exception | LinkageError e) {

@@ -34,19 +34,21 @@ final class Startup {
     private Startup() {
     }
 
-    static void start(AgentOptions options, Instrumentation inst, Path agentJar) throws Exception {
+    static void start(AgentOptions options, Instrumentation inst, Path agentJar, Stages stages) throws Exception {
         Log.setLevel(options.log());
         List<Path> classPath = classPathWithout(agentJar);
         Path modules = options.modules().orElse(null);
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
+        stages.done("filter");
         // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
         // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
-        // could not take its field (JVM-NOTES-ADDENDA, capture).
+        // could not take its field as it loads (JVM-NOTES-ADDENDA, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors());
+        stages.done("capture");
         List<Path> jars;
         if (modules != null) {
             jars = modulesJars(modules);
@@ -76,17 +78,21 @@ final class Startup {
             // JDK loop thread: neither is a task that would keep a generation live.
             ModulesWatcher.start(modules, options.quiet(), deployer);
         }
+        stages.done("wiring, manage, watcher");
         try {
             deployer.start(jars);
         } catch (DeployRefused e) {
             throw new IOException("modulets: " + e.getMessage(), e);
         }
+        stages.done("generation 1");
 
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
         SystemLoaderInstaller.install(shell);
+        stages.done("boundary, system loader");
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Manage.started();
+        stages.log();
     }
 
     private static List<Path> modulesJars(Path modules) throws IOException {

@@ -81,8 +81,15 @@ public final class Store {
         byte[] buffer = new byte[Sha256.BUFFER_SIZE];
         MessageDigest digest = Sha256.newDigest();
         List<Snapshot.Jar> stored = new ArrayList<>(jars.size());
-        for (Path jar : jars) stored.add(store(jar, posix, buffer, digest));
-        if (posix) syncDirectory();
+        boolean published = false;
+        for (Path jar : jars) {
+            Stored one = store(jar, posix, buffer, digest);
+            stored.add(one.jar());
+            published |= one.published();
+        }
+        // Only a new name needs the directory synced; jars stored before are durable already (the
+        // common case at every start after the first: no fsync at all).
+        if (posix && published) syncDirectory();
         return Snapshot.of(stored, Labels.of(stored));
     }
 
@@ -132,8 +139,12 @@ public final class Store {
         return posix;
     }
 
+    /** One jar of a snapshot, and whether this call published it (a new file in the store). */
+    private record Stored(Snapshot.Jar jar, boolean published) {
+    }
+
     /** Copies one jar to a temp file, then publishes it as {@code <sha256>.jar} or reuses that file. */
-    private Snapshot.Jar store(Path source, boolean posix, byte[] buffer, MessageDigest digest)
+    private Stored store(Path source, boolean posix, byte[] buffer, MessageDigest digest)
             throws IOException {
         Path temp;
         try {
@@ -145,18 +156,19 @@ public final class Store {
         }
         Snapshot.Jar jar;
         boolean altered = false;
+        boolean published = false;
         try {
-            long size = copy(source, temp, buffer, digest);
-            String sha256 = Sha256.hex(digest.digest());
-            jar = new Snapshot.Jar(source.getFileName().toString(), sha256, dir.resolve(sha256 + ".jar"), size);
+            Stored copied = copy(source, temp, buffer, digest);
+            jar = copied.jar();
             Path target = jar.stored();
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && publish(temp, target, posix)) {
+            if (copied.published() && publish(temp, target, posix)) {
                 temp = null;
+                published = true;
             } else {
                 // Already stored (by an earlier snapshot or a concurrent writer): reuse it only if
                 // intact, and only as a regular file (a link could point at a file that changes).
                 altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                        || !Sha256.of(target, digest, buffer).equals(sha256);
+                        || !Sha256.of(target, digest, buffer).equals(jar.sha256());
             }
         } catch (IOException e) {
             throw failure(source, reason(e, source), e);
@@ -167,11 +179,15 @@ public final class Store {
             throw new IOException(oneLine("modulets: snapshot " + jar.stored()
                     + " in the store was altered (hash mismatch); delete it"));
         }
-        return jar;
+        return new Stored(jar, published);
     }
 
-    /** One read of the source feeds both the digest and the copy. */
-    private long copy(Path source, Path temp, byte[] buffer, MessageDigest digest) throws IOException {
+    /**
+     * One read of the source feeds both the digest and the copy. The copy is forced to disk only if
+     * its content name is not in the store yet (the bytes are on disk before the rename makes the
+     * name visible); {@code published} in the result says whether it is to be published.
+     */
+    private Stored copy(Path source, Path temp, byte[] buffer, MessageDigest digest) throws IOException {
         digest.reset();
         long size = 0;
         ByteBuffer bytes = ByteBuffer.wrap(buffer);
@@ -182,9 +198,14 @@ public final class Store {
                 bytes.clear().limit(n);
                 while (bytes.hasRemaining()) writes.write(out, bytes);
             }
-            out.force(true); // the bytes are on disk before the rename makes the name visible
+            String sha256 = Sha256.hex(digest.digest());
+            Path target = dir.resolve(sha256 + ".jar");
+            boolean fresh = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+            if (fresh) {
+                out.force(true);
+            }
+            return new Stored(new Snapshot.Jar(source.getFileName().toString(), sha256, target, size), fresh);
         }
-        return size;
     }
 
     /**

@@ -59,6 +59,7 @@ final class JmhFigures {
             case "TaskBatches.completableFutureChain" -> new Name("CompletableFuture supplyAsync + 3 thenApply, 1,000 chains, per chain", Target.TASK);
             case "TaskBatches.virtualThreads" -> new Name("virtual thread started per task, 1,000, per task", Target.TASK);
             case "CaptureHooks.threadPoolExecuteCallerRuns" -> new Name("hooks alone: execute(lambda) run here by CallerRunsPolicy (map path)", Target.TASK);
+            case "CaptureHooks.threadPoolExecuteFreshTaskCallerRuns" -> new Name("hooks alone: execute(new task object each call) run here by CallerRunsPolicy (map path)", Target.TASK);
             case "CaptureHooks.forkJoinInvokeHere" -> new Name("hooks alone: ForkJoinTask.invoke on this thread", Target.TASK);
             case "CaptureHooks.futureTaskRunHere" -> new Name("hooks alone: FutureTask run on this thread", Target.TASK_NO_TTL);
             case "CaptureHooks.dependentStage" -> new Name("hooks alone: CompletableFuture dependent stage", Target.TASK_NO_TTL);
@@ -101,7 +102,8 @@ final class JmhFigures {
     /** The order of the table: batches as the issue lists them, then the hooks; others after, by name. */
     private static final List<String> ORDER = List.of("TaskBatches.threadPoolExecute", "TaskBatches.threadPoolSubmit",
             "TaskBatches.forkJoinSubmit", "TaskBatches.forkJoinFork", "TaskBatches.completableFutureChain",
-            "TaskBatches.virtualThreads", "CaptureHooks.threadPoolExecuteCallerRuns", "CaptureHooks.forkJoinInvokeHere",
+            "TaskBatches.virtualThreads", "CaptureHooks.threadPoolExecuteCallerRuns",
+            "CaptureHooks.threadPoolExecuteFreshTaskCallerRuns", "CaptureHooks.forkJoinInvokeHere",
             "CaptureHooks.futureTaskRunHere", "CaptureHooks.dependentStage");
 
     static List<Row> rows(Map<String, Map<String, RunResult>> scores, String jdk) {
@@ -131,7 +133,8 @@ final class JmhFigures {
             return new Row(name.figure(), jdk, cell(none), cell(modulets), cell(ttl), "a setup failed: see the JMH output",
                     name.target().text, Verdict.MISSED);
         }
-        if (name.target() == Target.NONE) {
+        // A benchmark without a name of its own gets a plain row (no verdict), not a throughput row.
+        if (key.split(" ")[0].endsWith("MillionTasks.fixedPool")) {
             return throughputRow(name, Integer.parseInt(param(key.split(" "), "tasks")), none, modulets, ttl, jdk);
         }
         double added = modulets.getScore() - none.getScore();

@@ -127,11 +127,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebound, previousBinding, previousContext);
         }
     }
 
@@ -274,45 +274,35 @@ public final class Bindings {
         }
     }
 
-    /** Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5). */
-    private static void enter(Thread thread, ClassLoader binding) {
+    /**
+     * Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5), unless
+     * it already is bound to it with it as its context class loader (a task run by its submitter:
+     * CallerRunsPolicy, {@code invoke()} or a dependent stage inside a task). Returns whether it bound,
+     * for {@link #leave}. Every run hook binds through here.
+     */
+    private static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                                 ClassLoader previousContext) {
+        if (binding == previousBinding && binding == previousContext) {
+            return false;
+        }
         BOUND.set(binding);
         setContext(thread, binding);
         if (taskBindingEvents) {
             taskBound.accept(binding);
         }
-    }
-
-    /** Undoes {@link #enter}: the binding and context class loader the thread had before. */
-    private static void leave(Thread thread, ClassLoader previousBinding, ClassLoader previousContext) {
-        BOUND.set(previousBinding);
-        setContext(thread, previousContext);
-    }
-
-    /**
-     * Binds the running {@code thread} unless it already is bound to {@code binding} with it as its
-     * context class loader (a task run by its submitter: CallerRunsPolicy, {@code invoke()} inside a
-     * task); returns whether it bound, for {@link #leave(Thread, boolean, ClassLoader, ClassLoader)}.
-     */
-    private static boolean enterIfNeeded(Thread thread, ClassLoader binding, ClassLoader previousBinding,
-                                         ClassLoader previousContext) {
-        if (binding == previousBinding && binding == previousContext) {
-            return false;
-        }
-        enter(thread, binding);
         return true;
     }
 
     /**
-     * Undoes {@link #enterIfNeeded}. A run that did not rebind still gets its context class loader back
-     * if the task changed it (§2.5: restored afterwards); the binding only Bindings itself changes, and
-     * restores.
+     * Undoes {@link #enter}: the binding the thread had before (only Bindings changes it, and only if
+     * {@code rebound}), and its context class loader if the run changed it (§2.5: restored afterwards).
      */
     private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
                               ClassLoader previousContext) {
         if (rebound) {
-            leave(thread, previousBinding, previousContext);
-        } else if (thread.getContextClassLoader() != previousContext) {
+            BOUND.set(previousBinding);
+        }
+        if (thread.getContextClassLoader() != previousContext) {
             setContext(thread, previousContext);
         }
     }
@@ -419,11 +409,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             handler.rejectedExecution(task, executor);
         } finally {
-            leave(thread, rebind, previousBinding, previousContext);
+            leave(thread, rebound, previousBinding, previousContext);
             PendingTasks.release(binding);
         }
     }
@@ -483,11 +473,11 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
         } finally {
-            leave(thread, rebind, previousBinding, previousContext);
+            leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -510,11 +500,11 @@ public final class Bindings {
         }
         ClassLoader binding = bindingOf(captured);
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebind = enterIfNeeded(thread, binding, previousBinding, previousContext);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } finally {
-            leave(thread, rebind, previousBinding, previousContext);
+            leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
         }
     }
@@ -590,19 +580,12 @@ public final class Bindings {
         }
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
-        if (binding == previousBinding) {
-            try {
-                return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
-            } finally {
-                forgetIfFired(completion);
-            }
-        }
         ClassLoader previousContext = thread.getContextClassLoader();
-        enter(thread, binding);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } finally {
-            leave(thread, previousBinding, previousContext);
+            leave(thread, rebound, previousBinding, previousContext);
             forgetIfFired(completion);
         }
     }

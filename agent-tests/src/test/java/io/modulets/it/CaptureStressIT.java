@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.Artifacts;
+import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks;
@@ -96,11 +95,6 @@ class CaptureStressIT {
     }
 
     private static String read(String resource) throws IOException {
-        try (InputStream in = CaptureStressIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
-            if (in == null) {
-                throw new IOException("missing test resource " + APP + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AppSources.read(APP + resource);
     }
 }

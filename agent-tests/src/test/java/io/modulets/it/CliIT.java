@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.Artifacts;
+import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
@@ -436,11 +435,6 @@ class CliIT {
     }
 
     private static String read(String resource) throws IOException {
-        try (InputStream in = CliIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
-            if (in == null) {
-                throw new IOException("missing test resource " + APP + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AppSources.read(APP + resource);
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
@@ -297,9 +298,6 @@ class DeployCorpusIT {
     }
 
     private static String read(String resource) throws IOException {
-        try (InputStream in = DeployCorpusIT.class.getClassLoader().getResourceAsStream(APP + resource)) {
-            if (in == null) throw new IOException("missing test resource " + APP + resource);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AppSources.read(APP + resource);
     }
 }

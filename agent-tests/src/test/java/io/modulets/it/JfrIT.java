@@ -27,7 +27,6 @@ import jdk.jfr.consumer.RecordingFile;
 
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.InteractiveJvm;
-import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
@@ -47,25 +46,10 @@ class JfrIT {
 
     @BeforeAll
     static void build() throws IOException {
-        Path dir = WorkDirs.forClass(JfrIT.class);
-        Path extra = new JarBuilder()
-                .source("ext.Extra", "package ext; public class Extra { public static String hello() { return \"hello\"; } }")
-                .build(dir.resolve("extra.jar"));
-        v1 = version(dir, 1);
-        v2 = version(dir, 2);
-        shellJar = new JarBuilder().classpath(v1, extra)
-                .source("jx.Main", JmxIT.read("shell/jx/Main.java"))
-                .source("jx.UsesExtra", JmxIT.read("shell/jx/UsesExtra.java"))
-                .source("jx.util.Helper", JmxIT.read("shell/jx/util/Helper.java"))
-                .build(dir.resolve("shell.jar"));
-    }
-
-    private static Path version(Path dir, int n) throws IOException {
-        return new JarBuilder()
-                .source("jx.mod.Version", "package jx.mod; public class Version { public static int get() { return "
-                        + n + "; } }")
-                .manifest("Implementation-Version", n + ".0")
-                .build(dir.resolve("mod-" + n + ".jar"));
+        JxApp app = JxApp.build(WorkDirs.forClass(JfrIT.class));
+        shellJar = app.shellJar();
+        v1 = app.v1();
+        v2 = app.v2();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,9 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.sun.tools.attach.VirtualMachine;
 
+import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.InteractiveJvm;
-import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
@@ -64,25 +62,11 @@ class JmxIT {
 
     @BeforeAll
     static void build() throws IOException {
-        Path dir = WorkDirs.forClass(JmxIT.class);
-        extraJar = new JarBuilder()
-                .source("ext.Extra", "package ext; public class Extra { public static String hello() { return \"hello\"; } }")
-                .build(dir.resolve("extra.jar"));
-        v1 = version(dir, 1);
-        v2 = version(dir, 2);
-        shellJar = new JarBuilder().classpath(v1, extraJar)
-                .source("jx.Main", read("shell/jx/Main.java"))
-                .source("jx.UsesExtra", read("shell/jx/UsesExtra.java"))
-                .source("jx.util.Helper", read("shell/jx/util/Helper.java"))
-                .build(dir.resolve("shell.jar"));
-    }
-
-    private static Path version(Path dir, int n) throws IOException {
-        return new JarBuilder()
-                .source("jx.mod.Version", "package jx.mod; public class Version { public static int get() { return "
-                        + n + "; } }")
-                .manifest("Implementation-Version", n + ".0")
-                .build(dir.resolve("mod-" + n + ".jar"));
+        JxApp app = JxApp.build(WorkDirs.forClass(JmxIT.class));
+        shellJar = app.shellJar();
+        extraJar = app.extraJar();
+        v1 = app.v1();
+        v2 = app.v2();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -305,11 +289,6 @@ class JmxIT {
     }
 
     static String read(String path) throws IOException {
-        try (InputStream in = JmxIT.class.getClassLoader().getResourceAsStream(APP + path)) {
-            if (in == null) {
-                throw new IOException("missing test resource " + APP + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AppSources.read(APP + path);
     }
 }

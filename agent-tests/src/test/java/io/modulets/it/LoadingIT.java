@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
@@ -38,10 +37,7 @@ class LoadingIT {
     static void build() throws IOException {
         Path dir = WorkDirs.forClass(LoadingIT.class);
         magicJar = MagicJars.write(MagicJars.FIRST, dir.resolve("magic.jar"));
-        String source;
-        try (InputStream in = LoadingIT.class.getClassLoader().getResourceAsStream("apps/loading/loading/App.java")) {
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String source = AppSources.read("apps/loading/loading/App.java");
         appJar = new JarBuilder().source("loading.App", source).classpath(magicJar).build(dir.resolve("app.jar"));
     }
 

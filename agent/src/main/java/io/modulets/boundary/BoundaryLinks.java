@@ -64,14 +64,28 @@ public final class BoundaryLinks {
      * call, or ahead of it on the relinker's thread, whichever comes first.
      */
     public static void publish(ClassLoader generation) {
-        synchronized (RETIRED) {
-            RETIRED.remove(generation); // a rollback may make a retired, still loaded generation current again
-            LIVE.add(generation);
-            // Before the write of current: no site may keep serving the old single generation's fast path.
-            renew(false);
-        }
+        // Before the write of current: no site may keep serving the old single generation's fast path.
+        makeLive(generation); // a rollback may make a retired, still loaded generation current again
         Bindings.current = generation;
         Relinker.request(BoundaryLinks::catchUp);
+    }
+
+    /**
+     * A retired generation has a live task again (an object of its classes submitted as a task,
+     * DESIGN §2.7): called on the capturing thread before the task can run, so that its calls resolve
+     * in it rather than through the other generation's single-generation fast path.
+     */
+    public static void revive(ClassLoader generation) {
+        makeLive(generation);
+        Relinker.request(BoundaryLinks::catchUp);
+    }
+
+    private static void makeLive(ClassLoader generation) {
+        synchronized (RETIRED) {
+            RETIRED.remove(generation);
+            LIVE.add(generation);
+            renew(false);
+        }
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */

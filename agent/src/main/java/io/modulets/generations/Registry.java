@@ -330,6 +330,7 @@ public final class Registry {
             return;
         }
         g.hold(loader);
+        BoundaryLinks.revive(loader);
         g.enter(State.DRAINING, Instant.now());
         Log.info("%s is draining again: a task of its classes was submitted", g);
         if (loader.liveTasks() == 0) {

@@ -6,6 +6,7 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
@@ -28,6 +29,8 @@ import io.modulets.generations.Store;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Manage;
 import io.modulets.loader.SystemLoaderInstaller;
+import io.modulets.security.PathGuard;
+import io.modulets.security.Trust;
 
 /** Wires the parts of DESIGN §3 in the order they depend on each other. */
 final class Startup {
@@ -71,6 +74,8 @@ final class Startup {
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
+        PathGuard guard = guard(options);
+        deployer.secure(guard, trust(options, guard));
         // Before generation 1, so that it is counted and announced like any other.
         Manage.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {
@@ -93,6 +98,32 @@ final class Startup {
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Manage.started();
         stages.log();
+    }
+
+    /** Who may write what becomes code (DESIGN §4, Security): the store here, the jars at each deploy. */
+    private static PathGuard guard(AgentOptions options) throws IOException {
+        PathGuard guard = PathGuard.of(options.permissions());
+        guard.check(options.store());
+        return guard;
+    }
+
+    /** With trust=KEYSTORE, its certificates; a keystore or password that does not work stops the JVM. */
+    private static Trust trust(AgentOptions options, PathGuard guard) throws IOException {
+        if (options.trust().isEmpty()) return null;
+        Path keystore = options.trust().get();
+        guard.check(keystore);
+        char[] password = null;
+        if (options.trustPassword().isPresent()) {
+            if (options.trustPassword().get().file() != null) guard.checkSecret(options.trustPassword().get().file());
+            password = options.trustPassword().get().read(System.getenv());
+        }
+        try {
+            Trust trust = Trust.load(keystore, password);
+            Log.debug("trust=%s: every jar must be signed by one of its %d certificates", keystore, trust.size());
+            return trust;
+        } finally {
+            if (password != null) Arrays.fill(password, '\0');
+        }
     }
 
     private static List<Path> modulesJars(Path modules) throws IOException {

@@ -72,7 +72,8 @@ class DeployArgumentsIT {
                 new Bad("config=CONFIG", "outside = yes\n",
                         "modulets: bad agent argument outside=yes (from config file CONFIG)" + OUTSIDE),
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
-                        + " shared, outside, store, watch, quiet, jmx, log, executors, maxGenerations, onLimit, config)"));
+                        + " shared, outside, store, watch, quiet, jmx, log, executors, maxGenerations, onLimit,"
+                        + " permissions, trust, trustPassword, config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

@@ -46,6 +46,7 @@ public final class ChildJvm {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Path outputDir;
     private String name;
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     private ChildJvm(Jdk jdk) {
         this.jdk = Objects.requireNonNull(jdk, "jdk");
@@ -107,6 +108,17 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Sets an environment variable of the child (the rest is inherited, less the JVM option variables). */
+    public ChildJvm env(String variable, String value) {
+        environment.put(variable, value);
+        return this;
+    }
+
+    /** The variables given with {@link #env}. */
+    public Map<String, String> environment() {
+        return Map.copyOf(environment);
+    }
+
     public ChildJvm name(String name) {
         this.name = name;
         return this;
@@ -154,6 +166,7 @@ public final class ChildJvm {
             env.remove("JAVA_TOOL_OPTIONS");
             env.remove("JDK_JAVA_OPTIONS");
             env.remove("_JAVA_OPTIONS");
+            env.putAll(environment);
             long start = System.nanoTime();
             Process process = pb.start();
             boolean exited = false;

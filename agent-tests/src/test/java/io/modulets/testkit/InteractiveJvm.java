@@ -57,6 +57,7 @@ public final class InteractiveJvm implements AutoCloseable {
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
         env.remove("_JAVA_OPTIONS");
+        env.putAll(child.environment());
         return new InteractiveJvm(pb.start(), err, cmd);
     }
 

@@ -41,6 +41,9 @@ public final class AgentOptions {
     private final int maxGenerations;
     private final OnLimit onLimit;
     private final Optional<Path> config;
+    private final Permissions permissions;
+    private final Optional<Path> trust;
+    private final Optional<PasswordSource> trustPassword;
 
     private AgentOptions(Map<String, Setting> settings, Optional<Path> config,
                          Map<String, String> env, Path userHome) throws OptionsException {
@@ -60,6 +63,9 @@ public final class AgentOptions {
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.config = config;
+        this.permissions = permissions(settings.get("permissions"));
+        this.trust = settings.containsKey("trust") ? Optional.of(keystore(settings.get("trust"))) : Optional.empty();
+        this.trustPassword = trustPassword(settings.get("trustPassword"), trust.isPresent());
         if (packages.isEmpty() && modules.isEmpty()) {
             throw new OptionsException("nothing to swap: give packages=PREFIX[:PREFIX…] or modules=DIR");
         }
@@ -152,6 +158,21 @@ public final class AgentOptions {
         return config;
     }
 
+    /** What a path that other users can write does (key {@code permissions}). */
+    public Permissions permissions() {
+        return permissions;
+    }
+
+    /** The keystore whose certificates every jar of a generation must be signed by (key {@code trust}), if given. */
+    public Optional<Path> trust() {
+        return trust;
+    }
+
+    /** Where the trust keystore's password comes from (key {@code trustPassword}), if given. */
+    public Optional<PasswordSource> trustPassword() {
+        return trustPassword;
+    }
+
     /** All options in key=value form, e.g. for the agent's first log line; an absent one has an empty value. */
     @Override
     public String toString() {
@@ -167,6 +188,9 @@ public final class AgentOptions {
                 + ", executors=" + String.join(":", executors)
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
+                + ", permissions=" + permissions.argument()
+                + ", trust=" + trust.map(Path::toString).orElse("")
+                + ", trustPassword=" + trustPassword.map(PasswordSource::toString).orElse("")
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -353,6 +377,33 @@ public final class AgentOptions {
             throw setting.error("has no effect without maxGenerations=N; give both or neither");
         }
         return choice;
+    }
+
+    private static Permissions permissions(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return Permissions.STRICT;
+        }
+        return Permissions.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be strict (a modules"
+                + " directory, jar, store or keystore that other users can write is refused) or warn (log it and go on)"));
+    }
+
+    private static Path keystore(Setting setting) throws OptionsException {
+        Path file = setting.path();
+        if (!Files.isRegularFile(file)) {
+            throw setting.error(file + " is not a file; give a PKCS12 or JKS keystore with the signers' certificates");
+        }
+        return file;
+    }
+
+    private static Optional<PasswordSource> trustPassword(Setting setting, boolean trusted) throws OptionsException {
+        if (setting == null) {
+            return Optional.empty();
+        }
+        PasswordSource source = PasswordSource.parse(setting);
+        if (!trusted) {
+            throw setting.error("has no effect without trust=KEYSTORE; give both or neither");
+        }
+        return Optional.of(source);
     }
 
     private static LogLevel logLevel(Setting setting) throws OptionsException {

@@ -19,11 +19,15 @@ import io.modulets.generations.JarContents;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Snapshot;
 import io.modulets.generations.Store;
+import io.modulets.security.PathGuard;
+import io.modulets.security.Trust;
 
 /**
- * The one way in for a new version (the watcher, and later JMX and the CLI): snapshot the jars,
- * verify the snapshot ({@link JarCheck}, then the {@link LinkCheck} against what loaded shell
- * code reaches), check that the stored bytes are still the ones hashed, and only then activate.
+ * The one way in for a new version (the watcher, and later JMX and the CLI): check who may write the
+ * jars ({@link PathGuard}), snapshot them, verify the snapshot (with a trust keystore its signatures,
+ * {@link SignatureCheck}; then {@link JarCheck}, then the {@link LinkCheck} against what loaded shell
+ * code reaches), and only then activate; the registry re-hashes the stored bytes once the new
+ * generation's loader holds them open.
  * A refusal changes nothing and is logged in one line that names the generation that stays current.
  */
 public final class Deployer {
@@ -37,6 +41,10 @@ public final class Deployer {
     private final Function<ClassLoader, List<String>> erasureChanges;
     /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
     private volatile Consumer<String> onRefusal = line -> { };
+    /** Who may write the jars (issue 10); set once by {@link #secure} before generation 1. */
+    private volatile PathGuard guard = PathGuard.NONE;
+    /** With {@code trust=KEYSTORE}, whose signatures every jar needs; null: none needed. */
+    private volatile SignatureCheck signatures;
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -66,10 +74,33 @@ public final class Deployer {
         this.modules = modules;
     }
 
+    /**
+     * Sets who may write the jars a generation is made from, and with a trust keystore, whose
+     * signatures they need (DESIGN §4, Security). Called once, before {@link #start}.
+     */
+    public Deployer secure(PathGuard guard, Trust trust) {
+        this.guard = guard;
+        this.signatures = trust == null ? null : new SignatureCheck(trust);
+        return this;
+    }
+
     /** Activates {@code jars} after verification; the refusal is logged, and its message is the one line. */
     public synchronized Generation activate(List<Path> jars) throws DeployRefused {
         try {
-            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList());
+            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), true);
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
+    /**
+     * As {@link #activate}, for jars of the application's class path (a package-lists change without
+     * {@code modules}): like generation 1 from the class path, they are not held to the permission
+     * rule, which the JVM did not apply when it loaded the shell from the same jars.
+     */
+    public synchronized Generation activateClassPath(List<Path> jars) throws DeployRefused {
+        try {
+            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), false);
         } catch (DeployRefused e) {
             throw logged(e);
         }
@@ -80,7 +111,7 @@ public final class Deployer {
      * prints it and stops the JVM.
      */
     public synchronized Generation start(List<Path> jars) throws DeployRefused {
-        return attempt(jars, "generation 1");
+        return attempt(jars, "generation 1", modules != null);
     }
 
     /** Activates what the modules directory holds now, after verification. */
@@ -107,7 +138,7 @@ public final class Deployer {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
         }
-        return attempt(jars, what);
+        return attempt(jars, what, true);
     }
 
     /**
@@ -128,9 +159,10 @@ public final class Deployer {
         }
     }
 
-    private Generation attempt(List<Path> jars, String what) throws DeployRefused {
+    private Generation attempt(List<Path> jars, String what, boolean guarded) throws DeployRefused {
         Snapshot snapshot;
         try {
+            if (guarded) guard(jars);
             snapshot = snapshot(jars);
         } catch (DeployRefused e) {
             throw refused(what, e);
@@ -145,13 +177,11 @@ public final class Deployer {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
             }
+            if (signatures != null) signatures.check(snapshot); // the gate: nothing unsigned is even parsed
             Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
             new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
             checkErasure(snapshot);
-            if (!store.verify(snapshot)) {
-                throw new DeployRefused("a snapshot file in the store " + store.dir()
-                        + " changed after it was written (hash mismatch); it is not used");
-            }
+            // The registry re-hashes the stored jars once a new generation's loader holds them open.
             return registry.activate(snapshot, kind);
         } catch (DeployRefused e) {
             throw refused(what, e);
@@ -169,6 +199,17 @@ public final class Deployer {
         if (!changes.isEmpty()) {
             throw new DeployRefused("erasure: " + changes.get(0)
                     + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more)" : ""));
+        }
+    }
+
+    /** Every jar, and each directory above it, must be out of other users' reach (or permissions=warn). */
+    private void guard(List<Path> jars) throws DeployRefused {
+        for (Path jar : jars) {
+            try {
+                guard.check(jar);
+            } catch (IOException e) {
+                throw new DeployRefused(reason(e), e);
+            }
         }
     }
 

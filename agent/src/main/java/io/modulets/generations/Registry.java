@@ -209,6 +209,8 @@ public final class Registry {
         if (next == null) {
             next = create(snapshot);
             reusable = next.loader();
+        } else {
+            store.check(snapshot); // a loaded generation made current again reads the store too
         }
         next.hold(reusable);
         next.enter(State.CURRENT, Instant.now());
@@ -271,9 +273,19 @@ public final class Registry {
 
     private Generation create(Snapshot snapshot) throws IOException {
         URL[] urls = urls(snapshot); // may fail: before a sequence number is taken
-        Generation generation = new Generation(++lastSequence, snapshot, Instant.now());
+        Generation generation = new Generation(lastSequence + 1, snapshot, Instant.now());
         GenerationClassLoader loader = new GenerationClassLoader("modulets-gen-" + generation.sequence(),
                 urls, shell, filter, generation);
+        // Open the jars first, then re-hash them: the bytes the loader reads are the bytes that were
+        // checked, whatever happens to the names in the store afterwards (DESIGN §4, Security).
+        try {
+            loader.openJars();
+            store.check(snapshot);
+        } catch (IOException e) {
+            loader.close();
+            throw e;
+        }
+        lastSequence++;
         generation.attach(loader, collected);
         // Cheap in the common case: one volatile read on the capturing or releasing thread.
         loader.onIdle(() -> {

@@ -94,20 +94,42 @@ public final class Store {
     }
 
     /**
-     * Re-hashes every stored file of the snapshot: false if one is missing, unreadable or
-     * altered. Run before recreating a generation from the store.
+     * Re-hashes every stored file of the snapshot: false if one is missing, unreadable, altered, or
+     * no longer a regular file. Run before recreating a generation from the store.
      */
     public boolean verify(Snapshot snapshot) {
+        try {
+            check(snapshot);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #verify}, with the one-line reason naming the jar: {@code "modulets: the store's copy
+     * of mail.jar (/…/store/5d0c….jar) changed after it was written (hash mismatch); it is not used"}.
+     */
+    public void check(Snapshot snapshot) throws IOException {
         byte[] buffer = new byte[Sha256.BUFFER_SIZE];
         MessageDigest digest = Sha256.newDigest();
         for (Snapshot.Jar jar : snapshot.jars()) {
+            String copy = "the store's copy of " + jar.fileName() + " (" + jar.stored() + ")";
+            // A link could point at a file that changes: the store holds regular files only.
+            if (!Files.isRegularFile(jar.stored(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("modulets: " + copy + " is missing or not a regular file; it is not used");
+            }
+            String sha256;
             try {
-                if (!Sha256.of(jar.stored(), digest, buffer).equals(jar.sha256())) return false;
+                sha256 = Sha256.of(jar.stored(), digest, buffer);
             } catch (IOException e) {
-                return false;
+                throw new IOException(oneLine("modulets: " + copy + " cannot be read (" + condition(e) + ")"), e);
+            }
+            if (!sha256.equals(jar.sha256())) {
+                throw new IOException("modulets: " + copy + " changed after it was written (hash mismatch); it is not"
+                        + " used");
             }
         }
-        return true;
     }
 
     private void checkSource(Path jar) throws IOException {
@@ -124,7 +146,7 @@ public final class Store {
     /** Creates the store directory if missing; returns whether the file system is POSIX. */
     private boolean createDirectory() throws IOException {
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (Files.isDirectory(dir)) return posix; // an existing store keeps the permissions its owner chose
+        if (Files.isDirectory(dir)) return posix; // an existing store was held to the permission rule at startup
         try {
             if (posix) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR));

@@ -101,6 +101,18 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         this.onBusy = listener;
     }
 
+    /**
+     * Opens every snapshot jar now (a URLClassLoader opens each at its first lookup) and keeps it
+     * open: the loader then reads the files as they are now, even if a name in the store is later
+     * replaced, so that a hash check made after this call covers every byte the loader will read.
+     */
+    public void openJars() throws IOException {
+        Enumeration<URL> all = findResources("META-INF/MANIFEST.MF"); // asks every jar in turn
+        while (all.hasMoreElements()) {
+            all.nextElement();
+        }
+    }
+
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         if (!filter.isSwappable(name)) {

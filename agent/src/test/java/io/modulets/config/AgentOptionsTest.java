@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " maxGenerations, onLimit, config";
+            + " maxGenerations, onLimit, permissions, trust, trustPassword, config";
 
     @TempDir
     Path tmp;
@@ -70,6 +70,9 @@ class AgentOptionsTest {
             assertEquals(0, options.maxGenerations(), "no limit");
             assertEquals(OnLimit.REFUSE, options.onLimit());
             assertEquals(Optional.empty(), options.config());
+            assertEquals(Permissions.STRICT, options.permissions());
+            assertEquals(Optional.empty(), options.trust());
+            assertEquals(Optional.empty(), options.trustPassword());
         }
 
         @Test
@@ -178,7 +181,7 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " executors=, maxGenerations=, onLimit=refuse, config=",
+                    + " executors=, maxGenerations=, onLimit=refuse, permissions=strict, trust=, trustPassword=, config=",
                     options.toString());
         }
     }
@@ -575,7 +578,7 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit)", "config=" + file);
+                    + " maxGenerations, onLimit, permissions, trust, trustPassword)", "config=" + file);
         }
 
         @Test
@@ -583,7 +586,7 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit)", "config=" + file);
+                    + " maxGenerations, onLimit, permissions, trust, trustPassword)", "config=" + file);
         }
 
         @Test
@@ -647,6 +650,102 @@ class AgentOptionsTest {
             } finally {
                 Files.delete(file);
             }
+        }
+    }
+
+    @Nested
+    class Security {
+        Path keystore;
+
+        @BeforeEach
+        void keystore() throws IOException {
+            keystore = Files.writeString(tmp.resolve("trust.p12"), "not really a keystore: parsing comes later");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"strict, STRICT", "warn, WARN", "WARN, WARN"})
+        void permissionsAreStrictOrWarn(String value, Permissions expected) throws Exception {
+            assertEquals(expected, parse("packages=a,permissions=" + value).permissions());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"off", "loose", ""})
+        void otherPermissionsAreRefused(String value) {
+            assertError("modulets: bad agent argument permissions=" + value + ": must be strict (a modules directory,"
+                    + " jar, store or keystore that other users can write is refused) or warn (log it and go on)",
+                    "packages=a,permissions=" + value);
+        }
+
+        @Test
+        void trustNamesAFile() throws Exception {
+            assertEquals(Optional.of(keystore), parse("packages=a,trust=" + keystore).trust());
+            assertError("modulets: bad agent argument trust=" + tmp + ": " + tmp + " is not a file; give a PKCS12 or"
+                    + " JKS keystore with the signers' certificates", "packages=a,trust=" + tmp);
+        }
+
+        @Test
+        void passwordFromAFileRelativeToTheConfigFile() throws Exception {
+            Path password = Files.writeString(tmp.resolve("pw.txt"), "secret\n");
+            Path file = Files.writeString(tmp.resolve("m.properties"), "packages=a\ntrust=trust.p12\n"
+                    + "trustPassword=file:pw.txt\n");
+            AgentOptions options = parse("config=" + file);
+            assertEquals(Optional.of(keystore), options.trust());
+            assertEquals(Optional.of(new PasswordSource(password, null)), options.trustPassword());
+            assertEquals("file:" + password, options.trustPassword().get().toString());
+        }
+
+        @Test
+        void passwordFromAnEnvironmentVariable() throws Exception {
+            AgentOptions options = parse("packages=a,trust=" + keystore + ",trustPassword=env:MODULETS_TRUST");
+            assertEquals(Optional.of(new PasswordSource(null, "MODULETS_TRUST")), options.trustPassword());
+            assertTrue(options.toString().contains("trustPassword=env:MODULETS_TRUST"), options.toString());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"hunter2", "pass:hunter2", "hunter2:file"})
+        void thePasswordItselfIsRefusedWithoutRepeatingIt(String value) {
+            OptionsException e = assertThrows(OptionsException.class,
+                    () -> parse("packages=a,trust=" + keystore + ",trustPassword=" + value));
+            assertEquals("modulets: bad agent argument trustPassword (from the command line): give file:PATH (its first"
+                    + " line is the password) or env:NAME (an environment variable); never the password itself, a"
+                    + " command line is visible to every user", e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"));
+        }
+
+        @Test
+        void badFileOrVariableNamesAreRefused() {
+            OptionsException file = assertThrows(OptionsException.class,
+                    () -> parse("packages=a,trust=" + keystore + ",trustPassword=file:" + tmp.resolve("none")));
+            assertTrue(file.getMessage().startsWith("modulets: bad agent argument trustPassword=file:"
+                    + tmp.resolve("none") + ": " + tmp.resolve("none") + " is not a file; "), file.getMessage());
+            OptionsException env = assertThrows(OptionsException.class,
+                    () -> parse("packages=a,trust=" + keystore + ",trustPassword=env:1X"));
+            assertTrue(env.getMessage().startsWith("modulets: bad agent argument trustPassword=env:1X: '1X' is not an"
+                    + " environment variable name; "), env.getMessage());
+        }
+
+        @Test
+        void aPasswordWithoutTrustIsRefused() {
+            assertError("modulets: bad agent argument trustPassword=env:X: has no effect without trust=KEYSTORE; give"
+                    + " both or neither", "packages=a,trustPassword=env:X");
+        }
+
+        @Test
+        void thePasswordIsTheFirstLineOfTheFileOrTheVariable() throws Exception {
+            Path crlf = Files.writeString(tmp.resolve("crlf.txt"), "s3cret\r\nsecond line\n");
+            assertEquals("s3cret", new String(new PasswordSource(crlf, null).read(Map.of())));
+            Path bare = Files.writeString(tmp.resolve("bare.txt"), "no newline");
+            assertEquals("no newline", new String(new PasswordSource(bare, null).read(Map.of())));
+            assertEquals("v", new String(new PasswordSource(null, "P").read(Map.of("P", "v"))));
+        }
+
+        @Test
+        void anEmptyPasswordFileOrAMissingVariableIsAnError() throws Exception {
+            Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n");
+            IOException e = assertThrows(IOException.class, () -> new PasswordSource(empty, null).read(Map.of()));
+            assertEquals("modulets: trustPassword=file:" + empty + ": its first line is empty", e.getMessage());
+            IOException v = assertThrows(IOException.class, () -> new PasswordSource(null, "P").read(Map.of()));
+            assertEquals("modulets: trustPassword=env:P: the variable is not set", v.getMessage());
         }
     }
 }

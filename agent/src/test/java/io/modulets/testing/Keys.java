@@ -1,0 +1,84 @@
+package io.modulets.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keystores and signed jars for tests, made with the running JDK's own {@code keytool} and
+ * {@code jarsigner} (each run bounded to a minute). Every keystore's password is {@link #PASSWORD}.
+ */
+public final class Keys {
+    public static final String PASSWORD = "changeit";
+
+    private Keys() {
+    }
+
+    /** A key pair with a self-signed certificate {@code CN=<alias>}; {@code extra} as keytool options. */
+    public static Path generate(Path keystore, String alias, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-genkeypair", "-keystore", keystore.toString(), "-storepass",
+                PASSWORD, "-keypass", PASSWORD, "-alias", alias, "-keyalg", "EC", "-dname", "CN=" + alias));
+        if (List.of(extra).stream().noneMatch(a -> a.equals("-validity"))) args.addAll(List.of("-validity", "30"));
+        args.addAll(List.of(extra));
+        run("keytool", args);
+        return keystore;
+    }
+
+    /** {@code issuer} (a key in {@code caKeystore}) signs the certificate of {@code alias} in {@code keystore}. */
+    public static void issue(Path caKeystore, String issuer, Path keystore, String alias) throws IOException {
+        Path request = keystore.resolveSibling(alias + ".csr");
+        Path issued = keystore.resolveSibling(alias + ".issued.pem");
+        Path caCert = keystore.resolveSibling(issuer + ".pem");
+        run("keytool", List.of("-certreq", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
+                "-file", request.toString()));
+        run("keytool", List.of("-gencert", "-rfc", "-keystore", caKeystore.toString(), "-storepass", PASSWORD, "-alias",
+                issuer, "-infile", request.toString(), "-outfile", issued.toString(), "-validity", "30"));
+        run("keytool", List.of("-exportcert", "-rfc", "-keystore", caKeystore.toString(), "-storepass", PASSWORD,
+                "-alias", issuer, "-file", caCert.toString()));
+        run("keytool", List.of("-importcert", "-noprompt", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+                "-alias", issuer, "-file", caCert.toString()));
+        run("keytool", List.of("-importcert", "-noprompt", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+                "-alias", alias, "-file", issued.toString()));
+    }
+
+    /** A keystore {@code trust} with the certificate of {@code alias} from {@code keystore}, as a trusted entry. */
+    public static Path trust(Path keystore, String alias, Path trust) throws IOException {
+        Path cert = trust.resolveSibling(alias + "-" + trust.getFileName() + ".cer");
+        run("keytool", List.of("-exportcert", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
+                "-file", cert.toString()));
+        run("keytool", List.of("-importcert", "-noprompt", "-keystore", trust.toString(), "-storepass", PASSWORD,
+                "-alias", alias, "-file", cert.toString()));
+        return trust;
+    }
+
+    /** Signs {@code jar} in place with {@code alias} from {@code keystore}. */
+    public static Path sign(Path jar, Path keystore, String alias) throws IOException {
+        run("jarsigner", List.of("-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD,
+                jar.toString(), alias));
+        return jar;
+    }
+
+    private static void run(String tool, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", tool).toString());
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(tool + " did not finish within 60 s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -20,8 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import jdk.security.jarsigner.JarSigner;
 
 import modulets.bench.Cli;
 import modulets.bench.Compare;
@@ -35,11 +42,13 @@ import modulets.bench.swappable.DeployProbe;
  * entries, stored, so the jar really has the size asked for), renames it in, then submits root tasks
  * to a pool about every 0.1 ms until one returns the new number. Most of the latency is the quiet
  * period by design (the agent waits for the directory to settle): it is a setting, not a cost, so
- * the results show the time beyond it, and {@code --quiet 1ms} measures the work alone.
+ * the results show the time beyond it, and {@code --quiet 1ms} measures the work alone. With
+ * {@code --trust} the agent runs with {@code trust=KEYSTORE} and every jar is signed before its rename
+ * (signing is not timed): the difference is what checking the signatures adds to an activation.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.deploy.DeployLatency [--quick]
- *      [--quiet 200ms] [--deploys 10] [--sizes 1,5,10,50]
+ *      [--quiet 200ms] [--deploys 10] [--sizes 1,5,10,50] [--trust]
  * </pre>
  * The agent jar is found as {@link Compare#agentJar()} finds it.
  */
@@ -66,7 +75,8 @@ public final class DeployLatency {
 
     private static void cli(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
-            child(Path.of(args[1]), Path.of(args[2]), sizes(args[3]), Integer.parseInt(args[4]));
+            child(Path.of(args[1]), Path.of(args[2]), sizes(args[3]), Integer.parseInt(args[4]),
+                    args.length > 5 ? new Signer(Path.of(args[5])) : null);
             return;
         }
         List<String> a = Arrays.asList(args);
@@ -74,9 +84,11 @@ public final class DeployLatency {
         String quiet = option(a, "--quiet", "200ms");
         int deploys = Integer.parseInt(option(a, "--deploys", quick ? "3" : "10"));
         List<Integer> sizes = sizes(option(a, "--sizes", "1,5,10,50"));
-        List<Result> results = measure(sizes, quiet, deploys);
+        boolean trusted = a.contains("--trust");
+        List<Result> results = measure(sizes, quiet, deploys, trusted);
         System.out.printf(Locale.ROOT, "activation latency, rename -> first root task on the new generation"
-                + " (JDK %s, %d deploys per size, quiet %s)%n", Runtime.version(), deploys, quiet);
+                + " (JDK %s, %d deploys per size, quiet %s%s)%n", Runtime.version(), deploys, quiet,
+                trusted ? ", signed jars, trust=KEYSTORE" : "");
         System.out.printf(Locale.ROOT, "%-8s %10s %10s %10s %10s %24s%n", "jar", "min ms", "median ms", "p90 ms",
                 "max ms", "median beyond quiet ms");
         for (Result r : results) {
@@ -91,6 +103,12 @@ public final class DeployLatency {
      * (quiet period {@code quiet}) and returns the latencies per size.
      */
     public static List<Result> measure(List<Integer> sizes, String quiet, int deploys) throws Exception {
+        return measure(sizes, quiet, deploys, false);
+    }
+
+    /** As {@link #measure(List, String, int)}; {@code trusted}: signed jars and {@code trust=KEYSTORE}. */
+    public static List<Result> measure(List<Integer> sizes, String quiet, int deploys, boolean trusted)
+            throws Exception {
         long quietMillis = parseMillis(quiet);
         Path work = Files.createTempDirectory("modulets-deploy-latency");
         try {
@@ -99,12 +117,21 @@ public final class DeployLatency {
                 Files.write(work.resolve("DeployProbe.class"), probe.readAllBytes());
             }
             new Jars(work, 0).write(modules.resolve("probe.jar"), 1, 0);
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-javaagent:" + Compare.agentJar() + "=packages=modulets.bench.swappable,modules=" + modules
-                            + ",store=" + work.resolve("store") + ",quiet=" + quiet + ",log=warn",
-                    "-cp", Compare.ownJar().toString(), DeployLatency.class.getName(), "--child", work.toString(),
-                    modules.toString(), sizes.stream().map(String::valueOf).collect(Collectors.joining(",")),
-                    Integer.toString(deploys));
+            String trust = "";
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> childArgs = new ArrayList<>(List.of("--child", work.toString(), modules.toString(),
+                    sizes.stream().map(String::valueOf).collect(Collectors.joining(",")), Integer.toString(deploys)));
+            if (trusted) {
+                Path keystore = Signer.keystore(work);
+                new Signer(keystore).sign(modules.resolve("probe.jar"));
+                trust = ",trust=" + keystore + ",trustPassword=file:" + Signer.passwordFile(work);
+                childArgs.add(keystore.toString());
+            }
+            command.addAll(List.of("-javaagent:" + Compare.agentJar() + "=packages=modulets.bench.swappable,modules="
+                    + modules + ",store=" + work.resolve("store") + ",quiet=" + quiet + ",log=warn" + trust,
+                    "-cp", Compare.ownJar().toString(), DeployLatency.class.getName()));
+            command.addAll(childArgs);
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
             Map<Integer, long[]> micros = new LinkedHashMap<>();
             StringBuilder log = new StringBuilder();
@@ -132,7 +159,7 @@ public final class DeployLatency {
     }
 
     /** In the JVM with the agent: deploy each version, measure, print one result line per size. */
-    static void child(Path work, Path modules, List<Integer> sizes, int deploys) throws Exception {
+    static void child(Path work, Path modules, List<Integer> sizes, int deploys, Signer signer) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         if (pool.submit(() -> DeployProbe.version()).get() != 1) {
             throw new IllegalStateException("generation 1 is not version 1");
@@ -145,6 +172,7 @@ public final class DeployLatency {
                 int expected = ++version;
                 Path staged = work.resolve("staged.jar"); // beside the directory: the agent sees one rename
                 jars.write(staged, expected, size);
+                if (signer != null) signer.sign(staged); // before the clock starts: the deployer's check is timed
                 long renamed = System.nanoTime();
                 Files.move(staged, modules.resolve("probe.jar"), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
@@ -208,6 +236,49 @@ public final class DeployLatency {
                     out.closeEntry();
                 }
             }
+        }
+    }
+
+    /** Signs probe jars with the key of a keystore made by the JDK's keytool, which also serves as the trust keystore. */
+    static final class Signer {
+        private static final String PASSWORD = "bench-password";
+        private final JarSigner signer;
+
+        Signer(Path keystore) throws IOException, GeneralSecurityException {
+            KeyStore store = KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
+            PrivateKey key = (PrivateKey) store.getKey("bench", PASSWORD.toCharArray());
+            signer = new JarSigner.Builder(key, CertificateFactory.getInstance("X.509")
+                    .generateCertPath(Arrays.asList(store.getCertificateChain("bench")))).build();
+        }
+
+        /** {@code work/bench.p12} with the key pair {@code bench}, and its password file beside it. */
+        static Path keystore(Path work) throws IOException, InterruptedException {
+            Path keystore = work.resolve("bench.p12");
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD,
+                    "-alias", "bench", "-keyalg", "EC", "-dname", "CN=bench", "-validity", "2")
+                    .redirectErrorStream(true).start();
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                keytool.destroyForcibly();
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+            Files.writeString(passwordFile(work), PASSWORD + "\n");
+            Files.setPosixFilePermissions(passwordFile(work), java.nio.file.attribute.PosixFilePermissions
+                    .fromString("rw-------"));
+            return keystore;
+        }
+
+        static Path passwordFile(Path work) {
+            return work.resolve("password.txt");
+        }
+
+        void sign(Path jar) throws IOException {
+            Path signed = jar.resolveSibling(jar.getFileName() + ".signed");
+            try (ZipFile in = new ZipFile(jar.toFile()); OutputStream out = Files.newOutputStream(signed)) {
+                signer.sign(in, out);
+            }
+            Files.move(signed, jar, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -156,6 +156,23 @@ class SecurityIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void withoutModulesTheClassPathJarsOfTheSwappablePackagesMustBeSignedToo(Jdk jdk, TestInfo info)
+            throws IOException {
+        Path work = WorkDirs.forTest(info);
+        String args = "packages=" + PACKAGE + ",store=" + work.resolve("store") + ",trust=" + trust
+                + ",trustPassword=file:" + passwordFile;
+        ChildJvm.Result signed = ChildJvm.on(jdk).agent(args).classpath(shellJar, signedV1).mainClass("sec.SecApp")
+                .outputIn(work).name("signed").run();
+        assertAll(signed.describe(),
+                () -> assertEquals(0, signed.exitCode()),
+                () -> assertEquals(List.of("READY magic=1"), signed.stdoutLines()));
+        assertStopped(ChildJvm.on(jdk).agent(args).classpath(shellJar, v1).mainClass("sec.SecApp").outputIn(work)
+                .name("unsigned").run(), "modulets: generation 1 refused: magic-1.jar is not signed; sign it with"
+                + " jarsigner, with a key whose certificate (or an issuer of it) is in trust=" + trust);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void modulesOthersCanWriteStopTheJvmUnlessWarned(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
         Path modules = modules(work, v1);
@@ -169,6 +186,11 @@ class SecurityIT {
         assertStopped(child(jdk, work, args(work, modules)).name("world").run(), "modulets: generation 1 refused: "
                 + jar + " is writable by others (rw-r--rw-): other users could change the code; run chmod o-w " + jar
                 + " (or give permissions=warn)");
+        Path store = Files.createDirectories(work.resolve("shared-store"));
+        chmod(store, "rwxrwxrwx");
+        assertStopped(child(jdk, work, "packages=" + PACKAGE + ",modules=" + modules + ",store=" + store).name("store")
+                .run(), "modulets: " + store + " is writable by its group and by others (rwxrwxrwx): other users could"
+                + " change the code; run chmod go-w " + store + " (or give permissions=warn)");
         ChildJvm.Result warned = child(jdk, work, args(work, modules) + ",permissions=warn").name("warn").run();
         assertAll(warned.describe(),
                 () -> assertEquals(0, warned.exitCode()),

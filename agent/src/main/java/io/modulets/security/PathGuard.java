@@ -33,8 +33,15 @@ public final class PathGuard {
         this.strict = strict;
     }
 
+    /** The guard for {@code permissions=mode}; with {@code warn}, a JVM user that cannot be told is a warning. */
     public static PathGuard of(Permissions mode) throws IOException {
-        return new PathGuard(FilePermissions.forThisUser(), mode == Permissions.STRICT);
+        try {
+            return new PathGuard(FilePermissions.forThisUser(), mode == Permissions.STRICT);
+        } catch (IOException e) {
+            if (mode == Permissions.STRICT) throw e;
+            Log.warn("%s (permissions=warn: no path is checked)", e.getMessage().replaceFirst("^modulets: ", ""));
+            return NONE;
+        }
     }
 
     /** Refuses (or warns about) {@code path} if other users can change it; see {@link FilePermissions}. */

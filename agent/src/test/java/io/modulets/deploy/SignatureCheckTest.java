@@ -127,6 +127,13 @@ class SignatureCheckTest {
         assertFalse(bad.getMessage().contains("\n"));
     }
 
+    @Test
+    void aKeystoreWithoutPasswordProtectionNeedsNoPassword() throws Exception {
+        Trust open = Trust.load(Keys.trustWithoutPassword(signer, "signer", tmp.resolve("open.p12")), null);
+        Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(Keys.sign(jar("a.jar"), signer, "signer")));
+        assertDoesNotThrow(() -> new SignatureCheck(open).check(snapshot));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"META-INF/MANIFEST.MF", "META-INF/SIGNER.SF", "META-INF/signer.rsa", "META-INF/S.DSA",
             "META-INF/S.EC", "META-INF/SIG-X", "META-INF/SIG-X.AB1"})

@@ -54,6 +54,20 @@ public final class Keys {
         return trust;
     }
 
+    /**
+     * As {@link #trust}, into a PKCS12 keystore without password protection (as the JDK's own
+     * {@code cacerts}): readable without a password.
+     */
+    public static Path trustWithoutPassword(Path keystore, String alias, Path trust) throws IOException {
+        Path cert = trust.resolveSibling(alias + "-" + trust.getFileName() + ".cer");
+        run("keytool", List.of("-exportcert", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
+                "-file", cert.toString()));
+        run("keytool", List.of("-importcert", "-noprompt", "-keystore", trust.toString(), "-storepass", PASSWORD,
+                "-alias", alias, "-file", cert.toString(), "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE",
+                "-J-Dkeystore.pkcs12.macAlgorithm=NONE"));
+        return trust;
+    }
+
     /** Signs {@code jar} in place with {@code alias} from {@code keystore}. */
     public static Path sign(Path jar, Path keystore, String alias) throws IOException {
         run("jarsigner", List.of("-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD,

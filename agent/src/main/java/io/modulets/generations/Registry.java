@@ -43,6 +43,11 @@ public final class Registry {
     private Generation previous;
     private int lastSequence;
     private volatile Listener listener = Listener.NONE;
+    /**
+     * Serializes activations, whose preparation (opening and re-hashing the stored jars) runs outside
+     * the registry's lock; task threads never take it.
+     */
+    private final Object activations = new Object();
 
     /**
      * Told of every transition, under the registry's lock and on whatever thread made it (a task's
@@ -96,12 +101,7 @@ public final class Registry {
      * reason.
      */
     public Generation activate(List<Path> jars) throws IOException {
-        // Copying and hashing the jars happens outside the lock: a task ending on a draining
-        // generation takes the lock to retire it and must not wait for disk I/O.
-        Snapshot snapshot = store.snapshot(jars);
-        synchronized (this) {
-            return activateLocked(snapshot, "activation");
-        }
+        return activate(store.snapshot(jars), "activation");
     }
 
     /**
@@ -110,8 +110,15 @@ public final class Registry {
      *
      * @param what "activation" or "rollback", for the log line
      */
-    public synchronized Generation activate(Snapshot snapshot, String what) throws IOException {
-        return activateLocked(snapshot, what);
+    public Generation activate(Snapshot snapshot, String what) throws IOException {
+        synchronized (activations) {
+            // Copying and hashing happen outside the registry's lock: a task ending on a draining
+            // generation takes it to retire that generation and must not wait for disk I/O.
+            Candidate candidate = candidate(snapshot);
+            synchronized (this) {
+                return activateLocked(snapshot, what, candidate);
+            }
+        }
     }
 
     /** The generation that was current before the current one: what a rollback returns to. */
@@ -135,9 +142,7 @@ public final class Registry {
             throw new IOException("modulets: rollback refused: the store's copy of " + target + " under "
                     + store.dir() + " is missing or altered; activate its jars again instead");
         }
-        synchronized (this) {
-            return activateLocked(target.snapshot(), "rollback");
-        }
+        return activate(target.snapshot(), "rollback");
     }
 
     public Generation current() {
@@ -190,27 +195,66 @@ public final class Registry {
 
     // ---- activation --------------------------------------------------------------------------
 
-    private Generation activateLocked(Snapshot snapshot, String what) throws IOException {
-        Generation before = current;
-        if (before != null && before.hash().equals(snapshot.hash())) {
-            return before;
-        }
-        GenerationClassLoader reusable = null;
-        Generation next = null;
-        for (Generation g : generations) {
-            GenerationClassLoader l = g.hash().equals(snapshot.hash()) ? g.loader() : null;
-            if (l != null) {
-                next = g;
-                reusable = l;
-                break;
+    /**
+     * What an activation makes current: a loaded generation of the same content, or a new one not yet
+     * registered ({@code fresh}); its loader is held, so that it stays loaded until then.
+     */
+    private record Candidate(Generation generation, GenerationClassLoader loader, boolean fresh) {
+        void discard() {
+            if (fresh) {
+                try {
+                    loader.close();
+                } catch (IOException e) {
+                    // nothing was defined by it; the files are closed as far as they can be
+                }
             }
         }
-        checkLimit(what, next == null);
-        if (next == null) {
-            next = create(snapshot);
-            reusable = next.loader();
-        } else {
+    }
+
+    /**
+     * The generation of {@code snapshot}, with its stored bytes re-hashed (DESIGN §4, Security): a
+     * loaded one of the same content, or a new one whose loader opened its jars before the re-hash;
+     * null if the snapshot is current already. Runs outside the registry's lock.
+     */
+    private Candidate candidate(Snapshot snapshot) throws IOException {
+        int sequence;
+        Candidate loaded = null;
+        synchronized (this) {
+            if (current != null && current.hash().equals(snapshot.hash())) {
+                return null;
+            }
+            for (Generation g : generations) {
+                GenerationClassLoader l = g.hash().equals(snapshot.hash()) ? g.loader() : null;
+                if (l != null) {
+                    loaded = new Candidate(g, l, false);
+                    break;
+                }
+            }
+            sequence = lastSequence + 1; // taken only once it is registered
+        }
+        if (loaded != null) {
             store.check(snapshot); // a loaded generation made current again reads the store too
+            return loaded;
+        }
+        return create(snapshot, sequence);
+    }
+
+    private Generation activateLocked(Snapshot snapshot, String what, Candidate candidate) throws IOException {
+        Generation before = current;
+        if (candidate == null || before != null && before.hash().equals(snapshot.hash())) {
+            if (candidate != null) candidate.discard();
+            return before;
+        }
+        try {
+            checkLimit(what, candidate.fresh());
+        } catch (IOException e) {
+            candidate.discard();
+            throw e;
+        }
+        Generation next = candidate.generation();
+        GenerationClassLoader reusable = candidate.loader();
+        if (candidate.fresh()) {
+            register(next, reusable);
         }
         next.hold(reusable);
         next.enter(State.CURRENT, Instant.now());
@@ -271,21 +315,28 @@ public final class Registry {
         return loaded.toString();
     }
 
-    private Generation create(Snapshot snapshot) throws IOException {
-        URL[] urls = urls(snapshot); // may fail: before a sequence number is taken
-        Generation generation = new Generation(lastSequence + 1, snapshot, Instant.now());
+    /** A new generation of {@code snapshot}, not yet registered: its loader, with its jars open and re-hashed. */
+    private Candidate create(Snapshot snapshot, int sequence) throws IOException {
+        URL[] urls = urls(snapshot);
+        Generation generation = new Generation(sequence, snapshot, Instant.now());
         GenerationClassLoader loader = new GenerationClassLoader("modulets-gen-" + generation.sequence(),
                 urls, shell, filter, generation);
-        // Open the jars first, then re-hash them: the bytes the loader reads are the bytes that were
-        // checked, whatever happens to the names in the store afterwards (DESIGN §4, Security).
+        Candidate candidate = new Candidate(generation, loader, true);
+        // Open the jars first, then re-hash them: the classes the loader defines come from the bytes
+        // that were checked, whatever happens to the names in the store afterwards.
         try {
             loader.openJars();
             store.check(snapshot);
-        } catch (IOException e) {
-            loader.close();
+        } catch (IOException | RuntimeException e) {
+            candidate.discard();
             throw e;
         }
-        lastSequence++;
+        return candidate;
+    }
+
+    /** Makes a new generation one of this registry's, under its lock: it takes its sequence number now. */
+    private void register(Generation generation, GenerationClassLoader loader) {
+        lastSequence = generation.sequence();
         generation.attach(loader, collected);
         // Cheap in the common case: one volatile read on the capturing or releasing thread.
         loader.onIdle(() -> {
@@ -300,7 +351,6 @@ public final class Registry {
         });
         generations.add(generation);
         listener.created(generation);
-        return generation;
     }
 
     // ---- draining, retiring, unloading ---------------------------------------------------------

@@ -148,6 +148,16 @@ class SecurityIT {
         assertStopped(wrong, null);
         assertTrue(wrong.stderrLines().get(0).startsWith("modulets: trust=" + trust + ": the password from"
                 + " trustPassword does not open it ("), wrong.describe());
+        Path notAKeystore = Files.writeString(work.resolve("not-a-keystore.p12"), "hello");
+        ChildJvm.Result garbage = child(jdk, work, args(work, modulesIn(work)) + ",trust=" + notAKeystore).name("garbage")
+                .run();
+        assertStopped(garbage, null);
+        assertTrue(garbage.stderrLines().get(0).startsWith("modulets: trust=" + notAKeystore + ": not a PKCS12 or JKS"
+                + " keystore ("), garbage.describe());
+        Path missing = work.resolve("missing.p12");
+        assertStopped(child(jdk, work, args(work, modulesIn(work)) + ",trust=" + missing).name("missing").run(),
+                "modulets: bad agent argument trust=" + missing + ": " + missing + " is not a file; give a PKCS12 or"
+                        + " JKS keystore with the signers' certificates");
         Path unsignedModules = modules(work.resolve("unsigned"), v1);
         assertStopped(child(jdk, work, args(work, unsignedModules) + ",trust=" + trust + ",trustPassword=file:"
                 + passwordFile).name("unsigned").run(), "modulets: generation 1 refused: magic.jar is not signed; sign"
@@ -292,6 +302,10 @@ class SecurityIT {
         chmod(modules, "rwxr-xr-x");
         chmod(copy(jar, modules.resolve("magic.jar")), "rw-r--r--");
         return modules;
+    }
+
+    private static Path modulesIn(Path work) {
+        return work.resolve("modules");
     }
 
     private static Path magic(Path dir, int n) throws IOException {

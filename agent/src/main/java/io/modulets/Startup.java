@@ -19,6 +19,7 @@ import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
+import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
 import io.modulets.generations.Limit;
@@ -71,6 +72,8 @@ final class Startup {
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
+        deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
+                : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
         // Before generation 1, so that it is counted and announced like any other.
         Manage.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {

@@ -24,8 +24,14 @@ import java.util.function.Predicate;
  * (a field of the JDK's own task classes, else a weak identity table), which also counts live tasks.
  */
 public final class Bindings {
-    /** The generation new root tasks get; set by the agent on every activation. */
+    /**
+     * The current generation: what unbound code resolves in (§2.4), and what new root tasks get unless
+     * a canary draws them; set by the agent on every activation.
+     */
     public static volatile ClassLoader current;
+
+    /** The canary in progress, or null: a generation that a fraction of new root tasks get instead of {@link #current}. */
+    private static volatile CanaryDraw canary;
 
     /** Swappable class names, refused by the JDK's built-in loaders; set once by the agent. */
     public static volatile Predicate<String> swappableName;
@@ -96,11 +102,39 @@ public final class Bindings {
     /**
      * The binding a task captures when it is submitted now (§2.1): the generation of its own class,
      * looking through the JDK's adapters (a FutureTask around a swappable Callable), else the
-     * submitter's.
+     * submitter's; a root task (submitted by a thread that runs no task) gets {@link #rootBinding()}.
      */
     public static ClassLoader captureFor(Object task) {
         ClassLoader own = ownGeneration(task);
-        return own != null ? own : effective();
+        if (own != null) {
+            return own;
+        }
+        ClassLoader bound = BOUND.get();
+        return bound != null ? bound : rootBinding();
+    }
+
+    /**
+     * The binding of a root task submitted now: the canary for its fraction of them, else the current
+     * generation. Without a canary this is one volatile read more than reading {@link #current}; with
+     * one, a thread-local random draw (no allocation, no lock, no shared write).
+     */
+    public static ClassLoader rootBinding() {
+        CanaryDraw draw = canary;
+        return draw == null ? current : draw.pick(current);
+    }
+
+    /**
+     * Starts ({@code draw} non-null) or ends (null) a canary. The agent makes the canary live for the
+     * boundary's call sites before starting it, and ends it before it stops being live.
+     */
+    public static void canary(CanaryDraw draw) {
+        canary = draw;
+    }
+
+    /** The canary generation in progress, or null. */
+    public static ClassLoader canary() {
+        CanaryDraw draw = canary;
+        return draw == null ? null : draw.generation;
     }
 
     /** The generation that defined the task's class, or the class of the task a JDK adapter wraps; else null. */
@@ -525,14 +559,14 @@ public final class Bindings {
         afterExec(task);
     }
 
-    /** A periodic root task binds afresh to the current generation, counted for the length of this run. */
+    /** A periodic root task binds afresh as a root task at each run (current, or a canary's draw), counted for the length of this run. */
     private static ClassLoader bindingOf(Object captured) {
         if (captured instanceof PendingTasks.Periodic) {
             ClassLoader fixed = ((PendingTasks.Periodic) captured).binding;
             if (fixed != null) {
                 return fixed;
             }
-            ClassLoader now = current;
+            ClassLoader now = rootBinding();
             PendingTasks.count(now);
             return now;
         }
@@ -551,7 +585,11 @@ public final class Bindings {
 
     // ---- CompletableFuture -------------------------------------------------------------------
 
-    /** {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs now. */
+    /**
+     * {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs
+     * now. Registered outside any task it follows the current generation, never a canary: it continues
+     * the unbound code that registered it (§2.4) and is not counted as a task.
+     */
     public static void onCompletionRegistered(Object completion) {
         ClassLoader binding = effective();
         if (binding == null) {

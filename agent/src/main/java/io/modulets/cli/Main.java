@@ -29,6 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ActivateCommand.class,
             RescanCommand.class,
             RollbackCommand.class,
+            PromoteCommand.class,
+            AbortCommand.class,
             PackagesCommand.class,
             PinsCommand.class,
             CompletionCommand.class,

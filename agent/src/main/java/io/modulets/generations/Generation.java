@@ -17,13 +17,16 @@ import io.modulets.loader.GenerationClassLoader;
  * → {@link State#RETIRED} when none does (the agent then holds its loader only weakly) →
  * {@link State#UNLOADED} once the loader was collected. A draining or retired generation whose
  * content is activated again, or that a task captures again (an object of its classes submitted as
- * a task), goes back. The {@link Registry} makes every transition; this record keeps the metadata,
- * which outlives the loader.
+ * a task), goes back. A generation activated as a canary starts in {@link State#CANARY} (a fraction of
+ * new root tasks get it) and becomes current when promoted, or drains when aborted. The {@link Registry}
+ * makes every transition; this record keeps the metadata, which outlives the loader.
  */
 public final class Generation {
     /** The states of DESIGN §4, in the order a generation normally goes through them. */
     public enum State {
-        CURRENT, DRAINING, RETIRED, UNLOADED;
+        CURRENT, DRAINING, RETIRED, UNLOADED,
+        /** Live beside the current generation: a fraction of new root tasks get it (DESIGN §2.1). */
+        CANARY;
 
         /** The word used in logs, JMX and the CLI. */
         public String word() {
@@ -41,7 +44,7 @@ public final class Generation {
     private final List<Transition> history = new ArrayList<>();
     /** Read without the registry's lock by the live-count listeners; written under it. */
     private volatile State state;
-    /** The loader while current or draining; null once retired, so the agent does not pin it. */
+    /** The loader while current, a canary or draining; null once retired, so the agent does not pin it. */
     private GenerationClassLoader loader;
     /** Always set; cleared by the collector when the loader is unreachable, then enqueued. */
     private LoaderReference reference;

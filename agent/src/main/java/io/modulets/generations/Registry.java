@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
+import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.CanaryDraw;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
@@ -39,6 +41,8 @@ public final class Registry {
     private final ReferenceQueue<GenerationClassLoader> collected = new ReferenceQueue<>();
     private final Unloads unloads;
     private volatile Generation current;
+    /** The canary in progress, or null; changed under the lock. */
+    private volatile Canary canary;
     /** The generation that was current before {@link #current}: what {@link #rollback()} returns to. */
     private Generation previous;
     private int lastSequence;
@@ -60,9 +64,22 @@ public final class Registry {
         /**
          * {@code now} became current, {@code before} (null for generation 1) is no longer.
          *
-         * @param what "activation" or "rollback"
+         * @param what "activation", "rollback" or "promotion" (of a canary)
          */
         default void activated(Generation now, Generation before, String what) {
+        }
+
+        /** {@code canary} was started beside {@code current}: a fraction of new root tasks get it. */
+        default void canaryStarted(Canary canary) {
+        }
+
+        /**
+         * {@code canary} was aborted: no new task gets it, and it drains. A promotion is an activation
+         * ({@link #activated}, what "promotion").
+         *
+         * @param reason why, one line: "by the operator", or what the automatic abort measured
+         */
+        default void aborted(Canary canary, String reason) {
         }
 
         /** {@code g} retired: no task needs it. */
@@ -144,6 +161,119 @@ public final class Registry {
         return current;
     }
 
+    /** The canary in progress, or null. */
+    public Canary canary() {
+        return canary;
+    }
+
+    // ---- canary --------------------------------------------------------------------------------
+
+    /**
+     * Makes a snapshot already in the store (verified by the deployer) a canary: live beside the
+     * current generation, which stays current; a root task submitted from now on gets it with
+     * probability {@code fraction} (DESIGN §2.1). One canary at a time.
+     */
+    public synchronized Canary startCanary(Snapshot snapshot, double fraction, AbortPolicy policy)
+            throws IOException {
+        refuseWhileCanary();
+        Generation against = current;
+        if (against == null) {
+            throw new IOException("modulets: canary refused: there is no current generation yet");
+        }
+        if (against.hash().equals(snapshot.hash())) {
+            throw new IOException("modulets: canary refused: its content is " + against + ", the current generation");
+        }
+        Generation next = loadedWith(snapshot.hash());
+        checkLimit("canary", next == null);
+        if (next == null) {
+            next = create(snapshot);
+        }
+        GenerationClassLoader loader = next.loader();
+        next.hold(loader);
+        next.enter(State.CANARY, Instant.now());
+        Canary started = new Canary(next, against, fraction, Instant.now());
+        started.policy(policy);
+        canary = started;
+        // Live for the boundary's sites before any task can draw it.
+        BoundaryLinks.canary(loader);
+        Bindings.canary(new CanaryDraw(loader, fraction));
+        Log.info("%s is a canary for %s of new root tasks (%s stays current; %s)", next, Canary.percent(fraction),
+                against, started.policy());
+        listener.canaryStarted(started);
+        return started;
+    }
+
+    /**
+     * The canary becomes current for every new root task; the generation that was current drains, as
+     * after an activation, and is what a rollback returns to.
+     */
+    public synchronized Generation promote() throws IOException {
+        Canary promoted = canaryOr("promote");
+        Generation next = promoted.generation();
+        Generation before = current;
+        next.enter(State.CURRENT, Instant.now());
+        current = next;
+        BoundaryLinks.publish(next.loader());
+        Bindings.canary(null); // after the publish: a draw in between picks the canary, current already
+        canary = null;
+        Log.info("%s is current (was %d, promotion)", next, before.sequence());
+        listener.activated(next, before, "promotion");
+        previous = before;
+        leave(before);
+        return next;
+    }
+
+    /**
+     * No new task gets the canary from now on; its running tasks finish on it and it drains, retires
+     * and unloads like any generation that is not current. The current generation is untouched.
+     *
+     * @param reason one line: "by the operator", or what the automatic abort measured
+     */
+    public synchronized Generation abort(String reason) throws IOException {
+        Canary aborted = canaryOr("abort");
+        Generation g = aborted.generation();
+        Bindings.canary(null); // before it drains: a task that drew it just before is counted and takes it back
+        canary = null;
+        Log.info("canary %s aborted: %s", g, reason);
+        listener.aborted(aborted, reason);
+        leave(g);
+        return g;
+    }
+
+    /** Aborts {@code expected} if it is still the canary in progress (the automatic abort's check races the operator). */
+    public synchronized boolean abortIfCanary(Canary expected, String reason) throws IOException {
+        if (canary != expected) {
+            return false;
+        }
+        abort(reason);
+        return true;
+    }
+
+    private Canary canaryOr(String what) throws IOException {
+        Canary c = canary;
+        if (c == null) {
+            throw new IOException("modulets: " + what + " refused: no canary is in progress (current: " + current + ")");
+        }
+        return c;
+    }
+
+    /** Refuses, with the one line, while a canary is in progress: activations and rollbacks wait for its end. */
+    public void refuseWhileCanary() throws IOException {
+        Canary c = canary;
+        if (c != null) {
+            throw new IOException("modulets: " + c.generation() + " is a canary: promote or abort it first");
+        }
+    }
+
+    private Generation loadedWith(String hash) {
+        for (Generation g : generations) {
+            if (g.hash().equals(hash) && g.loader() != null) {
+                return g;
+            }
+        }
+        return null;
+    }
+
     /** Sets the one {@link Listener}; the generations already made are not replayed (see {@link #all()}). */
     public void listen(Listener listener) {
         this.listener = listener == null ? Listener.NONE : listener;
@@ -191,6 +321,7 @@ public final class Registry {
     // ---- activation --------------------------------------------------------------------------
 
     private Generation activateLocked(Snapshot snapshot, String what) throws IOException {
+        refuseWhileCanary();
         Generation before = current;
         if (before != null && before.hash().equals(snapshot.hash())) {
             return before;

@@ -164,6 +164,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
         }
@@ -236,6 +239,7 @@ public final class Bindings {
         }
         PendingTasks.count(binding);
         STARTED.put(thread, binding);
+        TaskRuns.threadStarted(thread, binding);
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
@@ -278,6 +282,7 @@ public final class Bindings {
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
+        TaskRuns.threadEnded(thread);
         ClassLoader binding = STARTED.remove(thread);
         if (binding == null && thread == Thread.currentThread()) {
             binding = BOUND.get();
@@ -287,6 +292,11 @@ public final class Bindings {
         // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
         // does not clear its context class loader, which would pin the generation (§2.7).
         resetContext(thread);
+    }
+
+    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if it was captured) threw {@code failure}. */
+    public static void onThreadFailed(Thread thread, Throwable failure) {
+        TaskRuns.threadFailed(thread, failure);
     }
 
     /**
@@ -312,10 +322,21 @@ public final class Bindings {
      * Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5), unless
      * it already is bound to it with it as its context class loader (a task run by its submitter:
      * CallerRunsPolicy, {@code invoke()} or a dependent stage inside a task). Returns whether it bound,
-     * for {@link #leave}. Every run hook binds through here.
+     * for {@link #leave}. Every run hook binds through here; a binding is the start of a task run, counted
+     * in the generation's outcomes until {@link #leave} (a nested run is part of the run around it).
      */
     private static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
                                  ClassLoader previousContext) {
+        boolean rebound = bind(thread, binding, previousBinding, previousContext);
+        if (rebound) {
+            TaskRuns.begin(binding);
+        }
+        return rebound;
+    }
+
+    /** {@link #enter} without starting a task run: for a rejection handler that does not run the task. */
+    private static boolean bind(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                                ClassLoader previousContext) {
         if (binding == previousBinding && binding == previousContext) {
             return false;
         }
@@ -334,10 +355,28 @@ public final class Bindings {
     private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
                               ClassLoader previousContext) {
         if (rebound) {
+            TaskRuns.end();
+        }
+        unbind(thread, rebound, previousBinding, previousContext);
+    }
+
+    private static void unbind(Thread thread, boolean rebound, ClassLoader previousBinding,
+                               ClassLoader previousContext) {
+        if (rebound) {
             BOUND.set(previousBinding);
         }
         if (thread.getContextClassLoader() != previousContext) {
             setContext(thread, previousContext);
+        }
+    }
+
+    /**
+     * A task run's body threw {@code failure}: the run bound here failed. A nested run's throw counts only
+     * if it leaves the body of the run around it (the code around may catch it).
+     */
+    private static void failedIn(boolean rebound, Throwable failure) {
+        if (rebound) {
+            TaskRuns.failed(failure);
         }
     }
 
@@ -443,11 +482,21 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext);
+        // Only CallerRunsPolicy runs the task: another handler's exception is the submitter's, not a task's.
+        boolean runs = handler instanceof ThreadPoolExecutor.CallerRunsPolicy;
+        boolean rebound = runs ? enter(thread, binding, previousBinding, previousContext)
+                : bind(thread, binding, previousBinding, previousContext);
         try {
             handler.rejectedExecution(task, executor);
+        } catch (Throwable failure) {
+            failedIn(runs && rebound, failure);
+            throw failure;
         } finally {
-            leave(thread, rebound, previousBinding, previousContext);
+            if (runs) {
+                leave(thread, rebound, previousBinding, previousContext);
+            } else {
+                unbind(thread, rebound, previousBinding, previousContext);
+            }
             PendingTasks.release(binding);
         }
     }
@@ -484,9 +533,13 @@ public final class Bindings {
         }
     }
 
-    /** {@code FutureTask.setException}: it will not run again; a periodic capture ends. */
-    public static void onFutureDone(Object task) {
+    /**
+     * {@code FutureTask.setException}: it will not run again; a periodic capture ends. The run it
+     * happens in (the task's own) failed with {@code failure}.
+     */
+    public static void onFutureDone(Object task, Throwable failure) {
         PendingTasks.removeAll(task);
+        TaskRuns.failed(failure);
     }
 
     // ---- executors: running ------------------------------------------------------------------
@@ -510,6 +563,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
@@ -537,6 +593,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
@@ -622,10 +681,22 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             forgetIfFired(completion);
         }
+    }
+
+    /**
+     * {@code CompletableFuture.completeThrowable(ex)}: a stage's own function, or an async task's
+     * supplier, threw {@code failure} and the JDK caught it (a failure passed on from the stage's source
+     * goes through {@code completeThrowable(ex, result)} and is not counted again).
+     */
+    public static void onStageFailed(Throwable failure) {
+        TaskRuns.failed(failure);
     }
 
     /**

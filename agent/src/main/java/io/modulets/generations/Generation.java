@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
@@ -49,6 +50,8 @@ public final class Generation {
     /** Always set; cleared by the collector when the loader is unreachable, then enqueued. */
     private LoaderReference reference;
     private boolean pinsReported;
+    /** The loader's task outcome counters, kept past the loader's life (they reference none of its classes). */
+    private volatile TaskOutcomes outcomes;
 
     Generation(int sequence, Snapshot snapshot, Instant created) {
         this.sequence = sequence;
@@ -59,6 +62,7 @@ public final class Generation {
     void attach(GenerationClassLoader loader, ReferenceQueue<GenerationClassLoader> unloads) {
         this.loader = loader;
         this.reference = new LoaderReference(loader, this, unloads);
+        this.outcomes = loader.outcomes();
     }
 
     public int sequence() {
@@ -114,6 +118,15 @@ public final class Generation {
     public long liveTasks() {
         GenerationClassLoader l = loader();
         return l == null ? 0 : l.liveTasks();
+    }
+
+    /**
+     * What this generation's task runs did so far (issue 11): a snapshot, also after the generation
+     * retired and its loader was unloaded.
+     */
+    public Outcomes outcomes() {
+        TaskOutcomes counters = outcomes;
+        return counters == null ? Outcomes.NONE : Outcomes.of(counters);
     }
 
     /** Whether its loader may still be alive: not yet observed collected by the agent. */

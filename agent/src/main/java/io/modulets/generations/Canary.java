@@ -1,6 +1,7 @@
 package io.modulets.generations;
 
 import java.time.Instant;
+import java.util.StringJoiner;
 
 import io.modulets.config.Percent;
 
@@ -15,6 +16,9 @@ public final class Canary {
     private final Generation against;
     private final double fraction;
     private final Instant started;
+    /** What each had done when the canary started: the automatic abort judges what they did since. */
+    private final Outcomes generationAtStart;
+    private final Outcomes againstAtStart;
     private volatile AbortPolicy policy = AbortPolicy.NONE;
 
     Canary(Generation generation, Generation against, double fraction, Instant started) {
@@ -22,6 +26,37 @@ public final class Canary {
         this.against = against;
         this.fraction = fraction;
         this.started = started;
+        this.generationAtStart = generation.outcomes();
+        this.againstAtStart = against.outcomes();
+    }
+
+    /** What the canary's tasks did since it started (a generation reused as a canary may have run before). */
+    public Outcomes outcomesSinceStart() {
+        return generation.outcomes().minus(generationAtStart);
+    }
+
+    /** What the current generation's tasks did over the same period. */
+    public Outcomes againstSinceStart() {
+        return against.outcomes().minus(againstAtStart);
+    }
+
+    /**
+     * Why the policy aborts the canary now, one line, or null while it may run on. Reads the counters
+     * the task hooks keep anyway: tasks pay nothing for it.
+     */
+    public String verdict() {
+        AbortPolicy p = policy;
+        if (!p.isSet()) {
+            return null;
+        }
+        Outcomes mine = outcomesSinceStart();
+        Outcomes theirs = againstSinceStart();
+        StringJoiner top = new StringJoiner(", ");
+        for (Outcomes.ExceptionCount e : mine.exceptions().subList(0, Math.min(3, mine.exceptions().size()))) {
+            String name = e.className();
+            top.add(name.substring(name.lastIndexOf('.') + 1) + " " + e.count());
+        }
+        return p.verdict(mine.failed(), mine.ended(), top.toString(), against, theirs.failed(), theirs.ended());
     }
 
     public Generation generation() {

@@ -47,6 +47,8 @@ public final class Registry {
     private Generation previous;
     private int lastSequence;
     private volatile Listener listener = Listener.NONE;
+    /** The automatic abort's thread, started with the first canary. */
+    private CanaryWatch canaryWatch;
 
     /**
      * Told of every transition, under the registry's lock and on whatever thread made it (a task's
@@ -200,6 +202,10 @@ public final class Registry {
         Log.info("%s is a canary for %s of new root tasks (%s stays current; %s)", next, Canary.percent(fraction),
                 against, started.policy());
         listener.canaryStarted(started);
+        if (canaryWatch == null) {
+            canaryWatch = CanaryWatch.start(this);
+        }
+        canaryWatch.wake();
         return started;
     }
 
@@ -230,22 +236,33 @@ public final class Registry {
      * @param reason one line: "by the operator", or what the automatic abort measured
      */
     public synchronized Generation abort(String reason) throws IOException {
+        return abort(reason, false);
+    }
+
+    private Generation abort(String reason, boolean automatic) throws IOException {
         Canary aborted = canaryOr("abort");
         Generation g = aborted.generation();
         Bindings.canary(null); // before it drains: a task that drew it just before is counted and takes it back
         canary = null;
-        Log.info("canary %s aborted: %s", g, reason);
+        if (automatic) {
+            Log.warn("canary %s aborted: %s", g, reason);
+        } else {
+            Log.info("canary %s aborted: %s", g, reason);
+        }
         listener.aborted(aborted, reason);
         leave(g);
         return g;
     }
 
-    /** Aborts {@code expected} if it is still the canary in progress (the automatic abort's check races the operator). */
+    /**
+     * The automatic abort: aborts {@code expected} if it is still the canary in progress (its check races
+     * the operator's promote and abort), and logs the reason as a warning.
+     */
     public synchronized boolean abortIfCanary(Canary expected, String reason) throws IOException {
         if (canary != expected) {
             return false;
         }
-        abort(reason);
+        abort(reason, true);
         return true;
     }
 

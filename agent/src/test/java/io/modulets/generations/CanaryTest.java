@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -161,6 +162,57 @@ class CanaryTest {
                         .getMessage());
         assertNull(registry.canary());
         assertSame(one.loader(), Bindings.current);
+    }
+
+    @Test
+    void aCanaryWhoseTasksFailIsAbortedByItsPolicyAndCurrentIsUntouched() throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        CountDownLatch retired = new CountDownLatch(1);
+        String[] reason = new String[1];
+        registry.listen(new Registry.Listener() {
+            @Override
+            public void aborted(Canary canary, String why) {
+                reason[0] = why;
+                aborted.countDown();
+            }
+
+            @Override
+            public void retired(Generation g) {
+                retired.countDown();
+            }
+        });
+        Generation one = activate("a");
+        for (int i = 0; i < 30; i++) {
+            Bindings.runBound(one.loader(), () -> { }); // before the canary: not counted against it
+        }
+        Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
+        ClassLoader loader = canary.generation().loader();
+        for (int i = 0; i < 9; i++) {
+            runFailing(loader);
+            Bindings.runBound(one.loader(), () -> { });
+        }
+        assertEquals(9, canary.outcomesSinceStart().failed());
+        assertEquals(9, canary.againstSinceStart().completed(), "counted since the start only");
+        assertNull(canary.verdict(), "9 ended tasks: below the minimum of 10");
+        runFailing(loader);
+        assertTrue(aborted.await(10, TimeUnit.SECONDS), "the watch thread aborts it");
+        assertTrue(retired.await(10, TimeUnit.SECONDS), "no live task: it retires");
+        assertEquals("100% of its 10 tasks failed (IllegalStateException 10), current generation 1 failed 0% of 9;"
+                + " margin 5%", reason[0]);
+        assertNull(registry.canary());
+        assertSame(one, registry.current());
+        assertEquals(List.of(State.CURRENT), states(one));
+        assertEquals(List.of(State.CANARY, State.DRAINING, State.RETIRED), states(canary.generation()));
+    }
+
+    private static void runFailing(ClassLoader generation) {
+        try {
+            Bindings.runBound(generation, () -> {
+                throw new IllegalStateException("broken");
+            });
+        } catch (IllegalStateException expected) {
+            // the task failed: counted in the canary's outcomes
+        }
     }
 
     @Test

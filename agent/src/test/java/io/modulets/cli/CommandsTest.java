@@ -346,7 +346,8 @@ class CommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion"})
+    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "packages",
+        "pins", "completion"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out().startsWith("Usage: modulets " + command), out());

@@ -99,6 +99,14 @@ public final class Deployer {
     }
 
     /**
+     * Activates {@code jars} after verification as the new current generation, never as a canary: a
+     * change of the package lists, whose new classes every task must see at once.
+     */
+    public synchronized Generation activateNow(List<Path> jars) throws DeployRefused {
+        return deploy(jars, 0);
+    }
+
+    /**
      * Starts {@code jars} as a canary for {@code fraction} of new root tasks, after the same verification
      * as an activation; the current generation stays current.
      */

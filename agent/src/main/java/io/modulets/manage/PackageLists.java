@@ -217,7 +217,7 @@ final class PackageLists {
             }
             List<Path> jars = new ArrayList<>(baseJars(current.snapshot(), before));
             jars.addAll(extra);
-            return "; " + deployer.activate(jars) + " holds its classes";
+            return "; " + deployer.activateNow(jars) + " holds its classes"; // never a canary
         } catch (DeployRefused e) {
             filter.replace(before.packages(), before.shared());
             throw new IllegalStateException("modulets: " + what + " refused: " + e.getMessage());

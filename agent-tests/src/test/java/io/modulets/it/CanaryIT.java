@@ -132,7 +132,10 @@ class CanaryIT {
             throws IOException {
         ChildJvm.Result r = run(jdk, info, "autoabort", ",canaryMargin=5%,canaryMinTasks=50");
         List<String> out = r.stdoutLines();
-        String line = "canary generation 2 \\(9\\.0, \\w+\\) aborted: 100% of its \\d+ tasks failed"
+        // Every canary task throws; a snapshot of the counters taken while tasks fail may count a run that
+        // just failed as ended but not yet as failed (Outcomes reads the failures first), so the rate is
+        // checked to be far above the margin, not exactly 100%.
+        String line = "canary generation 2 \\(9\\.0, \\w+\\) aborted: (100|9\\d(\\.\\d)?)% of its \\d+ tasks failed"
                 + " \\(IllegalStateException \\d+\\), current generation 1 failed 0% of \\d+; margin 5%";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),

@@ -65,11 +65,10 @@ class CanaryIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(jars.resolve("v1.jar"), modules.resolve("mod.jar"));
         return ChildJvm.on(jdk)
-                .agent("packages=cn.mod,modules=" + modules + ",watch=false,store=" + work.resolve("store")
-                        + moreAgentArgs)
+                .agent("packages=cn.mod,modules=" + modules + ",store=" + work.resolve("store") + moreAgentArgs)
                 .classpath(shellJar)
                 .mainClass("cn.App")
-                .args(scenario, jars)
+                .args(scenario, jars, modules)
                 .timeout(Duration.ofMinutes(4))
                 .outputIn(work)
                 .name(scenario)
@@ -80,7 +79,7 @@ class CanaryIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void theFractionHoldsPromoteAndAbortBehaveAndNoTaskSeesTwoGenerations(Jdk jdk, TestInfo info)
             throws IOException {
-        ChildJvm.Result r = run(jdk, info, "scenarios", "");
+        ChildJvm.Result r = run(jdk, info, "scenarios", ",watch=false");
         List<String> out = r.stdoutLines();
         String log = String.join("\n", r.stderrLines());
         int n = Integer.parseInt(group(out, "fraction (\\d+) \\d+"));
@@ -130,7 +129,7 @@ class CanaryIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aCanaryWhoseTasksThrowIsAbortedAutomaticallyAndCurrentIsUntouched(Jdk jdk, TestInfo info)
             throws IOException {
-        ChildJvm.Result r = run(jdk, info, "autoabort", ",canaryMargin=5%,canaryMinTasks=50");
+        ChildJvm.Result r = run(jdk, info, "autoabort", ",watch=false,canaryMargin=5%,canaryMinTasks=50");
         List<String> out = r.stdoutLines();
         // Every canary task throws; a snapshot of the counters taken while tasks fail may count a run that
         // just failed as ended but not yet as failed (Outcomes reads the failures first), so the rate is
@@ -153,6 +152,28 @@ class CanaryIT {
                 () -> assertTrue(out.contains("canary now 0 current 1 activations 1 state1 current"),
                         "the current generation stays current and untouched"),
                 () -> assertTrue(out.contains("after abort 200 200"), "no new root task gets the aborted canary"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void withCanaryInTheAgentArgumentsTheWatchersDeployIsACanaryAndTheNextWaitsForIt(Jdk jdk, TestInfo info)
+            throws IOException {
+        ChildJvm.Result r = run(jdk, info, "watcher", ",canary=100%,quiet=100ms");
+        List<String> out = r.stdoutLines();
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertTrue(out.contains("done")),
+                () -> assertTrue(out.stream().noneMatch(l -> l.startsWith("FAILED"))),
+                () -> assertTrue(out.stream().anyMatch(l -> l.matches("watcher modulets: generation 2 \\(2\\.0, \\w+\\) is a"
+                        + " canary for 100% of new root tasks \\(generation 1 \\(1\\.0, \\w+\\) stays current\\)"))),
+                () -> assertTrue(out.contains("watcher root tasks 100 100")),
+                () -> assertTrue(out.contains("watcher unbound 1"), "code outside any task stays on current"),
+                () -> assertTrue(out.stream().anyMatch(l -> l.matches("watcher rejected modulets: deploy from .*modules"
+                        + " refused, generation 1 \\(1\\.0, \\w+\\) stays current: generation 2 \\(2\\.0, \\w+\\) is a"
+                        + " canary: promote or abort it first"))),
+                () -> assertTrue(out.contains("watcher promoted 2")),
+                () -> assertTrue(out.contains("watcher rescan 3 canary 3 current 2"),
+                        "rescan picks up what the watcher saw, as a canary again"));
     }
 
     private static String group(List<String> lines, String regex) {

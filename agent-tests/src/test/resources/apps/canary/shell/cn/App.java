@@ -35,7 +35,9 @@ import cn.mod.Work;
  * <li>{@code scenarios DIR}: the fraction, promote, abort and the consistency run, in one JVM
  * (DIR holds v2.jar and v3.jar; v1 is generation 1);</li>
  * <li>{@code autoabort DIR}: a canary whose tasks throw (DIR holds fail.jar) is aborted by the policy
- * of the agent arguments.</li>
+ * of the agent arguments;</li>
+ * <li>{@code watcher DIR MODULES}: with {@code canary=100%}, what the modules watcher deploys is a canary,
+ * and its next deploy is refused until the canary is promoted; then {@code rescan} starts the next.</li>
  * </ul>
  */
 public final class App {
@@ -59,6 +61,7 @@ public final class App {
                 consistency();
             }
             case "autoabort" -> autoAbort();
+            case "watcher" -> watcher(Path.of(args[2]));
             default -> say("FAILED unknown scenario " + args[0]);
         }
         ROOTS.shutdownNow();
@@ -269,6 +272,28 @@ public final class App {
             }
         }
         recording.close();
+    }
+
+    // ---- the modules watcher with canary=100% ----------------------------------------------------
+
+    static void watcher(Path modules) throws Exception {
+        deploy(modules, "v2.jar");
+        say("watcher " + next("io.modulets.canary.start").getMessage());
+        say("watcher root tasks 100 " + rootTasksOn(100, 2));
+        say("watcher unbound " + Version.get());
+        deploy(modules, "v3.jar");
+        say("watcher rejected " + next("io.modulets.rejection").getMessage());
+        say("watcher promoted " + invoke("promote", new Object[0]));
+        say("watcher rescan " + invoke("rescan", new Object[0]) + " canary " + SERVER.getAttribute(manager, "Canary")
+                + " current " + SERVER.getAttribute(manager, "CurrentGeneration"));
+    }
+
+    /** Writes {@code jar} under a hidden name and renames it over the modules jar, as a deploy should. */
+    static void deploy(Path modules, String jar) throws Exception {
+        Path temp = modules.resolve(".mod.jar.tmp");
+        Files.copy(dir.resolve(jar), temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, modules.resolve("mod.jar"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     // ---- plumbing --------------------------------------------------------------------------------

@@ -40,8 +40,8 @@ import io.modulets.testkit.WorkDirs;
 class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
-            List.of("list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "packages", "pins",
-                    "completion");
+            List.of("list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "canary-policy",
+                    "packages", "pins", "completion");
     private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
@@ -243,6 +243,10 @@ class CliIT {
                     + " \\(1002, [0-9a-f]{12}\\) stays current\\)\n"), abort::describe);
             assertEquals("1002", magic(child), () -> "no new root task gets an aborted canary\n" + child.describe());
             ok(cli(jdk, work, "activate", pid, "--canary", "100%", versions.resolve("magic-1000.jar").toString()));
+            ChildJvm.Result policy = cli(jdk, work, "canary-policy", pid, "off");
+            ok(policy);
+            assertTrue(policy.stdout().matches("canary generation \\d+ \\(1000, [0-9a-f]{12}\\): no automatic abort\n"),
+                    policy::describe);
             ChildJvm.Result promote = cli(jdk, work, "promote", pid);
             ok(promote);
             assertTrue(promote.stdout().matches("generation \\d+ \\(1000, [0-9a-f]{12}\\) is current \\(was \\d+\\)\n"),

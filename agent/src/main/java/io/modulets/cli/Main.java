@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             RollbackCommand.class,
             PromoteCommand.class,
             AbortCommand.class,
+            CanaryPolicyCommand.class,
             PackagesCommand.class,
             PinsCommand.class,
             CompletionCommand.class,

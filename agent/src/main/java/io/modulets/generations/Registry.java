@@ -190,8 +190,7 @@ public final class Registry {
         if (next == null) {
             next = create(snapshot);
         }
-        GenerationClassLoader loader = next.loader();
-        next.hold(loader);
+        GenerationClassLoader loader = next.loader(); // held: loadedWith or create
         next.enter(State.CANARY, Instant.now());
         Canary started = new Canary(next, against, fraction, Instant.now());
         started.policy(policy);
@@ -282,9 +281,16 @@ public final class Registry {
         }
     }
 
+    /**
+     * The generation of this content whose loader is still loaded (current, a canary, draining, or
+     * retired and not yet collected: it is reused, not loaded twice), held strongly again from here
+     * (the collector may otherwise take a retired one's loader between two reads); else null.
+     */
     private Generation loadedWith(String hash) {
         for (Generation g : generations) {
-            if (g.hash().equals(hash) && g.loader() != null) {
+            GenerationClassLoader loader = g.hash().equals(hash) ? g.loader() : null;
+            if (loader != null) {
+                g.hold(loader);
                 return g;
             }
         }
@@ -343,22 +349,12 @@ public final class Registry {
         if (before != null && before.hash().equals(snapshot.hash())) {
             return before;
         }
-        GenerationClassLoader reusable = null;
-        Generation next = null;
-        for (Generation g : generations) {
-            GenerationClassLoader l = g.hash().equals(snapshot.hash()) ? g.loader() : null;
-            if (l != null) {
-                next = g;
-                reusable = l;
-                break;
-            }
-        }
+        Generation next = loadedWith(snapshot.hash());
         checkLimit(what, next == null);
         if (next == null) {
             next = create(snapshot);
-            reusable = next.loader();
         }
-        next.hold(reusable);
+        GenerationClassLoader reusable = next.loader(); // held: loadedWith or create
         next.enter(State.CURRENT, Instant.now());
         current = next;
         BoundaryLinks.publish(reusable);

@@ -198,6 +198,18 @@ class CommandsTest {
     }
 
     @Test
+    void canaryPolicyChangesTheRunningCanarysAutomaticAbort() {
+        assertEquals(1, run("canary-policy", "1234", "5%"));
+        assertEquals("modulets: setCanaryPolicy refused: no canary is in progress\n", err());
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("canary-policy", "1234", "2%", "--min-tasks", "30"), err());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure rate + 2%"
+                + " after 30 ended tasks\n", out());
+        assertEquals(2, run("canary-policy", "1234", "2%", "--min-tasks", "0"));
+    }
+
+    @Test
     void promoteOrAbortWithoutACanaryIsRefused() {
         assertEquals(1, run("promote", "1234"));
         assertEquals(1, run("abort", "1234"));
@@ -346,8 +358,8 @@ class CommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "packages",
-        "pins", "completion"})
+    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort",
+        "canary-policy", "packages", "pins", "completion"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out().startsWith("Usage: modulets " + command), out());

@@ -223,6 +223,9 @@ final class FakeAgent implements ManagerMXBean, Connector {
 
     @Override
     public String setCanaryPolicy(String margin, long minTasks) {
+        if (canary == 0) {
+            throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress");
+        }
         canaryPolicy = "abort above the current generation's failure rate + " + margin + " after " + minTasks
                 + " ended tasks";
         return canaryPolicy;

@@ -57,7 +57,7 @@ public interface ManagerMXBean {
     /** The last refusal's one-line reason, or null. */
     String getLastRejection();
 
-    /** Generations loaded now: current, draining, and retired but not yet unloaded. */
+    /** Generations loaded now: current, a canary, draining, and retired but not yet unloaded. */
     int getLoadedGenerationCount();
 
     /** Every generation this JVM has had, oldest first. */

@@ -25,7 +25,9 @@ import io.modulets.loader.GenerationClassLoader;
  * content (or recreates an unloaded one from the store under a new sequence number), and publishes
  * the new current generation in one volatile write, which new root tasks read when they are
  * submitted. The previous current generation drains while tasks bound to it remain and retires
- * when none does; {@link Unloads} observes when the collector took its loader.
+ * when none does; {@link Unloads} observes when the collector took its loader. A canary
+ * ({@link #startCanary}) is live beside the current generation until it is promoted (an activation)
+ * or aborted (it drains like any generation that is not current); activations wait for its end.
  *
  * <p>Retiring races with capture: a task of a generation can be captured while the generation
  * retires (an object of its classes submitted as a task). Both sides follow the same order — the

@@ -20,6 +20,7 @@ import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
+import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
 import io.modulets.generations.Limit;
@@ -76,6 +77,8 @@ final class Startup {
                 modules, erasure);
         PathGuard guard = guard(options);
         deployer.secure(guard, trust(options, guard));
+        deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
+                : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
         // Before generation 1, so that it is counted and announced like any other.
         Manage.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {

@@ -121,9 +121,10 @@ public final class Harness {
 
     private List<Row> section(String section) throws Exception {
         return switch (section) {
-            case "capture" -> jmh(List.of("modulets\\.bench\\.capture\\.TaskBatches\\.",
-                    quick ? "modulets\\.bench\\.capture\\.CaptureHooks\\.threadPoolExecuteCallerRuns"
-                          : "modulets\\.bench\\.capture\\.CaptureHooks\\."), Compare.SETUPS, Map.of());
+            case "capture" -> jmh(quick ? List.of("modulets\\.bench\\.capture\\.TaskBatches\\.",
+                    "modulets\\.bench\\.capture\\.CaptureHooks\\.threadPoolExecuteCallerRuns")
+                    : List.of("modulets\\.bench\\.capture\\.TaskBatches\\.", "modulets\\.bench\\.capture\\.CaptureHooks\\.",
+                    "modulets\\.bench\\.capture\\.RootCapture\\."), Compare.SETUPS, Map.of());
             case "throughput" -> jmh(List.of("modulets\\.bench\\.throughput\\.MillionTasks\\."), Compare.SETUPS,
                     quick ? Map.of("tasks", new String[] {"100000"}) : Map.of()); // a cold TTL path runs ~5 µs a task
             case "boundary" -> jmh(List.of(quick ? "modulets\\.bench\\.boundary\\.BoundaryCalls\\.staticCall"

@@ -40,7 +40,8 @@ import io.modulets.testkit.WorkDirs;
 class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
-            List.of("list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion");
+            List.of("list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "canary-policy",
+                    "packages", "pins", "completion");
     private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
@@ -218,6 +219,39 @@ class CliIT {
             Map<String, Object> lists = json(cli(jdk, work, "packages", pid, "--json"));
             assertEquals(Map.of("swappablePackages", List.of("cli.mod", "cli.extra"), "sharedPackages", List.of()), lists);
             assertEquals("1002", magic(child), () -> "the refused change changed nothing\n" + child.describe());
+
+            // A canary: at 100% every new root task runs it; status shows it; abort; then a promoted one.
+            ChildJvm.Result canary = cli(jdk, work, "activate", pid, "--canary", "100%", "--abort-margin", "5%",
+                    versions.resolve("magic-1001.jar").toString());
+            ok(canary);
+            assertTrue(canary.stdout().matches("generation \\d+ \\(1001, [0-9a-f]{12}\\) is a canary for 100% of new root"
+                    + " tasks \\(generation \\d+ stays current; abort above the current generation's failure rate \\+ 5%"
+                    + " after 100 ended tasks\\)\n"), canary::describe);
+            assertEquals("1001", magic(child), () -> "a root task draws the canary\n" + child.describe());
+            ChildJvm.Result canaryStatus = cli(jdk, work, "status", pid);
+            ok(canaryStatus);
+            assertTrue(canaryStatus.stdout().contains("\ncanary          generation "), canaryStatus::describe);
+            assertTrue(canaryStatus.stdout().contains(" (1001, "), canaryStatus::describe);
+            ChildJvm.Result second = cli(jdk, work, "activate", pid, versions.resolve("magic-1000.jar").toString());
+            assertAll(second.describe(),
+                    () -> assertEquals(1, second.exitCode()),
+                    () -> assertEquals(1, second.stderrLines().size(), "one line"),
+                    () -> assertTrue(second.stderr().contains(" is a canary: promote or abort it first"), "says why"));
+            ChildJvm.Result abort = cli(jdk, work, "abort", pid);
+            ok(abort);
+            assertTrue(abort.stdout().matches("canary generation \\d+ \\(1001, [0-9a-f]{12}\\) aborted \\(generation \\d+"
+                    + " \\(1002, [0-9a-f]{12}\\) stays current\\)\n"), abort::describe);
+            assertEquals("1002", magic(child), () -> "no new root task gets an aborted canary\n" + child.describe());
+            ok(cli(jdk, work, "activate", pid, "--canary", "100%", versions.resolve("magic-1000.jar").toString()));
+            ChildJvm.Result policy = cli(jdk, work, "canary-policy", pid, "off");
+            ok(policy);
+            assertTrue(policy.stdout().matches("canary generation \\d+ \\(1000, [0-9a-f]{12}\\): no automatic abort\n"),
+                    policy::describe);
+            ChildJvm.Result promote = cli(jdk, work, "promote", pid);
+            ok(promote);
+            assertTrue(promote.stdout().matches("generation \\d+ \\(1000, [0-9a-f]{12}\\) is current \\(was \\d+\\)\n"),
+                    promote::describe);
+            assertEquals("1000", magic(child), () -> "the promoted canary is current\n" + child.describe());
         }
     }
 

@@ -71,9 +71,13 @@ class DeployArgumentsIT {
                         "modulets: bad agent argument quiet=soon (from config file CONFIG)" + DURATION),
                 new Bad("config=CONFIG", "outside = yes\n",
                         "modulets: bad agent argument outside=yes (from config file CONFIG)" + OUTSIDE),
+                new Bad("canary=5", null, "modulets: bad agent argument canary=5: '5' is not a percentage; give one"
+                        + " such as 5% or 0.5%"),
+                new Bad("canaryMinTasks=10", null, "modulets: bad agent argument canaryMinTasks=10: has no effect without"
+                        + " canaryMargin=N%; give both or only canaryMargin"),
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
                         + " shared, outside, store, watch, quiet, jmx, log, executors, maxGenerations, onLimit,"
-                        + " permissions, trust, trustPassword, config)"));
+                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

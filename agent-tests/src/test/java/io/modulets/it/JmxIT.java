@@ -233,7 +233,7 @@ class JmxIT {
             assertFalse(n.getDescription().isBlank());
         }
         assertEquals(Set.of("io.modulets.activation", "io.modulets.rejection", "io.modulets.retirement",
-                "io.modulets.unloading"), types);
+                "io.modulets.unloading", "io.modulets.canary.start", "io.modulets.canary.abort"), types);
     }
 
     /** The next notification of {@code type} (others are skipped), within {@link #WAIT}. */

@@ -24,8 +24,14 @@ import java.util.function.Predicate;
  * (a field of the JDK's own task classes, else a weak identity table), which also counts live tasks.
  */
 public final class Bindings {
-    /** The generation new root tasks get; set by the agent on every activation. */
+    /**
+     * The current generation: what unbound code resolves in (§2.4), and what new root tasks get unless
+     * a canary draws them; set by the agent on every activation.
+     */
     public static volatile ClassLoader current;
+
+    /** The canary in progress, or null: a generation that a fraction of new root tasks get instead of {@link #current}. */
+    private static volatile CanaryDraw canary;
 
     /** Swappable class names, refused by the JDK's built-in loaders; set once by the agent. */
     public static volatile Predicate<String> swappableName;
@@ -96,11 +102,39 @@ public final class Bindings {
     /**
      * The binding a task captures when it is submitted now (§2.1): the generation of its own class,
      * looking through the JDK's adapters (a FutureTask around a swappable Callable), else the
-     * submitter's.
+     * submitter's; a root task (submitted by a thread that runs no task) gets {@link #rootBinding()}.
      */
     public static ClassLoader captureFor(Object task) {
         ClassLoader own = ownGeneration(task);
-        return own != null ? own : effective();
+        if (own != null) {
+            return own;
+        }
+        ClassLoader bound = BOUND.get();
+        return bound != null ? bound : rootBinding();
+    }
+
+    /**
+     * The binding of a root task submitted now: the canary for its fraction of them, else the current
+     * generation. Without a canary this is one volatile read more than reading {@link #current}; with
+     * one, a thread-local random draw (no allocation, no lock, no shared write).
+     */
+    public static ClassLoader rootBinding() {
+        CanaryDraw draw = canary;
+        return draw == null ? current : draw.pick(current);
+    }
+
+    /**
+     * Starts ({@code draw} non-null) or ends (null) a canary. The agent makes the canary live for the
+     * boundary's call sites before starting it, and ends it before it stops being live.
+     */
+    public static void canary(CanaryDraw draw) {
+        canary = draw;
+    }
+
+    /** The canary generation in progress, or null. */
+    public static ClassLoader canary() {
+        CanaryDraw draw = canary;
+        return draw == null ? null : draw.generation;
     }
 
     /** The generation that defined the task's class, or the class of the task a JDK adapter wraps; else null. */
@@ -130,6 +164,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
         }
@@ -202,6 +239,7 @@ public final class Bindings {
         }
         PendingTasks.count(binding);
         STARTED.put(thread, binding);
+        TaskRuns.threadStarted(thread, binding);
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
@@ -244,6 +282,7 @@ public final class Bindings {
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
+        TaskRuns.threadEnded(thread);
         ClassLoader binding = STARTED.remove(thread);
         if (binding == null && thread == Thread.currentThread()) {
             binding = BOUND.get();
@@ -253,6 +292,11 @@ public final class Bindings {
         // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
         // does not clear its context class loader, which would pin the generation (§2.7).
         resetContext(thread);
+    }
+
+    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if it was captured) threw {@code failure}. */
+    public static void onThreadFailed(Thread thread, Throwable failure) {
+        TaskRuns.threadFailed(thread, failure);
     }
 
     /**
@@ -278,10 +322,21 @@ public final class Bindings {
      * Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5), unless
      * it already is bound to it with it as its context class loader (a task run by its submitter:
      * CallerRunsPolicy, {@code invoke()} or a dependent stage inside a task). Returns whether it bound,
-     * for {@link #leave}. Every run hook binds through here.
+     * for {@link #leave}. Every run hook binds through here; a binding is the start of a task run, counted
+     * in the generation's outcomes until {@link #leave} (a nested run is part of the run around it).
      */
     private static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
                                  ClassLoader previousContext) {
+        boolean rebound = bind(thread, binding, previousBinding, previousContext);
+        if (rebound) {
+            TaskRuns.begin(binding);
+        }
+        return rebound;
+    }
+
+    /** {@link #enter} without starting a task run: for a rejection handler that does not run the task. */
+    private static boolean bind(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                                ClassLoader previousContext) {
         if (binding == previousBinding && binding == previousContext) {
             return false;
         }
@@ -300,10 +355,28 @@ public final class Bindings {
     private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
                               ClassLoader previousContext) {
         if (rebound) {
+            TaskRuns.end();
+        }
+        unbind(thread, rebound, previousBinding, previousContext);
+    }
+
+    private static void unbind(Thread thread, boolean rebound, ClassLoader previousBinding,
+                               ClassLoader previousContext) {
+        if (rebound) {
             BOUND.set(previousBinding);
         }
         if (thread.getContextClassLoader() != previousContext) {
             setContext(thread, previousContext);
+        }
+    }
+
+    /**
+     * A task run's body threw {@code failure}: the run bound here failed. A nested run's throw counts only
+     * if it leaves the body of the run around it (the code around may catch it).
+     */
+    private static void failedIn(boolean rebound, Throwable failure) {
+        if (rebound) {
+            TaskRuns.failed(failure);
         }
     }
 
@@ -409,11 +482,21 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext);
+        // Only CallerRunsPolicy runs the task: another handler's exception is the submitter's, not a task's.
+        boolean runs = handler instanceof ThreadPoolExecutor.CallerRunsPolicy;
+        boolean rebound = runs ? enter(thread, binding, previousBinding, previousContext)
+                : bind(thread, binding, previousBinding, previousContext);
         try {
             handler.rejectedExecution(task, executor);
+        } catch (Throwable failure) {
+            failedIn(runs && rebound, failure);
+            throw failure;
         } finally {
-            leave(thread, rebound, previousBinding, previousContext);
+            if (runs) {
+                leave(thread, rebound, previousBinding, previousContext);
+            } else {
+                unbind(thread, rebound, previousBinding, previousContext);
+            }
             PendingTasks.release(binding);
         }
     }
@@ -450,9 +533,13 @@ public final class Bindings {
         }
     }
 
-    /** {@code FutureTask.setException}: it will not run again; a periodic capture ends. */
-    public static void onFutureDone(Object task) {
+    /**
+     * {@code FutureTask.setException}: it will not run again; a periodic capture ends. The run it
+     * happens in (the task's own) failed with {@code failure}.
+     */
+    public static void onFutureDone(Object task, Throwable failure) {
         PendingTasks.removeAll(task);
+        TaskRuns.failed(failure);
     }
 
     // ---- executors: running ------------------------------------------------------------------
@@ -476,6 +563,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             body.run();
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
@@ -503,6 +593,9 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             releaseRun(captured, binding);
@@ -525,14 +618,14 @@ public final class Bindings {
         afterExec(task);
     }
 
-    /** A periodic root task binds afresh to the current generation, counted for the length of this run. */
+    /** A periodic root task binds afresh as a root task at each run (current, or a canary's draw), counted for the length of this run. */
     private static ClassLoader bindingOf(Object captured) {
         if (captured instanceof PendingTasks.Periodic) {
             ClassLoader fixed = ((PendingTasks.Periodic) captured).binding;
             if (fixed != null) {
                 return fixed;
             }
-            ClassLoader now = current;
+            ClassLoader now = rootBinding();
             PendingTasks.count(now);
             return now;
         }
@@ -551,7 +644,11 @@ public final class Bindings {
 
     // ---- CompletableFuture -------------------------------------------------------------------
 
-    /** {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs now. */
+    /**
+     * {@code CompletableFuture.Completion()}: a dependent stage is registered now, by the code that runs
+     * now. Registered outside any task it follows the current generation, never a canary: it continues
+     * the unbound code that registered it (§2.4) and is not counted as a task.
+     */
     public static void onCompletionRegistered(Object completion) {
         ClassLoader binding = effective();
         if (binding == null) {
@@ -584,10 +681,22 @@ public final class Bindings {
         boolean rebound = enter(thread, binding, previousBinding, previousContext);
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+        } catch (Throwable failure) {
+            failedIn(rebound, failure);
+            throw failure;
         } finally {
             leave(thread, rebound, previousBinding, previousContext);
             forgetIfFired(completion);
         }
+    }
+
+    /**
+     * {@code CompletableFuture.completeThrowable(ex)}: a stage's own function, or an async task's
+     * supplier, threw {@code failure} and the JDK caught it (a failure passed on from the stage's source
+     * goes through {@code completeThrowable(ex, result)} and is not counted again).
+     */
+    public static void onStageFailed(Throwable failure) {
+        TaskRuns.failed(failure);
     }
 
     /**

@@ -16,4 +16,7 @@ public interface GenerationLoader {
 
     /** Tasks submitted and not yet finished; never negative. */
     long liveTasks();
+
+    /** What this generation's task runs did; the agent's record of the generation keeps it after the loader is gone. */
+    TaskOutcomes outcomes();
 }

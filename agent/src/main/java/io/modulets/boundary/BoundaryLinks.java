@@ -80,6 +80,15 @@ public final class BoundaryLinks {
         Relinker.request(BoundaryLinks::catchUp);
     }
 
+    /**
+     * A canary starts (DESIGN §2.1): live beside the current generation, like a draining one, before
+     * any task can draw it. Current does not change: unbound calls keep following it (§2.4).
+     */
+    public static void canary(ClassLoader generation) {
+        makeLive(generation);
+        Relinker.request(BoundaryLinks::catchUp);
+    }
+
     private static void makeLive(ClassLoader generation) {
         synchronized (RETIRED) {
             RETIRED.remove(generation);

@@ -21,7 +21,9 @@ final class CompletableFutureTransformlet {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule(CF, (method, mv) -> fireBound(mv)),
+                new Rule(CF, (method, mv) -> method.equals("completeThrowable(Ljava/lang/Throwable;)Z")
+                        ? Hooks.atEntry(fireBound(mv), "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
+                        : fireBound(mv)),
                 new Rule(CF + "$CoCompletion", (method, mv) -> fireBound(mv)),
                 new Rule(CF + "$Completion", (method, mv) -> method.equals("<init>()V")
                         ? Hooks.beforeReturn(mv, out -> {

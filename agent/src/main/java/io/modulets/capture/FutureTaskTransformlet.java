@@ -6,6 +6,7 @@ import java.util.List;
  * {@code FutureTask}, what {@code submit} and every scheduled task are: a task cancelled in the queue,
  * or a periodic task that threw (it is not run again), releases what it still held. A normal run
  * already took its capture when it started, so the common completion path costs nothing here.
+ * {@code setException} also marks the run it happens in (the task's own) as failed (issue 11).
  */
 final class FutureTaskTransformlet {
     private FutureTaskTransformlet() {
@@ -14,7 +15,8 @@ final class FutureTaskTransformlet {
     static List<Transformlet> rules() {
         return List.of(new Rule("java/util/concurrent/FutureTask", (method, mv) -> switch (method) {
             case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, "onCancelled", "(ZLjava/lang/Object;)V", 0);
-            case "setException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onFutureDone", "(Ljava/lang/Object;)V", 0);
+            case "setException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onFutureDone",
+                    "(Ljava/lang/Object;Ljava/lang/Throwable;)V", 0, 1);
             default -> mv;
         }));
     }

@@ -3,7 +3,8 @@ package io.modulets.capture;
 import java.util.List;
 
 /**
- * Threads: {@code start} submits the thread's body as a task, its end releases it. Platform threads
+ * Threads: {@code start} submits the thread's body as a task, its end releases it; an uncaught
+ * exception ({@code dispatchUncaughtException}, on the thread itself) is the body's failure. Platform threads
  * end in {@code Thread.exit()}; a virtual thread (21+) overrides {@code start(container)} (which its
  * {@code start()} calls) and ends its task at the end of {@code VirtualThread.run(task)}, on itself.
  */
@@ -19,6 +20,8 @@ final class ThreadTransformlet {
                 new Rule("java/lang/Thread", (method, mv) -> switch (method) {
                     case "start()V", "start" + START -> Hooks.atEntry(mv, "onThreadStart", THREAD_HOOK, 0);
                     case "exit()V" -> Hooks.atEntry(mv, "onThreadExit", THREAD_HOOK, 0);
+                    case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onThreadFailed",
+                            "(Ljava/lang/Thread;Ljava/lang/Throwable;)V", 0, 1);
                     default -> mv;
                 }),
                 new Rule("java/lang/VirtualThread", (method, mv) -> switch (method) {

@@ -4,6 +4,7 @@ import io.modulets.manage.ManagerMXBean;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
@@ -14,15 +15,35 @@ import picocli.CommandLine.Parameters;
                     + "(zip and class files, packages, the link check). Tasks started afterwards run the new code; "
                     + "running tasks keep theirs. A refusal changes nothing and prints its reason (exit code 1).",
             "The jars are read by the target JVM: for a pid, relative paths are made absolute against this "
-                    + "directory; for a JMX service URL the paths are on the target's machine and must be absolute."
+                    + "directory; for a JMX service URL the paths are on the target's machine and must be absolute.",
+            "With --canary the jars become a canary instead: a share of new root tasks get them, the rest stay on "
+                    + "the current generation, until 'promote' or 'abort' (or the automatic abort, --abort-margin)."
         })
 final class ActivateCommand extends ActivationCommand {
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "JAR", description = "The jars of the new generation.")
     List<Path> jars;
 
+    @Option(names = "--canary", paramLabel = "PERCENT",
+            description = "Start a canary for this share of new root tasks (5%%, 0.5%%) instead of activating.")
+    String canary;
+
+    @Option(names = "--abort-margin", paramLabel = "PERCENT", description = "With --canary: abort it automatically "
+            + "when its failure rate exceeds the current generation's by more than this (5%%).")
+    String abortMargin;
+
+    @Option(names = "--abort-min-tasks", paramLabel = "N", defaultValue = "100", description = "With "
+            + "--abort-margin: the ended tasks the canary needs before it is judged (default: ${DEFAULT-VALUE}).")
+    long abortMinTasks;
+
     @Override
     void check() {
+        if (canary == null && abortMargin != null) {
+            throw new ParameterException(spec.commandLine(), "--abort-margin needs --canary");
+        }
+        if (abortMinTasks < 1) {
+            throw new ParameterException(spec.commandLine(), "--abort-min-tasks must be at least 1");
+        }
         if (!jvm().isPid()) {
             for (Path jar : jars) {
                 if (!jar.isAbsolute()) {
@@ -35,7 +56,15 @@ final class ActivateCommand extends ActivationCommand {
 
     @Override
     int operate(ManagerMXBean manager) {
-        return manager.activate(paths());
+        if (canary == null) {
+            return manager.activate(paths());
+        }
+        int started = manager.activateCanary(paths(), canary);
+        if (abortMargin != null && manager.getCanary() == started) {
+            // counted since the canary started: setting the policy a moment later loses nothing
+            manager.setCanaryPolicy(abortMargin, abortMinTasks);
+        }
+        return started;
     }
 
     /** The paths sent to the JVM: absolute for a local pid, as given (and checked absolute) for a URL. */

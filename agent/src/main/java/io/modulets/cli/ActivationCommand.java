@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A command that makes a generation current ({@code activate}, {@code rescan}, {@code rollback})
- * and says which, as the agent's log does: "generation 3 (1.1, 5d0c6e1f2a3b) is current (was 2)".
- * A refusal comes back as the agent's one line (exit code 1), and nothing changed.
+ * A command that makes a generation current ({@code activate}, {@code rescan}, {@code rollback},
+ * {@code promote}) and says which, as the agent's log does: "generation 3 (1.1, 5d0c6e1f2a3b) is
+ * current (was 2)"; or, when the deploy started a canary instead, "generation 3 (…) is a canary for 5%
+ * of new root tasks (generation 2 stays current)". A refusal comes back as the agent's one line (exit
+ * code 1), and nothing changed.
  */
 abstract class ActivationCommand extends JvmCommand {
 
@@ -23,6 +25,16 @@ abstract class ActivationCommand extends JvmCommand {
         int after = operate(m);
         List<GenerationInfo> generations = m.getGenerations();
         Map<String, Object> json = new LinkedHashMap<>();
+        if (after != 0 && after == m.getCanary()) {
+            json.put("canary", GenerationViews.find(generations, after)
+                    .<Object>map(GenerationViews::json).orElse(Map.of("id", after)));
+            json.put("fraction", m.getCanaryFraction());
+            json.put("policy", m.getCanaryPolicy());
+            json.put("current", before);
+            print(json, GenerationViews.name(generations, after) + " is a canary for " + m.getCanaryFraction()
+                    + " of new root tasks (generation " + before + " stays current; " + m.getCanaryPolicy() + ")\n");
+            return;
+        }
         json.put("current", GenerationViews.find(generations, after)
                 .<Object>map(GenerationViews::json).orElse(Map.of("id", after)));
         json.put("previous", before);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /** {@code status JVM}: the agent at a glance. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Show the agent of a JVM: its version, the current generation, the generations loaded, "
+        description = "Show the agent of a JVM: its version, the current generation, the canary, the generations loaded, "
                 + "activations and rejections (with the last rejection), the modules and store directories and "
                 + "the package lists.")
 final class StatusCommand extends JvmCommand {
@@ -30,12 +30,25 @@ final class StatusCommand extends JvmCommand {
         String store = m.getStoreDirectory();
         List<String> swappable = m.getSwappablePackages();
         List<String> shared = m.getSharedPackages();
+        int canary = m.getCanary();
+        String canaryFraction = m.getCanaryFraction();
+        String canaryPolicy = m.getCanaryPolicy();
+        String deployCanary = m.getDeployCanaryFraction();
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("jvm", jvm().toString());
         json.put("agentVersion", version);
         json.put("currentGeneration", GenerationViews.find(generations, current)
                 .<Object>map(GenerationViews::json).orElse(Map.of("id", current)));
+        Map<String, Object> canaryJson = new LinkedHashMap<>();
+        if (canary != 0) {
+            canaryJson.put("generation", GenerationViews.find(generations, canary)
+                    .<Object>map(GenerationViews::json).orElse(Map.of("id", canary)));
+            canaryJson.put("fraction", canaryFraction);
+        }
+        canaryJson.put("policy", canaryPolicy);
+        canaryJson.put("deploys", deployCanary);
+        json.put("canary", canary == 0 && deployCanary == null ? null : canaryJson);
         json.put("loadedGenerations", loaded);
         json.put("activations", activations);
         json.put("rejections", rejections);
@@ -49,6 +62,11 @@ final class StatusCommand extends JvmCommand {
                 .row("agent", version)
                 .row("current", GenerationViews.name(generations, current)
                         + GenerationViews.find(generations, current).map(g -> " since " + g.getSince()).orElse(""))
+                .row("canary", canary == 0 ? "none" + (deployCanary == null ? ""
+                        : " (deploys start canaries for " + deployCanary + "; " + canaryPolicy + ")")
+                        : GenerationViews.name(generations, canary) + " for " + canaryFraction + " of new root tasks"
+                        + GenerationViews.find(generations, canary).map(g -> " since " + g.getSince()).orElse("")
+                        + "; " + canaryPolicy)
                 .row("loaded", loaded + (loaded == 1 ? " generation" : " generations") + states(generations, current))
                 .row("activations", activations)
                 .row("rejections", rejections)

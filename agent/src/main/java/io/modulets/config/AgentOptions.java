@@ -26,6 +26,8 @@ public final class AgentOptions {
     /** The quiet period when none is given: long enough for a copy-then-rename, short for people. */
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
     private static final Duration MAX_QUIET = Duration.ofMinutes(60);
+    /** The ended tasks a canary needs before the automatic abort judges it, when {@code canaryMinTasks} is absent. */
+    public static final long DEFAULT_CANARY_MIN_TASKS = 100;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
 
     private final List<String> packages;
@@ -40,6 +42,9 @@ public final class AgentOptions {
     private final List<String> executors;
     private final int maxGenerations;
     private final OnLimit onLimit;
+    private final double canary;
+    private final double canaryMargin;
+    private final long canaryMinTasks;
     private final Optional<Path> config;
     private final Permissions permissions;
     private final Optional<Path> trust;
@@ -62,6 +67,9 @@ public final class AgentOptions {
         this.executors = classList(settings.get("executors"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
+        this.canary = percent(settings.get("canary"), false);
+        this.canaryMargin = percent(settings.get("canaryMargin"), true);
+        this.canaryMinTasks = canaryMinTasks(settings.get("canaryMinTasks"), settings.containsKey("canaryMargin"));
         this.config = config;
         this.permissions = permissions(settings.get("permissions"));
         this.trust = settings.containsKey("trust") ? Optional.of(keystore(settings.get("trust"))) : Optional.empty();
@@ -153,6 +161,27 @@ public final class AgentOptions {
         return onLimit;
     }
 
+    /**
+     * The share of new root tasks that a deploy's new generation gets as a canary (key {@code canary},
+     * a fraction of 1); 0: deploys are plain activations.
+     */
+    public double canary() {
+        return canary;
+    }
+
+    /**
+     * The automatic abort's margin (key {@code canaryMargin}, a fraction of 1), or NaN: canaries do not
+     * abort by themselves.
+     */
+    public double canaryMargin() {
+        return canaryMargin;
+    }
+
+    /** The ended tasks a canary needs before the automatic abort judges it (key {@code canaryMinTasks}). */
+    public long canaryMinTasks() {
+        return canaryMinTasks;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -191,6 +220,9 @@ public final class AgentOptions {
                 + ", permissions=" + permissions.argument()
                 + ", trust=" + trust.map(Path::toString).orElse("")
                 + ", trustPassword=" + trustPassword.map(PasswordSource::toString).orElse("")
+                + ", canary=" + (canary == 0 ? "" : Percent.format(canary))
+                + ", canaryMargin=" + (Double.isNaN(canaryMargin) ? "" : Percent.format(canaryMargin))
+                + ", canaryMinTasks=" + (Double.isNaN(canaryMargin) ? "" : canaryMinTasks)
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -404,6 +436,38 @@ public final class AgentOptions {
             throw setting.error("has no effect without trust=KEYSTORE; give both or neither");
         }
         return Optional.of(source);
+    }
+
+    /** A percentage ({@link Percent}); absent: 0 for {@code canary}, NaN for {@code canaryMargin}. */
+    private static double percent(Setting setting, boolean zero) throws OptionsException {
+        if (setting == null) {
+            return zero ? Double.NaN : 0;
+        }
+        try {
+            return Percent.parse(setting.value(), zero);
+        } catch (IllegalArgumentException e) {
+            throw setting.error(e.getMessage());
+        }
+    }
+
+    private static long canaryMinTasks(Setting setting, boolean withMargin) throws OptionsException {
+        if (setting == null) {
+            return DEFAULT_CANARY_MIN_TASKS;
+        }
+        long n;
+        try {
+            n = Long.parseLong(setting.value());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw setting.error("must be a whole number of at least 1 (the ended tasks a canary needs before it is"
+                    + " judged)");
+        }
+        if (!withMargin) {
+            throw setting.error("has no effect without canaryMargin=N%; give both or only canaryMargin");
+        }
+        return n;
     }
 
     private static LogLevel logLevel(Setting setting) throws OptionsException {

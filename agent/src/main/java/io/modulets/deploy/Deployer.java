@@ -14,6 +14,7 @@ import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
+import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.Generation;
 import io.modulets.generations.JarContents;
 import io.modulets.generations.Registry;
@@ -39,6 +40,10 @@ public final class Deployer {
     private final Path modules;
     private final Supplier<List<Reference>> shellReferences;
     private final Function<ClassLoader, List<String>> erasureChanges;
+    /** The share of new root tasks a deploy's generation gets as a canary (agent argument canary); 0: none. */
+    private volatile double canaryByDefault;
+    /** The automatic abort policy a canary starts with (agent arguments canaryMargin, canaryMinTasks). */
+    private volatile AbortPolicy canaryPolicy = AbortPolicy.NONE;
     /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
     private volatile Consumer<String> onRefusal = line -> { };
     /** Who may write the jars (issue 10); set once by {@link #secure} before generation 1. */
@@ -84,25 +89,84 @@ public final class Deployer {
         return this;
     }
 
-    /** Activates {@code jars} after verification; the refusal is logged, and its message is the one line. */
+    /**
+     * Deploys ({@link #activate}, {@link #rescan}, the watcher's) start canaries at {@code fraction}
+     * (0: plain activations), with {@code policy} for their automatic abort; set once at startup.
+     */
+    public void canaries(double fraction, AbortPolicy policy) {
+        this.canaryByDefault = fraction;
+        this.canaryPolicy = policy == null ? AbortPolicy.NONE : policy;
+    }
+
+    /** The share of new root tasks a deploy's generation gets as a canary; 0 when deploys are plain activations. */
+    public double canaryByDefault() {
+        return canaryByDefault;
+    }
+
+    /** The policy a canary starts with. */
+    public AbortPolicy canaryPolicy() {
+        return canaryPolicy;
+    }
+
+    /**
+     * Activates {@code jars} after verification (as a canary if the agent was told {@code canary=F});
+     * the refusal is logged, and its message is the one line.
+     */
     public synchronized Generation activate(List<Path> jars) throws DeployRefused {
+        return deploy(jars, canaryByDefault);
+    }
+
+    /**
+     * Activates {@code jars} of the application's class path after verification as the new current
+     * generation (a package-lists change without {@code modules}): never a canary, since every task must
+     * see the package's new classes at once; and, like generation 1 from the class path, not held to the
+     * permission rule, which the JVM did not apply when it loaded the shell from the same jars.
+     */
+    public synchronized Generation activateClassPath(List<Path> jars) throws DeployRefused {
         try {
-            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), true);
+            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), false,
+                    0);
         } catch (DeployRefused e) {
             throw logged(e);
         }
     }
 
     /**
-     * As {@link #activate}, for jars of the application's class path (a package-lists change without
-     * {@code modules}): like generation 1 from the class path, they are not held to the permission
-     * rule, which the JVM did not apply when it loaded the shell from the same jars.
+     * Starts {@code jars} as a canary for {@code fraction} of new root tasks, after the same verification
+     * as an activation; the current generation stays current.
      */
-    public synchronized Generation activateClassPath(List<Path> jars) throws DeployRefused {
+    public synchronized Generation canary(List<Path> jars, double fraction) throws DeployRefused {
+        return deploy(jars, fraction);
+    }
+
+    private Generation deploy(List<Path> jars, double fraction) throws DeployRefused {
         try {
-            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), false);
+            return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), true,
+                    fraction);
         } catch (DeployRefused e) {
             throw logged(e);
+        }
+    }
+
+    /** The canary becomes current; a refusal (no canary) is logged, and its message is the one line. */
+    public synchronized Generation promote() throws DeployRefused {
+        return logged("promote", registry::promote);
+    }
+
+    /** The operator aborts the canary: no new task gets it, it drains; the current generation is untouched. */
+    public synchronized Generation abort() throws DeployRefused {
+        return logged("abort", () -> registry.abort("by the operator"));
+    }
+
+    private interface RegistryChange {
+        Generation run() throws IOException;
+    }
+
+    private Generation logged(String what, RegistryChange change) throws DeployRefused {
+        try {
+            return change.run();
+        } catch (IOException e) {
+            throw logged(new DeployRefused(reason(e), e));
         }
     }
 
@@ -111,7 +175,7 @@ public final class Deployer {
      * prints it and stops the JVM.
      */
     public synchronized Generation start(List<Path> jars) throws DeployRefused {
-        return attempt(jars, "generation 1", modules != null);
+        return attempt(jars, "generation 1", modules != null, 0);
     }
 
     /** Activates what the modules directory holds now, after verification. */
@@ -138,7 +202,7 @@ public final class Deployer {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
         }
-        return attempt(jars, what, true);
+        return attempt(jars, what, true, canaryByDefault);
     }
 
     /**
@@ -153,26 +217,40 @@ public final class Deployer {
             } catch (IOException e) {
                 throw new DeployRefused(reason(e), e);
             }
-            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback");
+            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback", 0);
         } catch (DeployRefused e) {
             throw logged(e);
         }
     }
 
-    private Generation attempt(List<Path> jars, String what, boolean guarded) throws DeployRefused {
+    /**
+     * @param guarded whether the jars are held to the permission rule (not the class path's)
+     * @param canary the share of new root tasks the generation gets as a canary; 0: it becomes current
+     */
+    private Generation attempt(List<Path> jars, String what, boolean guarded, double canary) throws DeployRefused {
         Snapshot snapshot;
         try {
+            registry.refuseWhileCanary(); // before the work: the registry would refuse at the end
             if (guarded) guard(jars);
             snapshot = snapshot(jars);
         } catch (DeployRefused e) {
             throw refused(what, e);
+        } catch (IOException e) {
+            throw refused(what, new DeployRefused(reason(e), e));
         }
-        return verifyAndActivate(snapshot, what, "activation");
+        return verifyAndActivate(snapshot, what, "activation", canary);
     }
 
-    private Generation verifyAndActivate(Snapshot snapshot, String what, String kind) throws DeployRefused {
+    /**
+     * @param kind   "activation" or "rollback", for the registry's log line
+     * @param canary the share of new root tasks the generation gets as a canary; 0: it becomes current (a
+     *               rollback is never a canary: it backs out)
+     */
+    private Generation verifyAndActivate(Snapshot snapshot, String what, String kind, double canary)
+            throws DeployRefused {
         Generation before = registry.current();
         try {
+            registry.refuseWhileCanary();
             if (before != null && before.hash().equals(snapshot.hash())) {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
@@ -182,6 +260,9 @@ public final class Deployer {
             new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
             checkErasure(snapshot);
             // The registry re-hashes the stored jars once a new generation's loader holds them open.
+            if (canary > 0) {
+                return registry.startCanary(snapshot, canary, canaryPolicy).generation();
+            }
             return registry.activate(snapshot, kind);
         } catch (DeployRefused e) {
             throw refused(what, e);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
@@ -17,13 +18,16 @@ import io.modulets.loader.GenerationClassLoader;
  * → {@link State#RETIRED} when none does (the agent then holds its loader only weakly) →
  * {@link State#UNLOADED} once the loader was collected. A draining or retired generation whose
  * content is activated again, or that a task captures again (an object of its classes submitted as
- * a task), goes back. The {@link Registry} makes every transition; this record keeps the metadata,
- * which outlives the loader.
+ * a task), goes back. A generation activated as a canary starts in {@link State#CANARY} (a fraction of
+ * new root tasks get it) and becomes current when promoted, or drains when aborted. The {@link Registry}
+ * makes every transition; this record keeps the metadata, which outlives the loader.
  */
 public final class Generation {
     /** The states of DESIGN §4, in the order a generation normally goes through them. */
     public enum State {
-        CURRENT, DRAINING, RETIRED, UNLOADED;
+        CURRENT, DRAINING, RETIRED, UNLOADED,
+        /** Live beside the current generation: a fraction of new root tasks get it (DESIGN §2.1). */
+        CANARY;
 
         /** The word used in logs, JMX and the CLI. */
         public String word() {
@@ -41,11 +45,13 @@ public final class Generation {
     private final List<Transition> history = new ArrayList<>();
     /** Read without the registry's lock by the live-count listeners; written under it. */
     private volatile State state;
-    /** The loader while current or draining; null once retired, so the agent does not pin it. */
+    /** The loader while current, a canary or draining; null once retired, so the agent does not pin it. */
     private GenerationClassLoader loader;
     /** Always set; cleared by the collector when the loader is unreachable, then enqueued. */
     private LoaderReference reference;
     private boolean pinsReported;
+    /** The loader's task outcome counters, kept past the loader's life (they reference none of its classes). */
+    private volatile TaskOutcomes outcomes;
 
     Generation(int sequence, Snapshot snapshot, Instant created) {
         this.sequence = sequence;
@@ -56,6 +62,7 @@ public final class Generation {
     void attach(GenerationClassLoader loader, ReferenceQueue<GenerationClassLoader> unloads) {
         this.loader = loader;
         this.reference = new LoaderReference(loader, this, unloads);
+        this.outcomes = loader.outcomes();
     }
 
     public int sequence() {
@@ -111,6 +118,15 @@ public final class Generation {
     public long liveTasks() {
         GenerationClassLoader l = loader();
         return l == null ? 0 : l.liveTasks();
+    }
+
+    /**
+     * What this generation's task runs did so far (issue 11): a snapshot, also after the generation
+     * retired and its loader was unloaded.
+     */
+    public Outcomes outcomes() {
+        TaskOutcomes counters = outcomes;
+        return counters == null ? Outcomes.NONE : Outcomes.of(counters);
     }
 
     /** Whether its loader may still be alive: not yet observed collected by the agent. */

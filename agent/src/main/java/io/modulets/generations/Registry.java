@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
+import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.CanaryDraw;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
@@ -23,7 +25,9 @@ import io.modulets.loader.GenerationClassLoader;
  * content (or recreates an unloaded one from the store under a new sequence number), and publishes
  * the new current generation in one volatile write, which new root tasks read when they are
  * submitted. The previous current generation drains while tasks bound to it remain and retires
- * when none does; {@link Unloads} observes when the collector took its loader.
+ * when none does; {@link Unloads} observes when the collector took its loader. A canary
+ * ({@link #startCanary}) is live beside the current generation until it is promoted (an activation)
+ * or aborted (it drains like any generation that is not current); activations wait for its end.
  *
  * <p>Retiring races with capture: a task of a generation can be captured while the generation
  * retires (an object of its classes submitted as a task). Both sides follow the same order — the
@@ -39,6 +43,8 @@ public final class Registry {
     private final ReferenceQueue<GenerationClassLoader> collected = new ReferenceQueue<>();
     private final Unloads unloads;
     private volatile Generation current;
+    /** The canary in progress, or null; changed under the lock. */
+    private volatile Canary canary;
     /** The generation that was current before {@link #current}: what {@link #rollback()} returns to. */
     private Generation previous;
     private int lastSequence;
@@ -48,6 +54,8 @@ public final class Registry {
      * the registry's lock; task threads never take it.
      */
     private final Object activations = new Object();
+    /** The automatic abort's thread, started with the first canary. */
+    private CanaryWatch canaryWatch;
 
     /**
      * Told of every transition, under the registry's lock and on whatever thread made it (a task's
@@ -65,9 +73,22 @@ public final class Registry {
         /**
          * {@code now} became current, {@code before} (null for generation 1) is no longer.
          *
-         * @param what "activation" or "rollback"
+         * @param what "activation", "rollback" or "promotion" (of a canary)
          */
         default void activated(Generation now, Generation before, String what) {
+        }
+
+        /** {@code canary} was started beside {@code current}: a fraction of new root tasks get it. */
+        default void canaryStarted(Canary canary) {
+        }
+
+        /**
+         * {@code canary} was aborted: no new task gets it, and it drains. A promotion is an activation
+         * ({@link #activated}, what "promotion").
+         *
+         * @param reason why, one line: "by the operator", or what the automatic abort measured
+         */
+        default void aborted(Canary canary, String reason) {
         }
 
         /** {@code g} retired: no task needs it. */
@@ -147,6 +168,141 @@ public final class Registry {
 
     public Generation current() {
         return current;
+    }
+
+    /** The canary in progress, or null. */
+    public Canary canary() {
+        return canary;
+    }
+
+    // ---- canary --------------------------------------------------------------------------------
+
+    /**
+     * Makes a snapshot already in the store (verified by the deployer) a canary: live beside the
+     * current generation, which stays current; a root task submitted from now on gets it with
+     * probability {@code fraction} (DESIGN §2.1). One canary at a time.
+     */
+    public Canary startCanary(Snapshot snapshot, double fraction, AbortPolicy policy) throws IOException {
+        synchronized (activations) {
+            refuseWhileCanary(); // before the stored jars are opened and re-hashed
+            Candidate candidate = candidate(snapshot);
+            synchronized (this) {
+                return startCanaryLocked(snapshot, fraction, policy, candidate);
+            }
+        }
+    }
+
+    private Canary startCanaryLocked(Snapshot snapshot, double fraction, AbortPolicy policy, Candidate candidate)
+            throws IOException {
+        Generation against = current;
+        try {
+            refuseWhileCanary();
+            if (against == null) {
+                throw new IOException("modulets: canary refused: there is no current generation yet");
+            }
+            if (candidate == null || against.hash().equals(snapshot.hash())) {
+                throw new IOException("modulets: canary refused: its content is " + against
+                        + ", the current generation");
+            }
+            checkLimit("canary", candidate.fresh());
+        } catch (IOException e) {
+            if (candidate != null) candidate.discard();
+            throw e;
+        }
+        Generation next = candidate.generation();
+        GenerationClassLoader loader = candidate.loader();
+        if (candidate.fresh()) {
+            register(next, loader);
+        }
+        next.hold(loader);
+        next.enter(State.CANARY, Instant.now());
+        Canary started = new Canary(next, against, fraction, Instant.now());
+        started.policy(policy);
+        canary = started;
+        // Live for the boundary's sites before any task can draw it.
+        BoundaryLinks.canary(loader);
+        Bindings.canary(new CanaryDraw(loader, fraction));
+        Log.info("%s is a canary for %s of new root tasks (%s stays current; %s)", next, Canary.percent(fraction),
+                against, started.policy());
+        listener.canaryStarted(started);
+        if (canaryWatch == null) {
+            canaryWatch = CanaryWatch.start(this);
+        }
+        canaryWatch.wake();
+        return started;
+    }
+
+    /**
+     * The canary becomes current for every new root task; the generation that was current drains, as
+     * after an activation, and is what a rollback returns to.
+     */
+    public synchronized Generation promote() throws IOException {
+        Canary promoted = canaryOr("promote");
+        Generation next = promoted.generation();
+        Generation before = current;
+        next.enter(State.CURRENT, Instant.now());
+        current = next;
+        BoundaryLinks.publish(next.loader());
+        Bindings.canary(null); // after the publish: a draw in between picks the canary, current already
+        canary = null;
+        Log.info("%s is current (was %d, promotion)", next, before.sequence());
+        listener.activated(next, before, "promotion");
+        previous = before;
+        leave(before);
+        return next;
+    }
+
+    /**
+     * No new task gets the canary from now on; its running tasks finish on it and it drains, retires
+     * and unloads like any generation that is not current. The current generation is untouched.
+     *
+     * @param reason one line: "by the operator", or what the automatic abort measured
+     */
+    public synchronized Generation abort(String reason) throws IOException {
+        return abort(reason, false);
+    }
+
+    private Generation abort(String reason, boolean automatic) throws IOException {
+        Canary aborted = canaryOr("abort");
+        Generation g = aborted.generation();
+        Bindings.canary(null); // before it drains: a task that drew it just before is counted and takes it back
+        canary = null;
+        if (automatic) {
+            Log.warn("canary %s aborted: %s", g, reason);
+        } else {
+            Log.info("canary %s aborted: %s", g, reason);
+        }
+        listener.aborted(aborted, reason);
+        leave(g);
+        return g;
+    }
+
+    /**
+     * The automatic abort: aborts {@code expected} if it is still the canary in progress (its check races
+     * the operator's promote and abort), and logs the reason as a warning.
+     */
+    public synchronized boolean abortIfCanary(Canary expected, String reason) throws IOException {
+        if (canary != expected) {
+            return false;
+        }
+        abort(reason, true);
+        return true;
+    }
+
+    private Canary canaryOr(String what) throws IOException {
+        Canary c = canary;
+        if (c == null) {
+            throw new IOException("modulets: " + what + " refused: no canary is in progress (current: " + current + ")");
+        }
+        return c;
+    }
+
+    /** Refuses, with the one line, while a canary is in progress: activations and rollbacks wait for its end. */
+    public void refuseWhileCanary() throws IOException {
+        Canary c = canary;
+        if (c != null) {
+            throw new IOException("modulets: " + c.generation() + " is a canary: promote or abort it first");
+        }
     }
 
     /** Sets the one {@link Listener}; the generations already made are not replayed (see {@link #all()}). */
@@ -240,6 +396,12 @@ public final class Registry {
     }
 
     private Generation activateLocked(Snapshot snapshot, String what, Candidate candidate) throws IOException {
+        try {
+            refuseWhileCanary(); // a canary started while this one's jars were read
+        } catch (IOException e) {
+            if (candidate != null) candidate.discard();
+            throw e;
+        }
         Generation before = current;
         if (candidate == null || before != null && before.hash().equals(snapshot.hash())) {
             if (candidate != null) candidate.discard();

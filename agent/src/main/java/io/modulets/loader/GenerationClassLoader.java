@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.config.PackageFilter;
 
 /**
@@ -26,6 +27,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private final PackageFilter filter;
     private final Object generation;
     private final AtomicLong live = new AtomicLong();
+    /** Counted by the run hooks; final, so that a task's run reads it without a fence. */
+    private final TaskOutcomes outcomes = new TaskOutcomes();
     /** Classes this loader has defined (JMX shows it); written under the class's loading lock. */
     private final AtomicLong defined = new AtomicLong();
     /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
@@ -81,6 +84,11 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     @Override
     public long liveTasks() {
         return live.get();
+    }
+
+    @Override
+    public TaskOutcomes outcomes() {
+        return outcomes;
     }
 
     /** How many classes this loader has defined so far. */

@@ -7,6 +7,7 @@ import jdk.jfr.Recording;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.config.Log;
+import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
 import io.modulets.loader.GenerationClassLoader;
 
@@ -94,6 +95,40 @@ final class Flight implements Transitions.Output {
             event.label = current == null ? null : current.label();
             event.hash = current == null ? null : current.hash();
             event.reason = message;
+            event.commit();
+        }
+    }
+
+    @Override
+    public void canaryStarted(Canary canary, String message) {
+        if (!recording) {
+            return;
+        }
+        FlightEvents.CanaryStart event = new FlightEvents.CanaryStart();
+        if (event.shouldCommit()) {
+            Generation g = canary.generation();
+            event.generation = g.sequence();
+            event.currentGeneration = canary.against().sequence();
+            event.label = g.label();
+            event.hash = g.hash();
+            event.fraction = canary.fraction();
+            event.commit();
+        }
+    }
+
+    @Override
+    public void canaryAborted(Canary canary, String reason, String message) {
+        if (!recording) {
+            return;
+        }
+        FlightEvents.CanaryAbort event = new FlightEvents.CanaryAbort();
+        if (event.shouldCommit()) {
+            Generation g = canary.generation();
+            event.generation = g.sequence();
+            event.currentGeneration = canary.against().sequence();
+            event.label = g.label();
+            event.hash = g.hash();
+            event.reason = reason;
             event.commit();
         }
     }

@@ -32,7 +32,7 @@ final class FlightEvents {
         @Label("Hash")
         String hash;
         @Label("Reason")
-        @Description("activation or rollback")
+        @Description("activation, rollback or promotion (of a canary)")
         String reason;
     }
 
@@ -83,6 +83,48 @@ final class FlightEvents {
         @Label("Hash")
         String hash;
         @Label("Reason")
+        String reason;
+    }
+
+    @Name("modulets.CanaryStart")
+    @Label("Canary Start")
+    @Category("modulets")
+    @Description("A generation became a canary: a fraction of new root tasks get it, the current generation stays")
+    @StackTrace(false)
+    public static final class CanaryStart extends Event {
+        @Label("Generation")
+        @Description("The canary")
+        int generation;
+        @Label("Current Generation")
+        int currentGeneration;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Fraction")
+        @Description("The share of new root tasks that get the canary")
+        @jdk.jfr.Percentage
+        double fraction;
+    }
+
+    @Name("modulets.CanaryAbort")
+    @Label("Canary Abort")
+    @Category("modulets")
+    @Description("A canary was aborted (by the operator or automatically): no new task gets it, it drains")
+    @StackTrace(false)
+    public static final class CanaryAbort extends Event {
+        @Label("Generation")
+        @Description("The canary")
+        int generation;
+        @Label("Current Generation")
+        @Description("The generation that stays current")
+        int currentGeneration;
+        @Label("Label")
+        String label;
+        @Label("Hash")
+        String hash;
+        @Label("Reason")
+        @Description("by the operator, or what the automatic abort measured, one line")
         String reason;
     }
 

@@ -28,7 +28,7 @@ public final class GenerationInfo {
         return id;
     }
 
-    /** {@code current}, {@code draining}, {@code retired} or {@code unloaded}. */
+    /** {@code canary}, {@code current}, {@code draining}, {@code retired} or {@code unloaded}. */
     public String getState() {
         return state;
     }

@@ -13,7 +13,7 @@ public interface GenerationMXBean {
     /** The sequence number, 1 for the generation the JVM started with. */
     int getId();
 
-    /** {@code current}, {@code draining}, {@code retired} or {@code unloaded}. */
+    /** {@code canary}, {@code current}, {@code draining}, {@code retired} or {@code unloaded}. */
     String getState();
 
     /** The label taken from the jars (Implementation-Version, or the jar names). */

@@ -12,6 +12,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import io.modulets.config.Log;
+import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
 
@@ -81,6 +82,16 @@ final class Jmx implements Transitions.Output {
     @Override
     public void rejected(Generation current, String message) {
         send(ManagerMXBean.REJECTION, current, message);
+    }
+
+    @Override
+    public void canaryStarted(Canary canary, String message) {
+        send(ManagerMXBean.CANARY_START, canary.generation(), message);
+    }
+
+    @Override
+    public void canaryAborted(Canary canary, String reason, String message) {
+        send(ManagerMXBean.CANARY_ABORT, canary.generation(), message);
     }
 
     @Override

@@ -13,8 +13,11 @@ import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 
 import io.modulets.config.Log;
+import io.modulets.config.Percent;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
+import io.modulets.generations.AbortPolicy;
+import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
 
@@ -32,6 +35,10 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
                     + " user data: its sequence number"),
             info(REJECTION, "A deploy was refused and nothing changed; the message is the refusal, the user data"
                     + " the sequence number of the generation that stays current"),
+            info(CANARY_START, "A canary started beside the current generation; user data: the canary's sequence"
+                    + " number (a promotion is an activation)"),
+            info(CANARY_ABORT, "A canary was aborted, by the operator or automatically; the message says why, the"
+                    + " user data is the canary's sequence number"),
             info(RETIREMENT, "A generation retired: no task needs it; user data: its sequence number"),
             info(UNLOADING, "A retired generation's classes were unloaded; user data: its sequence number")};
 
@@ -129,17 +136,35 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         return rows;
     }
 
+    @Override
+    public int getCanary() {
+        Canary canary = registry.canary();
+        return canary == null ? 0 : canary.generation().sequence();
+    }
+
+    @Override
+    public String getCanaryFraction() {
+        Canary canary = registry.canary();
+        return canary == null ? null : Percent.format(canary.fraction());
+    }
+
+    @Override
+    public String getDeployCanaryFraction() {
+        double fraction = deployer.canaryByDefault();
+        return fraction == 0 ? null : Percent.format(fraction);
+    }
+
+    @Override
+    public String getCanaryPolicy() {
+        Canary canary = registry.canary();
+        return (canary == null ? deployer.canaryPolicy() : canary.policy()).toString();
+    }
+
     // ---- operations --------------------------------------------------------------------------
 
     @Override
     public int activate(List<String> jars) {
-        if (jars == null || jars.isEmpty()) {
-            throw new IllegalArgumentException("modulets: activate: give at least one jar (absolute paths)");
-        }
-        List<Path> paths = new ArrayList<>();
-        for (String jar : jars) {
-            paths.add(absolute(jar));
-        }
+        List<Path> paths = absolute(jars);
         try {
             return deployer.activate(paths).sequence();
         } catch (DeployRefused e) {
@@ -163,6 +188,69 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         } catch (DeployRefused e) {
             throw new IllegalStateException("modulets: " + e.getMessage());
         }
+    }
+
+    @Override
+    public int activateCanary(List<String> jars, String fraction) {
+        List<Path> paths = absolute(jars);
+        double share;
+        try {
+            share = Percent.parse(fraction, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("modulets: activateCanary: fraction " + e.getMessage());
+        }
+        try {
+            return deployer.canary(paths, share).sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int promote() {
+        try {
+            return deployer.promote().sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int abort() {
+        try {
+            return deployer.abort().sequence();
+        } catch (DeployRefused e) {
+            throw new IllegalStateException("modulets: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String setCanaryPolicy(String margin, long minTasks) {
+        AbortPolicy policy;
+        if ("off".equals(margin)) {
+            policy = AbortPolicy.NONE;
+        } else {
+            double share;
+            try {
+                share = Percent.parse(margin, true);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("modulets: setCanaryPolicy: margin " + e.getMessage()
+                        + ", or off");
+            }
+            if (minTasks < 1) {
+                throw new IllegalArgumentException("modulets: setCanaryPolicy: minTasks " + minTasks
+                        + " must be at least 1");
+            }
+            policy = new AbortPolicy(share, minTasks);
+        }
+        Canary canary = registry.canary();
+        if (canary == null) {
+            throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress (the"
+                    + " agent arguments canaryMargin and canaryMinTasks set the policy new canaries start with)");
+        }
+        canary.policy(policy);
+        Log.info("%s: %s", canary, policy);
+        return policy.toString();
     }
 
     @Override
@@ -193,6 +281,17 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
             Log.warn("%s", e.getMessage().substring("modulets: ".length()));
             throw e;
         }
+    }
+
+    private static List<Path> absolute(List<String> jars) {
+        if (jars == null || jars.isEmpty()) {
+            throw new IllegalArgumentException("modulets: activate: give at least one jar (absolute paths)");
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String jar : jars) {
+            paths.add(absolute(jar));
+        }
+        return paths;
     }
 
     private static Path absolute(String jar) {

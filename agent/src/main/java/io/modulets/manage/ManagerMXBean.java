@@ -21,6 +21,10 @@ public interface ManagerMXBean {
     String ACTIVATION = "io.modulets.activation";
     /** A deploy was refused; the message is the refusal, the user data the generation that stays current. */
     String REJECTION = "io.modulets.rejection";
+    /** A canary started; user data: the canary's sequence number. A promotion is an {@link #ACTIVATION}. */
+    String CANARY_START = "io.modulets.canary.start";
+    /** A canary was aborted (by the operator or automatically); the message says why; user data: the canary. */
+    String CANARY_ABORT = "io.modulets.canary.abort";
     /** A generation retired: no task needs it any more. */
     String RETIREMENT = "io.modulets.retirement";
     /** A retired generation's loader was collected: its classes are gone. */
@@ -53,11 +57,29 @@ public interface ManagerMXBean {
     /** The last refusal's one-line reason, or null. */
     String getLastRejection();
 
-    /** Generations loaded now: current, draining, and retired but not yet unloaded. */
+    /** Generations loaded now: current, a canary, draining, and retired but not yet unloaded. */
     int getLoadedGenerationCount();
 
     /** Every generation this JVM has had, oldest first. */
     List<GenerationInfo> getGenerations();
+
+    /** The sequence number of the canary in progress, or 0. */
+    int getCanary();
+
+    /** The share of new root tasks the canary in progress gets ("5%"), or null. */
+    String getCanaryFraction();
+
+    /**
+     * The share at which deploys (activate, rescan, the modules watcher) start canaries (agent argument
+     * {@code canary}), or null: they are plain activations.
+     */
+    String getDeployCanaryFraction();
+
+    /**
+     * The automatic abort of the canary in progress, else the one a new canary starts with:
+     * "abort above the current generation's failure rate + 5% after 100 ended tasks", or "no automatic abort".
+     */
+    String getCanaryPolicy();
 
     /**
      * Activates these jars (absolute paths on this JVM's machine) as the new current generation,
@@ -72,6 +94,38 @@ public interface ManagerMXBean {
 
     /** Makes the previous generation's content current again. */
     int rollback();
+
+    /**
+     * Starts these jars as a canary for {@code fraction} ("5%") of new root tasks, after the deploy
+     * checks; the current generation stays current for the rest. Refused while a canary is in progress.
+     *
+     * @return the canary's sequence number (the current generation's if the content is the current one)
+     */
+    int activateCanary(List<String> jars, String fraction);
+
+    /**
+     * The canary becomes current for every new root task; the generation that was current drains.
+     *
+     * @return the current generation's sequence number afterwards
+     */
+    int promote();
+
+    /**
+     * No new task gets the canary; its running tasks finish on it and it drains. The current generation
+     * is untouched.
+     *
+     * @return the aborted canary's sequence number
+     */
+    int abort();
+
+    /**
+     * Sets the automatic abort of the canary in progress: abort once it has {@code minTasks} ended
+     * tasks and its failure rate exceeds the current generation's by more than {@code margin} ("5%");
+     * margin "off" turns it off. Counted since the canary started, so a policy set late loses nothing.
+     *
+     * @return the policy afterwards, as {@link #getCanaryPolicy()} words it
+     */
+    String setCanaryPolicy(String margin, long minTasks);
 
     /**
      * Adds a swappable package prefix. Possible only while no class of it has been loaded; a

@@ -2,6 +2,8 @@ package io.modulets.manage;
 
 import java.util.function.Consumer;
 
+import io.modulets.config.Percent;
+import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
 
@@ -25,6 +27,14 @@ final class Transitions implements Registry.Listener, Consumer<String> {
         void retired(Generation g, String message);
 
         void unloaded(Generation g, String message);
+
+        /** A canary started beside the current generation. */
+        default void canaryStarted(Canary canary, String message) {
+        }
+
+        /** A canary was aborted ({@code reason}: by the operator, or what the automatic abort measured). */
+        default void canaryAborted(Canary canary, String reason, String message) {
+        }
     }
 
     private final EventThread thread;
@@ -73,6 +83,27 @@ final class Transitions implements Registry.Listener, Consumer<String> {
         thread.submit(() -> {
             for (Output out : outputs) {
                 out.rejected(current, line);
+            }
+        });
+    }
+
+    @Override
+    public void canaryStarted(Canary canary) {
+        String message = canary.generation() + " is a canary for " + Percent.format(canary.fraction())
+                + " of new root tasks (" + canary.against() + " stays current)";
+        thread.submit(() -> {
+            for (Output out : outputs) {
+                out.canaryStarted(canary, message);
+            }
+        });
+    }
+
+    @Override
+    public void aborted(Canary canary, String reason) {
+        String message = "canary " + canary.generation() + " aborted: " + reason;
+        thread.submit(() -> {
+            for (Output out : outputs) {
+                out.canaryAborted(canary, reason, message);
             }
         });
     }

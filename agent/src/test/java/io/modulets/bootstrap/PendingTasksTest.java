@@ -21,6 +21,7 @@ class PendingTasksTest {
     /** A generation's loader that only counts. */
     static final class Generation extends ClassLoader implements GenerationLoader {
         final AtomicLong live = new AtomicLong();
+        final TaskOutcomes outcomes = new TaskOutcomes();
 
         @Override
         public void taskCaptured() {
@@ -35,6 +36,11 @@ class PendingTasksTest {
         @Override
         public long liveTasks() {
             return live.get();
+        }
+
+        @Override
+        public TaskOutcomes outcomes() {
+            return outcomes;
         }
     }
 

@@ -41,6 +41,7 @@ class CommandsTest {
                 + "JVM 1234\n"
                 + "agent           0.1.0-TEST\n"
                 + "current         generation 2 (2.0, 7aa8ebdc0553) since 2026-11-26T02:42:00Z\n"
+                + "canary          none\n"
                 + "loaded          2 generations (1 current, 1 draining)\n"
                 + "activations     2\n"
                 + "rejections      0\n"
@@ -75,6 +76,7 @@ class CommandsTest {
                 + "    \"liveTasks\": 0,\n"
                 + "    \"since\": \"2026-11-26T02:41:07Z\"\n"
                 + "  },\n"
+                + "  \"canary\": null,\n"
                 + "  \"loadedGenerations\": 1,\n"
                 + "  \"activations\": 1,\n"
                 + "  \"rejections\": 0,\n"
@@ -146,6 +148,73 @@ class CommandsTest {
                 + " static method com.acme.jobs.Mail.send()V is missing, used by shell com.acme.Server.handle", lines.get(0));
         assertEquals(1, agent.current);
         assertTrue(agent.closed, "the connection is closed after a refusal too");
+    }
+
+    @Test
+    void activateCanarySaysSoAndSetsThePolicy() {
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "--abort-margin", "2%", "--abort-min-tasks", "50",
+                "/srv/mail.jar"), err());
+        assertEquals("generation 2 (2.0, 7aa8ebdc0553) is a canary for 5% of new root tasks (generation 1 stays current;"
+                + " abort above the current generation's failure rate + 2% after 50 ended tasks)\n", out());
+        assertEquals(1, agent.current);
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("status", "1234"), err());
+        assertTrue(out().contains("\ncanary          generation 2 (2.0, 7aa8ebdc0553) for 5% of new root tasks since"
+                + " 2026-11-26T02:42:00Z; abort above the current generation's failure rate + 2% after 50 ended tasks\n"),
+                out());
+    }
+
+    @Test
+    void aSecondCanaryIsRefusedInOneLine() {
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
+        assertEquals(1, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"));
+        assertEquals("modulets: deploy of [mail.jar] refused, generation 1 (1.0, 9d9688116356) stays current:"
+                + " generation 2 (2.0, 7aa8ebdc0553) is a canary: promote or abort it first\n", err());
+    }
+
+    @Test
+    void abortMarginWithoutCanaryIsAUsageError() {
+        assertEquals(2, run("activate", "1234", "--abort-margin", "5%", "/srv/mail.jar"));
+        assertTrue(err().startsWith("modulets: --abort-margin needs --canary"), err());
+        assertEquals(List.of(), agent.activated);
+    }
+
+    @Test
+    void promoteMakesTheCanaryCurrent() {
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("promote", "1234"), err());
+        assertEquals("generation 2 (2.0, 7aa8ebdc0553) is current (was 1)\n", out());
+    }
+
+    @Test
+    void abortSaysWhichStaysCurrent() {
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("abort", "1234"), err());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553) aborted (generation 1 (1.0, 9d9688116356) stays current)\n",
+                out());
+        assertEquals(1, agent.current);
+    }
+
+    @Test
+    void canaryPolicyChangesTheRunningCanarysAutomaticAbort() {
+        assertEquals(1, run("canary-policy", "1234", "5%"));
+        assertEquals("modulets: setCanaryPolicy refused: no canary is in progress\n", err());
+        assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("canary-policy", "1234", "2%", "--min-tasks", "30"), err());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure rate + 2%"
+                + " after 30 ended tasks\n", out());
+        assertEquals(2, run("canary-policy", "1234", "2%", "--min-tasks", "0"));
+    }
+
+    @Test
+    void promoteOrAbortWithoutACanaryIsRefused() {
+        assertEquals(1, run("promote", "1234"));
+        assertEquals(1, run("abort", "1234"));
+        assertEquals("modulets: promote refused: no canary is in progress (current: generation 1)\n"
+                + "modulets: abort refused: no canary is in progress (current: generation 1)\n", err());
     }
 
     @Test
@@ -289,7 +358,8 @@ class CommandsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion"})
+    @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort",
+        "canary-policy", "packages", "pins", "completion"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out().startsWith("Usage: modulets " + command), out());

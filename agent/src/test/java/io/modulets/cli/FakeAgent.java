@@ -26,6 +26,9 @@ final class FakeAgent implements ManagerMXBean, Connector {
     long rejections;
     String lastRejection;
     boolean closed;
+    int canary;
+    String canaryFraction;
+    String canaryPolicy = "no automatic abort";
 
     FakeAgent() {
         generations.add(new GenerationInfo(1, "current", "1.0", "9d9688116356aabbccdd", 0, "2026-11-26T02:41:07Z"));
@@ -159,6 +162,73 @@ final class FakeAgent implements ManagerMXBean, Connector {
         current = target;
         activations++;
         return target;
+    }
+
+    @Override
+    public int getCanary() {
+        return canary;
+    }
+
+    @Override
+    public String getCanaryFraction() {
+        return canaryFraction;
+    }
+
+    @Override
+    public String getDeployCanaryFraction() {
+        return null;
+    }
+
+    @Override
+    public String getCanaryPolicy() {
+        return canaryPolicy;
+    }
+
+    @Override
+    public int activateCanary(List<String> jars, String fraction) {
+        activated.add(jars);
+        if (canary != 0) {
+            return refuse("deploy of [mail.jar] refused, generation " + current + " (1.0, 9d9688116356) stays current:"
+                    + " generation " + canary + " (2.0, 7aa8ebdc0553) is a canary: promote or abort it first");
+        }
+        canary = generations.size() + 1;
+        canaryFraction = fraction;
+        generations.add(new GenerationInfo(canary, "canary", "2.0", "7aa8ebdc0553ffeeddcc", 0, "2026-11-26T02:42:00Z"));
+        return canary;
+    }
+
+    @Override
+    public int promote() {
+        if (canary == 0) {
+            return refuse("promote refused: no canary is in progress (current: generation " + current + ")");
+        }
+        replace(current, "draining", 2);
+        replace(canary, "current", 0);
+        current = canary;
+        canary = 0;
+        activations++;
+        return current;
+    }
+
+    @Override
+    public int abort() {
+        if (canary == 0) {
+            return refuse("abort refused: no canary is in progress (current: generation " + current + ")");
+        }
+        int aborted = canary;
+        replace(canary, "draining", 1);
+        canary = 0;
+        return aborted;
+    }
+
+    @Override
+    public String setCanaryPolicy(String margin, long minTasks) {
+        if (canary == 0) {
+            throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress");
+        }
+        canaryPolicy = "abort above the current generation's failure rate + " + margin + " after " + minTasks
+                + " ended tasks";
+        return canaryPolicy;
     }
 
     @Override

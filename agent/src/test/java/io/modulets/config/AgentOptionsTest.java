@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " maxGenerations, onLimit, permissions, trust, trustPassword, config";
+            + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
 
     @TempDir
     Path tmp;
@@ -181,7 +181,8 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " executors=, maxGenerations=, onLimit=refuse, permissions=strict, trust=, trustPassword=, config=",
+                    + " executors=, maxGenerations=, onLimit=refuse, permissions=strict, trust=, trustPassword=,"
+                    + " canary=, canaryMargin=, canaryMinTasks=, config=",
                     options.toString());
         }
     }
@@ -512,6 +513,63 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class CanaryArguments {
+        @Test
+        void absentMeansPlainActivationsAndNoAutomaticAbort() throws Exception {
+            AgentOptions options = parse("packages=a");
+            assertEquals(0, options.canary());
+            assertTrue(Double.isNaN(options.canaryMargin()));
+            assertEquals(AgentOptions.DEFAULT_CANARY_MIN_TASKS, options.canaryMinTasks());
+        }
+
+        @Test
+        void aFractionAMarginAndAMinimum() throws Exception {
+            AgentOptions options = parse("packages=a,canary=5%,canaryMargin=2.5%,canaryMinTasks=40");
+            assertEquals(0.05, options.canary(), 1e-12);
+            assertEquals(0.025, options.canaryMargin(), 1e-12);
+            assertEquals(40, options.canaryMinTasks());
+            assertEquals(0, parse("packages=a,canaryMargin=0%").canaryMargin(), "a margin may be 0");
+            assertEquals(1, parse("packages=a,canary=100%").canary(), 1e-12);
+            assertTrue(options.toString().contains(", canary=5%, canaryMargin=2.5%, canaryMinTasks=40,"),
+                    options.toString());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"5", "0.05", "5 %", "-5%", "five%", "", "%", "5%%", "1e2%"})
+        void aFractionThatIsNotAPercentageIsRefused(String value) {
+            assertError("modulets: bad agent argument canary=" + value + ": '" + value
+                    + "' is not a percentage; give one such as 5% or 0.5%", "packages=a,canary=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0%", "0.0%", "100.5%", "250%"})
+        void aFractionOutOfRangeIsRefused(String value) {
+            assertError("modulets: bad agent argument canary=" + value + ": '" + value
+                    + "' is out of range; give more than 0% to 100%", "packages=a,canary=" + value);
+        }
+
+        @Test
+        void aMarginAbove100IsRefused() {
+            assertError("modulets: bad agent argument canaryMargin=101%: '101%' is out of range; give 0% to 100%",
+                    "packages=a,canaryMargin=101%");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1", "ten", "", "1.5"})
+        void aMinimumBelowOneIsRefused(String value) {
+            assertError("modulets: bad agent argument canaryMinTasks=" + value + ": must be a whole number of at"
+                    + " least 1 (the ended tasks a canary needs before it is judged)",
+                    "packages=a,canaryMargin=5%,canaryMinTasks=" + value);
+        }
+
+        @Test
+        void aMinimumWithoutAMarginIsRefused() {
+            assertError("modulets: bad agent argument canaryMinTasks=50: has no effect without canaryMargin=N%;"
+                    + " give both or only canaryMargin", "packages=a,canaryMinTasks=50");
+        }
+    }
+
+    @Nested
     class ConfigFile {
         Path write(String name, String text) throws IOException {
             return Files.writeString(tmp.resolve(name), text);
@@ -578,7 +636,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, permissions, trust, trustPassword)", "config=" + file);
+                    + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    "config=" + file);
         }
 
         @Test
@@ -586,7 +645,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, permissions, trust, trustPassword)", "config=" + file);
+                    + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    "config=" + file);
         }
 
         @Test

@@ -21,6 +21,7 @@ import io.modulets.boundary.Erasure;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.PackageFilter;
+import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
@@ -53,6 +54,50 @@ class DeployerTest {
     @AfterEach
     void restore() {
         Bindings.current = savedCurrent;
+        Bindings.canary(null);
+    }
+
+    @Test
+    void withCanaryByDefaultADeployStartsACanaryAfterTheSameChecksAndRefusesTheNextInOneLine() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        assertSame(first, registry.current(), "generation 1 is never a canary");
+        deployer.canaries(0.05, new AbortPolicy(0.05, 10));
+        java.util.List<String> refusals = new java.util.ArrayList<>();
+        deployer.onRefusal(refusals::add);
+
+        Generation second = deployer.activate(List.of(version("v2", 2)));
+        assertEquals(Generation.State.CANARY, second.state());
+        assertSame(first, registry.current());
+        assertSame(second, registry.canary().generation());
+        assertEquals(0.05, registry.canary().fraction());
+        assertEquals(new AbortPolicy(0.05, 10), registry.canary().policy(), "the policy of the agent arguments");
+
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activateClassPath(List.of(version("v3", 3))));
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: " + second
+                + " is a canary: promote or abort it first", refused.getMessage());
+        assertEquals(List.of(refused.getMessage()), refusals, "told like any refusal");
+        assertThrows(DeployRefused.class, deployer::rollback);
+        assertThrows(DeployRefused.class, deployer::rescan);
+        assertEquals(2, registry.all().size(), "nothing was made");
+
+        assertSame(second, deployer.promote());
+        assertSame(second, registry.current());
+        Generation third = deployer.activateClassPath(List.of(version("v3", 3)));
+        assertSame(third, registry.current(), "activateClassPath is never a canary");
+        assertEquals("promote refused: no canary is in progress (current: " + third + ")",
+                assertThrows(DeployRefused.class, deployer::promote).getMessage());
+    }
+
+    @Test
+    void aCanaryGoesThroughEveryCheck() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        Path missing = DeployTesting.jar(tmp.resolve("bad").resolve("sw.jar"),
+                Map.of("sw.W", "package sw; public class W { }"));
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.canary(List.of(missing), 0.5));
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: sw.V is missing, used by"
+                + " shell app.Main.run", refused.getMessage());
+        assertNull(registry.canary());
+        assertSame(first.loader(), Bindings.current);
     }
 
     @Test

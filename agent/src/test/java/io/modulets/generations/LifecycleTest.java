@@ -85,6 +85,25 @@ class LifecycleTest {
     }
 
     @Test
+    void outcomesOutliveTheLoader() throws Exception {
+        Registry registry = registry(Limit.NONE);
+        Generation a = activate(registry, "a");
+        Bindings.runBound(a.loader(), () -> { });
+        try {
+            Bindings.runBound(a.loader(), () -> { throw new IllegalStateException("a task of a fails"); });
+        } catch (IllegalStateException expected) {
+            // counted as a's failure
+        }
+        activate(registry, "b");
+        awaitUnloaded(a);
+        Outcomes outcomes = a.outcomes();
+        assertEquals(2, outcomes.started());
+        assertEquals(1, outcomes.completed());
+        assertEquals(1, outcomes.failed());
+        assertEquals(List.of(new Outcomes.ExceptionCount("java.lang.IllegalStateException", 1)), outcomes.exceptions());
+    }
+
+    @Test
     void aGenerationDrainsWhileItsTasksRunAndRetiresWhenTheLastEnds() throws Exception {
         Registry registry = registry(Limit.NONE);
         Generation a = activate(registry, "a");

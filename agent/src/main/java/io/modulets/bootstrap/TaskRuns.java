@@ -1,0 +1,138 @@
+package io.modulets.bootstrap;
+
+/**
+ * The task runs in progress on each thread, so that a run's end can be counted in its generation's
+ * {@link TaskOutcomes} as completed or failed, with its run time (issue 11; what counts as a run and as
+ * a failure: DESIGN §4, "Outcomes").
+ *
+ * <p>A run is what a run hook binds ({@code Bindings.enter} returned true): it begins when the thread is
+ * bound and ends when it is unbound. Runs nest (a task of another generation run inline by this one), so
+ * each thread has a small stack of frames, reused from run to run: a pool worker allocates its frames
+ * once. A thread's own body is a run too, from {@code start()} to its exit: its frame is made by the
+ * starting thread and becomes the bottom of the new thread's stack.
+ *
+ * <p>A failure is recorded in the innermost run of the thread, once: the first exception wins, so a
+ * failure seen by two hooks (a FutureTask's {@code setException}, then its rethrow) counts once.
+ */
+final class TaskRuns {
+    /** One run in progress. Never references a class of the generation: the exception is kept by name. */
+    static final class Frame {
+        TaskOutcomes outcomes;
+        long start;
+        String failure;
+    }
+
+    /** A thread's runs, innermost on top; frames are kept for reuse. */
+    static final class Stack {
+        Frame[] frames = new Frame[4];
+        int depth;
+    }
+
+    /** Thread bodies started and not yet exited, by thread (the frame is made on the starting thread). */
+    private static final WeakIdentityMap<Frame> THREADS = new WeakIdentityMap<>();
+
+    private static final ThreadLocal<Stack> STACKS = new ThreadLocal<>() {
+        @Override
+        protected Stack initialValue() {
+            Stack stack = new Stack();
+            Frame body = THREADS.get(Thread.currentThread());
+            if (body != null) {
+                stack.frames[0] = body;
+                stack.depth = 1;
+            }
+            return stack;
+        }
+    };
+
+    private TaskRuns() {
+    }
+
+    /** A run bound to {@code binding} begins on this thread. Not counted for a binding that is no generation. */
+    static void begin(ClassLoader binding) {
+        Stack stack = STACKS.get();
+        Frame[] frames = stack.frames;
+        int depth = stack.depth;
+        if (depth == frames.length) {
+            stack.frames = frames = java.util.Arrays.copyOf(frames, depth * 2);
+        }
+        Frame frame = frames[depth];
+        if (frame == null) {
+            frames[depth] = frame = new Frame();
+        }
+        stack.depth = depth + 1;
+        if (binding instanceof GenerationLoader) {
+            TaskOutcomes outcomes = ((GenerationLoader) binding).outcomes();
+            frame.outcomes = outcomes;
+            outcomes.started();
+            frame.start = System.nanoTime();
+        }
+    }
+
+    /** The innermost run on this thread ends: counted as completed, or failed if a failure was recorded. */
+    static void end() {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            return; // not begun here (cannot happen while every begin has its end)
+        }
+        Frame frame = stack.frames[--stack.depth];
+        count(frame);
+    }
+
+    /** The innermost run on this thread failed with {@code failure}, unless it already had a failure. */
+    static void failed(Throwable failure) {
+        Stack stack = STACKS.get();
+        if (stack.depth > 0) {
+            record(stack.frames[stack.depth - 1], failure);
+        }
+    }
+
+    /** {@code thread}'s body, bound to {@code binding}, is a run that begins now (on the starting thread). */
+    static void threadStarted(Thread thread, ClassLoader binding) {
+        if (!(binding instanceof GenerationLoader)) {
+            return;
+        }
+        Frame frame = new Frame();
+        frame.outcomes = ((GenerationLoader) binding).outcomes();
+        frame.outcomes.started();
+        frame.start = System.nanoTime();
+        THREADS.put(thread, frame);
+    }
+
+    /** {@code thread}'s body threw {@code failure} (its uncaught exception is being dispatched). */
+    static void threadFailed(Thread thread, Throwable failure) {
+        Frame frame = THREADS.get(thread);
+        if (frame != null) {
+            record(frame, failure);
+        }
+    }
+
+    /** {@code thread}'s body is over. */
+    static void threadEnded(Thread thread) {
+        Frame frame = THREADS.remove(thread);
+        if (frame != null) {
+            count(frame);
+        }
+    }
+
+    private static void record(Frame frame, Throwable failure) {
+        if (frame.failure == null) {
+            frame.failure = failure == null ? "null" : failure.getClass().getName();
+        }
+    }
+
+    private static void count(Frame frame) {
+        TaskOutcomes outcomes = frame.outcomes;
+        String failure = frame.failure;
+        frame.outcomes = null;
+        frame.failure = null;
+        if (outcomes == null) {
+            return;
+        }
+        long nanos = System.nanoTime() - frame.start;
+        if (failure == null) {
+            outcomes.ended(nanos);
+        } else {
+            outcomes.failed(failure, nanos);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.modulets.generations;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.modulets.bootstrap.ExceptionTable;
+import io.modulets.bootstrap.TaskOutcomes;
+
+/**
+ * What a generation's tasks did, at one moment (issue 11; DESIGN §4 "Outcomes"): task runs started,
+ * ended normally ({@code completed}) and ended by an exception ({@code failed}), the total and longest
+ * run time of the runs that ended, the most frequent exception classes, and a coarse histogram of run
+ * times. Immutable; {@link Generation#outcomes()} makes one.
+ *
+ * @param started     task runs begun
+ * @param completed   runs that ended normally
+ * @param failed      runs that ended by an exception
+ * @param runNanos    total run time of the runs that ended
+ * @param maxRunNanos longest run that ended
+ * @param exceptions  the most frequent exception classes of the failed runs, most frequent first (at most
+ *                    {@link #TOP_EXCEPTIONS}); exact while the generation saw at most 16 distinct classes,
+ *                    then a count may include failures of classes it displaced
+ * @param runBuckets  runs ended by log2 bucket of run time: index {@code i} counts runs of
+ *                    {@code [2^i, 2^(i+1))} ns (a copy is returned)
+ */
+public record Outcomes(long started, long completed, long failed, long runNanos, long maxRunNanos,
+                       List<ExceptionCount> exceptions, long[] runBuckets) {
+    /** How many exception classes a snapshot names. */
+    public static final int TOP_EXCEPTIONS = 5;
+
+    /** Nothing counted. */
+    public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, List.of(), new long[TaskOutcomes.BUCKETS]);
+
+    /** Failed runs whose exception was of class {@code className} (by name: the class may be unloaded). */
+    public record ExceptionCount(String className, long count) {
+        @Override
+        public String toString() {
+            return className + " " + count;
+        }
+    }
+
+    public Outcomes {
+        exceptions = List.copyOf(exceptions);
+        runBuckets = runBuckets.clone();
+    }
+
+    /** Reads the counters now. Ended runs are read before started ones, so {@link #running()} is never negative. */
+    public static Outcomes of(TaskOutcomes counters) {
+        long failed = counters.failedCount();
+        long[] buckets = counters.runBuckets();
+        long ended = 0;
+        for (long b : buckets) {
+            ended += b;
+        }
+        long runNanos = counters.runNanos();
+        long max = counters.maxRunNanos();
+        List<ExceptionCount> exceptions = new ArrayList<>();
+        for (ExceptionTable.Count c : counters.exceptions(TOP_EXCEPTIONS)) {
+            exceptions.add(new ExceptionCount(c.className, c.count));
+        }
+        long started = Math.max(counters.startedCount(), ended);
+        // a failure is counted before its run's bucket: never more failed than ended
+        failed = Math.min(failed, ended);
+        return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets);
+    }
+
+    @Override
+    public long[] runBuckets() {
+        return runBuckets.clone();
+    }
+
+    /** Runs started and not yet ended. */
+    public long running() {
+        return Math.max(0, started - completed - failed);
+    }
+
+    /** Runs that ended, normally or not. */
+    public long ended() {
+        return completed + failed;
+    }
+
+    /** Mean run time of the runs that ended, in nanoseconds; 0 if none did. */
+    public long meanRunNanos() {
+        long ended = ended();
+        return ended == 0 ? 0 : runNanos / ended;
+    }
+
+    /**
+     * An upper bound of the {@code fraction} quantile of run time (0.5: the median, 0.99): the top of the
+     * log2 bucket it falls in, so at most twice the true value; 0 if no run ended.
+     */
+    public long runNanosAtMost(double fraction) {
+        long ended = 0;
+        for (long b : runBuckets) {
+            ended += b;
+        }
+        if (ended == 0) {
+            return 0;
+        }
+        long rank = Math.max(1, (long) Math.ceil(fraction * ended));
+        long seen = 0;
+        for (int i = 0; i < runBuckets.length; i++) {
+            seen += runBuckets[i];
+            if (seen >= rank) {
+                return i >= 62 ? Long.MAX_VALUE : (2L << i) - 1;
+            }
+        }
+        return maxRunNanos;
+    }
+
+    /**
+     * What happened since {@code earlier}, a snapshot of the same generation: counts, total run time and
+     * the histogram are exact differences; {@code maxRunNanos} is this snapshot's (the longest since the
+     * start, an upper bound); exception counts are differences by class name of the two top lists, so
+     * approximate once a class entered or left the top.
+     */
+    public Outcomes minus(Outcomes earlier) {
+        Map<String, Long> before = new HashMap<>();
+        for (ExceptionCount e : earlier.exceptions) {
+            before.put(e.className(), e.count());
+        }
+        List<ExceptionCount> since = new ArrayList<>();
+        for (ExceptionCount e : exceptions) {
+            long count = e.count() - before.getOrDefault(e.className(), 0L);
+            if (count > 0) {
+                since.add(new ExceptionCount(e.className(), count));
+            }
+        }
+        since.sort((a, b) -> Long.compare(b.count(), a.count()));
+        long[] buckets = new long[runBuckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = Math.max(0, runBuckets[i] - (i < earlier.runBuckets.length ? earlier.runBuckets[i] : 0));
+        }
+        return new Outcomes(Math.max(0, started - earlier.started), Math.max(0, completed - earlier.completed),
+                Math.max(0, failed - earlier.failed), Math.max(0, runNanos - earlier.runNanos), maxRunNanos, since,
+                buckets);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Outcomes o && started == o.started && completed == o.completed && failed == o.failed
+                && runNanos == o.runNanos && maxRunNanos == o.maxRunNanos && exceptions.equals(o.exceptions)
+                && java.util.Arrays.equals(runBuckets, o.runBuckets);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(started, completed, failed, runNanos, maxRunNanos, exceptions,
+                java.util.Arrays.hashCode(runBuckets));
+    }
+
+    @Override
+    public String toString() {
+        return "started " + started + ", completed " + completed + ", failed " + failed + ", running " + running()
+                + ", mean run " + meanRunNanos() + " ns, max " + maxRunNanos + " ns, exceptions " + exceptions;
+    }
+}

@@ -1,0 +1,108 @@
+package io.modulets.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The counters of one generation's task runs: exact under contention, bounded whatever the failures. */
+@Timeout(30)
+class TaskOutcomesTest {
+    @Test
+    void countsEachEndedRunInTheLog2BucketOfItsRunTime() {
+        TaskOutcomes outcomes = new TaskOutcomes();
+        outcomes.ended(0);
+        outcomes.ended(1);
+        outcomes.ended(1_000); // [512, 1024)
+        outcomes.failed("java.lang.IllegalStateException", 1_500); // [1024, 2048)
+        outcomes.ended(-5); // a thread's start and end read on different CPUs: counted as 0
+
+        long[] buckets = outcomes.runBuckets();
+        assertEquals(3, buckets[0]);
+        assertEquals(1, buckets[9]);
+        assertEquals(1, buckets[10]);
+        assertEquals(5, Arrays.stream(buckets).sum());
+        assertEquals(2_501, outcomes.runNanos());
+        assertEquals(1_500, outcomes.maxRunNanos());
+        assertEquals(1, outcomes.failedCount());
+        assertEquals(TaskOutcomes.BUCKETS - 1, TaskOutcomes.bucket(Long.MAX_VALUE), "the last bucket takes the rest");
+    }
+
+    @Test
+    void concurrentRunsAreCountedExactly() throws Exception {
+        TaskOutcomes outcomes = new TaskOutcomes();
+        int threads = 4;
+        int runs = 50_000;
+        CyclicBarrier go = new CyclicBarrier(threads);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            long nanos = 100L * (t + 1);
+            workers[t] = new Thread(() -> {
+                try {
+                    go.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                for (int i = 0; i < runs; i++) {
+                    outcomes.started();
+                    if (i % 10 == 0) {
+                        outcomes.failed("E" + (i % 3), nanos);
+                    } else {
+                        outcomes.ended(nanos);
+                    }
+                }
+            });
+            workers[t].start();
+        }
+        for (Thread worker : workers) {
+            worker.join(20_000);
+            assertTrue(!worker.isAlive());
+        }
+        assertEquals((long) threads * runs, outcomes.startedCount());
+        assertEquals((long) threads * runs, Arrays.stream(outcomes.runBuckets()).sum());
+        assertEquals((long) threads * runs / 10, outcomes.failedCount());
+        assertEquals((long) runs * (100 + 200 + 300 + 400), outcomes.runNanos());
+        assertEquals(400, outcomes.maxRunNanos());
+        long named = Arrays.stream(outcomes.exceptions(10)).mapToLong(c -> c.count).sum();
+        assertEquals(outcomes.failedCount(), named, "three classes fit the table: every failure is named");
+    }
+
+    @Test
+    void theExceptionTableIsExactWhileItHoldsEveryClass() {
+        ExceptionTable table = new ExceptionTable(4);
+        for (int i = 0; i < 5; i++) {
+            table.add("a.A");
+        }
+        table.add("b.B");
+        table.add("b.B");
+        table.add("c.C");
+        ExceptionTable.Count[] top = table.top(2);
+        assertEquals(2, top.length);
+        assertEquals("a.A", top[0].className);
+        assertEquals(5, top[0].count);
+        assertEquals("b.B", top[1].className);
+        assertEquals(2, top[1].count);
+        assertEquals(0, top[1].overcount);
+    }
+
+    @Test
+    void aFrequentClassThatAppearsLateStillReachesTheTopInBoundedSpace() {
+        ExceptionTable table = new ExceptionTable(4);
+        for (int i = 0; i < 10_000; i++) {
+            table.add("rare.E" + i); // ten thousand distinct classes, once each
+        }
+        for (int i = 0; i < 500; i++) {
+            table.add("late.Frequent");
+        }
+        ExceptionTable.Count[] top = table.top(10);
+        assertEquals(4, top.length, "never more entries than slots");
+        assertEquals("late.Frequent", top[0].className);
+        assertTrue(top[0].count >= 500, "a count is never too low");
+        assertTrue(top[0].count - top[0].overcount <= 500, "the guaranteed part is at most the true count");
+    }
+}

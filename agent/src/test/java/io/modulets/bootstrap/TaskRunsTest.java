@@ -1,0 +1,147 @@
+package io.modulets.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What counts as one task run and as its failure (DESIGN §4, "Outcomes"), through the run hooks of
+ * {@link Bindings} called directly: the capture ITs check them in instrumented JDK classes.
+ */
+@Timeout(30)
+class TaskRunsTest {
+    private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
+    private final PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
+
+    private static long ended(TaskOutcomes outcomes) {
+        return Arrays.stream(outcomes.runBuckets()).sum();
+    }
+
+    private static String topException(TaskOutcomes outcomes) {
+        ExceptionTable.Count[] top = outcomes.exceptions(1);
+        return top.length == 0 ? null : top[0].className + " " + top[0].count;
+    }
+
+    @Test
+    void aRunThatReturnsCompletes() {
+        Bindings.runBound(g1, () -> { });
+        assertEquals(1, g1.outcomes.startedCount());
+        assertEquals(1, ended(g1.outcomes));
+        assertEquals(0, g1.outcomes.failedCount());
+    }
+
+    @Test
+    void aRunWhoseBodyThrowsFailsWithTheExceptionClass() {
+        assertThrows(IllegalStateException.class,
+                () -> Bindings.runBound(g1, () -> { throw new IllegalStateException(); }));
+        assertEquals(1, g1.outcomes.startedCount());
+        assertEquals(1, g1.outcomes.failedCount());
+        assertEquals("java.lang.IllegalStateException 1", topException(g1.outcomes));
+    }
+
+    @Test
+    void aFailureSeenByTwoHooksCountsOnce() {
+        // A FutureTask run as a task: setException records it; a body that then also throws is the same run.
+        assertThrows(IllegalArgumentException.class, () -> Bindings.runBound(g1, () -> {
+            Bindings.onFutureDone(new Object(), new IllegalArgumentException());
+            throw new IllegalArgumentException();
+        }));
+        assertEquals(1, g1.outcomes.failedCount());
+        assertEquals(1, ended(g1.outcomes));
+        assertEquals("java.lang.IllegalArgumentException 1", topException(g1.outcomes));
+    }
+
+    @Test
+    void theFirstFailureOfARunNamesIt() {
+        Bindings.runBound(g1, () -> {
+            Bindings.onStageFailed(new ArithmeticException());
+            Bindings.onFutureDone(new Object(), new IllegalStateException());
+        });
+        assertEquals(1, g1.outcomes.failedCount());
+        assertEquals("java.lang.ArithmeticException 1", topException(g1.outcomes));
+    }
+
+    @Test
+    void aRunInsideARunOfTheSameGenerationIsPartOfIt() {
+        Bindings.runBound(g1, () -> Bindings.runBound(g1, () -> { }));
+        assertEquals(1, g1.outcomes.startedCount());
+        assertEquals(1, ended(g1.outcomes));
+    }
+
+    @Test
+    void aCaughtThrowOfANestedRunIsNoFailure() {
+        Bindings.runBound(g1, () -> {
+            try {
+                Bindings.runBound(g1, () -> { throw new IllegalStateException(); });
+            } catch (IllegalStateException handled) {
+                // the enclosing task handles it
+            }
+        });
+        assertEquals(0, g1.outcomes.failedCount());
+        assertEquals(1, ended(g1.outcomes));
+    }
+
+    @Test
+    void aRunOfAnotherGenerationInsideARunIsCountedThereAndFailsAlone() {
+        Bindings.runBound(g1, () -> {
+            Bindings.runBound(g2, () -> Bindings.onStageFailed(new IllegalStateException()));
+        });
+        assertEquals(1, g1.outcomes.startedCount());
+        assertEquals(0, g1.outcomes.failedCount(), "the inner run's failure is the inner run's");
+        assertEquals(1, g2.outcomes.startedCount());
+        assertEquals(1, g2.outcomes.failedCount());
+        assertEquals(1, ended(g2.outcomes));
+    }
+
+    @Test
+    void aFailureOutsideAnyRunIsNotCounted() {
+        Bindings.onStageFailed(new IllegalStateException());
+        Bindings.onFutureDone(new Object(), new IllegalStateException());
+        Bindings.runBound(g1, () -> { });
+        assertEquals(0, g1.outcomes.failedCount());
+    }
+
+    @Test
+    void runTimeIsMeasuredFromBindingToUnbinding() {
+        Bindings.runBound(g1, () -> {
+            long until = System.nanoTime() + 2_000_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(g1.outcomes.runNanos() >= 2_000_000, "at least the 2 ms spent in the body");
+        assertEquals(g1.outcomes.runNanos(), g1.outcomes.maxRunNanos());
+    }
+
+    @Test
+    void aThreadBodyIsOneRunFromStartToExitAndItsUncaughtExceptionFailsIt() throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            Thread self = Thread.currentThread();
+            // what the instrumented JDK does: dispatchUncaughtException, then exit(), on the thread itself
+            Bindings.runBound(g2, () -> { }); // a nested run of another generation
+            Bindings.onThreadFailed(self, new UnsupportedOperationException());
+            Bindings.onThreadExit(self);
+            failed.countDown();
+        });
+        Bindings.runBound(g1, () -> Bindings.onThreadStart(thread)); // started by a task of g1
+        assertEquals(2, g1.outcomes.startedCount(), "the starting run, and the thread's body from start()");
+        assertEquals(1, ended(g1.outcomes));
+        thread.start();
+        assertTrue(failed.await(10, TimeUnit.SECONDS));
+        thread.join(10_000);
+        assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
+        assertEquals(2, ended(g1.outcomes));
+        assertEquals(1, g1.outcomes.failedCount());
+        assertEquals("java.lang.UnsupportedOperationException 1", topException(g1.outcomes));
+        assertEquals(1, g2.outcomes.startedCount());
+        assertEquals(0, g2.outcomes.failedCount());
+    }
+}

@@ -1,0 +1,229 @@
+package io.modulets.generations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.config.PackageFilter;
+import io.modulets.generations.Generation.State;
+
+/**
+ * The canary's transitions in the registry (DESIGN §2.1, §2.7): started beside the current generation,
+ * promoted (current, the old one drains and is the rollback target) or aborted (drains and retires,
+ * current untouched); one at a time; activations and rollbacks refused meanwhile; the listener told.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CanaryTest {
+    @TempDir
+    Path temp;
+    private ClassLoader savedCurrent;
+    private int jars;
+    private Registry registry;
+    private Store store;
+    private final List<String> heard = new ArrayList<>();
+
+    @BeforeEach
+    void registry() {
+        savedCurrent = Bindings.current;
+        store = new Store(temp.resolve("store"));
+        registry = new Registry(store, PackageFilter.of(List.of("sw"), List.of()),
+                CanaryTest.class.getClassLoader());
+        registry.listen(new Registry.Listener() {
+            @Override
+            public void activated(Generation now, Generation before, String what) {
+                heard.add(what + " " + now.sequence());
+            }
+
+            @Override
+            public void canaryStarted(Canary canary) {
+                heard.add("canary " + canary.generation().sequence() + " beside " + canary.against().sequence());
+            }
+
+            @Override
+            public void aborted(Canary canary, String reason) {
+                heard.add("aborted " + canary.generation().sequence() + ": " + reason);
+            }
+
+            @Override
+            public void retired(Generation g) {
+                heard.add("retired " + g.sequence());
+            }
+        });
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+        Bindings.canary(null);
+    }
+
+    private Snapshot snapshot(String content) throws IOException {
+        return store.snapshot(List.of(TestJars.jar(temp.resolve("d" + jars++ + "/mail.jar"),
+                content)));
+    }
+
+    private Generation activate(String content) throws IOException {
+        return registry.activate(snapshot(content), "activation");
+    }
+
+    private static List<State> states(Generation g) {
+        return g.history().stream().map(Generation.Transition::state).toList();
+    }
+
+    @Test
+    void aCanaryIsLiveBesideTheCurrentGenerationWhichStays() throws IOException {
+        Generation one = activate("a");
+        Canary canary = registry.startCanary(snapshot("b"), 1.0, AbortPolicy.NONE);
+        Generation two = canary.generation();
+        assertSame(one, registry.current());
+        assertSame(one, canary.against());
+        assertSame(canary, registry.canary());
+        assertEquals(State.CANARY, two.state());
+        assertSame(one.loader(), Bindings.current, "unbound code keeps following the current generation");
+        assertSame(two.loader(), Bindings.canary());
+        assertSame(two.loader(), Bindings.rootBinding(), "at 100% every root task draws the canary");
+        assertSame(one.loader(), Bindings.effective(), "code outside any task never sees the canary");
+        assertEquals(List.of("activation 1", "canary 2 beside 1"), heard);
+    }
+
+    @Test
+    void promotionMakesTheCanaryCurrentAndTheOldOneDrains() throws IOException {
+        Generation one = activate("a");
+        Generation two = registry.startCanary(snapshot("b"), 0.05, AbortPolicy.NONE).generation();
+        assertSame(two, registry.promote());
+        assertSame(two, registry.current());
+        assertNull(registry.canary());
+        assertNull(Bindings.canary());
+        assertSame(two.loader(), Bindings.current);
+        assertEquals(List.of(State.CANARY, State.CURRENT), states(two));
+        assertEquals(List.of(State.CURRENT, State.DRAINING, State.RETIRED), states(one), "no live task: it retires");
+        assertSame(one, registry.rollbackTarget(), "the generation that was current is what a rollback returns to");
+        assertEquals(List.of("activation 1", "canary 2 beside 1", "promotion 2", "retired 1"), heard);
+    }
+
+    @Test
+    void anAbortedCanaryDrainsWhileItsTasksRunThenRetiresAndCurrentIsUntouched() throws IOException {
+        Generation one = activate("a");
+        Generation two = registry.startCanary(snapshot("b"), 0.05, AbortPolicy.NONE).generation();
+        two.loader().taskCaptured(); // a task of the canary runs across the abort
+        assertSame(two, registry.abort("by the operator"));
+        assertNull(registry.canary());
+        assertNull(Bindings.canary());
+        assertSame(one.loader(), Bindings.rootBinding(), "no new root task gets it");
+        assertEquals(State.DRAINING, two.state());
+        assertSame(one, registry.current());
+        assertEquals(List.of(State.CURRENT), states(one), "current untouched");
+        two.loader().taskReleased();
+        assertEquals(List.of(State.CANARY, State.DRAINING, State.RETIRED), states(two));
+        assertEquals(List.of("activation 1", "canary 2 beside 1", "aborted 2: by the operator", "retired 2"), heard);
+        IOException noRollback = assertThrows(IOException.class, registry::rollbackTarget);
+        assertTrue(noRollback.getMessage().contains("nothing to roll back to"), "an abort is not an activation");
+    }
+
+    @Test
+    void whileACanaryRunsActivationsRollbacksAndASecondCanaryAreRefused() throws IOException {
+        activate("a");
+        activate("b");
+        Generation three = registry.startCanary(snapshot("c"), 0.05, AbortPolicy.NONE).generation();
+        String line = "modulets: " + three + " is a canary: promote or abort it first";
+        assertEquals(line, assertThrows(IOException.class, () -> activate("d")).getMessage());
+        assertEquals(line, assertThrows(IOException.class, registry::rollback).getMessage());
+        assertEquals(line, assertThrows(IOException.class,
+                () -> registry.startCanary(snapshot("e"), 0.05, AbortPolicy.NONE)).getMessage());
+        assertEquals(3, registry.all().size(), "nothing was made");
+        assertSame(three, registry.canary().generation());
+    }
+
+    @Test
+    void promoteOrAbortWithoutACanaryAndACanaryOfTheCurrentContentAreRefused() throws IOException {
+        Generation one = activate("a");
+        assertEquals("modulets: promote refused: no canary is in progress (current: " + one + ")",
+                assertThrows(IOException.class, registry::promote).getMessage());
+        assertEquals("modulets: abort refused: no canary is in progress (current: " + one + ")",
+                assertThrows(IOException.class, () -> registry.abort("by the operator")).getMessage());
+        assertEquals("modulets: canary refused: its content is " + one + ", the current generation",
+                assertThrows(IOException.class, () -> registry.startCanary(snapshot("a"), 0.05, AbortPolicy.NONE))
+                        .getMessage());
+        assertNull(registry.canary());
+        assertSame(one.loader(), Bindings.current);
+    }
+
+    @Test
+    void aCanaryWhoseTasksFailIsAbortedByItsPolicyAndCurrentIsUntouched() throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        CountDownLatch retired = new CountDownLatch(1);
+        String[] reason = new String[1];
+        registry.listen(new Registry.Listener() {
+            @Override
+            public void aborted(Canary canary, String why) {
+                reason[0] = why;
+                aborted.countDown();
+            }
+
+            @Override
+            public void retired(Generation g) {
+                retired.countDown();
+            }
+        });
+        Generation one = activate("a");
+        for (int i = 0; i < 30; i++) {
+            Bindings.runBound(one.loader(), () -> { }); // before the canary: not counted against it
+        }
+        Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
+        ClassLoader loader = canary.generation().loader();
+        for (int i = 0; i < 9; i++) {
+            runFailing(loader);
+            Bindings.runBound(one.loader(), () -> { });
+        }
+        assertEquals(9, canary.outcomesSinceStart().failed());
+        assertEquals(9, canary.againstSinceStart().completed(), "counted since the start only");
+        assertNull(canary.verdict(), "9 ended tasks: below the minimum of 10");
+        runFailing(loader);
+        assertTrue(aborted.await(10, TimeUnit.SECONDS), "the watch thread aborts it");
+        assertTrue(retired.await(10, TimeUnit.SECONDS), "no live task: it retires");
+        assertEquals("100% of its 10 tasks failed (IllegalStateException 10), current generation 1 failed 0% of 9;"
+                + " margin 5%", reason[0]);
+        assertNull(registry.canary());
+        assertSame(one, registry.current());
+        assertEquals(List.of(State.CURRENT), states(one));
+        assertEquals(List.of(State.CANARY, State.DRAINING, State.RETIRED), states(canary.generation()));
+    }
+
+    private static void runFailing(ClassLoader generation) {
+        try {
+            Bindings.runBound(generation, () -> {
+                throw new IllegalStateException("broken");
+            });
+        } catch (IllegalStateException expected) {
+            // the task failed: counted in the canary's outcomes
+        }
+    }
+
+    @Test
+    void theAutomaticAbortDoesNotAbortACanaryThatEndedMeanwhile() throws IOException {
+        activate("a");
+        Canary first = registry.startCanary(snapshot("b"), 0.05, AbortPolicy.NONE);
+        registry.abort("by the operator");
+        Canary second = registry.startCanary(snapshot("c"), 0.05, AbortPolicy.NONE);
+        assertTrue(!registry.abortIfCanary(first, "too late"), "the first one is gone");
+        assertSame(second, registry.canary());
+        assertTrue(registry.abortIfCanary(second, "measured"));
+        assertNull(registry.canary());
+    }
+}

@@ -1,0 +1,71 @@
+package io.modulets.generations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.modulets.bootstrap.TaskOutcomes;
+
+/** The snapshot of a generation's outcomes: derived numbers, quantile bounds, differences. */
+class OutcomesTest {
+    private static TaskOutcomes counters(int completed, int failed, long nanos) {
+        TaskOutcomes counters = new TaskOutcomes();
+        for (int i = 0; i < completed + failed + 1; i++) {
+            counters.started(); // one more started: still running
+        }
+        for (int i = 0; i < completed; i++) {
+            counters.ended(nanos);
+        }
+        for (int i = 0; i < failed; i++) {
+            counters.failed(i % 2 == 0 ? "x.Even" : "x.Odd", nanos);
+        }
+        return counters;
+    }
+
+    @Test
+    void runningIsStartedMinusEnded() {
+        Outcomes outcomes = Outcomes.of(counters(7, 3, 1_000));
+        assertEquals(11, outcomes.started());
+        assertEquals(7, outcomes.completed());
+        assertEquals(3, outcomes.failed());
+        assertEquals(1, outcomes.running());
+        assertEquals(1_000, outcomes.meanRunNanos());
+        assertEquals(List.of(new Outcomes.ExceptionCount("x.Even", 2), new Outcomes.ExceptionCount("x.Odd", 1)),
+                outcomes.exceptions());
+    }
+
+    @Test
+    void quantilesAreTheTopOfTheirLog2Bucket() {
+        TaskOutcomes counters = new TaskOutcomes();
+        for (int i = 0; i < 98; i++) {
+            counters.ended(1_000); // [512, 1024)
+        }
+        counters.ended(100_000); // [65536, 131072)
+        counters.ended(100_000);
+        Outcomes outcomes = Outcomes.of(counters);
+        assertEquals(1_023, outcomes.runNanosAtMost(0.5));
+        assertEquals(1_023, outcomes.runNanosAtMost(0.98));
+        assertEquals(131_071, outcomes.runNanosAtMost(0.99));
+        assertEquals(0, Outcomes.NONE.runNanosAtMost(0.99));
+    }
+
+    @Test
+    void minusGivesWhatHappenedSinceAnEarlierSnapshot() {
+        TaskOutcomes counters = counters(2, 1, 500);
+        Outcomes earlier = Outcomes.of(counters);
+        counters.started();
+        counters.failed("x.Odd", 4_000);
+        counters.started();
+        counters.ended(4_000);
+        Outcomes since = Outcomes.of(counters).minus(earlier);
+        assertEquals(2, since.started());
+        assertEquals(1, since.completed());
+        assertEquals(1, since.failed());
+        assertEquals(8_000, since.runNanos());
+        assertEquals(List.of(new Outcomes.ExceptionCount("x.Odd", 1)), since.exceptions());
+        assertEquals(2, since.runBuckets()[11]);
+        assertEquals(0, since.runBuckets()[8]);
+    }
+}

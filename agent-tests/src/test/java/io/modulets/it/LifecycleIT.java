@@ -97,7 +97,7 @@ class LifecycleIT {
                         "generation 1 \\(.*\\) unloaded",
                         "MARK work after version=2"),
                 () -> assertTrue(r.stdoutLines().contains("gen1-classes-collected true"), "the classes went"),
-                () -> assertEquals(1, count(err, "generation 1 \\(.*\\) retired"), "retired once"),
+                () -> assertEquals(1, count(err, "generation 1 \\(.*\\) retired: no live task"), "retired once"),
                 () -> assertEquals(0, count(err, "generation 2 \\(.*\\) (draining|retired|unloaded)"),
                         "the current generation stays current"),
                 () -> assertTrue(r.stdoutLines().contains("done")));

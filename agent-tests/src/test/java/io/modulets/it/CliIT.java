@@ -40,7 +40,8 @@ import io.modulets.testkit.WorkDirs;
 class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
-            List.of("list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "completion");
+            List.of("list", "status", "generations", "activate", "rescan", "rollback", "packages", "pins", "outcomes",
+                    "completion");
     private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
@@ -125,7 +126,8 @@ class CliIT {
             ChildJvm.Result generations = cli(jdk, work, "generations", pid);
             ok(generations);
             assertAll(generations.describe(),
-                    () -> assertTrue(generations.stdoutLines().get(0).matches("ID +STATE +LABEL +HASH +LIVE TASKS +SINCE")),
+                    () -> assertTrue(generations.stdoutLines().get(0)
+                            .matches("ID +STATE +LABEL +HASH +LIVE TASKS +STARTED +COMPLETED +FAILED +SINCE")),
                     () -> assertTrue(generations.stdoutLines().get(1).matches(" 1  draining  1000   [0-9a-f]{12}  +1  \\S+")),
                     () -> assertTrue(generations.stdoutLines().get(2).matches(" 2  current   1001   [0-9a-f]{12}  +0  \\S+")),
                     () -> assertEquals(3, generations.stdoutLines().size()));

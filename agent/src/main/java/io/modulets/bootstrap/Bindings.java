@@ -569,6 +569,15 @@ public final class Bindings {
     }
 
     /**
+     * {@code ForkJoinTask.trySetThrown(ex)}: a fork/join task completes exceptionally, from its own run
+     * (its {@code exec()} threw, or caught and recorded it as 21+'s {@code submit(Callable)} does) or by
+     * {@code completeExceptionally}; the run it happens in failed.
+     */
+    public static void onForkJoinFailed(Throwable failure) {
+        TaskRuns.failed(failure);
+    }
+
+    /**
      * After {@code ForkJoinTask.doExec()}: a task that was already done when a worker popped it
      * (completed or cancelled by other means while queued, e.g. a parallel stream's sibling of a
      * failed leaf) never ran {@code exec()}; what it captured is released here.

@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             RollbackCommand.class,
             PackagesCommand.class,
             PinsCommand.class,
+            OutcomesCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },

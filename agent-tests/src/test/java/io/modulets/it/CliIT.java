@@ -128,8 +128,8 @@ class CliIT {
             assertAll(generations.describe(),
                     () -> assertTrue(generations.stdoutLines().get(0)
                             .matches("ID +STATE +LABEL +HASH +LIVE TASKS +STARTED +COMPLETED +FAILED +SINCE")),
-                    () -> assertTrue(generations.stdoutLines().get(1).matches(" 1  draining  1000   [0-9a-f]{12}  +1  \\S+")),
-                    () -> assertTrue(generations.stdoutLines().get(2).matches(" 2  current   1001   [0-9a-f]{12}  +0  \\S+")),
+                    () -> assertTrue(generations.stdoutLines().get(1).matches(" 1  draining  1000   [0-9a-f]{12}  +1 +\\d+ +\\d+ +0  \\S+")),
+                    () -> assertTrue(generations.stdoutLines().get(2).matches(" 2  current   1001   [0-9a-f]{12}  +0 +\\d+ +\\d+ +0  \\S+")),
                     () -> assertEquals(3, generations.stdoutLines().size()));
             Map<String, Object> generationsJson = json(cli(jdk, work, "generations", pid, "--json"));
             List<?> all = (List<?>) generationsJson.get("generations");

@@ -649,16 +649,49 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext);
+        boolean rebound = bind(thread, binding, previousBinding, previousContext);
+        // A task run only if it fires its function here: not a relay, a waiting thread's wake-up, a
+        // two-source stage whose other source is not done, nor an async stage handed to its executor.
+        boolean run = rebound && unfired(completion) != null;
+        if (run) {
+            TaskRuns.beginTentative(binding);
+        }
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } catch (Throwable failure) {
-            failedIn(rebound, failure);
+            failedIn(run, failure);
             throw failure;
         } finally {
-            leave(thread, rebound, previousBinding, previousContext);
+            if (run) {
+                TaskRuns.end(unfired(completion) == null);
+            }
+            unbind(thread, rebound, previousBinding, previousContext);
             forgetIfFired(completion);
         }
+    }
+
+    /**
+     * The dependent of the stage still to fire behind {@code completion} (a one- or two-source stage, or
+     * the stage a {@code CoCompletion} links to), or null: it fired (or was handed to its executor, which keeps it
+     * pending here), or it runs no application code — a relay, {@code anyOf}, the {@code Signaller} of a
+     * thread waiting in {@code join()} or {@code get()}.
+     */
+    private static Object unfired(Object completion) throws Throwable {
+        Object stage = completion;
+        if (JdkMethods.CO_COMPLETION.isInstance(completion)) {
+            stage = (Object) JdkMethods.CO_BASE.invokeExact(completion);
+            if (stage == null) {
+                return null;
+            }
+        } else if (!JdkMethods.UNI_COMPLETION.isInstance(completion)) {
+            return null;
+        }
+        Class<?> type = stage.getClass();
+        if (type == JdkMethods.UNI_RELAY || type == JdkMethods.BI_RELAY) {
+            return null;
+        }
+        // its dependent: null once it fired (a CoCompletion keeps its base when the stage has no dependents)
+        return (Object) JdkMethods.DEPENDENT.invokeExact(stage);
     }
 
     /**

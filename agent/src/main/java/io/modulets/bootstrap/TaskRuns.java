@@ -20,6 +20,8 @@ final class TaskRuns {
         TaskOutcomes outcomes;
         long start;
         String failure;
+        /** Started only if it turns out to be a run when it ends (a stage that may not fire). */
+        boolean tentative;
     }
 
     /** A thread's runs, innermost on top; frames are kept for reuse. */
@@ -49,6 +51,19 @@ final class TaskRuns {
 
     /** A run bound to {@code binding} begins on this thread. Not counted for a binding that is no generation. */
     static void begin(ClassLoader binding) {
+        begin(binding, false);
+    }
+
+    /**
+     * As {@link #begin(ClassLoader)}, for what is a run only if {@link #end(boolean)} says so: a
+     * CompletableFuture stage, which may find its other source not yet done, or hand itself to its
+     * executor. It is not among the running ones meanwhile.
+     */
+    static void beginTentative(ClassLoader binding) {
+        begin(binding, true);
+    }
+
+    private static void begin(ClassLoader binding, boolean tentative) {
         Stack stack = STACKS.get();
         Frame[] frames = stack.frames;
         int depth = stack.depth;
@@ -60,21 +75,38 @@ final class TaskRuns {
             frames[depth] = frame = new Frame();
         }
         stack.depth = depth + 1;
+        frame.tentative = tentative;
         if (binding instanceof GenerationLoader) {
             TaskOutcomes outcomes = ((GenerationLoader) binding).outcomes();
             frame.outcomes = outcomes;
-            outcomes.started();
+            if (!tentative) {
+                outcomes.started();
+            }
             frame.start = System.nanoTime();
         }
     }
 
     /** The innermost run on this thread ends: counted as completed, or failed if a failure was recorded. */
     static void end() {
+        end(true);
+    }
+
+    /** As {@link #end()}; a tentative run is counted (started and ended) only if {@code wasRun}. */
+    static void end(boolean wasRun) {
         Stack stack = STACKS.get();
         if (stack.depth == 0) {
             return; // not begun here (cannot happen while every begin has its end)
         }
         Frame frame = stack.frames[--stack.depth];
+        if (frame.tentative) {
+            frame.tentative = false;
+            if (!wasRun || frame.outcomes == null) {
+                frame.outcomes = null;
+                frame.failure = null;
+                return;
+            }
+            frame.outcomes.started();
+        }
         count(frame);
     }
 

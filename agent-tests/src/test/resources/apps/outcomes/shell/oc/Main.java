@@ -24,8 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Main {
     private static final CountDownLatch GO = new CountDownLatch(1);
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
-    /** Dependent stages registered by the driver, completed by main (an unbound thread): each fires as a run. */
+    /**
+     * Sources of dependent stages that the driver registers and main (an unbound thread) completes: a stage
+     * is a run where it fires its function, so a two-source stage is one run (when its second source
+     * completes), an async stage one run on its executor, and the driver waiting in join() none.
+     */
     private static final CompletableFuture<Integer> SOURCE = new CompletableFuture<>();
+    private static final CompletableFuture<Integer> SECOND = new CompletableFuture<>();
     private static final CountDownLatch STAGES_REGISTERED = new CountDownLatch(1);
 
     public static void main(String[] args) throws Exception {
@@ -41,6 +46,7 @@ public final class Main {
                     GO.countDown();
                     STAGES_REGISTERED.await();
                     SOURCE.complete(1);
+                    SECOND.complete(2);
                     drivers.shutdown();
                     if (!drivers.awaitTermination(60, TimeUnit.SECONDS)) {
                         say("failed: the driver did not end");
@@ -88,9 +94,11 @@ public final class Main {
             async.add(CompletableFuture.supplyAsync(() -> oc.mod.Work.version(), pool));
         }
         async.add(CompletableFuture.supplyAsync(() -> oc.mod.Work.fail(new IndexOutOfBoundsException("async")), pool));
-        // dependent stages, fired by main when it completes SOURCE: 1 normal, 1 completing exceptionally
+        // dependent stages fired by main: 3 normal (one of two sources, one async on the pool), 1 exceptionally
         SOURCE.thenApply(v -> v + oc.mod.Work.version());
         SOURCE.thenApply(v -> oc.mod.Work.fail(new NegativeArraySizeException("stage")));
+        CompletableFuture<Integer> combined = SOURCE.thenCombine(SECOND, (a, b) -> a + b + oc.mod.Work.version());
+        CompletableFuture<Integer> asyncStage = SOURCE.thenApplyAsync(v -> v + oc.mod.Work.version(), pool);
         STAGES_REGISTERED.countDown();
 
         // ForkJoinPool: 2 normal, 1 whose exec() throws
@@ -121,6 +129,8 @@ public final class Main {
         }, 0, 5, TimeUnit.MILLISECONDS);
 
         fourRuns.await();
+        asyncStage.join(); // before the pool shuts down; a wait is no run
+        combined.join();
         for (Thread t : threads) {
             t.join();
         }

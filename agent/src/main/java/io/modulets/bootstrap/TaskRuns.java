@@ -6,7 +6,8 @@ package io.modulets.bootstrap;
  * a failure: DESIGN §4, "Outcomes").
  *
  * <p>A run is what a run hook binds ({@code Bindings.enter} returned true): it begins when the thread is
- * bound and ends when it is unbound. Runs nest (a task of another generation run inline by this one), so
+ * bound and ends when it is unbound (a CompletableFuture stage only if it fired its function: a
+ * tentative run). Runs nest (a task of another generation run inline by this one), so
  * each thread has a small stack of frames, reused from run to run: a pool worker allocates its frames
  * once. A thread's own body is a run too, from {@code start()} to its exit: its frame is made by the
  * starting thread and becomes the bottom of the new thread's stack.

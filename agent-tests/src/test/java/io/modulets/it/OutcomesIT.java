@@ -110,6 +110,7 @@ class OutcomesIT {
         Expected expected = Expected.on(jdk);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             jvm.expect("ready ", WAIT);
+            jvm.expect("driver waiting", WAIT);
             // generation 2 current before any JMX or JFR thread exists: generation 1 then runs only the child's tasks
             deploy(v2, modules);
             waitForLog(jvm, "generation 2 \\(2\\.0, \\w+\\) is current");
@@ -118,7 +119,6 @@ class OutcomesIT {
                 ObjectName gen1 = new ObjectName(GEN1);
                 assertEquals(1L, jmx.getAttribute(gen1, "TasksStarted"), "only the driver so far\n" + jvm.describe());
                 assertEquals(1L, jmx.getAttribute(gen1, "TasksRunning"));
-                JfrIT.jcmd(jdk, jvm, work, "JFR.start", "name=outcomes");
 
                 jvm.send("go");
                 jvm.expect("driver version 1", WAIT);
@@ -168,6 +168,8 @@ class OutcomesIT {
                         () -> assertEquals(expected.exceptions, cliExceptions));
 
                 // JFR: the periodic event (every 5 s by default) of generation 1, from a jcmd recording
+                // started now that its tasks have ended, so that every event has the final counts
+                JfrIT.jcmd(jdk, jvm, work, "JFR.start", "name=outcomes");
                 RecordedEvent event = awaitOutcomesEvent(jdk, jvm, work);
                 assertAll("JFR " + event,
                         () -> assertEquals("draining", event.getString("state")),

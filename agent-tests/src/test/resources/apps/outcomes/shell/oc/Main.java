@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * driver and the tasks it submits (each a child task, bound to generation 1): known numbers of tasks of
  * each kind, ending normally or by a known exception class. Every task has ended when it prints
  * {@code done} (pools terminated, threads joined), except one thread, the holder, which keeps
- * generation 1 loaded until stdin closes. Commands: {@code go}, {@code ping} (answers {@code pong}).
+ * generation 1 loaded until stdin closes. The driver says {@code driver waiting} once it runs. Commands:
+ * {@code go}, {@code ping} (answers {@code pong}).
  */
 public final class Main {
     private static final CountDownLatch GO = new CountDownLatch(1);
@@ -60,6 +61,7 @@ public final class Main {
     }
 
     private static Void drive() throws Exception {
+        say("driver waiting");
         GO.await();
         say("driver version " + oc.mod.Work.version());
         Thread holder = new Thread(() -> {

@@ -82,7 +82,8 @@ class OutcomesIT {
     private record Expected(long started, long completed, long failed, long running, List<String> exceptions) {
         static Expected on(Jdk jdk) {
             boolean virtual = jdk.major() >= 21;
-            // driver 1, holder thread 1, execute 5, submit 5, async 3, stages 4, fork/join 3, threads 2 (+2), periodic 4
+            // driver 1, holder thread 1, execute 5, submit 5, async 3, stages 4, fork/join 3, threads 2 (+2),
+            // periodic 4
             long started = 28 + (virtual ? 2 : 0);
             long failed = 9 + (virtual ? 1 : 0);
             List<String> exceptions = new ArrayList<>(List.of(
@@ -183,7 +184,7 @@ class OutcomesIT {
         }
     }
 
-    /** Dumps the recording until it holds a GenerationOutcomes event of generation 1 (bounded: two periods and more). */
+    /** Dumps the recording until it holds a GenerationOutcomes event of generation 1 (bounded: six periods). */
     private static RecordedEvent awaitOutcomesEvent(Jdk jdk, InteractiveJvm jvm, Path work) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (int dumps = 0; System.nanoTime() < deadline; dumps++) {
@@ -228,7 +229,8 @@ class OutcomesIT {
     private static void deploy(Path jar, Path modules) throws IOException {
         Path temp = modules.resolve(".mod.jar.tmp");
         Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Waits (bounded) until the agent's log has a line matching {@code regex}, paced by round trips to the child. */

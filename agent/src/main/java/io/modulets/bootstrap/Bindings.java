@@ -260,7 +260,7 @@ public final class Bindings {
         resetContext(thread);
     }
 
-    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if it was captured) threw {@code failure}. */
+    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if captured) threw {@code failure}. */
     public static void onThreadFailed(Thread thread, Throwable failure) {
         TaskRuns.threadFailed(thread, failure);
     }

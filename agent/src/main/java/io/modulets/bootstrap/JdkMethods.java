@@ -44,7 +44,8 @@ final class JdkMethods {
                     .asType(MethodType.methodType(Object.class, Object.class));
             CO_COMPLETION = Class.forName("java.util.concurrent.CompletableFuture$CoCompletion");
             CO_BASE = MethodHandles.privateLookupIn(CO_COMPLETION, lookup)
-                    .findGetter(CO_COMPLETION, "base", Class.forName("java.util.concurrent.CompletableFuture$BiCompletion"))
+                    .findGetter(CO_COMPLETION, "base",
+                            Class.forName("java.util.concurrent.CompletableFuture$BiCompletion"))
                     .asType(MethodType.methodType(Object.class, Object.class));
             UNI_RELAY = Class.forName("java.util.concurrent.CompletableFuture$UniRelay");
             BI_RELAY = Class.forName("java.util.concurrent.CompletableFuture$BiRelay");

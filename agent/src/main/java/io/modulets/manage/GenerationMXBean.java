@@ -69,6 +69,9 @@ public interface GenerationMXBean {
     /** 99th percentile of run time, as the top of its power-of-two bucket, in nanoseconds. */
     long getP99RunNanos();
 
-    /** The most frequent exception classes of its failed runs, most frequent first: {@code "java.lang.IllegalStateException 12"}. */
+    /**
+     * The most frequent exception classes of its failed runs, most frequent first:
+     * {@code "java.lang.IllegalStateException 12"}.
+     */
     List<String> getExceptions();
 }

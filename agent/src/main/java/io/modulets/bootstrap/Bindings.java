@@ -58,8 +58,11 @@ public final class Bindings {
 
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-    /** Threads started but not yet running their first read of the binding; counted. */
-    private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>(PendingTasks::release);
+    /**
+     * Threads started but not yet running their first read of the binding, each with its body's run
+     * (its binding, and the run counted in the generation's outcomes); counted.
+     */
+    private static final WeakIdentityMap<TaskRuns.Frame> STARTED = new WeakIdentityMap<>(TaskRuns::neverRan);
 
     /** Pool worker and agent threads: their start is not a task submission. */
     private static final WeakIdentityMap<Boolean> NEVER_BIND = new WeakIdentityMap<>();
@@ -75,7 +78,8 @@ public final class Bindings {
     private static final ThreadLocal<ClassLoader> BOUND = new ThreadLocal<>() {
         @Override
         protected ClassLoader initialValue() {
-            return STARTED.remove(Thread.currentThread());
+            TaskRuns.Frame body = STARTED.remove(Thread.currentThread());
+            return body == null ? null : TaskRuns.adopt(body);
         }
     };
 
@@ -144,7 +148,7 @@ public final class Bindings {
      */
     public static String describePending() {
         StringBuilder threads = new StringBuilder();
-        STARTED.forEach((thread, binding) -> threads.append(((Thread) thread).getName()).append('=').append(binding)
+        STARTED.forEach((thread, body) -> threads.append(((Thread) thread).getName()).append('=').append(body.binding)
                 .append("; "));
         return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
     }
@@ -204,8 +208,7 @@ public final class Bindings {
             return;
         }
         PendingTasks.count(binding);
-        STARTED.put(thread, binding);
-        TaskRuns.threadStarted(thread, binding);
+        STARTED.put(thread, TaskRuns.threadStarted(binding));
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
@@ -248,11 +251,17 @@ public final class Bindings {
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
-        TaskRuns.threadEnded(thread);
-        ClassLoader binding = STARTED.remove(thread);
-        if (binding == null && thread == Thread.currentThread()) {
+        TaskRuns.Frame body = STARTED.remove(thread);
+        ClassLoader binding = null;
+        if (body != null) {
+            binding = body.binding;
+            TaskRuns.threadEnded(body);
+        } else if (thread == Thread.currentThread()) {
             binding = BOUND.get();
             BOUND.remove();
+            if (binding != null) {
+                TaskRuns.threadEnded(); // its body's run, which its first read of the binding adopted
+            }
         }
         PendingTasks.release(binding);
         // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
@@ -262,7 +271,14 @@ public final class Bindings {
 
     /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if captured) threw {@code failure}. */
     public static void onThreadFailed(Thread thread, Throwable failure) {
-        TaskRuns.threadFailed(thread, failure);
+        if (thread == Thread.currentThread()) {
+            TaskRuns.failed(failure); // the body's run: what it ran inline has ended
+        }
+    }
+
+    /** The run of {@code thread}'s body while it has not read its binding yet, or null (for {@link TaskRuns}). */
+    static TaskRuns.Frame startedBody(Thread thread) {
+        return STARTED.get(thread);
     }
 
     /**

@@ -38,6 +38,11 @@ public final class TaskOutcomes {
         started.increment();
     }
 
+    /** A run counted as started never ran (a thread collected before it ran). */
+    public void notStarted() {
+        started.decrement();
+    }
+
     /** A task run ends normally after {@code nanos}. */
     public void ended(long nanos) {
         if (nanos < 0) {

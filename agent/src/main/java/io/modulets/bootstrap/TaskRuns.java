@@ -10,7 +10,8 @@ package io.modulets.bootstrap;
  * tentative run). Runs nest (a task of another generation run inline by this one), so
  * each thread has a small stack of frames, reused from run to run: a pool worker allocates its frames
  * once. A thread's own body is a run too, from {@code start()} to its exit: its frame is made by the
- * starting thread and becomes the bottom of the new thread's stack.
+ * starting thread, kept with the thread's binding until the thread first reads it
+ * ({@code Bindings.STARTED}), and becomes the bottom of the new thread's stack.
  *
  * <p>A failure is recorded in the innermost run of the thread, once: the first exception wins, so a
  * failure seen by two hooks (a FutureTask's {@code setException}, then its rethrow) counts once.
@@ -23,6 +24,8 @@ final class TaskRuns {
         String failure;
         /** Started only if it turns out to be a run when it ends (a stage that may not fire). */
         boolean tentative;
+        /** A thread body's binding, until the body ends (for Bindings: the live count, the first read). */
+        ClassLoader binding;
     }
 
     /** A thread's runs, innermost on top; frames are kept for reuse. */
@@ -31,14 +34,11 @@ final class TaskRuns {
         int depth;
     }
 
-    /** Thread bodies started and not yet exited, by thread (the frame is made on the starting thread). */
-    private static final WeakIdentityMap<Frame> THREADS = new WeakIdentityMap<>();
-
     private static final ThreadLocal<Stack> STACKS = new ThreadLocal<>() {
         @Override
         protected Stack initialValue() {
             Stack stack = new Stack();
-            Frame body = THREADS.get(Thread.currentThread());
+            Frame body = Bindings.startedBody(Thread.currentThread());
             if (body != null) {
                 stack.frames[0] = body;
                 stack.depth = 1;
@@ -119,32 +119,56 @@ final class TaskRuns {
         }
     }
 
-    /** {@code thread}'s body, bound to {@code binding}, is a run that begins now (on the starting thread). */
-    static void threadStarted(Thread thread, ClassLoader binding) {
-        if (!(binding instanceof GenerationLoader)) {
-            return;
+    /** A thread's body, bound to {@code binding}, is a run that begins now (on the starting thread). */
+    static Frame threadStarted(ClassLoader binding) {
+        Frame body = new Frame();
+        body.binding = binding;
+        if (binding instanceof GenerationLoader) {
+            body.outcomes = ((GenerationLoader) binding).outcomes();
+            body.outcomes.started();
+            body.start = System.nanoTime();
         }
-        Frame frame = new Frame();
-        frame.outcomes = ((GenerationLoader) binding).outcomes();
-        frame.outcomes.started();
-        frame.start = System.nanoTime();
-        THREADS.put(thread, frame);
+        return body;
     }
 
-    /** {@code thread}'s body threw {@code failure} (its uncaught exception is being dispatched). */
-    static void threadFailed(Thread thread, Throwable failure) {
-        Frame frame = THREADS.get(thread);
-        if (frame != null) {
-            record(frame, failure);
+    /**
+     * The running thread's first read of its binding: its body's run becomes the bottom of its stack
+     * (it may be there already, if a failure was recorded before). Returns the body's binding.
+     */
+    static ClassLoader adopt(Frame body) {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            stack.frames[0] = body;
+            stack.depth = 1;
+        }
+        return body.binding;
+    }
+
+    /** A body that never read its binding is over (on its own thread, or its thread was collected). */
+    static void threadEnded(Frame body) {
+        body.binding = null;
+        count(body);
+    }
+
+    /** The running thread's body, which read its binding, is over: the bottom of its stack. */
+    static void threadEnded() {
+        Stack stack = STACKS.get();
+        if (stack.depth == 1 && stack.frames[0].binding != null) {
+            stack.depth = 0;
+            threadEnded(stack.frames[0]);
+            stack.frames[0] = null;
         }
     }
 
-    /** {@code thread}'s body is over. */
-    static void threadEnded(Thread thread) {
-        Frame frame = THREADS.remove(thread);
-        if (frame != null) {
-            count(frame);
+    /** A thread started and collected without running: its start is undone, its capture released. */
+    static void neverRan(Frame body) {
+        if (body.outcomes != null) {
+            body.outcomes.notStarted();
+            body.outcomes = null;
         }
+        ClassLoader binding = body.binding;
+        body.binding = null;
+        PendingTasks.release(binding);
     }
 
     private static void record(Frame frame, Throwable failure) {

@@ -175,6 +175,36 @@ class TaskRunsTest {
     }
 
     @Test
+    void aThreadBodyThatNeverReadsItsBindingIsARunToo() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            Thread self = Thread.currentThread();
+            Bindings.onThreadFailed(self, new ArrayStoreException()); // before any read of the binding
+            Bindings.onThreadExit(self);
+            exited.countDown();
+        });
+        Bindings.runBound(g1, () -> Bindings.onThreadStart(thread));
+        thread.start();
+        assertTrue(exited.await(10, TimeUnit.SECONDS));
+        thread.join(10_000);
+        assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
+        assertEquals(2, ended(g1.outcomes));
+        assertEquals("java.lang.ArrayStoreException 1", topException(g1.outcomes));
+        assertEquals(0, g1.liveTasks(), "the thread's capture is released");
+    }
+
+    @Test
+    void aThreadCollectedWithoutRunningUndoesItsStart() {
+        PendingTasks.count(g1); // as onThreadStart counts the capture
+        TaskRuns.Frame body = TaskRuns.threadStarted(g1);
+        assertEquals(1, g1.outcomes.startedCount());
+        TaskRuns.neverRan(body); // what the table of started threads does when the thread is collected
+        assertEquals(0, g1.outcomes.startedCount());
+        assertEquals(0, ended(g1.outcomes));
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
     void aThreadBodyIsOneRunFromStartToExitAndItsUncaughtExceptionFailsIt() throws Exception {
         CountDownLatch failed = new CountDownLatch(1);
         Thread thread = new Thread(() -> {

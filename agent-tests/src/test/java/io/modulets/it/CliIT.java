@@ -41,7 +41,7 @@ class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
             List.of("list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "canary-policy",
-                    "packages", "pins", "completion");
+                    "packages", "pins", "outcomes", "completion");
     private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
@@ -126,9 +126,10 @@ class CliIT {
             ChildJvm.Result generations = cli(jdk, work, "generations", pid);
             ok(generations);
             assertAll(generations.describe(),
-                    () -> assertTrue(generations.stdoutLines().get(0).matches("ID +STATE +LABEL +HASH +LIVE TASKS +SINCE")),
-                    () -> assertTrue(generations.stdoutLines().get(1).matches(" 1  draining  1000   [0-9a-f]{12}  +1  \\S+")),
-                    () -> assertTrue(generations.stdoutLines().get(2).matches(" 2  current   1001   [0-9a-f]{12}  +0  \\S+")),
+                    () -> assertTrue(generations.stdoutLines().get(0)
+                            .matches("ID +STATE +LABEL +HASH +LIVE TASKS +STARTED +COMPLETED +FAILED +SINCE")),
+                    () -> assertTrue(generations.stdoutLines().get(1).matches(" 1  draining  1000   [0-9a-f]{12}  +1 +\\d+ +\\d+ +0  \\S+")),
+                    () -> assertTrue(generations.stdoutLines().get(2).matches(" 2  current   1001   [0-9a-f]{12}  +0 +\\d+ +\\d+ +0  \\S+")),
                     () -> assertEquals(3, generations.stdoutLines().size()));
             Map<String, Object> generationsJson = json(cli(jdk, work, "generations", pid, "--json"));
             List<?> all = (List<?>) generationsJson.get("generations");

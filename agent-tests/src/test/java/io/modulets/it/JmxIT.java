@@ -190,7 +190,7 @@ class JmxIT {
      * The agent registers its MBeans on its own thread once premain is done: a client that connects
      * at once may be first. Waits (bounded) for the manager's registration, as a tool would.
      */
-    private static void awaitManager(MBeanServerConnection jmx, InteractiveJvm jvm) throws Exception {
+    static void awaitManager(MBeanServerConnection jmx, InteractiveJvm jvm) throws Exception {
         ObjectName manager = new ObjectName(MANAGER);
         BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
         jmx.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, handback) -> registrations.add(n), null, null);

@@ -64,8 +64,11 @@ public final class Bindings {
 
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-    /** Threads started but not yet running their first read of the binding; counted. */
-    private static final WeakIdentityMap<ClassLoader> STARTED = new WeakIdentityMap<>(PendingTasks::release);
+    /**
+     * Threads started but not yet running their first read of the binding, each with its body's run
+     * (its binding, and the run counted in the generation's outcomes); counted.
+     */
+    private static final WeakIdentityMap<TaskRuns.Frame> STARTED = new WeakIdentityMap<>(TaskRuns::neverRan);
 
     /** Pool worker and agent threads: their start is not a task submission. */
     private static final WeakIdentityMap<Boolean> NEVER_BIND = new WeakIdentityMap<>();
@@ -81,7 +84,8 @@ public final class Bindings {
     private static final ThreadLocal<ClassLoader> BOUND = new ThreadLocal<>() {
         @Override
         protected ClassLoader initialValue() {
-            return STARTED.remove(Thread.currentThread());
+            TaskRuns.Frame body = STARTED.remove(Thread.currentThread());
+            return body == null ? null : TaskRuns.adopt(body);
         }
     };
 
@@ -178,7 +182,7 @@ public final class Bindings {
      */
     public static String describePending() {
         StringBuilder threads = new StringBuilder();
-        STARTED.forEach((thread, binding) -> threads.append(((Thread) thread).getName()).append('=').append(binding)
+        STARTED.forEach((thread, body) -> threads.append(((Thread) thread).getName()).append('=').append(body.binding)
                 .append("; "));
         return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
     }
@@ -238,8 +242,7 @@ public final class Bindings {
             return;
         }
         PendingTasks.count(binding);
-        STARTED.put(thread, binding);
-        TaskRuns.threadStarted(thread, binding);
+        STARTED.put(thread, TaskRuns.threadStarted(binding));
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             setContext(thread, binding);
@@ -282,11 +285,17 @@ public final class Bindings {
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
-        TaskRuns.threadEnded(thread);
-        ClassLoader binding = STARTED.remove(thread);
-        if (binding == null && thread == Thread.currentThread()) {
+        TaskRuns.Frame body = STARTED.remove(thread);
+        ClassLoader binding = null;
+        if (body != null) {
+            binding = body.binding;
+            TaskRuns.threadEnded(body);
+        } else if (thread == Thread.currentThread()) {
             binding = BOUND.get();
             BOUND.remove();
+            if (binding != null) {
+                TaskRuns.threadEnded(); // its body's run, which its first read of the binding adopted
+            }
         }
         PendingTasks.release(binding);
         // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
@@ -294,9 +303,16 @@ public final class Bindings {
         resetContext(thread);
     }
 
-    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if it was captured) threw {@code failure}. */
+    /** {@code Thread.dispatchUncaughtException}: the thread's body (a task, if captured) threw {@code failure}. */
     public static void onThreadFailed(Thread thread, Throwable failure) {
-        TaskRuns.threadFailed(thread, failure);
+        if (thread == Thread.currentThread()) {
+            TaskRuns.failed(failure); // the body's run: what it ran inline has ended
+        }
+    }
+
+    /** The run of {@code thread}'s body while it has not read its binding yet, or null (for {@link TaskRuns}). */
+    static TaskRuns.Frame startedBody(Thread thread) {
+        return STARTED.get(thread);
     }
 
     /**
@@ -603,6 +619,15 @@ public final class Bindings {
     }
 
     /**
+     * {@code ForkJoinTask.trySetThrown(ex)}: a fork/join task completes exceptionally, from its own run
+     * (its {@code exec()} threw, or caught and recorded it as 21+'s {@code submit(Callable)} does) or by
+     * {@code completeExceptionally}; the run it happens in failed.
+     */
+    public static void onForkJoinFailed(Throwable failure) {
+        TaskRuns.failed(failure);
+    }
+
+    /**
      * After {@code ForkJoinTask.doExec()}: a task that was already done when a worker popped it
      * (completed or cancelled by other means while queued, e.g. a parallel stream's sibling of a
      * failed leaf) never ran {@code exec()}; what it captured is released here.
@@ -678,16 +703,49 @@ public final class Bindings {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext);
+        boolean rebound = bind(thread, binding, previousBinding, previousContext);
+        // A task run only if it fires its function here: not a relay, a waiting thread's wake-up, a
+        // two-source stage whose other source is not done, nor an async stage handed to its executor.
+        boolean run = rebound && unfired(completion) != null;
+        if (run) {
+            TaskRuns.beginTentative(binding);
+        }
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } catch (Throwable failure) {
-            failedIn(rebound, failure);
+            failedIn(run, failure);
             throw failure;
         } finally {
-            leave(thread, rebound, previousBinding, previousContext);
+            if (run) {
+                TaskRuns.end(unfired(completion) == null);
+            }
+            unbind(thread, rebound, previousBinding, previousContext);
             forgetIfFired(completion);
         }
+    }
+
+    /**
+     * The dependent of the stage still to fire behind {@code completion} (a one- or two-source stage, or
+     * the stage a {@code CoCompletion} links to), or null: it fired (or was handed to its executor, which keeps it
+     * pending here), or it runs no application code — a relay, {@code anyOf}, the {@code Signaller} of a
+     * thread waiting in {@code join()} or {@code get()}.
+     */
+    private static Object unfired(Object completion) throws Throwable {
+        Object stage = completion;
+        if (JdkMethods.CO_COMPLETION.isInstance(completion)) {
+            stage = (Object) JdkMethods.CO_BASE.invokeExact(completion);
+            if (stage == null) {
+                return null;
+            }
+        } else if (!JdkMethods.UNI_COMPLETION.isInstance(completion)) {
+            return null;
+        }
+        Class<?> type = stage.getClass();
+        if (type == JdkMethods.UNI_RELAY || type == JdkMethods.BI_RELAY) {
+            return null;
+        }
+        // its dependent: null once it fired (a CoCompletion keeps its base when the stage has no dependents)
+        return (Object) JdkMethods.DEPENDENT.invokeExact(stage);
     }
 
     /**

@@ -21,6 +21,13 @@ final class JdkMethods {
     static final Class<?> UNI_COMPLETION;
     /** {@code UniCompletion.dep}, null once the stage fired or was claimed; as {@code (Object)Object}. */
     static final MethodHandle DEPENDENT;
+    /** {@code CompletableFuture.CoCompletion}: the second source's link to a two-source stage. */
+    static final Class<?> CO_COMPLETION;
+    /** {@code CoCompletion.base}, the two-source stage, null once it fired; as {@code (Object)Object}. */
+    static final MethodHandle CO_BASE;
+    /** {@code UniRelay} and {@code BiRelay}: stages that pass a result on and run no application code. */
+    static final Class<?> UNI_RELAY;
+    static final Class<?> BI_RELAY;
 
     static {
         try {
@@ -35,6 +42,13 @@ final class JdkMethods {
             DEPENDENT = MethodHandles.privateLookupIn(UNI_COMPLETION, lookup)
                     .findGetter(UNI_COMPLETION, "dep", CompletableFuture.class)
                     .asType(MethodType.methodType(Object.class, Object.class));
+            CO_COMPLETION = Class.forName("java.util.concurrent.CompletableFuture$CoCompletion");
+            CO_BASE = MethodHandles.privateLookupIn(CO_COMPLETION, lookup)
+                    .findGetter(CO_COMPLETION, "base",
+                            Class.forName("java.util.concurrent.CompletableFuture$BiCompletion"))
+                    .asType(MethodType.methodType(Object.class, Object.class));
+            UNI_RELAY = Class.forName("java.util.concurrent.CompletableFuture$UniRelay");
+            BI_RELAY = Class.forName("java.util.concurrent.CompletableFuture$BiRelay");
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

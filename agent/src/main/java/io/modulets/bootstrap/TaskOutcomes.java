@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The number of tasks ended is the sum of the run-time histogram; completed is ended minus failed.
  */
 public final class TaskOutcomes {
-    /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 and 1 ns). */
+    /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 ns). */
     public static final int BUCKETS = 48;
 
     private final LongAdder started = new LongAdder();
@@ -36,6 +36,11 @@ public final class TaskOutcomes {
     /** A task run bound to this generation starts. */
     public void started() {
         started.increment();
+    }
+
+    /** A run counted as started never ran (a thread collected before it ran). */
+    public void notStarted() {
+        started.decrement();
     }
 
     /** A task run ends normally after {@code nanos}. */

@@ -9,7 +9,8 @@ import org.objectweb.asm.Opcodes;
  * Fork/join: {@code fork()} and the pool's one submission path (17: {@code externalSubmit}, 21+:
  * {@code poolSubmit}; every execute/submit/invoke/invokeAll goes through it) capture; {@code doExec()},
  * where every worker, helper and {@code invoke()} runs a task, binds around {@code exec()}; a
- * cancelled task stops counting. Workers are never bound ({@code Bindings.onThreadStart}).
+ * cancelled task stops counting; an exceptional completion ({@code trySetThrown}) fails the run it happens in.
+ * Workers are never bound ({@code Bindings.onThreadStart}).
  */
 final class ForkJoinTransformlet {
     private static final String TASK = "java/util/concurrent/ForkJoinTask";
@@ -45,6 +46,9 @@ final class ForkJoinTransformlet {
                                 "(Ljava/lang/Object;)V", false);
                     }));
                     case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, "onCancelled", CANCELLED, 0);
+                    // every exceptional completion (17: int, 25: boolean); 21+'s submit(Callable) catches in exec()
+                    case "trySetThrown(Ljava/lang/Throwable;)I", "trySetThrown(Ljava/lang/Throwable;)Z" ->
+                            Hooks.atEntry(mv, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
                     default -> mv;
                 }),
                 new Rule(TASK + "$InterruptibleTask", (method, mv) -> method.equals("cancel(Z)Z")

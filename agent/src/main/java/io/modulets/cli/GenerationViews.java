@@ -33,9 +33,11 @@ final class GenerationViews {
     }
 
     static Table table(List<GenerationInfo> generations) {
-        Table table = new Table(">ID", "STATE", "LABEL", "HASH", ">LIVE TASKS", "SINCE");
+        Table table = new Table(">ID", "STATE", "LABEL", "HASH", ">LIVE TASKS", ">STARTED", ">COMPLETED", ">FAILED",
+                "SINCE");
         for (GenerationInfo g : generations) {
-            table.row(g.getId(), g.getState(), g.getLabel(), shortHash(g.getHash()), g.getLiveTasks(), g.getSince());
+            table.row(g.getId(), g.getState(), g.getLabel(), shortHash(g.getHash()), g.getLiveTasks(),
+                    g.getTasksStarted(), g.getTasksCompleted(), g.getTasksFailed(), g.getSince());
         }
         return table;
     }
@@ -48,6 +50,9 @@ final class GenerationViews {
         map.put("hash", g.getHash());
         map.put("liveTasks", g.getLiveTasks());
         map.put("since", g.getSince());
+        map.put("tasksStarted", g.getTasksStarted());
+        map.put("tasksCompleted", g.getTasksCompleted());
+        map.put("tasksFailed", g.getTasksFailed());
         return map;
     }
 

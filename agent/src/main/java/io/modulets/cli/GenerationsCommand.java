@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code generations JVM}: every generation the JVM has had. */
 @Command(name = "generations", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "List every generation the JVM has had, oldest first: id, state (canary, current, draining, "
-                + "retired, unloaded), label, hash (first 12 digits), live tasks, and since when it is in its state.")
+                + "retired, unloaded), label, hash (first 12 digits), live tasks, task runs started, completed and failed "
+                + "(see outcomes), and since when it is in its state.")
 final class GenerationsCommand extends JvmCommand {
 
     @Override

@@ -34,6 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CanaryPolicyCommand.class,
             PackagesCommand.class,
             PinsCommand.class,
+            OutcomesCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -28,7 +28,7 @@ import io.modulets.bootstrap.TaskOutcomes;
 public record Outcomes(long started, long completed, long failed, long runNanos, long maxRunNanos,
                        List<ExceptionCount> exceptions, long[] runBuckets) {
     /** How many exception classes a snapshot names. */
-    public static final int TOP_EXCEPTIONS = 5;
+    public static final int TOP_EXCEPTIONS = 10;
 
     /** Nothing counted. */
     public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, List.of(), new long[TaskOutcomes.BUCKETS]);

@@ -9,12 +9,15 @@ import io.modulets.bootstrap.Bindings;
 import io.modulets.config.Log;
 import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
+import io.modulets.generations.Outcomes;
+import io.modulets.generations.Registry;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
  * JFR output (DESIGN §4): one event per activation, rejection, retirement and unloading, committed
  * on the manage thread; and {@code modulets.TaskBinding}, disabled by default, committed on the
- * thread being bound. The bootstrap's binding hook reads one flag; a {@link FlightRecorderListener}
+ * thread being bound; {@code modulets.GenerationOutcomes}, periodic, from JFR's periodic thread. The
+ * bootstrap's binding hook reads one flag; a {@link FlightRecorderListener}
  * sets it whenever a recording starts or stops, to whether any running recording enables the event.
  *
  * <p>If the runtime lacks the {@code jdk.jfr} module, {@link #start} logs it once and the other
@@ -23,6 +26,13 @@ import io.modulets.loader.GenerationClassLoader;
 final class Flight implements Transitions.Output {
     /** Whether the recorder is up: before, no recording exists and nothing is committed (nor loaded). */
     private volatile boolean recording;
+    private final Registry registry;
+    private final EventThread thread;
+
+    Flight(Registry registry, EventThread thread) {
+        this.registry = registry;
+        this.thread = thread;
+    }
 
     /**
      * The first JFR job on the manage thread: only a listener, because initialising JFR (what
@@ -38,6 +48,8 @@ final class Flight implements Transitions.Output {
                 public void recorderInitialized(FlightRecorder recorder) {
                     recording = true;
                     follow();
+                    // Not here: the recorder calls this under its initialisation lock.
+                    thread.submit(Flight.this::addPeriodic);
                 }
 
                 @Override
@@ -47,6 +59,39 @@ final class Flight implements Transitions.Output {
             });
         } catch (LinkageError | RuntimeException e) {
             Log.debug("no JFR events: %s", e);
+        }
+    }
+
+    /** Registers GenerationOutcomes once the recorder is up: registering an event class initialises JFR. */
+    private void addPeriodic() {
+        try {
+            FlightRecorder.addPeriodicEvent(FlightEvents.GenerationOutcomes.class, this::outcomes);
+        } catch (LinkageError | RuntimeException e) {
+            Log.debug("JFR: no GenerationOutcomes events: %s", e);
+        }
+    }
+
+    /** One GenerationOutcomes event per loaded generation (JFR's periodic thread calls it each period). */
+    private void outcomes() {
+        for (Generation g : registry.all()) {
+            if (!g.isLoaded()) {
+                continue;
+            }
+            FlightEvents.GenerationOutcomes event = new FlightEvents.GenerationOutcomes();
+            if (!event.shouldCommit()) {
+                return;
+            }
+            Outcomes o = g.outcomes();
+            event.generation = g.sequence();
+            event.state = g.state().word();
+            event.started = o.started();
+            event.completed = o.completed();
+            event.failed = o.failed();
+            event.running = o.running();
+            event.meanRun = o.meanRunNanos();
+            event.maxRun = o.maxRunNanos();
+            event.p99Run = o.runNanosAtMost(0.99);
+            event.commit();
         }
     }
 

@@ -6,7 +6,9 @@ import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
 
 /**
  * The agent's JFR events (DESIGN §4), in category "modulets". Loaded only on the manage thread and
@@ -137,5 +139,40 @@ final class FlightEvents {
     public static final class TaskBinding extends Event {
         @Label("Generation")
         int generation;
+    }
+
+    @Name("modulets.GenerationOutcomes")
+    @Label("Generation Outcomes")
+    @Category("modulets")
+    @Description("What a loaded generation's task runs did so far (totals since it was created); one per loaded"
+            + " generation per period")
+    @Period("5 s")
+    @StackTrace(false)
+    public static final class GenerationOutcomes extends Event {
+        @Label("Generation")
+        int generation;
+        @Label("State")
+        String state;
+        @Label("Started")
+        @Description("Task runs bound to it that began")
+        long started;
+        @Label("Completed")
+        @Description("Task runs that ended normally")
+        long completed;
+        @Label("Failed")
+        @Description("Task runs that ended by an exception")
+        long failed;
+        @Label("Running")
+        long running;
+        @Label("Mean Run Time")
+        @Timespan(Timespan.NANOSECONDS)
+        long meanRun;
+        @Label("Max Run Time")
+        @Timespan(Timespan.NANOSECONDS)
+        long maxRun;
+        @Label("99th Percentile Run Time")
+        @Description("The top of the power-of-two bucket the percentile falls in: at most twice the true value")
+        @Timespan(Timespan.NANOSECONDS)
+        long p99Run;
     }
 }

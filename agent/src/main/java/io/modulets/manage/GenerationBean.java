@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.modulets.generations.Generation;
+import io.modulets.generations.Outcomes;
 import io.modulets.generations.PinReport;
 import io.modulets.generations.Registry;
 import io.modulets.loader.GenerationClassLoader;
@@ -80,6 +81,51 @@ final class GenerationBean implements GenerationMXBean {
     @Override
     public List<String> getPinBlindSpots() {
         return pins().blindSpots();
+    }
+
+    @Override
+    public long getTasksStarted() {
+        return generation.outcomes().started();
+    }
+
+    @Override
+    public long getTasksCompleted() {
+        return generation.outcomes().completed();
+    }
+
+    @Override
+    public long getTasksFailed() {
+        return generation.outcomes().failed();
+    }
+
+    @Override
+    public long getTasksRunning() {
+        return generation.outcomes().running();
+    }
+
+    @Override
+    public long getMeanRunNanos() {
+        return generation.outcomes().meanRunNanos();
+    }
+
+    @Override
+    public long getMaxRunNanos() {
+        return generation.outcomes().maxRunNanos();
+    }
+
+    @Override
+    public long getP50RunNanos() {
+        return generation.outcomes().runNanosAtMost(0.5);
+    }
+
+    @Override
+    public long getP99RunNanos() {
+        return generation.outcomes().runNanosAtMost(0.99);
+    }
+
+    @Override
+    public List<String> getExceptions() {
+        return generation.outcomes().exceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
     }
 
     private PinReport pins() {

@@ -13,15 +13,28 @@ public final class GenerationInfo {
     private final String hash;
     private final long liveTasks;
     private final String since;
+    private final long tasksStarted;
+    private final long tasksCompleted;
+    private final long tasksFailed;
 
-    @ConstructorParameters({"id", "state", "label", "hash", "liveTasks", "since"})
-    public GenerationInfo(int id, String state, String label, String hash, long liveTasks, String since) {
+    @ConstructorParameters({"id", "state", "label", "hash", "liveTasks", "since",
+            "tasksStarted", "tasksCompleted", "tasksFailed"})
+    public GenerationInfo(int id, String state, String label, String hash, long liveTasks, String since,
+                          long tasksStarted, long tasksCompleted, long tasksFailed) {
         this.id = id;
         this.state = state;
         this.label = label;
         this.hash = hash;
         this.liveTasks = liveTasks;
         this.since = since;
+        this.tasksStarted = tasksStarted;
+        this.tasksCompleted = tasksCompleted;
+        this.tasksFailed = tasksFailed;
+    }
+
+    /** A row without task outcomes (none counted yet). */
+    public GenerationInfo(int id, String state, String label, String hash, long liveTasks, String since) {
+        this(id, state, label, hash, liveTasks, since, 0, 0, 0);
     }
 
     public int getId() {
@@ -48,5 +61,20 @@ public final class GenerationInfo {
     /** When it entered its state, as {@code Instant.toString()}. */
     public String getSince() {
         return since;
+    }
+
+    /** Task runs bound to it that began (DESIGN §4, "Outcomes"). */
+    public long getTasksStarted() {
+        return tasksStarted;
+    }
+
+    /** Task runs that ended normally. */
+    public long getTasksCompleted() {
+        return tasksCompleted;
+    }
+
+    /** Task runs that ended by an exception. */
+    public long getTasksFailed() {
+        return tasksFailed;
     }
 }

@@ -42,4 +42,36 @@ public interface GenerationMXBean {
 
     /** What the agent could not look at when reporting pins, and why. */
     List<String> getPinBlindSpots();
+
+    // ---- outcomes of its task runs (DESIGN §4, "Outcomes"); kept after it unloaded ----
+
+    /** Task runs bound to it that began. */
+    long getTasksStarted();
+
+    /** Task runs that ended normally. */
+    long getTasksCompleted();
+
+    /** Task runs that ended by an exception. */
+    long getTasksFailed();
+
+    /** Task runs begun and not yet ended. */
+    long getTasksRunning();
+
+    /** Mean run time of the runs that ended, in nanoseconds; 0 if none did. */
+    long getMeanRunNanos();
+
+    /** Longest run time of a run that ended, in nanoseconds. */
+    long getMaxRunNanos();
+
+    /** Median run time, as the top of its power-of-two bucket (at most twice the true value), in nanoseconds. */
+    long getP50RunNanos();
+
+    /** 99th percentile of run time, as the top of its power-of-two bucket, in nanoseconds. */
+    long getP99RunNanos();
+
+    /**
+     * The most frequent exception classes of its failed runs, most frequent first:
+     * {@code "java.lang.IllegalStateException 12"}.
+     */
+    List<String> getExceptions();
 }

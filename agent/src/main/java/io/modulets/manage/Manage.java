@@ -46,7 +46,7 @@ public final class Manage {
         Transitions transitions = new Transitions(thread, registry, counts);
         registry.listen(transitions);
         deployer.onRefusal(transitions);
-        thread.submit(() -> transitions.outputs(outputs(options, registry, deployer, packages, counts)));
+        thread.submit(() -> transitions.outputs(outputs(options, registry, deployer, packages, counts, thread)));
     }
 
     /**
@@ -54,8 +54,8 @@ public final class Manage {
      * JFR classes load on premain's path.
      */
     private static Transitions.Output[] outputs(AgentOptions options, Registry registry, Deployer deployer,
-                                                PackageLists packages, Counts counts) {
-        Flight flight = new Flight();
+                                                PackageLists packages, Counts counts, EventThread thread) {
+        Flight flight = new Flight(registry, thread);
         flight.start();
         if (!options.jmx()) {
             return new Transitions.Output[] {flight};

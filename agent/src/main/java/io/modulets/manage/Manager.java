@@ -19,6 +19,7 @@ import io.modulets.deploy.Deployer;
 import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
+import io.modulets.generations.Outcomes;
 import io.modulets.generations.Registry;
 
 /**
@@ -130,8 +131,10 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         for (Generation g : registry.all()) {
             Generation.State state = g.state();
             java.time.Instant since = g.since(state);
+            Outcomes outcomes = g.outcomes();
             rows.add(new GenerationInfo(g.sequence(), state.word(), g.label(), g.hash(), g.liveTasks(),
-                    since == null ? g.created().toString() : since.toString()));
+                    since == null ? g.created().toString() : since.toString(),
+                    outcomes.started(), outcomes.completed(), outcomes.failed()));
         }
         return rows;
     }

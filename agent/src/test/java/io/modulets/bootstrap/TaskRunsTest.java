@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -101,6 +104,57 @@ class TaskRunsTest {
     }
 
     @Test
+    void runsNestDeeperThanTheFramesAThreadStartsWith() {
+        int depth = 20;
+        Runnable innermost = () -> Bindings.onStageFailed(new IllegalStateException());
+        Runnable body = innermost;
+        for (int i = 0; i < depth; i++) {
+            PendingTasksTest.Generation binding = i % 2 == 0 ? g1 : g2;
+            Runnable inner = body;
+            body = () -> Bindings.runBound(binding, inner);
+        }
+        body.run();
+        assertEquals(depth / 2, g1.outcomes.startedCount());
+        assertEquals(depth / 2, g2.outcomes.startedCount());
+        assertEquals(depth, ended(g1.outcomes) + ended(g2.outcomes), "every run ended");
+        assertEquals(1, g1.outcomes.failedCount() + g2.outcomes.failedCount(), "only the innermost run failed");
+        assertEquals(1, g1.outcomes.failedCount(), "the innermost run binds g1 (the last wrapped is the outermost)");
+    }
+
+    @Test
+    void callerRunsIsARunWhenItBindsAndItsTaskMayFail() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
+        try {
+            Runnable task = () -> { throw new IllegalStateException("ran by the caller"); };
+            PendingTasks.add(task, g1); // what execute() captured
+            // this thread is unbound: CallerRuns binds it to g1 and runs the task
+            assertThrows(IllegalStateException.class,
+                    () -> Bindings.onRejected(new ThreadPoolExecutor.CallerRunsPolicy(), task, executor));
+            assertEquals(1, g1.outcomes.startedCount());
+            assertEquals(1, g1.outcomes.failedCount());
+            assertEquals(0, g1.liveTasks(), "released");
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    @Test
+    void aRejectionThatRunsNothingIsNoRunAndItsExceptionNoFailure() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>());
+        try {
+            Runnable task = () -> { };
+            PendingTasks.add(task, g1);
+            assertThrows(RejectedExecutionException.class,
+                    () -> Bindings.onRejected(new ThreadPoolExecutor.AbortPolicy(), task, executor));
+            assertEquals(0, g1.outcomes.startedCount());
+            assertEquals(0, g1.outcomes.failedCount());
+            assertEquals(0, g1.liveTasks(), "released");
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    @Test
     void aFailureOutsideAnyRunIsNotCounted() {
         Bindings.onStageFailed(new IllegalStateException());
         Bindings.onFutureDone(new Object(), new IllegalStateException());
@@ -118,6 +172,36 @@ class TaskRunsTest {
         });
         assertTrue(g1.outcomes.runNanos() >= 2_000_000, "at least the 2 ms spent in the body");
         assertEquals(g1.outcomes.runNanos(), g1.outcomes.maxRunNanos());
+    }
+
+    @Test
+    void aThreadBodyThatNeverReadsItsBindingIsARunToo() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            Thread self = Thread.currentThread();
+            Bindings.onThreadFailed(self, new ArrayStoreException()); // before any read of the binding
+            Bindings.onThreadExit(self);
+            exited.countDown();
+        });
+        Bindings.runBound(g1, () -> Bindings.onThreadStart(thread));
+        thread.start();
+        assertTrue(exited.await(10, TimeUnit.SECONDS));
+        thread.join(10_000);
+        assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
+        assertEquals(2, ended(g1.outcomes));
+        assertEquals("java.lang.ArrayStoreException 1", topException(g1.outcomes));
+        assertEquals(0, g1.liveTasks(), "the thread's capture is released");
+    }
+
+    @Test
+    void aThreadCollectedWithoutRunningUndoesItsStart() {
+        PendingTasks.count(g1); // as onThreadStart counts the capture
+        TaskRuns.Frame body = TaskRuns.threadStarted(g1);
+        assertEquals(1, g1.outcomes.startedCount());
+        TaskRuns.neverRan(body); // what the table of started threads does when the thread is collected
+        assertEquals(0, g1.outcomes.startedCount());
+        assertEquals(0, ended(g1.outcomes));
+        assertEquals(0, g1.liveTasks());
     }
 
     @Test

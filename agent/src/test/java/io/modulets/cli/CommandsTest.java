@@ -74,7 +74,10 @@ class CommandsTest {
                 + "    \"label\": \"1.0\",\n"
                 + "    \"hash\": \"9d9688116356aabbccdd\",\n"
                 + "    \"liveTasks\": 0,\n"
-                + "    \"since\": \"2026-11-26T02:41:07Z\"\n"
+                + "    \"since\": \"2026-11-26T02:41:07Z\",\n"
+                + "    \"tasksStarted\": 0,\n"
+                + "    \"tasksCompleted\": 0,\n"
+                + "    \"tasksFailed\": 0\n"
                 + "  },\n"
                 + "  \"canary\": null,\n"
                 + "  \"loadedGenerations\": 1,\n"
@@ -93,11 +96,12 @@ class CommandsTest {
     @Test
     void generationsIsATable() {
         agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        agent.outcomes(1, 120, 110, 7);
         assertEquals(0, run("generations", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
         assertEquals(""
-                + "ID  STATE     LABEL  HASH          LIVE TASKS  SINCE\n"
-                + " 1  draining  1.0    9d9688116356           3  2026-11-26T02:42:00Z\n"
-                + " 2  current   2.0    7aa8ebdc0553           0  2026-11-26T02:42:00Z\n", out());
+                + "ID  STATE     LABEL  HASH          LIVE TASKS  STARTED  COMPLETED  FAILED  SINCE\n"
+                + " 1  draining  1.0    9d9688116356           3      120        110       7  2026-11-26T02:42:00Z\n"
+                + " 2  current   2.0    7aa8ebdc0553           0        0          0       0  2026-11-26T02:42:00Z\n", out());
         assertTrue(agent.credentialsGiven.isNone());
     }
 
@@ -106,6 +110,53 @@ class CommandsTest {
         assertEquals(0, run("generations", "--json", "7"), err());
         assertTrue(out().contains("\"current\": 1,"), out());
         assertTrue(out().contains("\"hash\": \"9d9688116356aabbccdd\""), out());
+    }
+
+    @Test
+    void outcomesIsATableWithTheExceptionsBelow() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 3);
+        agent.outcomes(1, 120, 110, 7);
+        assertEquals(0, run("outcomes", "1234"), err());
+        assertEquals(""
+                + "ID  STATE     STARTED  COMPLETED  FAILED  RUNNING    MEAN     P50      P99     MAX\n"
+                + " 1  draining      120        110       7        3  1.5 us  1.0 us  4.19 ms  2.50 s\n"
+                + " 2  current         0          0       0        0       -       -        -       -\n"
+                + "failed runs by exception class (most frequent first):\n"
+                + "  generation 1: java.lang.IllegalStateException 7\n", out());
+    }
+
+    @Test
+    void outcomesOfOneGenerationAsJson() {
+        agent.outcomes(1, 12, 9, 2);
+        assertEquals(0, run("outcomes", "1234", "1", "--json"), err());
+        assertEquals("{\n"
+                + "  \"generations\": [\n"
+                + "    {\n"
+                + "      \"id\": 1,\n"
+                + "      \"state\": \"current\",\n"
+                + "      \"started\": 12,\n"
+                + "      \"completed\": 9,\n"
+                + "      \"failed\": 2,\n"
+                + "      \"running\": 1,\n"
+                + "      \"meanRunNanos\": 1500,\n"
+                + "      \"p50RunNanos\": 1023,\n"
+                + "      \"p99RunNanos\": 4194303,\n"
+                + "      \"maxRunNanos\": 2500000000,\n"
+                + "      \"exceptions\": [\n"
+                + "        {\n"
+                + "          \"class\": \"java.lang.IllegalStateException\",\n"
+                + "          \"count\": 2\n"
+                + "        }\n"
+                + "      ]\n"
+                + "    }\n"
+                + "  ]\n"
+                + "}\n", out());
+    }
+
+    @Test
+    void outcomesOfAnUnknownGenerationIsOneLine() {
+        assertEquals(1, run("outcomes", "1234", "9"));
+        assertEquals("modulets: JVM 1234 has no MBean for generation 9\n", err());
     }
 
     @Test
@@ -359,7 +410,7 @@ class CommandsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort",
-        "canary-policy", "packages", "pins", "completion"})
+        "canary-policy", "packages", "pins", "outcomes", "completion"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out().startsWith("Usage: modulets " + command), out());

@@ -69,6 +69,13 @@ final class FakeAgent implements ManagerMXBean, Connector {
         return id;
     }
 
+    /** Gives generation {@code id} task outcomes. */
+    void outcomes(int id, long started, long completed, long failed) {
+        GenerationInfo g = generations.get(id - 1);
+        generations.set(id - 1, new GenerationInfo(id, g.getState(), g.getLabel(), g.getHash(), g.getLiveTasks(),
+                g.getSince(), started, completed, failed));
+    }
+
     void replace(int id, String state, long liveTasks) {
         GenerationInfo g = generations.get(id - 1);
         generations.set(id - 1, new GenerationInfo(id, state, g.getLabel(), g.getHash(), liveTasks, "2026-11-26T02:42:00Z"));
@@ -313,6 +320,52 @@ final class FakeAgent implements ManagerMXBean, Connector {
         @Override
         public List<String> getPinBlindSpots() {
             return List.of("threads' stacks in native code");
+        }
+
+        @Override
+        public long getTasksStarted() {
+            return info.getTasksStarted();
+        }
+
+        @Override
+        public long getTasksCompleted() {
+            return info.getTasksCompleted();
+        }
+
+        @Override
+        public long getTasksFailed() {
+            return info.getTasksFailed();
+        }
+
+        @Override
+        public long getTasksRunning() {
+            return info.getTasksStarted() - info.getTasksCompleted() - info.getTasksFailed();
+        }
+
+        @Override
+        public long getMeanRunNanos() {
+            return info.getTasksStarted() == 0 ? 0 : 1_500;
+        }
+
+        @Override
+        public long getMaxRunNanos() {
+            return info.getTasksStarted() == 0 ? 0 : 2_500_000_000L;
+        }
+
+        @Override
+        public long getP50RunNanos() {
+            return info.getTasksStarted() == 0 ? 0 : 1_023;
+        }
+
+        @Override
+        public long getP99RunNanos() {
+            return info.getTasksStarted() == 0 ? 0 : 4_194_303;
+        }
+
+        @Override
+        public List<String> getExceptions() {
+            return info.getTasksFailed() == 0 ? List.of()
+                    : List.of("java.lang.IllegalStateException " + info.getTasksFailed());
         }
     }
 }

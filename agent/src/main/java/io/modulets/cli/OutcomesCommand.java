@@ -1,0 +1,106 @@
+package io.modulets.cli;
+
+import io.modulets.manage.GenerationInfo;
+import io.modulets.manage.GenerationMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code outcomes JVM [ID]}: what each generation's task runs did (DESIGN §4, "Outcomes"). */
+@Command(name = "outcomes", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Show what a generation's task runs did: started, completed normally, failed (ended by an "
+                + "exception), running; mean, median, 99th percentile and longest run time (the percentiles are the "
+                + "top of a power-of-two bucket: at most twice the true value); the most frequent exception classes. "
+                + "Without ID: every generation the JVM has had whose MBean it keeps.")
+final class OutcomesCommand extends JvmCommand {
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "The generation's id (see generations).")
+    Integer id;
+
+    /** One generation's outcomes, as read from its MBean. */
+    private record Row(int id, String state, long started, long completed, long failed, long running, long mean,
+                       long p50, long p99, long max, List<String> exceptions) {
+        static Row of(int id, GenerationMXBean g) {
+            return new Row(id, g.getState(), g.getTasksStarted(), g.getTasksCompleted(), g.getTasksFailed(),
+                    g.getTasksRunning(), g.getMeanRunNanos(), g.getP50RunNanos(), g.getP99RunNanos(),
+                    g.getMaxRunNanos(), g.getExceptions());
+        }
+    }
+
+    @Override
+    void run(AgentConnection agent) {
+        List<Row> rows = new ArrayList<>();
+        if (id != null) {
+            rows.add(Row.of(id, agent.generation(id)));
+        } else {
+            for (GenerationInfo g : agent.manager().getGenerations()) {
+                GenerationMXBean bean;
+                try {
+                    bean = agent.generation(g.getId());
+                } catch (CliFailure dropped) {
+                    continue; // unloaded long ago: the agent keeps only the newest unloaded generations' MBeans
+                }
+                rows.add(Row.of(g.getId(), bean));
+            }
+        }
+        Table table = new Table(">ID", "STATE", ">STARTED", ">COMPLETED", ">FAILED", ">RUNNING", ">MEAN", ">P50",
+                ">P99", ">MAX");
+        StringBuilder exceptions = new StringBuilder();
+        List<Object> json = new ArrayList<>();
+        for (Row r : rows) {
+            table.row(r.id, r.state, r.started, r.completed, r.failed, r.running, duration(r.mean, r.started),
+                    duration(r.p50, r.started), duration(r.p99, r.started), duration(r.max, r.started));
+            for (String e : r.exceptions) {
+                exceptions.append("  generation ").append(r.id).append(": ").append(e).append('\n');
+            }
+            json.add(json(r));
+        }
+        String text = table.render()
+                + (exceptions.isEmpty() ? "" : "failed runs by exception class (most frequent first):\n" + exceptions);
+        print(Map.of("generations", json), text);
+    }
+
+    private static Map<String, Object> json(Row r) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("id", r.id);
+        map.put("state", r.state);
+        map.put("started", r.started);
+        map.put("completed", r.completed);
+        map.put("failed", r.failed);
+        map.put("running", r.running);
+        map.put("meanRunNanos", r.mean);
+        map.put("p50RunNanos", r.p50);
+        map.put("p99RunNanos", r.p99);
+        map.put("maxRunNanos", r.max);
+        List<Object> exceptions = new ArrayList<>();
+        for (String e : r.exceptions) {
+            int space = e.lastIndexOf(' ');
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("class", e.substring(0, space));
+            one.put("count", Long.parseLong(e.substring(space + 1)));
+            exceptions.add(one);
+        }
+        map.put("exceptions", exceptions);
+        return map;
+    }
+
+    /** "850 ns", "12.3 us", "4.56 ms", "2.00 s"; "-" for a generation that ran no task. */
+    static String duration(long nanos, long started) {
+        if (started == 0) {
+            return "-";
+        }
+        if (nanos < 1_000) {
+            return nanos + " ns";
+        }
+        if (nanos < 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f us", nanos / 1e3);
+        }
+        if (nanos < 1_000_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.2f ms", nanos / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+}

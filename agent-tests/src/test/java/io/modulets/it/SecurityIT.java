@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -187,7 +189,7 @@ class SecurityIT {
         Path work = WorkDirs.forTest(info);
         Path modules = modules(work, v1);
         Path jar = modules.resolve("magic.jar");
-        chmod(modules, "rwxrwxr-x");
+        shareWithGroup(modules, "rwxrwxr-x");
         assertStopped(child(jdk, work, args(work, modules)).name("group").run(), "modulets: generation 1 refused: "
                 + modules + " is writable by its group (rwxrwxr-x): other users could change the code; run chmod g-w "
                 + modules + " (or give permissions=warn)");
@@ -221,7 +223,7 @@ class SecurityIT {
             assertRefusal(child, "activate " + loose, "loose.jar", loose + " is writable by others (rw-r--rw-):"
                     + " other users could change the code; run chmod o-w " + loose + " (or give permissions=warn)", 1);
             copy(v2, modules.resolve("magic.jar"));
-            chmod(modules, "rwxrwxr-x");
+            shareWithGroup(modules, "rwxrwxr-x");
             child.send("rescan");
             assertEquals("REFUSED modulets: deploy from " + modules + " refused, generation 1 (1.0, " + shortHash(v1)
                     + ") stays current: " + modules + " is writable by its group (rwxrwxr-x): other users could change"
@@ -323,6 +325,27 @@ class SecurityIT {
 
     private static Path chmod(Path path, String mode) throws IOException {
         return Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+
+    /**
+     * Sets {@code mode} and, if the path's group is the user's own private group (whose write the rule
+     * allows: umask 002), gives it a group the user shares with others.
+     */
+    private static void shareWithGroup(Path path, String mode) throws IOException {
+        chmod(path, mode);
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        if (!view.readAttributes().group().getName().equals(System.getProperty("user.name"))) {
+            return;
+        }
+        for (String shared : List.of("users", "nogroup", "staff")) {
+            try {
+                view.setGroup(path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(shared));
+                return;
+            } catch (IOException | UnsupportedOperationException notThisOne) {
+                // not a group here, or not one this user may give a file to
+            }
+        }
+        assumeTrue(false, "a group other than the user's own to give " + path + " to");
     }
 
     private static Path secret(Path file, String text) throws IOException {

@@ -48,12 +48,14 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
 
     /** Reads the counters now. Ended runs are read before started ones, so {@link #running()} is never negative. */
     public static Outcomes of(TaskOutcomes counters) {
-        long failed = counters.failedCount();
         long[] buckets = counters.runBuckets();
         long ended = 0;
         for (long b : buckets) {
             ended += b;
         }
+        // Read after the runs that ended: a run's failure is counted before its bucket, so every failed
+        // run among them is in it (a run that failed and has not yet ended may be too, hence the min).
+        long failed = counters.failedCount();
         long runNanos = counters.runNanos();
         long max = counters.maxRunNanos();
         List<ExceptionCount> exceptions = new ArrayList<>();
@@ -61,7 +63,6 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
             exceptions.add(new ExceptionCount(c.className, c.count));
         }
         long started = Math.max(counters.startedCount(), ended);
-        // a failure is counted before its run's bucket: never more failed than ended
         failed = Math.min(failed, ended);
         return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets);
     }

@@ -23,7 +23,8 @@ import java.util.Set;
  * elsewhere) and once with every link resolved ({@link Path#toRealPath}) — must be owned by the
  * JVM's user or by root, and must not be writable by its group or by others. One exception, as
  * for {@code /tmp}: a directory above the path with the sticky bit (others may add entries there
- * but not rename or delete ours). The path itself never gets that exception. Permissions of a
+ * but not rename or delete ours). The path itself never gets that exception. Another: group write
+ * where the group is the owner's private group ({@link PrivateGroups}: umask 002). Permissions of a
  * symbolic link itself mean nothing and are not read.
  *
  * <p>A file system without POSIX owners and permissions (Windows, FAT) cannot be checked:
@@ -35,9 +36,11 @@ public final class FilePermissions {
     private static final int STICKY = 01000;
 
     private final UserPrincipal me;
+    private final PrivateGroups privateGroups;
 
-    private FilePermissions(UserPrincipal me) {
+    private FilePermissions(UserPrincipal me, PrivateGroups privateGroups) {
         this.me = me;
+        this.privateGroups = privateGroups;
     }
 
     /** The rule for the JVM's user ({@code user.name}; where that has no account, the owner of {@code /proc/self}). */
@@ -45,18 +48,18 @@ public final class FilePermissions {
         FileSystem fs = Path.of("").getFileSystem();
         try {
             return new FilePermissions(fs.getUserPrincipalLookupService()
-                    .lookupPrincipalByName(System.getProperty("user.name")));
+                    .lookupPrincipalByName(System.getProperty("user.name")), PrivateGroups.ofThisMachine());
         } catch (IOException | UnsupportedOperationException e) {
             Path self = Path.of("/proc/self");
-            if (Files.exists(self)) return new FilePermissions(Files.getOwner(self));
+            if (Files.exists(self)) return new FilePermissions(Files.getOwner(self), PrivateGroups.ofThisMachine());
             throw new IOException("modulets: cannot tell which user runs this JVM (user.name="
                     + System.getProperty("user.name") + " has no account); give permissions=warn", e);
         }
     }
 
     /** For tests: the rule as seen by {@code user}. */
-    static FilePermissions forUser(UserPrincipal user) {
-        return new FilePermissions(user);
+    static FilePermissions forUser(UserPrincipal user, PrivateGroups privateGroups) {
+        return new FilePermissions(user, privateGroups);
     }
 
     /** Whether {@code path}'s file system has no POSIX owners and permissions, so the rule cannot be checked. */
@@ -110,6 +113,9 @@ public final class FilePermissions {
         if (attributes.isSymbolicLink()) return Optional.empty();
         Set<PosixFilePermission> loose = new LinkedHashSet<>(attributes.permissions());
         loose.retainAll(OTHERS_WRITE);
+        if (privateGroups.isPrivate(attributes.group().getName(), owner.getName())) {
+            loose.remove(PosixFilePermission.GROUP_WRITE); // umask 002 with a group of one's own
+        }
         if (loose.isEmpty()) return Optional.empty();
         if (!p.equals(target) && attributes.isDirectory() && sticky(p)) return Optional.empty();
         String who = loose.size() == 2 ? "its group and by others" : loose.contains(PosixFilePermission.GROUP_WRITE)

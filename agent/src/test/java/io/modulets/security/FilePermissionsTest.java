@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +31,8 @@ class FilePermissionsTest {
     @BeforeEach
     void setUp() throws IOException {
         assumeTrue(!FilePermissions.unchecked(tmp), "a POSIX file system");
-        rule = FilePermissions.forThisUser();
+        // No group is private here, whatever this machine's accounts say; aGroupOfTheOwnersOwnMayWrite tests them.
+        rule = FilePermissions.forUser(me(), new PrivateGroups(List.of(), List.of()));
         dir = Files.createDirectory(tmp.resolve("modules"));
         chmod(tmp, "rwx------"); // @TempDir's own mode depends on the umask
         chmod(dir, "rwxr-xr-x");
@@ -51,6 +54,19 @@ class FilePermissionsTest {
                 + dir;
         assertEquals(Optional.of(line), rule.problem(dir));
         assertEquals(Optional.of(line), rule.problem(jar));
+    }
+
+    @Test
+    void aGroupOfTheOwnersOwnMayWrite() throws IOException {
+        Path jar = jar("a.jar", "rw-rw-r--");
+        chmod(dir, "rwxrwxr-x");
+        String group = Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
+        assumeTrue(group.equals(me().getName()), "files get a group named as their owner (user private groups)");
+        FilePermissions upg = FilePermissions.forUser(me(), new PrivateGroups(List.of(group + ":x:4242:"),
+                List.of(group + ":x:4242:4242::/home/" + group + ":/bin/sh")));
+        assertEquals(Optional.empty(), upg.problem(jar));
+        chmod(jar, "rw-rw-rw-");
+        assertTrue(upg.problem(jar).orElseThrow().startsWith(jar + " is writable by others (rw-rw-rw-)"));
     }
 
     @Test
@@ -105,15 +121,15 @@ class FilePermissionsTest {
         assertEquals(Optional.of(jar + " is owned by nobody, not by root (the JVM's user) or root: that user could"
                 + " change the code; run chown root " + jar), rule.problem(jar));
         // As seen by nobody, a root-owned directory is fine and its own file too.
-        assertEquals(Optional.empty(), FilePermissions.forUser(nobody).problem(jar));
+        assertEquals(Optional.empty(), FilePermissions.forUser(nobody, new PrivateGroups(List.of(), List.of())).problem(jar));
     }
 
     @Test
     void strictRefusesInOneLineAndWarnGoesOn() throws IOException {
-        Path jar = jar("a.jar", "rw-rw-r--");
+        Path jar = jar("a.jar", "rw-r--rw-");
         IOException e = assertThrows(IOException.class, () -> PathGuard.of(Permissions.STRICT).check(jar));
-        assertEquals("modulets: " + jar + " is writable by its group (rw-rw-r--): other users could change the code;"
-                + " run chmod g-w " + jar + " (or give permissions=warn)", e.getMessage());
+        assertEquals("modulets: " + jar + " is writable by others (rw-r--rw-): other users could change the code;"
+                + " run chmod o-w " + jar + " (or give permissions=warn)", e.getMessage());
         PathGuard.of(Permissions.WARN).check(jar); // logs, does not throw
     }
 
@@ -125,6 +141,10 @@ class FilePermissionsTest {
                 + " chmod go-rwx " + password + " (or give permissions=warn)", e.getMessage());
         chmod(password, "rw-------");
         PathGuard.of(Permissions.STRICT).checkSecret(password);
+    }
+
+    private UserPrincipal me() throws IOException {
+        return tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
     }
 
     private Path jar(String name, String mode) throws IOException {

@@ -199,7 +199,7 @@ class SecurityIT {
                 + jar + " is writable by others (rw-r--rw-): other users could change the code; run chmod o-w " + jar
                 + " (or give permissions=warn)");
         Path store = Files.createDirectories(work.resolve("shared-store"));
-        chmod(store, "rwxrwxrwx");
+        shareWithGroup(store, "rwxrwxrwx");
         assertStopped(child(jdk, work, "packages=" + PACKAGE + ",modules=" + modules + ",store=" + store).name("store")
                 .run(), "modulets: " + store + " is writable by its group and by others (rwxrwxrwx): other users could"
                 + " change the code; run chmod go-w " + store + " (or give permissions=warn)");

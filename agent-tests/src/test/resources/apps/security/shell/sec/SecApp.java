@@ -4,9 +4,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerNotification;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 
 import sec.mod.Magic;
@@ -22,13 +26,19 @@ public final class SecApp {
     public static void main(String[] args) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName manager = new ObjectName("io.modulets:type=Manager");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!server.isRegistered(manager)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the agent did not register " + manager + " within 30 s");
+        // The agent registers its MBeans off premain's path: wait for the delegate's notification.
+        CountDownLatch registered = new CountDownLatch(1);
+        NotificationListener listener = (n, handback) -> {
+            if (n instanceof MBeanServerNotification m && m.getType().equals(MBeanServerNotification.REGISTRATION_NOTIFICATION)
+                    && m.getMBeanName().equals(manager)) {
+                registered.countDown();
             }
-            Thread.sleep(10); // polling a condition, bounded by the deadline
+        };
+        server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, null);
+        if (!server.isRegistered(manager) && !registered.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the agent did not register " + manager + " within 30 s");
         }
+        server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener);
         System.out.println("READY magic=" + Magic.get());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {

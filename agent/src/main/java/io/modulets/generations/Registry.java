@@ -133,6 +133,7 @@ public final class Registry {
      */
     public Generation activate(Snapshot snapshot, String what) throws IOException {
         synchronized (activations) {
+            refuseWhileCanary(); // no canary can start meanwhile: starting one takes this lock too
             // Copying and hashing happen outside the registry's lock: a task ending on a draining
             // generation takes it to retire that generation and must not wait for disk I/O.
             Candidate candidate = candidate(snapshot);
@@ -184,7 +185,8 @@ public final class Registry {
      */
     public Canary startCanary(Snapshot snapshot, double fraction, AbortPolicy policy) throws IOException {
         synchronized (activations) {
-            refuseWhileCanary(); // before the stored jars are opened and re-hashed
+            // Before the stored jars are opened and re-hashed; no canary can start meanwhile (the lock).
+            refuseWhileCanary();
             Candidate candidate = candidate(snapshot);
             synchronized (this) {
                 return startCanaryLocked(snapshot, fraction, policy, candidate);
@@ -196,7 +198,6 @@ public final class Registry {
             throws IOException {
         Generation against = current;
         try {
-            refuseWhileCanary();
             if (against == null) {
                 throw new IOException("modulets: canary refused: there is no current generation yet");
             }
@@ -210,11 +211,7 @@ public final class Registry {
             throw e;
         }
         Generation next = candidate.generation();
-        GenerationClassLoader loader = candidate.loader();
-        if (candidate.fresh()) {
-            register(next, loader);
-        }
-        next.hold(loader);
+        GenerationClassLoader loader = admit(candidate);
         next.enter(State.CANARY, Instant.now());
         Canary started = new Canary(next, against, fraction, Instant.now());
         started.policy(policy);
@@ -395,13 +392,17 @@ public final class Registry {
         return create(snapshot, sequence);
     }
 
-    private Generation activateLocked(Snapshot snapshot, String what, Candidate candidate) throws IOException {
-        try {
-            refuseWhileCanary(); // a canary started while this one's jars were read
-        } catch (IOException e) {
-            if (candidate != null) candidate.discard();
-            throw e;
+    /** Registers the candidate's generation if it is new (it takes its sequence now) and holds its loader. */
+    private GenerationClassLoader admit(Candidate candidate) {
+        GenerationClassLoader loader = candidate.loader();
+        if (candidate.fresh()) {
+            register(candidate.generation(), loader);
         }
+        candidate.generation().hold(loader);
+        return loader;
+    }
+
+    private Generation activateLocked(Snapshot snapshot, String what, Candidate candidate) throws IOException {
         Generation before = current;
         if (candidate == null || before != null && before.hash().equals(snapshot.hash())) {
             if (candidate != null) candidate.discard();
@@ -414,11 +415,7 @@ public final class Registry {
             throw e;
         }
         Generation next = candidate.generation();
-        GenerationClassLoader reusable = candidate.loader();
-        if (candidate.fresh()) {
-            register(next, reusable);
-        }
-        next.hold(reusable);
+        GenerationClassLoader reusable = admit(candidate);
         next.enter(State.CURRENT, Instant.now());
         current = next;
         BoundaryLinks.publish(reusable);

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
@@ -189,9 +190,7 @@ class CliIT {
             assertEquals("1000", magic(child), () -> "the next task runs the code rolled back to\n" + child.describe());
 
             // The directory is not watched: a new jar there waits for rescan.
-            Path staged = work.resolve("modules/.magic.jar.tmp");
-            Files.copy(versions.resolve("magic-1002.jar"), staged);
-            Files.move(staged, work.resolve("modules/magic.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Deploys.renameInto(versions.resolve("magic-1002.jar"), work.resolve("modules"), "magic.jar");
             assertEquals("1000", magic(child), child::describe);
             ChildJvm.Result rescan = cli(jdk, work, "rescan", pid, "--json");
             ok(rescan);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
@@ -111,17 +111,17 @@ class JfrIT {
             jvm.send("version");
             jvm.expect("version 1", WAIT);
 
-            deploy(v2, modules);
-            waitForLog(jvm, "generation 2 \\(2\\.0, \\w+\\) is current");
+            Deploys.renameInto(v2, modules, "mod.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "version", "version", WAIT);
             jvm.send("version");
             jvm.expect("version 2", WAIT);
-            waitForLog(jvm, "generation 1 \\(1\\.0, \\w+\\) retired");
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "version", "version", WAIT);
             collectUntilLogged(jvm, "generation 1 \\(1\\.0, \\w+\\) unloaded");
 
             Path broken = work.resolve("broken.jar");
             Files.writeString(broken, "not a zip");
-            deploy(broken, modules);
-            waitForLog(jvm, "refused, generation 2 \\(2\\.0, \\w+\\) stays current");
+            Deploys.renameInto(broken, modules, "mod.jar");
+            jvm.awaitLog("refused, generation 2 \\(2\\.0, \\w+\\) stays current", "version", "version", WAIT);
 
             jcmd(jdk, jvm, work, "JFR.dump", "name=modulets", "filename=" + dump);
         }
@@ -172,13 +172,6 @@ class JfrIT {
         return events.stream().filter(e -> e.getEventType().getName().equals(name)).count();
     }
 
-    /** Writes {@code jar} under a hidden name in {@code modules} and renames it over mod.jar, as DESIGN §4 says. */
-    private static void deploy(Path jar, Path modules) throws IOException {
-        Path temp = modules.resolve(".mod.jar.tmp");
-        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
     /** Runs {@code jcmd <pid> args} of the child's JDK, bounded; fails with its output if it fails. */
     static String jcmd(Jdk jdk, InteractiveJvm jvm, Path work, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
@@ -196,20 +189,6 @@ class JfrIT {
             fail("jcmd " + String.join(" ", args) + " failed (" + p.exitValue() + "): " + output + "\n" + jvm.describe());
         }
         return output;
-    }
-
-    /** Waits (bounded) until the agent's log has a line matching {@code regex}. */
-    private static void waitForLog(InteractiveJvm jvm, String regex) throws Exception {
-        Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (jvm.stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
-                return;
-            }
-            jvm.send("version"); // a round trip paces the wait: the child answers when it has run a task
-            jvm.expect("version", WAIT);
-        }
-        fail("no log line matching [" + regex + "] within " + WAIT.toSeconds() + " s\n" + jvm.describe());
     }
 
     /** Asks the child for collections until the log has a line matching {@code regex} (bounded). */

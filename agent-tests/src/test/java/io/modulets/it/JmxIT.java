@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +40,7 @@ import com.sun.tools.attach.VirtualMachine;
 
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
@@ -158,9 +158,7 @@ class JmxIT {
             assertEquals("current", after[2].get("state"));
 
             // rescan: the modules directory (watch=false here) now holds version 2
-            Files.copy(v2, modules.resolve(".mod.jar.tmp"));
-            Files.move(modules.resolve(".mod.jar.tmp"), modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Deploys.renameInto(v2, modules, "mod.jar");
             Object rescanned = jmx.invoke(manager, "rescan", null, null);
             assertEquals(rescanned, jmx.getAttribute(manager, "CurrentGeneration"));
             assertEquals("2.0", jmx.getAttribute(new ObjectName("io.modulets:type=Generation,id=" + rescanned), "Label"));

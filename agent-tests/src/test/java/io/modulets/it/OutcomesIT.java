@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -38,6 +36,7 @@ import jdk.jfr.consumer.RecordingFile;
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
@@ -113,8 +112,8 @@ class OutcomesIT {
             jvm.expect("ready ", WAIT);
             jvm.expect("driver waiting", WAIT);
             // generation 2 current before any JMX or JFR thread exists: generation 1 then runs only the child's tasks
-            deploy(v2, modules);
-            waitForLog(jvm, "generation 2 \\(2\\.0, \\w+\\) is current");
+            Deploys.renameInto(v2, modules, "mod.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
             try (JMXConnector connector = connect(jvm)) {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
                 ObjectName gen1 = new ObjectName(GEN1);
@@ -223,27 +222,6 @@ class OutcomesIT {
         JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(url));
         JmxIT.awaitManager(connector.getMBeanServerConnection(), jvm);
         return connector;
-    }
-
-    /** Writes {@code jar} under a hidden name in {@code modules} and renames it over mod.jar (DESIGN §4). */
-    private static void deploy(Path jar, Path modules) throws IOException {
-        Path temp = modules.resolve(".mod.jar.tmp");
-        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Waits (bounded) until the agent's log has a line matching {@code regex}, paced by round trips to the child. */
-    private static void waitForLog(InteractiveJvm jvm, String regex) throws Exception {
-        Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (jvm.stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
-                return;
-            }
-            ping(jvm);
-        }
-        fail("no log line matching [" + regex + "] within " + WAIT.toSeconds() + " s\n" + jvm.describe());
     }
 
     private static void ping(InteractiveJvm jvm) throws Exception {

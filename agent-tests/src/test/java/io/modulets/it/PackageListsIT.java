@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
@@ -128,8 +128,7 @@ class PackageListsIT {
             jmx.addNotificationListener(manager, (n, handback) -> notifications.add(n), null, null);
 
             // outside=refuse: a modules jar with ext classes is refused while ext is not swappable
-            Files.copy(extraJar, modules.resolve(".ext.jar.tmp"));
-            Files.move(modules.resolve(".ext.jar.tmp"), modules.resolve("ext.jar"), StandardCopyOption.ATOMIC_MOVE);
+            Deploys.renameInto(extraJar, modules, "ext.jar");
             Notification refused = JmxIT.next(notifications, "io.modulets.rejection", jvm);
             assertTrue(refused.getMessage().contains("ext.jar holds ext.Extra, outside the"
                     + " swappable packages"), refused.getMessage());

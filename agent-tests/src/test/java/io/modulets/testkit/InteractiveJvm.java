@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A child JVM that runs while the test talks to it: commands go to its stdin one per line, and
@@ -95,6 +96,25 @@ public final class InteractiveJvm implements AutoCloseable {
         }
         return "command: " + String.join(" ", command) + "\n----- stdout -----\n" + String.join("\n", seen)
                 + "\n----- stderr -----\n" + log + "\n------------------";
+    }
+
+    /**
+     * Waits (bounded) until the agent's log has a line matching {@code regex}. Between looks it sends
+     * {@code ask} and waits for the child's line starting with {@code answer}: the round trip paces the
+     * wait (the child answers once it has run a task), no sleep.
+     */
+    public void awaitLog(String regex, String ask, String answer, Duration timeout)
+            throws IOException, InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
+                return;
+            }
+            send(ask);
+            expect(answer, timeout);
+        }
+        fail("no log line matching [" + regex + "] within " + timeout.toSeconds() + " s\n" + describe());
     }
 
     /** The agent's log so far. */

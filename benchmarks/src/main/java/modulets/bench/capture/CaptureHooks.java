@@ -1,11 +1,8 @@
 package modulets.bench.capture;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -42,8 +39,7 @@ import modulets.bench.TtlValue;
 public class CaptureHooks {
     private final Runnable task = () -> { };
     private final Function<Integer, Integer> increment = x -> x + 1;
-    private final CountDownLatch release = new CountDownLatch(1);
-    private ThreadPoolExecutor saturated;
+    private SaturatedPool saturated;
 
     /** The "ttl" setup's value in the submitting thread (nothing in the other setups). */
     @Setup(Level.Iteration)
@@ -53,24 +49,12 @@ public class CaptureHooks {
 
     @Setup
     public void saturate() throws InterruptedException {
-        saturated = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new ThreadPoolExecutor.CallerRunsPolicy());
-        CountDownLatch busy = new CountDownLatch(1);
-        saturated.execute(() -> {
-            busy.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        busy.await();
+        saturated = new SaturatedPool();
     }
 
     @TearDown
     public void unsaturate() {
-        release.countDown();
-        saturated.shutdown();
+        saturated.close();
     }
 
     @Benchmark

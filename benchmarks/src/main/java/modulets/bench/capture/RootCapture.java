@@ -1,8 +1,5 @@
 package modulets.bench.capture;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,24 +43,12 @@ public class RootCapture {
     public String canary;
 
     private final Runnable task = () -> { };
-    private final CountDownLatch release = new CountDownLatch(1);
-    private ThreadPoolExecutor saturated;
+    private SaturatedPool saturated;
     private Runnable executeOne;
 
     @Setup
     public void setUp() throws InterruptedException {
-        saturated = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new ThreadPoolExecutor.CallerRunsPolicy());
-        CountDownLatch busy = new CountDownLatch(1);
-        saturated.execute(() -> {
-            busy.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        busy.await();
+        saturated = new SaturatedPool();
         executeOne = () -> saturated.execute(task);
         if (AGENT && canary.equals("5%")) {
             Bindings.canary(new CanaryDraw(Bindings.current, 0.05));
@@ -75,8 +60,7 @@ public class RootCapture {
         if (AGENT) {
             Bindings.canary(null);
         }
-        release.countDown();
-        saturated.shutdown();
+        saturated.close();
     }
 
     /** A root task: the JMH thread may itself be bound (it is a task of the harness), so it runs unbound here. */

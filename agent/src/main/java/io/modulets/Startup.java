@@ -159,7 +159,7 @@ final class Startup {
                 outside.add(entry);
             }
         }
-        Thread check = new Thread(() -> {
+        Bindings.agentThread(() -> {
             try {
                 for (Path jar : ClassPathJars.jarsHoldingSwappable(outside, filter)) {
                     Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used",
@@ -168,9 +168,7 @@ final class Startup {
             } catch (IOException e) {
                 Log.debug("class path check: %s", e);
             }
-        }, "modulets-classpath-check");
-        check.setDaemon(true);
-        check.start();
+        }, "modulets-classpath-check").start();
     }
 
     /** The class path as the launcher set it, less the agent jar the JVM appended to it. */

@@ -316,6 +316,17 @@ public final class Bindings {
     }
 
     /**
+     * A daemon thread of the agent's own, not yet started: never a task, never bound, so it keeps no
+     * generation live (its creator may run one).
+     */
+    public static Thread agentThread(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        neverBind(thread);
+        return thread;
+    }
+
+    /**
      * A pool's worker thread (or the agent's own) was made: starting it submits no task, and it
      * must not keep the context class loader of the task that happened to create it (§2.1).
      */

@@ -31,10 +31,7 @@ final class Relinker implements Runnable {
     static synchronized void request(Runnable pass) {
         if (instance == null) {
             instance = new Relinker(pass);
-            Thread thread = new Thread(instance, "modulets-relinker");
-            thread.setDaemon(true);
-            Bindings.neverBind(thread); // the agent's own thread: never a task, never a generation's
-            thread.start();
+            Bindings.agentThread(instance, "modulets-relinker").start();
         }
         instance.ask();
     }

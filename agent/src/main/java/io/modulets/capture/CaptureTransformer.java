@@ -127,7 +127,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * when nothing is submitted any more to expunge them on the way.
      */
     private static void startReclaimer() {
-        Thread reclaimer = new Thread(() -> {
+        Bindings.agentThread(() -> {
             try {
                 while (true) {
                     Bindings.reclaimCollected();
@@ -135,10 +135,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
             }
-        }, "modulets-reclaimer");
-        reclaimer.setDaemon(true);
-        Bindings.neverBind(reclaimer);
-        reclaimer.start();
+        }, "modulets-reclaimer").start();
     }
 
     @Override

@@ -50,10 +50,7 @@ public final class ModulesWatcher implements Runnable {
         WatchService service = FileSystems.getDefault().newWatchService();
         ModulesWatcher watcher = new ModulesWatcher(modules, quiet, deployer, service);
         watcher.rewatch();
-        Thread thread = new Thread(watcher, "modulets-watcher");
-        thread.setDaemon(true);
-        Bindings.neverBind(thread);
-        thread.start();
+        Bindings.agentThread(watcher, "modulets-watcher").start();
         // An open WatchService holds the JVM's exit back by about 300 ms on Linux (its poller
         // thread sits in poll()); close it when the JVM shuts down.
         Thread closer = new Thread(() -> close(service), "modulets-watcher-close");

@@ -28,9 +28,7 @@ final class CanaryWatch implements Runnable {
      */
     static CanaryWatch start(Registry registry) {
         CanaryWatch watch = new CanaryWatch(registry);
-        Thread thread = new Thread(watch, "modulets-canary");
-        thread.setDaemon(true);
-        Bindings.neverBind(thread);
+        Thread thread = Bindings.agentThread(watch, "modulets-canary");
         thread.setContextClassLoader(null);
         thread.start();
         return watch;

@@ -34,9 +34,7 @@ final class Unloads implements Runnable {
     }
 
     void start() {
-        Thread thread = new Thread(this, "modulets-unloads");
-        thread.setDaemon(true);
-        Bindings.neverBind(thread);
+        Thread thread = Bindings.agentThread(this, "modulets-unloads");
         thread.setContextClassLoader(null);
         thread.start();
     }

@@ -23,9 +23,7 @@ final class EventThread implements Runnable {
 
     static EventThread start() {
         EventThread events = new EventThread();
-        Thread thread = new Thread(events, "modulets-manage");
-        thread.setDaemon(true);
-        Bindings.neverBind(thread);
+        Thread thread = Bindings.agentThread(events, "modulets-manage");
         thread.setContextClassLoader(null);
         thread.start();
         return events;

@@ -165,32 +165,37 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     // ---- operations --------------------------------------------------------------------------
 
-    @Override
-    public int activate(List<String> jars) {
-        List<Path> paths = absolute(jars);
+    /** A deployer operation, refused with its one line. */
+    private interface DeployerOperation {
+        Generation run() throws DeployRefused;
+    }
+
+    /**
+     * Runs {@code operation} and returns the sequence of the generation it gives; a refusal becomes the
+     * plain {@code IllegalStateException} with the one line that a JMX client without our classes can read.
+     */
+    private static int sequenceAfter(DeployerOperation operation) {
         try {
-            return deployer.activate(paths).sequence();
+            return operation.run().sequence();
         } catch (DeployRefused e) {
             throw new IllegalStateException("modulets: " + e.getMessage());
         }
+    }
+
+    @Override
+    public int activate(List<String> jars) {
+        List<Path> paths = absolute(jars);
+        return sequenceAfter(() -> deployer.activate(paths));
     }
 
     @Override
     public int rescan() {
-        try {
-            return deployer.rescan().sequence();
-        } catch (DeployRefused e) {
-            throw new IllegalStateException("modulets: " + e.getMessage());
-        }
+        return sequenceAfter(deployer::rescan);
     }
 
     @Override
     public int rollback() {
-        try {
-            return deployer.rollback().sequence();
-        } catch (DeployRefused e) {
-            throw new IllegalStateException("modulets: " + e.getMessage());
-        }
+        return sequenceAfter(deployer::rollback);
     }
 
     @Override
@@ -202,29 +207,17 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("modulets: activateCanary: fraction " + e.getMessage());
         }
-        try {
-            return deployer.canary(paths, share).sequence();
-        } catch (DeployRefused e) {
-            throw new IllegalStateException("modulets: " + e.getMessage());
-        }
+        return sequenceAfter(() -> deployer.canary(paths, share));
     }
 
     @Override
     public int promote() {
-        try {
-            return deployer.promote().sequence();
-        } catch (DeployRefused e) {
-            throw new IllegalStateException("modulets: " + e.getMessage());
-        }
+        return sequenceAfter(deployer::promote);
     }
 
     @Override
     public int abort() {
-        try {
-            return deployer.abort().sequence();
-        } catch (DeployRefused e) {
-            throw new IllegalStateException("modulets: " + e.getMessage());
-        }
+        return sequenceAfter(deployer::abort);
     }
 
     @Override

@@ -158,13 +158,8 @@ public final class Registry {
      * started. (The deployer's rollback verifies the content against the shell first.)
      */
     public Generation rollback() throws IOException {
-        Generation target = rollbackTarget();
-        // Re-hashing the stored jars happens outside the lock, as in activate(jars).
-        if (!store.verify(target.snapshot())) {
-            throw new IOException("modulets: rollback refused: the store's copy of " + target + " under "
-                    + store.dir() + " is missing or altered; activate its jars again instead");
-        }
-        return activate(target.snapshot(), "rollback");
+        // activate re-hashes the stored jars (outside the lock), and refuses a missing or altered one
+        return activate(rollbackTarget().snapshot(), "rollback");
     }
 
     public Generation current() {

@@ -95,7 +95,7 @@ public final class Store {
 
     /**
      * Re-hashes every stored file of the snapshot: false if one is missing, unreadable, altered, or
-     * no longer a regular file. Run before recreating a generation from the store.
+     * no longer a regular file ({@link #check} says which and why).
      */
     public boolean verify(Snapshot snapshot) {
         try {

@@ -33,8 +33,4 @@ public final class CanaryDraw {
     ClassLoader pick(ClassLoader current) {
         return (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL) < threshold ? generation : current;
     }
-
-    public ClassLoader generation() {
-        return generation;
-    }
 }

@@ -32,13 +32,19 @@ public final class Main {
      */
     private static final CompletableFuture<Integer> SOURCE = new CompletableFuture<>();
     private static final CompletableFuture<Integer> SECOND = new CompletableFuture<>();
+    /**
+     * The async stage's own source. On SOURCE, the worker that ran it would fire SOURCE's remaining
+     * stages itself after its run (CompletableFuture's postFire helps), and a stage fired inside a task
+     * of its own generation is part of that task, not a run: the count would depend on which thread won.
+     */
+    private static final CompletableFuture<Integer> THIRD = new CompletableFuture<>();
     private static final CountDownLatch STAGES_REGISTERED = new CountDownLatch(1);
 
     public static void main(String[] args) throws Exception {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> { }); // expected failures: keep stderr for the log
         ExecutorService drivers = Executors.newSingleThreadExecutor();
+        say("ready " + ProcessHandle.current().pid()); // before the driver's first line
         drivers.submit(Main::drive);
-        say("ready " + ProcessHandle.current().pid());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {
             switch (line.trim()) {
@@ -48,6 +54,7 @@ public final class Main {
                     STAGES_REGISTERED.await();
                     SOURCE.complete(1);
                     SECOND.complete(2);
+                    THIRD.complete(3);
                     drivers.shutdown();
                     if (!drivers.awaitTermination(60, TimeUnit.SECONDS)) {
                         say("failed: the driver did not end");
@@ -100,7 +107,7 @@ public final class Main {
         SOURCE.thenApply(v -> v + oc.mod.Work.version());
         SOURCE.thenApply(v -> oc.mod.Work.fail(new NegativeArraySizeException("stage")));
         CompletableFuture<Integer> combined = SOURCE.thenCombine(SECOND, (a, b) -> a + b + oc.mod.Work.version());
-        CompletableFuture<Integer> asyncStage = SOURCE.thenApplyAsync(v -> v + oc.mod.Work.version(), pool);
+        CompletableFuture<Integer> asyncStage = THIRD.thenApplyAsync(v -> v + oc.mod.Work.version(), pool);
         STAGES_REGISTERED.countDown();
 
         // ForkJoinPool: 2 normal, 1 whose exec() throws

@@ -51,7 +51,7 @@ final class Startup {
         stages.done("filter");
         // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
         // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
-        // could not take its field as it loads (JVM-NOTES-ADDENDA, capture).
+        // could not take its field as it loads (docs/JVM-NOTES.md, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors());

@@ -20,7 +20,7 @@ final class AgentArguments {
     /** Every key, in the order they are documented and printed. */
     static final List<String> KEYS =
             List.of("packages", "modules", "shared", "outside", "store", "watch", "quiet", "jmx", "log", "executors",
-                    "maxGenerations", "onLimit", "permissions", "trust", "trustPassword", "canary", "canaryMargin",
+                    "maxGenerations", "onLimit", "maxEntrySize", "maxJarSize", "maxEntries", "maxRatio", "permissions", "trust", "trustPassword", "canary", "canaryMargin",
                     "canaryMinTasks", "config");
 
     /** The keys a config file may hold: all but {@code config}. */

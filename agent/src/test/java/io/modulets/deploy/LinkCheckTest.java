@@ -38,7 +38,8 @@ class LinkCheckTest {
                 "sw.Items", "package sw; public class Items extends java.util.ArrayList<String> { }"));
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));
         PackageFilter filter = PackageFilter.of(List.of("sw"), List.of());
-        check = new LinkCheck(new JarCheck(filter, false).read(snapshot), LinkCheckTest.class.getClassLoader(),
+        check = new LinkCheck(new JarCheck(filter, false, JarCheckTest.BOUNDS).read(snapshot).shapes(),
+                LinkCheckTest.class.getClassLoader(),
                 filter::isSwappableInternal);
     }
 

@@ -167,6 +167,9 @@ final class Startup {
                 }
             } catch (IOException e) {
                 Log.debug("class path check: %s", e);
+            } catch (Throwable e) {
+                Log.warn("the class path check stopped (%s): it only warns; nothing depends on it",
+                        Log.oneLine(e));
             }
         }, "modulets-classpath-check").start();
     }

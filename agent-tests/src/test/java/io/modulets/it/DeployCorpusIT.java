@@ -59,6 +59,9 @@ class DeployCorpusIT {
     private static Path cases;
     /** Case directory name → the text its log line must contain. */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+    /** The cases of a JVM with a small heap: an OutOfMemoryError in one deploy (issue 19). */
+    private static Path memoryCases;
+    private static final Map<String, String> MEMORY_EXPECTED = new LinkedHashMap<>();
 
     @BeforeAll
     static void build() throws IOException {
@@ -233,35 +236,63 @@ class DeployCorpusIT {
                     write(c, "magic.jar", zip(multi, false,
                             Map.of("META-INF/versions/" + Jdks.BASELINE + "/deploy/mod/Magic.class", dropped)));
                 });
+        // Control characters in a file name reach the log escaped, in the one line (issue 19)
+        String forged = "magic\nmodulets: generation 9 (forged) is current\u001b[2J.jar";
+        jarCase("g01-jar-name-with-newline-and-escape",
+                "magic\\nmodulets: generation 9 (forged) is current\\u001b[2J.jar is not a complete zip file",
+                c -> write(c, forged, "not a zip".getBytes(StandardCharsets.UTF_8)));
         jarCase("zz-good-deploy", "generation 2 (1001, ", c -> copy(v2, c.resolve("magic.jar")));
+
+        // A JVM with a 64 MB heap and maxRatio raised: a class entry of 200 MB of zeros passes the bounds,
+        // and keeping its bytes runs out of memory in the deploy, which is one refusal like any other.
+        memoryCases = Files.createDirectories(dir.resolve("memory-cases"));
+        jarCase(memoryCases, MEMORY_EXPECTED, "h01-out-of-memory-in-one-deploy",
+                "stays current: magic.jar: entry deploy/mod/Big.class (209715200 bytes) does not fit in the heap"
+                        + " (java.lang.OutOfMemoryError: Java heap space)",
+                c -> bomb(v2, c, zip -> zip.entry("deploy/mod/Big.class", zip.stream(RawZip.zeros(200)))));
+        jarCase(memoryCases, MEMORY_EXPECTED, "zz-good-deploy", "generation 2 (1001, ",
+                c -> copy(v2, c.resolve("magic.jar")));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void everyBadDeployIsRefusedInOneLineAndHurtsNoTask(Jdk jdk, TestInfo info) throws IOException {
+        assertTrue(EXPECTED.size() >= 20 + 1, "at least 20 bad jar cases");
+        runCorpus(jdk, info, cases, EXPECTED, "", List.of());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void anOutOfMemoryErrorOfOneDeployIsARefusalAndTheWatcherGoesOn(Jdk jdk, TestInfo info) throws IOException {
+        runCorpus(jdk, info, memoryCases, MEMORY_EXPECTED, ",maxRatio=2000", List.of("-Xmx64m"));
+    }
+
+    /** Runs the shell on {@code caseRoot}'s cases and checks each line against {@code expectedLines}. */
+    private static void runCorpus(Jdk jdk, TestInfo info, Path caseRoot, Map<String, String> expectedLines,
+                                  String agentArguments, List<String> jvmOptions) throws IOException {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         copy(good, modules.resolve("magic.jar"));
         Path store = work.resolve("store");
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("packages=" + PACKAGE + ",modules=" + modules + ",store=" + store + ",quiet=300ms")
+                .agent("packages=" + PACKAGE + ",modules=" + modules + ",store=" + store + ",quiet=300ms"
+                        + agentArguments)
+                .jvmOptions(jvmOptions.toArray(String[]::new))
                 .classpath(shellJar)
                 .mainClass("deploy.App")
-                .args(cases, modules, store, good)
+                .args(caseRoot, modules, store, good)
                 .timeout(Duration.ofSeconds(180))
                 .outputIn(work)
                 .run();
         Map<String, String[]> seen = r.stdoutLines().stream().filter(l -> l.startsWith("CASE "))
                 .collect(Collectors.toMap(l -> l.substring(5, l.indexOf('|')), l -> l.split("\\|", -1)));
-        List<Runnable> checks = new ArrayList<>();
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(r.stdoutLines().contains("DONE"), "every case ran"),
                 () -> assertEquals(List.of(), r.stdoutLines().stream().filter(l -> l.startsWith("RESTORE")).toList(),
                         "after each case the good content is put back and recognised as the current generation"),
-                () -> assertEquals(EXPECTED.keySet(), seen.keySet()));
-        assertTrue(EXPECTED.size() >= 20 + 1, "at least 20 bad jar cases");
-        for (Map.Entry<String, String> expected : EXPECTED.entrySet()) {
+                () -> assertEquals(expectedLines.keySet(), seen.keySet()));
+        for (Map.Entry<String, String> expected : expectedLines.entrySet()) {
             String name = expected.getKey();
             String[] c = seen.get(name);
             boolean goodCase = name.startsWith("zz-");
@@ -288,9 +319,14 @@ class DeployCorpusIT {
     }
 
     private static void jarCase(String name, String reason, CaseFiles files) throws IOException {
-        Path dir = Files.createDirectories(cases.resolve(name));
+        jarCase(cases, EXPECTED, name, reason, files);
+    }
+
+    private static void jarCase(Path root, Map<String, String> expected, String name, String reason, CaseFiles files)
+            throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name));
         files.write(dir);
-        EXPECTED.put(name, reason);
+        expected.put(name, reason);
     }
 
     /** A version of the module with sources edited; the shell still calls what generation 1 had. */

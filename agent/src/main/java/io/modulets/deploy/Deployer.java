@@ -314,7 +314,8 @@ public final class Deployer {
         } catch (Error e) {
             // One deploy's error (out of memory, a stack overflow in a parser) ends neither the deploying
             // thread nor the agent: the candidate is dropped, and what it allocated with it.
-            throw refused(what, new DeployRefused(LoadCheck.firstLine(e), e));
+            throw refused(what, new DeployRefused(LoadCheck.firstLine(e) + " while checking "
+                    + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e));
         }
     }
 

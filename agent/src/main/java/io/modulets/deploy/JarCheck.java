@@ -13,6 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
+import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Snapshot;
 
@@ -180,6 +181,11 @@ final class JarCheck {
             throw new DeployRefused(jarName + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DeployRefused(jarName + ": entry " + entry.getName() + " does not read (" + e.getMessage() + ")",
+                    e);
+        } catch (OutOfMemoryError e) {
+            out = null; // garbage now: what the refusal needs is little
+            throw new DeployRefused(jarName + ": entry " + entry.getName() + " (" + entry.getSize() + " bytes) does"
+                    + " not fit in the heap (" + Log.oneLine(e) + "); give the JVM more heap, or lower maxEntrySize=",
                     e);
         }
         if (entry.getSize() >= 0 && size != entry.getSize()) {

@@ -147,7 +147,8 @@ class DeployCorpusIT {
                 "instance method deploy.mod.Thing.value()I is missing, used by shell deploy.App.uses");
         linkCase("c10-inherited-method-removed", Map.of("public int base() { return 7; }", ""),
                 "instance method deploy.mod.Thing.base()I is missing, used by shell deploy.App.uses");
-        jarCase("c11-class-removed", "link check: deploy.mod.Thing is missing, used by shell deploy.App.uses",
+        jarCase("c11-class-removed", "link check: deploy.mod.Thing is missing from magic.jar, used by shell"
+                        + " deploy.App.uses",
                 c -> new JarBuilder().source("deploy.mod.Magic", magicSource("1001")).build(c.resolve("magic.jar")));
         // The directory and the store
         jarCase("d01-no-jar-left", "holds no *.jar", c -> { });
@@ -227,7 +228,8 @@ class DeployCorpusIT {
                     write(c, "magic.jar", without(orphan, "deploy/mod/Gone.class"));
                 });
         jarCase("f07-multi-release-class-drops-a-method",
-                "link check: static method deploy.mod.Magic.get()I is missing, used by shell deploy.App.", c -> {
+                "link check: magic.jar (META-INF/versions/" + Jdks.BASELINE + "): static method"
+                        + " deploy.mod.Magic.get()I is missing, used by shell deploy.App.", c -> {
                     byte[] dropped = entry(module(new JarBuilder(), Map.of("MAGIC", "1001",
                             "public static int get() { return MAGIC; }", "")).build(dir.resolve("mr/magic.jar")),
                             "deploy/mod/Magic.class");
@@ -331,7 +333,7 @@ class DeployCorpusIT {
 
     /** A version of the module with sources edited; the shell still calls what generation 1 had. */
     private static void linkCase(String name, Map<String, String> edits, String reason) throws IOException {
-        jarCase(name, "link check: " + reason, c -> {
+        jarCase(name, "link check: magic.jar: " + reason, c -> {
             Map<String, String> all = new LinkedHashMap<>(edits);
             all.put("MAGIC", "1001");
             module(new JarBuilder(), all).build(c.resolve("magic.jar"));

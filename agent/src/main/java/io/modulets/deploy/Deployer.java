@@ -298,7 +298,8 @@ public final class Deployer {
             // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
             new SignatureCheck(trust, bounds).check(snapshot);
             JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
-            new LinkCheck(classes.shapes(), shell, filter::isSwappableInternal).check(shellReferences.get());
+            new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
+                    filter::isSwappableInternal).check(shellReferences.get());
             checkErasure(snapshot);
             budget.check();
             if (!kind.equals("start")) new LoadCheck(shell, filter, budget).check(snapshot, classes);

@@ -45,7 +45,8 @@ final class JarCheck {
      * The classes of a snapshot as this JVM would load them.
      *
      * @param shapes by internal name, the versioned class of a multi-release jar where this JVM takes it
-     * @param jars   the file name of the jar that holds each class, by internal name
+     * @param jars   where each class comes from, by internal name, for messages: its jar's file name, and
+     *               for a multi-release jar's versioned class the version ({@code a.jar (META-INF/versions/17)})
      * @param bytes  the size of all class files read, versioned ones included
      */
     record Classes(Map<String, ClassShape> shapes, Map<String, String> jars, long bytes) {
@@ -55,17 +56,20 @@ final class JarCheck {
     Classes read(Snapshot snapshot) throws DeployRefused {
         Map<String, ClassShape> classes = new HashMap<>();
         Map<String, String> jarOf = new HashMap<>();
+        Map<String, Integer> versions = new HashMap<>(); // the version whose shape is kept (0: the base class)
         for (Snapshot.Jar jar : snapshot.jars()) {
-            readJar(jar.fileName(), jar.stored(), classes, jarOf);
+            readJar(jar.fileName(), jar.stored(), classes, jarOf, versions);
         }
-        return new Classes(classes, jarOf, classBytes);
+        Map<String, String> sources = new HashMap<>();
+        jarOf.forEach((name, jar) -> sources.put(name, versions.get(name) == 0 ? jar
+                : jar + " (META-INF/versions/" + versions.get(name) + ")"));
+        return new Classes(classes, sources, classBytes);
     }
 
-    private void readJar(String jarName, Path stored, Map<String, ClassShape> classes, Map<String, String> jarOf)
-            throws DeployRefused {
+    private void readJar(String jarName, Path stored, Map<String, ClassShape> classes, Map<String, String> jarOf,
+                         Map<String, Integer> versions) throws DeployRefused {
         boolean multiRelease = readManifest(jarName, stored);
         byte[] buffer = new byte[8192];
-        Map<String, Integer> versions = new HashMap<>(); // this jar's classes: the version whose shape is kept
         try (ZipFile zip = new ZipFile(stored.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -101,14 +105,13 @@ final class JarCheck {
     /** Keeps {@code shape} unless a class of its name from a higher version of this jar is kept already. */
     private static void keep(String jarName, ClassShape shape, int version, Map<String, ClassShape> classes,
                              Map<String, String> jarOf, Map<String, Integer> versions) throws DeployRefused {
+        String other = jarOf.putIfAbsent(shape.name(), jarName);
+        if (other != null && !other.equals(jarName)) {
+            throw new DeployRefused("class " + dotted(shape.name()) + " is in both " + other + " and "
+                    + jarName + "; each class must be in one jar");
+        }
         Integer kept = versions.get(shape.name());
-        if (kept == null) {
-            String other = jarOf.putIfAbsent(shape.name(), jarName);
-            if (other != null) {
-                throw new DeployRefused("class " + dotted(shape.name()) + " is in both " + other + " and "
-                        + jarName + "; each class must be in one jar");
-            }
-        } else if (kept >= version) {
+        if (kept != null && kept >= version) {
             return;
         }
         versions.put(shape.name(), version);

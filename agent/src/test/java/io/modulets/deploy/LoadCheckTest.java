@@ -68,6 +68,23 @@ class LoadCheckTest {
     }
 
     @Test
+    void theThrowawayLoaderIsDroppedAndItsClassesUnload() throws Exception {
+        Map<String, String> sources = new java.util.HashMap<>();
+        for (int i = 0; i < 50; i++) sources.put("sw.C" + i, "package sw; public class C" + i + " {}");
+        Path jar = DeployTesting.jar(tmp.resolve("a.jar"), sources);
+        java.lang.management.ClassLoadingMXBean classes = java.lang.management.ManagementFactory.getClassLoadingMXBean();
+        long loaded = classes.getTotalLoadedClassCount();
+        long unloaded = classes.getUnloadedClassCount();
+        check(jar);
+        assertTrue(classes.getTotalLoadedClassCount() - loaded >= 50, "the JVM defined every class");
+        for (int i = 0; i < 20 && classes.getUnloadedClassCount() - unloaded < 50; i++) {
+            System.gc(); // a full collection unloads the classes of an unreachable loader
+        }
+        assertTrue(classes.getUnloadedClassCount() - unloaded >= 50,
+                "nothing holds the throwaway loader: " + (classes.getUnloadedClassCount() - unloaded) + " unloaded");
+    }
+
+    @Test
     void theBudgetStopsTheCheckBetweenClasses() throws Exception {
         Path jar = DeployTesting.jar(tmp.resolve("a.jar"), Map.of("sw.A", "package sw; public class A {}"));
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));

@@ -110,17 +110,21 @@ final class LoadCheck {
      * {@code MaxMetaspaceSize} (no limit: nothing to judge; a metaspace error is then caught per class).
      */
     private static void checkMetaspace(long classBytes) throws DeployRefused {
-        long need = classBytes * METASPACE_PER_CLASS_BYTE;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (!pool.getName().equals("Metaspace")) continue;
             MemoryUsage usage = pool.getUsage();
-            if (usage.getMax() > 0 && usage.getUsed() + need > usage.getMax()) {
-                throw new DeployRefused("its classes (" + mb(classBytes) + " of class files) would need about "
-                        + mb(need) + " of metaspace and " + mb(usage.getMax() - usage.getUsed())
-                        + " are left under MaxMetaspaceSize=" + mb(usage.getMax())
-                        + " (raise -XX:MaxMetaspaceSize, or let retired generations unload first)");
-            }
+            String shortage = metaspaceShortage(classBytes, usage.getUsed(), usage.getMax());
+            if (shortage != null) throw new DeployRefused(shortage);
         }
+    }
+
+    /** Why class files of {@code classBytes} would not fit in the metaspace left, or null (also for no limit). */
+    static String metaspaceShortage(long classBytes, long used, long max) {
+        long need = classBytes * METASPACE_PER_CLASS_BYTE;
+        if (max <= 0 || used + need <= max) return null;
+        return "its classes (" + mb(classBytes) + " of class files) would need about " + mb(need)
+                + " of metaspace and " + mb(Math.max(0, max - used)) + " are left under MaxMetaspaceSize="
+                + mb(max) + " (raise -XX:MaxMetaspaceSize, or let retired generations unload first)";
     }
 
     private static String mb(long bytes) {

@@ -95,6 +95,16 @@ class LoadCheckTest {
                 .getMessage());
     }
 
+    @Test
+    void classesThatWouldNotFitInTheMetaspaceLeftAreRefusedBeforeLoading() {
+        long mb = 1 << 20;
+        assertNull(LoadCheck.metaspaceShortage(10 * mb, 500 * mb, -1), "no MaxMetaspaceSize: nothing to judge");
+        assertNull(LoadCheck.metaspaceShortage(10 * mb, 40 * mb, 64 * mb));
+        assertEquals("its classes (10 MB of class files) would need about 20 MB of metaspace and 14 MB are left under"
+                + " MaxMetaspaceSize=64 MB (raise -XX:MaxMetaspaceSize, or let retired generations unload first)",
+                LoadCheck.metaspaceShortage(10 * mb, 50 * mb, 64 * mb));
+    }
+
     private void check(Path jar) throws Exception {
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));
         JarCheck.Classes classes = new JarCheck(FILTER, false, JarCheckTest.BOUNDS).read(snapshot);

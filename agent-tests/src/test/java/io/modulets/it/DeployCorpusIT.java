@@ -202,8 +202,8 @@ class DeployCorpusIT {
                 "magic.jar entry deploy/mod/Magic.class does not match its signature (", c -> {
                     Signing signing = new Signing(Jdks.running());
                     Path keystore = signing.keyPair(dir.resolve("signer.p12"), "signer");
-                    Path signed = signing.sign(Files.copy(v2, dir.resolve("signed.jar"), StandardCopyOption.REPLACE_EXISTING),
-                            keystore, "signer");
+                    Path copy = Files.copy(v2, dir.resolve("signed.jar"), StandardCopyOption.REPLACE_EXISTING);
+                    Path signed = signing.sign(copy, keystore, "signer");
                     byte[] other = entry(module(new JarBuilder(), Map.of("MAGIC", "1003")).build(
                             dir.resolve("v3/magic.jar")), "deploy/mod/Magic.class");
                     write(c, "magic.jar", zip(signed, false, Map.of("deploy/mod/Magic.class", other)));

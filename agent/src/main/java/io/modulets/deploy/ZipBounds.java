@@ -70,7 +70,8 @@ final class ZipBounds {
                         + JarLimits.size(limits.maxEntrySize()) + " (a zip bomb, or give a higher maxEntrySize=)");
             }
             if (overRatio(size, packed)) {
-                throw new DeployRefused(name + " inflates " + size / Math.max(packed, 1) + " times its compressed size ("
+                throw new DeployRefused(name + " inflates " + size / Math.max(packed, 1) + " times its compressed size"
+                        + " ("
                         + packed + " to " + size + " bytes), more than maxRatio=" + limits.maxRatio()
                         + " (a zip bomb, or give a higher maxRatio=)");
             }

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust, trustPassword,"
-            + " canary, canaryMargin, canaryMinTasks, config";
+            + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
+            + " trustPassword, canary, canaryMargin, canaryMinTasks, config";
 
     @TempDir
     Path tmp;
@@ -183,8 +183,8 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " executors=, maxGenerations=, onLimit=refuse, maxEntrySize=512m, maxJarSize=2g, maxEntries=1000000,"
-                    + " maxRatio=100, permissions=strict, trust=, trustPassword=,"
+                    + " executors=, maxGenerations=, onLimit=refuse, maxEntrySize=512m, maxJarSize=2g,"
+                    + " maxEntries=1000000, maxRatio=100, permissions=strict, trust=, trustPassword=,"
                     + " canary=, canaryMargin=, canaryMinTasks=, config=",
                     options.toString());
         }
@@ -494,8 +494,8 @@ class AgentOptionsTest {
         @ParameterizedTest
         @ValueSource(strings = {"0", "-1", "1.5m", "12t", "m", "", "99999999999999g", "1 g"})
         void aSizeThatIsNoneIsRefused(String value) {
-            assertError("modulets: bad agent argument maxEntrySize=" + value.trim() + ": not a size; give a whole number"
-                    + " of bytes, or one with k, m or g (64k, 512m, 2g)", "packages=a,maxEntrySize=" + value);
+            assertError("modulets: bad agent argument maxEntrySize=" + value.trim() + ": not a size; give a whole"
+                    + " number of bytes, or one with k, m or g (64k, 512m, 2g)", "packages=a,maxEntrySize=" + value);
         }
 
         @ParameterizedTest

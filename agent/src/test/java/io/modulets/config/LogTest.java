@@ -27,6 +27,7 @@ class LogTest {
     void aThrowableInOneLine() {
         assertEquals("java.lang.VerifyError: Bad type", Log.oneLine(new VerifyError("Bad type\nException Details:")));
         assertEquals("java.io.IOException", Log.oneLine(new IOException()));
-        assertEquals("java.lang.OutOfMemoryError: Java heap space", Log.oneLine(new OutOfMemoryError("Java heap space")));
+        assertEquals("java.lang.OutOfMemoryError: Java heap space",
+                Log.oneLine(new OutOfMemoryError("Java heap space")));
     }
 }

@@ -88,15 +88,17 @@ class JarCheckTest {
         Path longLine = DeployTesting.jar(tmp.resolve("long/a.jar"), a, Map.of("META-INF/MANIFEST.MF",
                 ("Manifest-Version: 1.0\r\nX-Long: " + "x".repeat(600) + "\r\n\r\n").getBytes()));
         assertTrue(refusal(false, longLine).startsWith(
-                "a.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (line too long"), refusal(false, longLine));
+                "a.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (line too long"),
+                refusal(false, longLine));
         Path malformed = DeployTesting.jar(tmp.resolve("bad/a.jar"), a, Map.of("META-INF/MANIFEST.MF",
                 "Manifest-Version: 1.0\r\nno colon here\r\n\r\n".getBytes()));
         assertTrue(refusal(false, malformed).startsWith(
                 "a.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (invalid header field"),
                 refusal(false, malformed));
         StringBuilder huge = new StringBuilder("Manifest-Version: 1.0\r\n");
-        while (huge.length() <= 16_000_000) huge.append("X-Pad-").append(huge.length()).append(": ").append("y".repeat(60))
-                .append("\r\n");
+        while (huge.length() <= 16_000_000) {
+            huge.append("X-Pad-").append(huge.length()).append(": ").append("y".repeat(60)).append("\r\n");
+        }
         Path tooBig = DeployTesting.jar(tmp.resolve("big/a.jar"), a, Map.of("META-INF/MANIFEST.MF",
                 huge.append("\r\n").toString().getBytes()));
         assertTrue(refusal(false, tooBig).startsWith(

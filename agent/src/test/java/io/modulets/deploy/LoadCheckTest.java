@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,7 @@ class LoadCheckTest {
         Map<String, String> sources = new java.util.HashMap<>();
         for (int i = 0; i < 50; i++) sources.put("sw.C" + i, "package sw; public class C" + i + " {}");
         Path jar = DeployTesting.jar(tmp.resolve("a.jar"), sources);
-        java.lang.management.ClassLoadingMXBean classes = java.lang.management.ManagementFactory.getClassLoadingMXBean();
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         long loaded = classes.getTotalLoadedClassCount();
         long unloaded = classes.getUnloadedClassCount();
         check(jar);

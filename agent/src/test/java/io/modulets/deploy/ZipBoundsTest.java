@@ -60,7 +60,8 @@ class ZipBoundsTest {
     @Test
     void theJarTotalAndTheEntryCountAreLimited() throws Exception {
         RawZip zip = new RawZip();
-        zip.entry("sw/a.bin", zip.stream(RawZip.of(new byte[3000]))).entry("sw/b.bin", zip.stream(RawZip.of(new byte[3000])));
+        zip.entry("sw/a.bin", zip.stream(RawZip.of(new byte[3000])))
+                .entry("sw/b.bin", zip.stream(RawZip.of(new byte[3000])));
         assertEquals("bomb.jar's entries inflate to more than maxJarSize=5000 (a zip bomb, or give a higher"
                 + " maxJarSize=)", refusal(zip, new JarLimits(4000, 5000, 10, 100)));
         assertEquals("bomb.jar holds 2 entries, more than maxEntries=1 (give a higher maxEntries= if the jar is what"
@@ -74,14 +75,16 @@ class ZipBoundsTest {
         Path jar = zip.write(tmp.resolve("liar.jar"));
         ZipBounds bounds = bounds(JarLimits.DEFAULT);
         assertDoesNotThrow(() -> bounds.check("liar.jar", jar), "the directory alone looks harmless");
-        try (ZipFile file = new ZipFile(jar.toFile()); InputStream in = bounds.open(file, file.getEntry("sw/big.bin"))) {
+        try (ZipFile file = new ZipFile(jar.toFile());
+             InputStream in = bounds.open(file, file.getEntry("sw/big.bin"))) {
             ZipBounds.TooLarge e = assertThrows(ZipBounds.TooLarge.class, in::readAllBytes);
             assertEquals("entry sw/big.bin inflates to more than the 1000 bytes its zip header gives (a zip bomb?)",
                     e.getMessage());
         }
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));
-        assertEquals("liar.jar: entry sw/big.bin inflates to more than the 1000 bytes its zip header gives (a zip bomb?)",
-                assertThrows(DeployRefused.class, () -> new JarCheck(FILTER, false, bounds).read(snapshot)).getMessage());
+        assertEquals("liar.jar: entry sw/big.bin inflates to more than the 1000 bytes its zip header gives"
+                + " (a zip bomb?)", assertThrows(DeployRefused.class,
+                () -> new JarCheck(FILTER, false, bounds).read(snapshot)).getMessage());
     }
 
     @Test

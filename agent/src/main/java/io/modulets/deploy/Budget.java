@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 final class Budget {
     /** What a deploy's checks may take at most; far more than a real jar's (a 5 MB jar: milliseconds). */
     static final Duration CHECKS = Duration.ofSeconds(60);
-    /** No deadline, no rollback to give way to (unit tests). */
+    /** No deadline, no rollback to give way to: generation 1 at startup, and unit tests. */
     static final Budget NONE = new Budget(Duration.ofDays(365), () -> false);
 
     private final Duration time;

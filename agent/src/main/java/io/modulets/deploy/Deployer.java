@@ -290,9 +290,10 @@ public final class Deployer {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
             }
-            // A rollback does not stop for another rollback: it is what the operator asked for.
-            Budget budget = new Budget(Budget.CHECKS, kind.equals("rollback") ? () -> false
-                    : () -> rollbacksWaiting.get() > 0);
+            // A rollback does not stop for another rollback: it is what the operator asked for. Generation 1
+            // has no deadline: nothing waits for it, and a big application must not fail to start for time.
+            Budget budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
+                    kind.equals("rollback") ? () -> false : () -> rollbacksWaiting.get() > 0);
             ZipBounds bounds = new ZipBounds(limits, budget);
             bounds.check(snapshot); // from the zip directories, before anything is inflated
             // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.

@@ -79,7 +79,7 @@ final class Startup {
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
         PathGuard guard = guard(options);
-        deployer.secure(guard, trust(options, guard));
+        deployer.secure(guard, trust(options, guard)).limits(options.jarLimits());
         deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
                 : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
         // Before generation 1, so that it is counted and announced like any other.
@@ -203,6 +203,9 @@ final class Startup {
                 }
             } catch (IOException e) {
                 Log.debug("class path check: %s", e);
+            } catch (Throwable e) {
+                Log.warn("the class path check stopped (%s): it only warns; nothing depends on it",
+                        Log.oneLine(e));
             }
         }, "modulets-classpath-check").start();
     }

@@ -29,6 +29,7 @@ import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.RawZip;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -182,6 +183,25 @@ class CliIT {
                     () -> assertEquals(refused.stderrLines().get(0), afterRefusal.get("lastRejection"), "the same line"),
                     () -> assertEquals(List.of("cli.mod"), afterRefusal.get("swappablePackages")));
             assertEquals("1001", magic(child), () -> "a refusal changes nothing\n" + child.describe());
+
+            // A zip bomb (an entry of 1 GiB from about 1 MB), and a jar named with a terminal escape:
+            // one line each, not a stack trace, and the escape is not sent to the terminal (issue 19).
+            RawZip bomb = new RawZip();
+            bomb.entry("cli/mod/big.bin", bomb.stream(RawZip.zeros(1024)));
+            Path bombJar = bomb.write(work.resolve("bomb.jar"));
+            Path escJar = Files.writeString(work.resolve("esc\u001b[2J.jar"), "not a zip");
+            for (ChildJvm.Result bad : List.of(cli(jdk, work, "activate", pid, bombJar.toString()),
+                    cli(jdk, work, "activate", pid, escJar.toString()))) {
+                assertAll(bad.describe(),
+                        () -> assertEquals(1, bad.exitCode(), "exit code"),
+                        () -> assertEquals(1, bad.stderrLines().size(), "one line"),
+                        () -> assertTrue(bad.stderr().startsWith("modulets: deploy of ["), "says what was refused"),
+                        () -> assertFalse(bad.stderr().contains("\u001b"), "no raw escape character"),
+                        () -> assertTrue(bad.stderr().contains(
+                                "bomb.jar: entry cli/mod/big.bin inflates to 1073741824 bytes, more than maxEntrySize=")
+                                || bad.stderr().contains("esc\\u001b[2J.jar is not a complete zip file"), "why"));
+            }
+            assertEquals("1001", magic(child), () -> "the refusals changed nothing\n" + child.describe());
 
             ChildJvm.Result rollback = cli(jdk, work, "rollback", pid);
             ok(rollback);

@@ -77,7 +77,8 @@ class DeployArgumentsIT {
                         + " canaryMargin=N%; give both or only canaryMargin"),
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
                         + " shared, outside, store, watch, quiet, jmx, log, executors, maxGenerations, onLimit,"
-                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config)"));
+                        + " maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust, trustPassword, canary,"
+                        + " canaryMargin, canaryMinTasks, config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

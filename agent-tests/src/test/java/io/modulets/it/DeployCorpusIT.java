@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.RawZip;
+import io.modulets.testkit.Signing;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -42,6 +46,9 @@ import io.modulets.testkit.WorkDirs;
  * the reason; a task that was running during the attempt, and ten tasks submitted during it,
  * finish on generation 1 (magic 1000); none is lost; a root task submitted afterwards still
  * runs generation 1. The last case is a good deploy (1001), which proves the checks can fail.
+ * Issue 19 added zip bombs (e…: refused before they inflate) and what only the JVM's own reading and
+ * linking of a class finds (f…: manifests, a signed jar changed after signing, the verifier, a missing
+ * superclass, a multi-release jar's class for this JVM).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DeployCorpusIT {
@@ -52,6 +59,9 @@ class DeployCorpusIT {
     private static Path cases;
     /** Case directory name → the text its log line must contain. */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+    /** The cases of a JVM with a small heap: an OutOfMemoryError in one deploy (issue 19). */
+    private static Path memoryCases;
+    private static final Map<String, String> MEMORY_EXPECTED = new LinkedHashMap<>();
 
     @BeforeAll
     static void build() throws IOException {
@@ -137,7 +147,8 @@ class DeployCorpusIT {
                 "instance method deploy.mod.Thing.value()I is missing, used by shell deploy.App.uses");
         linkCase("c10-inherited-method-removed", Map.of("public int base() { return 7; }", ""),
                 "instance method deploy.mod.Thing.base()I is missing, used by shell deploy.App.uses");
-        jarCase("c11-class-removed", "link check: deploy.mod.Thing is missing, used by shell deploy.App.uses",
+        jarCase("c11-class-removed", "link check: deploy.mod.Thing is missing from magic.jar, used by shell"
+                        + " deploy.App.uses",
                 c -> new JarBuilder().source("deploy.mod.Magic", magicSource("1001")).build(c.resolve("magic.jar")));
         // The directory and the store
         jarCase("d01-no-jar-left", "holds no *.jar", c -> { });
@@ -149,35 +160,141 @@ class DeployCorpusIT {
             module(new JarBuilder(), Map.of("MAGIC", "1002")).build(c.resolve("magic.jar"));
             write(c, "action", "alter-stored".getBytes());
         });
+        // Bounded reading (issue 19): each refused from the zip directory, or at the first byte too many
+        jarCase("e01-entry-inflates-to-1-GiB",
+                "magic.jar: entry deploy/mod/big.bin inflates to 1073741824 bytes, more than maxEntrySize=512m",
+                c -> bomb(v2, c, zip -> zip.entry("deploy/mod/big.bin", zip.stream(RawZip.zeros(1024)))));
+        jarCase("e02-100-entries-one-1-GiB-stream",
+                "magic.jar: entry deploy/mod/e0.bin inflates to 1073741824 bytes, more than maxEntrySize=512m",
+                c -> bomb(v2, c, zip -> {
+                    int stream = zip.stream(RawZip.zeros(1024));
+                    for (int i = 0; i < 100; i++) zip.entry("deploy/mod/e" + i + ".bin", stream);
+                }));
+        jarCase("e03-100-entries-one-stream", "magic.jar's entries overlap: their compressed data add up to",
+                c -> bomb(v2, c, zip -> {
+                    int stream = zip.stream(RawZip.zeros(8));
+                    for (int i = 0; i < 100; i++) zip.entry("deploy/mod/e" + i + ".bin", stream);
+                }));
+        jarCase("e04-header-lies-about-the-size",
+                "magic.jar: entry deploy/mod/big.bin inflates to more than the 1000 bytes its zip header gives",
+                c -> bomb(v2, c, zip -> zip.entry("deploy/mod/big.bin", zip.stream(RawZip.zeros(1024)), 1000)));
+        jarCase("e05-ratio-over-100", "times its compressed size (", c -> bomb(v2, c,
+                zip -> zip.entry("deploy/mod/zeros.bin", zip.stream(RawZip.zeros(32)))));
+        // Load before you activate (issue 19): what only the JVM's own reading and linking finds
+        String manifest = "Manifest-Version: 1.0\r\nImplementation-Title: magic\r\n";
+        jarCase("f01-manifest-line-over-512-bytes",
+                "magic.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (line too long", c -> write(c,
+                        "magic.jar", zip(v2, false, Map.of("META-INF/MANIFEST.MF",
+                                (manifest + "X-Long: " + "x".repeat(600) + "\r\n\r\n").getBytes()))));
+        jarCase("f02-manifest-malformed-header",
+                "magic.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (invalid header field", c -> write(c,
+                        "magic.jar", zip(v2, false, Map.of("META-INF/MANIFEST.MF",
+                                (manifest + "no colon here\r\n\r\n").getBytes()))));
+        jarCase("f03-manifest-over-16-MB",
+                "magic.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (Unsupported size: ", c -> {
+                    StringBuilder big = new StringBuilder(manifest);
+                    while (big.length() <= 16_000_000) big.append("X-Pad-").append(big.length()).append(": ")
+                            .append("y".repeat(60)).append("\r\n");
+                    write(c, "magic.jar", zip(v2, false, Map.of("META-INF/MANIFEST.MF",
+                            big.append("\r\n").toString().getBytes())));
+                });
+        jarCase("f04-signed-class-altered-after-signing",
+                "magic.jar entry deploy/mod/Magic.class does not match its signature (", c -> {
+                    Signing signing = new Signing(Jdks.running());
+                    Path keystore = signing.keyPair(dir.resolve("signer.p12"), "signer");
+                    Path copy = Files.copy(v2, dir.resolve("signed.jar"), StandardCopyOption.REPLACE_EXISTING);
+                    Path signed = signing.sign(copy, keystore, "signer");
+                    byte[] other = entry(module(new JarBuilder(), Map.of("MAGIC", "1003")).build(
+                            dir.resolve("v3/magic.jar")), "deploy/mod/Magic.class");
+                    write(c, "magic.jar", zip(signed, false, Map.of("deploy/mod/Magic.class", other)));
+                });
+        jarCase("f05-method-body-fails-the-verifier",
+                "magic.jar: class deploy.mod.Extra does not load: java.lang.VerifyError: ", c -> {
+                    Path extra = module(new JarBuilder(), Map.of("MAGIC", "1001")).source("deploy.mod.Extra",
+                            "package deploy.mod; public class Extra { public static int f() { return 12345; } }")
+                            .build(dir.resolve("extra/magic.jar"));
+                    byte[] bad = entry(extra, "deploy/mod/Extra.class");
+                    // sipush 12345; ireturn -> sipush 12345; areturn: it parses, and the verifier refuses it
+                    bad[indexOf(bad, new byte[] {0x11, 0x30, 0x39, (byte) 0xAC}) + 3] = (byte) 0xB0;
+                    write(c, "magic.jar", zip(extra, false, Map.of("deploy/mod/Extra.class", bad)));
+                });
+        jarCase("f06-superclass-in-no-jar",
+                "magic.jar: class deploy.mod.Orphan does not load: java.lang.NoClassDefFoundError: deploy/mod/Gone",
+                c -> {
+                    Path orphan = module(new JarBuilder(), Map.of("MAGIC", "1001"))
+                            .source("deploy.mod.Orphan", "package deploy.mod; public class Orphan extends Gone {}")
+                            .source("deploy.mod.Gone", "package deploy.mod; public class Gone {}")
+                            .build(dir.resolve("orphan/magic.jar"));
+                    write(c, "magic.jar", without(orphan, "deploy/mod/Gone.class"));
+                });
+        jarCase("f07-multi-release-class-drops-a-method",
+                "link check: magic.jar (META-INF/versions/" + Jdks.BASELINE + "): static method"
+                        + " deploy.mod.Magic.get()I is missing, used by shell deploy.App.", c -> {
+                    byte[] dropped = entry(module(new JarBuilder(), Map.of("MAGIC", "1001",
+                            "public static int get() { return MAGIC; }", "")).build(dir.resolve("mr/magic.jar")),
+                            "deploy/mod/Magic.class");
+                    Path multi = module(new JarBuilder(), Map.of("MAGIC", "1001")).manifest("Multi-Release", "true")
+                            .build(dir.resolve("mr/base.jar"));
+                    write(c, "magic.jar", zip(multi, false,
+                            Map.of("META-INF/versions/" + Jdks.BASELINE + "/deploy/mod/Magic.class", dropped)));
+                });
+        // Control characters in a file name reach the log escaped, in the one line (issue 19)
+        String forged = "magic\nmodulets: generation 9 (forged) is current\u001b[2J.jar";
+        jarCase("g01-jar-name-with-newline-and-escape",
+                "magic\\nmodulets: generation 9 (forged) is current\\u001b[2J.jar is not a complete zip file",
+                c -> write(c, forged, "not a zip".getBytes(StandardCharsets.UTF_8)));
         jarCase("zz-good-deploy", "generation 2 (1001, ", c -> copy(v2, c.resolve("magic.jar")));
+
+        // A JVM with a 64 MB heap and maxRatio raised: a class entry of 200 MB of zeros passes the bounds,
+        // and keeping its bytes runs out of memory in the deploy, which is one refusal like any other.
+        memoryCases = Files.createDirectories(dir.resolve("memory-cases"));
+        jarCase(memoryCases, MEMORY_EXPECTED, "h01-out-of-memory-in-one-deploy",
+                "stays current: magic.jar: entry deploy/mod/Big.class (209715200 bytes) does not fit in the heap"
+                        + " (java.lang.OutOfMemoryError: Java heap space)",
+                c -> bomb(v2, c, zip -> zip.entry("deploy/mod/Big.class", zip.stream(RawZip.zeros(200)))));
+        jarCase(memoryCases, MEMORY_EXPECTED, "zz-good-deploy", "generation 2 (1001, ",
+                c -> copy(v2, c.resolve("magic.jar")));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void everyBadDeployIsRefusedInOneLineAndHurtsNoTask(Jdk jdk, TestInfo info) throws IOException {
+        assertTrue(EXPECTED.size() >= 20 + 1, "at least 20 bad jar cases");
+        runCorpus(jdk, info, cases, EXPECTED, "", List.of());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void anOutOfMemoryErrorOfOneDeployIsARefusalAndTheWatcherGoesOn(Jdk jdk, TestInfo info) throws IOException {
+        runCorpus(jdk, info, memoryCases, MEMORY_EXPECTED, ",maxRatio=2000", List.of("-Xmx64m"));
+    }
+
+    /** Runs the shell on {@code caseRoot}'s cases and checks each line against {@code expectedLines}. */
+    private static void runCorpus(Jdk jdk, TestInfo info, Path caseRoot, Map<String, String> expectedLines,
+                                  String agentArguments, List<String> jvmOptions) throws IOException {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         copy(good, modules.resolve("magic.jar"));
         Path store = work.resolve("store");
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("packages=" + PACKAGE + ",modules=" + modules + ",store=" + store + ",quiet=300ms")
+                .agent("packages=" + PACKAGE + ",modules=" + modules + ",store=" + store + ",quiet=300ms"
+                        + agentArguments)
+                .jvmOptions(jvmOptions.toArray(String[]::new))
                 .classpath(shellJar)
                 .mainClass("deploy.App")
-                .args(cases, modules, store, good)
+                .args(caseRoot, modules, store, good)
                 .timeout(Duration.ofSeconds(180))
                 .outputIn(work)
                 .run();
         Map<String, String[]> seen = r.stdoutLines().stream().filter(l -> l.startsWith("CASE "))
                 .collect(Collectors.toMap(l -> l.substring(5, l.indexOf('|')), l -> l.split("\\|", -1)));
-        List<Runnable> checks = new ArrayList<>();
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(r.stdoutLines().contains("DONE"), "every case ran"),
                 () -> assertEquals(List.of(), r.stdoutLines().stream().filter(l -> l.startsWith("RESTORE")).toList(),
                         "after each case the good content is put back and recognised as the current generation"),
-                () -> assertEquals(EXPECTED.keySet(), seen.keySet()));
-        assertTrue(EXPECTED.size() >= 20 + 1, "at least 20 bad jar cases");
-        for (Map.Entry<String, String> expected : EXPECTED.entrySet()) {
+                () -> assertEquals(expectedLines.keySet(), seen.keySet()));
+        for (Map.Entry<String, String> expected : expectedLines.entrySet()) {
             String name = expected.getKey();
             String[] c = seen.get(name);
             boolean goodCase = name.startsWith("zz-");
@@ -204,14 +321,19 @@ class DeployCorpusIT {
     }
 
     private static void jarCase(String name, String reason, CaseFiles files) throws IOException {
-        Path dir = Files.createDirectories(cases.resolve(name));
+        jarCase(cases, EXPECTED, name, reason, files);
+    }
+
+    private static void jarCase(Path root, Map<String, String> expected, String name, String reason, CaseFiles files)
+            throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name));
         files.write(dir);
-        EXPECTED.put(name, reason);
+        expected.put(name, reason);
     }
 
     /** A version of the module with sources edited; the shell still calls what generation 1 had. */
     private static void linkCase(String name, Map<String, String> edits, String reason) throws IOException {
-        jarCase(name, "link check: " + reason, c -> {
+        jarCase(name, "link check: magic.jar: " + reason, c -> {
             Map<String, String> all = new LinkedHashMap<>(edits);
             all.put("MAGIC", "1001");
             module(new JarBuilder(), all).build(c.resolve("magic.jar"));
@@ -233,6 +355,39 @@ class DeployCorpusIT {
 
     private static String magicSource(String magic) throws IOException {
         return read("module/deploy/mod/Magic.java").replace("MAGIC", magic);
+    }
+
+    private interface Bomb {
+        void add(RawZip zip);
+    }
+
+    /** The good jar's entries, and what {@code bomb} adds, written byte by byte. */
+    private static void bomb(Path good, Path caseDir, Bomb bomb) throws IOException {
+        RawZip zip = new RawZip();
+        try (ZipFile jar = new ZipFile(good.toFile())) {
+            for (ZipEntry e : jar.stream().toList()) {
+                try (InputStream in = jar.getInputStream(e)) {
+                    zip.entry(e.getName(), zip.stream(RawZip.of(in.readAllBytes())));
+                }
+            }
+        }
+        bomb.add(zip);
+        zip.write(caseDir.resolve("magic.jar"));
+    }
+
+    /** The jar's entries again, without one. */
+    private static byte[] without(Path jar, String name) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (ZipFile zip = new ZipFile(jar.toFile()); ZipOutputStream out = new ZipOutputStream(bytes)) {
+            for (ZipEntry e : zip.stream().filter(e -> !e.getName().equals(name)).toList()) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                try (InputStream in = zip.getInputStream(e)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** The jar's entries again, with some replaced or added; STORED entries if asked. */

@@ -1,5 +1,6 @@
 package io.modulets.cli;
 
+import io.modulets.config.Log;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import javax.management.MBeanException;
@@ -29,7 +30,8 @@ final class Errors {
             // An I/O or JMX failure: its kind helps ("ConnectException: Connection refused").
             message = cause.getClass().getSimpleName() + ": " + message;
         }
-        return withoutPrefix(message.lines().findFirst().orElse("").strip());
+        // The agent's lines are escaped already; an exception of the JVM's or the connection's may not be.
+        return Log.escape(withoutPrefix(message.lines().findFirst().orElse("").strip()));
     }
 
     /** The agent's line without its {@code modulets: } prefix, for a place that says who already. */

@@ -1,5 +1,6 @@
 package io.modulets.cli;
 
+import io.modulets.config.Log;
 import io.modulets.manage.GenerationInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ final class GenerationViews {
 
     /** "generation 2 (1.1, 5d0c6e1f2a3b)", as the agent's log names it. */
     static String name(GenerationInfo g) {
-        return "generation " + g.getId() + " (" + g.getLabel() + ", " + shortHash(g.getHash()) + ")";
+        return "generation " + g.getId() + " (" + Log.escape(String.valueOf(g.getLabel())) + ", "
+                + shortHash(g.getHash()) + ")";
     }
 
     /** The name of generation {@code id}, or just "generation N" when the list lacks it. */

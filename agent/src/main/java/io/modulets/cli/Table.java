@@ -1,5 +1,7 @@
 package io.modulets.cli;
 
+import io.modulets.config.Log;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,6 +72,6 @@ final class Table {
 
     private static String cell(Object value) {
         String text = value == null ? "-" : String.valueOf(value);
-        return text.isEmpty() ? "-" : text.replaceAll("\\R", " ");
+        return text.isEmpty() ? "-" : Log.escape(text); // a jar named with a newline or ESC stays in its cell
     }
 }

@@ -30,6 +30,7 @@ public final class AgentOptions {
     /** The ended tasks a canary needs before the automatic abort judges it, when {@code canaryMinTasks} is absent. */
     public static final long DEFAULT_CANARY_MIN_TASKS = 100;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg])?");
 
     private final List<String> packages;
     private final Optional<Path> modules;
@@ -43,6 +44,7 @@ public final class AgentOptions {
     private final List<String> executors;
     private final int maxGenerations;
     private final OnLimit onLimit;
+    private final JarLimits jarLimits;
     private final double canary;
     private final double canaryMargin;
     private final long canaryMinTasks;
@@ -68,6 +70,13 @@ public final class AgentOptions {
         this.executors = classList(settings.get("executors"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
+        this.jarLimits = new JarLimits(
+                size(settings.get("maxEntrySize"), JarLimits.DEFAULT.maxEntrySize()),
+                size(settings.get("maxJarSize"), JarLimits.DEFAULT.maxJarSize()),
+                count(settings.get("maxEntries"), JarLimits.DEFAULT.maxEntries(), "how many entries a jar may hold"),
+                count(settings.get("maxRatio"), JarLimits.DEFAULT.maxRatio(),
+                        "how many times its compressed size an entry over " + JarLimits.size(JarLimits.RATIO_FLOOR)
+                                + " may inflate to"));
         this.canary = percent(settings.get("canary"), false);
         this.canaryMargin = percent(settings.get("canaryMargin"), true);
         this.canaryMinTasks = canaryMinTasks(settings.get("canaryMinTasks"), settings.containsKey("canaryMargin"));
@@ -163,6 +172,14 @@ public final class AgentOptions {
     }
 
     /**
+     * How much a deploy may make the agent inflate (keys {@code maxEntrySize}, {@code maxJarSize},
+     * {@code maxEntries}, {@code maxRatio}).
+     */
+    public JarLimits jarLimits() {
+        return jarLimits;
+    }
+
+    /**
      * The share of new root tasks that a deploy's new generation gets as a canary (key {@code canary},
      * a fraction of 1); 0: deploys are plain activations.
      */
@@ -218,6 +235,10 @@ public final class AgentOptions {
                 + ", executors=" + String.join(":", executors)
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
+                + ", maxEntrySize=" + JarLimits.size(jarLimits.maxEntrySize())
+                + ", maxJarSize=" + JarLimits.size(jarLimits.maxJarSize())
+                + ", maxEntries=" + jarLimits.maxEntries()
+                + ", maxRatio=" + jarLimits.maxRatio()
                 + ", permissions=" + permissions.argument()
                 + ", trust=" + trust.map(Path::toString).orElse("")
                 + ", trustPassword=" + trustPassword.map(PasswordSource::toString).orElse("")
@@ -396,6 +417,45 @@ public final class AgentOptions {
         }
         if (n < 2) {
             throw setting.error(reason);
+        }
+        return n;
+    }
+
+    /** {@code 512m}, {@code 2g}, {@code 64k} (binary units) or a plain number of bytes; at least 1 byte. */
+    private static long size(Setting setting, long absent) throws OptionsException {
+        if (setting == null) {
+            return absent;
+        }
+        Matcher m = SIZE.matcher(setting.value().toLowerCase(Locale.ROOT));
+        long bytes = 0;
+        if (m.matches()) {
+            int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                default -> 30;
+            };
+            long amount = Long.parseLong(m.group(1));
+            bytes = amount > (Long.MAX_VALUE >> shift) ? 0 : amount << shift;
+        }
+        if (bytes < 1) {
+            throw setting.error("not a size; give a whole number of bytes, or one with k, m or g (64k, 512m, 2g)");
+        }
+        return bytes;
+    }
+
+    /** A whole number of at least 1; {@code what} says what it counts. */
+    private static long count(Setting setting, long absent, String what) throws OptionsException {
+        if (setting == null) {
+            return absent;
+        }
+        long n;
+        try {
+            n = Long.parseLong(setting.value());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw setting.error("must be a whole number of at least 1 (" + what + ")");
         }
         return n;
     }

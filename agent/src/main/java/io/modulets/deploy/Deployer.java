@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
+import io.modulets.config.JarLimits;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.AbortPolicy;
@@ -25,13 +26,19 @@ import io.modulets.security.Trust;
 
 /**
  * The one way in for a new version (the watcher, and later JMX and the CLI): check who may write the
- * jars ({@link PathGuard}), snapshot them, verify the snapshot (with a trust keystore its signatures,
- * {@link SignatureCheck}; then {@link JarCheck}, then the {@link LinkCheck} against what loaded shell
- * code reaches), and only then activate; the registry re-hashes the stored bytes once the new
+ * jars ({@link PathGuard}), snapshot them, verify the snapshot (its zip directories within the
+ * {@link ZipBounds}; its signatures, {@link SignatureCheck}: with a trust keystore whose they are, and
+ * always that a signed jar matches them; then {@link JarCheck}, then the {@link LinkCheck} against what
+ * loaded shell code reaches, the erasure, and last the {@link LoadCheck}, in which the JVM itself defines
+ * and links every class), and only then activate; the registry re-hashes the stored bytes once the new
  * generation's loader holds them open.
- * A refusal changes nothing and is logged in one line that names the generation that stays current.
+ * A refusal changes nothing and is logged in one line that names the generation that stays current;
+ * whatever a deploy throws, an {@link Error} included, is such a refusal, so that no thread that
+ * deploys (the watcher, JMX) ends with it. An operator's rollback does not wait behind a deploy's
+ * checks: they stop, refused, at the next entry or class ({@link Budget}).
  */
 public final class Deployer {
+    private static final String GENERATION_1 = "generation 1";
     private final Registry registry;
     private final Store store;
     private final PackageFilter filter;
@@ -49,7 +56,11 @@ public final class Deployer {
     /** Who may write the jars (DESIGN §4, Security); set once by {@link #secure} before generation 1. */
     private volatile PathGuard guard = PathGuard.NONE;
     /** With {@code trust=KEYSTORE}, whose signatures every jar needs; null: none needed. */
-    private volatile SignatureCheck signatures;
+    private volatile Trust trust;
+    /** How much a deploy may make the agent inflate (agent arguments maxEntrySize and the like). */
+    private volatile JarLimits limits = JarLimits.DEFAULT;
+    /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
+    private final AtomicInteger rollbacksWaiting = new AtomicInteger();
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -85,7 +96,13 @@ public final class Deployer {
      */
     public Deployer secure(PathGuard guard, Trust trust) {
         this.guard = guard;
-        this.signatures = trust == null ? null : new SignatureCheck(trust);
+        this.trust = trust;
+        return this;
+    }
+
+    /** Sets how much a deploy may make the agent inflate; called once, before {@link #start}. */
+    public Deployer limits(JarLimits limits) {
+        this.limits = limits;
         return this;
     }
 
@@ -175,7 +192,7 @@ public final class Deployer {
      * prints it and stops the JVM.
      */
     public synchronized Generation start(List<Path> jars) throws DeployRefused {
-        return attempt(jars, "generation 1", modules != null, 0);
+        return attempt(jars, GENERATION_1, modules != null, 0);
     }
 
     /** Activates what the modules directory holds now, after verification. */
@@ -209,7 +226,21 @@ public final class Deployer {
      * Returns to the previous generation's content, from the store even if it was unloaded, after
      * the same verification as any activation: shell code loaded since may reach what it lacks.
      */
-    public synchronized Generation rollback() throws DeployRefused {
+    public Generation rollback() throws DeployRefused {
+        rollbacksWaiting.incrementAndGet(); // a deploy's checks in progress stop for it
+        boolean counted = true;
+        try {
+            synchronized (this) {
+                rollbacksWaiting.decrementAndGet();
+                counted = false;
+                return rollbackLocked();
+            }
+        } finally {
+            if (counted) rollbacksWaiting.decrementAndGet();
+        }
+    }
+
+    private Generation rollbackLocked() throws DeployRefused {
         try {
             Generation target;
             try {
@@ -235,14 +266,18 @@ public final class Deployer {
             snapshot = snapshot(jars);
         } catch (DeployRefused e) {
             throw refused(what, e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw refused(what, new DeployRefused(reason(e), e));
+        } catch (Error e) {
+            throw refused(what, new DeployRefused(LoadCheck.firstLine(e), e));
         }
-        return verifyAndActivate(snapshot, what, "activation", canary);
+        return verifyAndActivate(snapshot, what, what.equals(GENERATION_1) ? "start" : "activation", canary);
     }
 
     /**
-     * @param kind   "activation" or "rollback", for the registry's log line
+     * @param kind   "activation" or "rollback", for the registry's log line; "start" for generation 1, which
+     *               is not put through the {@link LoadCheck}: the boundary's transformer is installed after
+     *               it, and the shell classes that loading its classes would define must be rewritten
      * @param canary the share of new root tasks the generation gets as a canary; 0: it becomes current (a
      *               rollback is never a canary: it backs out)
      */
@@ -255,19 +290,34 @@ public final class Deployer {
                 Log.info("%s: same content, %s stays current", what, before);
                 return before;
             }
-            if (signatures != null) signatures.check(snapshot); // the gate: nothing unsigned is even parsed
-            Map<String, ClassShape> classes = new JarCheck(filter, allowOutside).read(snapshot);
-            new LinkCheck(classes, shell, filter::isSwappableInternal).check(shellReferences.get());
+            // A rollback does not stop for another rollback: it is what the operator asked for. Generation 1
+            // has no deadline: nothing waits for it, and a big application must not fail to start for time.
+            Budget budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
+                    kind.equals("rollback") ? () -> false : () -> rollbacksWaiting.get() > 0);
+            ZipBounds bounds = new ZipBounds(limits, budget);
+            bounds.check(snapshot); // from the zip directories, before anything is inflated
+            // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
+            new SignatureCheck(trust, bounds).check(snapshot);
+            JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
+            new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
+                    filter::isSwappableInternal).check(shellReferences.get());
             checkErasure(snapshot);
+            budget.check();
+            if (!kind.equals("start")) new LoadCheck(shell, filter, budget).check(snapshot, classes);
             // The registry re-hashes the stored jars once a new generation's loader holds them open.
             if (canary > 0) {
                 return registry.startCanary(snapshot, canary, canaryPolicy).generation();
             }
-            return registry.activate(snapshot, kind);
+            return registry.activate(snapshot, kind.equals("start") ? "activation" : kind);
         } catch (DeployRefused e) {
             throw refused(what, e);
         } catch (IOException | RuntimeException e) {
             throw refused(what, new DeployRefused(reason(e), e));
+        } catch (Error e) {
+            // One deploy's error (out of memory, a stack overflow in a parser) ends neither the deploying
+            // thread nor the agent: the candidate is dropped, and what it allocated with it.
+            throw refused(what, new DeployRefused(LoadCheck.firstLine(e) + " while checking "
+                    + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e));
         }
     }
 

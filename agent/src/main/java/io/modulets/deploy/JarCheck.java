@@ -7,19 +7,23 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
+import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Snapshot;
 
 /**
  * The first half of verification (DESIGN §4, Deploying): every jar of a snapshot reads completely as a zip
- * with correct CRCs, its class files parse and target a class-file version this JVM runs, no
- * class appears in two jars, and (unless allowed) no class lies outside the swappable packages.
- * Reads the stored copies, so that what is checked is what the generation will load.
+ * with correct CRCs, within the {@link ZipBounds}, its manifest parses as the JDK parses it, its class
+ * files parse and target a class-file version this JVM runs, no class appears in two jars, and (unless
+ * allowed) no class lies outside the swappable packages. Reads the stored copies, so that what is
+ * checked is what the generation will load. In a multi-release jar the class this JVM would load
+ * ({@code META-INF/versions/N}, the highest N it runs) is the one whose shape the link check reads.
  */
 final class JarCheck {
     /** The newest class-file major version this JVM runs (61 on 17, 69 on 25). */
@@ -28,24 +32,43 @@ final class JarCheck {
 
     private final PackageFilter filter;
     private final boolean allowOutside;
+    private final ZipBounds bounds;
+    private long classBytes;
 
-    JarCheck(PackageFilter filter, boolean allowOutside) {
+    JarCheck(PackageFilter filter, boolean allowOutside, ZipBounds bounds) {
         this.filter = filter;
         this.allowOutside = allowOutside;
+        this.bounds = bounds;
     }
 
-    /** The classes of the snapshot by internal name, or a refusal naming the jar and the entry. */
-    Map<String, ClassShape> read(Snapshot snapshot) throws DeployRefused {
+    /**
+     * The classes of a snapshot as this JVM would load them.
+     *
+     * @param shapes by internal name, the versioned class of a multi-release jar where this JVM takes it
+     * @param jars   where each class comes from, by internal name, for messages: its jar's file name, and
+     *               for a multi-release jar's versioned class the version ({@code a.jar (META-INF/versions/17)})
+     * @param bytes  the size of all class files read, versioned ones included
+     */
+    record Classes(Map<String, ClassShape> shapes, Map<String, String> jars, long bytes) {
+    }
+
+    /** The classes of the snapshot, or a refusal naming the jar and the entry. */
+    Classes read(Snapshot snapshot) throws DeployRefused {
         Map<String, ClassShape> classes = new HashMap<>();
         Map<String, String> jarOf = new HashMap<>();
+        Map<String, Integer> versions = new HashMap<>(); // the version whose shape is kept (0: the base class)
         for (Snapshot.Jar jar : snapshot.jars()) {
-            readJar(jar.fileName(), jar.stored(), classes, jarOf);
+            readJar(jar.fileName(), jar.stored(), classes, jarOf, versions);
         }
-        return classes;
+        Map<String, String> sources = new HashMap<>();
+        jarOf.forEach((name, jar) -> sources.put(name, versions.get(name) == 0 ? jar
+                : jar + " (META-INF/versions/" + versions.get(name) + ")"));
+        return new Classes(classes, sources, classBytes);
     }
 
-    private void readJar(String jarName, Path stored, Map<String, ClassShape> classes, Map<String, String> jarOf)
-            throws DeployRefused {
+    private void readJar(String jarName, Path stored, Map<String, ClassShape> classes, Map<String, String> jarOf,
+                         Map<String, Integer> versions) throws DeployRefused {
+        boolean multiRelease = readManifest(jarName, stored);
         byte[] buffer = new byte[8192];
         try (ZipFile zip = new ZipFile(stored.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -57,27 +80,58 @@ final class JarCheck {
                 boolean isClass = name.endsWith(".class") && !entry.isDirectory() && !name.startsWith("META-INF/")
                         && !name.equals("module-info.class");
                 byte[] bytes = readEntry(jarName, zip, entry, buffer, isClass || versioned != null);
+                classBytes += bytes == null ? 0 : bytes.length;
                 if (versioned != null) {
                     // A multi-release jar's class for this JVM is loaded instead of the base one:
-                    // it must parse and fit too (the link check reads the base classes).
-                    checkPackage(jarName, parse(jarName, name, versioned, bytes).name());
+                    // it must parse and fit too, and it is what the link check reads.
+                    ClassShape shape = parse(jarName, name, versioned, bytes);
+                    checkPackage(jarName, shape.name());
+                    int version = version(name);
+                    if (multiRelease && version >= 9) keep(jarName, shape, version, classes, jarOf, versions);
                 }
-                if (!isClass) {
-                    continue;
+                if (isClass) {
+                    ClassShape shape = parse(jarName, name, name, bytes);
+                    checkPackage(jarName, shape.name());
+                    keep(jarName, shape, 0, classes, jarOf, versions);
                 }
-                ClassShape shape = parse(jarName, name, name, bytes);
-                String other = jarOf.putIfAbsent(shape.name(), jarName);
-                if (other != null) {
-                    throw new DeployRefused("class " + dotted(shape.name()) + " is in both " + other + " and "
-                            + jarName + "; each class must be in one jar");
-                }
-                checkPackage(jarName, shape.name());
-                classes.put(shape.name(), shape);
             }
         } catch (ZipException e) {
             throw new DeployRefused(jarName + " is not a complete zip file (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new DeployRefused("cannot read " + jarName + " (" + e + ")", e);
+        }
+    }
+
+    /** Keeps {@code shape} unless a class of its name from a higher version of this jar is kept already. */
+    private static void keep(String jarName, ClassShape shape, int version, Map<String, ClassShape> classes,
+                             Map<String, String> jarOf, Map<String, Integer> versions) throws DeployRefused {
+        String other = jarOf.putIfAbsent(shape.name(), jarName);
+        if (other != null && !other.equals(jarName)) {
+            throw new DeployRefused("class " + dotted(shape.name()) + " is in both " + other + " and "
+                    + jarName + "; each class must be in one jar");
+        }
+        Integer kept = versions.get(shape.name());
+        if (kept != null && kept >= version) {
+            return;
+        }
+        versions.put(shape.name(), version);
+        classes.put(shape.name(), shape);
+    }
+
+    /**
+     * Parses the manifest as the class loader will ({@link JarFile} with verification, at this JVM's
+     * version: lines of at most 512 bytes, well-formed headers, at most the JDK's size for it); returns
+     * whether the jar is a multi-release jar for this JVM.
+     */
+    private static boolean readManifest(String jarName, Path stored) throws DeployRefused {
+        try (JarFile jar = new JarFile(stored.toFile(), true, ZipFile.OPEN_READ, JarFile.runtimeVersion())) {
+            jar.getManifest();
+            return jar.isMultiRelease();
+        } catch (ZipException e) {
+            throw new DeployRefused(jarName + " is not a complete zip file (" + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new DeployRefused(jarName + ": " + JarFile.MANIFEST_NAME + " does not read as the JDK reads it ("
+                    + e.getMessage() + ")", e);
         }
     }
 
@@ -107,20 +161,34 @@ final class JarCheck {
         }
     }
 
-    /** Reads the entry to its end, which makes the zip code inflate it, and checks size and CRC. */
-    private static byte[] readEntry(String jarName, ZipFile zip, ZipEntry entry, byte[] buffer, boolean keep) throws DeployRefused {
+    /** N of {@code META-INF/versions/N/…}, for a name {@link #versionedClass} accepted. */
+    private static int version(String entryName) {
+        int from = "META-INF/versions/".length();
+        return Integer.parseInt(entryName.substring(from, entryName.indexOf('/', from)));
+    }
+
+    /** Reads the entry to its end, within the bounds, which makes the zip code inflate it, and checks size and CRC. */
+    private byte[] readEntry(String jarName, ZipFile zip, ZipEntry entry, byte[] buffer, boolean keep)
+            throws DeployRefused {
         CRC32 crc = new CRC32();
         ByteArrayOutputStream out = keep ? new ByteArrayOutputStream(
                 entry.getSize() > 0 && entry.getSize() < (1 << 24) ? (int) entry.getSize() : 256) : null;
         long size = 0;
-        try (InputStream in = zip.getInputStream(entry)) {
+        try (InputStream in = bounds.open(zip, entry)) {
             for (int n; (n = in.read(buffer)) != -1; ) {
                 crc.update(buffer, 0, n);
                 size += n;
                 if (out != null) out.write(buffer, 0, n);
             }
+        } catch (ZipBounds.TooLarge e) {
+            throw new DeployRefused(jarName + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DeployRefused(jarName + ": entry " + entry.getName() + " does not read (" + e.getMessage() + ")",
+                    e);
+        } catch (OutOfMemoryError e) {
+            out = null; // garbage now: what the refusal needs is little
+            throw new DeployRefused(jarName + ": entry " + entry.getName() + " (" + entry.getSize() + " bytes) does"
+                    + " not fit in the heap (" + Log.oneLine(e) + "); give the JVM more heap, or lower maxEntrySize=",
                     e);
         }
         if (entry.getSize() >= 0 && size != entry.getSize()) {

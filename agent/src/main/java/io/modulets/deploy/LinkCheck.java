@@ -34,17 +34,22 @@ final class LinkCheck {
     private static final ClassShape ABSENT = new ClassShape("", 0, null, List.of(), Map.of(), Map.of());
 
     private final Map<String, ClassShape> generation;
+    private final Map<String, String> sources;
+    private final List<String> jars;
     private final ClassLoader sharedBytes;
     private final Predicate<String> swappable;
     private final Map<String, ClassShape> shared = new HashMap<>();
 
     /**
-     * @param generation  the new generation's classes by internal name
+     * @param classes     the new generation's classes ({@link JarCheck}): their shapes, and their jars to name
+     * @param jars        the file names of the new generation's jars, to name where a missing class is not
      * @param sharedBytes where the bytes of shared supertypes are read from (the shell loader)
      * @param swappable   whether an internal name is swappable: such a supertype must be in the new jars
      */
-    LinkCheck(Map<String, ClassShape> generation, ClassLoader sharedBytes, Predicate<String> swappable) {
-        this.generation = generation;
+    LinkCheck(JarCheck.Classes classes, List<String> jars, ClassLoader sharedBytes, Predicate<String> swappable) {
+        this.generation = classes.shapes();
+        this.sources = classes.jars();
+        this.jars = jars;
         this.sharedBytes = sharedBytes;
         this.swappable = swappable;
     }
@@ -58,7 +63,8 @@ final class LinkCheck {
         for (Reference reference : sorted) {
             String problem = problem(reference);
             if (problem != null) {
-                broken.add(problem + ", used by shell " + reference.usedBy());
+                String jar = sources.get(reference.owner());
+                broken.add((jar == null ? "" : jar + ": ") + problem + ", used by shell " + reference.usedBy());
             }
         }
         if (!broken.isEmpty()) {
@@ -72,7 +78,7 @@ final class LinkCheck {
         ClassShape owner = generation.get(ref.owner());
         String target = ref.target();
         if (owner == null) {
-            return JarCheck.dotted(ref.owner()) + " is missing";
+            return JarCheck.dotted(ref.owner()) + " is missing from " + String.join(", ", jars);
         }
         switch (ref.need()) {
             case CLASS:

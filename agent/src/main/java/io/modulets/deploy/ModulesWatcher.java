@@ -61,27 +61,36 @@ public final class ModulesWatcher implements Runnable {
     @Override
     public void run() {
         try {
-            while (true) {
-                while (!drain(watcher.take())) {
-                    // only events about other names in the parent directory
-                }
-                long quietUntil = System.nanoTime() + quietNanos;
-                for (long left; (left = quietUntil - System.nanoTime()) > 0; ) {
-                    WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
-                    if (more != null && drain(more)) {
-                        quietUntil = System.nanoTime() + quietNanos;
-                    }
-                }
-                try {
-                    rewatch();
-                    deploy();
-                } catch (RuntimeException e) {
-                    // never let one bad reaction end the watching
-                    Log.error("watching %s: %s", modules, e);
-                }
-            }
+            watch();
         } catch (InterruptedException | ClosedWatchServiceException stop) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // Nothing of one deploy comes here (see below): what does is the watching itself failing.
+            Log.error("the modules watcher stopped (%s): %s is no longer watched; rescan, activate and rollback"
+                    + " through JMX and the CLI still work, and so does every generation", Log.oneLine(e), modules);
+        }
+    }
+
+    private void watch() throws InterruptedException {
+        while (true) {
+            while (!drain(watcher.take())) {
+                // only events about other names in the parent directory
+            }
+            long quietUntil = System.nanoTime() + quietNanos;
+            for (long left; (left = quietUntil - System.nanoTime()) > 0; ) {
+                WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
+                if (more != null && drain(more)) {
+                    quietUntil = System.nanoTime() + quietNanos;
+                }
+            }
+            try {
+                rewatch();
+                deploy();
+            } catch (Throwable e) {
+                // Never let one reaction end the watching, whatever it threw (an OutOfMemoryError
+                // included: what it allocated is garbage once it is thrown).
+                Log.error("watching %s: %s; still watching", modules, Log.oneLine(e));
+            }
         }
     }
 

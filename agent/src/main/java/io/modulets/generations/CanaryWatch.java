@@ -43,6 +43,15 @@ final class CanaryWatch implements Runnable {
 
     @Override
     public void run() {
+        try {
+            watch();
+        } catch (Throwable e) {
+            Log.error("the modulets-canary thread stopped (%s): canaries no longer abort by themselves; promote and"
+                    + " abort still work", Log.oneLine(e));
+        }
+    }
+
+    private void watch() {
         while (!Thread.currentThread().isInterrupted()) {
             Canary canary = registry.canary();
             if (canary == null) {
@@ -70,6 +79,8 @@ final class CanaryWatch implements Runnable {
             }
         } catch (IOException | RuntimeException e) {
             Log.warn("automatic abort of %s: %s", canary.generation(), e);
+        } catch (Error e) {
+            Log.error("automatic abort of %s: %s; still watching", canary.generation(), Log.oneLine(e));
         }
     }
 }

@@ -44,12 +44,20 @@ final class Unloads implements Runnable {
         try {
             while (true) {
                 Reference<? extends GenerationClassLoader> reference = collected.remove();
-                if (reference instanceof Generation.LoaderReference loaderReference) {
-                    registry.unloaded(loaderReference.generation);
+                try {
+                    if (reference instanceof Generation.LoaderReference loaderReference) {
+                        registry.unloaded(loaderReference.generation);
+                    }
+                } catch (Throwable e) {
+                    // one generation's record (a listener of it) must not end the watching of the others
+                    Log.error("observing unloads: %s; still observing", Log.oneLine(e));
                 }
             }
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            Log.error("the modulets-unloads thread stopped (%s): generations are no longer marked unloaded;"
+                    + " deploys, rollbacks and tasks still work", Log.oneLine(e));
         }
     }
 

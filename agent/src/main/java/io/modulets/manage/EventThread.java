@@ -57,6 +57,9 @@ final class EventThread implements Runnable {
                 job.run();
             } catch (RuntimeException | LinkageError e) {
                 Log.warn("manage: %s", e);
+            } catch (Throwable e) {
+                // an Error of one job (out of memory): the next notification may well go through
+                Log.error("manage: %s; JMX notifications and JFR events go on", Log.oneLine(e));
             }
         }
     }

@@ -26,6 +26,8 @@ class ErrorsTest {
     @Test
     void onlyTheFirstLine() {
         assertEquals("first", Errors.oneLine(new IllegalStateException("first\nsecond")));
+        assertEquals("deploy of [\\u001b[2J.jar] refused", Errors.oneLine(new IllegalStateException(
+                "deploy of [\u001b[2J.jar] refused")), "a terminal escape in a jar's name is not sent to the terminal");
     }
 
     @Test

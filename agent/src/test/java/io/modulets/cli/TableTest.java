@@ -26,8 +26,9 @@ class TableTest {
     }
 
     @Test
-    void aCellIsOneLine() {
-        assertEquals("a b c\n", new Table("X").row("a\nb\r\nc").render(false));
+    void aCellIsOneLineWithItsControlCharactersEscaped() {
+        assertEquals("a\\nb\\r\\nc\n", new Table("X").row("a\nb\r\nc").render(false));
+        assertEquals("\\u001b[2Jmagic.jar\n", new Table("X").row("\u001b[2Jmagic.jar").render(false));
     }
 
     @Test

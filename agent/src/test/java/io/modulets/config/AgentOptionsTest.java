@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
+            + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
+            + " trustPassword, canary, canaryMargin, canaryMinTasks, config";
 
     @TempDir
     Path tmp;
@@ -73,6 +74,7 @@ class AgentOptionsTest {
             assertEquals(Permissions.STRICT, options.permissions());
             assertEquals(Optional.empty(), options.trust());
             assertEquals(Optional.empty(), options.trustPassword());
+            assertEquals(JarLimits.DEFAULT, options.jarLimits());
         }
 
         @Test
@@ -181,7 +183,8 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " executors=, maxGenerations=, onLimit=refuse, permissions=strict, trust=, trustPassword=,"
+                    + " executors=, maxGenerations=, onLimit=refuse, maxEntrySize=512m, maxJarSize=2g,"
+                    + " maxEntries=1000000, maxRatio=100, permissions=strict, trust=, trustPassword=,"
                     + " canary=, canaryMargin=, canaryMinTasks=, config=",
                     options.toString());
         }
@@ -472,6 +475,41 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class ReadingLimits {
+        @Test
+        void theDefaultsAreStated() {
+            assertEquals(new JarLimits(512L << 20, 2L << 30, 1_000_000, 100), JarLimits.DEFAULT);
+        }
+
+        @Test
+        void sizesTakeBinaryUnitsOrBytes() throws Exception {
+            JarLimits limits = parse("packages=a,maxEntrySize=64k,maxJarSize=3G,maxEntries=20,maxRatio=7").jarLimits();
+            assertEquals(new JarLimits(64 << 10, 3L << 30, 20, 7), limits);
+            assertEquals(1000, parse("packages=a,maxEntrySize=1000").jarLimits().maxEntrySize());
+            assertEquals(5L << 20, parse("packages=a,maxJarSize=5m").jarLimits().maxJarSize());
+            assertEquals(JarLimits.DEFAULT.maxRatio(), parse("packages=a,maxEntrySize=1m").jarLimits().maxRatio(),
+                    "a limit not given keeps its default");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1", "1.5m", "12t", "m", "", "99999999999999g", "1 g"})
+        void aSizeThatIsNoneIsRefused(String value) {
+            assertError("modulets: bad agent argument maxEntrySize=" + value.trim() + ": not a size; give a whole"
+                    + " number of bytes, or one with k, m or g (64k, 512m, 2g)", "packages=a,maxEntrySize=" + value);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-4", "ten", "2.5"})
+        void aCountBelowOneIsRefused(String value) {
+            assertError("modulets: bad agent argument maxEntries=" + value + ": must be a whole number of at least 1"
+                    + " (how many entries a jar may hold)", "packages=a,maxEntries=" + value);
+            assertError("modulets: bad agent argument maxRatio=" + value + ": must be a whole number of at least 1"
+                    + " (how many times its compressed size an entry over 16m may inflate to)",
+                    "packages=a,maxRatio=" + value);
+        }
+    }
+
+    @Nested
     class GenerationLimit {
         @Test
         void aLimitAndWhatItDoes() throws Exception {
@@ -636,7 +674,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
+                    + " trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 
@@ -645,7 +684,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
+                    + " trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 

@@ -43,6 +43,13 @@ final class DeployTesting {
         return entry;
     }
 
+    /** The bytes of one entry of {@code jar}. */
+    static byte[] entry(Path jar, String name) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getInputStream(zip.getEntry(name)).readAllBytes();
+        }
+    }
+
     static Path jar(Path jar, Map<String, String> sources) throws IOException {
         return jar(jar, sources, Map.of());
     }

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,8 +100,8 @@ class DeployerTest {
         Path missing = DeployTesting.jar(tmp.resolve("bad").resolve("sw.jar"),
                 Map.of("sw.W", "package sw; public class W { }"));
         DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.canary(List.of(missing), 0.5));
-        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: sw.V is missing, used by"
-                + " shell app.Main.run", refused.getMessage());
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: sw.V is missing from sw.jar,"
+                + " used by shell app.Main.run", refused.getMessage());
         assertNull(registry.canary());
         assertSame(first.loader(), Bindings.current);
     }
@@ -137,8 +143,8 @@ class DeployerTest {
 
         DeployRefused refused = assertThrows(DeployRefused.class, () -> deployer.activate(List.of(renamed)));
 
-        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: static method sw.V.v()I"
-                + " is missing, used by shell app.Main.run", refused.getMessage());
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: sw.jar: static method"
+                + " sw.V.v()I is missing, used by shell app.Main.run", refused.getMessage());
         assertSame(first, registry.current());
     }
 
@@ -183,6 +189,85 @@ class DeployerTest {
         assertEquals("generation 1 refused: sw.jar holds other.X, outside the swappable packages (sw); move it to the"
                 + " class path, add its package to packages=, or give outside=ignore", refused.getMessage());
         assertNull(registry.current());
+    }
+
+    @Test
+    void anErrorOfOneDeployIsARefusalInOneLineAndTheNextDeployWorks() throws Exception {
+        Store store = new Store(tmp.resolve("store"));
+        boolean[] fail = {false};
+        Deployer failing = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
+                () -> {
+                    if (fail[0]) throw new OutOfMemoryError("Java heap space");
+                    return List.of();
+                }, erasure::changesIn);
+        Generation first = failing.start(List.of(version("v1", 1)));
+        fail[0] = true;
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> failing.activate(List.of(version("v2", 2))));
+        assertEquals("deploy of [sw.jar] refused, " + first + " stays current: java.lang.OutOfMemoryError: Java heap"
+                + " space while checking [sw.jar]", refused.getMessage());
+        assertSame(first, registry.current());
+        fail[0] = false;
+        assertEquals(2, failing.activate(List.of(version("v2", 2))).sequence());
+    }
+
+    @Test
+    void aRollbackDoesNotWaitBehindADeploysChecks() throws Exception {
+        Store store = new Store(tmp.resolve("store"));
+        CountDownLatch checking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        boolean[] block = {false};
+        Deployer slow = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
+                () -> {
+                    if (block[0]) {
+                        checking.countDown();
+                        await(release);
+                    }
+                    return List.of();
+                }, erasure::changesIn);
+        Generation first = slow.start(List.of(version("v1", 1)));
+        Generation second = slow.activate(List.of(version("v2", 2)));
+        block[0] = true;
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<DeployRefused> deploy = threads.submit(() -> assertThrows(DeployRefused.class,
+                    () -> slow.activate(List.of(version("v3", 3)))));
+            assertTrue(checking.await(30, TimeUnit.SECONDS), "the deploy is in its checks");
+            Thread[] rollbackThread = new Thread[1];
+            Future<Generation> rollback = threads.submit(() -> {
+                rollbackThread[0] = Thread.currentThread();
+                return slow.rollback();
+            });
+            // The rollback has asked once it waits for the deployer's lock: then let the checks go on.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!waitsForTheDeployer(rollbackThread[0]) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            assertEquals("deploy of [sw.jar] refused, " + second + " stays current: stopped for the rollback the"
+                    + " operator asked for", deploy.get(30, TimeUnit.SECONDS).getMessage());
+            Generation back = rollback.get(30, TimeUnit.SECONDS);
+            assertEquals(first.hash(), back.hash(), "the rollback went through: generation 1's content");
+            assertSame(back, registry.current());
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    /** Blocked on the deployer's lock in rollback (not on a class being loaded on the way there). */
+    private static boolean waitsForTheDeployer(Thread thread) {
+        if (thread == null || thread.getState() != Thread.State.BLOCKED) return false;
+        StackTraceElement[] stack = thread.getStackTrace();
+        return stack.length > 0 && stack[0].getClassName().equals(Deployer.class.getName())
+                && stack[0].getMethodName().equals("rollback");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path version(String dir, int value) throws Exception {

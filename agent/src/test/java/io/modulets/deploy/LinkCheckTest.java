@@ -38,8 +38,8 @@ class LinkCheckTest {
                 "sw.Items", "package sw; public class Items extends java.util.ArrayList<String> { }"));
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));
         PackageFilter filter = PackageFilter.of(List.of("sw"), List.of());
-        check = new LinkCheck(new JarCheck(filter, false).read(snapshot), LinkCheckTest.class.getClassLoader(),
-                filter::isSwappableInternal);
+        check = new LinkCheck(new JarCheck(filter, false, JarCheckTest.BOUNDS).read(snapshot), List.of("sw.jar"),
+                LinkCheckTest.class.getClassLoader(), filter::isSwappableInternal);
     }
 
     @Test
@@ -58,7 +58,7 @@ class LinkCheckTest {
 
     @Test
     void whatIsMissingOrChangedIsNamed() {
-        assertEquals("sw.Gone is missing", problem(Need.CLASS, "sw/Gone", "", ""));
+        assertEquals("sw.Gone is missing from sw.jar", problem(Need.CLASS, "sw/Gone", "", ""));
         assertEquals("static method sw.Thing.make()J is missing", problem(Need.STATIC_METHOD, "sw/Thing", "make", "()J"));
         assertEquals("instance method sw.Thing.make()I is now a static method",
                 problem(Need.INSTANCE_METHOD, "sw/Thing", "make", "()I"));
@@ -86,7 +86,8 @@ class LinkCheckTest {
                 new Reference(Need.STATIC_METHOD, "sw/Thing", "make", "()I", "app.Main.run"),
                 new Reference(Need.STATIC_METHOD, "sw/Thing", "gone", "()I", "app.Main.run"),
                 new Reference(Need.CLASS, "sw/Gone", "", "", "app.Other.call"))));
-        assertEquals("link check: sw.Gone is missing, used by shell app.Other.call (and 1 more)", refused.getMessage());
+        assertEquals("link check: sw.Gone is missing from sw.jar, used by shell app.Other.call (and 1 more)",
+                refused.getMessage());
     }
 
     private static String problem(Need need, String owner, String member, String descriptor) {

@@ -97,6 +97,24 @@ class SignatureCheckTest {
     }
 
     @Test
+    void withoutTrustASignedJarMustStillMatchItsSignature() throws Exception {
+        Path signed = Keys.sign(jar("app.jar"), signer, "signer");
+        Path tampered = rewrite(signed, tmp.resolve("tampered.jar"), "com/acme/one.txt", null);
+        Path added = rewrite(signed, tmp.resolve("added.jar"), null, "com/acme/three.txt");
+        Store store = new Store(tmp.resolve("store"));
+        SignatureCheck digestsOnly = new SignatureCheck(null, JarCheckTest.BOUNDS);
+        DeployRefused e = assertThrows(DeployRefused.class,
+                () -> digestsOnly.check(store.snapshot(List.of(tampered))));
+        assertTrue(e.getMessage().startsWith("tampered.jar entry com/acme/one.txt does not match its signature ("),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("digest error"), e.getMessage());
+        assertDoesNotThrow(() -> digestsOnly.check(store.snapshot(List.of(signed))));
+        assertDoesNotThrow(() -> digestsOnly.check(store.snapshot(List.of(jar("plain.jar")))), "unsigned: not read");
+        assertDoesNotThrow(() -> digestsOnly.check(store.snapshot(List.of(added))),
+                "an unsigned entry added later loads: the JDK only verifies what is signed");
+    }
+
+    @Test
     void aJarSignedBySomeoneElseIsRefused() throws Exception {
         assertRefused("a.jar entry com/acme/one.txt is signed by CN=other, which is not trusted by trust="
                 + trust.keystore() + " (neither its certificate nor an issuer of it is in the keystore)",
@@ -131,7 +149,7 @@ class SignatureCheckTest {
     void aKeystoreWithoutPasswordProtectionNeedsNoPassword() throws Exception {
         Trust open = Trust.load(Keys.trustWithoutPassword(signer, "signer", tmp.resolve("open.p12")), null);
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(Keys.sign(jar("a.jar"), signer, "signer")));
-        assertDoesNotThrow(() -> new SignatureCheck(open).check(snapshot));
+        assertDoesNotThrow(() -> new SignatureCheck(open, JarCheckTest.BOUNDS).check(snapshot));
     }
 
     @ParameterizedTest
@@ -150,7 +168,7 @@ class SignatureCheckTest {
 
     private void check(Path jar) throws Exception {
         Snapshot snapshot = new Store(tmp.resolve("store")).snapshot(List.of(jar));
-        new SignatureCheck(trust).check(snapshot);
+        new SignatureCheck(trust, JarCheckTest.BOUNDS).check(snapshot);
     }
 
     private void assertRefused(String line, Path jar) {

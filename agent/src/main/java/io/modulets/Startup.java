@@ -51,7 +51,7 @@ final class Startup {
         // could not take its field as it loads (JVM-NOTES-ADDENDA, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter, options.executors());
+        CaptureTransformer.install(inst, filter, options.executors(), options.loops(), options.requests());
         stages.done("capture");
         List<Path> jars;
         if (modules != null) {

@@ -40,6 +40,8 @@ public final class AgentOptions {
     private final boolean jmx;
     private final LogLevel log;
     private final List<String> executors;
+    private final List<String> loops;
+    private final List<String> requests;
     private final int maxGenerations;
     private final OnLimit onLimit;
     private final double canary;
@@ -65,6 +67,8 @@ public final class AgentOptions {
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
         this.executors = classList(settings.get("executors"));
+        this.loops = loopList(settings.get("loops"));
+        this.requests = requestList(settings.get("requests"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.canary = percent(settings.get("canary"), false);
@@ -151,6 +155,22 @@ public final class AgentOptions {
         return executors;
     }
 
+    /**
+     * Threads that only loop and hand out work, never bound (key {@code loops}): binary names of thread
+     * classes or of the Runnables they run; a trailing {@code *} makes a prefix.
+     */
+    public List<String> loops() {
+        return loops;
+    }
+
+    /**
+     * Methods that mark a request or a job run (key {@code requests}), as {@code com.acme.Server#handle}:
+     * the outermost call on an unbound thread is a root task.
+     */
+    public List<String> requests() {
+        return requests;
+    }
+
     /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
     public int maxGenerations() {
         return maxGenerations;
@@ -215,6 +235,8 @@ public final class AgentOptions {
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
                 + ", executors=" + String.join(":", executors)
+                + ", loops=" + String.join(":", loops)
+                + ", requests=" + String.join(":", requests)
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
                 + ", permissions=" + permissions.argument()
@@ -286,6 +308,68 @@ public final class AgentOptions {
             names.add(name);
         }
         return List.copyOf(names);
+    }
+
+    /** As {@link #classList}, where a name may end in {@code *} (a prefix, for anonymous classes). */
+    private static List<String> loopList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String stem = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
+            String checked = stem.endsWith("$") || stem.endsWith(".") ? stem.substring(0, stem.length() - 1) : stem;
+            if (!PackageFilter.isPackageName(checked.replace('$', '.')) || !checked.contains(".")) {
+                throw setting.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
+                        + " classes such as com.acme.Poller or com.acme.Server$Worker, a trailing * for a prefix,"
+                        + " separated by ':')");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** Elements separated by ':', each {@code binary.ClassName#method}. */
+    private static List<String> requestList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            int hash = name.indexOf('#');
+            String type = hash < 0 ? name : name.substring(0, hash);
+            String method = hash < 0 ? "" : name.substring(hash + 1);
+            if (hash < 0 || !type.contains(".") || !PackageFilter.isPackageName(type.replace('$', '.'))
+                    || !isIdentifier(method)) {
+                throw setting.error("'" + name + "' is not a method (give binary class name#method such as"
+                        + " com.acme.Server#handle, separated by ':')");
+            }
+            if (PackageFilter.isUnder(type, "java") || PackageFilter.isUnder(type, "jdk")) {
+                throw setting.error(type + " is a JDK class; the JDK's tasks are captured already");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static boolean isIdentifier(String name) {
+        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (!Character.isJavaIdentifierPart(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Path modulesDirectory(Setting setting) throws OptionsException {

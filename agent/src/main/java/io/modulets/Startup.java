@@ -69,7 +69,8 @@ final class Startup {
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
         Store store = new Store(options.store());
         Registry registry = new Registry(store, filter, shell,
-                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
+                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE),
+                options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
         Erasure erasure = new Erasure(filter, () -> Bindings.current);

@@ -46,7 +46,7 @@ import io.modulets.testkit.WorkDirs;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp"};
+    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp"};
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static Path v1;
     private static Path v2;
@@ -123,6 +123,54 @@ class ServersIT {
     void withoutTheAgentTheSameStoryFails(Server server, TestInfo info) {
         AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    /**
+     * A loop thread the agent does not know (a home-made poller started at boot) is a task bound to
+     * generation 1 for its whole life, and so is everything it hands out: the agent says so in one line
+     * naming the thread, its Runnable and the setting; with that setting, the next run swaps.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aLoopThreadBoundByMistakeIsNamedInOneLineAndLoopsFixesIt(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        String warning = "generation 1 \\(1\\.0, \\w+\\) has been draining for more than 1 s: 1 thread is bound to"
+                + " it: thread 'home-made-poller' \\(running a sv\\.LoopApp\\$Poller\\); a thread that only loops"
+                + " and hands out work must not be bound: name its class or its Runnable's in loops=";
+        try (InteractiveJvm jvm = loopApp(jdk, work.resolve("unknown"), "")) {
+            assertEquals("start=1 end=1", job(jvm, "after-deploy"), "the poller hands out generation 1's binding");
+            jvm.awaitLog(warning, "ping", "pong", WAIT);
+            long lines = jvm.stderrLines().stream().filter(line -> line.contains("has been draining")).count();
+            assertEquals(1, lines, "said once\n" + jvm.describe());
+        }
+        try (InteractiveJvm jvm = loopApp(jdk, work.resolve("named"), ",loops=sv.LoopApp$Poller")) {
+            assertEquals("start=2 end=2", job(jvm, "after-deploy"), "named a loop, the poller is never bound");
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+        }
+    }
+
+    /** LoopApp on generation 1, with generation 2 deployed and current. */
+    private static InteractiveJvm loopApp(Jdk jdk, Path work, String arguments) throws Exception {
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        InteractiveJvm jvm = InteractiveJvm.start(ChildJvm.on(jdk).classpath(shellJar).mainClass("sv.LoopApp")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,drainWarning=1s,store="
+                        + work.resolve("store") + arguments), work, "child");
+        try {
+            jvm.expect("ready ", WAIT);
+            assertEquals("start=1 end=1", job(jvm, "before-deploy"));
+            Deploys.renameInto(v2, modules, "version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            return jvm;
+        } catch (Exception | AssertionError e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    private static String job(InteractiveJvm jvm, String id) throws Exception {
+        jvm.send("job " + id);
+        return jvm.expect("done " + id, WAIT).substring(("done " + id + " ").length());
     }
 
     static Stream<Server> servers() {

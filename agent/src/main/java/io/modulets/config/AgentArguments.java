@@ -20,7 +20,7 @@ final class AgentArguments {
     /** Every key, in the order they are documented and printed. */
     static final List<String> KEYS =
             List.of("packages", "modules", "shared", "outside", "store", "watch", "quiet", "jmx", "log", "executors",
-                    "loops", "requests",
+                    "loops", "requests", "drainWarning",
                     "maxGenerations", "onLimit", "permissions", "trust", "trustPassword", "canary", "canaryMargin",
                     "canaryMinTasks", "config");
 

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 public final class AgentOptions {
     /** The quiet period when none is given: long enough for a copy-then-rename, short for people. */
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
+    public static final Duration DEFAULT_DRAIN_WARNING = Duration.ofSeconds(60);
     private static final Duration MAX_QUIET = Duration.ofMinutes(60);
     /** The ended tasks a canary needs before the automatic abort judges it, when {@code canaryMinTasks} is absent. */
     public static final long DEFAULT_CANARY_MIN_TASKS = 100;
@@ -42,6 +43,7 @@ public final class AgentOptions {
     private final List<String> executors;
     private final List<String> loops;
     private final List<String> requests;
+    private final Optional<Duration> drainWarning;
     private final int maxGenerations;
     private final OnLimit onLimit;
     private final double canary;
@@ -69,6 +71,7 @@ public final class AgentOptions {
         this.executors = classList(settings.get("executors"));
         this.loops = loopList(settings.get("loops"));
         this.requests = requestList(settings.get("requests"));
+        this.drainWarning = drainWarning(settings.get("drainWarning"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.canary = percent(settings.get("canary"), false);
@@ -171,6 +174,14 @@ public final class AgentOptions {
         return requests;
     }
 
+    /**
+     * How long a generation drains before the agent names the threads bound to it (key
+     * {@code drainWarning}); empty for {@code off}.
+     */
+    public Optional<Duration> drainWarning() {
+        return drainWarning;
+    }
+
     /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
     public int maxGenerations() {
         return maxGenerations;
@@ -237,6 +248,7 @@ public final class AgentOptions {
                 + ", executors=" + String.join(":", executors)
                 + ", loops=" + String.join(":", loops)
                 + ", requests=" + String.join(":", requests)
+                + ", drainWarning=" + drainWarning.map(d -> d.toMillis() + "ms").orElse("off")
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
                 + ", permissions=" + permissions.argument()
@@ -431,10 +443,26 @@ public final class AgentOptions {
         if (setting == null) {
             return DEFAULT_QUIET;
         }
+        return duration(setting);
+    }
+
+    /** {@code off}, or a duration as {@code quiet} takes it (1 ms to 60 m). */
+    private static Optional<Duration> drainWarning(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return Optional.of(DEFAULT_DRAIN_WARNING);
+        }
+        if (setting.value().equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        return Optional.of(duration(setting));
+    }
+
+    private static Duration duration(Setting setting) throws OptionsException {
         String value = setting.value().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(value);
         if (!m.matches()) {
-            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)");
+            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)"
+                    + (setting.key().equals("drainWarning") ? ", or off" : ""));
         }
         Duration quiet;
         try {

@@ -46,7 +46,12 @@ import io.modulets.testkit.WorkDirs;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp"};
+    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
+        "spring.SpringApp"};
+    /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
+    private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
+    private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
+            + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static Path v1;
     private static Path v2;
@@ -55,18 +60,30 @@ class ServersIT {
 
     /** A server (how the test reaches it) and the path of the request the story sends. */
     enum Server {
-        JETTY("sv.JettyApp", "/x"),
-        TOMCAT("sv.TomcatApp", "/sync"),
-        TOMCAT_ASYNC("sv.TomcatApp", "/async"),
-        QUARTZ("sv.QuartzApp", null),
-        JDK_HTTP_SERVER("sv.HttpServerApp", "/x");
+        JETTY("sv.JettyApp", "/x", PLAIN),
+        TOMCAT("sv.TomcatApp", "/sync", PLAIN),
+        TOMCAT_ASYNC("sv.TomcatApp", "/async", PLAIN),
+        QUARTZ("sv.QuartzApp", null, PLAIN),
+        JDK_HTTP_SERVER("sv.HttpServerApp", "/x", PLAIN),
+        SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
+        SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
 
         final String mainClass;
         final String path;
+        final String jars;
 
-        Server(String mainClass, String path) {
+        Server(String mainClass, String path, String jars) {
             this.mainClass = mainClass;
             this.path = path;
+            this.jars = jars;
+        }
+
+        List<Path> classPath() {
+            return frameworks.stream().filter(jar -> jar.getFileName().toString().matches(jars)).toList();
+        }
+
+        boolean runsOn(Jdk jdk) {
+            return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
         }
 
         /** The JDK's HttpServer without executor serves one request at a time, on its dispatcher. */
@@ -82,13 +99,12 @@ class ServersIT {
         v2 = version(dir, 2);
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
-                .filter(jar -> jar.getFileName().toString().matches(
-                        "(jetty-|tomcat-|quartz-|slf4j-api-|jakarta\\.servlet).*\\.jar"))
+                .filter(jar -> jar.getFileName().toString().matches(PLAIN + "|" + SPRING))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
                 .toArray(Path[]::new));
         for (String app : APPS) {
-            shell.source("sv." + app, AppSources.read("apps/servers/shell/sv/" + app + ".java"));
+            shell.source("sv." + app, AppSources.read("apps/servers/shell/sv/" + app.replace('.', '/') + ".java"));
         }
         shellJar = shell.build(dir.resolve("shell.jar"));
     }
@@ -105,7 +121,9 @@ class ServersIT {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdks.all()) {
             for (Server server : Server.values()) {
-                all.add(Arguments.of(jdk, server));
+                if (server.runsOn(jdk)) {
+                    all.add(Arguments.of(jdk, server));
+                }
             }
         }
         return all.stream();
@@ -174,7 +192,7 @@ class ServersIT {
     }
 
     static Stream<Server> servers() {
-        return Stream.of(Server.values());
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()));
     }
 
     private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {
@@ -182,11 +200,12 @@ class ServersIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(v1, modules.resolve("version.jar"));
         List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        classPath.addAll(frameworks);
+        classPath.addAll(server.classPath());
         if (!withAgent) {
             classPath.add(modules.resolve("version.jar"));
         }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass);
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass)
+                .args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
         if (withAgent) {
             child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
         }

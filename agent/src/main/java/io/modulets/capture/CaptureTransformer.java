@@ -49,6 +49,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
 
+    /** The frameworks of {@link Servers#UNHOOKED} already named (once per JVM). */
+    private final Set<String> unhookedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** JDK task classes that get the capture field when they load. */
     private final Set<String> withField;
 
@@ -168,6 +171,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
                             ProtectionDomain domain, byte[] bytes) {
         if (className == null) {
             return null;
+        }
+        if (loader != null && Servers.UNHOOKED.containsKey(className) && unhookedSaid.add(className)) {
+            Log.warn("%s", Servers.unhooked(Servers.UNHOOKED.get(className)));
         }
         Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(className);

@@ -23,6 +23,9 @@ final class Servers {
             "org.apache.tomcat.util.threads.TaskThread",
             "org.apache.tomcat.util.net.Acceptor",
             "org.apache.tomcat.util.net.NioEndpoint$Poller",
+            // Spring Boot's thread that keeps the JVM alive while embedded Tomcat runs (Boot 4, Boot 2-3)
+            "org.springframework.boot.tomcat.TomcatWebServer$*",
+            "org.springframework.boot.web.embedded.tomcat.TomcatWebServer$*",
             // Jetty 9–12: every QueuedThreadPool thread runs its Runner (acceptors and selectors are
             // jobs that the pool runs, not threads of their own)
             "org.eclipse.jetty.util.thread.QueuedThreadPool$Runner",
@@ -86,6 +89,21 @@ final class Servers {
             }
         }
         return false;
+    }
+
+    /**
+     * Frameworks whose loops are known but whose requests are not hooked yet: said once, as their
+     * event loop class loads, since a request there follows the current generation call by call.
+     */
+    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
+            "io/netty/channel/SingleThreadEventLoop", "Netty",
+            "org/xnio/nio/WorkerThread", "Undertow (XNIO)");
+
+    /** The line for a framework of {@link #UNHOOKED}. */
+    static String unhooked(String framework) {
+        return framework + "'s event loops are never bound, but the agent does not know where its requests begin:"
+                + " a request handled there follows the current generation at each call and may see two across a"
+                + " deploy; name the method that handles one whole request in requests= (docs/SERVERS.md)";
     }
 
     /** The methods that dispatch a request or a job run, and those that end one. */

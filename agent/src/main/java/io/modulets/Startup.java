@@ -27,6 +27,7 @@ import io.modulets.generations.Limit;
 import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
+import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Manage;
 import io.modulets.loader.SystemLoaderInstaller;
@@ -39,16 +40,18 @@ final class Startup {
     }
 
     static void start(AgentOptions options, Instrumentation inst, Path agentJar, Stages stages) throws Exception {
+        refuseOwnSystemLoader();
         Log.setLevel(options.log());
         List<Path> classPath = classPathWithout(agentJar);
         Path modules = options.modules().orElse(null);
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
+        refuseSwappableMain(classPath, packages, options, filter);
         stages.done("filter");
         // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
         // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
-        // could not take its field as it loads (JVM-NOTES-ADDENDA, capture).
+        // could not take its field as it loads (docs/JVM-NOTES.md, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors(), options.loops(), options.requests());
@@ -102,6 +105,45 @@ final class Startup {
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Manage.started();
         stages.log();
+    }
+
+    /**
+     * The agent installs its own system class loader; an application's {@code java.system.class.loader}
+     * would be replaced behind its back. (A loader without {@code appendToClassPathForInstrumentation}
+     * never gets here: the JVM aborts while appending the agent jar, before any agent code runs.)
+     */
+    private static void refuseOwnSystemLoader() throws IOException {
+        String own = System.getProperty("java.system.class.loader");
+        if (own != null) {
+            throw new IOException("modulets: -Djava.system.class.loader=" + own + " cannot be used with modulets,"
+                    + " which installs its own system class loader; remove it (create that loader in main instead,"
+                    + " if the application needs one)");
+        }
+    }
+
+    /**
+     * The main class must be a shell class: the launcher loads it through the system loader, which
+     * never defines a swappable class, and a main swapped in from a generation would keep that
+     * generation for as long as main runs.
+     */
+    private static void refuseSwappableMain(List<Path> classPath, List<String> packages, AgentOptions options,
+            PackageFilter filter) throws IOException {
+        String main = LaunchedMain.of(System.getProperty("sun.java.command"), classPath).orElse(null);
+        if (main != null && main.startsWith("org.springframework.boot.loader.")) {
+            throw new IOException("modulets: " + classPath.get(0) + " is a Spring Boot executable jar (Main-Class "
+                    + main + "): Spring Boot's class loader loads its classes and nested jars, and generations cannot"
+                    + " see them yet; run it exploded on a plain class path (unzip it, then java -javaagent:... -cp"
+                    + " BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class; docs/SERVERS.md)");
+        }
+        if (main == null || !filter.isSwappable(main)) {
+            return;
+        }
+        String prefix = packages.stream().filter(p -> PackageFilter.isUnder(main, p)).findFirst().orElse("");
+        String given = options.packages().isEmpty() ? "packages found in the modules jars: " + prefix
+                : "packages=" + String.join(":", packages);
+        throw new IOException("modulets: the main class " + main + " is swappable (" + given + "), but it must"
+                + " stay in the shell; move the swappable classes to a package of their own and give only that"
+                + " in packages=");
     }
 
     /** Who may write what becomes code (DESIGN §4, Security): the store here, the jars at each deploy. */

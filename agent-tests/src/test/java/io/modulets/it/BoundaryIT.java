@@ -25,7 +25,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Every way shell code can touch swappable code (issue 4), each construct asserted under two
+ * Every way shell code can touch swappable code (docs/BOUNDARY.md), each construct asserted under two
  * bindings: the child program runs each construct on main before a swap (generation 1), on main
  * after it (unbound, so generation 2), and in a thread started before the swap (bound to
  * generation 1). One child run per JDK serves all the constructs; each test reads its lines.

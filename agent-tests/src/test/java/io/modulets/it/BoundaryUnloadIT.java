@@ -26,7 +26,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Generations stay collectable (DESIGN §2.7, issue 4): a program uses generation 1 through every
+ * Generations stay collectable (DESIGN §2.7, docs/BOUNDARY.md): a program uses generation 1 through every
  * boundary construct, swaps, uses generation 2 through the same sites, and retires generation 1.
  * The sites that reached it are reset, calls on an object of it that the program still holds work
  * without any site keeping it, and once that object goes its loader becomes unreachable and the

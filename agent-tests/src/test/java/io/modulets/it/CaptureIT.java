@@ -100,7 +100,7 @@ class CaptureIT {
     /**
      * The JDK's task classes load after the capture transformer is installed, on every JDK, and so keep
      * their capture in a field of their own rather than in the table of the map path. On JDK 25 the
-     * first thread that waits on a Condition loads ForkJoinTask (JVM-NOTES-ADDENDA): the agent's own
+     * first thread that waits on a Condition loads ForkJoinTask (docs/JVM-NOTES.md): the agent's own
      * threads used to do it before the transformer was in place.
      */
     @ParameterizedTest(name = "[{index}] {0}")

@@ -29,7 +29,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The conformance matrix of issue 3: every JDK submission point (and an application executor named
+ * The capture conformance matrix: every JDK submission point (and an application executor named
  * by {@code executors=}) × {root task submitted before a swap and run after it, child task, a
  * submitter that waits for its task, periodic, cancelled, throws}, asserting the binding each task
  * saw from outside; then each way a task ends or never runs (DESIGN §2.7) and the live count of

@@ -28,7 +28,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The deploy arguments of issue 6 ({@code quiet}, {@code outside}) and generation 1's own
+ * The deploy arguments ({@code quiet}, {@code outside}) and generation 1's own
  * verification at startup: a bad one stops the JVM before main, with exactly the one line given
  * here on stderr. No generation exists yet, so none can change and no task can run: the JVM
  * refuses to start instead. A good one lets main run.

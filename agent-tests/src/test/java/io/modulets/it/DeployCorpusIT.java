@@ -37,7 +37,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The bad-input corpus of issue 6: one child JVM per JDK tries every bad deploy in turn, through
+ * The bad-deploy corpus: one child JVM per JDK tries every bad deploy in turn, through
  * the watched modules directory, while tasks run. For each case: the agent's one log line names
  * the reason; a task that was running during the attempt, and ten tasks submitted during it,
  * finish on generation 1 (magic 1000); none is lost; a root task submitted afterwards still

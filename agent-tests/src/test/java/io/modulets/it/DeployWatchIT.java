@@ -27,10 +27,10 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Watching (issue 6): the modules directory reached through a symlink that is swapped atomically,
- * several changes within one quiet period, the directory vanishing and coming back, Kubernetes'
- * {@code ..data} link swapped inside it, and {@code outside=ignore}. Each change gives exactly one
- * log line (no second activation), and unbound code then runs the new generation.
+ * Watching the modules directory (DESIGN §4, Deploying): the directory reached through a symlink
+ * that is swapped atomically, several changes within one quiet period, the directory vanishing and
+ * coming back, Kubernetes' {@code ..data} link swapped inside it, and {@code outside=ignore}. Each
+ * change gives exactly one log line (no second activation), and unbound code then runs the new generation.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeployWatchIT {

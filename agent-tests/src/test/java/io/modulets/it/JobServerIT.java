@@ -28,7 +28,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The seed's job server (sample-app's {@code org.example.jobs.JobServer}) in a child JVM, told
+ * The demo's job server (sample-app's {@code org.example.jobs.JobServer}) in a child JVM, told
  * the demo's story by {@link JobStory}: users register, version 2 of the swappable mail module
  * (VERP) is deployed while their jobs wait for replies, more users register, every job gets its
  * reply and sends a welcome mail. What is asserted is what a real SMTP server (GreenMail, in

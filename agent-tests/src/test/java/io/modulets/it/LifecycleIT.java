@@ -30,7 +30,7 @@ import io.modulets.testkit.WorkDirs;
  * the program's own view of its classes: every transition; a queued task keeps its generation
  * loaded until it ends; each kind of pin is named; many activations leave only the live
  * generations loaded. The child program (apps/lifecycle) never names a swappable class, so no
- * boundary call site caches a generation (the boundary's retirement of its sites is issue 4).
+ * boundary call site caches a generation (BoundaryUnloadIT covers the boundary's sites).
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class LifecycleIT {

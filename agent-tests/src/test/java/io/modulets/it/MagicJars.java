@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import io.modulets.testkit.JarBuilder;
 
-/** The swappable code of the seed: {@code org.example.magic.MagicModule} returning a magic number. */
+/** The swappable code of the magic-number scenario: {@code org.example.magic.MagicModule} returning a magic number. */
 final class MagicJars {
     static final String PACKAGE = "org.example.magic";
     static final int FIRST = 1000;

@@ -43,7 +43,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Task outcomes per generation (issue 11; DESIGN §4 "Outcomes"), read from outside a child JVM through
+ * Task outcomes per generation (DESIGN §4 "Outcomes"), read from outside a child JVM through
  * JMX, the CLI ({@code outcomes --json}) and a JFR recording. The child ({@code apps/outcomes/}) runs,
  * in generation 1 while generation 2 is current, known numbers of tasks of every kind — pool execute and
  * submit, CompletableFuture async tasks and dependent stages, fork/join, platform threads, virtual

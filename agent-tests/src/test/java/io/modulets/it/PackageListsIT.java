@@ -32,7 +32,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The package lists changed at run time through JMX (DESIGN §4), the seed's "remote-control
+ * The package lists changed at run time through JMX (DESIGN §4), the Python modulets experiment's "remote-control
  * console that includes a new module in the white-list": a package none of whose classes is loaded
  * becomes swappable (without {@code modules}, its class-path jar joins a new generation); once its
  * classes are loaded, the change back is refused with one line that names the class and its

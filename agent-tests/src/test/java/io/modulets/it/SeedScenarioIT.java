@@ -23,7 +23,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The seed's test_modulet.py ({@code org.example.seed.SeedApp}) in a child JVM, with and
+ * The Python modulets experiment's test_modulet.py ({@code org.example.seed.SeedApp}) in a child JVM, with and
  * without the agent: the same program, the same class path. With the agent every task gets
  * the magic number current when it was submitted; without it the tasks see the old code.
  * The second half proves that the first can fail.

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one generation's task runs did (issue 11): how many started, how many ended, how many of those
+ * What one generation's task runs did (DESIGN §4, "Outcomes"): how many started, how many ended, how many of those
  * ended by an exception (by exception class), and how long they ran. Held by the agent's record of the
  * generation, not by its loader, so that it outlives the loader; it never references a class of the
  * generation (an exception class is kept by name).

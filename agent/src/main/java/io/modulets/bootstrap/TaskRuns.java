@@ -2,8 +2,8 @@ package io.modulets.bootstrap;
 
 /**
  * The task runs in progress on each thread, so that a run's end can be counted in its generation's
- * {@link TaskOutcomes} as completed or failed, with its run time (issue 11; what counts as a run and as
- * a failure: DESIGN §4, "Outcomes").
+ * {@link TaskOutcomes} as completed or failed, with its run time (what counts as a run and as a
+ * failure: DESIGN §4, "Outcomes").
  *
  * <p>A run is what a run hook binds ({@code Bindings.enter} returned true): it begins when the thread is
  * bound and ends when it is unbound (a CompletableFuture stage only if it fired its function: a

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  *
  * <p>Why not a {@code ConcurrentHashMap} of weak keys (what this replaced): per task it cost a key
  * object, a map node, a look-up key, a bin lock on removal and two look-ups to take an entry out, about
- * 40 of the 68 ns the map path added per task (measured, JVM-NOTES-ADDENDA). Here a task costs one entry
+ * 40 of the 68 ns the map path added per task (measured, docs/JVM-NOTES.md). Here a task costs one entry
  * object, the identity hash, and a few compare-and-sets: an open-addressing table whose slots are
  * claimed and reused with compare-and-set, never emptied, and rebuilt (only the live entries copied)
  * when half its slots have been used.

@@ -43,7 +43,7 @@ final class BindingSite extends InlineCacheSite {
 
     /**
      * The key is the token of the calling thread's binding: the method's token, read at its entry,
-     * or else read now, once for all entries (JVM-NOTES, the activation wave).
+     * or else read now, once for all entries (docs/JVM-NOTES.md, the activation wave).
      */
     @Override
     MethodHandle keyed(MethodHandle chain) {

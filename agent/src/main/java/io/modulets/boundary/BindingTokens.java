@@ -19,7 +19,7 @@ import io.modulets.loader.GenerationClassLoader;
  * <p>Why not compare loaders in a Java method: every entry of every site would inline the same
  * {@code ==} branch, whose profile is shared. Before a publish it says "always true"; after it,
  * the other outcome turns into uncommon traps in every compiled shell method at once, and C2 ends
- * up giving up on them (JVM-NOTES, the activation wave). {@link #isToken} has no branch at all;
+ * up giving up on them (docs/JVM-NOTES.md, the activation wave). {@link #isToken} has no branch at all;
  * the only branch left is each {@code guardWithTest}'s own, which is profiled per site.
  */
 final class BindingTokens {

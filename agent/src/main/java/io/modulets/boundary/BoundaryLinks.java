@@ -33,7 +33,7 @@ public final class BoundaryLinks {
     /**
      * What a site's links were built for: they hold while {@link #switchPoint} is valid.
      * {@link #single} is the only live generation, if there is one: binding sites then link
-     * straight to its handle, with no test per call (JVM-NOTES, boundary).
+     * straight to its handle, with no test per call (docs/JVM-NOTES.md, boundary).
      */
     static final class Epoch {
         final SwitchPoint switchPoint = new SwitchPoint();

@@ -307,7 +307,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     /**
      * The code that reads the calling thread's binding token once, at method entry, into
-     * {@code local} (JVM-NOTES: one binding read per shell method, not one per site).
+     * {@code local} (docs/JVM-NOTES.md: one binding read per shell method, not one per site).
      */
     static void readToken(MethodVisitor code, int local) {
         code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, SiteKind.TOKEN.ordinal(), "", "", "");

@@ -22,7 +22,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * {@code dup; instanceof WEx (a boundary site); ifne handler; athrow}. The rethrow must behave as
  * if the entry had never matched: it is covered by copies of the later exception-table entries
  * that cover the same try range (sibling catches, {@code finally}, an outer try), placed right
- * after the entry, so the JVM tries them in the same order (JVM-NOTES, boundary).
+ * after the entry, so the JVM tries them in the same order (docs/JVM-NOTES.md, boundary).
  */
 final class CatchStubs {
     private CatchStubs() {

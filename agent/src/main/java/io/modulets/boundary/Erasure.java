@@ -15,7 +15,7 @@ import io.modulets.config.PackageFilter;
 /**
  * The shared type that stands for a swappable type in shell code: its nearest non-swappable
  * superclass, read from the class bytes of the current generation without loading anything
- * (JVM-NOTES, boundary). {@code WEx extends RuntimeException} erases to RuntimeException, so shell
+ * (docs/JVM-NOTES.md, boundary). {@code WEx extends RuntimeException} erases to RuntimeException, so shell
  * code can still throw and catch it; an interface erases to Object. An erasure is fixed for the
  * life of the JVM, because shell classes already defined depend on it.
  */
@@ -60,7 +60,7 @@ public final class Erasure extends Remapper {
     /**
      * The swappable types whose erasure {@code candidate} would change, each as one line naming
      * the type, its erasure and the one it would get (empty if none): shell classes already
-     * defined depend on the erasure, so such a generation must be refused (JVM-NOTES, boundary).
+     * defined depend on the erasure, so such a generation must be refused (docs/JVM-NOTES.md, boundary).
      * For the deploy validation, before a new generation is activated.
      */
     public java.util.List<String> changesIn(ClassLoader candidate) {

@@ -11,7 +11,7 @@ import org.objectweb.asm.Type;
  * Method references to swappable members ({@code W::value}, {@code W::new}, {@code w::value}):
  * {@code LambdaMetafactory} would spin a class that names the swappable type from the shell's
  * loader, so the reference is routed through a synthetic static method of the shell class whose
- * body is an ordinary call, which the rewriter then turns into a boundary site (JVM-NOTES,
+ * body is an ordinary call, which the rewriter then turns into a boundary site (docs/JVM-NOTES.md,
  * boundary). Bridges are added when the class is loaded; a retransformation could not add them.
  */
 final class LambdaBridges {

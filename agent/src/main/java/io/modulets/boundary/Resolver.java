@@ -9,7 +9,7 @@ import java.lang.invoke.MethodType;
  * Members are looked up <em>in</em> the generation's class ({@code caller.in(owner)}), never
  * through the shell's lookup: resolving a member whose descriptor names a swappable type from the
  * shell's loader would record a loader constraint, and the next generation would then fail with a
- * {@code LinkageError} (JVM-NOTES, boundary).
+ * {@code LinkageError} (docs/JVM-NOTES.md, boundary).
  */
 final class Resolver {
     private static final MethodHandle CAST;

@@ -17,7 +17,7 @@ import org.objectweb.asm.Type;
  * would not find it, because the shell class was defined erased. References to such members get
  * the erased descriptor, and a {@code checkcast} to the original type after a read (no frame
  * changes). A swappable method that overrides an erased shell method gets a javac-style bridge
- * with the erased descriptor. (JVM-NOTES, boundary.)
+ * with the erased descriptor. (docs/JVM-NOTES.md, boundary.)
  */
 final class ShellMemberReferences extends ClassVisitor {
     private final Erasure erasure;

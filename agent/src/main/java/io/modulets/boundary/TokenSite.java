@@ -7,7 +7,7 @@ import java.lang.invoke.MutableCallSite;
 
 /**
  * The site at the entry of a shell method that has binding sites: it reads the calling thread's
- * binding token once, kept in a local and passed to each binding site of the method (JVM-NOTES,
+ * binding token once, kept in a local and passed to each binding site of the method (docs/JVM-NOTES.md,
  * the activation wave). While one generation is live the binding sites do not look at it, so it
  * is the constant {@link BindingTokens#UNREAD} and costs nothing (a method still running after a
  * publish then reads the binding at each site, so that a task that started before the publish

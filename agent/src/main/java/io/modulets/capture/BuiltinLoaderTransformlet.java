@@ -5,7 +5,7 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * {@code jdk.internal.loader.BuiltinClassLoader}: the app and platform loaders never define or
  * initiate a swappable class. Once one did, the JVM would cache that generation for the loader
- * forever (JVM-NOTES, class loaders).
+ * forever (docs/JVM-NOTES.md, class loaders).
  */
 final class BuiltinLoaderTransformlet implements Transformlet {
     @Override

@@ -21,7 +21,7 @@ import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 
 /**
- * Hand-written ASM in the JDK's submission points (JVM-NOTES, startup: Byte Buddy's first use
+ * Hand-written ASM in the JDK's submission points (docs/JVM-NOTES.md, startup: Byte Buddy's first use
  * costs 400-700 ms, this costs a few). Only straight-line calls are inserted (see {@link Hooks}),
  * so the classes keep their frames and no class is loaded to compute one.
  */
@@ -126,7 +126,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             String name = rule.className().replace('/', '.');
             try {
                 // Load each target first: a class first loaded while another is transformed
-                // could otherwise slip past (JVM-NOTES, capture).
+                // could otherwise slip past (docs/JVM-NOTES.md, capture).
                 targets.add(Class.forName(name, false, null));
             } catch (ClassNotFoundException absentOnThisJdk) {
                 Log.debug("capture: %s is absent on this JDK", name);

@@ -6,7 +6,7 @@ import java.util.List;
  * {@code FutureTask}, what {@code submit} and every scheduled task are: a task cancelled in the queue,
  * or a periodic task that threw (it is not run again), releases what it still held. A normal run
  * already took its capture when it started, so the common completion path costs nothing here.
- * {@code setException} also marks the run it happens in (the task's own) as failed (issue 11).
+ * {@code setException} also marks the run it happens in (the task's own) as failed (DESIGN §4, "Outcomes").
  */
 final class FutureTaskTransformlet {
     private FutureTaskTransformlet() {

@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
 
 /**
  * The agent arguments, parsed and checked: {@code key=value} pairs separated by {@code ,},
- * list values separated by {@code :}, keys as in DESIGN.md §4. {@code config=FILE} names a
- * properties file with any of the other keys; a key on the command line wins over the file.
+ * list values separated by {@code :}, keys as in docs/REFERENCE.md (the README has the short
+ * table). {@code config=FILE} names a properties file with any of the other keys; a key on the
+ * command line wins over the file.
  * Every mistake is an {@link OptionsException} with one line that names the key, so that
  * the agent can refuse to start. Immutable.
  */

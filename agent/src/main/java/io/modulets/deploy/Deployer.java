@@ -46,7 +46,7 @@ public final class Deployer {
     private volatile AbortPolicy canaryPolicy = AbortPolicy.NONE;
     /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
     private volatile Consumer<String> onRefusal = line -> { };
-    /** Who may write the jars (issue 10); set once by {@link #secure} before generation 1. */
+    /** Who may write the jars (DESIGN §4, Security); set once by {@link #secure} before generation 1. */
     private volatile PathGuard guard = PathGuard.NONE;
     /** With {@code trust=KEYSTORE}, whose signatures every jar needs; null: none needed. */
     private volatile SignatureCheck signatures;

@@ -16,7 +16,7 @@ import io.modulets.config.PackageFilter;
 import io.modulets.generations.Snapshot;
 
 /**
- * The first half of verification (issue 6): every jar of a snapshot reads completely as a zip
+ * The first half of verification (DESIGN §4, Deploying): every jar of a snapshot reads completely as a zip
  * with correct CRCs, its class files parse and target a class-file version this JVM runs, no
  * class appears in two jars, and (unless allowed) no class lies outside the swappable packages.
  * Reads the stored copies, so that what is checked is what the generation will load.

@@ -19,7 +19,7 @@ import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 
 /**
- * The link check (issue 6): every swappable class and member that loaded shell code reaches
+ * The link check (DESIGN §4, Deploying): every swappable class and member that loaded shell code reaches
  * through the boundary must exist in the new generation, with the same descriptor and the same
  * static-ness, so that the shell never meets a {@code NoSuchMethodError} in a running task. Looks
  * members up as the JVM would resolve them (the class, its superclasses, then its

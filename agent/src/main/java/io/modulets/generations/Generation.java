@@ -123,7 +123,7 @@ public final class Generation {
     }
 
     /**
-     * What this generation's task runs did so far (issue 11): a snapshot, also after the generation
+     * What this generation's task runs did so far (DESIGN §4, "Outcomes"): a snapshot, also after the generation
      * retired and its loader was unloaded.
      */
     public Outcomes outcomes() {

@@ -9,7 +9,7 @@ import io.modulets.bootstrap.ExceptionTable;
 import io.modulets.bootstrap.TaskOutcomes;
 
 /**
- * What a generation's tasks did, at one moment (issue 11; DESIGN §4 "Outcomes"): task runs started,
+ * What a generation's tasks did, at one moment (DESIGN §4 "Outcomes"): task runs started,
  * ended normally ({@code completed}) and ended by an exception ({@code failed}), the total and longest
  * run time of the runs that ended, the most frequent exception classes, and a coarse histogram of run
  * times. Immutable; {@link Generation#outcomes()} makes one.

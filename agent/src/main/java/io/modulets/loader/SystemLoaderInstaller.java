@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Makes a {@link ShellClassLoader} the system class loader from premain, before the launcher
- * loads the main class, so the application needs only {@code -javaagent} (JVM-NOTES, single
+ * loads the main class, so the application needs only {@code -javaagent} (docs/JVM-NOTES.md, single
  * flag). It writes {@code ClassLoader.scl}, a private field present from 17 to 25; on a JDK
  * without it the agent stops at startup and says so.
  */

@@ -22,7 +22,7 @@ import io.modulets.generations.Registry;
 import io.modulets.generations.Snapshot;
 
 /**
- * Changing the package lists while the JVM runs (DESIGN §4): the seed's "remote-control console
+ * Changing the package lists while the JVM runs (DESIGN §4): the Python modulets experiment's "remote-control console
  * that includes a new module in the white-list".
  *
  * <p>The rule: a change is possible only while no class whose side it changes (swappable or

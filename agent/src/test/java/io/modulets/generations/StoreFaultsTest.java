@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults during a snapshot (issue 6) that cannot be provoked for real without root: the disk
+ * Faults during a snapshot that cannot be provoked for real without root: the disk
  * fills up in the middle of a copy, and a jar is deleted or truncated while it is copied.
  */
 class StoreFaultsTest {

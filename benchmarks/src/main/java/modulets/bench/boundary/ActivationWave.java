@@ -10,8 +10,8 @@ import java.util.function.IntUnaryOperator;
 import modulets.bench.Compare;
 
 /**
- * What one activation costs a warm application with thousands of hot boundary sites (issue 4,
- * JVM-NOTES "the activation wave"): a thread calls every site of {@link ManySites}'s generated
+ * What one activation costs a warm application with thousands of hot boundary sites
+ * (docs/JVM-NOTES.md, "the activation wave"): a thread calls every site of {@link ManySites}'s generated
  * shell classes in a loop, timing each round; after a warm-up a second generation is deployed
  * (generation 1 stays live, so the overlap lasts to the end). Prints the median round before the
  * deploy, the longest round after it, the time until a one-second window's median is back within

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import modulets.bench.swappable.Work;
 
 /**
- * The boundary at scale (JVM-NOTES: one site is not the question): {@link #CLASSES} shell classes
+ * The boundary at scale (docs/JVM-NOTES.md: one site is not the question): {@link #CLASSES} shell classes
  * of {@link #METHODS} methods each, every method one static call into swappable code, so
  * {@code CLASSES × METHODS} hot sites. The classes are generated and compiled in setup and loaded
  * by an application class loader below the system loader (a shell loader: the agent rewrites

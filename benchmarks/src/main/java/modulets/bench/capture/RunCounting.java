@@ -18,11 +18,11 @@ import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.TaskOutcomes;
 
 /**
- * What counting a task run's outcome (issue 11) costs inside the hook, run with the agent only
+ * What counting a task run's outcome costs inside the hook, run with the agent only
  * ({@code --setups modulets}; the agent's classes are not there without it): a pair of
  * {@code System.nanoTime()} reads alone; a task run bound and unbound by {@code Bindings.runBound} on a
  * thread that runs no task (what a pool worker's run hook does around each task: the binding, the
- * context class loader, and since issue 11 the run's frame, its counters and its two clock reads); the
+ * context class loader, and since outcomes are counted the run's frame, its counters and its two clock reads); the
  * generation's counters alone, for a run that ends normally.
  * Compare {@code runBoundFromUnbound} across agent builds with {@code -Dmodulets.agent.jar=...}.
  */

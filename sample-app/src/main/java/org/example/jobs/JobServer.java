@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.example.jobs.mail.Mailer;
 
 /**
- * The seed's job server: the shell of the demo. It never changes; the mail module
+ * The job server of the Python modulets experiment: the shell of the demo. It never changes; the mail module
  * ({@code org.example.jobs.mail}) is the swappable code.
  *
  * <p>Usage: {@code JobServer <smtpPort> <replyTimeoutSeconds> <lifetimeSeconds>}. It listens on
@@ -47,7 +47,7 @@ public final class JobServer {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final CountDownLatch stop = new CountDownLatch(1);
-    // One thread per waiting job, as in the seed: a job blocks while it waits for its reply.
+    // One thread per waiting job, as with the Python experiment's greenlets: a job blocks while it waits for its reply.
     private final ExecutorService jobs = Executors.newCachedThreadPool();
 
     JobServer(int smtpPort, long replyTimeoutSeconds) {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.example.magic.MagicModule;
 
 /**
- * The seed's {@code test_modulet.py}, in Java: the program that runs in the child JVM.
+ * The Python modulets experiment's {@code test_modulet.py}, in Java: the program that runs in the child JVM.
  *
  * <p>Usage: {@code SeedApp <versionsDir> <modulesDir> <waitMillis>}. {@code versionsDir} holds
  * {@code magic-1000.jar} … {@code magic-1003.jar}; {@code modulesDir/magic.jar} holds 1000 at

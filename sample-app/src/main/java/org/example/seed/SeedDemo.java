@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The seed's magic-number demo: {@code java -cp sample-app/target/modulets-sample.jar org.example.seed.SeedDemo}
+ * The magic-number demo of the Python modulets experiment: {@code java -cp sample-app/target/modulets-sample.jar org.example.seed.SeedDemo}
  * (the jar's main class is the job-server demo, {@link org.example.jobs.demo.JobDemo}).
  *
  * <p>Compiles four versions of {@code MagicModule}, then runs {@link SeedApp} in a child JVM
@@ -71,7 +71,7 @@ public final class SeedDemo {
         if (withPassed && withoutFailedAsExpected) {
             System.out.println("Summary: with modulets " + with.count("Passed.") + "/" + tasks
                     + " tasks got the magic number current when they were started; without the agent "
-                    + without.count("Wrong magic number") + "/" + tasks + " got the old one. As the seed says.");
+                    + without.count("Wrong magic number") + "/" + tasks + " got the old one.");
             MagicVersions.deleteTree(work);
             System.exit(0);
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the peers broke by wrapping tasks (JVM-NOTES, capture): the application must still see its own
+ * What the peers broke by wrapping tasks (docs/JVM-NOTES.md, capture): the application must still see its own
  * task objects in the queue, in {@code beforeExecute}/{@code afterExecute} and in priority queues,
  * and the same instance submitted twice keeps two bindings. Prints "dont-break/… value".
  */

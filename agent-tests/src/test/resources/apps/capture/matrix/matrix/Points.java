@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-/** Every submission point of DESIGN §2.1 / issue 3, each with its own pool where it has one. */
+/** Every submission point of DESIGN §2.1, each with its own pool where it has one. */
 final class Points {
     /** Every pool made here, shut down at the end. */
     static final List<ExecutorService> POOLS = new ArrayList<>();

@@ -20,7 +20,7 @@ import org.example.jobs.demo.JobStory.Setup;
  * The one-command demo: {@code java -jar sample-app/target/modulets-sample.jar [--jobs N]}.
  *
  * <p>Compiles the two versions of the mail module, starts an SMTP server on loopback, and tells
- * the seed's story ({@link JobStory}) twice: to a job server started with the modulets agent,
+ * the job server's story ({@link JobStory}) twice: to a job server started with the modulets agent,
  * then to the same command line without it. Prints which job sent which kind of mail, whether
  * any job mixed the versions, and the generations. Exit code 0 when the run with the agent kept
  * the promise and the run without it did not; 1 otherwise; 2 on bad usage.
@@ -55,13 +55,13 @@ public final class JobDemo {
                 + jobs + " more register ==");
         Outcome with = story(new Setup(java, agentJar, sampleJar, versions, work.resolve("with-agent"),
                 jobs, jobs, Duration.ofSeconds(20)), narrate, work);
-        Verdict withVerdict = print(with);
+        Verdict withVerdict = print(with, true);
 
         OUT.println();
         OUT.println("== without the agent: the same command line, less -javaagent ==");
         Outcome without = story(new Setup(java, null, sampleJar, versions, work.resolve("without-agent"),
                 jobs, jobs, Duration.ofSeconds(2)), narrate, work);
-        Verdict withoutVerdict = print(without);
+        Verdict withoutVerdict = print(without, false);
 
         OUT.println();
         boolean withKept = withVerdict.promiseKept() && with.exitCode() == 0;
@@ -69,7 +69,7 @@ public final class JobDemo {
         if (withKept && withoutBroken) {
             OUT.println("Summary: with modulets every job kept the mail module it started with, and new jobs used VERP; "
                     + "without the agent " + (withoutVerdict.wrongVersion().size() + withoutVerdict.mixed().size())
-                    + " of " + (2 * jobs) + " jobs got the wrong version. As the seed says.");
+                    + " of " + (2 * jobs) + " jobs got the wrong version.");
             MailVersions.deleteTree(work);
             System.exit(0);
         }
@@ -92,8 +92,11 @@ public final class JobDemo {
         }
     }
 
-    /** The transcript of one run; returns its verdict. */
-    private static Verdict print(Outcome outcome) {
+    /**
+     * The transcript of one run; returns its verdict. Without the agent, jobs that kept the old mail
+     * module are what the demo sets out to show, so that line reads as expected, not as a failure.
+     */
+    private static Verdict print(Outcome outcome, boolean withAgent) {
         OUT.println("what the SMTP server received (the envelope sender, Return-Path, of each job's two mails):");
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         Map<String, Mail> examples = new LinkedHashMap<>();
@@ -114,8 +117,12 @@ public final class JobDemo {
         Verdict verdict = Verdict.of(outcome);
         OUT.println(verdict.mixed().isEmpty() ? "no job mixed the versions"
                 : verdict.mixed().size() + " jobs MIXED the versions: " + ranges(verdict.mixed()));
-        if (!verdict.wrongVersion().isEmpty()) {
-            OUT.println("WRONG: jobs " + ranges(verdict.wrongVersion()) + " did not use the mail module that was current when they were registered");
+        if (!verdict.wrongVersion().isEmpty() && withAgent) {
+            OUT.println("WRONG: jobs " + ranges(verdict.wrongVersion())
+                    + " did not use the mail module that was current when they were registered");
+        } else if (!verdict.wrongVersion().isEmpty()) {
+            OUT.println("as expected without the agent: jobs " + ranges(verdict.wrongVersion())
+                    + " still used mail module 1, although module 2 was deployed before they registered");
         }
         if (!verdict.incomplete().isEmpty()) {
             OUT.println("WRONG: jobs " + ranges(verdict.incomplete()) + " did not send exactly one confirmation and one welcome");

@@ -26,10 +26,11 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 /**
- * The seed's story, told to one job server JVM: register users, deploy version 2 of the mail
- * module while their jobs wait for replies, register more users, reply to every job, and read
- * back from the SMTP server which job sent which kind of mail. The demo prints it; the
- * integration test asserts it. Nothing here judges: {@link Outcome} is what was observed.
+ * The job server's story (from the Python modulets experiment this project began as), told to
+ * one job server JVM: register users, deploy version 2 of the mail module while their jobs wait
+ * for replies, register more users, reply to every job, and read back from the SMTP server which
+ * job sent which kind of mail. The demo prints it; the integration test asserts it. Nothing here
+ * judges: {@link Outcome} is what was observed.
  */
 public final class JobStory {
     public static final String SWAPPABLE = "org.example.jobs.mail";

@@ -27,7 +27,7 @@ import javax.tools.ToolProvider;
  * Compiles the two versions of the swappable mail module ({@code src/mail/v1}, {@code src/mail/v2},
  * packed into modulets-sample.jar as resources under {@code mail-versions/}) into
  * {@code mail-1.jar} and {@code mail-2.jar}, against the Jakarta Mail API the demo itself runs with.
- * Built at run time, like the seed's magic module, so that the demo needs nothing but the
+ * Built at run time, like the magic-number module of {@code org.example.seed}, so that the demo needs nothing but the
  * sample jar and its {@code lib/} folder.
  */
 public final class MailVersions {

@@ -1,0 +1,53 @@
+package io.modulets.loader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * The main class the launcher is about to load, read before it does so: from
+ * {@code sun.java.command} ({@code com.acme.Server args}), or with {@code -jar} from that jar's
+ * {@code Main-Class}. Empty when it cannot be told: a module's main class ({@code -m mod/Main}), the
+ * source launcher, an embedding launcher that sets no command.
+ */
+public final class LaunchedMain {
+    private LaunchedMain() {
+    }
+
+    /**
+     * @param command   the value of {@code sun.java.command}, or null
+     * @param classPath the class path less the agent jar: with {@code -jar} it is that jar alone
+     */
+    public static Optional<String> of(String command, List<Path> classPath) {
+        if (command == null || command.isBlank()) {
+            return Optional.empty();
+        }
+        if (classPath.size() == 1) {
+            Path jar = classPath.get(0);
+            String given = jar.toString();
+            // -jar: the command is the jar as given, then the arguments (a path may hold spaces).
+            if (given.endsWith(".jar") && (command.equals(given) || command.startsWith(given + " "))) {
+                return mainOf(jar);
+            }
+        }
+        String first = command.strip().split("\\s+", 2)[0];
+        return first.contains("/") || first.endsWith(".java") ? Optional.empty() : Optional.of(first);
+    }
+
+    private static Optional<String> mainOf(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            return Optional.empty();
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
+            return main == null || main.isBlank() ? Optional.empty() : Optional.of(main.strip());
+        } catch (IOException e) {
+            return Optional.empty(); // the launcher will say what is wrong with the jar
+        }
+    }
+}

@@ -88,7 +88,8 @@ class UnsupportedSetupIT {
                                 .classpath(app, loader).mainClass("app.Main"),
                         OWN_LOADER),
                 new Setup("a Spring Boot executable jar",
-                        (child, dir) -> child.agent(args(dir, "packages=app.work,modules=" + modules(dir))).jar(bootJar),
+                        (child, dir) -> child.agent(args(dir, "packages=app.work,modules=" + modules(dir)))
+                                .jar(bootJar),
                         SPRING_BOOT_JAR.formatted(bootJar)));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }

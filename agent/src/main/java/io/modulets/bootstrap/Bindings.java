@@ -65,6 +65,15 @@ public final class Bindings {
      */
     public static volatile Predicate<Thread> loopThread = t -> false;
 
+    /**
+     * The Runnables a server's own pool runs for itself (a connection's processing, a selector): never
+     * a child of the thread that submits them; set once by the agent.
+     */
+    public static volatile Predicate<Object> serverTask = task -> false;
+
+    /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
+    public static volatile Predicate<Object> serverCode = task -> false;
+
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
 
@@ -360,7 +369,7 @@ public final class Bindings {
      * in the generation's outcomes until {@link #leave} (a nested run is part of the run around it).
      */
     static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
-                                 ClassLoader previousContext) {
+                         ClassLoader previousContext) {
         boolean rebound = bind(thread, binding, previousBinding, previousContext);
         if (rebound) {
             TaskRuns.begin(binding);
@@ -387,7 +396,7 @@ public final class Bindings {
      * {@code rebound}), and its context class loader if the run changed it (§2.5: restored afterwards).
      */
     static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
-                              ClassLoader previousContext) {
+                      ClassLoader previousContext) {
         if (rebound) {
             TaskRuns.end();
         }
@@ -512,15 +521,6 @@ public final class Bindings {
         PendingTasks.add(bound, binding);
         return bound;
     }
-
-    /**
-     * The Runnables a server's own pool runs for itself (a connection's processing, a selector): never
-     * a child of the thread that submits them; set once by the agent.
-     */
-    public static volatile Predicate<Object> serverTask = task -> false;
-
-    /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
-    public static volatile Predicate<Object> serverCode = task -> false;
 
     /**
      * A server's own pool (Tomcat's, Jetty's): its {@code execute(task)} gets this instead. What a

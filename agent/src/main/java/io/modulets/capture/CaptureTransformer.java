@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -50,7 +51,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
 
     /** The frameworks of {@link Servers#UNHOOKED} already named (once per JVM). */
-    private final Set<String> unhookedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> unhookedSaid = ConcurrentHashMap.newKeySet();
 
     /** JDK task classes that get the capture field when they load. */
     private final Set<String> withField;
@@ -212,7 +213,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return writer.toByteArray();
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
-            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s", className, e);
+            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
+                    className, e);
             return null;
         }
     }

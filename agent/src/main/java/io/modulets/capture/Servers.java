@@ -113,7 +113,8 @@ final class Servers {
             new RequestMethod("org.apache.catalina.connector.CoyoteAdapter", "service",
                     "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;)V", Requests.BEGIN, 1),
             new RequestMethod("org.apache.catalina.connector.CoyoteAdapter", "asyncDispatch",
-                    "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;Lorg/apache/tomcat/util/net/SocketEvent;)Z",
+                    "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;"
+                            + "Lorg/apache/tomcat/util/net/SocketEvent;)Z",
                     Requests.RESUME, 1),
             new RequestMethod("org.apache.coyote.Request", "recycle", "()V", RequestMethod.END, 0),
             // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
+            + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword, canary,"
+            + " canaryMargin, canaryMinTasks, config";
 
     @TempDir
     Path tmp;
@@ -691,7 +692,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword,"
+                    + " canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 
@@ -700,7 +702,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " loops, requests, drainWarning, maxGenerations, onLimit, permissions, trust, trustPassword,"
+                    + " canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 

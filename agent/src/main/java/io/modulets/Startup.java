@@ -54,7 +54,7 @@ final class Startup {
         // could not take its field as it loads (docs/JVM-NOTES.md, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter, options.executors());
+        CaptureTransformer.install(inst, filter, options.executors(), options.loops(), options.requests());
         stages.done("capture");
         List<Path> jars;
         if (modules != null) {
@@ -72,7 +72,8 @@ final class Startup {
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
         Store store = new Store(options.store());
         Registry registry = new Registry(store, filter, shell,
-                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE));
+                new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE),
+                options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
@@ -128,6 +129,12 @@ final class Startup {
     private static void refuseSwappableMain(List<Path> classPath, List<String> packages, AgentOptions options,
             PackageFilter filter) throws IOException {
         String main = LaunchedMain.of(System.getProperty("sun.java.command"), classPath).orElse(null);
+        if (main != null && main.startsWith("org.springframework.boot.loader.")) {
+            throw new IOException("modulets: " + classPath.get(0) + " is a Spring Boot executable jar (Main-Class "
+                    + main + "): Spring Boot's class loader loads its classes and nested jars, and generations cannot"
+                    + " see them yet; run it exploded on a plain class path (unzip it, then java -javaagent:... -cp"
+                    + " BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class; docs/SERVERS.md)");
+        }
         if (main == null || !filter.isSwappable(main)) {
             return;
         }

@@ -32,7 +32,7 @@ import io.modulets.testkit.WorkDirs;
  * stderr that names the fix, instead of the launcher's "Could not find or load main class" or the
  * application running without the isolation it asked for: a swappable main class (with a modules
  * directory, from the class path, with {@code -jar}, with the packages read from the modules
- * jars), and an application's own {@code -Djava.system.class.loader}.
+ * jars), an application's own {@code -Djava.system.class.loader}, and a Spring Boot executable jar.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class UnsupportedSetupIT {
@@ -46,7 +46,14 @@ class UnsupportedSetupIT {
     /** What the JVM itself prints about class-data sharing when a system class loader is set (17: stderr). */
     private static final String JVM_CDS_WARNING = "Archived non-system classes are disabled";
 
+    private static final String SPRING_BOOT_JAR = "modulets: %s is a Spring Boot executable jar (Main-Class"
+            + " org.springframework.boot.loader.launch.JarLauncher): Spring Boot's class loader loads its classes and"
+            + " nested jars, and generations cannot see them yet; run it exploded on a plain class path (unzip it,"
+            + " then java -javaagent:... -cp BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class;"
+            + " docs/SERVERS.md)";
+
     private static Path app;
+    private static Path bootJar;
     private static Path work;
     private static Path helper;
     private static Path loader;
@@ -79,7 +86,11 @@ class UnsupportedSetupIT {
                         (child, dir) -> child.agent(args(dir, "packages=app.work,modules=" + modules(dir)))
                                 .jvmOptions("-Djava.system.class.loader=loader.AppLoader")
                                 .classpath(app, loader).mainClass("app.Main"),
-                        OWN_LOADER));
+                        OWN_LOADER),
+                new Setup("a Spring Boot executable jar",
+                        (child, dir) -> child.agent(args(dir, "packages=app.work,modules=" + modules(dir)))
+                                .jar(bootJar),
+                        SPRING_BOOT_JAR.formatted(bootJar)));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }
 
@@ -96,6 +107,13 @@ class UnsupportedSetupIT {
                 .source("app.work.Work", "package app.work; public class Work { public int value() { return 1; } }")
                 .mainClass("app.Main");
         app = shell.build(shared.resolve("app.jar"));
+        // Laid out as Spring Boot's plugin lays out an executable jar (the launcher need not be there:
+        // the agent stops the JVM before the launcher loads it).
+        bootJar = new JarBuilder().source("app.Main", "package app; public class Main {"
+                        + " public static void main(String[] args) { System.out.println(\"" + MAIN_RAN + "\"); } }")
+                .mainClass("org.springframework.boot.loader.launch.JarLauncher")
+                .manifest("Start-Class", "app.Main")
+                .build(shared.resolve("boot.jar"));
         helper = new JarBuilder().source("app.Helper", "package app; public class Helper {}")
                 .build(shared.resolve("helper.jar"));
         work = new JarBuilder()

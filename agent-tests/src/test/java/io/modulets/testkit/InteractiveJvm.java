@@ -99,7 +99,8 @@ public final class InteractiveJvm implements AutoCloseable {
     }
 
     /**
-     * Waits (bounded) until the agent's log has a line matching {@code regex}. Between looks it sends
+     * Waits (bounded) until the agent's log (stderr, or stdout where the application's logging took
+     * the agent's records) has a line matching {@code regex}. Between looks it sends
      * {@code ask} and waits for the child's line starting with {@code answer}: the round trip paces the
      * wait (the child answers once it has run a task), no sleep.
      */
@@ -108,7 +109,10 @@ public final class InteractiveJvm implements AutoCloseable {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())) {
+            // stdout too: an application whose logging takes over the JDK's (Spring Boot's) logs the
+            // agent's records with its own
+            if (stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())
+                    || List.copyOf(seen).stream().anyMatch(l -> pattern.matcher(l).find())) {
                 return;
             }
             send(ask);

@@ -59,6 +59,21 @@ public final class Bindings {
     /** Told of each binding of a task's thread while {@link #taskBindingEvents}; set once by the agent. */
     public static volatile Consumer<ClassLoader> taskBound = binding -> { };
 
+    /**
+     * Threads of servers and schedulers that only loop and hand out work (acceptors, pollers, pool
+     * workers: DESIGN §2.1), by their class or their Runnable's; set once by the agent.
+     */
+    public static volatile Predicate<Thread> loopThread = t -> false;
+
+    /**
+     * The Runnables a server's own pool runs for itself (a connection's processing, a selector): never
+     * a child of the thread that submits them; set once by the agent.
+     */
+    public static volatile Predicate<Object> serverTask = task -> false;
+
+    /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
+    public static volatile Predicate<Object> serverCode = task -> false;
+
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
 
@@ -184,7 +199,8 @@ public final class Bindings {
         StringBuilder threads = new StringBuilder();
         STARTED.forEach((thread, body) -> threads.append(((Thread) thread).getName()).append('=').append(body.binding)
                 .append("; "));
-        return "tasks: " + PendingTasks.describe() + " threads starting: " + threads;
+        return "tasks: " + PendingTasks.describe() + " threads starting: " + threads + " requests: "
+                + Requests.describe();
     }
 
     /**
@@ -227,7 +243,7 @@ public final class Bindings {
         if (thread.getState() != Thread.State.NEW) {
             return;
         }
-        if (NEVER_BIND.remove(thread) != null || isJdkLoopThread(thread)) {
+        if (NEVER_BIND.remove(thread) != null || isJdkLoopThread(thread) || loopThread.test(thread)) {
             // A pool's loop thread (§2.1): it must keep nothing of the task whose submission
             // happened to create it.
             resetContext(thread);
@@ -352,8 +368,8 @@ public final class Bindings {
      * for {@link #leave}. Every run hook binds through here; a binding is the start of a task run, counted
      * in the generation's outcomes until {@link #leave} (a nested run is part of the run around it).
      */
-    private static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
-                                 ClassLoader previousContext) {
+    static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
+                         ClassLoader previousContext) {
         boolean rebound = bind(thread, binding, previousBinding, previousContext);
         if (rebound) {
             TaskRuns.begin(binding);
@@ -379,8 +395,8 @@ public final class Bindings {
      * Undoes {@link #enter}: the binding the thread had before (only Bindings changes it, and only if
      * {@code rebound}), and its context class loader if the run changed it (§2.5: restored afterwards).
      */
-    private static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
-                              ClassLoader previousContext) {
+    static void leave(Thread thread, boolean rebound, ClassLoader previousBinding,
+                      ClassLoader previousContext) {
         if (rebound) {
             TaskRuns.end();
         }
@@ -472,9 +488,24 @@ public final class Bindings {
 
     private static void onPeriodic(Object task) {
         ClassLoader own = ownGeneration(task);
-        ClassLoader bound = BOUND.get();
-        // Only a root task of shell code picks up the current generation afresh at each run.
+        // A root task of shell code picks up the current generation afresh at each run; so does a
+        // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's
+        // monitors start its background processor and async-timeout checks that way) and which
+        // would otherwise keep the generation of that one run live for the JVM's life.
+        ClassLoader bound = own == null && !serverCode.test(innermost(task)) ? BOUND.get() : null;
         PendingTasks.add(task, new PendingTasks.Periodic(own != null ? own : bound));
+    }
+
+    /** The task inside the JDK's adapters (a FutureTask around a lambda), or the task itself. */
+    private static Object innermost(Object task) {
+        for (int depth = 0; depth < 4; depth++) {
+            Object inner = taskInner.apply(task);
+            if (inner == null) {
+                return task;
+            }
+            task = inner;
+        }
+        return task;
     }
 
     /** An executor named by the {@code executors} agent argument: its {@code execute(task)} gets this instead. */
@@ -489,6 +520,20 @@ public final class Bindings {
         BoundTask bound = new BoundTask(task);
         PendingTasks.add(bound, binding);
         return bound;
+    }
+
+    /**
+     * A server's own pool (Tomcat's, Jetty's): its {@code execute(task)} gets this instead. What a
+     * request or a job submits there is its child and carries its binding, as with {@link
+     * #wrapForExecutor}; what the server's loops submit, and its own connection tasks, stay unbound,
+     * so the request they lead to is bound where it is dispatched (DESIGN §2.1).
+     */
+    public static Runnable wrapChildForExecutor(Runnable task) {
+        if (task == null || task instanceof BoundTask || (BOUND.get() == null && ownGeneration(task) == null)
+                || serverTask.test(task)) {
+            return task;
+        }
+        return wrapForExecutor(task);
     }
 
     // ---- executors: tasks that will never run ------------------------------------------------

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -46,13 +47,27 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Application executor classes named by the {@code executors} agent argument. */
     private final Map<String, Transformlet> appClasses = new HashMap<>();
 
+    /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
+    private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
+
+    /** The frameworks of {@link Servers#UNHOOKED} already named (once per JVM). */
+    private final Set<String> unhookedSaid = ConcurrentHashMap.newKeySet();
+
     /** JDK task classes that get the capture field when they load. */
     private final Set<String> withField;
 
-    private CaptureTransformer(List<Transformlet> jdk, List<String> executors, Set<String> withField) {
+    private CaptureTransformer(List<Transformlet> jdk, List<String> executors, List<RequestMethod> requests,
+                               Set<String> withField) {
         this.withField = withField;
+        for (RequestMethod request : requests) {
+            requestClasses.computeIfAbsent(request.internalName(), name -> new ArrayList<>()).add(request);
+        }
         for (Transformlet rule : jdk) {
             jdkClasses.put(rule.className(), rule);
+        }
+        for (String pool : Servers.POOLS) {
+            Transformlet rule = CustomExecutorTransformlet.serverPool(pool);
+            appClasses.put(rule.className(), rule);
         }
         for (String executor : executors) {
             Transformlet rule = new CustomExecutorTransformlet(executor);
@@ -64,7 +79,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * Lets java.base call the bootstrap holder, gives the holder what it needs from the agent, then
      * installs the rules and rewrites the JDK classes already loaded.
      */
-    public static void install(Instrumentation inst, PackageFilter filter, List<String> executors)
+    public static void install(Instrumentation inst, PackageFilter filter, List<String> executors,
+                               List<String> loops, List<String> requests)
             throws UnmodifiableClassException, ReflectiveOperationException {
         // Named modules do not read unnamed ones: without this, the inserted calls from
         // java.lang.Thread to the holder would fail with IllegalAccessError. The holder and the agent
@@ -77,7 +93,15 @@ public final class CaptureTransformer implements ClassFileTransformer {
         // cannot take a new field): so they must load after the transformer is in place, before
         // anything below touches them.
         Set<String> withField = notLoaded(inst, TASK_CLASSES);
-        CaptureTransformer transformer = new CaptureTransformer(rules, executors, withField);
+        // The JDK's HttpServer is a platform module: its request method calls the holder too.
+        ModuleLayer.boot().findModule("jdk.httpserver").ifPresent(httpServer -> inst.redefineModule(httpServer,
+                Set.of(Bindings.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
+        List<RequestMethod> requestMethods = new ArrayList<>(Servers.REQUESTS);
+        for (String request : requests) {
+            int hash = request.indexOf('#');
+            requestMethods.add(RequestMethod.call(request.substring(0, hash), request.substring(hash + 1)));
+        }
+        CaptureTransformer transformer = new CaptureTransformer(rules, executors, requestMethods, withField);
         inst.addTransformer(transformer, true);
         for (String name : withField) {
             Class.forName(name.replace('/', '.'), false, null);
@@ -86,6 +110,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Bindings.checkJdkMethods();
         Bindings.swappableName = filter::isSwappable;
         Bindings.threadTarget = ThreadTargets.reader();
+        List<String> loopNames = new ArrayList<>(Servers.LOOPS);
+        loopNames.addAll(loops);
+        Bindings.loopThread = new LoopThreads(loopNames, Bindings.threadTarget);
+        Bindings.serverTask = Servers::isServerTask;
+        Bindings.serverCode = Servers::isServerCode;
         Bindings.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         Bindings.carrierPool = ThreadTargets.virtualThreadScheduler();
@@ -144,15 +173,25 @@ public final class CaptureTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
+        if (loader != null && Servers.UNHOOKED.containsKey(className) && unhookedSaid.add(className)) {
+            Log.warn("%s", Servers.unhooked(Servers.UNHOOKED.get(className)));
+        }
         Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
-        if (rule == null) {
+        List<RequestMethod> requests = loader == null ? null : requestClasses.get(className);
+        if (rule == null && requests == null) {
             return null;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            // The same wrapping at a retransformation as at load: a class may not lose a method.
+            ClassVisitor out = requests == null ? writer : new RequestMethodVisitor(writer, requests);
+            if (rule == null) {
+                reader.accept(out, 0);
+                return writer.toByteArray();
+            }
             boolean addField = redefined == null && loader == null && withField.contains(className);
-            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            reader.accept(new ClassVisitor(Opcodes.ASM9, out) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor,
                                                  String signature, String[] exceptions) {
@@ -174,7 +213,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return writer.toByteArray();
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
-            Log.error("capture: cannot instrument %s, tasks it starts will not be bound: %s", className, e);
+            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
+                    className, e);
             return null;
         }
     }

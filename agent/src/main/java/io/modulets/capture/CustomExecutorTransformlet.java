@@ -11,9 +11,21 @@ import org.objectweb.asm.Opcodes;
  */
 final class CustomExecutorTransformlet implements Transformlet {
     private final String className;
+    private final String hook;
 
+    /** An executor of the {@code executors} agent argument: every task captures. */
     CustomExecutorTransformlet(String binaryName) {
+        this(binaryName, "wrapForExecutor");
+    }
+
+    /** A server's own pool: only what a task submits is its child (Bindings.wrapChildForExecutor). */
+    static CustomExecutorTransformlet serverPool(String binaryName) {
+        return new CustomExecutorTransformlet(binaryName, "wrapChildForExecutor");
+    }
+
+    private CustomExecutorTransformlet(String binaryName, String hook) {
         this.className = binaryName.replace('.', '/');
+        this.hook = hook;
     }
 
     @Override
@@ -31,7 +43,7 @@ final class CustomExecutorTransformlet implements Transformlet {
             public void visitCode() {
                 super.visitCode();
                 super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "wrapForExecutor",
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, hook,
                         "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", false);
                 super.visitVarInsn(Opcodes.ASTORE, 1);
             }

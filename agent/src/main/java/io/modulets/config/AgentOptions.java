@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 public final class AgentOptions {
     /** The quiet period when none is given: long enough for a copy-then-rename, short for people. */
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
+    public static final Duration DEFAULT_DRAIN_WARNING = Duration.ofSeconds(60);
     private static final Duration MAX_QUIET = Duration.ofMinutes(60);
     /** The ended tasks a canary needs before the automatic abort judges it, when {@code canaryMinTasks} is absent. */
     public static final long DEFAULT_CANARY_MIN_TASKS = 100;
@@ -42,6 +43,9 @@ public final class AgentOptions {
     private final boolean jmx;
     private final LogLevel log;
     private final List<String> executors;
+    private final List<String> loops;
+    private final List<String> requests;
+    private final Optional<Duration> drainWarning;
     private final int maxGenerations;
     private final OnLimit onLimit;
     private final JarLimits jarLimits;
@@ -68,6 +72,9 @@ public final class AgentOptions {
         this.jmx = bool(settings.get("jmx"));
         this.log = logLevel(settings.get("log"));
         this.executors = classList(settings.get("executors"));
+        this.loops = loopList(settings.get("loops"));
+        this.requests = requestList(settings.get("requests"));
+        this.drainWarning = drainWarning(settings.get("drainWarning"));
         this.maxGenerations = maxGenerations(settings.get("maxGenerations"));
         this.onLimit = onLimit(settings.get("onLimit"), settings.containsKey("maxGenerations"));
         this.jarLimits = new JarLimits(
@@ -161,6 +168,30 @@ public final class AgentOptions {
         return executors;
     }
 
+    /**
+     * Threads that only loop and hand out work, never bound (key {@code loops}): binary names of thread
+     * classes or of the Runnables they run; a trailing {@code *} makes a prefix.
+     */
+    public List<String> loops() {
+        return loops;
+    }
+
+    /**
+     * Methods that mark a request or a job run (key {@code requests}), as {@code com.acme.Server#handle}:
+     * the outermost call on an unbound thread is a root task.
+     */
+    public List<String> requests() {
+        return requests;
+    }
+
+    /**
+     * How long a generation drains before the agent names the threads bound to it (key
+     * {@code drainWarning}); empty for {@code off}.
+     */
+    public Optional<Duration> drainWarning() {
+        return drainWarning;
+    }
+
     /** At most this many generations loaded at once (not yet unloaded); 0: no limit. */
     public int maxGenerations() {
         return maxGenerations;
@@ -233,6 +264,9 @@ public final class AgentOptions {
                 + ", jmx=" + jmx
                 + ", log=" + log.argument()
                 + ", executors=" + String.join(":", executors)
+                + ", loops=" + String.join(":", loops)
+                + ", requests=" + String.join(":", requests)
+                + ", drainWarning=" + drainWarning.map(d -> d.toMillis() + "ms").orElse("off")
                 + ", maxGenerations=" + (maxGenerations == 0 ? "" : maxGenerations)
                 + ", onLimit=" + onLimit.argument()
                 + ", maxEntrySize=" + JarLimits.size(jarLimits.maxEntrySize())
@@ -310,6 +344,68 @@ public final class AgentOptions {
         return List.copyOf(names);
     }
 
+    /** As {@link #classList}, where a name may end in {@code *} (a prefix, for anonymous classes). */
+    private static List<String> loopList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String stem = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
+            String checked = stem.endsWith("$") || stem.endsWith(".") ? stem.substring(0, stem.length() - 1) : stem;
+            if (!PackageFilter.isPackageName(checked.replace('$', '.')) || !checked.contains(".")) {
+                throw setting.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
+                        + " classes such as com.acme.Poller or com.acme.Server$Worker, a trailing * for a prefix,"
+                        + " separated by ':')");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** Elements separated by ':', each {@code binary.ClassName#method}. */
+    private static List<String> requestList(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : setting.value().split(":")) {
+            String name = element.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            int hash = name.indexOf('#');
+            String type = hash < 0 ? name : name.substring(0, hash);
+            String method = hash < 0 ? "" : name.substring(hash + 1);
+            if (hash < 0 || !type.contains(".") || !PackageFilter.isPackageName(type.replace('$', '.'))
+                    || !isIdentifier(method)) {
+                throw setting.error("'" + name + "' is not a method (give binary class name#method such as"
+                        + " com.acme.Server#handle, separated by ':')");
+            }
+            if (PackageFilter.isUnder(type, "java") || PackageFilter.isUnder(type, "jdk")) {
+                throw setting.error(type + " is a JDK class; the JDK's tasks are captured already");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static boolean isIdentifier(String name) {
+        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (!Character.isJavaIdentifierPart(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Path modulesDirectory(Setting setting) throws OptionsException {
         Path dir = setting.path();
         if (!Files.exists(dir)) {
@@ -369,10 +465,26 @@ public final class AgentOptions {
         if (setting == null) {
             return DEFAULT_QUIET;
         }
+        return duration(setting);
+    }
+
+    /** {@code off}, or a duration as {@code quiet} takes it (1 ms to 60 m). */
+    private static Optional<Duration> drainWarning(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return Optional.of(DEFAULT_DRAIN_WARNING);
+        }
+        if (setting.value().equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        return Optional.of(duration(setting));
+    }
+
+    private static Duration duration(Setting setting) throws OptionsException {
         String value = setting.value().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(value);
         if (!m.matches()) {
-            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)");
+            throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)"
+                    + (setting.key().equals("drainWarning") ? ", or off" : ""));
         }
         Duration quiet;
         try {

@@ -50,6 +50,8 @@ public final class Generation {
     /** Always set; cleared by the collector when the loader is unreachable, then enqueued. */
     private LoaderReference reference;
     private boolean pinsReported;
+    /** Whether the drain warning named it already (once per draining). */
+    private boolean drainWarned;
     /** The loader's task outcome counters, kept past the loader's life (they reference none of its classes). */
     private volatile TaskOutcomes outcomes;
 
@@ -141,6 +143,7 @@ public final class Generation {
             history.add(new Transition(next, at));
         }
         pinsReported = false;
+        drainWarned = false;
         state = next;
     }
 
@@ -166,6 +169,15 @@ public final class Generation {
 
     void pinsReported(boolean reported) {
         pinsReported = reported;
+    }
+
+    /** Whether the drain warning named it (once per draining). */
+    boolean drainWarned() {
+        return drainWarned;
+    }
+
+    void drainWarned(boolean warned) {
+        drainWarned = warned;
     }
 
     @Override

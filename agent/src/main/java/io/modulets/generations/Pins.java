@@ -209,7 +209,7 @@ public final class Pins {
                 Object key = ((Reference<?>) entry).get();
                 Object held = value.get(entry);
                 if (held == loader && key != null && key.getClass().getName().startsWith(BOOTSTRAP_PACKAGE)) {
-                    pins.add(new Pin(Kind.BOUND_THREAD, name));
+                    pins.add(new Pin(Kind.BOUND_THREAD, name + kind(thread)));
                 } else if (ofLoader(key, loader) || holds(held, loader)) {
                     String owner = key == null ? "(collected ThreadLocal)" : key.getClass().getName();
                     pins.add(new Pin(Kind.THREAD_LOCAL, owner + " of " + name + " holds "
@@ -217,6 +217,15 @@ public final class Pins {
                 }
             }
         }
+    }
+
+    /** What a bound thread is, for the operator who decides whether it is a loop: its class, or its Runnable's. */
+    private static String kind(Thread thread) {
+        Object target = Bindings.threadTarget.apply(thread);
+        String type = thread.getClass() == Thread.class ? "" : "a " + thread.getClass().getName();
+        String runs = target == null ? "" : "running a " + target.getClass().getName();
+        return type.isEmpty() && runs.isEmpty() ? "" : " (" + type + (type.isEmpty() || runs.isEmpty() ? "" : " ")
+                + runs + ")";
     }
 
     // ---- shutdown hooks, JDBC drivers, MBeans ---------------------------------------------------

@@ -5,6 +5,7 @@ import java.lang.ref.ReferenceQueue;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,8 @@ public final class Registry {
     private final Object activations = new Object();
     /** The automatic abort's thread, started with the first canary. */
     private CanaryWatch canaryWatch;
+    private final Duration drainWarning;
+    private boolean drainWatchStarted;
 
     /**
      * Told of every transition, under the registry's lock and on whatever thread made it (a task's
@@ -105,6 +108,15 @@ public final class Registry {
     }
 
     public Registry(Store store, PackageFilter filter, ClassLoader shell, Limit limit) {
+        this(store, filter, shell, limit, null);
+    }
+
+    /**
+     * @param drainWarning how long a generation may drain before the agent names the threads bound to it
+     *                     (DESIGN §6), or null for never
+     */
+    public Registry(Store store, PackageFilter filter, ClassLoader shell, Limit limit, Duration drainWarning) {
+        this.drainWarning = drainWarning;
         this.store = store;
         this.filter = filter;
         this.shell = shell;
@@ -513,6 +525,10 @@ public final class Registry {
     private void leave(Generation g) {
         g.enter(State.DRAINING, Instant.now());
         unloads.watch();
+        if (drainWarning != null && !drainWatchStarted) {
+            drainWatchStarted = true;
+            DrainWatch.start(this, drainWarning);
+        }
         if (g.liveTasks() == 0) {
             retireIfIdle(g);
         } else {
@@ -580,6 +596,22 @@ public final class Registry {
             }
         }
         return survivors;
+    }
+
+    /**
+     * Generations draining since before {@code before} and not yet named by the drain warning, each
+     * returned once per draining.
+     */
+    synchronized List<Generation> drainingSince(Instant before) {
+        List<Generation> found = new ArrayList<>();
+        for (Generation g : generations) {
+            Instant since = g.since(State.DRAINING);
+            if (g.state() == State.DRAINING && !g.drainWarned() && since != null && since.isBefore(before)) {
+                g.drainWarned(true);
+                found.add(g);
+            }
+        }
+        return found;
     }
 
     private static String liveTasks(long n) {

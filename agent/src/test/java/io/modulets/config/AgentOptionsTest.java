@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-            + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
-            + " trustPassword, canary, canaryMargin, canaryMinTasks, config";
+            + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries,"
+            + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
 
     @TempDir
     Path tmp;
@@ -183,9 +183,9 @@ class AgentOptionsTest {
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
                     + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
-                    + " executors=, maxGenerations=, onLimit=refuse, maxEntrySize=512m, maxJarSize=2g,"
-                    + " maxEntries=1000000, maxRatio=100, permissions=strict, trust=, trustPassword=,"
-                    + " canary=, canaryMargin=, canaryMinTasks=, config=",
+                    + " executors=, loops=, requests=, drainWarning=60000ms, maxGenerations=, onLimit=refuse,"
+                    + " maxEntrySize=512m, maxJarSize=2g, maxEntries=1000000, maxRatio=100, permissions=strict,"
+                    + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, config=",
                     options.toString());
         }
     }
@@ -510,6 +510,61 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Servers {
+        @Test
+        void noLoopsRequestsByDefaultAndTheDrainWarningAfterAMinute() throws Exception {
+            AgentOptions options = parse("packages=a");
+            assertEquals(List.of(), options.loops());
+            assertEquals(List.of(), options.requests());
+            assertEquals(Optional.of(Duration.ofSeconds(60)), options.drainWarning());
+        }
+
+        @Test
+        void loopsAreClassNamesOrPrefixes() throws Exception {
+            assertEquals(List.of("com.acme.Poller", "com.acme.Server$*", "com.acme.loops.*"),
+                    parse("packages=a,loops=com.acme.Poller: com.acme.Server$*:com.acme.loops.*:com.acme.Poller")
+                            .loops());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Poller", "com/acme/Poller", "*", "com.acme.1Poller"})
+        void aMalformedLoopIsRefused(String value) {
+            assertError("modulets: bad agent argument loops=" + value + ": '" + value + "' is not a class name (give"
+                    + " binary names of thread or Runnable classes such as com.acme.Poller or com.acme.Server$Worker,"
+                    + " a trailing * for a prefix, separated by ':')", "packages=a,loops=" + value);
+        }
+
+        @Test
+        void requestsAreClassAndMethod() throws Exception {
+            assertEquals(List.of("com.acme.Server#handle", "com.acme.Jobs$Shell#run"),
+                    parse("packages=a,requests=com.acme.Server#handle:com.acme.Jobs$Shell#run").requests());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"com.acme.Server", "com.acme.Server#", "Server#handle", "com.acme.Server#1run",
+                "com.acme.Server#handle()V"})
+        void aMalformedRequestMethodIsRefused(String value) {
+            assertError("modulets: bad agent argument requests=" + value + ": '" + value + "' is not a method (give"
+                    + " binary class name#method such as com.acme.Server#handle, separated by ':')",
+                    "packages=a,requests=" + value);
+        }
+
+        @Test
+        void aJdkRequestMethodIsRefused() {
+            assertError("modulets: bad agent argument requests=java.lang.Thread#run: java.lang.Thread is a JDK class;"
+                    + " the JDK's tasks are captured already", "packages=a,requests=java.lang.Thread#run");
+        }
+
+        @Test
+        void theDrainWarningTakesADurationOrOff() throws Exception {
+            assertEquals(Optional.of(Duration.ofSeconds(5)), parse("packages=a,drainWarning=5s").drainWarning());
+            assertEquals(Optional.empty(), parse("packages=a,drainWarning=off").drainWarning());
+            assertError("modulets: bad agent argument drainWarning=soon: not a duration; give a number with ms, s or m"
+                    + " (200ms, 2s, 1m; a plain number is ms), or off", "packages=a,drainWarning=soon");
+        }
+    }
+
+    @Nested
     class GenerationLimit {
         @Test
         void aLimitAndWhatItDoes() throws Exception {
@@ -674,8 +729,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
-                    + " trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
+                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 
@@ -684,8 +739,8 @@ class AgentOptionsTest {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions, trust,"
-                    + " trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
+                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
 

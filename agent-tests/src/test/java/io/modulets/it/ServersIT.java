@@ -1,0 +1,264 @@
+package io.modulets.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.modulets.testkit.AppSources;
+import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.Deploys;
+import io.modulets.testkit.InteractiveJvm;
+import io.modulets.testkit.JarBuilder;
+import io.modulets.testkit.Jdks;
+import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WorkDirs;
+
+/**
+ * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
+ * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), Quartz 2.5 and the JDK's
+ * HttpServer, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
+ * across a deploy reads the old version at its start and at its end; every one started after the deploy
+ * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
+ * without the agent fails the same checks.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ServersIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
+        "spring.SpringApp"};
+    /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
+    private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
+    private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
+            + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static Path v1;
+    private static Path v2;
+    private static Path shellJar;
+    private static List<Path> frameworks;
+
+    /** A server (how the test reaches it) and the path of the request the story sends. */
+    enum Server {
+        JETTY("sv.JettyApp", "/x", PLAIN),
+        TOMCAT("sv.TomcatApp", "/sync", PLAIN),
+        TOMCAT_ASYNC("sv.TomcatApp", "/async", PLAIN),
+        QUARTZ("sv.QuartzApp", null, PLAIN),
+        JDK_HTTP_SERVER("sv.HttpServerApp", "/x", PLAIN),
+        SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
+        SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
+
+        final String mainClass;
+        final String path;
+        final String jars;
+
+        Server(String mainClass, String path, String jars) {
+            this.mainClass = mainClass;
+            this.path = path;
+            this.jars = jars;
+        }
+
+        List<Path> classPath() {
+            return frameworks.stream().filter(jar -> jar.getFileName().toString().matches(jars)).toList();
+        }
+
+        boolean runsOn(Jdk jdk) {
+            return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
+        }
+
+        /** The JDK's HttpServer without executor serves one request at a time, on its dispatcher. */
+        boolean servesWhileOneHolds() {
+            return this != JDK_HTTP_SERVER;
+        }
+    }
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path dir = WorkDirs.forClass(ServersIT.class);
+        v1 = version(dir, 1);
+        v2 = version(dir, 2);
+        frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(Path::of)
+                .filter(jar -> jar.getFileName().toString().matches(PLAIN + "|" + SPRING))
+                .toList();
+        JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
+                .toArray(Path[]::new));
+        for (String app : APPS) {
+            shell.source("sv." + app, AppSources.read("apps/servers/shell/sv/" + app.replace('.', '/') + ".java"));
+        }
+        shellJar = shell.build(dir.resolve("shell.jar"));
+    }
+
+    private static Path version(Path dir, int n) throws IOException {
+        return new JarBuilder()
+                .source("sv.mod.Version", "package sv.mod; public class Version {"
+                        + " public static String version() { return \"" + n + "\"; } }")
+                .manifest("Implementation-Version", n + ".0")
+                .build(dir.resolve("version-" + n + ".jar"));
+    }
+
+    static Stream<Arguments> jdksAndServers() {
+        List<Arguments> all = new ArrayList<>();
+        for (Jdk jdk : Jdks.all()) {
+            for (Server server : Server.values()) {
+                if (server.runsOn(jdk)) {
+                    all.add(Arguments.of(jdk, server));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndServers")
+    void aRequestInFlightKeepsItsVersionAndEveryLaterOneRunsTheNewOne(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("servers")
+    void withoutTheAgentTheSameStoryFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    /**
+     * A loop thread the agent does not know (a home-made poller started at boot) is a task bound to
+     * generation 1 for its whole life, and so is everything it hands out: the agent says so in one line
+     * naming the thread, its Runnable and the setting; with that setting, the next run swaps.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aLoopThreadBoundByMistakeIsNamedInOneLineAndLoopsFixesIt(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        String warning = "generation 1 \\(1\\.0, \\w+\\) has been draining for more than 1 s: 1 thread is bound to"
+                + " it: thread 'home-made-poller' \\(running a sv\\.LoopApp\\$Poller\\); a thread that only loops"
+                + " and hands out work must not be bound: name its class or its Runnable's in loops=";
+        try (InteractiveJvm jvm = loopApp(jdk, work.resolve("unknown"), "")) {
+            assertEquals("start=1 end=1", job(jvm, "after-deploy"), "the poller hands out generation 1's binding");
+            jvm.awaitLog(warning, "ping", "pong", WAIT);
+            long lines = jvm.stderrLines().stream().filter(line -> line.contains("has been draining")).count();
+            assertEquals(1, lines, "said once\n" + jvm.describe());
+        }
+        try (InteractiveJvm jvm = loopApp(jdk, work.resolve("named"), ",loops=sv.LoopApp$Poller")) {
+            assertEquals("start=2 end=2", job(jvm, "after-deploy"), "named a loop, the poller is never bound");
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+        }
+    }
+
+    /** LoopApp on generation 1, with generation 2 deployed and current. */
+    private static InteractiveJvm loopApp(Jdk jdk, Path work, String arguments) throws Exception {
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        InteractiveJvm jvm = InteractiveJvm.start(ChildJvm.on(jdk).classpath(shellJar).mainClass("sv.LoopApp")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,drainWarning=1s,store="
+                        + work.resolve("store") + arguments), work, "child");
+        try {
+            jvm.expect("ready ", WAIT);
+            assertEquals("start=1 end=1", job(jvm, "before-deploy"));
+            Deploys.renameInto(v2, modules, "version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            return jvm;
+        } catch (Exception | AssertionError e) {
+            jvm.close();
+            throw e;
+        }
+    }
+
+    private static String job(InteractiveJvm jvm, String id) throws Exception {
+        jvm.send("job " + id);
+        return jvm.expect("done " + id, WAIT).substring(("done " + id + " ").length());
+    }
+
+    static Stream<Server> servers() {
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()));
+    }
+
+    private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(server.classPath());
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass)
+                .args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            Unit held = start(jvm, server, port, "hold-1");
+            assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
+                    "the request in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            } else {
+                jvm.send("ping");
+                jvm.expect("pong", WAIT);
+            }
+            if (server.servesWhileOneHolds()) {
+                assertEquals("start=2 end=2", start(jvm, server, port, "new-1").result(WAIT),
+                        "a request started after the deploy, while one is in flight, runs version 2\n"
+                                + jvm.describe());
+            }
+            jvm.send("release hold-1");
+            assertEquals("start=1 end=1", held.result(WAIT),
+                    "the request in flight keeps version 1 to its end\n" + jvm.describe());
+            assertEquals("start=2 end=2", start(jvm, server, port, "new-2").result(WAIT),
+                    "a request started after the deploy runs version 2\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                List<String> log = jvm.stderrLines();
+                assertTrue(log.stream().noneMatch(line -> line.contains("draining for")),
+                        () -> "no server thread stays bound to generation 1\n" + String.join("\n", log));
+            }
+        }
+    }
+
+    /** A request or job the test started, and how to get what it answered. */
+    private interface Unit {
+        String result(Duration wait) throws Exception;
+    }
+
+    private static Unit start(InteractiveJvm jvm, Server server, int port, String id) throws IOException {
+        if (server == Server.QUARTZ) {
+            jvm.send("job " + id);
+            return wait -> jvm.expect("done " + id, wait).substring(("done " + id + " ").length());
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + server.path + "?id=" + id))
+                .timeout(WAIT).build();
+        CompletableFuture<HttpResponse<String>> response = CLIENT.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString());
+        return wait -> {
+            HttpResponse<String> answer = response.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(200, answer.statusCode(), answer::body);
+            return answer.body();
+        };
+    }
+}

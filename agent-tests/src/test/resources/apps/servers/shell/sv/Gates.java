@@ -1,0 +1,53 @@
+package sv;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every server of ServersIT runs for a request or job: it reads the swappable version at its
+ * start and at its end; a unit named hold-* waits in between until the test releases it. The test
+ * drives the child through stdin: "release ID", "gc", "ping".
+ */
+public final class Gates {
+    private static final ConcurrentHashMap<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+
+    private Gates() {
+    }
+
+    public static String serve(String id) throws InterruptedException {
+        String start = sv.mod.Version.version();
+        if (id.startsWith("hold")) {
+            System.out.println("holding " + id + " start=" + start + " on " + Thread.currentThread().getName());
+            if (!gate(id).await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(id + " was never released");
+            }
+        }
+        String end = sv.mod.Version.version();
+        return "start=" + start + " end=" + end;
+    }
+
+    private static CountDownLatch gate(String id) {
+        return GATES.computeIfAbsent(id, key -> new CountDownLatch(1));
+    }
+
+    /** Reads the test's commands until stdin closes; {@code other} gets the commands of the app's own. */
+    public static void commands(java.util.function.Consumer<String> other) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("release ")) {
+                gate(line.substring("release ".length())).countDown();
+                System.out.println("released");
+            } else if (line.equals("gc")) {
+                System.gc();
+                System.out.println("gc done");
+            } else if (line.equals("ping")) {
+                System.out.println("pong");
+            } else {
+                other.accept(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package sv;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * An embedded Tomcat with one servlet (how Spring Boot runs Tomcat): /sync serves on the container
+ * thread, /async through AsyncContext.start, which Tomcat runs on its own pool.
+ */
+public final class TomcatApp {
+    public static void main(String[] args) throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
+        tomcat.setHostname("127.0.0.1");
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        Context context = tomcat.addContext("", new File(".").getAbsolutePath());
+        Wrapper servlet = Tomcat.addServlet(context, "gates", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                String id = request.getParameter("id");
+                if (request.getRequestURI().startsWith("/async")) {
+                    AsyncContext async = request.startAsync();
+                    async.setTimeout(0);
+                    async.start(() -> {
+                        try {
+                            async.getResponse().getWriter().write(Gates.serve(id));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        } finally {
+                            async.complete();
+                        }
+                    });
+                    return;
+                }
+                try {
+                    response.getWriter().write(Gates.serve(id));
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+        });
+        servlet.setAsyncSupported(true);
+        context.addServletMappingDecoded("/*", "gates");
+        tomcat.start();
+        System.out.println("ready " + tomcat.getConnector().getLocalPort());
+        Gates.commands(line -> { });
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}

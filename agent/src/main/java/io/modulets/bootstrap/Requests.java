@@ -1,0 +1,119 @@
+package io.modulets.bootstrap;
+
+/**
+ * The unit of work of a server or a scheduler: a request, a job run (DESIGN §2.1, "requests and
+ * jobs"). The threads of a server only loop and hand out work, so they are never bound; a method that
+ * marks where a request or job runs is bound instead, for its outermost call on an unbound thread.
+ *
+ * <p>The capture transformer wraps such a method (it renames the original and calls it between
+ * {@link #enter} and {@link #exit}). A method on a thread that is already bound (a request handled
+ * inside a task, a nested call) is part of what runs there and binds nothing.
+ *
+ * <p>A request that continues after its first method returns (a servlet's async dispatch, a job
+ * created on the scheduler thread and run on a worker) is keyed by an object that lives as long as
+ * the request (the server's request, the job's run shell): {@link #BEGIN} draws its binding and keeps
+ * it under the key, {@link #RESUME} binds to the kept one, and {@link #end} forgets the key. The
+ * request is counted live from its beginning to its end, so its generation drains until then; a key
+ * collected without an end stops counting (§2.7).
+ */
+public final class Requests {
+    /** Binds for the call only: the request begins and ends with the method. */
+    public static final int CALL = 0;
+    /** A request begins under the key: a new binding (a root task's), kept until {@link #end}. */
+    public static final int BEGIN = 1;
+    /** The request of the key goes on: its kept binding, or, with none, as {@link #BEGIN}. */
+    public static final int RESUME = 2;
+    /** As {@link #RESUME}, and the request ends when the method returns or throws. */
+    public static final int RESUME_END = 3;
+
+    /** The binding of each request begun and not yet ended, by key. */
+    private static final WeakIdentityMap<ClassLoader> KEPT = new WeakIdentityMap<>(PendingTasks::release);
+
+    /** What {@link #enter} bound, for {@link #exit}. */
+    static final class Scope {
+        final ClassLoader binding;
+        final ClassLoader previousContext;
+        final Object endsKey;
+
+        Scope(ClassLoader binding, ClassLoader previousContext, Object endsKey) {
+            this.binding = binding;
+            this.previousContext = previousContext;
+            this.endsKey = endsKey;
+        }
+    }
+
+    private Requests() {
+    }
+
+    /**
+     * At the entry of a request method: binds an unbound thread to the request's generation and starts
+     * a task run. Returns what {@link #exit} needs, or null if it bound nothing.
+     */
+    public static Object enter(Object key, int mode) {
+        if (Bindings.bound() != null) {
+            // inside a task already: part of it; a request that ends here still ends
+            return mode == RESUME_END && key != null ? new Scope(null, null, key) : null;
+        }
+        ClassLoader binding = mode == CALL || key == null ? Bindings.rootBinding() : kept(key, mode);
+        if (binding == null) {
+            return null;
+        }
+        PendingTasks.count(binding); // live while this call runs, whether or not the key still holds it
+        Thread thread = Thread.currentThread();
+        ClassLoader previousContext = thread.getContextClassLoader();
+        Bindings.enter(thread, binding, null, previousContext);
+        return new Scope(binding, previousContext, mode == RESUME_END ? key : null);
+    }
+
+    private static ClassLoader kept(Object key, int mode) {
+        ClassLoader binding = mode == BEGIN ? null : KEPT.get(key);
+        if (binding != null) {
+            return binding;
+        }
+        binding = Bindings.rootBinding();
+        if (binding != null) {
+            PendingTasks.count(binding);
+            // a key reused without an end (a recycled request object) ends the request it held
+            PendingTasks.release(KEPT.put(key, binding));
+        }
+        return binding;
+    }
+
+    /** When the request method returns: unbinds, ends the run, and ends the request if the method does. */
+    public static void exit(Object scope) {
+        if (scope == null) {
+            return;
+        }
+        Scope bound = (Scope) scope;
+        if (bound.binding != null) {
+            Bindings.leave(Thread.currentThread(), true, null, bound.previousContext);
+            PendingTasks.release(bound.binding);
+        }
+        if (bound.endsKey != null) {
+            end(bound.endsKey);
+        }
+    }
+
+    /** When the request method throws {@code failure}: the run failed; then as {@link #exit}. */
+    public static void exitFailed(Object scope, Throwable failure) {
+        if (scope != null && ((Scope) scope).binding != null) {
+            TaskRuns.failed(failure);
+        }
+        exit(scope);
+    }
+
+    /** The request of {@code key} is over (the server recycles its request object): stop counting it. */
+    public static void end(Object key) {
+        if (key != null) {
+            PendingTasks.release(KEPT.remove(key));
+        }
+    }
+
+    /** Requests begun and not ended, with their bindings, for diagnostics. */
+    static String describe() {
+        StringBuilder out = new StringBuilder();
+        KEPT.forEach((key, binding) -> out.append(key.getClass().getName()).append('=').append(binding)
+                .append("; "));
+        return out.toString();
+    }
+}

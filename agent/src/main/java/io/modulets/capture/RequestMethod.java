@@ -1,0 +1,42 @@
+package io.modulets.capture;
+
+import io.modulets.bootstrap.Requests;
+
+/**
+ * A method that marks a request or a job run (DESIGN §2.1): where a server or scheduler runs one unit
+ * of work. {@code mode} is one of {@link Requests}' modes, or {@link #END} for a method whose call ends
+ * the request of its key; {@code key} is the argument that names the request (0 for {@code this},
+ * 1 for the first parameter, …) or -1 for none.
+ *
+ * @param className  binary name, e.g. {@code org.apache.catalina.connector.CoyoteAdapter}
+ * @param method     the method's name
+ * @param descriptor its descriptor, or null for every method of that name
+ */
+record RequestMethod(String className, String method, String descriptor, int mode, int key) {
+    /** Not a request method: its call ends the request of its key. */
+    static final int END = -1;
+
+    RequestMethod {
+        if (mode != Requests.CALL && mode != END && key < 0) {
+            throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
+        }
+    }
+
+    /** A request that begins and ends with each outermost call (the {@code requests} agent argument). */
+    static RequestMethod call(String className, String method) {
+        return new RequestMethod(className, method, null, Requests.CALL, -1);
+    }
+
+    String internalName() {
+        return className.replace('.', '/');
+    }
+
+    boolean matches(String name, String desc) {
+        return method.equals(name) && (descriptor == null || descriptor.equals(desc));
+    }
+
+    @Override
+    public String toString() {
+        return className + "#" + method + (descriptor == null ? "" : descriptor);
+    }
+}

@@ -1,0 +1,226 @@
+package io.modulets.capture;
+
+import java.util.List;
+
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.TypePath;
+import org.objectweb.asm.AnnotationVisitor;
+
+/**
+ * Wraps each request method of a class (DESIGN §2.1): the original body moves to a private synthetic
+ * method, and a method of the original name, access and annotations calls it between
+ * {@code Requests.enter} and {@code Requests.exit}, in a try/catch that reports a throw with
+ * {@code Requests.exitFailed} and rethrows it. A method that ends a request gets one straight-line call
+ * at its entry. The wrapper's only stack-map frame is written here, so no class is loaded to compute it.
+ */
+final class RequestMethodVisitor extends ClassVisitor {
+    static final String REQUESTS = "io/modulets/bootstrap/Requests";
+    private static final String PREFIX = "modulets$request$";
+
+    private final List<RequestMethod> methods;
+    private String owner;
+    private int version;
+    private boolean isInterface;
+
+    RequestMethodVisitor(ClassVisitor next, List<RequestMethod> methods) {
+        super(Opcodes.ASM9, next);
+        this.methods = methods;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName,
+                      String[] interfaces) {
+        this.owner = name;
+        this.version = version & 0xFFFF;
+        this.isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+        super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                     String[] exceptions) {
+        RequestMethod rule = isInterface || !wrappable(access, name) ? null : ruleFor(name, descriptor);
+        if (rule == null) {
+            return super.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        if (rule.key() > Type.getArgumentTypes(descriptor).length || (isStatic && rule.key() == 0)) {
+            return super.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+        if (rule.mode() == RequestMethod.END) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitCode() {
+                    super.visitCode();
+                    super.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "end", "(Ljava/lang/Object;)V", false);
+                }
+            };
+        }
+        int wrapperAccess = access & ~(Opcodes.ACC_SYNCHRONIZED | Opcodes.ACC_NATIVE | Opcodes.ACC_ABSTRACT);
+        MethodVisitor wrapper = super.visitMethod(wrapperAccess, name, descriptor, signature, exceptions);
+        int bodyAccess = (access & ~(Opcodes.ACC_PUBLIC | Opcodes.ACC_PROTECTED | Opcodes.ACC_VARARGS
+                | Opcodes.ACC_BRIDGE)) | Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC;
+        MethodVisitor body = super.visitMethod(bodyAccess, PREFIX + name, descriptor, signature, exceptions);
+        // The annotations stay with the method of the original name (frameworks read them there); the
+        // code goes to the renamed body, and the wrapper's code is written once the body is done.
+        return new MethodVisitor(Opcodes.ASM9, body) {
+            @Override
+            public void visitParameter(String parameter, int parameterAccess) {
+                wrapper.visitParameter(parameter, parameterAccess);
+            }
+
+            @Override
+            public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                return wrapper.visitAnnotation(annotation, visible);
+            }
+
+            @Override
+            public AnnotationVisitor visitTypeAnnotation(int typeRef, TypePath typePath, String annotation,
+                                                         boolean visible) {
+                return wrapper.visitTypeAnnotation(typeRef, typePath, annotation, visible);
+            }
+
+            @Override
+            public void visitAnnotableParameterCount(int parameterCount, boolean visible) {
+                wrapper.visitAnnotableParameterCount(parameterCount, visible);
+            }
+
+            @Override
+            public AnnotationVisitor visitParameterAnnotation(int parameter, String annotation, boolean visible) {
+                return wrapper.visitParameterAnnotation(parameter, annotation, visible);
+            }
+
+            @Override
+            public void visitEnd() {
+                super.visitEnd();
+                writeWrapper(wrapper, rule, isStatic, name, descriptor);
+            }
+        };
+    }
+
+    private static boolean wrappable(int access, String name) {
+        return !name.startsWith("<") && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE
+                | Opcodes.ACC_BRIDGE)) == 0;
+    }
+
+    private RequestMethod ruleFor(String name, String descriptor) {
+        for (RequestMethod method : methods) {
+            if (method.matches(name, descriptor)) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    /** The local slot of argument {@code key} (0: {@code this}, n: the n-th parameter). */
+    private static int slotOf(int key, boolean isStatic, String descriptor) {
+        if (key == 0) {
+            return 0;
+        }
+        int slot = isStatic ? 0 : 1;
+        Type[] parameters = Type.getArgumentTypes(descriptor);
+        for (int i = 0; i < key - 1; i++) {
+            slot += parameters[i].getSize();
+        }
+        return slot;
+    }
+
+    /** The handler's locals: {@code this}, the parameters, and the scope {@code Requests.enter} returned. */
+    private Object[] handlerLocals(boolean isStatic, Type[] parameters) {
+        Object[] locals = new Object[(isStatic ? 0 : 1) + parameters.length + 1];
+        int i = 0;
+        if (!isStatic) {
+            locals[i++] = owner;
+        }
+        for (Type parameter : parameters) {
+            locals[i++] = frameType(parameter);
+        }
+        locals[i] = "java/lang/Object";
+        return locals;
+    }
+
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return type.getInternalName(); // an array's is its descriptor, as frames want
+        }
+    }
+
+    private void writeWrapper(MethodVisitor mv, RequestMethod rule, boolean isStatic, String name,
+                              String descriptor) {
+        Type[] parameters = Type.getArgumentTypes(descriptor);
+        Type result = Type.getReturnType(descriptor);
+        int scope = isStatic ? 0 : 1;
+        for (Type parameter : parameters) {
+            scope += parameter.getSize();
+        }
+        int value = scope + 1;
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitCode();
+        mv.visitTryCatchBlock(start, end, handler, null);
+        if (rule.key() < 0) {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
+        }
+        mv.visitIntInsn(Opcodes.BIPUSH, rule.mode());
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "enter", "(Ljava/lang/Object;I)Ljava/lang/Object;", false);
+        mv.visitVarInsn(Opcodes.ASTORE, scope);
+        mv.visitLabel(start);
+        int slot = 0;
+        if (!isStatic) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            slot = 1;
+        }
+        for (Type parameter : parameters) {
+            mv.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+            slot += parameter.getSize();
+        }
+        mv.visitMethodInsn(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, owner, PREFIX + name,
+                descriptor, false);
+        if (result.getSort() != Type.VOID) {
+            mv.visitVarInsn(result.getOpcode(Opcodes.ISTORE), value);
+        }
+        mv.visitLabel(end);
+        mv.visitVarInsn(Opcodes.ALOAD, scope);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exit", "(Ljava/lang/Object;)V", false);
+        if (result.getSort() != Type.VOID) {
+            mv.visitVarInsn(result.getOpcode(Opcodes.ILOAD), value);
+        }
+        mv.visitInsn(result.getOpcode(Opcodes.IRETURN));
+        mv.visitLabel(handler);
+        if (version >= Opcodes.V1_6) {
+            Object[] locals = handlerLocals(isStatic, parameters);
+            mv.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+        }
+        mv.visitVarInsn(Opcodes.ASTORE, value);
+        mv.visitVarInsn(Opcodes.ALOAD, scope);
+        mv.visitVarInsn(Opcodes.ALOAD, value);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exitFailed", "(Ljava/lang/Object;Ljava/lang/Throwable;)V",
+                false);
+        mv.visitVarInsn(Opcodes.ALOAD, value);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+}

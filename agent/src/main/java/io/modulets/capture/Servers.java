@@ -1,0 +1,131 @@
+package io.modulets.capture;
+
+import java.util.List;
+
+import io.modulets.bootstrap.Requests;
+
+/**
+ * What the agent knows, with no configuration, of the servers and schedulers most Java applications
+ * run on (DESIGN §2.1, "requests and jobs"): their loop threads, and the methods where a request or
+ * job run is dispatched and where it ends. Recognized by class name as the classes load; the agent
+ * ships and links against none of them. The names were read from each project's sources (the
+ * versions in docs/SERVERS.md); an application on another version whose classes differ gets neither
+ * rule, and the drain warning names the threads that then stay bound.
+ */
+final class Servers {
+    private Servers() {
+    }
+
+    /** Threads (by their class, or their Runnable's) that only loop and hand out work. */
+    static final List<String> LOOPS = List.of(
+            // Tomcat 9–11 (so Spring Boot's embedded Tomcat): connector and utility pool workers,
+            // the acceptor and the NIO poller
+            "org.apache.tomcat.util.threads.TaskThread",
+            "org.apache.tomcat.util.net.Acceptor",
+            "org.apache.tomcat.util.net.NioEndpoint$Poller",
+            // Spring Boot's thread that keeps the JVM alive while embedded Tomcat runs (Boot 4, Boot 2-3)
+            "org.springframework.boot.tomcat.TomcatWebServer$*",
+            "org.springframework.boot.web.embedded.tomcat.TomcatWebServer$*",
+            // Jetty 9–12: every QueuedThreadPool thread runs its Runner (acceptors and selectors are
+            // jobs that the pool runs, not threads of their own)
+            "org.eclipse.jetty.util.thread.QueuedThreadPool$Runner",
+            // Quartz 2: the scheduler thread, the pool's workers, the JDBC store's background threads
+            "org.quartz.core.QuartzSchedulerThread",
+            "org.quartz.simpl.SimpleThreadPool$WorkerThread",
+            "org.quartz.impl.jdbcjobstore.JobStoreSupport$MisfireHandler",
+            "org.quartz.impl.jdbcjobstore.JobStoreSupport$ClusterManager",
+            // Netty 4.1/4.2 event loops (so Reactor Netty, Spring WebFlux and Vert.x): the default
+            // thread factory's thread class, and the loop body on threads of other factories
+            "io.netty.util.concurrent.FastThreadLocalThread",
+            "io.netty.util.concurrent.SingleThreadEventExecutor$*",
+            // Undertow: XNIO's I/O and accept threads, and the worker pool of JBoss Threads
+            "org.xnio.XnioIoThread",
+            "org.jboss.threads.JBossThread",
+            "org.jboss.threads.EnhancedQueueExecutor$ThreadBody");
+
+    /**
+     * The servers' own pools (not JDK pools): what a request submits to them (a servlet's
+     * {@code AsyncContext.start}) is its child; what their loops submit is not.
+     */
+    static final List<String> POOLS = List.of(
+            "org.apache.tomcat.util.threads.ThreadPoolExecutor",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool");
+
+    /**
+     * The packages of the Runnables a server runs for itself on its pool: a connection's processing
+     * (Tomcat's SocketProcessor, Jetty's HttpConnection), selectors, strategies, reserved threads.
+     * Never a request's child even when a request thread submits them, because such a task goes on
+     * to serve the connection's next request (OpenTelemetry's agent ignores the same classes). An
+     * application's Runnable that Jetty wraps on its way to the pool is one of them too (see
+     * docs/SERVERS.md).
+     */
+    private static final List<String> SERVER_TASK_PACKAGES = List.of(
+            "org.apache.tomcat.util.net.",
+            "org.eclipse.jetty.");
+
+    static boolean isServerTask(Object task) {
+        return startsWithAny(task.getClass().getName(), SERVER_TASK_PACKAGES);
+    }
+
+    /**
+     * The packages of the servers and schedulers themselves: a periodic task of their own code (a
+     * session expirer, an async-timeout check, a monitor) is a loop that binds afresh at each run,
+     * even when it was scheduled from inside another task's run.
+     */
+    private static final List<String> SERVER_PACKAGES = List.of(
+            "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",
+            "org.eclipse.jetty.",
+            "org.quartz.core.", "org.quartz.simpl.", "org.quartz.impl.",
+            "io.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
+
+    static boolean isServerCode(Object task) {
+        return startsWithAny(task.getClass().getName(), SERVER_PACKAGES);
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Frameworks whose loops are known but whose requests are not hooked yet: said once, as their
+     * event loop class loads, since a request there follows the current generation call by call.
+     */
+    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
+            "io/netty/channel/SingleThreadEventLoop", "Netty",
+            "org/xnio/nio/WorkerThread", "Undertow (XNIO)");
+
+    /** The line for a framework of {@link #UNHOOKED}. */
+    static String unhooked(String framework) {
+        return framework + "'s event loops are never bound, but the agent does not know where its requests begin:"
+                + " a request handled there follows the current generation at each call and may see two across a"
+                + " deploy; name the method that handles one whole request in requests= (docs/SERVERS.md)";
+    }
+
+    /** The methods that dispatch a request or a job run, and those that end one. */
+    static final List<RequestMethod> REQUESTS = List.of(
+            // Tomcat: one request from CoyoteAdapter.service to the recycling of its coyote Request;
+            // an async servlet request comes back through asyncDispatch (on any container thread)
+            new RequestMethod("org.apache.catalina.connector.CoyoteAdapter", "service",
+                    "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;)V", Requests.BEGIN, 1),
+            new RequestMethod("org.apache.catalina.connector.CoyoteAdapter", "asyncDispatch",
+                    "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;"
+                            + "Lorg/apache/tomcat/util/net/SocketEvent;)Z",
+                    Requests.RESUME, 1),
+            new RequestMethod("org.apache.coyote.Request", "recycle", "()V", RequestMethod.END, 0),
+            // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it
+            new RequestMethod("org.eclipse.jetty.server.Server", "handle",
+                    "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
+                            + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+            // Quartz: a job run's shell makes the job on the scheduler thread, then runs it on a worker
+            new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",
+                    Requests.BEGIN, 0),
+            new RequestMethod("org.quartz.core.JobRunShell", "run", "()V", Requests.RESUME_END, 0),
+            // The JDK's HttpServer: one Exchange per request, run on the dispatcher thread when the
+            // server has no executor (with one, it is a task of that executor already)
+            new RequestMethod("sun.net.httpserver.ServerImpl$Exchange", "run", "()V", Requests.CALL, -1));
+}

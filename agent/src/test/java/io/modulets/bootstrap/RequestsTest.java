@@ -1,0 +1,106 @@
+package io.modulets.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A request or job run as a root task (DESIGN §2.1, "requests and jobs"), through the hooks the
+ * wrapped request methods call: what it binds, what it counts live and until when, what a failure
+ * counts. The servers themselves are in ServersIT.
+ */
+@Timeout(30)
+class RequestsTest {
+    private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
+    private final PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
+    private ClassLoader savedCurrent;
+
+    @BeforeEach
+    void current() {
+        savedCurrent = Bindings.current;
+        Bindings.current = g1;
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+    }
+
+    @Test
+    void aCallIsBoundToTheCurrentGenerationAndLiveWhileItRuns() {
+        Object scope = Requests.enter(null, Requests.CALL);
+        assertSame(g1, Bindings.bound());
+        assertSame(g1, Thread.currentThread().getContextClassLoader());
+        assertEquals(1, g1.liveTasks());
+        Bindings.current = g2;
+        assertSame(g1, Bindings.effective(), "a deploy does not move a request in flight");
+        Requests.exit(scope);
+        assertNull(Bindings.bound());
+        assertEquals(0, g1.liveTasks());
+        assertEquals(1, g1.outcomes.startedCount());
+    }
+
+    @Test
+    void aRequestKeptUnderItsKeyResumesOnItsGenerationAfterADeployAndDrainsUntilItEnds() {
+        Object request = new Object();
+        Requests.exit(Requests.enter(request, Requests.BEGIN));
+        assertEquals(1, g1.liveTasks(), "begun, not ended: still live between its dispatches");
+        Bindings.current = g2;
+        Object again = Requests.enter(request, Requests.RESUME);
+        assertSame(g1, Bindings.bound(), "an async dispatch after the deploy resumes generation 1");
+        Requests.exit(again);
+        Requests.end(request);
+        assertEquals(0, g1.liveTasks());
+        Requests.exit(Requests.enter(request, Requests.BEGIN));
+        assertEquals(1, g2.liveTasks(), "the recycled request object begins the next request afresh");
+        Requests.end(request);
+        assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
+    void aKeyBegunAgainWithoutAnEndReleasesTheRequestItHeld() {
+        Object request = new Object();
+        Requests.exit(Requests.enter(request, Requests.BEGIN));
+        Requests.exit(Requests.enter(request, Requests.BEGIN));
+        assertEquals(1, g1.liveTasks());
+        Requests.end(request);
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
+    void aResumeEndEndsItsRequestAlsoWhenItThrows() {
+        Object job = new Object();
+        Requests.exit(Requests.enter(job, Requests.BEGIN));
+        Object scope = Requests.enter(job, Requests.RESUME_END);
+        Requests.exitFailed(scope, new IllegalStateException());
+        assertEquals(0, g1.liveTasks());
+        assertEquals(1, g1.outcomes.failedCount(), "the job's run failed");
+        assertEquals(2, g1.outcomes.startedCount(), "made on the scheduler thread, run on a worker: two runs");
+    }
+
+    @Test
+    void insideATaskARequestMethodIsPartOfTheTaskAndBindsNothing() {
+        Bindings.runBound(g2, () -> {
+            Object scope = Requests.enter(null, Requests.CALL);
+            assertNull(scope);
+            assertSame(g2, Bindings.bound());
+            Requests.exit(scope);
+            assertSame(g2, Bindings.bound());
+        });
+        assertEquals(0, g1.liveTasks());
+        assertEquals(0, g1.outcomes.startedCount());
+    }
+
+    @Test
+    void aJobThatEndsInsideATaskStillEnds() {
+        Object job = new Object();
+        Requests.exit(Requests.enter(job, Requests.BEGIN));
+        Bindings.runBound(g2, () -> Requests.exit(Requests.enter(job, Requests.RESUME_END)));
+        assertEquals(0, g1.liveTasks());
+    }
+}

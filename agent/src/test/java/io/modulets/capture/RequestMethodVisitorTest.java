@@ -1,0 +1,170 @@
+package io.modulets.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+
+import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.Requests;
+import io.modulets.bootstrap.TaskOutcomes;
+
+/**
+ * The wrapping of request methods, on a class compiled by javac and run after the rewrite: each
+ * method keeps its signature, result, exceptions and annotations, runs bound, and the verifier
+ * accepts the wrapper's frame for every kind of parameter.
+ */
+class RequestMethodVisitorTest {
+    /** What the rewritten methods run; each reports the binding it saw. */
+    public static class Server {
+        public static ClassLoader seen;
+        public static int ended;
+
+        @Deprecated
+        public String handle(String request, long size, double weight, int[] flags) {
+            seen = Bindings.bound();
+            return request + size + weight + flags.length;
+        }
+
+        public static long compute(boolean big, char c, float f) {
+            seen = Bindings.bound();
+            return big ? c : (long) f;
+        }
+
+        public void fail(Object request) throws IOException {
+            seen = Bindings.bound();
+            throw new IOException("refused " + request);
+        }
+
+        public void recycle() {
+            ended++;
+        }
+    }
+
+    static final class Generation extends ClassLoader implements GenerationLoader {
+        final AtomicLong live = new AtomicLong();
+        final TaskOutcomes outcomes = new TaskOutcomes();
+
+        @Override
+        public void taskCaptured() {
+            live.incrementAndGet();
+        }
+
+        @Override
+        public void taskReleased() {
+            live.decrementAndGet();
+        }
+
+        @Override
+        public long liveTasks() {
+            return live.get();
+        }
+
+        @Override
+        public TaskOutcomes outcomes() {
+            return outcomes;
+        }
+    }
+
+    private final Generation g1 = new Generation();
+    private ClassLoader savedCurrent;
+    private Class<?> server;
+
+    @BeforeEach
+    void rewrite() throws Exception {
+        savedCurrent = Bindings.current;
+        Bindings.current = g1;
+        String name = Server.class.getName();
+        List<RequestMethod> rules = List.of(
+                new RequestMethod(name, "handle", null, Requests.BEGIN, 0),
+                new RequestMethod(name, "compute", "(ZCF)J", Requests.CALL, -1),
+                new RequestMethod(name, "fail", null, Requests.CALL, -1),
+                new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0));
+        byte[] original;
+        try (InputStream in = Server.class.getResourceAsStream("RequestMethodVisitorTest$Server.class")) {
+            original = in.readAllBytes();
+        }
+        ClassReader reader = new ClassReader(original);
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(new RequestMethodVisitor(writer, rules), 0);
+        byte[] rewritten = writer.toByteArray();
+        server = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+                if (className.equals(name)) {
+                    synchronized (getClassLoadingLock(className)) {
+                        Class<?> defined = findLoadedClass(className);
+                        return defined != null ? defined : defineClass(className, rewritten, 0, rewritten.length);
+                    }
+                }
+                return super.loadClass(className, resolve);
+            }
+        }.loadClass(name);
+    }
+
+    @AfterEach
+    void restore() {
+        Bindings.current = savedCurrent;
+    }
+
+    private Object field(String field) throws ReflectiveOperationException {
+        return server.getField(field).get(null);
+    }
+
+    @Test
+    void anInstanceMethodWithEveryKindOfParameterRunsBoundAndKeepsItsAnnotation() throws Exception {
+        Object instance = server.getConstructor().newInstance();
+        Method handle = server.getMethod("handle", String.class, long.class, double.class, int[].class);
+        assertEquals("r71.52", handle.invoke(instance, "r", 7L, 1.5, new int[2]));
+        assertSame(g1, field("seen"), "the request ran bound to the current generation");
+        assertNull(Bindings.bound(), "and the thread is unbound again");
+        assertNotNull(handle.getAnnotation(Deprecated.class), "annotations stay on the method of the name");
+        assertEquals(1, g1.liveTasks(), "begun under its key, the request is live until it ends");
+        server.getMethod("recycle").invoke(instance);
+        assertEquals(0, g1.liveTasks());
+        assertEquals(1, field("ended"), "the ending method still runs its own body");
+    }
+
+    @Test
+    void aStaticMethodReturnsItsPrimitiveResult() throws Exception {
+        assertEquals(65L, server.getMethod("compute", boolean.class, char.class, float.class)
+                .invoke(null, true, 'A', 2.5f));
+        assertSame(g1, field("seen"));
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
+    void aThrowIsRethrownUnchangedAndCountsAsTheRunsFailure() throws Exception {
+        Object instance = server.getConstructor().newInstance();
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> server.getMethod("fail", Object.class).invoke(instance, "x"));
+        assertEquals("refused x", thrown.getCause().getMessage());
+        assertTrue(thrown.getCause() instanceof IOException);
+        assertNull(Bindings.bound());
+        assertEquals(0, g1.liveTasks());
+        assertEquals(1, g1.outcomes.failedCount());
+    }
+
+    @Test
+    void theOriginalBodyIsAPrivateSyntheticMethod() throws Exception {
+        Method body = server.getDeclaredMethod("modulets$request$fail", Object.class);
+        assertTrue(Modifier.isPrivate(body.getModifiers()) && body.isSynthetic());
+    }
+}

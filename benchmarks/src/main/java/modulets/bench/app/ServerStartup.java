@@ -1,0 +1,149 @@
+package modulets.bench.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real server's cost under the agent, as a user measures it: the whole process, started with and
+ * without {@code -javaagent} in alternation. Each run reports the time from the start of the process
+ * to its "ready PORT" line, then the throughput and p99 latency of {@code REQUESTS} requests sent by
+ * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load).
+ * The app is one of ServersIT's (its shell jar and class path are given), whose requests call the
+ * swappable {@code sv.mod.Version} at their start and end.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar modulets.bench.app.ServerStartup AGENT_JAR SHELL_CLASSPATH
+ *      MAIN_CLASS VERSION_JAR [RUNS] [REQUESTS]
+ * </pre>
+ */
+public final class ServerStartup {
+    private static final int CLIENTS = 4;
+
+    private ServerStartup() {
+    }
+
+    record Run(double readyMs, double requestsPerSecond, double p99Ms, double cpuMs) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path agent = Path.of(args[0]);
+        String classPath = args[1];
+        String mainClass = args[2];
+        Path version = Path.of(args[3]);
+        int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        int requests = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Run> without = new ArrayList<>();
+        List<Run> with = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path work = Files.createTempDirectory("server-startup");
+            Path modules = Files.createDirectories(work.resolve("modules"));
+            Files.copy(version, modules.resolve("version.jar"), StandardCopyOption.REPLACE_EXISTING);
+            without.add(run(List.of(java, "-cp", classPath + ":" + version, mainClass), requests));
+            with.add(run(List.of(java, "-javaagent:" + agent + "=packages=sv.mod,modules=" + modules + ",store="
+                    + work.resolve("store"), "-cp", classPath, mainClass), requests));
+        }
+        System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients, JDK %s%n", mainClass, runs,
+                requests, CLIENTS, Runtime.version());
+        System.out.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s%n", "median", "ready (ms)", "req/s", "p99 (ms)",
+                "CPU (ms)");
+        print("without agent", without);
+        print("with agent", with);
+        Run a = median(without);
+        Run b = median(with);
+        System.out.printf(Locale.ROOT, "%-14s %11.2fx %11.3fx %11.2fx %11.2fx%n", "ratio", b.readyMs / a.readyMs,
+                b.requestsPerSecond / a.requestsPerSecond, b.p99Ms / a.p99Ms, b.cpuMs / a.cpuMs);
+    }
+
+    private static void print(String name, List<Run> runs) {
+        Run m = median(runs);
+        System.out.printf(Locale.ROOT, "%-14s %12.0f %12.0f %12.2f %12.0f%n", name, m.readyMs, m.requestsPerSecond,
+                m.p99Ms, m.cpuMs);
+    }
+
+    private static Run median(List<Run> runs) {
+        return new Run(median(runs, Run::readyMs), median(runs, Run::requestsPerSecond), median(runs, Run::p99Ms),
+                median(runs, Run::cpuMs));
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> field) {
+        double[] values = runs.stream().mapToDouble(field).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    private static Run run(List<String> command, int requests) throws Exception {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        int port = -1;
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.startsWith("ready ")) {
+                port = Integer.parseInt(line.substring("ready ".length()).trim());
+                break;
+            }
+        }
+        double readyMs = (System.nanoTime() - start) / 1e6;
+        if (port < 0) {
+            throw new IOException("no ready line from " + command);
+        }
+        Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        long[] latencies = new long[requests];
+        URI uri = URI.create("http://127.0.0.1:" + port + "/x?id=bench");
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        long began = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int first = c;
+            done.add(clients.submit(() -> {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
+                for (int i = first; i < requests; i += CLIENTS) {
+                    long t = System.nanoTime();
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    latencies[i] = System.nanoTime() - t;
+                    if (response.statusCode() != 200) {
+                        throw new IOException("status " + response.statusCode());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        clients.shutdown();
+        // read while the process lives (a dead process has no info): start-up and the load, not the exit
+        double cpuMs = process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+        try (Writer in = process.outputWriter()) {
+            in.flush(); // closing stdin ends the app
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Arrays.sort(latencies);
+        return new Run(readyMs, requests / seconds, latencies[(int) (requests * 0.99)] / 1e6, cpuMs);
+    }
+}

@@ -28,7 +28,7 @@ import io.modulets.config.PackageFilter;
  */
 public final class CaptureTransformer implements ClassFileTransformer {
     /** The JDK's submission points, one family per file (TTL's shape). */
-    private static List<Transformlet> jdkRules() {
+    static List<Transformlet> jdkRules() {
         List<Transformlet> rules = new ArrayList<>();
         rules.addAll(ThreadTransformlet.rules());
         rules.addAll(ThreadPoolTransformlet.rules());

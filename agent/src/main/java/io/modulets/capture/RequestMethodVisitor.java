@@ -220,7 +220,9 @@ final class RequestMethodVisitor extends ClassVisitor {
                 false);
         mv.visitVarInsn(Opcodes.ALOAD, value);
         mv.visitInsn(Opcodes.ATHROW);
-        mv.visitMaxs(0, 0);
+        // exact, so that the wrapper needs no COMPUTE_MAXS: the call's arguments, or two references
+        int arguments = scope; // this and the parameters, in slots
+        mv.visitMaxs(Math.max(Math.max(arguments, 2), result.getSize()), value + Math.max(1, result.getSize()));
         mv.visitEnd();
     }
 }

@@ -1,0 +1,148 @@
+package io.modulets.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+import io.modulets.bootstrap.Requests;
+
+/**
+ * Every call that capture inserts into a JDK or server class names a public static method of the
+ * bootstrap holder with exactly the emitted descriptor: a hook renamed or retyped on one side only
+ * would otherwise surface as a NoSuchMethodError inside java.lang.Thread on a user's machine. The
+ * JDK classes are this JVM's own, rewritten by every rule; the server rules on a class of each shape.
+ */
+class HookCallsTest {
+    private static final String BOOTSTRAP = "io/modulets/bootstrap/";
+
+    /** The bootstrap calls one rewrite emitted, as "owner.name descriptor". */
+    private static Set<String> emitted(byte[] bytes, java.util.function.Function<ClassVisitor, ClassVisitor> rewrite) {
+        Set<String> calls = new TreeSet<>();
+        ClassVisitor recorder = new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.startsWith(BOOTSTRAP)) {
+                            assertEquals(Opcodes.INVOKESTATIC, opcode, owner + "." + method + " is called statically");
+                            calls.add(owner + "." + method + " " + desc);
+                        }
+                    }
+                };
+            }
+        };
+        ClassWriter writer = new ClassWriter(0);
+        new ClassReader(bytes).accept(rewrite.apply(writer), 0);
+        new ClassReader(writer.toByteArray()).accept(recorder, 0);
+        return calls;
+    }
+
+    private static void assertResolves(String call) throws ClassNotFoundException {
+        String owner = call.substring(0, call.indexOf('.')).replace('/', '.');
+        String name = call.substring(call.indexOf('.') + 1, call.indexOf(' '));
+        String descriptor = call.substring(call.indexOf(' ') + 1);
+        List<String> candidates = new ArrayList<>();
+        for (Method method : Class.forName(owner).getDeclaredMethods()) {
+            if (method.getName().equals(name)) {
+                candidates.add(Type.getMethodDescriptor(method));
+                if (Type.getMethodDescriptor(method).equals(descriptor)) {
+                    assertTrue(Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers()),
+                            call + " is public static");
+                    return;
+                }
+            }
+        }
+        throw new AssertionError(call + " has no method with that descriptor; there are " + candidates);
+    }
+
+    private static byte[] jdkClass(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    @Test
+    void everyHookTheJdkRulesEmitIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        Set<String> all = new TreeSet<>();
+        for (Transformlet rule : CaptureTransformer.jdkRules()) {
+            byte[] bytes = jdkClass(rule.className());
+            if (bytes == null) {
+                continue; // absent on this JDK (VirtualThread before 21)
+            }
+            all.addAll(emitted(bytes, next -> new ClassVisitor(Opcodes.ASM9, next) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    return rule.visitMethod(name, descriptor,
+                            super.visitMethod(access, name, descriptor, signature, exceptions));
+                }
+            }));
+        }
+        assertTrue(all.size() >= 20, "the rules emit their hooks: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
+
+    /** A class with a method of every shape the server rules wrap or end. */
+    public static class Server {
+        public void run() {
+        }
+
+        public boolean handle(Object request, Object response, Object callback) {
+            return true;
+        }
+
+        public void recycle() {
+        }
+
+        public void execute(Runnable task) {
+        }
+    }
+
+    @Test
+    void everyHookTheServerRulesEmitIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        byte[] bytes;
+        try (InputStream in = Server.class.getResourceAsStream("HookCallsTest$Server.class")) {
+            bytes = in.readAllBytes();
+        }
+        String name = Server.class.getName();
+        List<RequestMethod> rules = List.of(new RequestMethod(name, "run", null, Requests.RESUME_END, 0),
+                new RequestMethod(name, "handle", null, Requests.BEGIN, 1),
+                new RequestMethod(name, "recycle", null, RequestMethod.END, 0));
+        Set<String> all = new TreeSet<>(emitted(bytes, next -> new RequestMethodVisitor(next, rules)));
+        for (Transformlet pool : List.of(CustomExecutorTransformlet.serverPool(name),
+                new CustomExecutorTransformlet(name))) {
+            all.addAll(emitted(bytes, next -> new ClassVisitor(Opcodes.ASM9, next) {
+                @Override
+                public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    return pool.visitMethod(method, descriptor,
+                            super.visitMethod(access, method, descriptor, signature, exceptions));
+                }
+            }));
+        }
+        assertEquals(6, all.size(), "enter, exit, exitFailed, end, and the two pool hooks: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
+}

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.AppSources;
+import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
@@ -160,6 +161,10 @@ class ServersIT {
             jvm.awaitLog(warning, "ping", "pong", WAIT);
             long lines = jvm.stderrLines().stream().filter(line -> line.contains("has been draining")).count();
             assertEquals(1, lines, "said once\n" + jvm.describe());
+            ChildJvm.Result status = ChildJvm.on(jdk).jar(Artifacts.agentJar()).args("status", jvm.pid())
+                    .outputIn(work).name("status").timeout(WAIT).run();
+            assertTrue(status.stdoutLines().stream().anyMatch(line -> line.startsWith("drain warning   generation 1 (")
+                    && line.contains("thread 'home-made-poller' (running a sv.LoopApp$Poller)")), status::describe);
         }
         try (InteractiveJvm jvm = loopApp(jdk, work.resolve("named"), ",loops=sv.LoopApp$Poller")) {
             assertEquals("start=2 end=2", job(jvm, "after-deploy"), "named a loop, the poller is never bound");

@@ -26,6 +26,7 @@ final class StatusCommand extends JvmCommand {
         long activations = m.getActivationCount();
         long rejections = m.getRejectionCount();
         String lastRejection = m.getLastRejection();
+        String drainWarning = m.getLastDrainWarning();
         String modules = m.getModulesDirectory();
         String store = m.getStoreDirectory();
         List<String> swappable = m.getSwappablePackages();
@@ -53,6 +54,7 @@ final class StatusCommand extends JvmCommand {
         json.put("activations", activations);
         json.put("rejections", rejections);
         json.put("lastRejection", lastRejection);
+        json.put("lastDrainWarning", drainWarning);
         json.put("modulesDirectory", modules);
         json.put("storeDirectory", store);
         json.put("swappablePackages", swappable);
@@ -71,6 +73,7 @@ final class StatusCommand extends JvmCommand {
                 .row("activations", activations)
                 .row("rejections", rejections)
                 .row("last rejection", lastRejection == null ? "none" : Errors.withoutPrefix(lastRejection))
+                .row("drain warning", drainWarning == null ? "none" : Errors.withoutPrefix(drainWarning))
                 .row("modules", modules == null ? "none (generation 1 came from the class path)" : modules)
                 .row("store", store)
                 .row("swappable", list(swappable))

@@ -40,7 +40,9 @@ final class DrainWatch implements Runnable {
             while (true) {
                 TimeUnit.MILLISECONDS.sleep(period);
                 for (Generation g : registry.drainingSince(Instant.now().minus(after))) {
-                    Log.warn("%s", line(g, Pins.report(g), after));
+                    String line = line(g, Pins.report(g), after);
+                    registry.drainWarned(line);
+                    Log.warn("%s", line);
                 }
             }
         } catch (InterruptedException stop) {

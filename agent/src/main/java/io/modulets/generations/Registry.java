@@ -59,6 +59,8 @@ public final class Registry {
     private CanaryWatch canaryWatch;
     private final Duration drainWarning;
     private boolean drainWatchStarted;
+    /** The last drain warning's line, or null (for JMX and the CLI's status). */
+    private volatile String lastDrainWarning;
 
     /**
      * Told of every transition, under the registry's lock and on whatever thread made it (a task's
@@ -596,6 +598,15 @@ public final class Registry {
             }
         }
         return survivors;
+    }
+
+    /** The last drain warning logged (DESIGN §6), without the "modulets: " prefix, or null. */
+    public String lastDrainWarning() {
+        return lastDrainWarning;
+    }
+
+    void drainWarned(String line) {
+        lastDrainWarning = line;
     }
 
     /**

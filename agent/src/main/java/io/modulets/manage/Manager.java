@@ -121,6 +121,12 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
     }
 
     @Override
+    public String getLastDrainWarning() {
+        String line = registry.lastDrainWarning();
+        return line == null ? null : "modulets: " + line;
+    }
+
+    @Override
     public int getLoadedGenerationCount() {
         return registry.loadedCount();
     }

@@ -57,6 +57,12 @@ public interface ManagerMXBean {
     /** The last refusal's one-line reason, or null. */
     String getLastRejection();
 
+    /**
+     * The last drain warning's line (a generation still draining after {@code drainWarning}, with the
+     * threads bound to it), prefixed {@code modulets: }, or null.
+     */
+    String getLastDrainWarning();
+
     /** Generations loaded now: current, a canary, draining, and retired but not yet unloaded. */
     int getLoadedGenerationCount();
 

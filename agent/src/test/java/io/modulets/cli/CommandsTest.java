@@ -46,6 +46,7 @@ class CommandsTest {
                 + "activations     2\n"
                 + "rejections      0\n"
                 + "last rejection  none\n"
+                + "drain warning   none\n"
                 + "modules         /srv/jobs\n"
                 + "store           /home/u/.cache/modulets/store\n"
                 + "swappable       com.acme.jobs\n"
@@ -60,6 +61,15 @@ class CommandsTest {
         assertEquals(0, run("status", "1234"), err());
         assertTrue(out().contains("\nrejections      1\nlast rejection  rollback refused: generation 1 has no previous generation\n"),
                 out());
+    }
+
+    @Test
+    void statusShowsTheLastDrainWarningWithoutTheAgentsPrefix() {
+        agent.lastDrainWarning = "modulets: generation 1 (1.0, 9d9688116356) has been draining for more than 1 min: 1"
+                + " thread is bound to it: thread 'poller'";
+        assertEquals(0, run("status", "1234"), err());
+        assertTrue(out().contains("\ndrain warning   generation 1 (1.0, 9d9688116356) has been draining for more than"
+                + " 1 min: 1 thread is bound to it: thread 'poller'\n"), out());
     }
 
     @Test
@@ -84,6 +94,7 @@ class CommandsTest {
                 + "  \"activations\": 1,\n"
                 + "  \"rejections\": 0,\n"
                 + "  \"lastRejection\": null,\n"
+                + "  \"lastDrainWarning\": null,\n"
                 + "  \"modulesDirectory\": \"/srv/jobs\",\n"
                 + "  \"storeDirectory\": \"/home/u/.cache/modulets/store\",\n"
                 + "  \"swappablePackages\": [\n"

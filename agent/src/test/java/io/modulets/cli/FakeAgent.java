@@ -25,6 +25,7 @@ final class FakeAgent implements ManagerMXBean, Connector {
     long activations = 1;
     long rejections;
     String lastRejection;
+    String lastDrainWarning;
     boolean closed;
     int canary;
     String canaryFraction;
@@ -131,6 +132,11 @@ final class FakeAgent implements ManagerMXBean, Connector {
     @Override
     public String getLastRejection() {
         return lastRejection;
+    }
+
+    @Override
+    public String getLastDrainWarning() {
+        return lastDrainWarning;
     }
 
     @Override

@@ -38,8 +38,10 @@ import io.modulets.testkit.WorkDirs;
 
 /**
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
- * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), Quartz 2.5 and the JDK's
- * HttpServer, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
+ * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
+ * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
+ * web app, each run with nothing but {@code packages} and {@code modules}; and Netty 4.2, whose requests the
+ * agent does not hook yet, with its handler's method named in {@code requests}. A request or job in flight
  * across a deploy reads the old version at its start and at its end; every one started after the deploy
  * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
  * without the agent fails the same checks.
@@ -48,35 +50,50 @@ import io.modulets.testkit.WorkDirs;
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
-        "spring.SpringApp"};
+        "UndertowApp", "NettyApp", "spring.SpringApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
             + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
+    private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
+    private static final String NETTY = "netty-.*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static Path v1;
     private static Path v2;
     private static Path shellJar;
     private static List<Path> frameworks;
 
-    /** A server (how the test reaches it) and the path of the request the story sends. */
+    /**
+     * A server (how the test reaches it), the path of the request the story sends, and what the agent
+     * needs beyond packages and modules (nothing, but for a framework whose requests it does not know).
+     */
     enum Server {
         JETTY("sv.JettyApp", "/x", PLAIN),
         TOMCAT("sv.TomcatApp", "/sync", PLAIN),
         TOMCAT_ASYNC("sv.TomcatApp", "/async", PLAIN),
         QUARTZ("sv.QuartzApp", null, PLAIN),
         JDK_HTTP_SERVER("sv.HttpServerApp", "/x", PLAIN),
+        UNDERTOW_BLOCKING("sv.UndertowApp", "/blocking", UNDERTOW),
+        UNDERTOW_ASYNC("sv.UndertowApp", "/async", UNDERTOW),
+        /** Netty's requests are not hooked (docs/SERVERS.md): the handler's method named as docs/SERVERS.md says. */
+        NETTY_WITH_REQUESTS("sv.NettyApp", "/x", NETTY, ",requests=sv.NettyApp$Handler#channelRead0"),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
 
         final String mainClass;
         final String path;
         final String jars;
+        final String arguments;
 
         Server(String mainClass, String path, String jars) {
+            this(mainClass, path, jars, "");
+        }
+
+        Server(String mainClass, String path, String jars, String arguments) {
             this.mainClass = mainClass;
             this.path = path;
             this.jars = jars;
+            this.arguments = arguments;
         }
 
         List<Path> classPath() {
@@ -100,7 +117,8 @@ class ServersIT {
         v2 = version(dir, 2);
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
-                .filter(jar -> jar.getFileName().toString().matches(PLAIN + "|" + SPRING))
+                .filter(jar -> jar.getFileName().toString()
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY)))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
                 .toArray(Path[]::new));
@@ -212,7 +230,8 @@ class ServersIT {
         ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass)
                 .args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
         if (withAgent) {
-            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store")
+                    + server.arguments);
         }
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));

@@ -38,8 +38,10 @@ final class Servers {
             // thread factory's thread class, and the loop body on threads of other factories
             "io.netty.util.concurrent.FastThreadLocalThread",
             "io.netty.util.concurrent.SingleThreadEventExecutor$*",
-            // Undertow: XNIO's I/O and accept threads, and the worker pool of JBoss Threads
+            // Undertow: XNIO's I/O and accept threads, and the worker pool of JBoss Threads (XNIO's thread
+            // factory wraps the pool's body in a Runnable of its own)
             "org.xnio.XnioIoThread",
+            "org.xnio.XnioWorker$WorkerThreadFactory$*",
             "org.jboss.threads.JBossThread",
             "org.jboss.threads.EnhancedQueueExecutor$ThreadBody");
 
@@ -49,7 +51,10 @@ final class Servers {
      */
     static final List<String> POOLS = List.of(
             "org.apache.tomcat.util.threads.ThreadPoolExecutor",
-            "org.eclipse.jetty.util.thread.QueuedThreadPool");
+            "org.eclipse.jetty.util.thread.QueuedThreadPool",
+            // XNIO's worker pool (Undertow's exchange.dispatch(Runnable)); a ThreadPoolExecutor in its
+            // place is a JDK pool
+            "org.jboss.threads.EnhancedQueueExecutor");
 
     /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing
@@ -61,7 +66,9 @@ final class Servers {
      */
     private static final List<String> SERVER_TASK_PACKAGES = List.of(
             "org.apache.tomcat.util.net.",
-            "org.eclipse.jetty.");
+            "org.eclipse.jetty.",
+            // Undertow's connection listeners: a pipelined connection's next request (HttpReadListener)
+            "io.undertow.server.protocol.");
 
     static boolean isServerTask(Object task) {
         return startsWithAny(task.getClass().getName(), SERVER_TASK_PACKAGES);
@@ -96,8 +103,7 @@ final class Servers {
      * event loop class loads, since a request there follows the current generation call by call.
      */
     static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "io/netty/channel/SingleThreadEventLoop", "Netty",
-            "org/xnio/nio/WorkerThread", "Undertow (XNIO)");
+            "io/netty/channel/SingleThreadEventLoop", "Netty");
 
     /** The line for a framework of {@link #UNHOOKED}. */
     static String unhooked(String framework) {
@@ -121,6 +127,14 @@ final class Servers {
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
                             + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+            // Undertow 2 (HTTP/1, HTTP/2, AJP): the root handler runs on the I/O thread, and again on a worker
+            // (or any executor) for each exchange.dispatch; the exchange ends when its completion listeners
+            // are invoked, once, after both its request and its response are done (endExchange may return
+            // with the response still flushing, or hand the exchange to a default response listener)
+            new RequestMethod("io.undertow.server.Connectors", "executeRootHandler",
+                    "(Lio/undertow/server/HttpHandler;Lio/undertow/server/HttpServerExchange;)V", Requests.RESUME, 2),
+            new RequestMethod("io.undertow.server.HttpServerExchange", "invokeExchangeCompleteListeners", "()V",
+                    RequestMethod.END, 0),
             // Quartz: a job run's shell makes the job on the scheduler thread, then runs it on a worker
             new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",
                     Requests.BEGIN, 0),

@@ -56,6 +56,20 @@ class RequestMethodVisitorTest {
         public void recycle() {
             ended++;
         }
+
+        /** Undertow's shape: a static method keyed by its second parameter, run again for each dispatch. */
+        public static void dispatch(String handler, Server exchange) {
+            seen = Bindings.bound();
+        }
+
+        /** Undertow's shape: a private method whose call ends the request of {@code this}. */
+        public void complete() {
+            invokeListeners();
+        }
+
+        private void invokeListeners() {
+            ended++;
+        }
     }
 
     static final class Generation extends ClassLoader implements GenerationLoader {
@@ -96,7 +110,9 @@ class RequestMethodVisitorTest {
                 new RequestMethod(name, "handle", null, Requests.BEGIN, 0),
                 new RequestMethod(name, "compute", "(ZCF)J", Requests.CALL, -1),
                 new RequestMethod(name, "fail", null, Requests.CALL, -1),
-                new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0));
+                new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0),
+                new RequestMethod(name, "dispatch", null, Requests.RESUME, 2),
+                new RequestMethod(name, "invokeListeners", "()V", RequestMethod.END, 0));
         byte[] original;
         try (InputStream in = Server.class.getResourceAsStream("RequestMethodVisitorTest$Server.class")) {
             original = in.readAllBytes();
@@ -161,6 +177,28 @@ class RequestMethodVisitorTest {
         assertNull(Bindings.bound());
         assertEquals(0, g1.liveTasks());
         assertEquals(1, g1.outcomes.failedCount());
+    }
+
+    @Test
+    void aStaticMethodKeyedByItsSecondParameterResumesItsRequestUntilAPrivateMethodEndsIt() throws Exception {
+        Object exchange = server.getConstructor().newInstance();
+        Method dispatch = server.getMethod("dispatch", String.class, server);
+        dispatch.invoke(null, "io-thread", exchange);
+        assertSame(g1, field("seen"), "the first call begins the request");
+        assertEquals(1, g1.liveTasks(), "kept under the exchange");
+        Generation g2 = new Generation();
+        Bindings.current = g2;
+        dispatch.invoke(null, "worker", exchange);
+        assertSame(g1, field("seen"), "a later call with the same exchange resumes its binding");
+        server.getMethod("complete").invoke(exchange);
+        assertEquals(1, field("ended"));
+        assertEquals(0, g1.liveTasks(), "the private method ended the request");
+        Object next = server.getConstructor().newInstance();
+        dispatch.invoke(null, "io-thread", next);
+        assertSame(g2, field("seen"), "another exchange is another request, on the current generation");
+        assertEquals(1, g2.liveTasks());
+        server.getMethod("complete").invoke(next);
+        assertEquals(0, g2.liveTasks());
     }
 
     @Test

@@ -98,6 +98,16 @@ public final class BoundaryLinks {
         }
     }
 
+    /**
+     * Lets binding sites read a bound thread's binding from its context class loader while
+     * Bindings.contextIsBinding holds (the agent calls this once capture is installed); they stop
+     * when it ends.
+     */
+    public static void followContext() {
+        Bindings.contextNotBinding = BindingTokens::followContext;
+        BindingTokens.followContext();
+    }
+
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
     public static void retire(ClassLoader generation) {
         boolean nowSingle;

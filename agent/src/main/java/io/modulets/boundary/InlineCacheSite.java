@@ -143,6 +143,11 @@ abstract class InlineCacheSite extends MutableCallSite {
         return chain;
     }
 
+    /** The target of the fast path {@code fast} of the single generation's entry {@code single}. */
+    MethodHandle fastOrCache(MethodHandle fast, Entry single) {
+        return fast;
+    }
+
     /** The site's target from a handle of the resolver's type. */
     MethodHandle outer(MethodHandle inner) {
         return inner;
@@ -252,7 +257,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         fast = single != null;
         if (fast) {
             MutableCallSite spare = new MutableCallSite(cache);
-            setTarget(epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker()));
+            setTarget(fastOrCache(epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker()), single));
         } else {
             setTarget(cache);
         }

@@ -41,13 +41,13 @@ final class TokenSite extends MutableCallSite {
             setTarget(UNREAD);
             return BindingTokens.UNREAD;
         }
-        setTarget(BindingTokens.BOUND);
-        return (int) BindingTokens.BOUND.invokeExact();
+        setTarget(BindingTokens.BOUND_UNLESS_CONTEXT);
+        return (int) BindingTokens.BOUND_UNLESS_CONTEXT.invokeExact();
     }
 
     /** The phase changed: take the target of the phase of now (the caller syncs). */
     synchronized void relinkNow() {
-        MethodHandle target = BoundaryLinks.oneLive() ? UNREAD : BindingTokens.BOUND;
+        MethodHandle target = BoundaryLinks.oneLive() ? UNREAD : BindingTokens.BOUND_UNLESS_CONTEXT;
         if (getTarget() != target) {
             setTarget(target);
         }

@@ -179,6 +179,24 @@ class BoundaryLinksTest {
 
     @Test
     void boundThreadsKeepTheirGenerationAtEveryCallWhileGenerationsArePublishedAndRetired() throws Exception {
+        keepTheirGeneration();
+    }
+
+    @Test
+    void soTheyDoWhenTheBindingIsReadFromTheContextClassLoader() throws Exception {
+        // What the agent turns on once it has hooked Thread.setContextClassLoader (not hooked here:
+        // nothing in this test sets a context class loader but the bind hooks).
+        Bindings.contextIsBinding = true;
+        BindingTokens.followContext();
+        try {
+            keepTheirGeneration();
+        } finally {
+            Bindings.contextIsBinding = false;
+            BindingTokens.followContext();
+        }
+    }
+
+    private void keepTheirGeneration() throws Exception {
         BoundaryLinks.publish(g(1));
         BoundaryLinks.publish(g(2));
         AtomicBoolean stop = new AtomicBoolean();

@@ -88,9 +88,11 @@ final class BindingTokens {
             KEY_OF = lookup.findStatic(BindingTokens.class, "keyOf", MethodType.methodType(int.class, int.class));
             IS_GENERATION_CONTEXT = lookup.findStatic(BindingTokens.class, "isGenerationContext",
                     MethodType.methodType(boolean.class));
-            CONTEXT_KEY = lookup.findStatic(BindingTokens.class, "contextKey", MethodType.methodType(int.class, int.class));
+            CONTEXT_KEY = lookup.findStatic(BindingTokens.class, "contextKey",
+                    MethodType.methodType(int.class, int.class));
             CONTEXT_KEY_NOW = lookup.findStatic(BindingTokens.class, "contextKeyNow", MethodType.methodType(int.class));
-            CONTEXT_TOKEN_NOW = lookup.findStatic(BindingTokens.class, "contextToken", MethodType.methodType(int.class));
+            CONTEXT_TOKEN_NOW = lookup.findStatic(BindingTokens.class, "contextToken",
+                    MethodType.methodType(int.class));
             CONTEXT_TOKEN_SITE = new MutableCallSite(NO_TOKEN);
             CONTEXT_TOKEN = CONTEXT_TOKEN_SITE.dynamicInvoker();
             CONTEXT_BOUND_SITE = new MutableCallSite(NOT_BOUND);
@@ -149,7 +151,8 @@ final class BindingTokens {
 
     private static int contextKey(int methodToken) throws Throwable {
         ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
-        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial() : keyOf(methodToken);
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
+                : keyOf(methodToken);
     }
 
     private static int contextKeyNow() throws Throwable {
@@ -169,7 +172,8 @@ final class BindingTokens {
                     ClassLoader.class);
         } catch (ReflectiveOperationException | RuntimeException notOpen) {
             try {
-                return lookup.findVirtual(Thread.class, "getContextClassLoader", MethodType.methodType(ClassLoader.class));
+                return lookup.findVirtual(Thread.class, "getContextClassLoader",
+                        MethodType.methodType(ClassLoader.class));
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }

@@ -76,7 +76,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     private final MethodHandle levelFallback;
     /** Newest first; every entry is reachable through the links. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
-    /** The end of the last level of the chain, whose target is {@link #levelFallback}; null if unlinked. Guarded by this. */
+    /** The end of the chain's last level, whose target is {@link #levelFallback}; null if unlinked. Guarded by this. */
     private MutableCallSite end;
     /** How many levels were grown below the top link. Guarded by this. */
     private int depth;
@@ -257,7 +257,8 @@ abstract class InlineCacheSite extends MutableCallSite {
         fast = single != null;
         if (fast) {
             MutableCallSite spare = new MutableCallSite(cache);
-            setTarget(fastOrCache(epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker()), single));
+            MethodHandle fastPath = epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker());
+            setTarget(fastOrCache(fastPath, single));
         } else {
             setTarget(cache);
         }

@@ -58,7 +58,7 @@ final class MethodTokens {
         }
     }
 
-    /** Whether some instruction may run twice in one call: a jump or switch backwards, or a handler before its range's end. */
+    /** Whether an instruction may run twice per call: a backward jump or switch, a handler before its range ends. */
     private static boolean hasBackwardEdge(MethodNode method) {
         Map<LabelNode, Integer> at = new HashMap<>();
         int index = 0;

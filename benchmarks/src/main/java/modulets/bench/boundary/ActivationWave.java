@@ -140,7 +140,8 @@ public final class ActivationWave {
      */
     private static void trajectory(long[] buckets, int published, int perSecond, long baseline, long tail, int sites) {
         int last = buckets.length / 3;
-        System.out.println("after the publish: window, median round, per site (added to before), longest round, rounds");
+        System.out.println("after the publish: window, median round, per site (added to before), longest round, "
+                + "rounds");
         int tenth = perSecond / 10;
         for (int w = published, i = 0; i < 10 && w + tenth <= last; w += tenth, i++) {
             line(buckets, w, w + tenth, String.format(Locale.ROOT, "%.1f-%.1f s", i / 10.0, (i + 1) / 10.0), baseline,

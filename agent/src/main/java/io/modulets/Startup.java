@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.boundary.BoundaryLinks;
 import io.modulets.boundary.BoundaryTransformer;
 import io.modulets.boundary.Erasure;
 import io.modulets.capture.CaptureTransformer;
@@ -100,6 +101,7 @@ final class Startup {
 
         inst.addTransformer(new BoundaryTransformer(filter, erasure,
                 Startup.class.getClassLoader()));
+        BoundaryLinks.followContext();
         SystemLoaderInstaller.install(shell);
         stages.done("boundary, system loader");
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));

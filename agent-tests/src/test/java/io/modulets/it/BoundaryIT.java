@@ -222,6 +222,13 @@ class BoundaryIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void aContextClassLoaderOfAnotherGenerationDoesNotChangeTheBinding(Jdk jdk) throws IOException {
+        // the task bound to generation 1 sets generation 2's loader, unbound main generation 1's
+        assertConstruct(jdk, "context", "1 1", "2 2", "1 1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void aClassCastAcrossGenerationsNamesBoth(Jdk jdk) throws IOException {
         Run run = run(jdk);
         String message = run.get("main", "cross");

@@ -77,6 +77,17 @@ public final class Bindings {
     /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
     public static volatile Object carrierPool;
 
+    /**
+     * Whether a running thread's context class loader, when it is a generation's loader, is the thread's
+     * binding: the bind hooks keep it so, and the boundary then reads the binding from it (one field
+     * instead of a thread-local). Set once by the agent when it has hooked {@code setContextClassLoader};
+     * false for good once other code gives a running thread a generation's loader that is not its binding.
+     */
+    public static volatile boolean contextIsBinding;
+
+    /** Told once when {@link #contextIsBinding} turns false; set once by the agent. */
+    public static volatile Runnable contextNotBinding = () -> { };
+
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
     /**
@@ -209,12 +220,34 @@ public final class Bindings {
      * benchmarks measure unbound calls with it, on JMH threads that are otherwise bound.
      */
     public static void runUnbound(Runnable body) {
+        Thread thread = Thread.currentThread();
         ClassLoader previous = BOUND.get();
+        ClassLoader previousContext = thread.getContextClassLoader();
         BOUND.set(null);
+        if (previousContext instanceof GenerationLoader) {
+            setContext(thread, ClassLoader.getSystemClassLoader()); // no generation's loader without its binding
+        }
         try {
             body.run();
         } finally {
             BOUND.set(previous);
+            if (thread.getContextClassLoader() != previousContext) {
+                setContext(thread, previousContext);
+            }
+        }
+    }
+
+    /**
+     * {@code Thread.setContextClassLoader(loader)}, at entry: a generation's loader given to a running
+     * thread by anything but the bind hooks (which bind first), to another thread, or while the thread is
+     * bound elsewhere, ends {@link #contextIsBinding} (a thread not started yet gets its binding's
+     * loader when it starts).
+     */
+    public static void onSetContext(Thread thread, ClassLoader loader) {
+        if (loader instanceof GenerationLoader && contextIsBinding && thread.getState() != Thread.State.NEW
+                && (thread != Thread.currentThread() || loader != BOUND.get())) {
+            contextIsBinding = false;
+            contextNotBinding.run();
         }
     }
 

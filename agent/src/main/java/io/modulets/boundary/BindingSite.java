@@ -42,15 +42,16 @@ final class BindingSite extends InlineCacheSite {
     }
 
     /**
-     * The key is the token of the calling thread's binding: the method's token, read at its entry,
-     * or else read now, once for all entries (docs/JVM-NOTES.md, the activation wave).
+     * The key is the token of the calling thread's binding: from its context class loader, or else the
+     * method's token, read at its entry, or else read now, once for all entries (docs/JVM-NOTES.md,
+     * the activation wave).
      */
     @Override
     MethodHandle keyed(MethodHandle chain) {
         if (!withToken) {
-            return MethodHandles.foldArguments(chain, BindingTokens.CURRENT);
+            return MethodHandles.foldArguments(chain, BindingTokens.KEY_NOW);
         }
-        MethodHandle keyFirst = MethodHandles.filterArguments(chain, 0, BindingTokens.KEY_OF);
+        MethodHandle keyFirst = MethodHandles.filterArguments(chain, 0, BindingTokens.KEY);
         int n = type().parameterCount();
         int[] order = new int[n];
         order[0] = n - 1;
@@ -58,6 +59,19 @@ final class BindingSite extends InlineCacheSite {
             order[i] = i - 1;
         }
         return MethodHandles.permuteArguments(keyFirst, type(), order);
+    }
+
+    /**
+     * A thread whose context class loader is the single generation's takes its handle through a test of
+     * its own, even while that generation is the only live one: its compiled code then stays right when
+     * a publish ends the fast path's epoch, and is not deoptimised by it unless it also ran the fast path
+     * (the guard's profile is this site's own). A test of the token and no more: the cache here made
+     * C1 give up on methods that inline a few dozen sites ("out of virtual registers").
+     */
+    @Override
+    MethodHandle fastOrCache(MethodHandle fast, Entry single) {
+        return MethodHandles.guardWithTest(BindingTokens.contextIs(BoundaryLinks.tokenFor(single.generation)),
+                outer(single.target), fast);
     }
 
     @Override

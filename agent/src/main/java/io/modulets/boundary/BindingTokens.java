@@ -3,6 +3,7 @@ package io.modulets.boundary;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
 
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
@@ -41,6 +42,39 @@ final class BindingTokens {
     /** {@code (int, int)boolean}: {@code a == b} for non-negative ints, without a branch. */
     private static final MethodHandle SAME;
 
+    /*
+     * The context path (Bindings.contextIsBinding): while a running thread's context class loader is a
+     * generation's loader only while the thread is bound to it, that loader's serial is the thread's
+     * token, one field away instead of a thread-local's chain of loads; a thread whose context is
+     * something else reads the binding. Each handle below is a call site's invoker, re-targeted (once,
+     * deoptimising what inlined it) if the application ever breaks that.
+     */
+    private static final MutableCallSite CONTEXT_BOUND_SITE;
+    private static final MutableCallSite KEY_SITE;
+    private static final MutableCallSite KEY_NOW_SITE;
+    private static final MethodHandle IS_GENERATION_CONTEXT;
+    private static final MethodHandle CONTEXT_KEY;
+    private static final MethodHandle CONTEXT_KEY_NOW;
+    private static final MutableCallSite CONTEXT_TOKEN_SITE;
+    private static final MethodHandle CONTEXT_TOKEN_NOW;
+    private static final MethodHandle NO_TOKEN = MethodHandles.constant(int.class, UNBOUND);
+    private static final MethodHandle NOT_BOUND = MethodHandles.constant(boolean.class, false);
+    /** {@code (Thread)ClassLoader}: the field itself where java.lang is open to the agent (it is), else the getter. */
+    private static final MethodHandle CONTEXT_OF = contextOf();
+    /** {@code ()int}: the token of the calling thread's context class loader if the context path holds, else 0. */
+    static final MethodHandle CONTEXT_TOKEN;
+    /** {@code ()boolean}: the context path holds and the calling thread's context is a generation's loader. */
+    static final MethodHandle CONTEXT_BOUND;
+    /** {@code (int)int}: the key of a binding site from its method's token: the context's, else {@link #KEY_OF}. */
+    static final MethodHandle KEY;
+    /** {@code ()int}: the key of a binding site without a method token: the context's, else {@link #CURRENT}. */
+    static final MethodHandle KEY_NOW;
+    /**
+     * {@code ()int}: a method's token while generations overlap: {@link #BOUND}, unless the context
+     * path gives the key (the token is not looked at then, and the thread-local is not read).
+     */
+    static final MethodHandle BOUND_UNLESS_CONTEXT;
+
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -52,6 +86,23 @@ final class BindingTokens {
             BOUND = MethodHandles.filterReturnValue(lookup.findStatic(Bindings.class, "bound",
                     MethodType.methodType(ClassLoader.class)), tokenOf);
             KEY_OF = lookup.findStatic(BindingTokens.class, "keyOf", MethodType.methodType(int.class, int.class));
+            IS_GENERATION_CONTEXT = lookup.findStatic(BindingTokens.class, "isGenerationContext",
+                    MethodType.methodType(boolean.class));
+            CONTEXT_KEY = lookup.findStatic(BindingTokens.class, "contextKey",
+                    MethodType.methodType(int.class, int.class));
+            CONTEXT_KEY_NOW = lookup.findStatic(BindingTokens.class, "contextKeyNow", MethodType.methodType(int.class));
+            CONTEXT_TOKEN_NOW = lookup.findStatic(BindingTokens.class, "contextToken",
+                    MethodType.methodType(int.class));
+            CONTEXT_TOKEN_SITE = new MutableCallSite(NO_TOKEN);
+            CONTEXT_TOKEN = CONTEXT_TOKEN_SITE.dynamicInvoker();
+            CONTEXT_BOUND_SITE = new MutableCallSite(NOT_BOUND);
+            KEY_SITE = new MutableCallSite(KEY_OF);
+            KEY_NOW_SITE = new MutableCallSite(CURRENT);
+            CONTEXT_BOUND = CONTEXT_BOUND_SITE.dynamicInvoker();
+            KEY = KEY_SITE.dynamicInvoker();
+            KEY_NOW = KEY_NOW_SITE.dynamicInvoker();
+            BOUND_UNLESS_CONTEXT = MethodHandles.guardWithTest(CONTEXT_BOUND,
+                    MethodHandles.constant(int.class, UNREAD), BOUND);
             MethodHandles.Lookup sameToken = lookup.defineHiddenClass(sameTokenClass(), true);
             SAME = sameToken.findStatic(sameToken.lookupClass(), "same",
                     MethodType.methodType(boolean.class, int.class, int.class));
@@ -63,9 +114,70 @@ final class BindingTokens {
     private BindingTokens() {
     }
 
+    /** The guard {@code ()boolean} "the calling thread's context class loader is the generation of {@code token}". */
+    static MethodHandle contextIs(int token) {
+        return MethodHandles.filterReturnValue(CONTEXT_TOKEN, isToken(token));
+    }
+
     /** The guard {@code (int)boolean} "the key is {@code token}". */
     static MethodHandle isToken(int token) {
         return MethodHandles.insertArguments(SAME, 1, token);
+    }
+
+    /**
+     * Takes the context path if Bindings.contextIsBinding says so now, or leaves it; the agent calls this
+     * once capture is installed, and Bindings (through contextNotBinding) when it ends.
+     */
+    static synchronized void followContext() {
+        boolean holds = Bindings.contextIsBinding;
+        MutableCallSite[] sites = {CONTEXT_BOUND_SITE, KEY_SITE, KEY_NOW_SITE, CONTEXT_TOKEN_SITE};
+        sites[3].setTarget(holds ? CONTEXT_TOKEN_NOW : NO_TOKEN);
+        sites[0].setTarget(holds ? IS_GENERATION_CONTEXT : NOT_BOUND);
+        sites[1].setTarget(holds ? CONTEXT_KEY : KEY_OF);
+        sites[2].setTarget(holds ? CONTEXT_KEY_NOW : CURRENT);
+        MutableCallSite.syncAll(sites);
+    }
+
+    // Not generation-dependent, the three below: a bound thread's context is a generation's loader
+    // whatever the generation, so a publish does not flip their branches.
+    private static boolean isGenerationContext() throws Throwable {
+        return (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread()) instanceof GenerationClassLoader;
+    }
+
+    private static int contextToken() throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial() : UNBOUND;
+    }
+
+    private static int contextKey(int methodToken) throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
+                : keyOf(methodToken);
+    }
+
+    private static int contextKeyNow() throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
+                : tokenOf(Bindings.effective());
+    }
+
+    /**
+     * JDK 17's {@code getContextClassLoader()} also reads the security manager, a volatile field that
+     * keeps the JIT from sharing the read between inlined methods.
+     */
+    private static MethodHandle contextOf() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, lookup).findGetter(Thread.class, "contextClassLoader",
+                    ClassLoader.class);
+        } catch (ReflectiveOperationException | RuntimeException notOpen) {
+            try {
+                return lookup.findVirtual(Thread.class, "getContextClassLoader",
+                        MethodType.methodType(ClassLoader.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 
     private static int keyOf(int methodToken) {

@@ -110,7 +110,9 @@ final class BoundaryClassVisitor extends ClassVisitor {
                 BoundaryMethodVisitor boundary = new BoundaryMethodVisitor(rewritten, erasure, loader, where,
                         unsupported, bridges, tokenLocal);
                 accept(boundary);
-                if (boundary.usedToken()) {
+                if (boundary.usedToken() && !MethodTokens.worthReading(rewritten, boundary.tokenSites())) {
+                    MethodTokens.dropFromSites(rewritten, tokenLocal);
+                } else if (boundary.usedToken()) {
                     MethodNode entry = new MethodNode();
                     BoundaryMethodVisitor.readToken(entry, tokenLocal);
                     rewritten.instructions.insert(entry.instructions);

@@ -22,12 +22,13 @@ import io.modulets.config.Log;
  *
  * <p>Why a publish is one switch-point invalidation and nothing per site: while one generation is
  * live, binding sites link straight to it behind the switch point of the {@link Epoch}, whose
- * fallback is a spare call site that no compiled code inlines. Changing the target of a site that
- * compiled code inlined deoptimises that code, and each such change is a handshake with every
- * thread: thousands of sites re-targeted one by one took seconds (the activation wave). The one
- * invalidation deoptimises all of it at once; each site then links its cache into its spare at its
- * first call (cheap: nothing compiled depends on the spare), or the {@link Relinker} does it
- * first, and later puts it back at the site's own level, off the request threads.
+ * fallback is a spare call site that holds the site's whole cache, keyed by the thread's binding,
+ * and that no compiled code inlines. Changing the target of a site that compiled code inlined
+ * deoptimises that code, and each such change is a handshake with every thread: thousands of sites
+ * re-targeted one by one took seconds (the activation wave). The one invalidation deoptimises the
+ * code that inlined a fast path, all at once; calls of the generations cached go on through the
+ * spare without a relink, and the {@link Relinker} adds the new generation at the end of each
+ * site's chain, which nothing compiled has inlined either (InlineCacheSite).
  */
 public final class BoundaryLinks {
     /**
@@ -95,6 +96,16 @@ public final class BoundaryLinks {
             LIVE.add(generation);
             renew(false);
         }
+    }
+
+    /**
+     * Lets binding sites read a bound thread's binding from its context class loader while
+     * Bindings.contextIsBinding holds (the agent calls this once capture is installed); they stop
+     * when it ends.
+     */
+    public static void followContext() {
+        Bindings.contextNotBinding = BindingTokens::followContext;
+        BindingTokens.followContext();
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
@@ -184,11 +195,21 @@ public final class BoundaryLinks {
     }
 
     /**
-     * The relinker's pass: every site linked in the epoch of now, for every live generation (a
-     * site that relinked itself first is left as it is), then every token site on the target of
-     * the phase of now, then every site that went a level down linked at its own level again.
+     * The relinker's pass: every token site on the target of the phase of now, then every site
+     * linked in the epoch of now for every live generation (a site that relinked itself first is
+     * left as it is). The token sites come first: their re-targets deoptimise the methods that
+     * inlined them, which the publish's invalidation deoptimised already, so that this happens
+     * before the JIT has compiled them again. Linking the sites re-targets none of them (only the
+     * ends of their chains, which compiled code has not inlined: see InlineCacheSite).
      */
     private static void catchUp() {
+        List<TokenSite> tokens = tokenSites();
+        for (TokenSite site : tokens) {
+            site.relinkNow();
+        }
+        if (!tokens.isEmpty()) {
+            MutableCallSite.syncAll(tokens.toArray(new MutableCallSite[0]));
+        }
         List<ClassLoader> live = live();
         List<InlineCacheSite> sites = sites();
         for (InlineCacheSite site : sites) {
@@ -198,17 +219,8 @@ public final class BoundaryLinks {
                 Log.debug("prelinking a boundary site failed (it relinks at its next call): %s", e);
             }
         }
-        List<TokenSite> tokens = tokenSites();
-        for (TokenSite site : tokens) {
-            site.relinkNow();
-        }
-        for (InlineCacheSite site : sites) {
-            site.collapse();
-        }
-        List<MutableCallSite> changed = new ArrayList<>(sites);
-        changed.addAll(tokens);
-        if (!changed.isEmpty()) {
-            MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
+        if (!sites.isEmpty()) {
+            MutableCallSite.syncAll(sites.toArray(new MutableCallSite[0]));
         }
     }
 

@@ -34,6 +34,8 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     /** The local that holds the method's binding token, or -1: binding sites then read it themselves. */
     private final int tokenLocal;
     private boolean usedToken;
+    /** How many sites took the token. */
+    private int tokenSites;
 
     /** Swappable {@code new}s whose constructor call has not come yet; true once their DUP was dropped. */
     private final Deque<boolean[]> pendingNews = new ArrayDeque<>();
@@ -296,6 +298,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             descriptor = descriptor.substring(0, close) + "I" + descriptor.substring(close);
             linkKind |= SiteKind.WITH_TOKEN;
             usedToken = true;
+            tokenSites++;
         }
         super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
     }
@@ -303,6 +306,11 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     /** Whether a binding site took the method's token: it must then be read at entry. */
     boolean usedToken() {
         return usedToken;
+    }
+
+    /** How many binding sites took the method's token. */
+    int tokenSites() {
+        return tokenSites;
     }
 
     /**

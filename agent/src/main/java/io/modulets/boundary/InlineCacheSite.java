@@ -10,18 +10,35 @@ import java.util.List;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
- * resolved handle, ending in a fallback that resolves the miss and adds an entry in front. While
- * one generation is live a binding site links straight to its handle instead, which holds while
- * the {@link BoundaryLinks.Epoch} it was built in holds; the site relinks after that from the
- * entries it kept. A cache that reaches {@link #MAX_ENTRIES} drops its oldest entry.
+ * resolved handle, ending in a fallback that resolves the miss. While one generation is live a
+ * binding site links straight to its handle instead, which holds while the
+ * {@link BoundaryLinks.Epoch} it was built in holds. A cache that reaches {@link #MAX_ENTRIES} drops
+ * its oldest entry.
  *
  * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
  * take its entries out ({@link #forget}): a handle cached in a site would otherwise keep the
  * generation's loader, and all its classes, reachable for as long as the shell class lives.
+ *
+ * <p>Why the links are made so that a publish, and what follows it, re-targets no call site that
+ * compiled code inlined (the activation wave): re-targeting such a call site deoptimises the code,
+ * one handshake with every thread per call site, and the code then waits for the JIT again; with
+ * thousands of hot sites on a few cores, that was a minute of slow calls after every publish. So:
+ * <ul>
+ *   <li>the fast path of a single generation falls back to a call site of its own (a spare) that
+ *       holds the site's whole cache from the start, keyed by token: when the epoch ends, calls of
+ *       the cached generations go on without a relink;</li>
+ *   <li>every chain ends in a call site of its own (the level's end) instead of the fallback: a new
+ *       entry (the new generation's, linked by the relinker or at the first call that misses) is
+ *       linked there, one level down. Compiled code that never missed has no dependency on the end
+ *       (the guard's branch profile made the miss an uncommon trap), so linking there costs no
+ *       handshake; code that did miss deoptimises itself, at the trap.</li>
+ * </ul>
+ * Only a retirement (which must take entries out of every level), a cache that drops an entry, and
+ * {@link #MAX_DEPTH} levels link the site again from the top.
  */
 abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
-    /** Levels of links below the site before a link collapses them (see {@link #link}). */
+    /** Levels grown below the top link before a link starts from the top again (see {@link #link}). */
     private static final int MAX_DEPTH = 4;
     private static final MethodHandle RELINK;
 
@@ -55,23 +72,18 @@ abstract class InlineCacheSite extends MutableCallSite {
     final Resolver resolver;
     /** Of the resolver's type, which is the site's own type unless {@link #outer} adds to it. */
     private final MethodHandle fallback;
-    /** Newest first, the order of the guard chain. Guarded by this. */
+    /** The fallback with the key in front (the type of a level of the chain). */
+    private final MethodHandle levelFallback;
+    /** Newest first; every entry is reachable through the links. Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
-    /** The level that holds the site's link: this site, or a spare of an earlier link. Guarded by this. */
-    private MutableCallSite tail = this;
-    /** How many levels below this site {@link #tail} is. Guarded by this. */
+    /** The end of the chain's last level, whose target is {@link #levelFallback}; null if unlinked. Guarded by this. */
+    private MutableCallSite end;
+    /** How many levels were grown below the top link. Guarded by this. */
     private int depth;
-    /** The fallback of the link in {@link #tail}: a call site that no compiled code has inlined. Guarded by this. */
-    private MutableCallSite spare;
-    /** The switch point of the epoch the link in {@link #tail} was built in; null if none. Guarded by this. */
+    /** The switch point of the epoch the site was last linked in; null if none. Guarded by this. */
     private SwitchPoint linked;
-    /**
-     * Whether that link ends with its epoch (the fast path of the single live generation, whose
-     * fallback is {@link #spare}); a cache keyed by token or class is right in every epoch and has
-     * no guard (a guard around it made C1 give up on methods that inline a few dozen sites: "out of
-     * virtual registers"). Guarded by this.
-     */
-    private boolean guarded;
+    /** Whether the top link is the fast path of a single generation (which ends with its epoch). Guarded by this. */
+    private boolean fast;
 
     /**
      * @param type  the site's type
@@ -82,6 +94,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         super(type);
         this.resolver = resolver;
         this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+        this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
     /** Call once constructed: the first call relinks. */
@@ -106,13 +119,13 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     /**
-     * Whether the site's epoch ended and the relinker's pass, under way, will link it: the call is
-     * then made without linking (from the cache, or resolved for this call only). A request thread
-     * that runs thousands of distinct sites right after a publish would otherwise build all their
-     * links in one round.
+     * Whether the site has not been linked in the epoch of now and the relinker's pass, under way,
+     * will link it: a call that misses is then made without linking (from the cache, or resolved
+     * for this call only). A request thread that runs thousands of distinct sites right after a
+     * publish would otherwise build all their links in one round.
      */
     final synchronized boolean awaitsRelinker() {
-        return guarded && linked.hasBeenInvalidated() && Relinker.busy();
+        return linked != epoch().switchPoint && Relinker.busy();
     }
 
     /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
@@ -130,6 +143,11 @@ abstract class InlineCacheSite extends MutableCallSite {
         return chain;
     }
 
+    /** The target of the fast path {@code fast} of the single generation's entry {@code single}. */
+    MethodHandle fastOrCache(MethodHandle fast, Entry single) {
+        return fast;
+    }
+
     /** The site's target from a handle of the resolver's type. */
     MethodHandle outer(MethodHandle inner) {
         return inner;
@@ -144,41 +162,41 @@ abstract class InlineCacheSite extends MutableCallSite {
     /**
      * Puts {@code added} in front of the cache, except an entry whose generation retired meanwhile
      * (the call is still made, but nothing keeps the generation), and links the site in the epoch
-     * of now unless it already is and nothing was added.
-     *
-     * <p>Where the link goes: re-targeting a call site that compiled code inlined deoptimises that
-     * code, one handshake with every thread per site (on JDK 17 and 25 also when the code was
-     * already deoptimised, until the JIT flushes it). After an epoch ends, calls reach the spare of
-     * the dead link, which nothing compiled has inlined: the new link goes there, one level down,
-     * and costs no deoptimisation. A retirement, which must take entries out of every level,
-     * collapses the levels ({@link #forget}); so does reaching {@link #MAX_DEPTH}.
+     * of now: the fast path of a single generation from the top, else what was added one level
+     * down, at the end of the chain (see the class comment).
      */
     final synchronized void link(List<Entry> added) {
-        boolean grew = false;
+        List<Entry> grown = new ArrayList<>(added.size());
         for (Entry entry : added) {
             if (!BoundaryLinks.isRetired(entry.generation) && find(entry.key) == null) {
                 entries.add(0, entry);
-                grew = true;
+                grown.add(entry);
             }
         }
+        boolean dropped = false;
         while (entries.size() > MAX_ENTRIES) {
-            entries.remove(entries.size() - 1);
+            dropped |= !grown.remove(entries.remove(entries.size() - 1));
         }
         BoundaryLinks.Epoch epoch = epoch();
-        if (!grew && linked != null && (linked == epoch.switchPoint || (!guarded && fastEntry(epoch) == null))) {
-            linked = epoch.switchPoint; // an unguarded cache is right in every epoch without a fast path
+        Entry single = fastEntry(epoch);
+        if (single != null) {
+            if (!fast || linked != epoch.switchPoint || !grown.isEmpty() || dropped) {
+                linkFromTop(epoch);
+            }
             return;
         }
-        if (guarded && linked.hasBeenInvalidated()) {
-            if (depth < MAX_DEPTH) {
-                tail = spare;
-                depth++;
-            } else {
-                tail = this;
-                depth = 0;
-            }
+        if (end == null || dropped || (!grown.isEmpty() && depth >= MAX_DEPTH)) {
+            linkFromTop(epoch);
+            return;
         }
-        install(epoch);
+        if (!grown.isEmpty()) {
+            MutableCallSite next = new MutableCallSite(levelFallback);
+            end.setTarget(chain(grown, next.dynamicInvoker()));
+            MutableCallSite.syncAll(new MutableCallSite[] {end});
+            end = next;
+            depth++;
+        }
+        linked = epoch.switchPoint;
     }
 
     /**
@@ -191,16 +209,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (!removed && (!relink || entries.isEmpty())) {
             return false;
         }
-        tail = this;
-        depth = 0;
-        if (entries.isEmpty()) {
-            linked = null;
-            guarded = false;
-            spare = null;
-            setTarget(outer(fallback));
-        } else {
-            install(epoch());
-        }
+        linkFromTop(epoch());
         return true;
     }
 
@@ -213,22 +222,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         return false;
     }
 
-    /**
-     * Links the site at its own level again, if it went down (the relinker's last step): a link one
-     * level down costs C1 more than it can take in a method that inlines a few dozen sites ("out of
-     * virtual registers"), and the interpreter twice as much. A handshake, so off the request threads.
-     */
-    final synchronized boolean collapse() {
-        if (depth == 0 || (guarded && linked.hasBeenInvalidated())) {
-            return false; // at its own level, or its link died meanwhile: its next call relinks it
-        }
-        tail = this;
-        depth = 0;
-        install(epoch());
-        return true;
-    }
-
-    /** How many levels the site has below itself, for tests. */
+    /** How many levels were grown below the top link since it was last made, for tests. */
     final synchronized int depth() {
         return depth;
     }
@@ -243,20 +237,30 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     /**
-     * Links {@link #tail} in {@code epoch}: the fast path behind the epoch's switch point, with a
-     * fresh spare as the fallback once the epoch ends, or the cache, unguarded.
+     * Links the site itself in {@code epoch} with every entry: the fast path behind the epoch's switch
+     * point, falling back to a spare that holds the cache, or the cache; its chain ends in a fresh
+     * level end. A re-target of the site: code that inlined it is deoptimised.
      */
-    private void install(BoundaryLinks.Epoch epoch) {
+    private void linkFromTop(BoundaryLinks.Epoch epoch) {
+        depth = 0;
+        if (entries.isEmpty()) {
+            end = null;
+            linked = null;
+            fast = false;
+            setTarget(outer(fallback));
+            return;
+        }
+        end = new MutableCallSite(levelFallback);
+        MethodHandle cache = keyed(chain(entries, end.dynamicInvoker()));
         linked = epoch.switchPoint;
-        Entry fast = fastEntry(epoch);
-        if (fast != null) {
-            guarded = true;
-            spare = new MutableCallSite(outer(fallback));
-            tail.setTarget(epoch.switchPoint.guardWithTest(outer(fast.target), spare.dynamicInvoker()));
+        Entry single = fastEntry(epoch);
+        fast = single != null;
+        if (fast) {
+            MutableCallSite spare = new MutableCallSite(cache);
+            MethodHandle fastPath = epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker());
+            setTarget(fastOrCache(fastPath, single));
         } else {
-            guarded = false;
-            spare = null;
-            tail.setTarget(chain());
+            setTarget(cache);
         }
     }
 
@@ -265,17 +269,14 @@ abstract class InlineCacheSite extends MutableCallSite {
         return epoch.single == null || keyType() == null ? null : find(epoch.single);
     }
 
-    /** The cache: a guard per entry, newest first, ending in the fallback; of the site's type. */
-    private MethodHandle chain() {
-        if (entries.isEmpty()) {
-            return outer(fallback);
-        }
+    /** A level of the cache: a guard per entry of {@code level}, in its order, ending in {@code miss}; keyed. */
+    private MethodHandle chain(List<Entry> level, MethodHandle miss) {
         Class<?>[] key = keyType() == null ? new Class<?>[0] : new Class<?>[] {keyType()};
-        MethodHandle chain = MethodHandles.dropArguments(fallback, 0, key);
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            Entry e = entries.get(i);
+        MethodHandle chain = miss;
+        for (int i = level.size() - 1; i >= 0; i--) {
+            Entry e = level.get(i);
             chain = MethodHandles.guardWithTest(e.test, MethodHandles.dropArguments(e.target, 0, key), chain);
         }
-        return keyed(chain);
+        return chain;
     }
 }

@@ -134,6 +134,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             }
         }
         inst.retransformClasses(targets.toArray(new Class<?>[0]));
+        Bindings.contextIsBinding = ThreadTransformlet.contextHooked();
     }
 
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */

@@ -12,7 +12,14 @@ final class ThreadTransformlet {
     private static final String START = "(Ljdk/internal/vm/ThreadContainer;)V";
     private static final String THREAD_HOOK = "(Ljava/lang/Thread;)V";
 
+    /** Whether {@code Thread.setContextClassLoader} was instrumented (see Bindings.contextIsBinding). */
+    private static volatile boolean contextHooked;
+
     private ThreadTransformlet() {
+    }
+
+    static boolean contextHooked() {
+        return contextHooked;
     }
 
     static List<Transformlet> rules() {
@@ -22,6 +29,10 @@ final class ThreadTransformlet {
                     case "exit()V" -> Hooks.atEntry(mv, "onThreadExit", THREAD_HOOK, 0);
                     case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onThreadFailed",
                             "(Ljava/lang/Thread;Ljava/lang/Throwable;)V", 0, 1);
+                    case "setContextClassLoader(Ljava/lang/ClassLoader;)V" -> {
+                        contextHooked = true;
+                        yield Hooks.atEntry(mv, "onSetContext", "(Ljava/lang/Thread;Ljava/lang/ClassLoader;)V", 0, 1);
+                    }
                     default -> mv;
                 }),
                 new Rule("java/lang/VirtualThread", (method, mv) -> switch (method) {

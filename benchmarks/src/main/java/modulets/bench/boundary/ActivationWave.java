@@ -15,7 +15,9 @@ import modulets.bench.Compare;
  * shell classes in a loop, timing each round; after a warm-up a second generation is deployed
  * (generation 1 stays live, so the overlap lasts to the end). Prints the median round before the
  * deploy, the longest round after it, the time until a one-second window's median is back within
- * 20% of the median before, and the ratio of the last seconds' median to the median before.
+ * 20% of the median before, the time from which every one-second median stays within 2x of the last 5
+ * seconds', the ratio of the last seconds' median to the median before, and the whole trajectory after
+ * the publish (the first second in tenths, then per second up to 60 s).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound] [warmupSeconds] [afterSeconds]
@@ -89,6 +91,10 @@ public final class ActivationWave {
         int published = (int) ((publishedAt - started) / BUCKET_NANOS);
         int perSecond = (int) (TimeUnit.SECONDS.toNanos(1) / BUCKET_NANOS);
         long baseline = median(means(buckets, published - 5 * perSecond, published));
+        long longestBefore = 0; // what the machine does to a round anyway: the noise floor of "longest"
+        for (int b = Math.max(0, published - 5 * perSecond); b < published; b++) {
+            longestBefore = Math.max(longestBefore, buckets[3 * b + 2]);
+        }
         long longest = 0;
         int stallEnd = published;
         for (int b = published; b < buckets.length / 3; b++) {
@@ -108,10 +114,58 @@ public final class ActivationWave {
         }
         long tail = median(means(buckets, last - 5 * perSecond, last));
         int sites = ManySites.CLASSES * ManySites.METHODS;
-        System.out.printf(Locale.ROOT, "%s thread, %d sites: round before %.1f us (%.2f ns/site), longest round after "
-                        + "the publish %.1f ms, back within 20%% after %s, last 5 s %.1f us (x%.2f, %+.2f ns/site)%n",
-                mode, sites, baseline / 1e3, (double) baseline / sites, longest / 1e6, recovered, tail / 1e3,
-                (double) tail / baseline, (double) (tail - baseline) / sites);
+        trajectory(buckets, published, perSecond, baseline, tail, sites);
+        String steady = "never";
+        // The first one-second window from which on every window's median is within 2x of the last 5 s.
+        for (int w = published; w + perSecond <= last; w += perSecond / 10) {
+            boolean within = true;
+            for (int v = w; v + perSecond <= last && within; v += perSecond / 10) {
+                within = median(means(buckets, v, v + perSecond)) <= 2 * tail;
+            }
+            if (within) {
+                steady = String.format(Locale.ROOT, "%.1f s", (w - published) * BUCKET_NANOS / 1e9);
+                break;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s thread, %d sites: round before %.1f us (%.2f ns/site; longest in the 5 s "
+                        + "before %.1f ms), longest round after the publish %.1f ms, back within 20%% after %s, within "
+                        + "2x of the last 5 s from %s on, last 5 s %.1f us (x%.2f, %+.2f ns/site)%n",
+                mode, sites, baseline / 1e3, (double) baseline / sites, longestBefore / 1e6, longest / 1e6, recovered,
+                steady, tail / 1e3, (double) tail / baseline, (double) (tail - baseline) / sites);
+    }
+
+    /**
+     * The whole trajectory after the publish: the first second in tenths, then every second up to 60 s
+     * (median round, its cost per site against the round before, the longest round, rounds made).
+     */
+    private static void trajectory(long[] buckets, int published, int perSecond, long baseline, long tail, int sites) {
+        int last = buckets.length / 3;
+        System.out.println("after the publish: window, median round, per site (added to before), longest round, "
+                + "rounds");
+        int tenth = perSecond / 10;
+        for (int w = published, i = 0; i < 10 && w + tenth <= last; w += tenth, i++) {
+            line(buckets, w, w + tenth, String.format(Locale.ROOT, "%.1f-%.1f s", i / 10.0, (i + 1) / 10.0), baseline,
+                    sites);
+        }
+        for (int w = published + perSecond, i = 1; i < 60 && w + perSecond <= last; w += perSecond, i++) {
+            line(buckets, w, w + perSecond, String.format(Locale.ROOT, "%d-%d s", i, i + 1), baseline, sites);
+        }
+    }
+
+    private static void line(long[] buckets, int from, int to, String window, long baseline, int sites) {
+        long median = median(means(buckets, from, to));
+        long rounds = 0;
+        long longest = 0;
+        for (int b = from; b < to; b++) {
+            rounds += buckets[3 * b];
+            longest = Math.max(longest, buckets[3 * b + 2]);
+        }
+        if (rounds == 0) {
+            System.out.printf(Locale.ROOT, "  %-9s no round ended%n", window);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "  %-9s %10.1f us %9.2f ns/site (%+8.2f) %9.2f ms %8d%n", window, median / 1e3,
+                (double) median / sites, (double) (median - baseline) / sites, longest / 1e6, rounds);
     }
 
     /** The mean round of each bucket in [from, to) that has rounds. */

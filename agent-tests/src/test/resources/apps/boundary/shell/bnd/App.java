@@ -48,11 +48,25 @@ public final class App {
             all("task");
         });
         task.start();
+        print("before", "context", contextOf(null));
+        CountDownLatch goContext = new CountDownLatch(1);
+        ClassLoader[] later = new ClassLoader[1];
+        Thread contextTask = new Thread(() -> {
+            await(goContext);
+            print("task", "context", contextOf(later[0]));
+        });
+        contextTask.start();
+        ClassLoader first = Api.class.getClassLoader();
         deploy(versions.resolve("bnd-2.jar"), modules);
         awaitVersion(2);
         all("main");
         go.countDown();
         task.join(30_000);
+        // After the other constructs, which ran with the context class loaders the agent sets.
+        later[0] = Api.class.getClassLoader();
+        goContext.countDown();
+        contextTask.join(30_000);
+        print("main", "context", contextOf(first));
         print("main", "cross", crossGenerations());
         print("main", "refused", refused());
         print("done", "", "");
@@ -89,6 +103,21 @@ public final class App {
 
     static synchronized void print(String who, String construct, Object value) {
         System.out.println(who + ":" + construct + " " + value);
+    }
+
+    /**
+     * The generation a static call runs in after the thread's context class loader is set to
+     * {@code loader} (another generation's, or none), then the same with the loader restored.
+     */
+    static String contextOf(ClassLoader loader) {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        if (loader != null) {
+            thread.setContextClassLoader(loader);
+        }
+        int set = Api.version();
+        thread.setContextClassLoader(saved);
+        return set + " " + Api.version();
     }
 
     static String statics() {

@@ -61,7 +61,8 @@ class CaptureStressIT {
         return jar.source("capture.mod.Magic", read("module/capture/mod/Magic.java").replace("MAGIC", "" + magic));
     }
 
-    @ParameterizedTest(name = "[{index}] {0}")
+    // none when the JDKs under test are all older than 21 (CI's JDK 17 run tests JDK 17 only)
+    @ParameterizedTest(name = "[{index}] {0}", allowZeroInvocations = true)
     @MethodSource("withVirtualThreads")
     void tenThousandVirtualThreadsUnderFastSwapsNeverMixGenerations(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);

@@ -525,7 +525,10 @@ public final class Bindings {
         // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's
         // monitors start its background processor and async-timeout checks that way) and which
         // would otherwise keep the generation of that one run live for the JVM's life.
-        ClassLoader bound = own == null && !serverCode.test(innermost(task)) ? BOUND.get() : null;
+        ClassLoader bound = own == null ? BOUND.get() : null;
+        if (bound != null && serverCode.test(innermost(task))) {
+            bound = null; // only looked at for a periodic task scheduled from inside a task
+        }
         PendingTasks.add(task, new PendingTasks.Periodic(own != null ? own : bound));
     }
 

@@ -301,97 +301,84 @@ public final class AgentOptions {
         }
     }
 
-    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped; each a package name. */
-    private static List<String> packageList(Setting setting) throws OptionsException {
+    /** Checks one element of a list value; throws the setting's error for a bad one. */
+    private interface ElementCheck {
+        void check(Setting setting, String name) throws OptionsException;
+    }
+
+    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped, each passing {@code check}. */
+    private static List<String> list(Setting setting, ElementCheck check) throws OptionsException {
         if (setting == null) {
             return List.of();
         }
         Set<String> names = new LinkedHashSet<>();
         for (String element : setting.value().split(":")) {
             String name = element.trim();
-            if (name.isEmpty()) {
-                continue;
+            if (!name.isEmpty()) {
+                check.check(setting, name);
+                names.add(name);
             }
-            if (!PackageFilter.isPackageName(name)) {
-                throw setting.error("'" + name + "' is not a Java package name (give dot-separated Java"
-                        + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
-            }
-            names.add(name);
         }
         return List.copyOf(names);
     }
 
-    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped; each a binary class name. */
-    private static List<String> classList(Setting setting) throws OptionsException {
-        if (setting == null) {
-            return List.of();
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (String element : setting.value().split(":")) {
-            String name = element.trim();
-            if (name.isEmpty()) {
-                continue;
+    /** Each element a package name. */
+    private static List<String> packageList(Setting setting) throws OptionsException {
+        return list(setting, (s, name) -> {
+            if (!PackageFilter.isPackageName(name)) {
+                throw s.error("'" + name + "' is not a Java package name (give dot-separated Java"
+                        + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
             }
-            if (!PackageFilter.isPackageName(name.replace('$', '.')) || !name.contains(".")) {
-                throw setting.error("'" + name + "' is not a class name (give binary names such as"
+        });
+    }
+
+    /** Each element a binary class name outside the JDK. */
+    private static List<String> classList(Setting setting) throws OptionsException {
+        return list(setting, (s, name) -> {
+            if (!isClassName(name)) {
+                throw s.error("'" + name + "' is not a class name (give binary names such as"
                         + " com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')");
             }
-            if (PackageFilter.isUnder(name, "java") || PackageFilter.isUnder(name, "jdk")) {
-                throw setting.error(name + " is a JDK class; the JDK's executors are captured already");
+            if (isJdk(name)) {
+                throw s.error(name + " is a JDK class; the JDK's executors are captured already");
             }
-            names.add(name);
-        }
-        return List.copyOf(names);
+        });
     }
 
     /** As {@link #classList}, where a name may end in {@code *} (a prefix, for anonymous classes). */
     private static List<String> loopList(Setting setting) throws OptionsException {
-        if (setting == null) {
-            return List.of();
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (String element : setting.value().split(":")) {
-            String name = element.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
+        return list(setting, (s, name) -> {
             String stem = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
             String checked = stem.endsWith("$") || stem.endsWith(".") ? stem.substring(0, stem.length() - 1) : stem;
-            if (!PackageFilter.isPackageName(checked.replace('$', '.')) || !checked.contains(".")) {
-                throw setting.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
+            if (!isClassName(checked)) {
+                throw s.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
                         + " classes such as com.acme.Poller or com.acme.Server$Worker, a trailing * for a prefix,"
                         + " separated by ':')");
             }
-            names.add(name);
-        }
-        return List.copyOf(names);
+        });
     }
 
-    /** Elements separated by ':', each {@code binary.ClassName#method}. */
+    /** Each element {@code binary.ClassName#method}, outside the JDK. */
     private static List<String> requestList(Setting setting) throws OptionsException {
-        if (setting == null) {
-            return List.of();
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (String element : setting.value().split(":")) {
-            String name = element.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
+        return list(setting, (s, name) -> {
             int hash = name.indexOf('#');
             String type = hash < 0 ? name : name.substring(0, hash);
-            String method = hash < 0 ? "" : name.substring(hash + 1);
-            if (hash < 0 || !type.contains(".") || !PackageFilter.isPackageName(type.replace('$', '.'))
-                    || !isIdentifier(method)) {
-                throw setting.error("'" + name + "' is not a method (give binary class name#method such as"
+            if (hash < 0 || !isClassName(type) || !isIdentifier(name.substring(hash + 1))) {
+                throw s.error("'" + name + "' is not a method (give binary class name#method such as"
                         + " com.acme.Server#handle, separated by ':')");
             }
-            if (PackageFilter.isUnder(type, "java") || PackageFilter.isUnder(type, "jdk")) {
-                throw setting.error(type + " is a JDK class; the JDK's tasks are captured already");
+            if (isJdk(type)) {
+                throw s.error(type + " is a JDK class; the JDK's tasks are captured already");
             }
-            names.add(name);
-        }
-        return List.copyOf(names);
+        });
+    }
+
+    private static boolean isClassName(String name) {
+        return name.contains(".") && PackageFilter.isPackageName(name.replace('$', '.'));
+    }
+
+    private static boolean isJdk(String className) {
+        return PackageFilter.isUnder(className, "java") || PackageFilter.isUnder(className, "jdk");
     }
 
     private static boolean isIdentifier(String name) {

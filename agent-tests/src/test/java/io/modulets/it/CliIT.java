@@ -29,7 +29,7 @@ import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
-import io.modulets.testkit.RawZip;
+import io.modulets.deploy.RawZip;
 import io.modulets.testkit.WorkDirs;
 
 /**

@@ -36,7 +36,7 @@ import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
-import io.modulets.testkit.RawZip;
+import io.modulets.deploy.RawZip;
 import io.modulets.testkit.Signing;
 import io.modulets.testkit.WorkDirs;
 

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Timeout;
 
 /** The counting rule of DESIGN §2.7: every capture is released exactly once, however the task ends. */
 @Timeout(30)
-class PendingTasksTest {
+public class PendingTasksTest {
     /** A generation's loader that only counts. */
-    static final class Generation extends ClassLoader implements GenerationLoader {
+    /** A generation as the capture code sees it, counting its live tasks and outcomes (shared by other tests). */
+    public static final class Generation extends ClassLoader implements GenerationLoader {
         final AtomicLong live = new AtomicLong();
-        final TaskOutcomes outcomes = new TaskOutcomes();
+        public final TaskOutcomes outcomes = new TaskOutcomes();
 
         @Override
         public void taskCaptured() {

@@ -55,6 +55,18 @@ class HookCallsTest {
         return calls;
     }
 
+    /** {@code rule} applied to every method, as CaptureTransformer applies it. */
+    private static ClassVisitor applying(Transformlet rule, ClassVisitor next) {
+        return new ClassVisitor(Opcodes.ASM9, next) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return rule.visitMethod(name, descriptor,
+                        super.visitMethod(access, name, descriptor, signature, exceptions));
+            }
+        };
+    }
+
     private static void assertResolves(String call) throws ClassNotFoundException {
         String owner = call.substring(0, call.indexOf('.')).replace('/', '.');
         String name = call.substring(call.indexOf('.') + 1, call.indexOf(' '));
@@ -87,14 +99,7 @@ class HookCallsTest {
             if (bytes == null) {
                 continue; // absent on this JDK (VirtualThread before 21)
             }
-            all.addAll(emitted(bytes, next -> new ClassVisitor(Opcodes.ASM9, next) {
-                @Override
-                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                                 String[] exceptions) {
-                    return rule.visitMethod(name, descriptor,
-                            super.visitMethod(access, name, descriptor, signature, exceptions));
-                }
-            }));
+            all.addAll(emitted(bytes, next -> applying(rule, next)));
         }
         assertTrue(all.size() >= 20, "the rules emit their hooks: " + all);
         for (String call : all) {
@@ -131,14 +136,7 @@ class HookCallsTest {
         Set<String> all = new TreeSet<>(emitted(bytes, next -> new RequestMethodVisitor(next, rules)));
         for (Transformlet pool : List.of(CustomExecutorTransformlet.serverPool(name),
                 new CustomExecutorTransformlet(name))) {
-            all.addAll(emitted(bytes, next -> new ClassVisitor(Opcodes.ASM9, next) {
-                @Override
-                public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
-                                                 String[] exceptions) {
-                    return pool.visitMethod(method, descriptor,
-                            super.visitMethod(access, method, descriptor, signature, exceptions));
-                }
-            }));
+            all.addAll(emitted(bytes, next -> applying(pool, next)));
         }
         assertEquals(6, all.size(), "enter, exit, exitFailed, end, and the two pool hooks: " + all);
         for (String call : all) {

@@ -13,7 +13,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,9 +21,8 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 
 import io.modulets.bootstrap.Bindings;
-import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.PendingTasksTest;
 import io.modulets.bootstrap.Requests;
-import io.modulets.bootstrap.TaskOutcomes;
 
 /**
  * The wrapping of request methods, on a class compiled by javac and run after the rewrite: each
@@ -72,32 +70,7 @@ class RequestMethodVisitorTest {
         }
     }
 
-    static final class Generation extends ClassLoader implements GenerationLoader {
-        final AtomicLong live = new AtomicLong();
-        final TaskOutcomes outcomes = new TaskOutcomes();
-
-        @Override
-        public void taskCaptured() {
-            live.incrementAndGet();
-        }
-
-        @Override
-        public void taskReleased() {
-            live.decrementAndGet();
-        }
-
-        @Override
-        public long liveTasks() {
-            return live.get();
-        }
-
-        @Override
-        public TaskOutcomes outcomes() {
-            return outcomes;
-        }
-    }
-
-    private final Generation g1 = new Generation();
+    private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
     private ClassLoader savedCurrent;
     private Class<?> server;
 
@@ -186,7 +159,7 @@ class RequestMethodVisitorTest {
         dispatch.invoke(null, "io-thread", exchange);
         assertSame(g1, field("seen"), "the first call begins the request");
         assertEquals(1, g1.liveTasks(), "kept under the exchange");
-        Generation g2 = new Generation();
+        PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
         Bindings.current = g2;
         dispatch.invoke(null, "worker", exchange);
         assertSame(g1, field("seen"), "a later call with the same exchange resumes its binding");

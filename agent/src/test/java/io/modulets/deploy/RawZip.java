@@ -18,9 +18,9 @@ import java.util.zip.Deflater;
  * size, several entries that point at one stream, an entry that inflates to a gigabyte from a
  * megabyte (made of one compressed megabyte of zeros repeated, without deflating a gigabyte).
  */
-final class RawZip {
+public final class RawZip {
     /** One deflated stream: its bytes, CRC and inflated size. */
-    record Stream(byte[] deflated, long crc, long size) {
+    public record Stream(byte[] deflated, long crc, long size) {
     }
 
     private record Entry(String name, int stream, long size) {
@@ -30,23 +30,23 @@ final class RawZip {
     private final List<Entry> entries = new ArrayList<>();
 
     /** Adds a stream; entries point at it by the index returned. */
-    int stream(Stream stream) {
+    public int stream(Stream stream) {
         streams.add(stream);
         return streams.size() - 1;
     }
 
     /** An entry named {@code name} reading stream {@code stream}, whose header gives {@code size}. */
-    RawZip entry(String name, int stream, long size) {
+    public RawZip entry(String name, int stream, long size) {
         entries.add(new Entry(name, stream, size));
         return this;
     }
 
-    RawZip entry(String name, int stream) {
+    public RawZip entry(String name, int stream) {
         return entry(name, stream, streams.get(stream).size());
     }
 
     /** {@code megabytes} MiB of zeros, deflated as one megabyte's output repeated: quick for any size. */
-    static Stream zeros(int megabytes) {
+    public static Stream zeros(int megabytes) {
         byte[] mib = new byte[1 << 20];
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         deflater.setInput(mib);
@@ -65,7 +65,7 @@ final class RawZip {
     }
 
     /** {@code bytes}, deflated. */
-    static Stream of(byte[] bytes) {
+    public static Stream of(byte[] bytes) {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         deflater.setInput(bytes);
         deflater.finish();
@@ -88,7 +88,7 @@ final class RawZip {
         return out.toByteArray();
     }
 
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(bytes());
@@ -96,7 +96,7 @@ final class RawZip {
         return file;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long[] offsets = new long[streams.size()];
         for (int i = 0; i < streams.size(); i++) {

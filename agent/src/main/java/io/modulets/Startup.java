@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.boundary.BoundaryTransformer;
 import io.modulets.boundary.Erasure;
@@ -204,7 +205,7 @@ final class Startup {
                 outside.add(entry);
             }
         }
-        Bindings.agentThread(() -> {
+        ThreadHooks.agentThread(() -> {
             try {
                 for (Path jar : ClassPathJars.jarsHoldingSwappable(outside, filter)) {
                     Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used",

@@ -14,7 +14,7 @@ final class BoundTask implements Runnable {
 
     @Override
     public void run() {
-        Bindings.runCaptured(this, task);
+        ExecutorHooks.runCaptured(this, task);
     }
 
     @Override

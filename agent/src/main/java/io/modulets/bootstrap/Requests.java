@@ -29,15 +29,15 @@ public final class Requests {
     /** The binding of each request begun and not yet ended, by key. */
     private static final WeakIdentityMap<ClassLoader> KEPT = new WeakIdentityMap<>(PendingTasks::release);
 
-    /** What {@link #enter} bound, for {@link #exit}. */
-    static final class Scope {
+    /** What {@link #enter} bound, for {@link #exit}: the scope and the binding it counted, or none; the key it ends. */
+    static final class Entered {
+        final Scope scope;
         final ClassLoader binding;
-        final ClassLoader previousContext;
         final Object endsKey;
 
-        Scope(ClassLoader binding, ClassLoader previousContext, Object endsKey) {
+        Entered(Scope scope, ClassLoader binding, Object endsKey) {
+            this.scope = scope;
             this.binding = binding;
-            this.previousContext = previousContext;
             this.endsKey = endsKey;
         }
     }
@@ -52,17 +52,14 @@ public final class Requests {
     public static Object enter(Object key, int mode) {
         if (Bindings.bound() != null) {
             // inside a task already: part of it; a request that ends here still ends
-            return mode == RESUME_END && key != null ? new Scope(null, null, key) : null;
+            return mode == RESUME_END && key != null ? new Entered(null, null, key) : null;
         }
         ClassLoader binding = mode == CALL || key == null ? Bindings.rootBinding() : kept(key, mode);
         if (binding == null) {
             return null;
         }
         PendingTasks.count(binding); // live while this call runs, whether or not the key still holds it
-        Thread thread = Thread.currentThread();
-        ClassLoader previousContext = thread.getContextClassLoader();
-        Bindings.enter(thread, binding, null, previousContext);
-        return new Scope(binding, previousContext, mode == RESUME_END ? key : null);
+        return new Entered(Scope.run(binding), binding, mode == RESUME_END ? key : null);
     }
 
     private static ClassLoader kept(Object key, int mode) {
@@ -84,20 +81,20 @@ public final class Requests {
         if (scope == null) {
             return;
         }
-        Scope bound = (Scope) scope;
-        if (bound.binding != null) {
-            Bindings.leave(Thread.currentThread(), true, null, bound.previousContext);
-            PendingTasks.release(bound.binding);
+        Entered entered = (Entered) scope;
+        if (entered.scope != null) {
+            entered.scope.close();
+            PendingTasks.release(entered.binding);
         }
-        if (bound.endsKey != null) {
-            end(bound.endsKey);
+        if (entered.endsKey != null) {
+            end(entered.endsKey);
         }
     }
 
     /** When the request method throws {@code failure}: the run failed; then as {@link #exit}. */
     public static void exitFailed(Object scope, Throwable failure) {
-        if (scope != null && ((Scope) scope).binding != null) {
-            TaskRuns.failed(failure);
+        if (scope != null && ((Entered) scope).scope != null) {
+            ((Entered) scope).scope.failed(failure);
         }
         exit(scope);
     }

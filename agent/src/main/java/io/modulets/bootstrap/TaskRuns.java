@@ -5,13 +5,13 @@ package io.modulets.bootstrap;
  * {@link TaskOutcomes} as completed or failed, with its run time (what counts as a run and as a
  * failure: DESIGN §4, "Outcomes").
  *
- * <p>A run is what a run hook binds ({@code Bindings.enter} returned true): it begins when the thread is
+ * <p>A run is what a run hook binds (a {@link Scope} that bound): it begins when the thread is
  * bound and ends when it is unbound (a CompletableFuture stage only if it fired its function: a
  * tentative run). Runs nest (a task of another generation run inline by this one), so
  * each thread has a small stack of frames, reused from run to run: a pool worker allocates its frames
  * once. A thread's own body is a run too, from {@code start()} to its exit: its frame is made by the
  * starting thread, kept with the thread's binding until the thread first reads it
- * ({@code Bindings.STARTED}), and becomes the bottom of the new thread's stack.
+ * ({@code ThreadHooks}), and becomes the bottom of the new thread's stack.
  *
  * <p>A failure is recorded in the innermost run of the thread, once: the first exception wins, so a
  * failure seen by two hooks (a FutureTask's {@code setException}, then its rethrow) counts once.
@@ -24,7 +24,7 @@ final class TaskRuns {
         String failure;
         /** Started only if it turns out to be a run when it ends (a stage that may not fire). */
         boolean tentative;
-        /** A thread body's binding, until the body ends (for Bindings: the live count, the first read). */
+        /** A thread body's binding, until the body ends (for ThreadHooks: the live count, the first read). */
         ClassLoader binding;
     }
 
@@ -38,7 +38,7 @@ final class TaskRuns {
         @Override
         protected Stack initialValue() {
             Stack stack = new Stack();
-            Frame body = Bindings.startedBody(Thread.currentThread());
+            Frame body = ThreadHooks.startedBody(Thread.currentThread());
             if (body != null) {
                 stack.frames[0] = body;
                 stack.depth = 1;

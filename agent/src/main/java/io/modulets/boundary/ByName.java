@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import java.util.function.Predicate;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.LoaderHooks;
 import io.modulets.bootstrap.GenerationLoader;
 
 /**
@@ -98,7 +99,7 @@ final class ByName {
     }
 
     private static boolean swappable(String name) {
-        Predicate<String> swappable = Bindings.swappableName;
+        Predicate<String> swappable = LoaderHooks.swappableName;
         if (name == null || swappable == null) {
             return false;
         }

@@ -1,6 +1,7 @@
 package io.modulets.boundary;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
 /**
@@ -31,7 +32,7 @@ final class Relinker implements Runnable {
     static synchronized void request(Runnable pass) {
         if (instance == null) {
             instance = new Relinker(pass);
-            Bindings.agentThread(instance, "modulets-relinker").start();
+            ThreadHooks.agentThread(instance, "modulets-relinker").start();
         }
         instance.ask();
     }

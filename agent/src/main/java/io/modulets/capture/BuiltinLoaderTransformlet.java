@@ -16,7 +16,7 @@ final class BuiltinLoaderTransformlet implements Transformlet {
     @Override
     public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
         if (name.equals("loadClassOrNull") && descriptor.equals("(Ljava/lang/String;Z)Ljava/lang/Class;")) {
-            return Hooks.atEntry(mv, "refuseInBuiltinLoader", "(Ljava/lang/String;)V", 1);
+            return Hooks.atEntry(mv, Hooks.LOADERS, "refuseInBuiltinLoader", "(Ljava/lang/String;)V", 1);
         }
         return mv;
     }

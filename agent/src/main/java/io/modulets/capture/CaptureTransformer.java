@@ -18,6 +18,10 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ForkJoinHooks;
+import io.modulets.bootstrap.ExecutorHooks;
+import io.modulets.bootstrap.ThreadHooks;
+import io.modulets.bootstrap.LoaderHooks;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 
@@ -30,14 +34,14 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** The JDK's submission points, one family per file (TTL's shape). */
     static List<Transformlet> jdkRules() {
         List<Transformlet> rules = new ArrayList<>();
-        rules.addAll(ThreadTransformlet.rules());
-        rules.addAll(ThreadPoolTransformlet.rules());
+        rules.addAll(ThreadRules.rules());
+        rules.addAll(ThreadPoolRules.rules());
         rules.add(new PoolWorkerTransformlet());
-        rules.addAll(ScheduledPoolTransformlet.rules());
-        rules.addAll(FutureTaskTransformlet.rules());
-        rules.addAll(ForkJoinTransformlet.rules());
-        rules.addAll(TimerTransformlet.rules());
-        rules.addAll(CompletableFutureTransformlet.rules());
+        rules.addAll(ScheduledPoolRules.rules());
+        rules.addAll(FutureTaskRules.rules());
+        rules.addAll(ForkJoinRules.rules());
+        rules.addAll(TimerRules.rules());
+        rules.addAll(CompletableFutureRules.rules());
         rules.add(new BuiltinLoaderTransformlet());
         return rules;
     }
@@ -108,16 +112,16 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
         Bindings.checkJdkMethods();
-        Bindings.swappableName = filter::isSwappable;
-        Bindings.threadTarget = ThreadTargets.reader();
+        LoaderHooks.swappableName = filter::isSwappable;
+        ThreadHooks.threadTarget = ThreadTargets.reader();
         List<String> loopNames = new ArrayList<>(Servers.LOOPS);
         loopNames.addAll(loops);
-        Bindings.loopThread = new LoopThreads(loopNames, Bindings.threadTarget);
-        Bindings.serverTask = Servers::isServerTask;
-        Bindings.serverCode = Servers::isServerCode;
-        Bindings.forgetCreator = ThreadTargets.creatorForgetter();
+        ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
+        ExecutorHooks.serverTask = Servers::isServerTask;
+        ExecutorHooks.serverCode = Servers::isServerCode;
+        ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
-        Bindings.carrierPool = ThreadTargets.virtualThreadScheduler();
+        ForkJoinHooks.carrierPool = ThreadTargets.virtualThreadScheduler();
         startReclaimer();
         List<Class<?>> targets = new ArrayList<>();
         for (Transformlet rule : rules) {
@@ -134,7 +138,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             }
         }
         inst.retransformClasses(targets.toArray(new Class<?>[0]));
-        Bindings.contextIsBinding = ThreadTransformlet.contextHooked();
+        Bindings.contextIsBinding = ThreadRules.contextHooked();
     }
 
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
@@ -157,7 +161,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * when nothing is submitted any more to expunge them on the way.
      */
     private static void startReclaimer() {
-        Bindings.agentThread(() -> {
+        ThreadHooks.agentThread(() -> {
             try {
                 while (true) {
                     Bindings.reclaimCollected();

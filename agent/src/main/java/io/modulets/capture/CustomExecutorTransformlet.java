@@ -1,5 +1,6 @@
 package io.modulets.capture;
 
+import io.modulets.bootstrap.ExecutorHooks;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -18,7 +19,7 @@ final class CustomExecutorTransformlet implements Transformlet {
         this(binaryName, "wrapForExecutor");
     }
 
-    /** A server's own pool: only what a task submits is its child (Bindings.wrapChildForExecutor). */
+    /** A server's own pool: only what a task submits is its child (ExecutorHooks.wrapChildForExecutor). */
     static CustomExecutorTransformlet serverPool(String binaryName) {
         return new CustomExecutorTransformlet(binaryName, "wrapChildForExecutor");
     }
@@ -43,7 +44,7 @@ final class CustomExecutorTransformlet implements Transformlet {
             public void visitCode() {
                 super.visitCode();
                 super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, hook,
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, hook,
                         "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", false);
                 super.visitVarInsn(Opcodes.ASTORE, 1);
             }

@@ -6,18 +6,25 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Straight-line insertions into JDK methods: a call to {@code io.modulets.bootstrap.Bindings} at
+ * Straight-line insertions into JDK methods: a call to a hook class of {@code io.modulets.bootstrap} at
  * entry, before each return, or in place of one call. None adds a branch, so the method's
  * stack-map frames stay valid and only the maximum stack size is recomputed.
  */
 final class Hooks {
-    static final String BINDINGS = "io/modulets/bootstrap/Bindings";
+    private static final String BOOTSTRAP = "io/modulets/bootstrap/";
+    /** The hook classes, one per family (io.modulets.bootstrap). */
+    static final String THREADS = BOOTSTRAP + "ThreadHooks";
+    static final String EXECUTORS = BOOTSTRAP + "ExecutorHooks";
+    static final String DROPPED = BOOTSTRAP + "DroppedTaskHooks";
+    static final String FORK_JOIN = BOOTSTRAP + "ForkJoinHooks";
+    static final String STAGES = BOOTSTRAP + "StageHooks";
+    static final String LOADERS = BOOTSTRAP + "LoaderHooks";
 
     private Hooks() {
     }
 
-    /** Emits the hook at method entry: loads the given locals, then calls Bindings.hook(desc). */
-    static MethodVisitor atEntry(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+    /** Emits the hook at method entry: loads the given locals, then calls owner.hook(desc). */
+    static MethodVisitor atEntry(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitCode() {
@@ -25,13 +32,13 @@ final class Hooks {
                 for (int local : locals) {
                     super.visitVarInsn(Opcodes.ALOAD, local);
                 }
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
             }
         };
     }
 
     /** Emits the hook before each {@code areturn}: the returned value, then the given locals. */
-    static MethodVisitor beforeAreturn(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+    static MethodVisitor beforeAreturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitInsn(int opcode) {
@@ -40,7 +47,7 @@ final class Hooks {
                     for (int local : locals) {
                         super.visitVarInsn(Opcodes.ALOAD, local);
                     }
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
                 }
                 super.visitInsn(opcode);
             }
@@ -48,7 +55,7 @@ final class Hooks {
     }
 
     /** Emits the hook before each {@code ireturn} of a boolean method: the returned value, then the given locals. */
-    static MethodVisitor beforeIreturn(MethodVisitor mv, String hook, String hookDescriptor, int... locals) {
+    static MethodVisitor beforeIreturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitInsn(int opcode) {
@@ -57,7 +64,7 @@ final class Hooks {
                     for (int local : locals) {
                         super.visitVarInsn(Opcodes.ALOAD, local);
                     }
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
                 }
                 super.visitInsn(opcode);
             }
@@ -83,13 +90,13 @@ final class Hooks {
      * return type for the verifier.
      */
     static MethodVisitor replaceVirtualCall(MethodVisitor mv, java.util.function.Predicate<String> owners,
-                                            String name, String desc, String hook, String hookDescriptor,
+                                            String name, String desc, String hookOwner, String hook, String hookDescriptor,
                                             String resultCast) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitMethodInsn(int opcode, String o, String n, String d, boolean itf) {
                 if (opcode == Opcodes.INVOKEVIRTUAL && owners.test(o) && n.equals(name) && d.equals(desc)) {
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hook, hookDescriptor, false);
                     if (resultCast != null) {
                         super.visitTypeInsn(Opcodes.CHECKCAST, resultCast);
                     }
@@ -102,12 +109,12 @@ final class Hooks {
 
     /** Replaces an interface call {@code owner.name(desc)} with a static hook of the same stack effect. */
     static MethodVisitor replaceInterfaceCall(MethodVisitor mv, String owner, String name, String desc,
-                                              String hook, String hookDescriptor) {
+                                              String hookOwner, String hook, String hookDescriptor) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitMethodInsn(int opcode, String o, String n, String d, boolean itf) {
                 if (opcode == Opcodes.INVOKEINTERFACE && o.equals(owner) && n.equals(name) && d.equals(desc)) {
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BINDINGS, hook, hookDescriptor, false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hook, hookDescriptor, false);
                 } else {
                     super.visitMethodInsn(opcode, o, n, d, itf);
                 }

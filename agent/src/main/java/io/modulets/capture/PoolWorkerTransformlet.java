@@ -23,7 +23,7 @@ final class PoolWorkerTransformlet implements Transformlet {
         return Hooks.beforeReturn(mv, out -> {
             out.visitVarInsn(Opcodes.ALOAD, 0);
             out.visitFieldInsn(Opcodes.GETFIELD, WORKER, "thread", "Ljava/lang/Thread;");
-            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "neverBind", "(Ljava/lang/Thread;)V", false);
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.THREADS, "neverBind", "(Ljava/lang/Thread;)V", false);
         });
     }
 }

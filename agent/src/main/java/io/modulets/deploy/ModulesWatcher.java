@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
 /**
@@ -50,11 +51,11 @@ public final class ModulesWatcher implements Runnable {
         WatchService service = FileSystems.getDefault().newWatchService();
         ModulesWatcher watcher = new ModulesWatcher(modules, quiet, deployer, service);
         watcher.rewatch();
-        Bindings.agentThread(watcher, "modulets-watcher").start();
+        ThreadHooks.agentThread(watcher, "modulets-watcher").start();
         // An open WatchService holds the JVM's exit back by about 300 ms on Linux (its poller
         // thread sits in poll()); close it when the JVM shuts down.
         Thread closer = new Thread(() -> close(service), "modulets-watcher-close");
-        Bindings.neverBind(closer);
+        ThreadHooks.neverBind(closer);
         Runtime.getRuntime().addShutdownHook(closer);
     }
 

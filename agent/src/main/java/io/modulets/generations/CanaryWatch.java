@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
 /**
@@ -28,7 +29,7 @@ final class CanaryWatch implements Runnable {
      */
     static CanaryWatch start(Registry registry) {
         CanaryWatch watch = new CanaryWatch(registry);
-        Thread thread = Bindings.agentThread(watch, "modulets-canary");
+        Thread thread = ThreadHooks.agentThread(watch, "modulets-canary");
         thread.setContextClassLoader(null);
         thread.start();
         return watch;

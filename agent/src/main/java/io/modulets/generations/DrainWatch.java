@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
 /**
@@ -28,7 +29,7 @@ final class DrainWatch implements Runnable {
     }
 
     static void start(Registry registry, Duration after) {
-        Thread thread = Bindings.agentThread(new DrainWatch(registry, after), "modulets-drains");
+        Thread thread = ThreadHooks.agentThread(new DrainWatch(registry, after), "modulets-drains");
         thread.setContextClassLoader(null);
         thread.start();
     }

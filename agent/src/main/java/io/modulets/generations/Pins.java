@@ -16,6 +16,7 @@ import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.generations.PinReport.Kind;
 import io.modulets.generations.PinReport.Pin;
@@ -84,7 +85,7 @@ public final class Pins {
             if (thread.getClass().getClassLoader() == loader) {
                 pins.add(new Pin(Kind.STARTED_THREAD, name + " is a " + thread.getClass().getName()));
             } else {
-                Object target = Bindings.threadTarget.apply(thread);
+                Object target = ThreadHooks.threadTarget.apply(thread);
                 if (ofLoader(target, loader)) {
                     pins.add(new Pin(Kind.STARTED_THREAD, name + " runs a " + target.getClass().getName()));
                 }
@@ -221,7 +222,7 @@ public final class Pins {
 
     /** What a bound thread is, for the operator who decides whether it is a loop: its class, or its Runnable's. */
     private static String kind(Thread thread) {
-        Object target = Bindings.threadTarget.apply(thread);
+        Object target = ThreadHooks.threadTarget.apply(thread);
         String type = thread.getClass() == Thread.class ? "" : "a " + thread.getClass().getName();
         String runs = target == null ? "" : "running a " + target.getClass().getName();
         return type.isEmpty() && runs.isEmpty() ? "" : " (" + type + (type.isEmpty() || runs.isEmpty() ? "" : " ")
@@ -245,7 +246,7 @@ public final class Pins {
             return;
         }
         for (Thread hook : hooks) {
-            Object target = Bindings.threadTarget.apply(hook);
+            Object target = ThreadHooks.threadTarget.apply(hook);
             if (hook.getClass().getClassLoader() == loader || ofLoader(target, loader)
                     || hook.getContextClassLoader() == loader) {
                 pins.add(new Pin(Kind.SHUTDOWN_HOOK, "thread '" + hook.getName() + "' ("

@@ -14,6 +14,7 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 import io.modulets.loader.GenerationClassLoader;
 
@@ -34,7 +35,7 @@ final class Unloads implements Runnable {
     }
 
     void start() {
-        Thread thread = Bindings.agentThread(this, "modulets-unloads");
+        Thread thread = ThreadHooks.agentThread(this, "modulets-unloads");
         thread.setContextClassLoader(null);
         thread.start();
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
 /**
@@ -23,7 +24,7 @@ final class EventThread implements Runnable {
 
     static EventThread start() {
         EventThread events = new EventThread();
-        Thread thread = Bindings.agentThread(events, "modulets-manage");
+        Thread thread = ThreadHooks.agentThread(events, "modulets-manage");
         thread.setContextClassLoader(null);
         thread.start();
         return events;

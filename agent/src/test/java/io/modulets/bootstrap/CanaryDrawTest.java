@@ -72,10 +72,10 @@ class CanaryDrawTest {
         assertSame(canary, Bindings.captureFor(task), "a root task (the test thread runs no task)");
         assertSame(current, Bindings.effective(), "code outside any task resolves in the current generation");
         Object[] child = new Object[2];
-        Bindings.runBound(current, () -> {
+        TestSeams.runBound(current, () -> {
             child[0] = Bindings.captureFor(task);
         });
-        Bindings.runBound(canary, () -> {
+        TestSeams.runBound(canary, () -> {
             child[1] = Bindings.captureFor(task);
         });
         assertSame(current, child[0], "a child of a task on current stays on current");

@@ -85,7 +85,7 @@ class RequestsTest {
 
     @Test
     void insideATaskARequestMethodIsPartOfTheTaskAndBindsNothing() {
-        Bindings.runBound(g2, () -> {
+        TestSeams.runBound(g2, () -> {
             Object scope = Requests.enter(null, Requests.CALL);
             assertNull(scope);
             assertSame(g2, Bindings.bound());
@@ -100,7 +100,7 @@ class RequestsTest {
     void aJobThatEndsInsideATaskStillEnds() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));
-        Bindings.runBound(g2, () -> Requests.exit(Requests.enter(job, Requests.RESUME_END)));
+        TestSeams.runBound(g2, () -> Requests.exit(Requests.enter(job, Requests.RESUME_END)));
         assertEquals(0, g1.liveTasks());
     }
 }

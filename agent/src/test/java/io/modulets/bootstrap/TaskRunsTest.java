@@ -34,7 +34,7 @@ class TaskRunsTest {
 
     @Test
     void aRunThatReturnsCompletes() {
-        Bindings.runBound(g1, () -> { });
+        TestSeams.runBound(g1, () -> { });
         assertEquals(1, g1.outcomes.startedCount());
         assertEquals(1, ended(g1.outcomes));
         assertEquals(0, g1.outcomes.failedCount());
@@ -43,7 +43,7 @@ class TaskRunsTest {
     @Test
     void aRunWhoseBodyThrowsFailsWithTheExceptionClass() {
         assertThrows(IllegalStateException.class,
-                () -> Bindings.runBound(g1, () -> { throw new IllegalStateException(); }));
+                () -> TestSeams.runBound(g1, () -> { throw new IllegalStateException(); }));
         assertEquals(1, g1.outcomes.startedCount());
         assertEquals(1, g1.outcomes.failedCount());
         assertEquals("java.lang.IllegalStateException 1", topException(g1.outcomes));
@@ -52,8 +52,8 @@ class TaskRunsTest {
     @Test
     void aFailureSeenByTwoHooksCountsOnce() {
         // A FutureTask run as a task: setException records it; a body that then also throws is the same run.
-        assertThrows(IllegalArgumentException.class, () -> Bindings.runBound(g1, () -> {
-            Bindings.onFutureDone(new Object(), new IllegalArgumentException());
+        assertThrows(IllegalArgumentException.class, () -> TestSeams.runBound(g1, () -> {
+            DroppedTaskHooks.onFutureDone(new Object(), new IllegalArgumentException());
             throw new IllegalArgumentException();
         }));
         assertEquals(1, g1.outcomes.failedCount());
@@ -63,9 +63,9 @@ class TaskRunsTest {
 
     @Test
     void theFirstFailureOfARunNamesIt() {
-        Bindings.runBound(g1, () -> {
-            Bindings.onStageFailed(new ArithmeticException());
-            Bindings.onFutureDone(new Object(), new IllegalStateException());
+        TestSeams.runBound(g1, () -> {
+            StageHooks.onStageFailed(new ArithmeticException());
+            DroppedTaskHooks.onFutureDone(new Object(), new IllegalStateException());
         });
         assertEquals(1, g1.outcomes.failedCount());
         assertEquals("java.lang.ArithmeticException 1", topException(g1.outcomes));
@@ -73,16 +73,16 @@ class TaskRunsTest {
 
     @Test
     void aRunInsideARunOfTheSameGenerationIsPartOfIt() {
-        Bindings.runBound(g1, () -> Bindings.runBound(g1, () -> { }));
+        TestSeams.runBound(g1, () -> TestSeams.runBound(g1, () -> { }));
         assertEquals(1, g1.outcomes.startedCount());
         assertEquals(1, ended(g1.outcomes));
     }
 
     @Test
     void aCaughtThrowOfANestedRunIsNoFailure() {
-        Bindings.runBound(g1, () -> {
+        TestSeams.runBound(g1, () -> {
             try {
-                Bindings.runBound(g1, () -> { throw new IllegalStateException(); });
+                TestSeams.runBound(g1, () -> { throw new IllegalStateException(); });
             } catch (IllegalStateException handled) {
                 // the enclosing task handles it
             }
@@ -93,8 +93,8 @@ class TaskRunsTest {
 
     @Test
     void aRunOfAnotherGenerationInsideARunIsCountedThereAndFailsAlone() {
-        Bindings.runBound(g1, () -> {
-            Bindings.runBound(g2, () -> Bindings.onStageFailed(new IllegalStateException()));
+        TestSeams.runBound(g1, () -> {
+            TestSeams.runBound(g2, () -> StageHooks.onStageFailed(new IllegalStateException()));
         });
         assertEquals(1, g1.outcomes.startedCount());
         assertEquals(0, g1.outcomes.failedCount(), "the inner run's failure is the inner run's");
@@ -106,12 +106,12 @@ class TaskRunsTest {
     @Test
     void runsNestDeeperThanTheFramesAThreadStartsWith() {
         int depth = 20;
-        Runnable innermost = () -> Bindings.onStageFailed(new IllegalStateException());
+        Runnable innermost = () -> StageHooks.onStageFailed(new IllegalStateException());
         Runnable body = innermost;
         for (int i = 0; i < depth; i++) {
             PendingTasksTest.Generation binding = i % 2 == 0 ? g1 : g2;
             Runnable inner = body;
-            body = () -> Bindings.runBound(binding, inner);
+            body = () -> TestSeams.runBound(binding, inner);
         }
         body.run();
         assertEquals(depth / 2, g1.outcomes.startedCount());
@@ -129,7 +129,7 @@ class TaskRunsTest {
             PendingTasks.add(task, g1); // what execute() captured
             // this thread is unbound: CallerRuns binds it to g1 and runs the task
             assertThrows(IllegalStateException.class,
-                    () -> Bindings.onRejected(new ThreadPoolExecutor.CallerRunsPolicy(), task, executor));
+                    () -> DroppedTaskHooks.onRejected(new ThreadPoolExecutor.CallerRunsPolicy(), task, executor));
             assertEquals(1, g1.outcomes.startedCount());
             assertEquals(1, g1.outcomes.failedCount());
             assertEquals(0, g1.liveTasks(), "released");
@@ -145,7 +145,7 @@ class TaskRunsTest {
             Runnable task = () -> { };
             PendingTasks.add(task, g1);
             assertThrows(RejectedExecutionException.class,
-                    () -> Bindings.onRejected(new ThreadPoolExecutor.AbortPolicy(), task, executor));
+                    () -> DroppedTaskHooks.onRejected(new ThreadPoolExecutor.AbortPolicy(), task, executor));
             assertEquals(0, g1.outcomes.startedCount());
             assertEquals(0, g1.outcomes.failedCount());
             assertEquals(0, g1.liveTasks(), "released");
@@ -156,15 +156,15 @@ class TaskRunsTest {
 
     @Test
     void aFailureOutsideAnyRunIsNotCounted() {
-        Bindings.onStageFailed(new IllegalStateException());
-        Bindings.onFutureDone(new Object(), new IllegalStateException());
-        Bindings.runBound(g1, () -> { });
+        StageHooks.onStageFailed(new IllegalStateException());
+        DroppedTaskHooks.onFutureDone(new Object(), new IllegalStateException());
+        TestSeams.runBound(g1, () -> { });
         assertEquals(0, g1.outcomes.failedCount());
     }
 
     @Test
     void runTimeIsMeasuredFromBindingToUnbinding() {
-        Bindings.runBound(g1, () -> {
+        TestSeams.runBound(g1, () -> {
             long until = System.nanoTime() + 2_000_000;
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
@@ -179,11 +179,11 @@ class TaskRunsTest {
         CountDownLatch exited = new CountDownLatch(1);
         Thread thread = new Thread(() -> {
             Thread self = Thread.currentThread();
-            Bindings.onThreadFailed(self, new ArrayStoreException()); // before any read of the binding
-            Bindings.onThreadExit(self);
+            ThreadHooks.onThreadFailed(self, new ArrayStoreException()); // before any read of the binding
+            ThreadHooks.onThreadExit(self);
             exited.countDown();
         });
-        Bindings.runBound(g1, () -> Bindings.onThreadStart(thread));
+        TestSeams.runBound(g1, () -> ThreadHooks.onThreadStart(thread));
         thread.start();
         assertTrue(exited.await(10, TimeUnit.SECONDS));
         thread.join(10_000);
@@ -210,12 +210,12 @@ class TaskRunsTest {
         Thread thread = new Thread(() -> {
             Thread self = Thread.currentThread();
             // what the instrumented JDK does: dispatchUncaughtException, then exit(), on the thread itself
-            Bindings.runBound(g2, () -> { }); // a nested run of another generation
-            Bindings.onThreadFailed(self, new UnsupportedOperationException());
-            Bindings.onThreadExit(self);
+            TestSeams.runBound(g2, () -> { }); // a nested run of another generation
+            ThreadHooks.onThreadFailed(self, new UnsupportedOperationException());
+            ThreadHooks.onThreadExit(self);
             failed.countDown();
         });
-        Bindings.runBound(g1, () -> Bindings.onThreadStart(thread)); // started by a task of g1
+        TestSeams.runBound(g1, () -> ThreadHooks.onThreadStart(thread)); // started by a task of g1
         assertEquals(2, g1.outcomes.startedCount(), "the starting run, and the thread's body from start()");
         assertEquals(1, ended(g1.outcomes));
         thread.start();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
 import io.modulets.testing.Compiler;
@@ -157,7 +158,7 @@ class BoundaryConstructsTest {
         BoundaryLinks.publish(g2);
         assertEquals(2, call("version"), "unbound code sees the new current generation at once");
         int[] bound = new int[1];
-        Bindings.runBound(g1, () -> {
+        TestSeams.runBound(g1, () -> {
             try {
                 bound[0] = (int) call("version");
             } catch (Throwable e) {
@@ -175,7 +176,7 @@ class BoundaryConstructsTest {
 
     private int[] versionsAroundBoundTo(ClassLoader binding, Runnable between) {
         int[][] seen = new int[1][];
-        Bindings.runBound(binding, () -> {
+        TestSeams.runBound(binding, () -> {
             try {
                 seen[0] = versionsAround(between);
             } catch (Throwable e) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
 import io.modulets.testing.Compiler;
@@ -90,7 +91,7 @@ class BoundaryLinksTest {
 
     private int boundTo(ClassLoader generation) {
         int[] seen = new int[1];
-        Bindings.runBound(generation, () -> seen[0] = user.getAsInt());
+        TestSeams.runBound(generation, () -> seen[0] = user.getAsInt());
         return seen[0];
     }
 
@@ -206,7 +207,7 @@ class BoundaryLinksTest {
         for (int v = 1; v <= 2; v++) {
             GenerationClassLoader own = g(v);
             int expected = all(v);
-            callers.add(new Thread(() -> Bindings.runBound(own, () -> {
+            callers.add(new Thread(() -> TestSeams.runBound(own, () -> {
                 running.countDown();
                 for (long calls = 0; !stop.get() || calls < 1000; calls++) {
                     int seen = user.getAsInt();

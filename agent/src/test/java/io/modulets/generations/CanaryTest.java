@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
 
@@ -183,13 +184,13 @@ class CanaryTest {
         });
         Generation one = activate("a");
         for (int i = 0; i < 30; i++) {
-            Bindings.runBound(one.loader(), () -> { }); // before the canary: not counted against it
+            TestSeams.runBound(one.loader(), () -> { }); // before the canary: not counted against it
         }
         Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
         ClassLoader loader = canary.generation().loader();
         for (int i = 0; i < 9; i++) {
             runFailing(loader);
-            Bindings.runBound(one.loader(), () -> { });
+            TestSeams.runBound(one.loader(), () -> { });
         }
         assertEquals(9, canary.outcomesSinceStart().failed());
         assertEquals(9, canary.againstSinceStart().completed(), "counted since the start only");
@@ -207,7 +208,7 @@ class CanaryTest {
 
     private static void runFailing(ClassLoader generation) {
         try {
-            Bindings.runBound(generation, () -> {
+            TestSeams.runBound(generation, () -> {
                 throw new IllegalStateException("broken");
             });
         } catch (IllegalStateException expected) {

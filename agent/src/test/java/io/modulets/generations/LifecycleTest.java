@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
 import io.modulets.loader.GenerationClassLoader;
@@ -88,9 +89,9 @@ class LifecycleTest {
     void outcomesOutliveTheLoader() throws Exception {
         Registry registry = registry(Limit.NONE);
         Generation a = activate(registry, "a");
-        Bindings.runBound(a.loader(), () -> { });
+        TestSeams.runBound(a.loader(), () -> { });
         try {
-            Bindings.runBound(a.loader(), () -> { throw new IllegalStateException("a task of a fails"); });
+            TestSeams.runBound(a.loader(), () -> { throw new IllegalStateException("a task of a fails"); });
         } catch (IllegalStateException expected) {
             // counted as a's failure
         }

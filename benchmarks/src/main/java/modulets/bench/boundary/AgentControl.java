@@ -9,6 +9,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.ThreadHooks;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.bootstrap.GenerationLoader;
 
 /**
@@ -75,7 +77,7 @@ final class AgentControl {
     /** Marks a thread that must never be bound: it runs no task, so it follows the current generation. */
     static void neverBind(Thread thread) {
         if (active()) {
-            Bindings.neverBind(thread);
+            ThreadHooks.neverBind(thread);
         }
     }
 
@@ -84,9 +86,9 @@ final class AgentControl {
         if (!active()) {
             body.run();
         } else if (generation == null) {
-            Bindings.runUnbound(body);
+            TestSeams.runUnbound(body);
         } else {
-            Bindings.runBound(generation, body);
+            TestSeams.runBound(generation, body);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.bootstrap.CanaryDraw;
 
 /**
@@ -67,7 +68,7 @@ public class RootCapture {
     @Benchmark
     public void executeCallerRunsAsRoot() {
         if (AGENT) {
-            Bindings.runUnbound(executeOne);
+            TestSeams.runUnbound(executeOne);
         } else {
             executeOne.run();
         }

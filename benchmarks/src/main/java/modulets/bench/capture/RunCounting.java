@@ -14,13 +14,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.TaskOutcomes;
 
 /**
  * What counting a task run's outcome costs inside the hook, run with the agent only
  * ({@code --setups modulets}; the agent's classes are not there without it): a pair of
- * {@code System.nanoTime()} reads alone; a task run bound and unbound by {@code Bindings.runBound} on a
+ * {@code System.nanoTime()} reads alone; a task run bound and unbound by {@code TestSeams.runBound} on a
  * thread that runs no task (what a pool worker's run hook does around each task: the binding, the
  * context class loader, and since outcomes are counted the run's frame, its counters and its two clock reads); the
  * generation's counters alone, for a run that ends normally.
@@ -70,16 +71,16 @@ public class RunCounting {
     /** One task run as a pool worker's hook makes it: this thread is unbound, the run binds it. */
     @Benchmark
     public void runBoundFromUnbound() {
-        Bindings.runUnbound(bindOnce);
+        TestSeams.runUnbound(bindOnce);
     }
 
     private void bindOnce() {
-        Bindings.runBound(generation, empty);
+        TestSeams.runBound(generation, empty);
     }
 
     /** The unbinding around it alone, to subtract from {@link #runBoundFromUnbound}. */
     @Benchmark
     public void unboundOnly() {
-        Bindings.runUnbound(empty);
+        TestSeams.runUnbound(empty);
     }
 }

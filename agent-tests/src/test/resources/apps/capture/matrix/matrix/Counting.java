@@ -60,7 +60,7 @@ final class Counting {
         }
         long live = Gens.live(generation);
         Out.put("ends/" + way, live == expected ? "ok" : "live=" + live + " expected=" + expected + " pending: "
-                + io.modulets.bootstrap.Bindings.describePending());
+                + io.modulets.bootstrap.TestSeams.describePending());
     }
 
     private static ThreadPoolExecutor pool(int queue, RejectedExecutionHandler handler) {

@@ -262,6 +262,6 @@ public final class Matrix {
         for (Map.Entry<Integer, ClassLoader> e : Gens.LOADERS.entrySet()) {
             Out.put("live/" + e.getKey(), Gens.live(e.getValue()));
         }
-        Out.put("pending", io.modulets.bootstrap.Bindings.describePending());
+        Out.put("pending", io.modulets.bootstrap.TestSeams.describePending());
     }
 }

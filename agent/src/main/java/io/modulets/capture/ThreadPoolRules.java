@@ -9,27 +9,27 @@ import java.util.List;
  * rejection handler (CallerRunsPolicy) runs on the task's binding; the task DiscardOldestPolicy drops
  * from the queue stops counting.
  */
-final class ThreadPoolTransformlet {
-    private ThreadPoolTransformlet() {
+final class ThreadPoolRules {
+    private ThreadPoolRules() {
     }
 
     static List<Transformlet> rules() {
         return List.of(new Rule("java/util/concurrent/ThreadPoolExecutor", (method, mv) -> switch (method) {
-            case "execute(Ljava/lang/Runnable;)V" -> Hooks.atEntry(mv, "onSubmit", "(Ljava/lang/Object;)V", 1);
+            case "execute(Ljava/lang/Runnable;)V" -> Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 1);
             case "runWorker(Ljava/util/concurrent/ThreadPoolExecutor$Worker;)V" -> Hooks.replaceInterfaceCall(mv,
-                    "java/lang/Runnable", "run", "()V", "runTask", "(Ljava/lang/Runnable;)V");
+                    "java/lang/Runnable", "run", "()V", Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V");
             case "reject(Ljava/lang/Runnable;)V" -> Hooks.replaceInterfaceCall(mv,
                     "java/util/concurrent/RejectedExecutionHandler", "rejectedExecution",
-                    "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V", "onRejected",
+                    "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V", Hooks.DROPPED, "onRejected",
                     "(Ljava/util/concurrent/RejectedExecutionHandler;Ljava/lang/Runnable;"
                             + "Ljava/util/concurrent/ThreadPoolExecutor;)V");
-            case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, "onRemoved", "(ZLjava/lang/Object;)V", 1);
-            case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, "onDrained", "(Ljava/util/List;)V");
+            case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onRemoved", "(ZLjava/lang/Object;)V", 1);
+            case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, Hooks.DROPPED, "onDrained", "(Ljava/util/List;)V");
             default -> mv;
         }), new Rule("java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy", (method, mv) ->
                 method.equals("rejectedExecution(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V")
                         ? Hooks.replaceInterfaceCall(mv, "java/util/concurrent/BlockingQueue", "poll",
-                                "()Ljava/lang/Object;", "pollDropped",
+                                "()Ljava/lang/Object;", Hooks.DROPPED, "pollDropped",
                                 "(Ljava/util/concurrent/BlockingQueue;)Ljava/lang/Object;")
                         : mv));
     }

@@ -8,14 +8,14 @@ import java.util.List;
  * end in {@code Thread.exit()}; a virtual thread (21+) overrides {@code start(container)} (which its
  * {@code start()} calls) and ends its task at the end of {@code VirtualThread.run(task)}, on itself.
  */
-final class ThreadTransformlet {
+final class ThreadRules {
     private static final String START = "(Ljdk/internal/vm/ThreadContainer;)V";
     private static final String THREAD_HOOK = "(Ljava/lang/Thread;)V";
 
     /** Whether {@code Thread.setContextClassLoader} was instrumented (see Bindings.contextIsBinding). */
     private static volatile boolean contextHooked;
 
-    private ThreadTransformlet() {
+    private ThreadRules() {
     }
 
     static boolean contextHooked() {
@@ -25,21 +25,21 @@ final class ThreadTransformlet {
     static List<Transformlet> rules() {
         return List.of(
                 new Rule("java/lang/Thread", (method, mv) -> switch (method) {
-                    case "start()V", "start" + START -> Hooks.atEntry(mv, "onThreadStart", THREAD_HOOK, 0);
-                    case "exit()V" -> Hooks.atEntry(mv, "onThreadExit", THREAD_HOOK, 0);
-                    case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onThreadFailed",
+                    case "start()V", "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
+                    case "exit()V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadExit", THREAD_HOOK, 0);
+                    case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadFailed",
                             "(Ljava/lang/Thread;Ljava/lang/Throwable;)V", 0, 1);
                     case "setContextClassLoader(Ljava/lang/ClassLoader;)V" -> {
                         contextHooked = true;
-                        yield Hooks.atEntry(mv, "onSetContext", "(Ljava/lang/Thread;Ljava/lang/ClassLoader;)V", 0, 1);
+                        yield Hooks.atEntry(mv, Hooks.THREADS, "onSetContext", "(Ljava/lang/Thread;Ljava/lang/ClassLoader;)V", 0, 1);
                     }
                     default -> mv;
                 }),
                 new Rule("java/lang/VirtualThread", (method, mv) -> switch (method) {
-                    case "start" + START -> Hooks.atEntry(mv, "onThreadStart", THREAD_HOOK, 0);
+                    case "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
                     case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, out -> {
                         out.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
-                        out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.BINDINGS, "onThreadExit",
+                        out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.THREADS, "onThreadExit",
                                 THREAD_HOOK, false);
                     });
                     default -> mv;

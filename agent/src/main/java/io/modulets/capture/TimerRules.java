@@ -1,5 +1,6 @@
 package io.modulets.capture;
 
+import io.modulets.bootstrap.ExecutorHooks;
 import java.util.List;
 
 import org.objectweb.asm.MethodVisitor;
@@ -10,8 +11,8 @@ import org.objectweb.asm.Opcodes;
  * refused schedule captures nothing), the timer thread's {@code task.run()} runs it bound, and
  * {@code TimerTask.cancel()} releases it. The timer thread itself never binds (a JDK loop thread).
  */
-final class TimerTransformlet {
-    private TimerTransformlet() {
+final class TimerRules {
+    private TimerRules() {
     }
 
     static List<Transformlet> rules() {
@@ -20,13 +21,13 @@ final class TimerTransformlet {
                         ? captureBeforeQueueAdd(mv) : mv),
                 new Rule("java/util/TimerThread", (method, mv) -> method.equals("mainLoop()V")
                         ? Hooks.replaceVirtualCall(mv, "java/util/TimerTask"::equals, "run", "()V",
-                                "runTask", "(Ljava/lang/Runnable;)V", null)
+                                Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V", null)
                         : mv),
                 new Rule("java/util/TimerTask", (method, mv) -> method.equals("cancel()Z")
-                        ? Hooks.beforeIreturn(mv, "onCancelled", "(ZLjava/lang/Object;)V", 0) : mv));
+                        ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0) : mv));
     }
 
-    /** Before {@code queue.add(task)} (stack: queue, task): {@code Bindings.onTimerSchedule(task, period)}. */
+    /** Before {@code queue.add(task)} (stack: queue, task): {@code ExecutorHooks.onTimerSchedule(task, period)}. */
     private static MethodVisitor captureBeforeQueueAdd(MethodVisitor mv) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
@@ -34,7 +35,7 @@ final class TimerTransformlet {
                 if (owner.equals("java/util/TaskQueue") && name.equals("add")) {
                     super.visitInsn(Opcodes.DUP);
                     super.visitVarInsn(Opcodes.LLOAD, 4); // sched(task, time, period): period is in slots 4-5
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "onTimerSchedule",
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "onTimerSchedule",
                             "(Ljava/lang/Object;J)V", false);
                 }
                 super.visitMethodInsn(opcode, owner, name, desc, itf);

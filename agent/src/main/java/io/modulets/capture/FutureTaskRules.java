@@ -8,14 +8,14 @@ import java.util.List;
  * already took its capture when it started, so the common completion path costs nothing here.
  * {@code setException} also marks the run it happens in (the task's own) as failed (DESIGN §4, "Outcomes").
  */
-final class FutureTaskTransformlet {
-    private FutureTaskTransformlet() {
+final class FutureTaskRules {
+    private FutureTaskRules() {
     }
 
     static List<Transformlet> rules() {
         return List.of(new Rule("java/util/concurrent/FutureTask", (method, mv) -> switch (method) {
-            case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, "onCancelled", "(ZLjava/lang/Object;)V", 0);
-            case "setException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, "onFutureDone",
+            case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0);
+            case "setException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, Hooks.DROPPED, "onFutureDone",
                     "(Ljava/lang/Object;Ljava/lang/Throwable;)V", 0, 1);
             default -> mv;
         }));

@@ -7,13 +7,13 @@ import java.util.List;
  * is where every schedule/submit/execute arrives. A periodic task's capture stays for all its runs
  * ({@code reExecutePeriodic} requeues it unchanged) until the FutureTask completes or is cancelled.
  */
-final class ScheduledPoolTransformlet {
-    private ScheduledPoolTransformlet() {
+final class ScheduledPoolRules {
+    private ScheduledPoolRules() {
     }
 
     static List<Transformlet> rules() {
         return List.of(new Rule("java/util/concurrent/ScheduledThreadPoolExecutor", (method, mv) ->
                 method.equals("delayedExecute(Ljava/util/concurrent/RunnableScheduledFuture;)V")
-                        ? Hooks.atEntry(mv, "onSchedule", "(Ljava/lang/Object;)V", 1) : mv));
+                        ? Hooks.atEntry(mv, Hooks.EXECUTORS, "onSchedule", "(Ljava/lang/Object;)V", 1) : mv));
     }
 }

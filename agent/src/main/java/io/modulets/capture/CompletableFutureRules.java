@@ -12,23 +12,23 @@ import org.objectweb.asm.Opcodes;
  * {@code tryFire} call, on whichever thread completes the source, runs bound to it. The *Async
  * stages are tasks given to an executor and are captured there like any other.
  */
-final class CompletableFutureTransformlet {
+final class CompletableFutureRules {
     private static final String CF = "java/util/concurrent/CompletableFuture";
     private static final Predicate<String> COMPLETIONS = owner -> owner.startsWith(CF + "$");
 
-    private CompletableFutureTransformlet() {
+    private CompletableFutureRules() {
     }
 
     static List<Transformlet> rules() {
         return List.of(
                 new Rule(CF, (method, mv) -> method.equals("completeThrowable(Ljava/lang/Throwable;)Z")
-                        ? Hooks.atEntry(fireBound(mv), "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
+                        ? Hooks.atEntry(fireBound(mv), Hooks.STAGES, "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
                         : fireBound(mv)),
                 new Rule(CF + "$CoCompletion", (method, mv) -> fireBound(mv)),
                 new Rule(CF + "$Completion", (method, mv) -> method.equals("<init>()V")
                         ? Hooks.beforeReturn(mv, out -> {
                             out.visitVarInsn(Opcodes.ALOAD, 0);
-                            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "onCompletionRegistered",
+                            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.STAGES, "onCompletionRegistered",
                                     "(Ljava/lang/Object;)V", false);
                         })
                         : fireBound(mv)));
@@ -36,6 +36,6 @@ final class CompletableFutureTransformlet {
 
     private static MethodVisitor fireBound(MethodVisitor mv) {
         return Hooks.replaceVirtualCall(mv, COMPLETIONS, "tryFire", "(I)L" + CF + ";",
-                "fireCompletion", "(Ljava/lang/Object;I)Ljava/lang/Object;", CF);
+                Hooks.STAGES, "fireCompletion", "(Ljava/lang/Object;I)Ljava/lang/Object;", CF);
     }
 }

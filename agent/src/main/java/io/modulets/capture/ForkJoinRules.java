@@ -1,5 +1,6 @@
 package io.modulets.capture;
 
+import io.modulets.bootstrap.ThreadHooks;
 import java.util.List;
 
 import org.objectweb.asm.MethodVisitor;
@@ -10,13 +11,13 @@ import org.objectweb.asm.Opcodes;
  * {@code poolSubmit}; every execute/submit/invoke/invokeAll goes through it) capture; {@code doExec()},
  * where every worker, helper and {@code invoke()} runs a task, binds around {@code exec()}; a
  * cancelled task stops counting; an exceptional completion ({@code trySetThrown}) fails the run it happens in.
- * Workers are never bound ({@code Bindings.onThreadStart}).
+ * Workers are never bound ({@code ThreadHooks.onThreadStart}).
  */
-final class ForkJoinTransformlet {
+final class ForkJoinRules {
     private static final String TASK = "java/util/concurrent/ForkJoinTask";
     private static final String CANCELLED = "(ZLjava/lang/Object;)V";
 
-    private ForkJoinTransformlet() {
+    private ForkJoinRules() {
     }
 
     /**
@@ -30,7 +31,7 @@ final class ForkJoinTransformlet {
 
     /** {@code exec()} runs bound; after doExec, a task found already done (so not run) releases its capture. */
     private static MethodVisitor afterExec(MethodVisitor mv) {
-        return Hooks.replaceVirtualCall(mv, TASK::equals, "exec", "()Z", "execTask",
+        return Hooks.replaceVirtualCall(mv, TASK::equals, "exec", "()Z", Hooks.FORK_JOIN, "execTask",
                 "(Ljava/util/concurrent/ForkJoinTask;)Z", null);
     }
 
@@ -38,23 +39,23 @@ final class ForkJoinTransformlet {
         return List.of(
                 new Rule(TASK, (method, mv) -> switch (method) {
                     case "fork()Ljava/util/concurrent/ForkJoinTask;" ->
-                            Hooks.atEntry(mv, "onSubmit", "(Ljava/lang/Object;)V", 0);
-                    case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, "afterExec", "(ILjava/lang/Object;)V", 0));
+                            Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 0);
+                    case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, Hooks.FORK_JOIN, "afterExec", "(ILjava/lang/Object;)V", 0));
                     case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, out -> {
                         out.visitVarInsn(Opcodes.ALOAD, 0);
-                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.BINDINGS, "afterExec",
+                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "afterExec",
                                 "(Ljava/lang/Object;)V", false);
                     }));
-                    case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, "onCancelled", CANCELLED, 0);
+                    case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0);
                     // every exceptional completion (17: int, 25: boolean); 21+'s submit(Callable) catches in exec()
                     case "trySetThrown(Ljava/lang/Throwable;)I", "trySetThrown(Ljava/lang/Throwable;)Z" ->
-                            Hooks.atEntry(mv, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
+                            Hooks.atEntry(mv, Hooks.FORK_JOIN, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
                     default -> mv;
                 }),
                 new Rule(TASK + "$InterruptibleTask", (method, mv) -> method.equals("cancel(Z)Z")
-                        ? Hooks.beforeIreturn(mv, "onCancelled", CANCELLED, 0) : mv),
+                        ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0) : mv),
                 new Rule("java/util/concurrent/ForkJoinPool", (method, mv) -> method.equals(SUBMIT)
-                        ? Hooks.atEntry(mv, "onPoolSubmit", "(Ljava/lang/Object;Ljava/lang/Object;)V", 0,
+                        ? Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit", "(Ljava/lang/Object;Ljava/lang/Object;)V", 0,
                                 SUBMIT.startsWith("poolSubmit") ? 2 : 1)
                         : mv));
     }

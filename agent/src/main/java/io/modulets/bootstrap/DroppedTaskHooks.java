@@ -1,0 +1,84 @@
+package io.modulets.bootstrap;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/**
+ * Tasks that will never run, or not again (DESIGN §2.7): rejected, removed, drained, dropped by
+ * DiscardOldestPolicy, cancelled, or a periodic FutureTask that failed. Each stops counting for its
+ * generation at once, exactly once ({@link PendingTasks}). Hooks of the capture rules of the pools,
+ * fork/join, FutureTask and Timer.
+ */
+public final class DroppedTaskHooks {
+    private DroppedTaskHooks() {
+    }
+
+    /** {@code ThreadPoolExecutor.reject}: the handler decides; CallerRunsPolicy runs the task on its own binding. */
+    public static void onRejected(RejectedExecutionHandler handler, Runnable task, ThreadPoolExecutor executor) {
+        Object captured = PendingTasks.take(task);
+        if (captured instanceof PendingTasks.Periodic) {
+            PendingTasks.removeAll(task);
+            captured = ((PendingTasks.Periodic) captured).binding;
+            PendingTasks.count(captured);
+        }
+        ClassLoader binding = (ClassLoader) captured;
+        if (binding == null) {
+            handler.rejectedExecution(task, executor);
+            return;
+        }
+        // Only CallerRunsPolicy runs the task: another handler's exception is the submitter's, not a task's.
+        Scope scope = handler instanceof ThreadPoolExecutor.CallerRunsPolicy ? Scope.run(binding) : Scope.bind(binding);
+        try {
+            handler.rejectedExecution(task, executor);
+        } catch (Throwable failure) {
+            scope.failed(failure);
+            throw failure;
+        } finally {
+            scope.close();
+            PendingTasks.release(binding);
+        }
+    }
+
+    /** {@code DiscardOldestPolicy}: the task it takes from the queue head will never run. */
+    public static Object pollDropped(BlockingQueue<?> queue) {
+        Object dropped = queue.poll();
+        if (dropped != null) {
+            PendingTasks.removeOne(dropped);
+        }
+        return dropped;
+    }
+
+    /** {@code ThreadPoolExecutor.remove(task)} returned {@code removed}. */
+    public static void onRemoved(boolean removed, Object task) {
+        if (removed) {
+            PendingTasks.removeOne(task);
+        }
+    }
+
+    /** {@code shutdownNow()} returns the tasks that will never run. */
+    public static void onDrained(List<?> tasks) {
+        if (tasks != null) {
+            for (Object task : tasks) {
+                PendingTasks.removeOne(task);
+            }
+        }
+    }
+
+    /** {@code cancel} returned {@code cancelled} (FutureTask's completion, ForkJoinTask, TimerTask). */
+    public static void onCancelled(boolean cancelled, Object task) {
+        if (cancelled) {
+            PendingTasks.removeAll(task);
+        }
+    }
+
+    /**
+     * {@code FutureTask.setException}: it will not run again; a periodic capture ends. The run it
+     * happens in (the task's own) failed with {@code failure}.
+     */
+    public static void onFutureDone(Object task, Throwable failure) {
+        PendingTasks.removeAll(task);
+        TaskRuns.failed(failure);
+    }
+}

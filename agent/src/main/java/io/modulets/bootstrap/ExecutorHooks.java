@@ -1,0 +1,164 @@
+package io.modulets.bootstrap;
+
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.function.Predicate;
+
+/**
+ * Executors (DESIGN §2.1): a task submitted to {@code ThreadPoolExecutor}, {@code
+ * ScheduledThreadPoolExecutor}, {@code Timer} or an executor named by the {@code executors} agent
+ * argument captures its binding; the worker's run of it is bound to what it captured. Hooks of the
+ * capture rules {@code ThreadPoolRules}, {@code ScheduledPoolRules}, {@code TimerRules} and {@code
+ * CustomExecutorRule}; what happens to a task that never runs is in {@link DroppedTaskHooks}.
+ */
+public final class ExecutorHooks {
+    /**
+     * The Runnables a server's own pool runs for itself (a connection's processing, a selector): never
+     * a child of the thread that submits them; set once by the agent.
+     */
+    public static volatile Predicate<Object> serverTask = task -> false;
+
+    /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
+    public static volatile Predicate<Object> serverCode = task -> false;
+
+    private ExecutorHooks() {
+    }
+
+    // ---- submission ----------------------------------------------------------------------------
+
+    /** {@code ThreadPoolExecutor.execute(task)}, {@code ForkJoinTask.fork()}: a one-shot task submitted now. */
+    public static void onSubmit(Object task) {
+        if (task != null && !isJdkLoopTask(task)) {
+            ClassLoader binding = Bindings.captureFor(task);
+            if (binding != null) {
+                PendingTasks.add(task, binding);
+            }
+        }
+    }
+
+    /**
+     * A task of the JDK that is a loop for its whole life, like a JDK loop thread (§2.1): capturing
+     * it would keep a generation live as long as it runs. Listed one by one, with the reason:
+     * <ul>
+     * <li>{@code sun.rmi.transport.tcp.TCPTransport$ConnectionHandler}: RMI runs one per connection on
+     * its pool and serves every call of that connection in it; a JMX client (JConsole, the CLI, the
+     * agent's own MBeans' users) keeps one open for hours. The calls it serves run unbound (§2.4).</li>
+     * </ul>
+     */
+    private static boolean isJdkLoopTask(Object task) {
+        Class<?> type = task.getClass();
+        return Bindings.isJdk(type) && type.getName().equals("sun.rmi.transport.tcp.TCPTransport$ConnectionHandler");
+    }
+
+    /**
+     * {@code ScheduledThreadPoolExecutor.delayedExecute(task)}. A periodic root task binds afresh at
+     * each run; a periodic child task keeps the submitter's binding for every run (§2.1).
+     */
+    public static void onSchedule(Object task) {
+        if (task instanceof RunnableScheduledFuture && ((RunnableScheduledFuture<?>) task).isPeriodic()) {
+            onPeriodic(task);
+        } else {
+            onSubmit(task);
+        }
+    }
+
+    /** {@code Timer.sched(task, time, period)}, as the task is queued; period 0 is a one-shot task. */
+    public static void onTimerSchedule(Object task, long period) {
+        if (period != 0) {
+            onPeriodic(task);
+        } else {
+            onSubmit(task);
+        }
+    }
+
+    private static void onPeriodic(Object task) {
+        ClassLoader own = Bindings.ownGeneration(task);
+        // A root task of shell code picks up the current generation afresh at each run; so does a
+        // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's
+        // monitors start its background processor and async-timeout checks that way) and which
+        // would otherwise keep the generation of that one run live for the JVM's life.
+        ClassLoader bound = own == null ? Bindings.BOUND.get() : null;
+        if (bound != null && serverCode.test(Bindings.innermost(task))) {
+            bound = null; // only looked at for a periodic task scheduled from inside a task
+        }
+        PendingTasks.add(task, new PendingTasks.Periodic(own != null ? own : bound));
+    }
+
+    /** An executor named by the {@code executors} agent argument: its {@code execute(task)} gets this instead. */
+    public static Runnable wrapForExecutor(Runnable task) {
+        if (task == null || task instanceof BoundTask) {
+            return task;
+        }
+        ClassLoader binding = Bindings.captureFor(task);
+        if (binding == null) {
+            return task;
+        }
+        BoundTask bound = new BoundTask(task);
+        PendingTasks.add(bound, binding);
+        return bound;
+    }
+
+    /**
+     * A server's own pool (Tomcat's, Jetty's): its {@code execute(task)} gets this instead. What a
+     * request or a job submits there is its child and carries its binding, as with {@link
+     * #wrapForExecutor}; what the server's loops submit, and its own connection tasks, stay unbound,
+     * so the request they lead to is bound where it is dispatched (DESIGN §2.1).
+     */
+    public static Runnable wrapChildForExecutor(Runnable task) {
+        if (task == null || task instanceof BoundTask
+                || (Bindings.BOUND.get() == null && Bindings.ownGeneration(task) == null) || serverTask.test(task)) {
+            return task;
+        }
+        return wrapForExecutor(task);
+    }
+
+    // ---- running -------------------------------------------------------------------------------
+
+    /** Replaces {@code task.run()} in a pool worker's loop (ThreadPoolExecutor, Timer). */
+    public static void runTask(Runnable task) {
+        runCaptured(task, task);
+    }
+
+    /** Runs {@code body}, bound to what {@code key} captured at submission, if anything. */
+    static void runCaptured(Object key, Runnable body) {
+        Object captured = PendingTasks.take(key);
+        if (captured == null) {
+            body.run();
+            return;
+        }
+        ClassLoader binding = bindingOf(captured);
+        Scope scope = Scope.run(binding);
+        try {
+            body.run();
+        } catch (Throwable failure) {
+            scope.failed(failure);
+            throw failure;
+        } finally {
+            scope.close();
+            releaseRun(captured, binding);
+        }
+    }
+
+    /**
+     * The binding a run takes from what its task captured. A periodic root task binds afresh as a root
+     * task at each run (current, or a canary's draw), counted for the length of this run.
+     */
+    static ClassLoader bindingOf(Object captured) {
+        if (captured instanceof PendingTasks.Periodic) {
+            ClassLoader fixed = ((PendingTasks.Periodic) captured).binding;
+            if (fixed != null) {
+                return fixed;
+            }
+            ClassLoader now = Bindings.rootBinding();
+            PendingTasks.count(now);
+            return now;
+        }
+        return (ClassLoader) captured;
+    }
+
+    /** The run that {@link #bindingOf} bound is over: its count ends (a periodic task's capture stays). */
+    static void releaseRun(Object captured, ClassLoader binding) {
+        if (!(captured instanceof PendingTasks.Periodic) || ((PendingTasks.Periodic) captured).binding == null) {
+            PendingTasks.release(binding);
+        }
+    }
+}

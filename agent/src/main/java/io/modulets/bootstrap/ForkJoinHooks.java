@@ -1,0 +1,77 @@
+package io.modulets.bootstrap;
+
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * Fork/join (DESIGN §2.1): the pool's one submission path and {@code fork()} capture ({@link
+ * ExecutorHooks#onSubmit}), {@code doExec()} runs a task bound to its capture, and a task run with
+ * nothing captured outside any task ({@code invoke()}, a parallel stream's caller) is a root task.
+ * Workers are never bound ({@link ThreadHooks}). Hooks of the capture rules {@code ForkJoinRules}.
+ */
+public final class ForkJoinHooks {
+    /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
+    public static volatile Object carrierPool;
+
+    private ForkJoinHooks() {
+    }
+
+    /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */
+    public static void onPoolSubmit(Object pool, Object task) {
+        if (pool != carrierPool) {
+            ExecutorHooks.onSubmit(task);
+        }
+    }
+
+    /**
+     * Replaces {@code exec()} in {@code ForkJoinTask.doExec()}. A task run with nothing captured on a
+     * thread that runs no task ({@code invoke()}, the caller's half of {@code invokeAll}, a parallel
+     * stream's caller) is a root task submitted now.
+     */
+    public static boolean execTask(ForkJoinTask<?> task) throws Throwable {
+        Object captured = PendingTasks.take(task);
+        if (captured == null) {
+            if (Bindings.BOUND.get() != null || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+                return (boolean) JdkMethods.EXEC.invokeExact(task);
+            }
+            captured = Bindings.captureFor(task);
+            PendingTasks.count(captured);
+        }
+        ClassLoader binding = ExecutorHooks.bindingOf(captured);
+        Scope scope = Scope.run(binding);
+        try {
+            return (boolean) JdkMethods.EXEC.invokeExact(task);
+        } catch (Throwable failure) {
+            scope.failed(failure);
+            throw failure;
+        } finally {
+            scope.close();
+            ExecutorHooks.releaseRun(captured, binding);
+        }
+    }
+
+    /**
+     * {@code ForkJoinTask.trySetThrown(ex)}: a fork/join task completes exceptionally, from its own run
+     * (its {@code exec()} threw, or caught and recorded it as 21+'s {@code submit(Callable)} does) or by
+     * {@code completeExceptionally}; the run it happens in failed.
+     */
+    public static void onForkJoinFailed(Throwable failure) {
+        TaskRuns.failed(failure);
+    }
+
+    /**
+     * After {@code ForkJoinTask.doExec()}: a task that was already done when a worker popped it
+     * (completed or cancelled by other means while queued, e.g. a parallel stream's sibling of a
+     * failed leaf) never ran {@code exec()}; what it captured is released here.
+     */
+    public static void afterExec(Object task) {
+        if (((ForkJoinTask<?>) task).isDone()) {
+            PendingTasks.releaseIfPending(task);
+        }
+    }
+
+    /** As {@link #afterExec(Object)}, for JDK 17's {@code int doExec()}. */
+    public static void afterExec(int status, Object task) {
+        afterExec(task);
+    }
+}

@@ -78,7 +78,7 @@ final class Startup {
                 options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
-        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        Erasure erasure = new Erasure(filter, Bindings::current);
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
                 modules, erasure);
         PathGuard guard = guard(options);

@@ -1,5 +1,6 @@
 package io.modulets.bootstrap;
 
+import java.lang.invoke.SwitchPoint;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -20,14 +21,8 @@ import java.util.function.Function;
  * captured is kept beside it in {@link PendingTasks}, which also counts live tasks.
  */
 public final class Bindings {
-    /**
-     * The current generation: what unbound code resolves in (§2.4), and what new root tasks get unless
-     * a canary draws them; set by the agent on every activation.
-     */
-    public static volatile ClassLoader current;
-
-    /** The canary in progress, or null: a generation that a fraction of new root tasks get instead of {@link #current}. */
-    private static volatile CanaryDraw canary;
+    /** The generations tasks and calls can reach now: written only through {@link #publish}. */
+    private static volatile LiveSet liveSet = LiveSet.NONE;
 
     /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
     public static volatile Function<Object, Object> taskInner = t -> null;
@@ -70,15 +65,33 @@ public final class Bindings {
     private Bindings() {
     }
 
-    /** The binding of the task this thread runs, or null if it runs none (it then follows {@link #current}). */
+    /** The binding of the task this thread runs, or null if it runs none (it then follows {@link #current()}). */
     public static ClassLoader bound() {
         return BOUND.get();
+    }
+
+    /** The generations tasks and calls can reach now (one volatile read). */
+    public static LiveSet liveSet() {
+        return liveSet;
+    }
+
+    /**
+     * The current generation: what unbound code resolves in (§2.4), and what new root tasks get unless
+     * a canary draws them; null before generation 1.
+     */
+    public static ClassLoader current() {
+        return liveSet.current;
+    }
+
+    /** The canary generation in progress, or null. */
+    public static ClassLoader canary() {
+        return liveSet.canary();
     }
 
     /** The generation that a reference by name resolves in, for this thread now (§2.2, §2.4). */
     public static ClassLoader effective() {
         ClassLoader bound = BOUND.get();
-        return bound != null ? bound : current;
+        return bound != null ? bound : liveSet.current;
     }
 
     /**
@@ -97,26 +110,28 @@ public final class Bindings {
 
     /**
      * The binding of a root task submitted now: the canary for its fraction of them, else the current
-     * generation. Without a canary this is one volatile read more than reading {@link #current}; with
-     * one, a thread-local random draw (no allocation, no lock, no shared write).
+     * generation. One volatile read; with a canary, a thread-local random draw (no allocation, no lock,
+     * no shared write).
      */
     public static ClassLoader rootBinding() {
-        CanaryDraw draw = canary;
-        return draw == null ? current : draw.pick(current);
+        return liveSet.rootBinding();
     }
 
     /**
-     * Starts ({@code draw} non-null) or ends (null) a canary. The agent makes the canary live for the
-     * boundary's call sites before starting it, and ends it before it stops being live.
+     * Publishes {@code next}, built from the published set: the one write of which generations are live
+     * (only {@code BoundaryLinks.update} calls it, under its lock). The boundary's epochs that {@code next}
+     * renews end first, so that no call site links in an epoch after its successor or keeps serving the
+     * fast path of a generation that is no longer the only one.
      */
-    public static void canary(CanaryDraw draw) {
-        canary = draw;
-    }
-
-    /** The canary generation in progress, or null. */
-    public static ClassLoader canary() {
-        CanaryDraw draw = canary;
-        return draw == null ? null : draw.generation;
+    public static void publish(LiveSet next) {
+        LiveSet previous = liveSet;
+        if (previous.receiverEpoch != next.receiverEpoch) {
+            SwitchPoint.invalidateAll(new SwitchPoint[] {previous.bindingEpoch.switchPoint,
+                    previous.receiverEpoch.switchPoint});
+        } else if (previous.bindingEpoch != next.bindingEpoch) {
+            SwitchPoint.invalidateAll(new SwitchPoint[] {previous.bindingEpoch.switchPoint});
+        }
+        liveSet = next;
     }
 
     /** The generation that defined the task's class, or the class of the task a JDK adapter wraps; else null. */

@@ -29,6 +29,11 @@ public final class CanaryDraw {
         this.threshold = Math.max(1L, Math.round(fraction * RANGE));
     }
 
+    /** The canary generation. */
+    public ClassLoader generation() {
+        return generation;
+    }
+
     /** The canary for about {@code fraction} of the calls, else {@code current}. */
     ClassLoader pick(ClassLoader current) {
         return (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL) < threshold ? generation : current;

@@ -8,20 +8,41 @@ public final class TestSeams {
     private TestSeams() {
     }
 
+    /**
+     * Sets the current generation alone, as the registry's tests and the benchmarks do: the live set and
+     * the boundary's epochs stay as they are (the lifecycle publishes through {@code BoundaryLinks}).
+     */
+    public static synchronized void setCurrent(ClassLoader generation) {
+        Bindings.publish(Bindings.liveSet().withCurrentOnly(generation));
+    }
+
+    /** Starts ({@code draw} non-null) or ends a canary's draw alone, as {@link #setCurrent} sets current. */
+    public static synchronized void setCanary(CanaryDraw draw) {
+        Bindings.publish(Bindings.liveSet().withCanaryOnly(draw));
+    }
+
     /** Runs {@code body} bound to {@code binding}, with its context class loader, as a task run; restores both. */
     public static void runBound(ClassLoader binding, Runnable body) {
         if (binding == null) {
             body.run();
             return;
         }
-        Scope scope = Scope.run(binding);
+        // The scope's state in locals, as StageHooks keeps it: here the JIT did not inline the seam into
+        // the benchmarks that measure a bound run, and a Scope object would have been allocated per run,
+        // which no production hook does (CaptureHooks with -prof gc).
+        Thread thread = Thread.currentThread();
+        ClassLoader previousBinding = Bindings.BOUND.get();
+        ClassLoader previousContext = thread.getContextClassLoader();
+        boolean rebound = Scope.enter(thread, binding, previousBinding, previousContext, true);
         try {
             body.run();
         } catch (Throwable failure) {
-            scope.failed(failure);
+            if (rebound) {
+                TaskRuns.failed(failure);
+            }
             throw failure;
         } finally {
-            scope.close();
+            Scope.restore(thread, previousBinding, previousContext, rebound, rebound);
         }
     }
 

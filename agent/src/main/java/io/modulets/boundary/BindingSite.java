@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.LiveSet;
 
 /**
  * A site that resolves in the calling thread's binding (static members, {@code new}, class
@@ -32,7 +33,7 @@ final class BindingSite extends InlineCacheSite {
     }
 
     @Override
-    BoundaryLinks.Epoch epoch() {
+    LiveSet.Epoch epoch() {
         return BoundaryLinks.bindingEpoch();
     }
 
@@ -86,7 +87,7 @@ final class BindingSite extends InlineCacheSite {
      */
     @Override
     Object relink(Object[] arguments) throws Throwable {
-        BoundaryLinks.Epoch epoch = BoundaryLinks.bindingEpoch();
+        LiveSet.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();
         MethodHandle target = cached(generation);
         if (awaitsRelinker()) {
@@ -97,7 +98,7 @@ final class BindingSite extends InlineCacheSite {
             target = resolver.resolve(generation);
             addTo(added, entry(generation, target));
         }
-        ClassLoader current = Bindings.current;
+        ClassLoader current = Bindings.current();
         if (epoch.single == null && current != null && current != generation && cached(current) == null) {
             try {
                 addTo(added, entry(current, resolver.resolve(current)));

@@ -186,7 +186,7 @@ final class BindingTokens {
         if (methodToken > 0) {
             return methodToken;
         }
-        return tokenOf(methodToken == UNBOUND ? Bindings.current : Bindings.effective());
+        return tokenOf(methodToken == UNBOUND ? Bindings.current() : Bindings.effective());
     }
 
     /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */

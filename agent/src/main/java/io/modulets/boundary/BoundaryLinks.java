@@ -1,27 +1,29 @@
 package io.modulets.boundary;
 
 import java.lang.invoke.MutableCallSite;
-import java.lang.invoke.SwitchPoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.UnaryOperator;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.CanaryDraw;
+import io.modulets.bootstrap.LiveSet;
 import io.modulets.config.Log;
 
 /**
  * What the boundary's call sites must hear about the generations: a new current generation is
  * published, and a generation retires (no site may keep it reachable afterwards: DESIGN §2.7).
- * The registry calls these; nothing else writes {@link Bindings#current}.
+ * The registry calls these; they are the only writers of the published {@link LiveSet}.
  *
  * <p>Every linked site is remembered here, weakly (a shell class of an application loader may
  * itself be unloaded), and so are retired generations, weakly too: a relink that races a
  * retirement must not cache the retired generation again.
  *
  * <p>Why a publish is one switch-point invalidation and nothing per site: while one generation is
- * live, binding sites link straight to it behind the switch point of the {@link Epoch}, whose
+ * live, binding sites link straight to it behind the switch point of the {@link LiveSet.Epoch}, whose
  * fallback is a spare call site that holds the site's whole cache, keyed by the thread's binding,
  * and that no compiled code inlines. Changing the target of a site that compiled code inlined
  * deoptimises that code, and each such change is a handshake with every thread: thousands of sites
@@ -31,44 +33,27 @@ import io.modulets.config.Log;
  * site's chain, which nothing compiled has inlined either (InlineCacheSite).
  */
 public final class BoundaryLinks {
-    /**
-     * What a site's links were built for: they hold while {@link #switchPoint} is valid.
-     * {@link #single} is the only live generation, if there is one: binding sites then link
-     * straight to its handle, with no test per call (docs/JVM-NOTES.md, boundary).
-     */
-    static final class Epoch {
-        final SwitchPoint switchPoint = new SwitchPoint();
-        final ClassLoader single;
-
-        Epoch(ClassLoader single) {
-            this.single = single;
-        }
-    }
-
     private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
     /** The token sites at the entry of shell methods, weakly too. Guarded by SITES. */
     private static final Set<TokenSite> TOKEN_SITES = Collections.newSetFromMap(new WeakHashMap<>());
+    /**
+     * Generations that retired, weakly: a relink that races a retirement must not cache one again. Changed
+     * with the published live set, under this lock: {@link #update} is the one way to change either.
+     */
     private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
-    /** Published and not retired. Guarded by RETIRED. */
-    private static final Set<ClassLoader> LIVE = Collections.newSetFromMap(new WeakHashMap<>());
-    /** Of binding sites: renewed by every publish and retirement. Written under RETIRED. */
-    private static volatile Epoch bindings = new Epoch(null);
-    /** Of receiver sites, which a publish does not concern: renewed by every retirement. Written under RETIRED. */
-    private static volatile Epoch receivers = new Epoch(null);
 
     private BoundaryLinks() {
     }
 
     /**
-     * Makes {@code generation} the one that new root tasks and unbound shell code get. Costs one
-     * switch-point invalidation, whatever the number of sites: each site relinks itself at its first
-     * call, or ahead of it on the relinker's thread, whichever comes first.
+     * Makes {@code generation} the one that new root tasks and unbound shell code get (an activation, a
+     * rollback, or a canary's promotion, which ends the canary). Costs one switch-point invalidation,
+     * whatever the number of sites: each site relinks itself at its first call, or ahead of it on the
+     * relinker's thread, whichever comes first. A rollback may make a retired, still loaded generation
+     * current again.
      */
     public static void publish(ClassLoader generation) {
-        // Before the write of current: no site may keep serving the old single generation's fast path.
-        makeLive(generation); // a rollback may make a retired, still loaded generation current again
-        Bindings.current = generation;
-        Relinker.request(BoundaryLinks::catchUp);
+        update(live -> live.withCurrent(generation), generation);
     }
 
     /**
@@ -77,24 +62,41 @@ public final class BoundaryLinks {
      * in it rather than through the other generation's single-generation fast path.
      */
     public static void revive(ClassLoader generation) {
-        makeLive(generation);
-        Relinker.request(BoundaryLinks::catchUp);
+        update(live -> live.withLive(generation), generation);
     }
 
     /**
-     * A canary starts (DESIGN §2.1): live beside the current generation, like a draining one, before
-     * any task can draw it. Current does not change: unbound calls keep following it (§2.4).
+     * A canary starts (DESIGN §2.1): live beside the current generation, like a draining one, and drawn
+     * by new root tasks from the same write on. Current does not change: unbound calls keep following
+     * it (§2.4).
      */
-    public static void canary(ClassLoader generation) {
-        makeLive(generation);
-        Relinker.request(BoundaryLinks::catchUp);
+    public static void canary(CanaryDraw draw) {
+        update(live -> live.withCanary(draw), draw.generation());
     }
 
-    private static void makeLive(ClassLoader generation) {
+    /** The canary is aborted: no new root task draws it; it stays live while it drains. */
+    public static void endCanary() {
+        update(LiveSet::withoutCanary, null);
+    }
+
+    /**
+     * The one seam through which the live set changes: the next set is built from the published one and
+     * published in one write ({@link Bindings#publish}), under this lock, with the retired generations;
+     * then the relinker links the sites in the new epoch.
+     */
+    private static void update(UnaryOperator<LiveSet> change, ClassLoader madeLive) {
+        boolean newEpoch;
         synchronized (RETIRED) {
-            RETIRED.remove(generation);
-            LIVE.add(generation);
-            renew(false);
+            if (madeLive != null) {
+                RETIRED.remove(madeLive);
+            }
+            LiveSet previous = Bindings.liveSet();
+            LiveSet next = change.apply(previous);
+            Bindings.publish(next);
+            newEpoch = next.bindingEpoch != previous.bindingEpoch;
+        }
+        if (newEpoch) {
+            Relinker.request(BoundaryLinks::catchUp);
         }
     }
 
@@ -113,9 +115,9 @@ public final class BoundaryLinks {
         boolean nowSingle;
         synchronized (RETIRED) {
             RETIRED.add(generation);
-            LIVE.remove(generation);
-            renew(true);
-            nowSingle = LIVE.size() == 1;
+            LiveSet next = Bindings.liveSet().without(generation);
+            Bindings.publish(next);
+            nowSingle = next.bindingEpoch.single != null;
         }
         // A site that reaches the generation holds it in its own target (and maybe in levels below):
         // it is linked again from the top, here, so that nothing reaches the generation after this.
@@ -150,36 +152,22 @@ public final class BoundaryLinks {
 
     /** The generations published and not retired. */
     static List<ClassLoader> live() {
-        synchronized (RETIRED) {
-            return new ArrayList<>(LIVE);
-        }
+        return Bindings.liveSet().live();
     }
 
     /** The epoch that binding sites link in now. */
-    static Epoch bindingEpoch() {
-        return bindings;
+    static LiveSet.Epoch bindingEpoch() {
+        return Bindings.liveSet().bindingEpoch;
     }
 
     /** The epoch that receiver sites link in now. */
-    static Epoch receiverEpoch() {
-        return receivers;
+    static LiveSet.Epoch receiverEpoch() {
+        return Bindings.liveSet().receiverEpoch;
     }
 
     /** Whether exactly one generation is live (the token sites' phase). */
     static boolean oneLive() {
-        return bindings.single != null;
-    }
-
-    /** Ends the binding sites' epoch (and the receiver sites' too if {@code retirement}) in one invalidation. */
-    private static void renew(boolean retirement) {
-        // Invalidated before the new epoch is visible: a site never links in an epoch after its successor.
-        if (retirement) {
-            SwitchPoint.invalidateAll(new SwitchPoint[] {bindings.switchPoint, receivers.switchPoint});
-            receivers = new Epoch(null);
-        } else {
-            SwitchPoint.invalidateAll(new SwitchPoint[] {bindings.switchPoint});
-        }
-        bindings = new Epoch(LIVE.size() == 1 ? LIVE.iterator().next() : null);
+        return Bindings.liveSet().bindingEpoch.single != null;
     }
 
     static void register(InlineCacheSite site) {

@@ -7,12 +7,13 @@ import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.SwitchPoint;
 import java.util.ArrayList;
 import java.util.List;
+import io.modulets.bootstrap.LiveSet;
 
 /**
  * A boundary call site as a polymorphic inline cache: a chain of guards, each leading to one
  * resolved handle, ending in a fallback that resolves the miss. While one generation is live a
  * binding site links straight to its handle instead, which holds while the
- * {@link BoundaryLinks.Epoch} it was built in holds. A cache that reaches {@link #MAX_ENTRIES} drops
+ * {@link LiveSet.Epoch} it was built in holds. A cache that reaches {@link #MAX_ENTRIES} drops
  * its oldest entry.
  *
  * <p>Every entry remembers the generation its target reaches, so that retiring a generation can
@@ -106,7 +107,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     abstract Object relink(Object[] arguments) throws Throwable;
 
     /** The epoch the site links in now. */
-    abstract BoundaryLinks.Epoch epoch();
+    abstract LiveSet.Epoch epoch();
 
     /**
      * Links the site in the epoch of now, ahead of its next call, caching what it will need in
@@ -177,7 +178,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         while (entries.size() > MAX_ENTRIES) {
             dropped |= !grown.remove(entries.remove(entries.size() - 1));
         }
-        BoundaryLinks.Epoch epoch = epoch();
+        LiveSet.Epoch epoch = epoch();
         Entry single = fastEntry(epoch);
         if (single != null) {
             if (!fast || linked != epoch.switchPoint || !grown.isEmpty() || dropped) {
@@ -241,7 +242,7 @@ abstract class InlineCacheSite extends MutableCallSite {
      * point, falling back to a spare that holds the cache, or the cache; its chain ends in a fresh
      * level end. A re-target of the site: code that inlined it is deoptimised.
      */
-    private void linkFromTop(BoundaryLinks.Epoch epoch) {
+    private void linkFromTop(LiveSet.Epoch epoch) {
         depth = 0;
         if (entries.isEmpty()) {
             end = null;
@@ -265,7 +266,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     /** The entry of the only live generation if the site keys by generation: linked with no test at all. */
-    private Entry fastEntry(BoundaryLinks.Epoch epoch) {
+    private Entry fastEntry(LiveSet.Epoch epoch) {
         return epoch.single == null || keyType() == null ? null : find(epoch.single);
     }
 

@@ -7,6 +7,7 @@ import java.lang.reflect.Modifier;
 import java.util.List;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.LiveSet;
 import io.modulets.bootstrap.GenerationLoader;
 
 /**
@@ -53,7 +54,7 @@ final class ReceiverSite extends InlineCacheSite {
     }
 
     @Override
-    BoundaryLinks.Epoch epoch() {
+    LiveSet.Epoch epoch() {
         return BoundaryLinks.receiverEpoch();
     }
 

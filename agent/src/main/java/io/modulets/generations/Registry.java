@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.CanaryDraw;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.config.Log;
@@ -226,8 +225,7 @@ public final class Registry {
         started.policy(policy);
         canary = started;
         // Live for the boundary's sites before any task can draw it.
-        BoundaryLinks.canary(loader);
-        Bindings.canary(new CanaryDraw(loader, fraction));
+        BoundaryLinks.canary(new CanaryDraw(loader, fraction));
         Log.info("%s is a canary for %s of new root tasks (%s stays current; %s)", next, Canary.percent(fraction),
                 against, started.policy());
         listener.canaryStarted(started);
@@ -248,8 +246,7 @@ public final class Registry {
         Generation before = current;
         next.enter(State.CURRENT, Instant.now());
         current = next;
-        BoundaryLinks.publish(next.loader());
-        Bindings.canary(null); // after the publish: a draw in between picks the canary, current already
+        BoundaryLinks.publish(next.loader()); // ends the canary's draw in the same write
         canary = null;
         Log.info("%s is current (was %d, promotion)", next, before.sequence());
         listener.activated(next, before, "promotion");
@@ -271,7 +268,7 @@ public final class Registry {
     private Generation abort(String reason, boolean automatic) throws IOException {
         Canary aborted = canaryOr("abort");
         Generation g = aborted.generation();
-        Bindings.canary(null); // before it drains: a task that drew it just before is counted and takes it back
+        BoundaryLinks.endCanary(); // before it drains: a task that drew it just before is counted and takes it back
         canary = null;
         if (automatic) {
             Log.warn("canary %s aborted: %s", g, reason);

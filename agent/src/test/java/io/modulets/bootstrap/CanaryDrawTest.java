@@ -23,14 +23,14 @@ class CanaryDrawTest {
 
     @BeforeEach
     void save() {
-        savedCurrent = Bindings.current;
-        Bindings.current = current;
+        savedCurrent = Bindings.current();
+        TestSeams.setCurrent(current);
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
-        Bindings.canary(null);
+        TestSeams.setCurrent(savedCurrent);
+        TestSeams.setCanary(null);
     }
 
     @Test
@@ -67,7 +67,7 @@ class CanaryDrawTest {
 
     @Test
     void rootTasksDrawChildTasksFollowTheirParentUnboundCodeStaysOnCurrent() {
-        Bindings.canary(new CanaryDraw(canary, 1.0));
+        TestSeams.setCanary(new CanaryDraw(canary, 1.0));
         Object task = new Object();
         assertSame(canary, Bindings.captureFor(task), "a root task (the test thread runs no task)");
         assertSame(current, Bindings.effective(), "code outside any task resolves in the current generation");
@@ -80,7 +80,7 @@ class CanaryDrawTest {
         });
         assertSame(current, child[0], "a child of a task on current stays on current");
         assertSame(canary, child[1], "a child of a canary task stays on the canary");
-        Bindings.canary(null);
+        TestSeams.setCanary(null);
         assertSame(current, Bindings.captureFor(task), "no canary: the current generation");
         assertEquals(null, Bindings.canary());
     }

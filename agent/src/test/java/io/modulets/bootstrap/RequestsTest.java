@@ -22,13 +22,13 @@ class RequestsTest {
 
     @BeforeEach
     void current() {
-        savedCurrent = Bindings.current;
-        Bindings.current = g1;
+        savedCurrent = Bindings.current();
+        TestSeams.setCurrent(g1);
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     @Test
@@ -37,7 +37,7 @@ class RequestsTest {
         assertSame(g1, Bindings.bound());
         assertSame(g1, Thread.currentThread().getContextClassLoader());
         assertEquals(1, g1.liveTasks());
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertSame(g1, Bindings.effective(), "a deploy does not move a request in flight");
         Requests.exit(scope);
         assertNull(Bindings.bound());
@@ -50,7 +50,7 @@ class RequestsTest {
         Object request = new Object();
         Requests.exit(Requests.enter(request, Requests.BEGIN));
         assertEquals(1, g1.liveTasks(), "begun, not ended: still live between its dispatches");
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         Object again = Requests.enter(request, Requests.RESUME);
         assertSame(g1, Bindings.bound(), "an async dispatch after the deploy resumes generation 1");
         Requests.exit(again);

@@ -74,26 +74,26 @@ class BoundaryConstructsTest {
 
     @BeforeEach
     void twoGenerations() throws Exception {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         Path v1 = Compiler.compile(temp.resolve("v1"), Map.of("sw.T", T_V1, "sw.Fail", FAIL, "sw.Other", OTHER,
                 "sw.C", C_V1));
         Path v2 = Compiler.compile(temp.resolve("v2"), Map.of("sw.T", T_V2, "sw.Fail", FAIL, "sw.Other", OTHER,
                 "sw.C", C_V2, "sw.Added", ADDED));
         Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), v2);
-        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        Erasure erasure = new Erasure(filter, Bindings::current);
         RewritingLoader shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {v1.toUri().toURL()}, shellLoader, filter, "g1");
         g2 = new GenerationClassLoader("g2", new URL[] {v2.toUri().toURL()}, shellLoader, filter, "g2");
-        Bindings.current = g2; // the erasure is read from the current generation's bytes
+        TestSeams.setCurrent(g2); // the erasure is read from the current generation's bytes
         user = shellLoader.loadClass("shell.User");
-        Bindings.current = g1;
+        TestSeams.setCurrent(g1);
     }
 
     @AfterEach
     void restore() {
         BoundaryLinks.retire(g1);
         BoundaryLinks.retire(g2);
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private Object call(String name, Object... args) throws Throwable {
@@ -112,7 +112,7 @@ class BoundaryConstructsTest {
     @Test
     void aCatchOfASwappableTypeLetsOtherExceptionsOfTheSameErasureThrough() throws Throwable {
         for (ClassLoader g : new ClassLoader[] {g1, g2}) {
-            Bindings.current = g;
+            TestSeams.setCurrent(g);
             assertEquals(7, call("direct", 0));
             assertEquals(-1, call("direct", 1));
             RuntimeException other = assertThrows(RuntimeException.class, () -> call("direct", 2));
@@ -128,21 +128,21 @@ class BoundaryConstructsTest {
     @Test
     void aCatchOfATypeAnOlderGenerationLacksDoesNotMatchItsExceptions() throws Throwable {
         assertEquals(-2, call("added", 1), "generation 1 has no sw.Added: its Fail goes to the next catch");
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals(-2, call("added", 1));
     }
 
     @Test
     void anEnumSwitchGoesByTheConstantsName() throws Throwable {
         assertEquals("abc", call("names"));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals("cba?", call("names"), "reordered constants keep their cases; a new one goes to default");
     }
 
     @Test
     void retiringAGenerationDropsEverySiteEntryThatReachesIt() throws Throwable {
         assertEquals(1, call("version"));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals(2, call("version"));
         assertTrue(BoundaryLinks.linkedSites(g1) > 0);
         BoundaryLinks.retire(g1);
@@ -201,8 +201,8 @@ class BoundaryConstructsTest {
         int[] unbound = versionsAround(() -> BoundaryLinks.publish(g2));
         assertEquals(1, unbound[0]);
         assertEquals(2, unbound[1], "a thread that runs no task follows the current generation call by call");
-        Bindings.current = g1; // while both are live: the method reads "unbound" once, its sites read current
-        assertEquals(2, versionsAround(() -> Bindings.current = g2)[1]);
+        TestSeams.setCurrent(g1); // while both are live: the method reads "unbound" once, its sites read current
+        assertEquals(2, versionsAround(() -> TestSeams.setCurrent(g2))[1]);
     }
 
     @Test

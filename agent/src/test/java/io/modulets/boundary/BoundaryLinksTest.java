@@ -59,7 +59,7 @@ class BoundaryLinksTest {
         // Start with no live generation: other tests in this JVM publish generations they never retire.
         BoundaryLinks.live().forEach(BoundaryLinks::retire);
         assertTrue(Relinker.awaitIdle(30_000));
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         Path shell = null;
         for (int v = 1; v <= 3; v++) {
             Path classes = Compiler.compile(temp.resolve("v" + v), Map.of("sw.T", T_V1.replace("return 1;",
@@ -68,16 +68,16 @@ class BoundaryLinksTest {
                     getClass().getClassLoader(), filter, "g" + v));
             shell = shell != null ? shell : Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), classes);
         }
-        Bindings.current = g(1);
+        TestSeams.setCurrent(g(1));
         others.addAll(BoundaryLinks.sites());
-        RewritingLoader shellLoader = new RewritingLoader(shell, filter, new Erasure(filter, () -> Bindings.current));
+        RewritingLoader shellLoader = new RewritingLoader(shell, filter, new Erasure(filter, Bindings::current));
         user = (IntSupplier) shellLoader.loadClass("shell.User").getDeclaredConstructor().newInstance();
     }
 
     @AfterEach
     void retireAll() {
         generations.forEach(BoundaryLinks::retire);
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private GenerationClassLoader g(int version) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
 import io.modulets.testing.Compiler;
@@ -78,21 +79,21 @@ class BoundaryRewriterTest {
 
     @BeforeEach
     void twoGenerationsAndARewrittenShellClass() throws Exception {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         Path v1 = Compiler.compile(temp.resolve("v1"), Map.of("sw.W", W_V1, "sw.Fail", FAIL));
         Path v2 = Compiler.compile(temp.resolve("v2"), Map.of("sw.W", W_V2, "sw.Fail", FAIL));
         Path shell = Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER, "shell.Helper", HELPER), v1);
-        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        Erasure erasure = new Erasure(filter, Bindings::current);
         RewritingLoader shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {v1.toUri().toURL()}, shellLoader, filter, "g1");
         g2 = new GenerationClassLoader("g2", new URL[] {v2.toUri().toURL()}, shellLoader, filter, "g2");
-        Bindings.current = g1;
+        TestSeams.setCurrent(g1);
         user = shellLoader.loadClass("shell.User");
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private Object call(String name, Object... args) throws Throwable {
@@ -111,9 +112,9 @@ class BoundaryRewriterTest {
     @Test
     void staticCallsResolveInTheCurrentGenerationAtEachCall() throws Throwable {
         assertEquals(1, call("magic"));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals(2, call("magic"));
-        Bindings.current = g1;
+        TestSeams.setCurrent(g1);
         assertEquals(1, call("magic"));
     }
 
@@ -121,7 +122,7 @@ class BoundaryRewriterTest {
     void objectsKeepTheCodeOfTheGenerationThatMadeThem() throws Throwable {
         Object old = call("make", 5);
         assertSame(g1, old.getClass().getClassLoader());
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         Object young = call("make", 5);
         assertSame(g2, young.getClass().getClassLoader());
         assertEquals(5, call("get", old), "instance call on a generation-1 object runs generation-1 code");
@@ -136,7 +137,7 @@ class BoundaryRewriterTest {
         call("setField", w, 9);
         assertEquals(9, call("field", w));
         assertEquals(100, call("staticField"));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals(200, call("staticField"));
         assertEquals(null, call("makeUnused"));
         assertEquals(12, call("nested", true), "generation 2: new W(new W(3).get() = 6).get() = 12");
@@ -150,7 +151,7 @@ class BoundaryRewriterTest {
         assertFalse((Boolean) call("isW", "a string"));
         assertFalse((Boolean) call("isW", (Object) null));
         assertSame(g1, ((Class<?>) call("literal")).getClassLoader());
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertSame(g2, ((Class<?>) call("literal")).getClassLoader());
         assertTrue((Boolean) call("isW", old), "an old object is a W of its own generation");
         Object[] array = (Object[]) call("array", 3);
@@ -170,7 +171,7 @@ class BoundaryRewriterTest {
     @Test
     void shellToShellCallsWithSwappableTypesInTheirDescriptorsLink() throws Throwable {
         assertEquals(10, call("viaOtherShellClass", 5));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals(20, call("viaOtherShellClass", 5), "generation 2's get() doubles");
         Method make = user.getClassLoader().loadClass("shell.Helper").getDeclaredMethod("make", int.class);
         assertSame(Object.class, make.getReturnType(), "W erased to Object in the shell's own descriptor");

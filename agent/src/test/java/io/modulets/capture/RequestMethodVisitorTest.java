@@ -21,6 +21,7 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.bootstrap.PendingTasksTest;
 import io.modulets.bootstrap.Requests;
 
@@ -76,8 +77,8 @@ class RequestMethodVisitorTest {
 
     @BeforeEach
     void rewrite() throws Exception {
-        savedCurrent = Bindings.current;
-        Bindings.current = g1;
+        savedCurrent = Bindings.current();
+        TestSeams.setCurrent(g1);
         String name = Server.class.getName();
         List<RequestMethod> rules = List.of(
                 new RequestMethod(name, "handle", null, Requests.BEGIN, 0),
@@ -111,7 +112,7 @@ class RequestMethodVisitorTest {
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private Object field(String field) throws ReflectiveOperationException {
@@ -160,7 +161,7 @@ class RequestMethodVisitorTest {
         assertSame(g1, field("seen"), "the first call begins the request");
         assertEquals(1, g1.liveTasks(), "kept under the exchange");
         PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         dispatch.invoke(null, "worker", exchange);
         assertSame(g1, field("seen"), "a later call with the same exchange resumes its binding");
         server.getMethod("complete").invoke(exchange);

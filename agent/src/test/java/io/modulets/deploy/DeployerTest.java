@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.boundary.Erasure;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
@@ -46,12 +47,12 @@ class DeployerTest {
 
     @BeforeEach
     void deployer() throws Exception {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         Store store = new Store(tmp.resolve("store"));
         registry = new Registry(store, FILTER, DeployerTest.class.getClassLoader());
         modules = Files.createDirectories(tmp.resolve("modules"));
         // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
-        erasure = new Erasure(FILTER, () -> Bindings.current);
+        erasure = new Erasure(FILTER, Bindings::current);
         deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
                 () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
                 erasure::changesIn);
@@ -59,8 +60,8 @@ class DeployerTest {
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
-        Bindings.canary(null);
+        TestSeams.setCurrent(savedCurrent);
+        TestSeams.setCanary(null);
     }
 
     @Test
@@ -103,7 +104,7 @@ class DeployerTest {
         assertEquals("deploy of [sw.jar] refused, " + first + " stays current: link check: sw.V is missing from sw.jar,"
                 + " used by shell app.Main.run", refused.getMessage());
         assertNull(registry.canary());
-        assertSame(first.loader(), Bindings.current);
+        assertSame(first.loader(), Bindings.current());
     }
 
     @Test
@@ -113,10 +114,10 @@ class DeployerTest {
         ClassLoader firstLoader = first.loader();
         Generation second = deployer.activate(List.of(version("v2", 2)));
         assertEquals(2, second.sequence());
-        assertSame(second.loader(), Bindings.current);
+        assertSame(second.loader(), Bindings.current());
         assertSame(second, deployer.activate(List.of(version("again", 2))));
         assertSame(first, deployer.activate(List.of(version("back", 1))), "a loaded generation is reused");
-        assertSame(firstLoader, Bindings.current);
+        assertSame(firstLoader, Bindings.current());
     }
 
     @Test
@@ -131,7 +132,7 @@ class DeployerTest {
         assertEquals("deploy of [sw.jar] refused, " + first + " stays current: sw.jar is not a complete zip file"
                 + " (zip END header not found)", refused.getMessage());
         assertSame(first, registry.current());
-        assertSame(first.loader(), Bindings.current);
+        assertSame(first.loader(), Bindings.current());
         assertEquals(List.of(first), registry.all());
     }
 

@@ -41,7 +41,7 @@ class CanaryTest {
 
     @BeforeEach
     void registry() {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         store = new Store(temp.resolve("store"));
         registry = new Registry(store, PackageFilter.of(List.of("sw"), List.of()),
                 CanaryTest.class.getClassLoader());
@@ -70,8 +70,8 @@ class CanaryTest {
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
-        Bindings.canary(null);
+        TestSeams.setCurrent(savedCurrent);
+        TestSeams.setCanary(null);
     }
 
     private Snapshot snapshot(String content) throws IOException {
@@ -96,7 +96,7 @@ class CanaryTest {
         assertSame(one, canary.against());
         assertSame(canary, registry.canary());
         assertEquals(State.CANARY, two.state());
-        assertSame(one.loader(), Bindings.current, "unbound code keeps following the current generation");
+        assertSame(one.loader(), Bindings.current(), "unbound code keeps following the current generation");
         assertSame(two.loader(), Bindings.canary());
         assertSame(two.loader(), Bindings.rootBinding(), "at 100% every root task draws the canary");
         assertSame(one.loader(), Bindings.effective(), "code outside any task never sees the canary");
@@ -111,7 +111,7 @@ class CanaryTest {
         assertSame(two, registry.current());
         assertNull(registry.canary());
         assertNull(Bindings.canary());
-        assertSame(two.loader(), Bindings.current);
+        assertSame(two.loader(), Bindings.current());
         assertEquals(List.of(State.CANARY, State.CURRENT), states(two));
         assertEquals(List.of(State.CURRENT, State.DRAINING, State.RETIRED), states(one), "no live task: it retires");
         assertSame(one, registry.rollbackTarget(), "the generation that was current is what a rollback returns to");
@@ -162,7 +162,7 @@ class CanaryTest {
                 assertThrows(IOException.class, () -> registry.startCanary(snapshot("a"), 0.05, AbortPolicy.NONE))
                         .getMessage());
         assertNull(registry.canary());
-        assertSame(one.loader(), Bindings.current);
+        assertSame(one.loader(), Bindings.current());
     }
 
     @Test

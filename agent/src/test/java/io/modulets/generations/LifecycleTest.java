@@ -41,12 +41,12 @@ class LifecycleTest {
 
     @BeforeEach
     void save() {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private Registry registry(Limit limit) {
@@ -223,7 +223,7 @@ class LifecycleTest {
         assertEquals("modulets: activation refused: would load more than maxGenerations=2 generations; loaded: "
                 + "1 (draining, 1 live task); 2 (current)", refused.getMessage());
         assertSame(b, registry.current());
-        assertSame(b.loader(), Bindings.current);
+        assertSame(b.loader(), Bindings.current());
         assertEquals(2, registry.all().size());
         assertSame(a, activate(registry, "a"), "a loaded generation can always be made current again");
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 
 class RegistryTest {
@@ -25,14 +26,14 @@ class RegistryTest {
 
     @BeforeEach
     void registry() {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         registry = new Registry(new Store(temp.resolve("store")), PackageFilter.of(List.of("sw"), List.of()),
                 RegistryTest.class.getClassLoader());
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     @Test
@@ -40,12 +41,12 @@ class RegistryTest {
         Generation first = registry.activate(List.of(TestJars.jar(temp.resolve("a/mail.jar"), "v1")));
         assertEquals(1, first.sequence());
         assertSame(first, registry.current());
-        assertSame(first.loader(), Bindings.current);
+        assertSame(first.loader(), Bindings.current());
         assertSame(first, first.loader().generation());
 
         Generation second = registry.activate(List.of(TestJars.jar(temp.resolve("b/mail.jar"), "v2")));
         assertEquals(2, second.sequence());
-        assertSame(second.loader(), Bindings.current);
+        assertSame(second.loader(), Bindings.current());
         assertEquals(List.of(first, second), registry.all());
     }
 
@@ -59,7 +60,7 @@ class RegistryTest {
         Generation back = registry.activate(List.of(TestJars.jar(temp.resolve("d/mail.jar"), "v1")));
         assertSame(first, back, "content still loaded is reused, not loaded twice");
         assertSame(first, registry.current());
-        assertSame(held, Bindings.current);
+        assertSame(held, Bindings.current());
         assertEquals(2, registry.all().size());
     }
 
@@ -70,7 +71,7 @@ class RegistryTest {
                 () -> registry.activate(List.of(temp.resolve("missing.jar"))));
         assertTrue(refused.getMessage().startsWith("modulets: "), refused.getMessage());
         assertSame(first, registry.current());
-        assertSame(first.loader(), Bindings.current);
+        assertSame(first.loader(), Bindings.current());
         assertEquals(1, registry.all().size());
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.testing.Compiler;
 
@@ -38,14 +39,14 @@ class StoredBytesTest {
 
     @BeforeEach
     void registry() {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         store = new Store(temp.resolve("store"));
         registry = new Registry(store, PackageFilter.of(List.of("sw"), List.of()), StoredBytesTest.class.getClassLoader());
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Registry;
@@ -41,7 +42,7 @@ class JmxTest {
 
     @BeforeEach
     void setUp() {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         registry = new Registry(new Store(temp.resolve("store")), PackageFilter.of(List.of("sw"), List.of()),
                 JmxTest.class.getClassLoader());
         server = MBeanServerFactory.newMBeanServer();
@@ -49,7 +50,7 @@ class JmxTest {
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     @Test

@@ -47,7 +47,7 @@ final class AgentControl {
         if (!active()) {
             return;
         }
-        ClassLoader first = Bindings.current;
+        ClassLoader first = Bindings.current();
         if (keepFirstLive) {
             ((GenerationLoader) first).taskCaptured(); // released when the fork ends
         }
@@ -61,7 +61,7 @@ final class AgentControl {
         }
         Files.move(temp, modules.resolve("extra-" + unique + ".jar"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Bindings.current == first) {
+        while (Bindings.current() == first) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the second generation did not become current");
             }
@@ -71,7 +71,7 @@ final class AgentControl {
 
     /** The generation current now (null without the agent). */
     static ClassLoader current() {
-        return active() ? Bindings.current : null;
+        return active() ? Bindings.current() : null;
     }
 
     /** Marks a thread that must never be bound: it runs no task, so it follows the current generation. */

@@ -52,14 +52,14 @@ public class RootCapture {
         saturated = new SaturatedPool();
         executeOne = () -> saturated.execute(task);
         if (AGENT && canary.equals("5%")) {
-            Bindings.canary(new CanaryDraw(Bindings.current, 0.05));
+            TestSeams.setCanary(new CanaryDraw(Bindings.current(), 0.05));
         }
     }
 
     @TearDown
     public void tearDown() {
         if (AGENT) {
-            Bindings.canary(null);
+            TestSeams.setCanary(null);
         }
         saturated.close();
     }

@@ -41,7 +41,7 @@ public class RunCounting {
 
     @Setup
     public void generation() {
-        generation = Bindings.current;
+        generation = Bindings.current();
         if (generation == null) {
             throw new IllegalStateException("RunCounting needs the agent: run it with --setups modulets");
         }

@@ -37,16 +37,16 @@ final class Gens {
             }
             Thread.sleep(5);
         }
-        LOADERS.put(magic, Bindings.current);
+        LOADERS.put(magic, Bindings.current());
     }
 
     static int currentMagic() throws Exception {
-        ClassLoader current = Bindings.current;
+        ClassLoader current = Bindings.current();
         return (int) current.loadClass("capture.mod.Magic").getMethod("magic").invoke(null);
     }
 
     static void recordCurrent() throws Exception {
-        LOADERS.put(currentMagic(), Bindings.current);
+        LOADERS.put(currentMagic(), Bindings.current());
     }
 
     static long live(ClassLoader loader) {

@@ -39,10 +39,10 @@ public final class Stress {
         Path versions = Path.of(args[0]);
         Path modules = Path.of(args[1]);
         List<ClassLoader> generations = new ArrayList<>();
-        generations.add(Bindings.current);
+        generations.add(Bindings.current());
         for (int magic = 1001; magic <= 1003; magic++) {
             deploy(versions.resolve("magic-" + magic + ".jar"), modules, magic);
-            generations.add(Bindings.current);
+            generations.add(Bindings.current());
         }
         Method publish = Class.forName("io.modulets.boundary.BoundaryLinks")
                 .getMethod("publish", ClassLoader.class);
@@ -75,11 +75,11 @@ public final class Stress {
         for (int i = 0; i < TASKS; i++) {
             int index = i;
             int swapsBefore = swaps.get();
-            before[i] = Bindings.current;
+            before[i] = Bindings.current();
             threads.add((Thread) start.invoke(builder, (Runnable) () -> task(index)));
             // No swap during start() (the count also catches a full cycle back to the same generation
             // while this thread was descheduled: the swapper counts right after each publish).
-            quiet[i] = Bindings.current == before[i] && swaps.get() == swapsBefore;
+            quiet[i] = Bindings.current() == before[i] && swaps.get() == swapsBefore;
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
@@ -161,7 +161,7 @@ public final class Stress {
         Files.move(temp, modules.resolve("magic.jar"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while ((int) Bindings.current.loadClass("capture.mod.Magic").getMethod("magic").invoke(null) != magic) {
+        while ((int) Bindings.current().loadClass("capture.mod.Magic").getMethod("magic").invoke(null) != magic) {
             if (System.nanoTime() > deadline) {
                 System.out.println("swap-not-seen " + magic);
                 System.exit(3);

@@ -2,6 +2,7 @@ package io.modulets.boundary;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -26,6 +27,22 @@ public final class Boundary {
      */
     public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
                                 String owner, String member, String descriptor) {
+        return link(caller, type, kind, owner, member, descriptor, null);
+    }
+
+    /**
+     * The bootstrap of a lambda or method reference whose functional interface is swappable
+     * ({@link SiteKind#LAMBDA}): {@code owner} is the interface, {@code member} its method, {@code descriptor}
+     * the method's type as the lambda was written, and {@code implementation} the body (a method of the shell
+     * class, or the member a method reference names, which is not swappable).
+     */
+    public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, int kind,
+                                  String owner, String member, String descriptor, MethodHandle implementation) {
+        return link(caller, type, kind, owner, member, descriptor, implementation);
+    }
+
+    private static CallSite link(MethodHandles.Lookup caller, MethodType type, int kind, String owner, String member,
+                                 String descriptor, MethodHandle implementation) {
         SiteKind siteKind = SiteKind.values()[kind & ~SiteKind.WITH_TOKEN];
         boolean withToken = (kind & SiteKind.WITH_TOKEN) != 0;
         switch (siteKind) {
@@ -41,7 +58,8 @@ public final class Boundary {
                 break;
         }
         MethodType resolved = withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type;
-        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved);
+        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved,
+                implementation);
         InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver)
                 : new BindingSite(type, resolver, withToken);
         site.start();

@@ -5,6 +5,7 @@ import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 
 /**
  * The bootstrap method of every rewritten boundary site. Public because shell classes link to it;
@@ -33,16 +34,21 @@ public final class Boundary {
     /**
      * The bootstrap of a lambda or method reference whose functional interface is swappable
      * ({@link SiteKind#LAMBDA}): {@code owner} is the interface, {@code member} its method, {@code descriptor}
-     * the method's type as the lambda was written, and {@code implementation} the body (a method of the shell
-     * class, or the member a method reference names, which is not swappable).
+     * the method's type as the lambda was written, {@code implementation} the body (a method of the shell
+     * class, or the member a method reference names, which is not swappable), {@code sam} the method's type
+     * as the interface declares it and {@code bridges} further types the object must implement (descriptors
+     * separated by spaces, or "").
      */
     public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, int kind,
-                                  String owner, String member, String descriptor, MethodHandle implementation) {
-        return link(caller, type, kind, owner, member, descriptor, implementation);
+                                  String owner, String member, String descriptor, MethodHandle implementation,
+                                  String sam, String bridges) {
+        List<String> more = bridges.isEmpty() ? List.of() : List.of(bridges.split(" "));
+        return link(caller, type, kind, owner, member, descriptor,
+                new LambdaObjects.Shape(implementation, sam, descriptor, more));
     }
 
     private static CallSite link(MethodHandles.Lookup caller, MethodType type, int kind, String owner, String member,
-                                 String descriptor, MethodHandle implementation) {
+                                 String descriptor, LambdaObjects.Shape lambda) {
         SiteKind siteKind = SiteKind.values()[kind & ~SiteKind.WITH_TOKEN];
         boolean withToken = (kind & SiteKind.WITH_TOKEN) != 0;
         switch (siteKind) {
@@ -59,7 +65,7 @@ public final class Boundary {
         }
         MethodType resolved = withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type;
         Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved,
-                implementation);
+                lambda);
         InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver)
                 : new BindingSite(type, resolver, withToken);
         site.start();

@@ -26,8 +26,8 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             false);
     static final Handle LAMBDA_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary",
             "lambda", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/invoke/MethodHandle;)"
-                    + "Ljava/lang/invoke/CallSite;", false);
+                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/invoke/MethodHandle;"
+                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String SWITCH_MAP = "$SwitchMap$";
 
@@ -273,7 +273,8 @@ final class BoundaryMethodVisitor extends MethodVisitor {
         }
         if (erasure.isSwappable(functional)) {
             site(SiteKind.LAMBDA, name, erasure.erase(descriptor), functional, name,
-                    lambda.instantiated().getDescriptor(), implementation);
+                    lambda.instantiated().getDescriptor(), implementation, lambda.sam().getDescriptor(),
+                    lambda.bridges());
             return;
         }
         super.visitInvokeDynamicInsn(name, descriptor, bootstrap, lambda.routed(implementation, erasure));
@@ -318,12 +319,15 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     /** The single place where a boundary site is emitted. */
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor) {
-        site(kind, name, erasedDescriptor, owner, member, originalDescriptor, null);
+        site(kind, name, erasedDescriptor, owner, member, originalDescriptor, new Object[0]);
     }
 
-    /** @param implementation the body of a {@link SiteKind#LAMBDA} site, else null */
+    /**
+     * @param lambda for a {@link SiteKind#LAMBDA} site, its body's handle, the interface method's
+     *               declared type and its bridge types (see {@link Boundary#lambda}); else empty
+     */
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
-                      String originalDescriptor, Handle implementation) {
+                      String originalDescriptor, Object... lambda) {
         BoundaryReferences.record(kind, owner, member, originalDescriptor, where);
         int linkKind = kind.ordinal();
         String descriptor = erasedDescriptor;
@@ -335,9 +339,9 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             usedToken = true;
             tokenSites++;
         }
-        if (implementation != null) {
+        if (lambda.length > 0) {
             super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_BOOTSTRAP, linkKind, owner, member,
-                    originalDescriptor, implementation);
+                    originalDescriptor, lambda[0], lambda[1], lambda[2]);
         } else {
             super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
         }

@@ -118,6 +118,15 @@ final class Indys {
             return (Type) arguments[2];
         }
 
+        /** The bridge types' descriptors, separated by spaces ("" if none). */
+        String bridges() {
+            StringBuilder joined = new StringBuilder();
+            for (Type bridge : bridges) {
+                joined.append(joined.length() == 0 ? "" : " ").append(bridge.getDescriptor());
+            }
+            return joined.toString();
+        }
+
         /** Why the lambda cannot be made transparent in shell code (one line), or null. */
         String refusal(Erasure erasure, String functional) {
             boolean swappableFunctional = erasure.isSwappable(functional);

@@ -34,12 +34,12 @@ final class Resolver {
     private final String member;
     private final String descriptor;
     private final MethodType siteType;
-    /** The body of a {@link SiteKind#LAMBDA} site; null for the other kinds. */
-    private final MethodHandle implementation;
+    /** What a {@link SiteKind#LAMBDA} site makes; null for the other kinds. */
+    private final LambdaObjects.Shape lambda;
 
     Resolver(MethodHandles.Lookup caller, SiteKind kind, String owner, String member, String descriptor,
-             MethodType siteType, MethodHandle implementation) {
-        this.implementation = implementation;
+             MethodType siteType, LambdaObjects.Shape lambda) {
+        this.lambda = lambda;
         this.caller = caller;
         this.kind = kind;
         this.owner = owner;
@@ -106,7 +106,7 @@ final class Resolver {
                         .asCollector(int[].class, dimensions);
             }
             case LAMBDA:
-                return LambdaObjects.factory(type, implementation, methodType(generation), siteType);
+                return LambdaObjects.factory(type, member, lambda, siteType);
             case CHECKCAST:
                 return CAST.bindTo(type);
             case INSTANCEOF:

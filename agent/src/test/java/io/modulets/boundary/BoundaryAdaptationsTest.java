@@ -118,6 +118,7 @@ class BoundaryAdaptationsTest {
         REFUSED.forEach((name, body) -> shellSources.put("shell." + name, "package shell; import sw.*;"
                 + " public class " + name + " { public static String run() { " + body + " } }"));
         Path shell = Compiler.compile(temp.resolve("shell"), shellSources, one);
+        JdkBootstraps.writeInto(shell);
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
         shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {one.toUri().toURL()}, shellLoader, filter, "g1");
@@ -217,5 +218,25 @@ class BoundaryAdaptationsTest {
             assertTrue(refused.getMessage().startsWith("modulets: refused shell class shell." + name + ": shell."
                     + name + ".run: a "), refused.getMessage());
         });
+    }
+
+    @Test
+    void stringConcatenationTakesASwappableOperandAsItsErasure() throws Throwable {
+        // javac 17.0.15 turns such operands into strings first; older javac and other compilers pass the object
+        for (ClassLoader g : new ClassLoader[] {g1, g2}) {
+            Bindings.current = g;
+            Object w = g.loadClass("sw.W").getConstructor(String.class).newInstance("n");
+            assertEquals("w=" + w + "!", callIn("shell.Concat", "concat", w));
+        }
+    }
+
+    @Test
+    void jdkBootstrapsThatWouldResolveASwappableTypeInTheShellAreRefused() {
+        for (String name : JdkBootstraps.REFUSED) {
+            LinkageError refused = assertThrows(LinkageError.class, () -> callIn("shell." + name, "run", (Object) null),
+                    name);
+            assertTrue(refused.getMessage().startsWith("modulets: refused shell class shell." + name + ": shell."
+                    + name + ".run: a"), refused.getMessage());
+        }
     }
 }

@@ -73,6 +73,12 @@ class BoundaryAdaptationsTest {
             + "  public static String constructorAndInstanceVarargs() { V v = new V(\"a\", \"b\");"
             + "    return v.parts() + \"/\" + v.sum(1, 2, 3) + \"/\" + new V().parts(); }"
             + "  public static String boxing() { return V.boxed(7, 8, null) + V.boxed(null, 'c', 1.5f); }"
+            // a shell interface whose bridge (Supplier.get()Object) is its own method once W is erased
+            + "  public static String erasedBridge() { WSupplier s = () -> new W(V.name());"
+            + "    java.util.function.Supplier<W> g = s; return s.get().name() + g.get().name(); }"
+            // a shell class whose generic bridge compareTo(Object) is compareTo(W) once W is erased
+            + "  public static int erasedClassBridge() { Comparable<W> c = new ByLength(); ByLength b = new ByLength();"
+            + "    return c.compareTo(new W(V.name())) * 10 + b.compareTo(new W(\"ab\")); }"
             + "  private final String own = \"me\";"
             + "  private String capturingThis() { return V.call(() -> own + V.name()); }"
             + "  public static String thisCapture() { return new User().capturingThis(); }"
@@ -114,7 +120,10 @@ class BoundaryAdaptationsTest {
         v2.put("sw.V", V_V2);
         Path one = Compiler.compile(temp.resolve("v1"), v1);
         Path two = Compiler.compile(temp.resolve("v2"), v2);
-        Map<String, String> shellSources = new HashMap<>(Map.of("shell.User", USER));
+        Map<String, String> shellSources = new HashMap<>(Map.of("shell.User", USER, "shell.WSupplier",
+                "package shell; public interface WSupplier extends java.util.function.Supplier<sw.W> { sw.W get(); }",
+                "shell.ByLength", "package shell; public class ByLength implements Comparable<sw.W> {"
+                        + " public int compareTo(sw.W w) { return w.name().length(); } }"));
         REFUSED.forEach((name, body) -> shellSources.put("shell." + name, "package shell; import sw.*;"
                 + " public class " + name + " { public static String run() { " + body + " } }"));
         Path shell = Compiler.compile(temp.resolve("shell"), shellSources, one);
@@ -208,6 +217,8 @@ class BoundaryAdaptationsTest {
     @Test
     void aLambdaCapturingThisAndASerializableLambdaWithAnErasedSignature() throws Throwable {
         assertInBoth("thisCapture", "1:mename1", "2:mename2");
+        assertInBoth("erasedBridge", "name1name1", "name2name2");
+        assertInBoth("erasedClassBridge", 52, 52);
         assertInBoth("serialized", "name1~", "name2~");
     }
 

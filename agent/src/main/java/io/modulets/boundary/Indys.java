@@ -32,7 +32,7 @@ final class Indys {
             return descriptor;
         }
         for (Object argument : arguments) {
-            String named = swappableNamedBy(erasure, argument);
+            String named = swappableNamedBy(erasure, argument, false);
             if (named != null) {
                 return named;
             }
@@ -42,6 +42,15 @@ final class Indys {
 
     /** The swappable type a constant names, looking into dynamic constants; null if none. */
     static String swappableNamedBy(Erasure erasure, Object constant) {
+        return swappableNamedBy(erasure, constant, true);
+    }
+
+    /**
+     * @param byName whether a string that is a class's binary name names it: in a dynamic constant's
+     *               arguments ({@code ClassDesc.of("com.acme.Color")}), not in a string concatenation's
+     *               recipe or a string switch's labels
+     */
+    private static String swappableNamedBy(Erasure erasure, Object constant, boolean byName) {
         if (constant instanceof Handle) {
             Handle handle = (Handle) constant;
             return erasure.isSwappable(handle.getOwner()) ? handle.getOwner() + "." + handle.getName() : null;
@@ -55,8 +64,8 @@ final class Indys {
         }
         if (constant instanceof String) {
             // a class named by its binary name (javac 21's ClassDesc.of("com.acme.Color") in an enum label)
-            String name = ((String) constant).replace('.', '/');
-            return name.indexOf('/') > 0 && name.indexOf(' ') < 0 && erasure.isSwappable(name) ? (String) constant : null;
+            String name = (String) constant;
+            return byName && isBinaryName(name) && erasure.isSwappable(name.replace('.', '/')) ? name : null;
         }
         if (constant instanceof ConstantDynamic) {
             ConstantDynamic condy = (ConstantDynamic) constant;
@@ -65,11 +74,25 @@ final class Indys {
                 named = condy.getDescriptor();
             }
             for (int i = 0; named == null && i < condy.getBootstrapMethodArgumentCount(); i++) {
-                named = swappableNamedBy(erasure, condy.getBootstrapMethodArgument(i));
+                named = swappableNamedBy(erasure, condy.getBootstrapMethodArgument(i), true);
             }
             return named;
         }
         return null;
+    }
+
+    /** {@code com.acme.Outer$Inner}: Java identifiers separated by dots. */
+    private static boolean isBinaryName(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '.' && !Character.isJavaIdentifierPart(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A {@code LambdaMetafactory.metafactory} or {@code altMetafactory} site's constants. */

@@ -237,7 +237,7 @@ class BoundaryAdaptationsTest {
         for (ClassLoader g : new ClassLoader[] {g1, g2}) {
             Bindings.current = g;
             Object w = g.loadClass("sw.W").getConstructor(String.class).newInstance("n");
-            assertEquals("w=" + w + "!", callIn("shell.Concat", "concat", w));
+            assertEquals("sw.W=" + w + "!", callIn("shell.Concat", "concat", w));
         }
     }
 

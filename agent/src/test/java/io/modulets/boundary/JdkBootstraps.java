@@ -34,7 +34,7 @@ final class JdkBootstraps {
             mv.visitInvokeDynamicInsn("makeConcatWithConstants", "(Lsw/W;)Ljava/lang/String;",
                     new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory", "makeConcatWithConstants",
                             SIGNATURE + "Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false),
-                    "w=\u0001!");
+                    "sw.W=\u0001!"); // a recipe that starts like a swappable name is no class name
         });
         Handle typeSwitch = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/runtime/SwitchBootstraps", "typeSwitch",
                 SIGNATURE + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);

@@ -36,7 +36,8 @@ class BoundaryIT {
     private static final String APP = "apps/boundary/";
     private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
             "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res", "Fn", "StrFn", "Failable", "Marked", "Parts"};
-    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt", "Adapt", "BadLambda"};
+    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt", "Adapt",
+            "BadLambda"};
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static Path shellJar;
     private static Path versions;

@@ -232,7 +232,8 @@ final class BoundaryMethodVisitor extends MethodVisitor {
         }
         if (value instanceof ConstantDynamic && Indys.swappableNamedBy(erasure, value) != null) {
             unsupported("a dynamic constant " + ((ConstantDynamic) value).getName() + " naming the swappable "
-                    + Indys.swappableNamedBy(erasure, value) + " (its bootstrap would resolve it in the shell's loader)");
+                    + Indys.swappableNamedBy(erasure, value)
+                    + " (its bootstrap would resolve it in the shell's loader)");
         }
         if (deserializesLambdas && value instanceof String && ((String) value).startsWith("(")) {
             value = erasedSignature((String) value);

@@ -161,7 +161,8 @@ final class Indys {
                             + "implement it with a swappable class instead)";
                 }
             }
-            if ((flags & SERIALIZABLE) != 0 && (swappableFunctional || erasure.isSwappable(implementation().getOwner()))) {
+            boolean swappableImplementation = erasure.isSwappable(implementation().getOwner());
+            if ((flags & SERIALIZABLE) != 0 && (swappableFunctional || swappableImplementation)) {
                 return "a serializable " + (swappableFunctional ? "lambda or method reference of " + dotted
                         : "method reference to " + implementation().getOwner().replace('/', '.') + "."
                         + implementation().getName())
@@ -193,7 +194,8 @@ final class Indys {
             if (kept.size() == bridges.size()) {
                 return routed;
             }
-            List<Object> rebuilt = new ArrayList<>(Arrays.asList(routed).subList(0, routed.length - bridges.size() - 1));
+            int bridgeCount = routed.length - bridges.size() - 1;
+            List<Object> rebuilt = new ArrayList<>(Arrays.asList(routed).subList(0, bridgeCount));
             rebuilt.add(kept.size());
             rebuilt.addAll(kept);
             return rebuilt.toArray();

@@ -32,7 +32,8 @@ final class JdkBootstraps {
             mv.visitVarInsn(Opcodes.ALOAD, 0);
             mv.visitTypeInsn(Opcodes.CHECKCAST, "sw/W");
             mv.visitInvokeDynamicInsn("makeConcatWithConstants", "(Lsw/W;)Ljava/lang/String;",
-                    new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory", "makeConcatWithConstants",
+                    new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory",
+                            "makeConcatWithConstants",
                             SIGNATURE + "Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false),
                     "sw.W=\u0001!"); // a recipe that starts like a swappable name is no class name
         });
@@ -57,7 +58,8 @@ final class JdkBootstraps {
                 "getStaticFinal", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;"
                 + "Ljava/lang/Class;)Ljava/lang/Object;", false);
         write(classes, "DynamicConstant", "run", "(Ljava/lang/Object;)Ljava/lang/Object;", mv ->
-                mv.visitLdcInsn(new ConstantDynamic("S", "Ljava/lang/Object;", getStaticFinal, Type.getType("Lsw/W;"))));
+                mv.visitLdcInsn(new ConstantDynamic("S", "Ljava/lang/Object;", getStaticFinal,
+                        Type.getType("Lsw/W;"))));
     }
 
     private static void write(Path classes, String name, String method, String descriptor,

@@ -20,7 +20,8 @@ import modulets.bench.swappable.Work;
 
 /**
  * One boundary site, called from shell code: a static call, an instance call, {@code new} of
- * swappable code and a capturing lambda of a swappable interface handed to it, on a thread bound to generation 1 or on an unbound one (current generation), with
+ * swappable code and a capturing lambda of a swappable interface handed to it, on a thread bound to
+ * generation 1 or on an unbound one (current generation), with
  * one live generation or two (a second one deployed in setup, after each site linked generation 1;
  * generation 1 stays live). Each
  * invocation makes {@link #CALLS} calls through the same site; scores are per call.

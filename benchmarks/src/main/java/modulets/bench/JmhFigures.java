@@ -80,6 +80,7 @@ final class JmhFigures {
                 case "staticCall" -> "static call";
                 case "instanceCall" -> "instance call";
                 case "newObject" -> "new";
+                case "lambdaCapture" -> "capturing lambda of a swappable interface";
                 default -> parts[0];
             };
             return new Name("boundary " + call + ", " + gens + ", " + param(parts, "thread") + " thread, per call", target);

@@ -35,8 +35,9 @@ import io.modulets.testkit.WorkDirs;
 class BoundaryIT {
     private static final String APP = "apps/boundary/";
     private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
-            "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res"};
-    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"};
+            "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res", "Fn", "StrFn", "Failable", "Marked", "Parts"};
+    private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt", "Adapt",
+            "BadLambda"};
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static Path shellJar;
     private static Path versions;
@@ -162,6 +163,59 @@ class BoundaryIT {
     void lambdasAndMethodReferences(Jdk jdk) throws IOException {
         // Api::version, Widget::new, Widget::value, w::area, a lambda calling a static
         assertConstruct(jdk, "lambdas", "1 9 8 81 int-1", "2 9 8 82 int-2", "1 9 8 81 int-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void lambdasAndReferencesOfSwappableFunctionalInterfaces(Jdk jdk) throws IOException {
+        // () -> "hi", capturing, Thread::currentThread as a Failable, Parts::name, p::joined, a default method,
+        // a bridged interface (StrFn), one called from shell code, one made by a static initializer in generation 1
+        assertConstruct(jdk, "functional",
+                "1:hi 1:cap 1:true 1:name1 1:1:1x 1:dd 1:b ownownown init",
+                "2:hi 2:cap 2:true 2:name2 2:2:1x 2:dd 2:b ownownown init",
+                "1:hi 1:cap 1:true 1:name1 1:1:1x 1:dd 1:b ownownown init");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void varargsStaticsInstanceMethodsAndConstructors(Jdk jdk) throws IOException {
+        // count(String...) with two and no arguments, any(CharSequence, char...), new Parts(String...), sum(int...)
+        assertConstruct(jdk, "varargs", "21 1 true 1:2ab 106 1:0", "22 2 true 2:2ab 206 2:0",
+                "21 1 true 1:2ab 106 1:0");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void boxingNullBridgesCovariantReturnsAndInheritedInterfaceFields(Jdk jdk) throws IOException {
+        // boxed(Integer, long, Object) with boxing, widening and nulls; a null swappable argument; compareTo
+        // directly and through Comparable's generic bridge; self() covariant and through Base; Parts.MARK
+        assertConstruct(jdk, "adapt",
+                "178null 1null991.5 none-1 -1 -1 1:1a 1:1a mark-1",
+                "278null 2null991.5 none-2 -1 -1 2:1a 2:1a mark-2",
+                "178null 1null991.5 none-1 -1 -1 1:1a 1:1a mark-1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void stringConcatenationAndRecordsOverSwappableValues(Jdk jdk) throws IOException {
+        // StringConcatFactory with a swappable operand; ObjectMethods (toString, equals, hashCode) of a shell record
+        // with a swappable component, and its accessor
+        assertConstruct(jdk, "indys",
+                "concat=P1:1r/100 Pair[parts=P1:1r, n=3] true true 1:1r",
+                "concat=P2:1r/200 Pair[parts=P2:1r, n=3] true true 2:1r",
+                "concat=P1:1r/100 Pair[parts=P1:1r, n=3] true true 1:1r");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aSerializableLambdaOfASwappableInterfaceIsRefusedWithTheReason(Jdk jdk) throws IOException {
+        Run run = run(jdk);
+        String message = run.get("main", "refusedLambda");
+        String expected = "modulets: refused shell class bnd.BadLambda: bnd.BadLambda.hi: a serializable lambda or "
+                + "method reference of bnd.mod.Fn";
+        assertAll(run.result().describe(),
+                () -> assertTrue(message.startsWith(expected), message),
+                () -> assertTrue(run.result().stderr().contains(expected), "logged when the class is loaded"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -44,7 +44,8 @@ class BoundaryUnloadIT {
         Path dir = WorkDirs.forClass(BoundaryUnloadIT.class);
         versions = Files.createDirectories(dir.resolve("versions"));
         JarBuilder shell = new JarBuilder();
-        for (String name : new String[] {"App", "Unload", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt"}) {
+        for (String name : new String[] {"App", "Unload", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt",
+                "Adapt", "BadLambda"}) {
             shell.source("bnd." + name, read("shell/bnd/" + name + ".java"));
         }
         module(shell, 1);
@@ -58,7 +59,7 @@ class BoundaryUnloadIT {
 
     private static JarBuilder module(JarBuilder jar, int version) throws IOException {
         for (String name : new String[] {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
-                "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res"}) {
+                "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res", "Fn", "StrFn", "Failable", "Marked", "Parts"}) {
             jar.source("bnd.mod." + name, read("module/bnd/mod/" + name + ".java")
                     .replace("VERSION", "" + version)
                     .replace("COLORS", version == 1 ? "RED, GREEN, BLUE" : "BLUE, GREEN, RED, PURPLE"));

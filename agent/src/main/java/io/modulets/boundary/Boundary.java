@@ -2,8 +2,10 @@ package io.modulets.boundary;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 
 /**
  * The bootstrap method of every rewritten boundary site. Public because shell classes link to it;
@@ -26,6 +28,27 @@ public final class Boundary {
      */
     public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
                                 String owner, String member, String descriptor) {
+        return link(caller, type, kind, owner, member, descriptor, null);
+    }
+
+    /**
+     * The bootstrap of a lambda or method reference whose functional interface is swappable
+     * ({@link SiteKind#LAMBDA}): {@code owner} is the interface, {@code member} its method, {@code descriptor}
+     * the method's type as the lambda was written, {@code implementation} the body (a method of the shell
+     * class, or the member a method reference names, which is not swappable), {@code sam} the method's type
+     * as the interface declares it and {@code bridges} further types the object must implement (descriptors
+     * separated by spaces, or "").
+     */
+    public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, int kind,
+                                  String owner, String member, String descriptor, MethodHandle implementation,
+                                  String sam, String bridges) {
+        List<String> more = bridges.isEmpty() ? List.of() : List.of(bridges.split(" "));
+        return link(caller, type, kind, owner, member, descriptor,
+                new LambdaObjects.Shape(implementation, sam, descriptor, more));
+    }
+
+    private static CallSite link(MethodHandles.Lookup caller, MethodType type, int kind, String owner, String member,
+                                 String descriptor, LambdaObjects.Shape lambda) {
         SiteKind siteKind = SiteKind.values()[kind & ~SiteKind.WITH_TOKEN];
         boolean withToken = (kind & SiteKind.WITH_TOKEN) != 0;
         switch (siteKind) {
@@ -41,7 +64,8 @@ public final class Boundary {
                 break;
         }
         MethodType resolved = withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type;
-        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved);
+        Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved,
+                lambda);
         InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver)
                 : new BindingSite(type, resolver, withToken);
         site.start();

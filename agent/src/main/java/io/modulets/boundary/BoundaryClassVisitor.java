@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
@@ -31,6 +32,8 @@ final class BoundaryClassVisitor extends ClassVisitor {
     private final boolean tokens;
     private String className;
     private LambdaBridges bridges;
+    /** javac's bridges that erasure makes the same as their method ({@link ErasedBridges}): left out. */
+    private Set<String> droppedBridges = Set.of();
 
     BoundaryClassVisitor(ClassVisitor next, Erasure erasure, ClassLoader loader) {
         this(next, erasure, loader, false);
@@ -42,6 +45,11 @@ final class BoundaryClassVisitor extends ClassVisitor {
         this.erasure = erasure;
         this.loader = loader;
         this.tokens = tokens;
+    }
+
+    /** Leaves out the bridges {@link ErasedBridges#dropped} found in the class; call before it is visited. */
+    void dropBridges(Set<String> erasedBridges) {
+        this.droppedBridges = erasedBridges;
     }
 
     /** What cannot be made transparent, each as "Class.member: what (how to split instead)". */
@@ -84,6 +92,9 @@ final class BoundaryClassVisitor extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                      String[] exceptions) {
         String erased = name + erasure.erase(descriptor);
+        if ((access & Opcodes.ACC_BRIDGE) != 0 && droppedBridges.contains(erased)) {
+            return null;
+        }
         String other = erasedMethods.putIfAbsent(erased, descriptor);
         if (other != null) {
             unsupported.add(className.replace('/', '.') + "." + name + ": " + name + descriptor + " and " + name

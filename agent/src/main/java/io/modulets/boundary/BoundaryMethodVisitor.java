@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
+import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -23,6 +24,10 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
                     + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;",
             false);
+    static final Handle LAMBDA_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary",
+            "lambda", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/invoke/MethodHandle;"
+                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String SWITCH_MAP = "$SwitchMap$";
 
@@ -34,6 +39,11 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     /** The local that holds the method's binding token, or -1: binding sites then read it themselves. */
     private final int tokenLocal;
     private boolean usedToken;
+    /**
+     * Whether this is javac's {@code $deserializeLambda$}, which compares a serialized lambda's signatures
+     * with string constants: those are erased as the lambda's own methods are.
+     */
+    private final boolean deserializesLambdas;
     /** How many sites took the token. */
     private int tokenSites;
 
@@ -63,6 +73,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
         this.where = where;
         this.unsupported = unsupported;
         this.bridges = bridges;
+        this.deserializesLambdas = where.endsWith(".$deserializeLambda$");
     }
 
     // ---- new W(..): drop NEW and DUP, the constructor site returns the object ----------------
@@ -219,35 +230,55 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             unsupported("a method handle constant on " + ((Handle) value).getOwner()
                     + " (use a lambda or a method reference instead)");
         }
+        if (value instanceof ConstantDynamic && Indys.swappableNamedBy(erasure, value) != null) {
+            unsupported("a dynamic constant " + ((ConstantDynamic) value).getName() + " naming the swappable "
+                    + Indys.swappableNamedBy(erasure, value)
+                    + " (its bootstrap would resolve it in the shell's loader)");
+        }
+        if (deserializesLambdas && value instanceof String && ((String) value).startsWith("(")) {
+            value = erasedSignature((String) value);
+        }
         super.visitLdcInsn(value);
     }
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
         plain();
-        if (bootstrap.getOwner().equals(LAMBDA_METAFACTORY) && arguments.length >= 3
-                && arguments[1] instanceof Handle && erasure.isSwappable(((Handle) arguments[1]).getOwner())) {
-            Handle bridge = bridges.bridgeTo((Handle) arguments[1]);
-            if (bridge != null) {
-                Object[] routed = arguments.clone();
-                routed[1] = bridge;
-                super.visitInvokeDynamicInsn(name, descriptor, bootstrap, routed);
+        if (!bootstrap.getOwner().equals(LAMBDA_METAFACTORY)) {
+            String named = Indys.swappableNamedBy(erasure, descriptor, bootstrap, arguments);
+            if (named != null) {
+                unsupported("an invokedynamic of " + bootstrap.getOwner() + "." + bootstrap.getName()
+                        + " naming the swappable " + named
+                        + " (a pattern switch or record pattern over swappable types: use instanceof)");
+            }
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+            return;
+        }
+        Indys.Lambda lambda = Indys.Lambda.of(arguments);
+        String functional = Type.getReturnType(descriptor).getInternalName();
+        String refused = lambda.refusal(erasure, functional);
+        if (refused != null) {
+            unsupported(refused);
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+            return;
+        }
+        Handle implementation = lambda.implementation();
+        if (erasure.isSwappable(implementation.getOwner())) {
+            implementation = bridges.bridgeTo(implementation);
+            if (implementation == null) {
+                unsupported("a method reference to " + lambda.implementation().getOwner() + "."
+                        + lambda.implementation().getName() + " (write it as a lambda)");
+                super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
                 return;
             }
-            unsupported("a method reference to " + ((Handle) arguments[1]).getOwner() + "."
-                    + ((Handle) arguments[1]).getName() + " (write it as a lambda)");
-        } else if (!bootstrap.getOwner().equals(LAMBDA_METAFACTORY)) {
-            for (Object argument : arguments) {
-                if (argument instanceof Handle && erasure.isSwappable(((Handle) argument).getOwner())
-                        || argument instanceof Type && erasure.isSwappableType((Type) argument)) {
-                    unsupported("an invokedynamic of " + bootstrap.getOwner() + "." + bootstrap.getName()
-                            + " naming the swappable " + argument
-                            + " (a pattern switch or record pattern over swappable types: use instanceof)");
-                    break;
-                }
-            }
         }
-        super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        if (erasure.isSwappable(functional)) {
+            site(SiteKind.LAMBDA, name, erasure.erase(descriptor), functional, name,
+                    lambda.instantiated().getDescriptor(), implementation, lambda.sam().getDescriptor(),
+                    lambda.bridges());
+            return;
+        }
+        super.visitInvokeDynamicInsn(name, descriptor, bootstrap, lambda.routed(implementation, erasure));
     }
 
     @Override
@@ -289,6 +320,15 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     /** The single place where a boundary site is emitted. */
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor) {
+        site(kind, name, erasedDescriptor, owner, member, originalDescriptor, new Object[0]);
+    }
+
+    /**
+     * @param lambda for a {@link SiteKind#LAMBDA} site, its body's handle, the interface method's
+     *               declared type and its bridge types (see {@link Boundary#lambda}); else empty
+     */
+    private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
+                      String originalDescriptor, Object... lambda) {
         BoundaryReferences.record(kind, owner, member, originalDescriptor, where);
         int linkKind = kind.ordinal();
         String descriptor = erasedDescriptor;
@@ -300,7 +340,12 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             usedToken = true;
             tokenSites++;
         }
-        super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
+        if (lambda.length > 0) {
+            super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_BOOTSTRAP, linkKind, owner, member,
+                    originalDescriptor, lambda[0], lambda[1], lambda[2]);
+        } else {
+            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
+        }
     }
 
     /** Whether a binding site took the method's token: it must then be read at entry. */
@@ -342,6 +387,16 @@ final class BoundaryMethodVisitor extends MethodVisitor {
     private String erasedType(String internalNameOrArray) {
         return internalNameOrArray.startsWith("[") ? erasure.erase(internalNameOrArray)
                 : "L" + erasure.map(internalNameOrArray) + ";";
+    }
+
+    /** A method descriptor erased, or the string unchanged if it is not one. */
+    private String erasedSignature(String descriptor) {
+        try {
+            Type.getArgumentTypes(descriptor); // throws on what is not a method descriptor
+            return erasure.erase(descriptor);
+        } catch (RuntimeException notADescriptor) {
+            return descriptor;
+        }
     }
 
     private void unsupported(String construct) {

@@ -78,7 +78,7 @@ public final class BoundaryReferences {
             case PUT_STATIC -> Need.STATIC_FIELD_WRITE;
             case GET_FIELD -> Need.INSTANCE_FIELD;
             case PUT_FIELD -> Need.INSTANCE_FIELD_WRITE;
-            case CLASS_LITERAL, NEW_ARRAY, NEW_MULTI_ARRAY, CHECKCAST, INSTANCEOF, ENUM_SWITCH -> Need.CLASS;
+            case CLASS_LITERAL, NEW_ARRAY, LAMBDA, NEW_MULTI_ARRAY, CHECKCAST, INSTANCEOF, ENUM_SWITCH -> Need.CLASS;
             case BY_NAME -> null; // loading by name names no member; the name is only known when it runs
             case TOKEN -> null; // reads the thread's binding, names nothing
         };

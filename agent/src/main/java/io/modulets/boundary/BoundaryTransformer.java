@@ -82,6 +82,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         ClassReader reader = new ClassReader(bytes);
         FrameTypes writer = new FrameTypes(loader, erasure);
         BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader, true);
+        boundary.dropBridges(ErasedBridges.dropped(reader, erasure));
         reader.accept(boundary, ClassReader.SKIP_FRAMES);
         List<String> unsupported = boundary.unsupported();
         if (!unsupported.isEmpty()) {

@@ -28,6 +28,7 @@ final class Refusal {
     static byte[] refuse(byte[] bytes, Erasure erasure, String message) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        java.util.Set<String> droppedBridges = ErasedBridges.dropped(reader, erasure);
         reader.accept(new ClassVisitor(Opcodes.ASM9, new ClassRemapper(writer, erasure)) {
             private boolean hasStaticInitializer;
             private boolean isInterface;
@@ -57,6 +58,9 @@ final class Refusal {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
+                if ((access & Opcodes.ACC_BRIDGE) != 0 && droppedBridges.contains(name + erasure.erase(descriptor))) {
+                    return null;
+                }
                 MethodVisitor next = super.visitMethod(access, name, descriptor, null, exceptions);
                 hasStaticInitializer |= name.equals("<clinit>");
                 if (next != null && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {

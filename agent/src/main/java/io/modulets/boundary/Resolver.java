@@ -34,9 +34,12 @@ final class Resolver {
     private final String member;
     private final String descriptor;
     private final MethodType siteType;
+    /** What a {@link SiteKind#LAMBDA} site makes; null for the other kinds. */
+    private final LambdaObjects.Shape lambda;
 
     Resolver(MethodHandles.Lookup caller, SiteKind kind, String owner, String member, String descriptor,
-             MethodType siteType) {
+             MethodType siteType, LambdaObjects.Shape lambda) {
+        this.lambda = lambda;
         this.caller = caller;
         this.kind = kind;
         this.owner = owner;
@@ -57,7 +60,10 @@ final class Resolver {
             throw linkage(new NoClassDefFoundError("modulets: " + owner + " is not in " + generation), e);
         }
         try {
-            return CrossGeneration.explainCasts(find(type, generation), siteType, kind.byReceiver).asType(siteType);
+            // Fixed arity: javac already built a varargs method's array, and a varargs collector called
+            // with invokeWithArguments (a site's first call after each link) would wrap it in another one.
+            MethodHandle member = find(type, generation).asFixedArity();
+            return CrossGeneration.explainCasts(member, siteType, kind.byReceiver).asType(siteType);
         } catch (NoSuchMethodException e) {
             throw linkage(new NoSuchMethodError(message(generation)), e);
         } catch (NoSuchFieldException e) {
@@ -99,6 +105,8 @@ final class Resolver {
                 return MethodHandles.insertArguments(NEW_INSTANCE, 0, component)
                         .asCollector(int[].class, dimensions);
             }
+            case LAMBDA:
+                return LambdaObjects.factory(type, member, lambda, siteType);
             case CHECKCAST:
                 return CAST.bindTo(type);
             case INSTANCEOF:

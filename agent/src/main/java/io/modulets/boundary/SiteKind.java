@@ -9,6 +9,8 @@ package io.modulets.boundary;
 enum SiteKind {
     INVOKE_STATIC(false), NEW(false), GET_STATIC(false), PUT_STATIC(false), CLASS_LITERAL(false), NEW_ARRAY(false),
     NEW_MULTI_ARRAY(false),
+    /** A lambda or method reference whose functional interface is swappable: its object is made in the binding. */
+    LAMBDA(false),
     INVOKE_VIRTUAL(true), GET_FIELD(true), PUT_FIELD(true), CHECKCAST(true), INSTANCEOF(true),
     ENUM_SWITCH(false), BY_NAME(false),
     /** The binding token of a shell method, read once at its entry for its binding sites. */

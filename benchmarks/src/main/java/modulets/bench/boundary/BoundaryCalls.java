@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import modulets.bench.swappable.Work;
 
 /**
- * One boundary site, called from shell code: a static call, an instance call and {@code new} of
- * swappable code, on a thread bound to generation 1 or on an unbound one (current generation), with
+ * One boundary site, called from shell code: a static call, an instance call, {@code new} of
+ * swappable code and a capturing lambda of a swappable interface handed to it, on a thread bound to
+ * generation 1 or on an unbound one (current generation), with
  * one live generation or two (a second one deployed in setup, after each site linked generation 1;
  * generation 1 stays live). Each
  * invocation makes {@link #CALLS} calls through the same site; scores are per call.
@@ -46,6 +47,7 @@ public class BoundaryCalls {
     private final Runnable statics = this::statics;
     private final Runnable instances = this::instances;
     private final Runnable news = this::news;
+    private final Runnable lambdas = this::lambdas;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -53,7 +55,7 @@ public class BoundaryCalls {
         work = new Work(7);
         if (generations == 2) {
             // every site links generation 1 first, as in a server before a deploy
-            for (Runnable body : new Runnable[] {statics, instances, news}) {
+            for (Runnable body : new Runnable[] {statics, instances, news, lambdas}) {
                 AgentControl.run(first, body);
                 AgentControl.run(null, body);
             }
@@ -81,6 +83,23 @@ public class BoundaryCalls {
     public int newObject() {
         AgentControl.run(binding, news);
         return sink;
+    }
+
+    /** A capturing lambda of a swappable functional interface, made and called once per call (issue 18). */
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public int lambdaCapture() {
+        AgentControl.run(binding, lambdas);
+        return sink;
+    }
+
+    private void lambdas() {
+        int s = sink;
+        for (int i = 0; i < CALLS; i++) {
+            int k = s;
+            s = Work.applyTo(x -> x * 31 + k, i);
+        }
+        sink = s;
     }
 
     private void statics() {

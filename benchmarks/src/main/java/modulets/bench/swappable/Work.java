@@ -14,6 +14,10 @@ public final class Work {
         return ++counter;
     }
 
+    public static int applyTo(IntFn f, int x) {
+        return f.apply(x);
+    }
+
     public int mix(int x) {
         return x * 31 + seed;
     }

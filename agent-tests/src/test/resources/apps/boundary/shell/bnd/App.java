@@ -69,6 +69,7 @@ public final class App {
         print("main", "context", contextOf(first));
         print("main", "cross", crossGenerations());
         print("main", "refused", refused());
+        print("main", "refusedLambda", refusedLambda());
         print("done", "", "");
     }
 
@@ -84,6 +85,10 @@ public final class App {
         run(who, "byname", App::byName);
         run(who, "subclass", App::subclasses);
         run(who, "more", App::more);
+        run(who, "functional", Adapt::functional);
+        run(who, "varargs", Adapt::varargs);
+        run(who, "adapt", Adapt::adaptations);
+        run(who, "indys", Adapt::indys);
     }
 
     interface Construct {
@@ -296,6 +301,14 @@ public final class App {
     static String refused() {
         try {
             return BadExt.hi();
+        } catch (LinkageError e) {
+            return e.getMessage();
+        }
+    }
+
+    static String refusedLambda() {
+        try {
+            return BadLambda.hi();
         } catch (LinkageError e) {
             return e.getMessage();
         }

@@ -41,6 +41,7 @@ public final class Unload {
         App.earlyThrower = null;
         Board.last = null;
         Board.all = null;
+        Adapt.madeAtInit = null;
         App.print("linked", "before", linkedSites(first.get()));
         release.countDown();
         draining.join(TimeUnit.SECONDS.toMillis(30));

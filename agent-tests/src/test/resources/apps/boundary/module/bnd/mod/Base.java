@@ -6,6 +6,11 @@ public class Base {
         return "base-VERSION";
     }
 
+    /** Overridden with a covariant return by Parts. */
+    public Base self() {
+        return this;
+    }
+
     public String hello() {
         return "hello-VERSION";
     }

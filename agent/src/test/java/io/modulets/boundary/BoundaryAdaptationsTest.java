@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
 import io.modulets.testing.Compiler;
@@ -112,7 +113,7 @@ class BoundaryAdaptationsTest {
 
     @BeforeEach
     void twoGenerations() throws Exception {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         Map<String, String> v1 = new HashMap<>(Map.of("sw.Fn", FN, "sw.StrFn", STR_FN, "sw.Failable", FAILABLE,
                 "sw.WFn", W_FN, "sw.W", W, "sw.Mark", "package sw; public interface Mark { }"));
         Map<String, String> v2 = new HashMap<>(v1);
@@ -128,18 +129,18 @@ class BoundaryAdaptationsTest {
                 + " public class " + name + " { public static String run() { " + body + " } }"));
         Path shell = Compiler.compile(temp.resolve("shell"), shellSources, one);
         JdkBootstraps.writeInto(shell);
-        Erasure erasure = new Erasure(filter, () -> Bindings.current);
+        Erasure erasure = new Erasure(filter, Bindings::current);
         shellLoader = new RewritingLoader(shell, filter, erasure);
         g1 = new GenerationClassLoader("g1", new URL[] {one.toUri().toURL()}, shellLoader, filter, "g1");
         g2 = new GenerationClassLoader("g2", new URL[] {two.toUri().toURL()}, shellLoader, filter, "g2");
-        Bindings.current = g1;
+        TestSeams.setCurrent(g1);
     }
 
     @AfterEach
     void restore() {
         BoundaryLinks.retire(g1);
         BoundaryLinks.retire(g2);
-        Bindings.current = savedCurrent;
+        TestSeams.setCurrent(savedCurrent);
     }
 
     private Object call(String name, Object... args) throws Throwable {
@@ -163,9 +164,9 @@ class BoundaryAdaptationsTest {
     /** Calls {@code name} twice in generation 1 and twice in generation 2: first calls take the slow path. */
     private void assertInBoth(String name, Object inOne, Object inTwo) throws Throwable {
         for (int i = 0; i < 2; i++) {
-            Bindings.current = g1;
+            TestSeams.setCurrent(g1);
             assertEquals(inOne, call(name), name + " in generation 1, call " + i);
-            Bindings.current = g2;
+            TestSeams.setCurrent(g2);
             assertEquals(inTwo, call(name), name + " in generation 2, call " + i);
         }
     }
@@ -179,7 +180,7 @@ class BoundaryAdaptationsTest {
         assertInBoth("bridged", "1:b", "2:b");
         assertInBoth("inShellCode", "ownownown", "ownownown");
         for (ClassLoader g : new ClassLoader[] {g1, g2, g1}) {
-            Bindings.current = g;
+            TestSeams.setCurrent(g);
             String version = g == g1 ? "1" : "2";
             assertEquals(version + ":x!", call("capturing", "x"));
             assertEquals(version + ":y!", call("capturing", "y"), "each capture gets its own value");
@@ -195,10 +196,10 @@ class BoundaryAdaptationsTest {
 
     @Test
     void aBoundReferenceToAnObjectOfOneGenerationHandedToAnother() throws Throwable {
-        Bindings.current = g1;
+        TestSeams.setCurrent(g1);
         Object w = g1.loadClass("sw.W").getConstructor(String.class).newInstance("old");
         assertEquals("1:old", call("boundReference", w));
-        Bindings.current = g2;
+        TestSeams.setCurrent(g2);
         assertEquals("2:old", call("boundReference", w), "the receiver keeps its own generation's code");
     }
 
@@ -235,7 +236,7 @@ class BoundaryAdaptationsTest {
     void stringConcatenationTakesASwappableOperandAsItsErasure() throws Throwable {
         // javac 17.0.15 turns such operands into strings first; older javac and other compilers pass the object
         for (ClassLoader g : new ClassLoader[] {g1, g2}) {
-            Bindings.current = g;
+            TestSeams.setCurrent(g);
             Object w = g.loadClass("sw.W").getConstructor(String.class).newInstance("n");
             assertEquals("sw.W=" + w + "!", callIn("shell.Concat", "concat", w));
         }

@@ -99,6 +99,12 @@ public final class StateFile {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) out.write(buffer);
                 out.force(true);
+                if (posix) { // renamed while still held; Windows renames no open file
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    temp = null;
+                }
+            }
+            if (temp != null) {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 temp = null;
             }

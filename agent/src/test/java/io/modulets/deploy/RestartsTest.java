@@ -123,6 +123,21 @@ class RestartsTest {
     }
 
     @Test
+    void aKeptGenerationWhoseStoredJarsAreGoneIsNotUsedAndTheDirectoryIsTaken() throws Exception {
+        put(version("v1", 1));
+        Agent first = agent();
+        Generation one = first.start(modules);
+        put(version("v2", 2));
+        Generation two = first.deployer().rescan();
+        first.deployer().rollback();
+        Path stored = one.snapshot().jars().get(0).stored();
+        stored.toFile().setWritable(true);
+        Files.delete(stored);
+
+        assertEquals(two.hash(), agent().start(modules).hash(), "the directory's content, checked as ever");
+    }
+
+    @Test
     void aRefusalThatIsNotTheContentsIsNotKept() throws Exception {
         put(version("v1", 1));
         Agent first = agent();

@@ -39,10 +39,38 @@ public final class Agent {
         }
     }
 
-    /** Loading into a running JVM cannot work: its shell classes are already linked. */
+    /**
+     * Loading into a running JVM cannot work: its shell classes are already linked. Throwing is how the
+     * caller learns (the attach API's {@code loadAgent} throws {@code AgentInitializationException}, jcmd's
+     * {@code JVMTI.agent_load} fails); the JVM prints the throwable on its stderr, which without a stack
+     * trace is the one line.
+     */
     public static void agentmain(String arguments, Instrumentation inst) {
-        System.err.println("modulets: the agent cannot be attached to a running JVM; start the JVM with "
-                + "-javaagent:modulets-agent.jar=...");
+        String line = "modulets: the agent cannot be attached to a running JVM; start the JVM with "
+                + "-javaagent:modulets-agent.jar=...";
+        // The JVM reports the throwable inside its own lines about the failed agent: the line comes first too.
+        System.err.println(line);
+        System.err.flush();
+        throw new AttachRefused(line);
+    }
+
+    /** The refusal of {@link #agentmain}: one line, no stack trace (nothing in it would help anyone). */
+    static final class AttachRefused extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        AttachRefused(String line) {
+            super(line);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage(); // printed as the one line, without the class name
+        }
     }
 
     private static void stop(String line) {

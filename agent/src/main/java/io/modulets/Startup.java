@@ -22,6 +22,7 @@ import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
 import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
+import io.modulets.deploy.Restarts;
 import io.modulets.generations.AbortPolicy;
 import io.modulets.generations.ClassPathJars;
 import io.modulets.generations.JarContents;
@@ -29,6 +30,7 @@ import io.modulets.generations.Limit;
 import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
+import io.modulets.generations.StoreHygiene;
 import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Manage;
@@ -83,6 +85,11 @@ final class Startup {
                 modules, erasure);
         PathGuard guard = guard(options);
         deployer.secure(guard, trust(options, guard)).limits(options.jarLimits());
+        // Before anything writes to the store: what an interrupted deploy left goes (DESIGN §2.10).
+        StoreHygiene hygiene = new StoreHygiene(store);
+        hygiene.removeTemporaries();
+        Restarts restarts = modules == null ? null : Restarts.open(store, modules, registry, options.retain());
+        deployer.journal(restarts);
         deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
                 : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
         // Before generation 1, so that it is counted and announced like any other.
@@ -94,7 +101,11 @@ final class Startup {
         }
         stages.done("wiring, manage, watcher");
         try {
-            deployer.start(jars);
+            if (restarts != null) {
+                restarts.start(deployer, jars); // records the start and prunes the store
+            } else {
+                deployer.start(jars); // no state, no pruning: nothing says what this application's rollbacks need
+            }
         } catch (DeployRefused e) {
             throw new IOException("modulets: " + e.getMessage(), e);
         }

@@ -76,9 +76,9 @@ class DeployArgumentsIT {
                 new Bad("canaryMinTasks=10", null, "modulets: bad agent argument canaryMinTasks=10: has no effect without"
                         + " canaryMargin=N%; give both or only canaryMargin"),
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
-                        + " shared, outside, store, watch, quiet, jmx, log, executors, loops, requests, drainWarning,"
-                        + " maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio, permissions,"
-                        + " trust, trustPassword, canary, canaryMargin, canaryMinTasks, config)"));
+                        + " shared, outside, store, retain, watch, quiet, jmx, log, executors, loops, requests,"
+                        + " drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio,"
+                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

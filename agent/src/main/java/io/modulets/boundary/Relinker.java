@@ -85,14 +85,47 @@ final class Relinker implements Runnable {
         try {
             while (true) {
                 awaitRequest();
-                try {
-                    pass.run();
-                } catch (RuntimeException | Error e) {
-                    Log.warn("the boundary's relinking pass failed (sites relink at their next call): %s", e);
-                }
+                runPass();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopped("interrupted");
+        } catch (Throwable e) {
+            stopped(e.getClass().getName());
+        }
+    }
+
+    /** One pass; whatever it throws, an Error or a checked exception thrown sneakily included, ends only the pass. */
+    private void runPass() {
+        try {
+            pass.run();
+        } catch (Throwable e) {
+            try {
+                Log.warn("the boundary's relinking pass failed (sites relink at their next call): %s",
+                        Log.oneLine(e));
+            } catch (Throwable logging) {
+                // out of memory even for the line: the pass is over all the same, and the thread goes on
+            }
+        }
+    }
+
+    /**
+     * The last resort: the thread ends (interrupted, or something beyond one pass failed). Sites no longer
+     * wait for it, and the next request starts another.
+     */
+    private void stopped(String why) {
+        synchronized (Relinker.class) {
+            if (instance == this) instance = null;
+        }
+        synchronized (this) {
+            busy = false;
+            notifyAll();
+        }
+        try {
+            Log.error("the boundary's relinker thread stopped (%s): sites link at their next call until the next"
+                    + " publish starts another; tasks and deploys are not affected", why);
+        } catch (Throwable e) {
+            // nothing is left to tell it with
         }
     }
 }

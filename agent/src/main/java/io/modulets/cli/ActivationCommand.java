@@ -18,6 +18,15 @@ abstract class ActivationCommand extends JvmCommand {
     /** Does the operation; returns the current generation afterwards. */
     abstract int operate(ManagerMXBean manager);
 
+    /**
+     * Whether the operation changes the current generation whenever it succeeds (a rollback, a promotion):
+     * what it replaced is then the rollback target it leaves, not the generation read before the call, which
+     * a deploy finishing during the call may have replaced already.
+     */
+    boolean alwaysChanges() {
+        return false;
+    }
+
     @Override
     final void run(AgentConnection agent) {
         ManagerMXBean m = agent.manager();
@@ -37,6 +46,18 @@ abstract class ActivationCommand extends JvmCommand {
         }
         json.put("current", GenerationViews.find(generations, after)
                 .<Object>map(GenerationViews::json).orElse(Map.of("id", after)));
+        if (alwaysChanges()) {
+            int replaced = m.getRollbackTarget();
+            if (m.getCurrentGeneration() != after) {
+                // Yet another deploy finished after this one: what it replaced is no longer known here.
+                json.put("previous", null);
+                json.put("changed", true);
+                print(json, GenerationViews.name(generations, after) + " was made current; a deploy finished"
+                        + " since, and generation " + m.getCurrentGeneration() + " is current now\n");
+                return;
+            }
+            before = replaced;
+        }
         json.put("previous", before);
         json.put("changed", before != after);
         print(json, GenerationViews.name(generations, after) + " is current"

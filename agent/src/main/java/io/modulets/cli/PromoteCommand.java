@@ -9,6 +9,11 @@ import picocli.CommandLine.Command;
                 + "(running tasks keep it) and is what a rollback returns to. Refused when no canary is in progress.")
 final class PromoteCommand extends ActivationCommand {
     @Override
+    boolean alwaysChanges() {
+        return true;
+    }
+
+    @Override
     int operate(ManagerMXBean manager) {
         return manager.promote();
     }

@@ -9,6 +9,11 @@ import picocli.CommandLine.Command;
                 + "verified like any activation; rolling back twice returns to where it started.")
 final class RollbackCommand extends ActivationCommand {
     @Override
+    boolean alwaysChanges() {
+        return true;
+    }
+
+    @Override
     int operate(ManagerMXBean manager) {
         return manager.rollback();
     }

@@ -19,10 +19,10 @@ final class AgentArguments {
 
     /** Every key, in the order they are documented and printed. */
     static final List<String> KEYS =
-            List.of("packages", "modules", "shared", "outside", "store", "watch", "quiet", "jmx", "log", "executors",
-                    "loops", "requests", "drainWarning", "maxGenerations", "onLimit", "maxEntrySize", "maxJarSize",
-                    "maxEntries", "maxRatio", "permissions", "trust", "trustPassword", "canary", "canaryMargin",
-                    "canaryMinTasks", "config");
+            List.of("packages", "modules", "shared", "outside", "store", "retain", "watch", "quiet", "jmx", "log",
+                    "executors", "loops", "requests", "drainWarning", "maxGenerations", "onLimit", "maxEntrySize",
+                    "maxJarSize", "maxEntries", "maxRatio", "permissions", "trust", "trustPassword", "canary",
+                    "canaryMargin", "canaryMinTasks", "config");
 
     /** The keys a config file may hold: all but {@code config}. */
     static final List<String> FILE_KEYS = KEYS.subList(0, KEYS.size() - 1);

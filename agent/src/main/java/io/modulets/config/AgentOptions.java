@@ -30,6 +30,8 @@ public final class AgentOptions {
     private static final Duration MAX_QUIET = Duration.ofMinutes(60);
     /** The ended tasks a canary needs before the automatic abort judges it, when {@code canaryMinTasks} is absent. */
     public static final long DEFAULT_CANARY_MIN_TASKS = 100;
+    /** The generations made current the store keeps per modules directory, when {@code retain} is absent. */
+    public static final int DEFAULT_RETAIN = 5;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg])?");
 
@@ -37,6 +39,7 @@ public final class AgentOptions {
     private final Optional<Path> modules;
     private final List<String> shared;
     private final Path store;
+    private final int retain;
     private final boolean watch;
     private final Duration quiet;
     private final boolean allowOutside;
@@ -66,6 +69,7 @@ public final class AgentOptions {
                 ? Optional.of(modulesDirectory(settings.get("modules"))) : Optional.empty();
         this.store = settings.containsKey("store")
                 ? storeDirectory(settings.get("store")) : defaultStore(env, userHome);
+        this.retain = retain(settings.get("retain"));
         this.watch = bool(settings.get("watch"));
         this.quiet = quietPeriod(settings.get("quiet"));
         this.allowOutside = outside(settings.get("outside"));
@@ -133,6 +137,14 @@ public final class AgentOptions {
     /** The directory for the immutable snapshots, absolute; it need not exist yet. */
     public Path store() {
         return store;
+    }
+
+    /**
+     * How many generations made current the store keeps for each modules directory (key {@code retain}),
+     * besides every generation loaded or rollback-able ({@code generations.StoreHygiene}).
+     */
+    public int retain() {
+        return retain;
     }
 
     public boolean watch() {
@@ -259,6 +271,7 @@ public final class AgentOptions {
                 + ", shared=" + String.join(":", shared)
                 + ", outside=" + (allowOutside ? "ignore" : "refuse")
                 + ", store=" + store
+                + ", retain=" + retain
                 + ", watch=" + watch
                 + ", quiet=" + quiet.toMillis() + "ms"
                 + ", jmx=" + jmx
@@ -500,6 +513,21 @@ public final class AgentOptions {
             default -> throw setting.error("must be refuse (a modules jar holding a class outside the swappable"
                     + " packages is not activated) or ignore (such classes are never loaded from a generation)");
         };
+    }
+
+    private static int retain(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return DEFAULT_RETAIN;
+        }
+        String reason = "must be a whole number from 1 to 1000: how many generations made current the store keeps"
+                + " (besides those loaded or rollback-able)";
+        try {
+            int n = Integer.parseInt(setting.value());
+            if (n >= 1 && n <= 1000) return n;
+        } catch (NumberFormatException e) {
+            // the reason says what it must be
+        }
+        throw setting.error(reason);
     }
 
     private static int maxGenerations(Setting setting) throws OptionsException {

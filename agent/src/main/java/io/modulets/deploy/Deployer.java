@@ -59,6 +59,8 @@ public final class Deployer {
     private volatile Trust trust;
     /** How much a deploy may make the agent inflate (agent arguments maxEntrySize and the like). */
     private volatile JarLimits limits = JarLimits.DEFAULT;
+    /** Told of each decision a restart keeps ({@link Restarts}); set once before {@link #start}. */
+    private volatile DeployJournal journal = DeployJournal.NONE;
     /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
     private final AtomicInteger rollbacksWaiting = new AtomicInteger();
 
@@ -106,6 +108,12 @@ public final class Deployer {
         return this;
     }
 
+    /** Sets who records the decisions a restart keeps; called once, before {@link #start}. */
+    public Deployer journal(DeployJournal journal) {
+        this.journal = journal == null ? DeployJournal.NONE : journal;
+        return this;
+    }
+
     /**
      * Deploys ({@link #activate}, {@link #rescan}, the watcher's) start canaries at {@code fraction}
      * (0: plain activations), with {@code policy} for their automatic abort; set once at startup.
@@ -142,7 +150,7 @@ public final class Deployer {
     public synchronized Generation activateClassPath(List<Path> jars) throws DeployRefused {
         try {
             return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), false,
-                    0);
+                    0, false);
         } catch (DeployRefused e) {
             throw logged(e);
         }
@@ -159,7 +167,7 @@ public final class Deployer {
     private Generation deploy(List<Path> jars, double fraction) throws DeployRefused {
         try {
             return attempt(jars, "deploy of " + jars.stream().map(p -> p.getFileName().toString()).toList(), true,
-                    fraction);
+                    fraction, false);
         } catch (DeployRefused e) {
             throw logged(e);
         }
@@ -167,7 +175,9 @@ public final class Deployer {
 
     /** The canary becomes current; a refusal (no canary) is logged, and its message is the one line. */
     public synchronized Generation promote() throws DeployRefused {
-        return logged("promote", registry::promote);
+        Generation promoted = logged("promote", registry::promote);
+        journal.current(promoted.snapshot(), "promotion", null);
+        return promoted;
     }
 
     /** The operator aborts the canary: no new task gets it, it drains; the current generation is untouched. */
@@ -192,7 +202,15 @@ public final class Deployer {
      * prints it and stops the JVM.
      */
     public synchronized Generation start(List<Path> jars) throws DeployRefused {
-        return attempt(jars, GENERATION_1, modules != null, 0);
+        return attempt(jars, GENERATION_1, modules != null, 0, modules != null);
+    }
+
+    /**
+     * Generation 1 at startup from a snapshot already in the store: the generation a restart keeps
+     * ({@link Restarts}), verified like any other.
+     */
+    public synchronized Generation start(Snapshot snapshot) throws DeployRefused {
+        return verifyAndActivate(snapshot, GENERATION_1, "start", 0);
     }
 
     /** Activates what the modules directory holds now, after verification. */
@@ -219,7 +237,7 @@ public final class Deployer {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
         }
-        return attempt(jars, what, true, canaryByDefault);
+        return attempt(jars, what, true, canaryByDefault, true);
     }
 
     /**
@@ -257,13 +275,16 @@ public final class Deployer {
     /**
      * @param guarded whether the jars are held to the permission rule (not the class path's)
      * @param canary the share of new root tasks the generation gets as a canary; 0: it becomes current
+     * @param directory whether the jars are what the modules directory holds (for {@link Restarts})
      */
-    private Generation attempt(List<Path> jars, String what, boolean guarded, double canary) throws DeployRefused {
+    private Generation attempt(List<Path> jars, String what, boolean guarded, double canary, boolean directory)
+            throws DeployRefused {
         Snapshot snapshot;
         try {
             registry.refuseWhileCanary(); // before the work: the registry would refuse at the end
             if (guarded) guard(jars);
             snapshot = snapshot(jars);
+            if (directory) journal.directoryHeld(snapshot);
         } catch (DeployRefused e) {
             throw refused(what, e);
         } catch (IOException | RuntimeException e) {
@@ -284,6 +305,8 @@ public final class Deployer {
     private Generation verifyAndActivate(Snapshot snapshot, String what, String kind, double canary)
             throws DeployRefused {
         Generation before = registry.current();
+        Budget budget = null;
+        boolean checking = false; // a refusal while true is the content's: a restart keeps it (Restarts)
         try {
             registry.refuseWhileCanary();
             if (before != null && before.hash().equals(snapshot.hash())) {
@@ -292,8 +315,9 @@ public final class Deployer {
             }
             // A rollback does not stop for another rollback: it is what the operator asked for. Generation 1
             // has no deadline: nothing waits for it, and a big application must not fail to start for time.
-            Budget budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
+            budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
                     kind.equals("rollback") ? () -> false : () -> rollbacksWaiting.get() > 0);
+            checking = true;
             ZipBounds bounds = new ZipBounds(limits, budget);
             bounds.check(snapshot); // from the zip directories, before anything is inflated
             // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
@@ -304,21 +328,35 @@ public final class Deployer {
             checkErasure(snapshot);
             budget.check();
             if (!kind.equals("start")) new LoadCheck(shell, filter, budget).check(snapshot, classes);
+            checking = false;
             // The registry re-hashes the stored jars once a new generation's loader holds them open.
             if (canary > 0) {
-                return registry.startCanary(snapshot, canary, canaryPolicy).generation();
+                Generation started = registry.startCanary(snapshot, canary, canaryPolicy).generation();
+                journal.canary(snapshot);
+                return started;
             }
-            return registry.activate(snapshot, kind.equals("start") ? "activation" : kind);
+            Generation now = registry.activate(snapshot, kind.equals("start") ? "activation" : kind);
+            if (now != before) journal.current(snapshot, kind, before);
+            return now;
         } catch (DeployRefused e) {
-            throw refused(what, e);
+            throw refused(what, journaled(e, snapshot, checking, budget));
         } catch (IOException | RuntimeException e) {
-            throw refused(what, new DeployRefused(reason(e), e));
+            throw refused(what, journaled(new DeployRefused(reason(e), e), snapshot, checking, budget));
         } catch (Error e) {
             // One deploy's error (out of memory, a stack overflow in a parser) ends neither the deploying
             // thread nor the agent: the candidate is dropped, and what it allocated with it.
-            throw refused(what, new DeployRefused(LoadCheck.firstLine(e) + " while checking "
-                    + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e));
+            throw refused(what, journaled(new DeployRefused(LoadCheck.firstLine(e) + " while checking "
+                    + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e), snapshot, checking, budget));
         }
+    }
+
+    /**
+     * A refusal by the checks is the content's, and a restart keeps it; one that stopped for a rollback or
+     * the time budget, or came from the registry (a canary, the generation limit, the store) is not.
+     */
+    private DeployRefused journaled(DeployRefused reason, Snapshot snapshot, boolean checking, Budget budget) {
+        if (checking && (budget == null || budget.exceeded() == null)) journal.refused(snapshot, reason.getMessage());
+        return reason;
     }
 
     /** Shell classes already defined depend on each swappable type's erasure: it may not change. */

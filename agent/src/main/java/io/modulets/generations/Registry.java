@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -35,6 +36,11 @@ import io.modulets.loader.GenerationClassLoader;
  * state — so at least one of them sees the other and the generation ends in the right state.
  */
 public final class Registry {
+    /**
+     * The unloaded generations whose records {@link #all()} keeps, newest first (issue 19: a JVM that activates
+     * all day would otherwise keep a record, its history and its outcomes per activation, forever).
+     */
+    static final int UNLOADED_RECORDS = 100;
     private final Store store;
     private final PackageFilter filter;
     private final ClassLoader shell;
@@ -313,7 +319,10 @@ public final class Registry {
         this.listener = listener == null ? Listener.NONE : listener;
     }
 
-    /** Every generation this JVM has had, unloaded ones included, oldest first. */
+    /**
+     * Every generation this JVM has had, oldest first: all that are loaded, and the newest
+     * {@link #UNLOADED_RECORDS} unloaded ones (and the rollback target).
+     */
     public synchronized List<Generation> all() {
         return List.copyOf(generations);
     }
@@ -577,6 +586,23 @@ public final class Registry {
         g.enter(State.UNLOADED, Instant.now());
         Log.info("%s unloaded", g);
         listener.unloaded(g);
+        forgetOldestUnloaded();
+    }
+
+    /** Drops the oldest unloaded generations' records beyond {@link #UNLOADED_RECORDS}, but the rollback target. */
+    private void forgetOldestUnloaded() {
+        int unloaded = 0;
+        for (Generation g : generations) {
+            if (g.state() == State.UNLOADED) unloaded++;
+        }
+        for (Iterator<Generation> oldestFirst = generations.iterator(); unloaded > UNLOADED_RECORDS
+                && oldestFirst.hasNext(); ) {
+            Generation g = oldestFirst.next();
+            if (g.state() == State.UNLOADED && g != previous) {
+                oldestFirst.remove();
+                unloaded--;
+            }
+        }
     }
 
     /**

@@ -17,9 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,8 +39,9 @@ public final class Store {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> TEMP = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> STORED = PosixFilePermissions.fromString("r--------");
-    private static final String TEMP_PREFIX = ".snapshot-";
-    private static final String TEMP_SUFFIX = ".tmp";
+    /** A temporary file's name: a snapshot's copy, or a new {@link StateFile}, before its rename. */
+    static final String TEMP_PREFIX = ".snapshot-";
+    static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dir;
     private final Writes writes;
@@ -191,6 +194,8 @@ public final class Store {
                 // intact, and only as a regular file (a link could point at a file that changes).
                 altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
                         || !Sha256.of(target, digest, buffer).equals(jar.sha256());
+                // Used again now: the retention keeps a jar used within its grace period (StoreHygiene).
+                if (!altered) touch(target);
             }
         } catch (IOException e) {
             throw failure(source, reason(e, source), e);
@@ -215,6 +220,13 @@ public final class Store {
         ByteBuffer bytes = ByteBuffer.wrap(buffer);
         try (InputStream in = Files.newInputStream(source);
              FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            // Held while written: the clean-up at a start (StoreHygiene) removes only temporary files no
+            // process holds, so that one JVM's start never removes another's copy in progress.
+            out.lock();
+            if (!Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("its temporary copy was removed by another JVM's clean-up of the store; deploy"
+                        + " again");
+            }
             for (int n; (n = in.read(buffer)) != -1; size += n) {
                 digest.update(buffer, 0, n);
                 bytes.clear().limit(n);
@@ -249,6 +261,33 @@ public final class Store {
             if (Files.exists(target)) return false;
             throw e;
         }
+    }
+
+    private static void touch(Path stored) {
+        try {
+            Files.setLastModifiedTime(stored, FileTime.from(Instant.now()));
+        } catch (IOException | RuntimeException e) {
+            // only the retention's grace period reads it; the jar stays usable
+        }
+    }
+
+    /**
+     * The hash a snapshot of {@code jars} would have ({@link Snapshot#hash}), reading them without copying
+     * anything into the store: what a start compares with the deployment state.
+     */
+    public String contentHash(List<Path> jars) throws IOException {
+        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
+        MessageDigest digest = Sha256.newDigest();
+        List<Snapshot.Jar> hashed = new ArrayList<>(jars.size());
+        for (Path jar : jars) {
+            try {
+                hashed.add(new Snapshot.Jar(jar.getFileName().toString(), Sha256.of(jar, digest, buffer),
+                        jar, Files.size(jar)));
+            } catch (IOException e) {
+                throw failure(jar, reason(e, jar), e);
+            }
+        }
+        return Snapshot.hashOf(hashed);
     }
 
     /** Best effort: makes the new names durable where a directory can be synced (not on Windows). */
@@ -286,7 +325,7 @@ public final class Store {
         return sameFile ? condition(e) : condition(e) + ": " + file;
     }
 
-    private static String condition(IOException e) {
+    static String condition(IOException e) {
         if (e instanceof NoSuchFileException) return "no such file";
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof FileAlreadyExistsException) return "a file is in the way";

@@ -1,5 +1,6 @@
 package io.modulets.manage;
 
+import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +84,15 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
     public int getCurrentGeneration() {
         Generation current = registry.current();
         return current == null ? 0 : current.sequence();
+    }
+
+    @Override
+    public int getRollbackTarget() {
+        try {
+            return registry.rollbackTarget().sequence();
+        } catch (IOException none) {
+            return 0;
+        }
     }
 
     @Override

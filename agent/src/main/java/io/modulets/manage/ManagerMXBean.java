@@ -36,6 +36,12 @@ public interface ManagerMXBean {
     /** The sequence number of the current generation. */
     int getCurrentGeneration();
 
+    /**
+     * The generation a rollback returns to: the one that was current before the current one (right after
+     * a rollback or a promotion, the one it replaced); 0 when there is none.
+     */
+    int getRollbackTarget();
+
     /** The swappable package prefixes. */
     List<String> getSwappablePackages();
 

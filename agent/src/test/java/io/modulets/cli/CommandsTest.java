@@ -287,6 +287,31 @@ class CommandsTest {
     }
 
     @Test
+    void aRollbackSaysWhatItReplacedWhenADeployFinishedDuringTheCall() {
+        // Read before the call: generation 1; a deploy makes 2 current; the rollback returns to 1.
+        agent.duringRollback = () -> agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 0);
+        assertEquals(0, run("rollback", "1234"), err());
+        assertEquals("generation 1 (1.0, 9d9688116356) is current (was 2)\n", out(),
+                "not '(unchanged: it was already)'");
+    }
+
+    @Test
+    void aRollbackSaysInJsonThatItChangedTheGenerationWhenADeployFinishedDuringTheCall() {
+        agent.duringRollback = () -> agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 0);
+        assertEquals(0, run("rollback", "1234", "--json"), err());
+        assertTrue(out().contains("\n  \"previous\": 2,\n  \"changed\": true\n}"), out());
+    }
+
+    @Test
+    void aRollbackFollowedByAnotherDeploySaysSo() {
+        agent.newGeneration("2.0", "7aa8ebdc0553ffeeddcc", 0);
+        agent.afterRollback = () -> agent.newGeneration("3.0", "1bb8ebdc0553ffeeddcc", 0);
+        assertEquals(0, run("rollback", "1234"), err());
+        assertEquals("generation 1 (1.0, 9d9688116356) was made current; a deploy finished since, and generation 3"
+                + " is current now\n", out());
+    }
+
+    @Test
     void rollbackWithNothingToRollBackToIsRefused() {
         assertEquals(1, run("rollback", "1234"));
         assertEquals("modulets: rollback refused: generation 1 has no previous generation\n", err());

@@ -22,6 +22,12 @@ final class FakeAgent implements ManagerMXBean, Connector {
     JvmAddress openedWith;
     Credentials credentialsGiven;
     int current = 1;
+    /** What a rollback returns to; 0: none. */
+    int previous;
+    /** Run inside the next rollback before it acts (a deploy finishing during the call), then cleared. */
+    Runnable duringRollback = () -> { };
+    /** Run inside the next rollback after it acted (a deploy finishing right after it), then cleared. */
+    Runnable afterRollback = () -> { };
     long activations = 1;
     long rejections;
     String lastRejection;
@@ -65,6 +71,7 @@ final class FakeAgent implements ManagerMXBean, Connector {
         int id = generations.size() + 1;
         replace(current, "draining", liveTasks);
         generations.add(new GenerationInfo(id, "current", label, hash, 0, "2026-11-26T02:42:00Z"));
+        previous = current;
         current = id;
         activations++;
         return id;
@@ -166,15 +173,27 @@ final class FakeAgent implements ManagerMXBean, Connector {
 
     @Override
     public int rollback() {
-        if (current == 1) {
+        Runnable during = duringRollback;
+        duringRollback = () -> { };
+        during.run();
+        if (previous == 0) {
             return refuse("rollback refused: generation 1 has no previous generation");
         }
-        int target = current - 1;
+        int target = previous;
         replace(current, "retired", 0);
         replace(target, "current", 0);
+        previous = current;
         current = target;
         activations++;
+        Runnable after = afterRollback;
+        afterRollback = () -> { };
+        after.run();
         return target;
+    }
+
+    @Override
+    public int getRollbackTarget() {
+        return previous;
     }
 
     @Override
@@ -217,6 +236,7 @@ final class FakeAgent implements ManagerMXBean, Connector {
         }
         replace(current, "draining", 2);
         replace(canary, "current", 0);
+        previous = current;
         current = canary;
         canary = 0;
         activations++;

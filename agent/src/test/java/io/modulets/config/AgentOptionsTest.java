@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AgentOptionsTest {
 
-    static final String KEYS = "packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
+    static final String KEYS = "packages, modules, shared, outside, store, retain, watch, quiet, jmx, log, executors,"
             + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries,"
             + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
 
@@ -182,7 +182,8 @@ class AgentOptionsTest {
             AgentOptions options = parse("packages=com.acme.jobs:com.acme.mail,shared=com.acme.jobs.api,modules="
                     + modules + ",store=" + tmp.resolve("s") + ",watch=false,jmx=false,log=debug");
             assertEquals("packages=com.acme.jobs:com.acme.mail, modules=" + modules + ", shared=com.acme.jobs.api"
-                    + ", outside=refuse, store=" + tmp.resolve("s") + ", watch=false, quiet=200ms, jmx=false, log=debug,"
+                    + ", outside=refuse, store=" + tmp.resolve("s") + ", retain=5, watch=false, quiet=200ms, jmx=false,"
+                    + " log=debug,"
                     + " executors=, loops=, requests=, drainWarning=60000ms, maxGenerations=, onLimit=refuse,"
                     + " maxEntrySize=512m, maxJarSize=2g, maxEntries=1000000, maxRatio=100, permissions=strict,"
                     + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, config=",
@@ -565,6 +566,25 @@ class AgentOptionsTest {
     }
 
     @Nested
+    class Retention {
+        @Test
+        void theStoreKeepsFiveGenerationsUnlessTold() throws Exception {
+            assertEquals(AgentOptions.DEFAULT_RETAIN, parse("packages=a").retain());
+            assertEquals(5, AgentOptions.DEFAULT_RETAIN);
+            assertEquals(1, parse("packages=a,retain=1").retain());
+            assertEquals(1000, parse("packages=a,retain=1000").retain());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1", "1001", "five", "", "2.5", "99999999999"})
+        void aRetentionOutsideOneToAThousandIsRefused(String value) {
+            assertError("modulets: bad agent argument retain=" + value + ": must be a whole number from 1 to 1000:"
+                    + " how many generations made current the store keeps (besides those loaded or rollback-able)",
+                    "packages=a,retain=" + value);
+        }
+    }
+
+    @Nested
     class GenerationLimit {
         @Test
         void aLimitAndWhatItDoes() throws Exception {
@@ -728,8 +748,8 @@ class AgentOptionsTest {
         void unknownKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nwatcher=true\n");
             assertError("modulets: unknown key 'watcher' in config file " + file
-                    + " (valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
+                    + " (valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
+                    + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
                     + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }
@@ -738,8 +758,8 @@ class AgentOptionsTest {
         void configKeyInTheFileIsRefused() throws Exception {
             Path file = write("m.properties", "packages=a\nconfig=other.properties\n");
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
-                    + " valid keys: packages, modules, shared, outside, store, watch, quiet, jmx, log, executors,"
-                    + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
+                    + " valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
+                    + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
                     + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
                     "config=" + file);
         }

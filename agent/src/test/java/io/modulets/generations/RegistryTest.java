@@ -65,6 +65,23 @@ class RegistryTest {
     }
 
     @Test
+    void theRecordsOfUnloadedGenerationsAreBounded() throws IOException {
+        int made = Registry.UNLOADED_RECORDS + 5;
+        for (int i = 1; i <= made; i++) {
+            registry.activate(List.of(TestJars.jar(temp.resolve(i + "/mail.jar"), "v" + i)));
+        }
+        for (Generation g : registry.all()) {
+            if (g != registry.current()) registry.unloaded(g); // as the collector would tell it
+        }
+
+        List<Generation> all = registry.all();
+        assertEquals(Registry.UNLOADED_RECORDS + 1, all.size(), "the newest unloaded ones and the current one");
+        assertEquals(made - Registry.UNLOADED_RECORDS, all.get(0).sequence(), "the oldest are forgotten");
+        assertSame(registry.current(), all.get(all.size() - 1));
+        assertEquals(made - 1, registry.rollbackTarget().sequence(), "the rollback target is kept");
+    }
+
+    @Test
     void aFailedActivationChangesNothing() throws IOException {
         Generation first = registry.activate(List.of(TestJars.jar(temp.resolve("a/mail.jar"), "v1")));
         IOException refused = assertThrows(IOException.class,

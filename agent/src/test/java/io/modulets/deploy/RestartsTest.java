@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.TestSeams;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
@@ -40,15 +41,15 @@ class RestartsTest {
 
     @BeforeEach
     void save() throws Exception {
-        savedCurrent = Bindings.current;
+        savedCurrent = Bindings.current();
         store = new Store(tmp.resolve("store"));
         modules = Files.createDirectories(tmp.resolve("modules"));
     }
 
     @AfterEach
     void restore() {
-        Bindings.current = savedCurrent;
-        Bindings.canary(null);
+        TestSeams.setCurrent(savedCurrent);
+        TestSeams.setCanary(null);
     }
 
     /** One JVM's agent: a registry, a deployer and its journal over the same store and modules directory. */
@@ -60,7 +61,7 @@ class RestartsTest {
 
     private Agent agent() {
         Registry registry = new Registry(store, FILTER, RestartsTest.class.getClassLoader());
-        Erasure erasure = new Erasure(FILTER, () -> Bindings.current);
+        Erasure erasure = new Erasure(FILTER, Bindings::current);
         Deployer deployer = new Deployer(registry, store, FILTER, false, RestartsTest.class.getClassLoader(), modules,
                 () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
                 erasure::changesIn);

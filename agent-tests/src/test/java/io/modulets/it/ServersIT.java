@@ -40,8 +40,8 @@ import io.modulets.testkit.WorkDirs;
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
  * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
  * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
- * web app, each run with nothing but {@code packages} and {@code modules}; and Netty 4.2, whose requests the
- * agent does not hook yet, with its handler's method named in {@code requests}. A request or job in flight
+ * web app and Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection),
+ * each run with nothing but {@code packages} and {@code modules}. A request or job in flight
  * across a deploy reads the old version at its start and at its end; every one started after the deploy
  * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
  * without the agent fails the same checks.
@@ -75,8 +75,9 @@ class ServersIT {
         JDK_HTTP_SERVER("sv.HttpServerApp", "/x", PLAIN),
         UNDERTOW_BLOCKING("sv.UndertowApp", "/blocking", UNDERTOW),
         UNDERTOW_ASYNC("sv.UndertowApp", "/async", UNDERTOW),
-        /** Netty's requests are not hooked (docs/SERVERS.md): the handler's method named as docs/SERVERS.md says. */
-        NETTY_WITH_REQUESTS("sv.NettyApp", "/x", NETTY, ",requests=sv.NettyApp$Handler#channelRead0"),
+        NETTY_ON_EVENT_LOOP("sv.NettyApp", "/x", NETTY),
+        /** Served on a pool of the application's, and answered from the pool's thread. */
+        NETTY_FROM_POOL("sv.NettyApp", "/later", NETTY),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
 
@@ -263,6 +264,117 @@ class ServersIT {
                         () -> "no server thread stays bound to generation 1\n" + String.join("\n", log));
             }
         }
+    }
+
+    /**
+     * Netty, with nothing but packages and modules: one keep-alive connection pipelines requests. The
+     * first is served on the application's pool and held across a deploy; two more, sent on the same
+     * connection after the deploy, are read, begun and served while it is in flight (their responses
+     * wait for its, in order). The first reads version 1 at its start and its end, the later ones read
+     * version 2; generation 1 retires once the first is answered; the connection's next request reads 2.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void nettyPipelinedRequestsOnOneConnectionEachKeepTheirOwnVersion(Jdk jdk, TestInfo info) throws Exception {
+        pipelinedStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutTheAgentThePipelinedStoryFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> pipelinedStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("after the deploy"), failed::getMessage);
+    }
+
+    private void pipelinedStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.NettyApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            out.write(httpGet("/later", "hold-p"));
+            out.flush();
+            assertEquals("holding hold-p start=1", jvm.expect("holding hold-p", WAIT).replaceAll(" on .*", ""),
+                    jvm::describe);
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            } else {
+                jvm.send("ping");
+                jvm.expect("pong", WAIT);
+            }
+            byte[] two = concat(httpGet("/x", "pipelined-1"), httpGet("/later", "pipelined-2"));
+            out.write(two);
+            out.flush();
+            jvm.expect("served pipelined-1", WAIT);
+            jvm.expect("served pipelined-2", WAIT);
+            jvm.send("release hold-p");
+            assertEquals("start=1 end=1", readBody(in), "the request in flight keeps version 1 to its end\n"
+                    + jvm.describe());
+            assertEquals("start=2 end=2", readBody(in), "a request pipelined after the deploy runs version 2\n"
+                    + jvm.describe());
+            assertEquals("start=2 end=2", readBody(in), "a request pipelined after the deploy runs version 2\n"
+                    + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+            out.write(httpGet("/x", "kept-alive"));
+            out.flush();
+            assertEquals("start=2 end=2", readBody(in), "the connection's next request, after the deploy, runs"
+                    + " version 2\n" + jvm.describe());
+        }
+    }
+
+    private static byte[] httpGet(String path, String id) {
+        return ("GET " + path + "?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /** The body of the next response on a connection: a 200 with a Content-Length, as NettyApp answers. */
+    private static String readBody(java.io.InputStream in) throws IOException {
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 200"), status);
+        int length = -1;
+        for (String header; !(header = readLine(in)).isEmpty(); ) {
+            if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring("content-length:".length()).trim());
+            }
+        }
+        assertTrue(length >= 0, "a Content-Length");
+        return new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new java.io.EOFException("the connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** A request or job the test started, and how to get what it answered. */

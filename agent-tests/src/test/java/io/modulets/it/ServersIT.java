@@ -339,6 +339,38 @@ class ServersIT {
         }
     }
 
+    /**
+     * What the agent knows it does not hook is said, once: a Netty WebSocket's frames are no request. Its
+     * opening handshake is a request like any other (its 101 answers it), and the server goes on serving.
+     */
+    @org.junit.jupiter.api.Test
+    void aNettyWebSocketIsSaidInOneLine(TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
+        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new))
+                .mainClass("sv.NettyApp").args("websocket")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = readLine(socket.getInputStream());
+            assertTrue(status.startsWith("HTTP/1.1 101"), status);
+            String line = "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request";
+            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
+            assertEquals("start=1 end=1", start(jvm, Server.NETTY_ON_EVENT_LOOP, port, "after-handshake").result(WAIT));
+            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+        }
+    }
+
     private static byte[] httpGet(String path, String id) {
         return ("GET " + path + "?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);

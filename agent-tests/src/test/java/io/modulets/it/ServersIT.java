@@ -40,8 +40,8 @@ import io.modulets.testkit.WorkDirs;
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
  * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
  * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
- * web app and Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection),
- * each run with nothing but {@code packages} and {@code modules}. A request or job in flight
+ * web app, Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection) and
+ * Reactor Netty 1.3, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
  * across a deploy reads the old version at its start and at its end; every one started after the deploy
  * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
  * without the agent fails the same checks.
@@ -50,13 +50,14 @@ import io.modulets.testkit.WorkDirs;
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
-        "UndertowApp", "NettyApp", "spring.SpringApp"};
+        "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
             + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
     private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
     private static final String NETTY = "netty-.*\\.jar";
+    private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static Path v1;
     private static Path v2;
@@ -78,6 +79,8 @@ class ServersIT {
         NETTY_ON_EVENT_LOOP("sv.NettyApp", "/x", NETTY),
         /** Served on a pool of the application's, and answered from the pool's thread. */
         NETTY_FROM_POOL("sv.NettyApp", "/later", NETTY),
+        /** Reactor Netty 1.3 (Spring WebFlux's server), a route served on Reactor's boundedElastic scheduler. */
+        REACTOR_NETTY("sv.ReactorApp", "/x", REACTOR),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
 
@@ -119,7 +122,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR)))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
                 .toArray(Path[]::new));

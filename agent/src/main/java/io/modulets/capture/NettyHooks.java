@@ -35,6 +35,8 @@ final class NettyHooks {
     private static final String HTTP = "io/netty/handler/codec/http/";
     private static final String CONNECTIONS = "io/modulets/bootstrap/Connections";
     private static final String WRITTEN = "modulets$written";
+    private static final String ENCODE =
+            "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Ljava/util/List;)V";
     private static final String OBJECT3 = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V";
 
     private NettyHooks() {
@@ -104,7 +106,7 @@ final class NettyHooks {
                                          String[] exceptions) {
             MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
             if (!name.equals("encode")
-                    || !descriptor.equals("(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Ljava/util/List;)V")
+                    || !descriptor.equals(ENCODE)
                     || (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
                 return mv;
             }

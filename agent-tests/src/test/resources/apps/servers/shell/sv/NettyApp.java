@@ -33,9 +33,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * A Netty 4.2 HTTP server as its examples write one: the codec, an aggregator, and a handler that gets
  * each whole request. /x serves on the connection's event loop (a held request holds that loop only,
  * the next connection is served by another); /later serves on a pool of the application's, asks the
- * event loop for the version once more, and writes the response from the pool's thread. Responses leave in the order their requests came, also when
- * a connection pipelines them (a later one waits for the one before), as HTTP/1.1 wants. With the argument
- * "websocket", /ws opens a WebSocket (Netty's protocol handler answers the handshake).
+ * event loop for the version once more, and writes the response from the pool's thread. Responses
+ * leave in the order their requests came, also when a connection pipelines them (a later one waits for
+ * the one before), as HTTP/1.1 wants. With the argument "websocket", /ws opens a WebSocket (Netty's
+ * protocol handler answers the handshake).
  */
 public final class NettyApp {
     private static final ExecutorService POOL = Executors.newCachedThreadPool();

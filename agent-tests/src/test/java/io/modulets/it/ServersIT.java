@@ -40,8 +40,8 @@ import io.modulets.testkit.WorkDirs;
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
  * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
  * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
- * web app, each run with nothing but {@code packages} and {@code modules}; and Netty 4.2, whose requests the
- * agent does not hook yet, with its handler's method named in {@code requests}. A request or job in flight
+ * web app, Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection) and
+ * Reactor Netty 1.3, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
  * across a deploy reads the old version at its start and at its end; every one started after the deploy
  * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
  * without the agent fails the same checks.
@@ -50,13 +50,14 @@ import io.modulets.testkit.WorkDirs;
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
-        "UndertowApp", "NettyApp", "spring.SpringApp"};
+        "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
             + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
     private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
     private static final String NETTY = "netty-.*\\.jar";
+    private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static Path v1;
     private static Path v2;
@@ -75,8 +76,11 @@ class ServersIT {
         JDK_HTTP_SERVER("sv.HttpServerApp", "/x", PLAIN),
         UNDERTOW_BLOCKING("sv.UndertowApp", "/blocking", UNDERTOW),
         UNDERTOW_ASYNC("sv.UndertowApp", "/async", UNDERTOW),
-        /** Netty's requests are not hooked (docs/SERVERS.md): the handler's method named as docs/SERVERS.md says. */
-        NETTY_WITH_REQUESTS("sv.NettyApp", "/x", NETTY, ",requests=sv.NettyApp$Handler#channelRead0"),
+        NETTY_ON_EVENT_LOOP("sv.NettyApp", "/x", NETTY),
+        /** Served on a pool of the application's, and answered from the pool's thread. */
+        NETTY_FROM_POOL("sv.NettyApp", "/later", NETTY),
+        /** Reactor Netty 1.3 (Spring WebFlux's server), a route served on Reactor's boundedElastic scheduler. */
+        REACTOR_NETTY("sv.ReactorApp", "/x", REACTOR),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
 
@@ -118,7 +122,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR)))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
                 .toArray(Path[]::new));
@@ -263,6 +267,149 @@ class ServersIT {
                         () -> "no server thread stays bound to generation 1\n" + String.join("\n", log));
             }
         }
+    }
+
+    /**
+     * Netty, with nothing but packages and modules: one keep-alive connection pipelines requests. The
+     * first is served on the application's pool and held across a deploy; two more, sent on the same
+     * connection after the deploy, are read, begun and served while it is in flight (their responses
+     * wait for its, in order). The first reads version 1 at its start and its end, the later ones read
+     * version 2; generation 1 retires once the first is answered; the connection's next request reads 2.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void nettyPipelinedRequestsOnOneConnectionEachKeepTheirOwnVersion(Jdk jdk, TestInfo info) throws Exception {
+        pipelinedStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutTheAgentThePipelinedStoryFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> pipelinedStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("after the deploy"), failed::getMessage);
+    }
+
+    private void pipelinedStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.NettyApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            out.write(httpGet("/later", "hold-p"));
+            out.flush();
+            assertEquals("holding hold-p start=1", jvm.expect("holding hold-p", WAIT).replaceAll(" on .*", ""),
+                    jvm::describe);
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            } else {
+                jvm.send("ping");
+                jvm.expect("pong", WAIT);
+            }
+            byte[] two = concat(httpGet("/x", "pipelined-1"), httpGet("/later", "pipelined-2"));
+            out.write(two);
+            out.flush();
+            jvm.expect("served pipelined-1", WAIT);
+            jvm.expect("served pipelined-2", WAIT);
+            jvm.send("release hold-p");
+            assertEquals("start=1 end=1", readBody(in), "the request in flight keeps version 1 to its end\n"
+                    + jvm.describe());
+            assertEquals("start=2 end=2", readBody(in), "a request pipelined after the deploy runs version 2\n"
+                    + jvm.describe());
+            assertEquals("start=2 end=2", readBody(in), "a request pipelined after the deploy runs version 2\n"
+                    + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+            out.write(httpGet("/x", "kept-alive"));
+            out.flush();
+            assertEquals("start=2 end=2", readBody(in), "the connection's next request, after the deploy, runs"
+                    + " version 2\n" + jvm.describe());
+        }
+    }
+
+    /**
+     * What the agent knows it does not hook is said, once: a Netty WebSocket's frames are no request. Its
+     * opening handshake is a request like any other (its 101 answers it), and the server goes on serving.
+     */
+    @org.junit.jupiter.api.Test
+    void aNettyWebSocketIsSaidInOneLine(TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
+        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new))
+                .mainClass("sv.NettyApp").args("websocket")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = readLine(socket.getInputStream());
+            assertTrue(status.startsWith("HTTP/1.1 101"), status);
+            String line = "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request";
+            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
+            assertEquals("start=1 end=1", start(jvm, Server.NETTY_ON_EVENT_LOOP, port, "after-handshake").result(WAIT));
+            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+        }
+    }
+
+    private static byte[] httpGet(String path, String id) {
+        return ("GET " + path + "?id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /** The body of the next response on a connection: a 200 with a Content-Length, as NettyApp answers. */
+    private static String readBody(java.io.InputStream in) throws IOException {
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 200"), status);
+        int length = -1;
+        for (String header; !(header = readLine(in)).isEmpty(); ) {
+            if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring("content-length:".length()).trim());
+            }
+        }
+        assertTrue(length >= 0, "a Content-Length");
+        return new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new java.io.EOFException("the connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** A request or job the test started, and how to get what it answered. */

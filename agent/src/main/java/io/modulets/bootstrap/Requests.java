@@ -25,6 +25,11 @@ public final class Requests {
     public static final int RESUME = 2;
     /** As {@link #RESUME}, and the request ends when the method returns or throws. */
     public static final int RESUME_END = 3;
+    /**
+     * An event of the connection of the key (Netty's channel pipeline): bound to the connection's newest
+     * request in flight, see {@link Connections}.
+     */
+    public static final int CONNECTION = 4;
 
     /** The binding of each request begun and not yet ended, by key. */
     private static final WeakIdentityMap<ClassLoader> KEPT = new WeakIdentityMap<>(PendingTasks::release);
@@ -50,6 +55,9 @@ public final class Requests {
      * a task run. Returns what {@link #exit} needs, or null if it bound nothing.
      */
     public static Object enter(Object key, int mode) {
+        if (mode == CONNECTION) {
+            return Connections.enter(key);
+        }
         if (Bindings.bound() != null) {
             // inside a task already: part of it; a request that ends here still ends
             return mode == RESUME_END && key != null ? new Entered(null, null, key) : null;
@@ -81,6 +89,10 @@ public final class Requests {
         if (scope == null) {
             return;
         }
+        if (scope instanceof Connections.Event) {
+            Connections.exit(scope);
+            return;
+        }
         Entered entered = (Entered) scope;
         if (entered.scope != null) {
             entered.scope.close();
@@ -93,16 +105,22 @@ public final class Requests {
 
     /** When the request method throws {@code failure}: the run failed; then as {@link #exit}. */
     public static void exitFailed(Object scope, Throwable failure) {
-        if (scope != null && ((Entered) scope).scope != null) {
+        if (scope instanceof Connections.Event) {
+            ((Connections.Event) scope).failed(failure);
+        } else if (scope != null && ((Entered) scope).scope != null) {
             ((Entered) scope).scope.failed(failure);
         }
         exit(scope);
     }
 
-    /** The request of {@code key} is over (the server recycles its request object): stop counting it. */
+    /**
+     * The request of {@code key} is over (the server recycles its request object), or the connection of
+     * {@code key} is closed (its requests not yet answered are over): stop counting them.
+     */
     public static void end(Object key) {
         if (key != null) {
             PendingTasks.release(KEPT.remove(key));
+            Connections.closed(key);
         }
     }
 

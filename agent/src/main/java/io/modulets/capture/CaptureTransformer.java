@@ -54,7 +54,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
 
-    /** The frameworks of {@link Servers#UNHOOKED} already named (once per JVM). */
+    /** The classes of {@link Servers#UNHOOKED} already said (once per JVM). */
     private final Set<String> unhookedSaid = ConcurrentHashMap.newKeySet();
 
     /** JDK task classes that get the capture field when they load. */
@@ -179,18 +179,20 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         if (loader != null && Servers.UNHOOKED.containsKey(className) && unhookedSaid.add(className)) {
-            Log.warn("%s", Servers.unhooked(Servers.UNHOOKED.get(className)));
+            Log.warn("%s", Servers.UNHOOKED.get(className));
         }
         Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(className);
-        if (rule == null && requests == null) {
+        boolean netty = loader != null && NettyHooks.hooks(className);
+        if (rule == null && requests == null && !netty) {
             return null;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
-            ClassVisitor out = requests == null ? writer : new RequestMethodVisitor(writer, requests);
+            ClassVisitor out = netty ? NettyHooks.visitorFor(className, writer) : writer;
+            out = requests == null ? out : new RequestMethodVisitor(out, requests);
             if (rule == null) {
                 reader.accept(out, 0);
                 return writer.toByteArray();

@@ -54,7 +54,10 @@ final class Servers {
             "org.eclipse.jetty.util.thread.QueuedThreadPool",
             // XNIO's worker pool (Undertow's exchange.dispatch(Runnable)); a ThreadPoolExecutor in its
             // place is a JDK pool
-            "org.jboss.threads.EnhancedQueueExecutor");
+            "org.jboss.threads.EnhancedQueueExecutor",
+            // Netty's event loops (and DefaultEventExecutor): a task a request hands them with execute or
+            // submit (ctx.executor().execute(...)); the loops' own tasks and its lazyExecute stay unbound
+            "io.netty.util.concurrent.SingleThreadEventExecutor");
 
     /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing
@@ -99,18 +102,17 @@ final class Servers {
     }
 
     /**
-     * Frameworks whose loops are known but whose requests are not hooked yet: said once, as their
-     * event loop class loads, since a request there follows the current generation call by call.
+     * What the agent knows it does not hook, by the class that shows it is used: said once, as that class
+     * loads, since a request there follows the current generation call by call (docs/SERVERS.md).
      */
     static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "io/netty/channel/SingleThreadEventLoop", "Netty");
-
-    /** The line for a framework of {@link #UNHOOKED}. */
-    static String unhooked(String framework) {
-        return framework + "'s event loops are never bound, but the agent does not know where its requests begin:"
-                + " a request handled there follows the current generation at each call and may see two across a"
-                + " deploy; name the method that handles one whole request in requests= (docs/SERVERS.md)";
-    }
+            "io/netty/handler/codec/http2/Http2ConnectionHandler",
+            "Netty's HTTP/2 is in use: requests served over HTTP/2 streams are not hooked and follow the current"
+                    + " generation at each call, so one in flight across a deploy may see two (HTTP/1 requests are"
+                    + " hooked; docs/SERVERS.md)",
+            "io/netty/handler/codec/http/websocketx/WebSocketServerHandshaker",
+            "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request and follow the"
+                    + " current generation at each call (its opening handshake is hooked; docs/SERVERS.md)");
 
     /** The methods that dispatch a request or a job run, and those that end one. */
     static final List<RequestMethod> REQUESTS = List.of(
@@ -134,6 +136,24 @@ final class Servers {
             new RequestMethod("io.undertow.server.Connectors", "executeRootHandler",
                     "(Lio/undertow/server/HttpHandler;Lio/undertow/server/HttpServerExchange;)V", Requests.RESUME, 2),
             new RequestMethod("io.undertow.server.HttpServerExchange", "invokeExchangeCompleteListeners", "()V",
+                    RequestMethod.END, 0),
+            // Netty 4.1/4.2 (so Reactor Netty, Spring WebFlux and Vert.x): a request is a series of events of
+            // its channel (see NettyHooks, which begins and answers requests in codec-http); each inbound
+            // event runs bound to the channel's newest request in flight, and the channel's unregistration
+            // (after its close) ends those not answered
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelRead", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelReadComplete", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireUserEventTriggered", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireExceptionCaught", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelWritabilityChanged", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelInactive", null,
+                    Requests.CONNECTION, 0),
+            new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelUnregistered", null,
                     RequestMethod.END, 0),
             // Quartz: a job run's shell makes the job on the scheduler thread, then runs it on a worker
             new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",

@@ -2,6 +2,9 @@ package sv;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -24,23 +27,67 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 /**
  * A Netty 4.2 HTTP server as its examples write one: the codec, an aggregator, and a handler that gets
- * each whole request and writes its response. The handler runs on the connection's event loop; a held
- * request holds that loop only, the next connection is served by another.
+ * each whole request. /x serves on the connection's event loop (a held request holds that loop only,
+ * the next connection is served by another); /later serves on a pool of the application's, asks the
+ * event loop for the version once more, and writes the response from the pool's thread. Responses
+ * leave in the order their requests came, also when a connection pipelines them (a later one waits for
+ * the one before), as HTTP/1.1 wants. With the argument "websocket", /ws opens a WebSocket (Netty's
+ * protocol handler answers the handshake).
  */
 public final class NettyApp {
-    /** Handles one whole request: what docs/SERVERS.md says to name in requests= for Netty. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool();
+
+    /** One per connection: the handler's state is the connection's. */
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** Written when the last response of this connection so far is written. */
+        private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
-            String id = new QueryStringDecoder(request.uri()).parameters().get("id").get(0);
-            ByteBuf body = Unpooled.copiedBuffer(Gates.serve(id), StandardCharsets.UTF_8);
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            String id = uri.parameters().get("id").get(0);
+            CompletableFuture<String> body = uri.path().equals("/later")
+                    ? CompletableFuture.supplyAsync(() -> checkedOnTheLoop(ctx, serve(id)), POOL)
+                    : CompletableFuture.completedFuture(serve(id));
+            previous = previous.thenCombine(body, (written, answer) -> answer)
+                    .thenCompose(answer -> write(ctx, answer));
+        }
+
+        private static String serve(String id) {
+            try {
+                String answer = Gates.serve(id);
+                System.out.println("served " + id + " " + answer);
+                return answer;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * What a request hands the event loop (ctx.executor()) is part of it: the loop reads the version the
+         * request ended with, else the answer says what it read.
+         */
+        private static String checkedOnTheLoop(ChannelHandlerContext ctx, String answer) {
+            try {
+                String loop = ctx.executor().submit(sv.mod.Version::version).get();
+                return answer.endsWith("end=" + loop) ? answer : answer + " but the event loop read " + loop;
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static CompletableFuture<Void> write(ChannelHandlerContext ctx, String answer) {
+            ByteBuf body = Unpooled.copiedBuffer(answer, StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-            ctx.writeAndFlush(response);
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            ctx.writeAndFlush(response).addListener(future -> written.complete(null));
+            return written;
         }
     }
 
@@ -53,8 +100,11 @@ public final class NettyApp {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                    new Handler());
+                            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536));
+                            if (args.length > 0 && args[0].equals("websocket")) {
+                                channel.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"));
+                            }
+                            channel.pipeline().addLast(new Handler());
                         }
                     })
                     .bind("127.0.0.1", 0).sync().channel();
@@ -63,6 +113,7 @@ public final class NettyApp {
             server.close().sync();
         } finally {
             group.shutdownGracefully().sync();
+            POOL.shutdown();
         }
     }
 }

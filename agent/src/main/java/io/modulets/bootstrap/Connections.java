@@ -1,0 +1,212 @@
+package io.modulets.bootstrap;
+
+import java.util.ArrayDeque;
+
+/**
+ * The requests of a connection whose server has no method that runs one whole request (Netty, DESIGN
+ * §2.1, "requests and jobs"): a request there is a series of events of its connection (its head, its
+ * body's chunks, the write of its response), run on an event loop shared with other connections, and
+ * HTTP/1.1 pipelining puts several requests of one connection in flight at once.
+ *
+ * <p>Each connection keeps its requests begun and not yet answered, oldest first. A request begins
+ * when its head is decoded ({@link #begin}): it gets a root task's binding, counted live until its
+ * response is written in full ({@link #written}) or its connection closes ({@link #closed}). The
+ * connection's inbound events run inside {@link #enter}/{@link #exit}: bound to its newest request,
+ * the one being read (responses are written in the order the requests came, so the oldest is the one
+ * being answered). A head decoded during an event rebinds the thread to the new request at once, so
+ * the request read next in the same event (two pipelined requests in one read) never runs on the
+ * previous one's binding. A connection is keyed by an object that lives as long as it (Netty's
+ * channel pipeline); one collected without a close stops counting its requests (§2.7).
+ */
+public final class Connections {
+    /** Each connection's requests begun and not yet answered, by connection. */
+    private static final WeakIdentityMap<InFlight> OPEN = new WeakIdentityMap<>(InFlight::releaseAll);
+
+    /** The innermost connection event this thread runs, for {@link #begin}. */
+    private static final ThreadLocal<Event> ENTERED = new ThreadLocal<>();
+
+    /**
+     * A connection's requests in flight, oldest first. Netty runs a connection's events on one
+     * thread, but an application may fire one from elsewhere: guarded by itself.
+     */
+    static final class InFlight {
+        private final ArrayDeque<ClassLoader> requests = new ArrayDeque<>();
+        /** The response being written is informational (1xx): its end is not the request's. */
+        private boolean informational;
+
+        synchronized void add(ClassLoader binding) {
+            requests.addLast(binding);
+        }
+
+        synchronized ClassLoader newest() {
+            return requests.peekLast();
+        }
+
+        /** A response head of status {@code status} is written. */
+        synchronized void head(int status) {
+            informational = status >= 100 && status < 200 && status != 101; // 101: the request is answered
+        }
+
+        /** The last content of a response is written: the oldest request is answered, unless informational. */
+        synchronized ClassLoader answered() {
+            boolean ends = !informational;
+            informational = false;
+            return ends ? requests.pollFirst() : null;
+        }
+
+        synchronized int size() {
+            return requests.size();
+        }
+
+        void releaseAll() {
+            for (ClassLoader binding; (binding = poll()) != null; ) {
+                PendingTasks.release(binding);
+            }
+        }
+
+        private synchronized ClassLoader poll() {
+            return requests.pollFirst();
+        }
+    }
+
+    /** One event of a connection on this thread: what {@link #exit} undoes. */
+    static final class Event {
+        final Object connection;
+        final Event outer;
+        /** Whether this event may bind the thread (it was unbound when the event began). */
+        final boolean owns;
+        /** The request the thread runs now, or null. */
+        ClassLoader binding;
+        /** The thread's binding to it. */
+        private Scope scope;
+
+        Event(Object connection, Event outer, boolean owns) {
+            this.connection = connection;
+            this.outer = outer;
+            this.owns = owns;
+        }
+
+        /** Binds the thread to {@code next} (null: unbound), ending the run of the binding before. */
+        void rebind(ClassLoader next) {
+            if (next == binding) {
+                return;
+            }
+            if (binding != null) {
+                scope.close();
+                scope = null;
+                PendingTasks.release(binding);
+            }
+            binding = next;
+            if (next != null) {
+                PendingTasks.count(next); // live while the event runs, whether or not its request has ended
+                scope = Scope.run(next);
+            }
+        }
+
+        /** The event threw {@code failure}: the run of the request it was bound to failed. */
+        void failed(Throwable failure) {
+            if (scope != null) {
+                scope.failed(failure);
+            }
+        }
+    }
+
+    private Connections() {
+    }
+
+    /**
+     * An inbound event of {@code connection} begins on this thread: binds an unbound thread to the
+     * connection's newest request in flight, if any. Returns what {@link #exit} needs, or null if the
+     * event is part of what the thread runs already (a task, or an event of the same connection).
+     */
+    public static Object enter(Object connection) {
+        if (connection == null) {
+            return null;
+        }
+        Event outer = ENTERED.get();
+        if (outer == null ? Bindings.bound() != null : outer.connection == connection) {
+            return null;
+        }
+        // an event of another connection inside this one's (a proxy's) has its own requests, but the
+        // thread stays with the event around it
+        Event event = new Event(connection, outer, outer == null);
+        ENTERED.set(event);
+        if (event.owns) {
+            InFlight inFlight = OPEN.get(connection);
+            event.rebind(inFlight == null ? null : inFlight.newest());
+        }
+        return event;
+    }
+
+    /** The event of {@link #enter} is over: unbinds what it bound. */
+    public static void exit(Object entered) {
+        if (entered == null) {
+            return;
+        }
+        Event event = (Event) entered;
+        event.rebind(null);
+        if (event.outer == null) {
+            ENTERED.remove();
+        } else {
+            ENTERED.set(event.outer);
+        }
+    }
+
+    /**
+     * A message head was decoded in the connection event this thread runs; {@code request}: it is a
+     * request's (a client's decoder reads responses: nothing begins). The request begins, bound to the
+     * generation current now (or a canary's draw), and the thread runs it from here.
+     */
+    public static void begin(boolean request) {
+        Event event = request ? ENTERED.get() : null;
+        if (event == null) {
+            return; // decoded outside a connection's event: no connection to keep it under
+        }
+        ClassLoader binding = Bindings.rootBinding();
+        if (binding == null) {
+            return;
+        }
+        InFlight inFlight = OPEN.get(event.connection);
+        if (inFlight == null) {
+            inFlight = new InFlight();
+            OPEN.put(event.connection, inFlight);
+        }
+        PendingTasks.count(binding);
+        inFlight.add(binding);
+        if (event.owns) {
+            event.rebind(binding);
+        }
+    }
+
+    /**
+     * A response (part) is written on {@code connection}: {@code status} is the status of its head, or -1
+     * for content only; {@code last}: it is the response's last content, so its request (the oldest in
+     * flight) is answered and stops counting, unless the response was informational (100 Continue).
+     */
+    public static void written(int status, boolean last, Object connection) {
+        InFlight inFlight = connection == null ? null : OPEN.get(connection);
+        if (inFlight == null) {
+            return;
+        }
+        if (status >= 0) {
+            inFlight.head(status);
+        }
+        if (last) {
+            PendingTasks.release(inFlight.answered());
+        }
+    }
+
+    /** {@code connection} is closed: its requests not yet answered stop counting. */
+    public static void closed(Object connection) {
+        InFlight inFlight = connection == null ? null : OPEN.remove(connection);
+        if (inFlight != null) {
+            inFlight.releaseAll();
+        }
+    }
+
+    /** The requests in flight on {@code connection}, for tests and diagnostics. */
+    static int inFlight(Object connection) {
+        InFlight inFlight = OPEN.get(connection);
+        return inFlight == null ? 0 : inFlight.size();
+    }
+}

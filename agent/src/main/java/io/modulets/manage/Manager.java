@@ -76,7 +76,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     @Override
     public String getAgentVersion() {
-        return Manage.version();
+        return Monitoring.version();
     }
 
     @Override

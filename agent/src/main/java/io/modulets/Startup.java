@@ -20,6 +20,7 @@ import io.modulets.config.Log;
 import io.modulets.config.OnLimit;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
+import io.modulets.deploy.DeployRules;
 import io.modulets.deploy.Deployer;
 import io.modulets.deploy.ModulesWatcher;
 import io.modulets.deploy.Restarts;
@@ -33,7 +34,7 @@ import io.modulets.generations.Store;
 import io.modulets.generations.StoreHygiene;
 import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
-import io.modulets.manage.Manage;
+import io.modulets.manage.Monitoring;
 import io.modulets.loader.SystemLoaderInstaller;
 import io.modulets.security.PathGuard;
 import io.modulets.security.Trust;
@@ -81,19 +82,18 @@ final class Startup {
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
         Erasure erasure = new Erasure(filter, Bindings::current);
-        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
-                modules, erasure);
         PathGuard guard = guard(options);
-        deployer.secure(guard, trust(options, guard)).limits(options.jarLimits());
         // Before anything writes to the store: what an interrupted deploy left goes (DESIGN §2.10).
         StoreHygiene hygiene = new StoreHygiene(store);
         hygiene.removeTemporaries();
         Restarts restarts = modules == null ? null : Restarts.open(store, modules, registry, options.retain());
-        deployer.journal(restarts);
-        deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
-                : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
+        DeployRules rules = new DeployRules(guard, trust(options, guard), options.jarLimits(), options.canary(),
+                Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
+                        : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
+        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
+                modules, erasure, rules, restarts);
         // Before generation 1, so that it is counted and announced like any other.
-        Manage.start(options, inst, registry, deployer, filter, classPath);
+        Monitoring.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {
             // The watcher's thread is never bound (neverBind), and the JDK's WatchService poller is a
             // JDK loop thread: neither is a task that would keep a generation live.
@@ -117,7 +117,7 @@ final class Startup {
         SystemLoaderInstaller.install(shell);
         stages.done("boundary, system loader");
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
-        Manage.started();
+        Monitoring.started();
         stages.log();
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * needs no management agent in the target, so {@code list} leaves every JVM as it found it.
  */
 final class LocalJvms {
-    static final String AGENT_PROPERTY = io.modulets.manage.Manage.AGENT_PROPERTY;
+    static final String AGENT_PROPERTY = io.modulets.manage.Monitoring.AGENT_PROPERTY;
     /** How long {@code list} waits for all JVMs together; the Attach API's own time-out is about 10 s. */
     static final Duration LIST_TIMEOUT = Duration.ofSeconds(15);
 

@@ -47,20 +47,12 @@ public final class Deployer {
     private final Path modules;
     private final Supplier<List<Reference>> shellReferences;
     private final Function<ClassLoader, List<String>> erasureChanges;
-    /** The share of new root tasks a deploy's generation gets as a canary (agent argument canary); 0: none. */
-    private volatile double canaryByDefault;
-    /** The automatic abort policy a canary starts with (agent arguments canaryMargin, canaryMinTasks). */
-    private volatile AbortPolicy canaryPolicy = AbortPolicy.NONE;
+    /** What every deploy is held to (agent arguments), fixed at startup. */
+    private final DeployRules rules;
     /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
     private volatile Consumer<String> onRefusal = line -> { };
-    /** Who may write the jars (DESIGN §4, Security); set once by {@link #secure} before generation 1. */
-    private volatile PathGuard guard = PathGuard.NONE;
-    /** With {@code trust=KEYSTORE}, whose signatures every jar needs; null: none needed. */
-    private volatile Trust trust;
-    /** How much a deploy may make the agent inflate (agent arguments maxEntrySize and the like). */
-    private volatile JarLimits limits = JarLimits.DEFAULT;
-    /** Told of each decision a restart keeps ({@link Restarts}); set once before {@link #start}. */
-    private volatile DeployJournal journal = DeployJournal.NONE;
+    /** Told of each decision a restart keeps ({@link Restarts}); {@link DeployJournal#NONE} without one. */
+    private final DeployJournal journal;
     /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
     private final AtomicInteger rollbacksWaiting = new AtomicInteger();
 
@@ -69,10 +61,13 @@ public final class Deployer {
      * @param shell        the shell class loader: shared supertypes are read from it as bytes
      * @param modules      the modules directory that {@link #rescan} reads, or null
      * @param erasure      the boundary's erasure, fixed for the life of the JVM
+     * @param rules        what every deploy is held to
+     * @param journal      who records the decisions a restart keeps; null: none (no modules directory)
      */
     public Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
-                    Path modules, Erasure erasure) {
-        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all, erasure::changesIn);
+                    Path modules, Erasure erasure, DeployRules rules, DeployJournal journal) {
+        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all, erasure::changesIn,
+                rules, journal);
     }
 
     /**
@@ -81,7 +76,9 @@ public final class Deployer {
      */
     Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
              Path modules, Supplier<List<Reference>> shellReferences,
-             Function<ClassLoader, List<String>> erasureChanges) {
+             Function<ClassLoader, List<String>> erasureChanges, DeployRules rules, DeployJournal journal) {
+        this.rules = rules;
+        this.journal = journal == null ? DeployJournal.NONE : journal;
         this.shellReferences = shellReferences;
         this.erasureChanges = erasureChanges;
         this.registry = registry;
@@ -92,45 +89,14 @@ public final class Deployer {
         this.modules = modules;
     }
 
-    /**
-     * Sets who may write the jars a generation is made from, and with a trust keystore, whose
-     * signatures they need (DESIGN §4, Security). Called once, before {@link #start}.
-     */
-    public Deployer secure(PathGuard guard, Trust trust) {
-        this.guard = guard;
-        this.trust = trust;
-        return this;
-    }
-
-    /** Sets how much a deploy may make the agent inflate; called once, before {@link #start}. */
-    public Deployer limits(JarLimits limits) {
-        this.limits = limits;
-        return this;
-    }
-
-    /** Sets who records the decisions a restart keeps; called once, before {@link #start}. */
-    public Deployer journal(DeployJournal journal) {
-        this.journal = journal == null ? DeployJournal.NONE : journal;
-        return this;
-    }
-
-    /**
-     * Deploys ({@link #activate}, {@link #rescan}, the watcher's) start canaries at {@code fraction}
-     * (0: plain activations), with {@code policy} for their automatic abort; set once at startup.
-     */
-    public void canaries(double fraction, AbortPolicy policy) {
-        this.canaryByDefault = fraction;
-        this.canaryPolicy = policy == null ? AbortPolicy.NONE : policy;
-    }
-
     /** The share of new root tasks a deploy's generation gets as a canary; 0 when deploys are plain activations. */
     public double canaryByDefault() {
-        return canaryByDefault;
+        return rules.canary();
     }
 
     /** The policy a canary starts with. */
     public AbortPolicy canaryPolicy() {
-        return canaryPolicy;
+        return rules.canaryPolicy();
     }
 
     /**
@@ -138,7 +104,7 @@ public final class Deployer {
      * the refusal is logged, and its message is the one line.
      */
     public synchronized Generation activate(List<Path> jars) throws DeployRefused {
-        return deploy(jars, canaryByDefault);
+        return deploy(jars, rules.canary());
     }
 
     /**
@@ -237,7 +203,7 @@ public final class Deployer {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
         }
-        return attempt(jars, what, true, canaryByDefault, true);
+        return attempt(jars, what, true, rules.canary(), true);
     }
 
     /**
@@ -318,10 +284,10 @@ public final class Deployer {
             budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
                     kind.equals("rollback") ? () -> false : () -> rollbacksWaiting.get() > 0);
             checking = true;
-            ZipBounds bounds = new ZipBounds(limits, budget);
+            ZipBounds bounds = new ZipBounds(rules.limits(), budget);
             bounds.check(snapshot); // from the zip directories, before anything is inflated
             // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
-            new SignatureCheck(trust, bounds).check(snapshot);
+            new SignatureCheck(rules.trust(), bounds).check(snapshot);
             JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
             new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
                     filter::isSwappableInternal).check(shellReferences.get());
@@ -331,7 +297,7 @@ public final class Deployer {
             checking = false;
             // The registry re-hashes the stored jars once a new generation's loader holds them open.
             if (canary > 0) {
-                Generation started = registry.startCanary(snapshot, canary, canaryPolicy).generation();
+                Generation started = registry.startCanary(snapshot, canary, rules.canaryPolicy()).generation();
                 journal.canary(snapshot);
                 return started;
             }
@@ -375,7 +341,7 @@ public final class Deployer {
     private void guard(List<Path> jars) throws DeployRefused {
         for (Path jar : jars) {
             try {
-                guard.check(jar);
+                rules.guard().check(jar);
             } catch (IOException e) {
                 throw new DeployRefused(reason(e), e);
             }

@@ -77,7 +77,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
 
     @Override
     public String getAgentVersion() {
-        return Manage.version();
+        return Monitoring.version();
     }
 
     @Override

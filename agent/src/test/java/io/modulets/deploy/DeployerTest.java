@@ -40,6 +40,7 @@ class DeployerTest {
     @TempDir
     Path tmp;
     private ClassLoader savedCurrent;
+    private Store store;
     private Registry registry;
     private Deployer deployer;
     private Erasure erasure;
@@ -48,14 +49,21 @@ class DeployerTest {
     @BeforeEach
     void deployer() throws Exception {
         savedCurrent = Bindings.current();
-        Store store = new Store(tmp.resolve("store"));
+        store = new Store(tmp.resolve("store"));
         registry = new Registry(store, FILTER, DeployerTest.class.getClassLoader());
         modules = Files.createDirectories(tmp.resolve("modules"));
         // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
         erasure = new Erasure(FILTER, Bindings::current);
         deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
                 () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
-                erasure::changesIn);
+                erasure::changesIn, DeployRules.OPEN, null);
+    }
+
+    /** A deployer of this test's registry and store whose deploys are held to {@code rules}. */
+    private Deployer deployer(DeployRules rules) {
+        return new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
+                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                erasure::changesIn, rules, null);
     }
 
     @AfterEach
@@ -66,9 +74,9 @@ class DeployerTest {
 
     @Test
     void withCanaryByDefaultADeployStartsACanaryAfterTheSameChecksAndRefusesTheNextInOneLine() throws Exception {
+        Deployer deployer = deployer(DeployRules.OPEN.withCanaries(0.05, new AbortPolicy(0.05, 10)));
         Generation first = deployer.start(List.of(version("v1", 1)));
         assertSame(first, registry.current(), "generation 1 is never a canary");
-        deployer.canaries(0.05, new AbortPolicy(0.05, 10));
         java.util.List<String> refusals = new java.util.ArrayList<>();
         deployer.onRefusal(refusals::add);
 
@@ -200,7 +208,7 @@ class DeployerTest {
                 () -> {
                     if (fail[0]) throw new OutOfMemoryError("Java heap space");
                     return List.of();
-                }, erasure::changesIn);
+                }, erasure::changesIn, DeployRules.OPEN, null);
         Generation first = failing.start(List.of(version("v1", 1)));
         fail[0] = true;
         DeployRefused refused = assertThrows(DeployRefused.class, () -> failing.activate(List.of(version("v2", 2))));
@@ -224,7 +232,7 @@ class DeployerTest {
                         await(release);
                     }
                     return List.of();
-                }, erasure::changesIn);
+                }, erasure::changesIn, DeployRules.OPEN, null);
         Generation first = slow.start(List.of(version("v1", 1)));
         Generation second = slow.activate(List.of(version("v2", 2)));
         block[0] = true;

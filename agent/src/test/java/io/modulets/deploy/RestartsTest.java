@@ -60,13 +60,17 @@ class RestartsTest {
     }
 
     private Agent agent() {
+        return agent(DeployRules.OPEN);
+    }
+
+    /** A fresh agent over this test's store and modules directory, its deploys held to {@code rules}. */
+    private Agent agent(DeployRules rules) {
         Registry registry = new Registry(store, FILTER, RestartsTest.class.getClassLoader());
         Erasure erasure = new Erasure(FILTER, Bindings::current);
+        Restarts restarts = Restarts.open(store, modules, registry, 5);
         Deployer deployer = new Deployer(registry, store, FILTER, false, RestartsTest.class.getClassLoader(), modules,
                 () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
-                erasure::changesIn);
-        Restarts restarts = Restarts.open(store, modules, registry, 5);
-        deployer.journal(restarts);
+                erasure::changesIn, rules, restarts);
         return new Agent(registry, deployer, restarts);
     }
 
@@ -141,9 +145,8 @@ class RestartsTest {
     @Test
     void aRefusalThatIsNotTheContentsIsNotKept() throws Exception {
         put(version("v1", 1));
-        Agent first = agent();
+        Agent first = agent(DeployRules.OPEN.withCanaries(0.5, null));
         first.start(modules);
-        first.deployer().canaries(0.5, null);
         Generation canary = first.deployer().activate(List.of(version("v2", 2)));
         assertEquals(DeployState.Kind.CANARY, state().decision(canary.hash()).kind(), "a canary is a decision");
 

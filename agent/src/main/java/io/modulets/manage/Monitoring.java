@@ -15,13 +15,13 @@ import io.modulets.generations.Registry;
  * activated, so that generation 1 is counted and announced like any other; it only starts a
  * thread and loads a few small classes — the MBean server and JFR are touched on that thread.
  */
-public final class Manage {
+public final class Monitoring {
     /** The system property the CLI looks for through the Attach API: the agent's version. */
     public static final String AGENT_PROPERTY = "io.modulets.agent";
 
     private static volatile EventThread events;
 
-    private Manage() {
+    private Monitoring() {
     }
 
     /** premain is done: the manage thread may start the MBean server and JFR's listener. */
@@ -68,7 +68,7 @@ public final class Manage {
 
     /** The agent's version ("0.1.0"), or "(development build)"; the manager's AgentVersion. */
     static String version() {
-        String version = Manage.class.getPackage().getImplementationVersion();
+        String version = Monitoring.class.getPackage().getImplementationVersion();
         return version == null ? "(development build)" : version;
     }
 }

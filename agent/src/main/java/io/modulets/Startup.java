@@ -28,6 +28,7 @@ import io.modulets.generations.Limit;
 import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
+import io.modulets.loader.ApplicationLoader;
 import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Manage;
@@ -71,15 +72,18 @@ final class Startup {
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
+        // What swappable code sees, and where the deploy checks read shell classes: the shell, or Spring
+        // Boot's loader of an executable jar's nested jars once its launcher made it.
+        ApplicationLoader application = new ApplicationLoader(shell, filter).install();
         Store store = new Store(options.store());
-        Registry registry = new Registry(store, filter, shell,
+        Registry registry = new Registry(store, filter, application,
                 new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE),
                 options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
         Erasure erasure = new Erasure(filter, () -> Bindings.current);
-        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
-                modules, erasure);
+        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null,
+                application, modules, erasure);
         PathGuard guard = guard(options);
         deployer.secure(guard, trust(options, guard)).limits(options.jarLimits());
         deployer.canaries(options.canary(), Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
@@ -131,12 +135,6 @@ final class Startup {
     private static void refuseSwappableMain(List<Path> classPath, List<String> packages, AgentOptions options,
             PackageFilter filter) throws IOException {
         String main = LaunchedMain.of(System.getProperty("sun.java.command"), classPath).orElse(null);
-        if (main != null && main.startsWith("org.springframework.boot.loader.")) {
-            throw new IOException("modulets: " + classPath.get(0) + " is a Spring Boot executable jar (Main-Class "
-                    + main + "): Spring Boot's class loader loads its classes and nested jars, and generations cannot"
-                    + " see them yet; run it exploded on a plain class path (unzip it, then java -javaagent:... -cp"
-                    + " BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class; docs/SERVERS.md)");
-        }
         if (main == null || !filter.isSwappable(main)) {
             return;
         }

@@ -234,6 +234,12 @@ class ServersIT {
             int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
             String bean = "bean 1 in sv-spring, sees sv.Gates";
             assertEquals(bean, get(port, "/bean"), "the swappable component\n" + jvm.describe());
+            List<String> copy = jvm.stderrLines().stream().filter(line -> line.contains("holds swappable classes"))
+                    .toList();
+            assertEquals(1, copy.size(), "the jar's own copy is named once\n" + jvm.describe());
+            assertTrue(copy.get(0).endsWith("app.jar/!BOOT-INF/lib/boot-version-1.jar holds swappable classes"
+                    + " (package sv.mod); Spring Boot's class loader never loads them, the generations' are used"),
+                    copy::toString);
             Deploys.renameInto(bootV2, modules, "version.jar");
             jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
             assertEquals("start=2 end=2", get(port, "/x?id=after"), "a request after the deploy\n" + jvm.describe());

@@ -63,27 +63,51 @@ public final class ApplicationLoader extends ClassLoader {
         if (loader == null) {
             return;
         }
-        loader.adopt(launched);
+        if (loader.adopt(launched)) {
+            loader.nameCopy(launched);
+        }
         if (name != null && loader.filter.isSwappable(name)) {
             loader.shell.loadClass(name);
         }
     }
 
-    /** The first Spring Boot loader wins: generation classes may already have linked against its classes. */
-    void adopt(ClassLoader launched) {
+    /**
+     * Says where the jar's own copy of the swappable packages is, if it has one (found by its directory
+     * entry, which jars built by Maven or Gradle have), as the agent says it of the class path.
+     */
+    private void nameCopy(ClassLoader launched) {
+        for (String name : filter.packages()) {
+            URL copy = launched.getResource(name.replace('.', '/') + "/");
+            if (copy != null) {
+                String where = copy.toString();
+                int inJar = where.lastIndexOf("!/");
+                Log.warn("%s holds swappable classes (package %s); Spring Boot's class loader never loads them,"
+                        + " the generations' are used", inJar > 0 ? where.substring(0, inJar) : where, name);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The first Spring Boot loader wins: generation classes may already have linked against its classes.
+     * True when {@code launched} has just been adopted.
+     */
+    boolean adopt(ClassLoader launched) {
         ClassLoader now = application;
         if (now == launched) {
-            return;
+            return false;
         }
         synchronized (this) {
             if (application == shell) {
                 application = launched;
                 Log.debug("swappable code sees the application's classes and libraries through %s",
                         launched.getClass().getName());
+                return true;
             } else if (application != launched && others++ == 0) {
                 Log.warn("a second Spring Boot class loader (%s) loads classes; swappable code keeps seeing"
                         + " the first one's classes and libraries only", launched);
             }
+            return false;
         }
     }
 

@@ -32,6 +32,7 @@ import io.modulets.generations.Pins;
 import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.generations.StoreHygiene;
+import io.modulets.loader.ApplicationLoader;
 import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Monitoring;
@@ -75,8 +76,11 @@ final class Startup {
 
         ClassLoader builtinApp = ClassLoader.getSystemClassLoader();
         ShellClassLoader shell = new ShellClassLoader(classPath, builtinApp, filter);
+        // What swappable code sees, and where the deploy checks read shell classes: the shell, or Spring
+        // Boot's loader of an executable jar's nested jars once its launcher made it.
+        ApplicationLoader application = new ApplicationLoader(shell, filter).install();
         Store store = new Store(options.store());
-        Registry registry = new Registry(store, filter, shell,
+        Registry registry = new Registry(store, filter, application,
                 new Limit(options.maxGenerations(), options.onLimit() == OnLimit.REFUSE),
                 options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
@@ -90,8 +94,8 @@ final class Startup {
         DeployRules rules = new DeployRules(guard, trust(options, guard), options.jarLimits(), options.canary(),
                 Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
                         : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
-        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null, shell,
-                modules, erasure, rules, restarts);
+        Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null,
+                application, modules, erasure, rules, restarts);
         // Before generation 1, so that it is counted and announced like any other.
         Monitoring.start(options, inst, registry, deployer, filter, classPath);
         if (modules != null && options.watch()) {
@@ -143,12 +147,6 @@ final class Startup {
     private static void refuseSwappableMain(List<Path> classPath, List<String> packages, AgentOptions options,
             PackageFilter filter) throws IOException {
         String main = LaunchedMain.of(System.getProperty("sun.java.command"), classPath).orElse(null);
-        if (main != null && main.startsWith("org.springframework.boot.loader.")) {
-            throw new IOException("modulets: " + classPath.get(0) + " is a Spring Boot executable jar (Main-Class "
-                    + main + "): Spring Boot's class loader loads its classes and nested jars, and generations cannot"
-                    + " see them yet; run it exploded on a plain class path (unzip it, then java -javaagent:... -cp"
-                    + " BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class; docs/SERVERS.md)");
-        }
         if (main == null || !filter.isSwappable(main)) {
             return;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.Artifacts;
+import io.modulets.testkit.BootJar;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.Deploys;
 import io.modulets.testkit.InteractiveJvm;
@@ -49,8 +54,8 @@ import io.modulets.testkit.WorkDirs;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp", "HttpServerApp", "LoopApp",
-        "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
+    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
+        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -59,10 +64,16 @@ class ServersIT {
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String BOOT_LOADER = "spring-boot-loader-.*\\.jar";
     private static Path v1;
     private static Path v2;
     private static Path shellJar;
     private static List<Path> frameworks;
+    /** The swappable package with a Spring component too, versions 1 and 2, for the executable jar. */
+    private static Path bootV1;
+    private static Path bootV2;
+    /** SpringApp as a Spring Boot executable jar, with bootV1 in BOOT-INF/lib as Spring Boot's build puts it. */
+    private static Path bootJar;
 
     /**
      * A server (how the test reaches it), the path of the request the story sends, and what the agent
@@ -82,7 +93,9 @@ class ServersIT {
         /** Reactor Netty 1.3 (Spring WebFlux's server), a route served on Reactor's boundedElastic scheduler. */
         REACTOR_NETTY("sv.ReactorApp", "/x", REACTOR),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
-        SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING);
+        SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
+        /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */
+        SPRING_BOOT_JAR("sv.spring.SpringApp", "/x", SPRING);
 
         final String mainClass;
         final String path;
@@ -108,6 +121,10 @@ class ServersIT {
             return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
         }
 
+        boolean executableJar() {
+            return this == SPRING_BOOT_JAR;
+        }
+
         /** The JDK's HttpServer without executor serves one request at a time, on its dispatcher. */
         boolean servesWhileOneHolds() {
             return this != JDK_HTTP_SERVER;
@@ -123,6 +140,7 @@ class ServersIT {
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
                         .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR)))
+                .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
                 .toArray(Path[]::new));
@@ -130,6 +148,40 @@ class ServersIT {
             shell.source("sv." + app, AppSources.read("apps/servers/shell/sv/" + app.replace('.', '/') + ".java"));
         }
         shellJar = shell.build(dir.resolve("shell.jar"));
+        bootV1 = bootVersion(dir, 1);
+        bootV2 = bootVersion(dir, 2);
+        Path loader = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .filter(jar -> jar.getFileName().toString().matches(BOOT_LOADER)).findFirst().orElseThrow();
+        BootJar boot = new BootJar().loader(loader).classes(shellJar, "sv.spring.SpringApp").library(bootV1);
+        Server.SPRING_BOOT_JAR.classPath().forEach(boot::library);
+        bootJar = boot.build(dir.resolve("app.jar"));
+    }
+
+    /**
+     * Version n, and a Spring component that needs the application's classes and libraries: a class of
+     * BOOT-INF/classes (sv.Gates) and Spring's Environment (BOOT-INF/lib).
+     */
+    private static Path bootVersion(Path dir, int n) throws IOException {
+        return new JarBuilder()
+                .classpath(Stream.concat(Stream.of(shellJar), frameworks.stream()).toArray(Path[]::new))
+                .source("sv.mod.Version", "package sv.mod; public class Version {"
+                        + " public static String version() { return \"" + n + "\"; } }")
+                .source("sv.mod.Greeting", "package sv.mod;\n"
+                        + "@org.springframework.stereotype.Component\n"
+                        + "public class Greeting implements java.util.function.Supplier<String> {\n"
+                        + "    private final org.springframework.core.env.Environment environment;\n"
+                        + "    public Greeting(org.springframework.core.env.Environment environment) {\n"
+                        + "        this.environment = environment;\n"
+                        + "    }\n"
+                        + "    public String get() {\n"
+                        + "        return \"bean \" + Version.version() + \" in \"\n"
+                        + "                + environment.getProperty(\"spring.application.name\")\n"
+                        + "                + \", sees \" + sv.Gates.class.getName();\n"
+                        + "    }\n"
+                        + "}\n")
+                .manifest("Implementation-Version", n + ".0")
+                .directoryEntries()
+                .build(dir.resolve("boot-version-" + n + ".jar"));
     }
 
     private static Path version(Path dir, int n) throws IOException {
@@ -164,6 +216,100 @@ class ServersIT {
     void withoutTheAgentTheSameStoryFails(Server server, TestInfo info) {
         AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    /**
+     * In a Spring Boot executable jar, swappable code sees what it would see without the agent: the context
+     * starts with a swappable {@code @Component} made from a class of {@code BOOT-INF/classes} and Spring's
+     * {@code Environment} of {@code BOOT-INF/lib}, found by scanning the jar's own copy of the swappable
+     * package. Like every object, the singleton keeps its generation's code (DESIGN §2.3) while every request
+     * after a deploy runs the new version.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aSwappableComponentInASpringBootJarSeesTheApplicationsClassesAndLibraries(Jdk jdk, TestInfo info)
+            throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(bootV1, modules.resolve("version.jar"));
+        ChildJvm child = ChildJvm.on(jdk).jar(bootJar).args("platform", "beans")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            String bean = "bean 1 in sv-spring, sees sv.Gates";
+            assertEquals(bean, get(port, "/bean"), "the swappable component\n" + jvm.describe());
+            List<String> copy = jvm.stderrLines().stream().filter(line -> line.contains("holds swappable classes"))
+                    .toList();
+            assertEquals(1, copy.size(), "the jar's own copy is named once\n" + jvm.describe());
+            assertTrue(copy.get(0).endsWith("app.jar/!BOOT-INF/lib/boot-version-1.jar holds swappable classes"
+                    + " (package sv.mod); Spring Boot's class loader never loads them, the generations' are used"),
+                    copy::toString);
+            Deploys.renameInto(bootV2, modules, "version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            assertEquals("start=2 end=2", get(port, "/x?id=after"), "a request after the deploy\n" + jvm.describe());
+            assertEquals(bean, get(port, "/bean"), "the singleton keeps its generation's code\n" + jvm.describe());
+        }
+    }
+
+    /**
+     * A webapp's own classes (WEB-INF, as a WAR in Tomcat has them) are not supported (docs/SERVERS.md): the
+     * agent says so in one line when Tomcat's webapp class loader first defines one, and the webapp still runs.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aWebappsOwnClassLoaderIsNamedInOneLine(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        Path webapp = work.resolve("webapp");
+        Path servlet = new JarBuilder().classpath(frameworks.toArray(Path[]::new))
+                .source("web.Hello", "package web;\n"
+                        + "public class Hello extends jakarta.servlet.http.HttpServlet {\n"
+                        + "    @Override\n"
+                        + "    protected void doGet(jakarta.servlet.http.HttpServletRequest request,\n"
+                        + "            jakarta.servlet.http.HttpServletResponse response)\n"
+                        + "            throws java.io.IOException {\n"
+                        + "        response.getWriter().write(\"hello\");\n"
+                        + "    }\n"
+                        + "}\n")
+                .build(work.resolve("web.jar"));
+        unzip(servlet, webapp.resolve("WEB-INF/classes"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.TOMCAT.classPath());
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.TomcatWarApp")
+                .args(webapp).agent("packages=sv.mod,modules=" + modules + ",store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            assertEquals("hello", get(port, "/"));
+            jvm.awaitLog("Tomcat's webapp class loader"
+                    + " \\(org\\.apache\\.catalina\\.loader\\.ParallelWebappClassLoader\\) defines web\\.Hello:"
+                    + " a webapp's own classes and libraries \\(WEB-INF\\) are not supported",
+                    "ping", "pong", WAIT);
+            assertEquals(1, jvm.stderrLines().stream().filter(line -> line.contains("webapp class loader")).count(),
+                    "said once\n" + jvm.describe());
+        }
+    }
+
+    private static void unzip(Path jar, Path into) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (JarEntry entry : Collections.list(file.entries())) {
+                if (entry.isDirectory() || entry.getName().startsWith("META-INF/")) {
+                    continue;
+                }
+                Path target = into.resolve(entry.getName());
+                Files.createDirectories(target.getParent());
+                try (InputStream in = file.getInputStream(entry)) {
+                    Files.copy(in, target);
+                }
+            }
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer::body);
+        return answer.body();
     }
 
     /**
@@ -225,14 +371,15 @@ class ServersIT {
     private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
+        Files.copy(server.executableJar() ? bootV1 : v1, modules.resolve("version.jar"));
         List<Path> classPath = new ArrayList<>(List.of(shellJar));
         classPath.addAll(server.classPath());
         if (!withAgent) {
             classPath.add(modules.resolve("version.jar"));
         }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass)
-                .args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
+        ChildJvm child = server.executableJar() ? ChildJvm.on(jdk).jar(bootJar)
+                : ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass);
+        child.args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
         if (withAgent) {
             child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store")
                     + server.arguments);
@@ -242,7 +389,7 @@ class ServersIT {
             Unit held = start(jvm, server, port, "hold-1");
             assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
                     "the request in flight starts on version 1\n" + jvm.describe());
-            Deploys.renameInto(v2, modules, "version.jar");
+            Deploys.renameInto(server.executableJar() ? bootV2 : v2, modules, "version.jar");
             if (withAgent) {
                 jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
             } else {
@@ -265,6 +412,8 @@ class ServersIT {
                 List<String> log = jvm.stderrLines();
                 assertTrue(log.stream().noneMatch(line -> line.contains("draining for")),
                         () -> "no server thread stays bound to generation 1\n" + String.join("\n", log));
+                assertTrue(log.stream().noneMatch(line -> line.contains("webapp class loader")),
+                        () -> "an embedded server has no webapp classes of its own\n" + String.join("\n", log));
             }
         }
     }

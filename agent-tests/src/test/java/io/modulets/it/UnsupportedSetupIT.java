@@ -32,7 +32,8 @@ import io.modulets.testkit.WorkDirs;
  * stderr that names the fix, instead of the launcher's "Could not find or load main class" or the
  * application running without the isolation it asked for: a swappable main class (with a modules
  * directory, from the class path, with {@code -jar}, with the packages read from the modules
- * jars), an application's own {@code -Djava.system.class.loader}, and a Spring Boot executable jar.
+ * jars, a Spring Boot executable jar's {@code Start-Class}), and an application's own
+ * {@code -Djava.system.class.loader}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class UnsupportedSetupIT {
@@ -45,12 +46,6 @@ class UnsupportedSetupIT {
             + " instead, if the application needs one)";
     /** What the JVM itself prints about class-data sharing when a system class loader is set (17: stderr). */
     private static final String JVM_CDS_WARNING = "Archived non-system classes are disabled";
-
-    private static final String SPRING_BOOT_JAR = "modulets: %s is a Spring Boot executable jar (Main-Class"
-            + " org.springframework.boot.loader.launch.JarLauncher): Spring Boot's class loader loads its classes and"
-            + " nested jars, and generations cannot see them yet; run it exploded on a plain class path (unzip it,"
-            + " then java -javaagent:... -cp BOOT-INF/classes:'BOOT-INF/lib/*' with its Start-Class;"
-            + " docs/SERVERS.md)";
 
     private static Path app;
     private static Path bootJar;
@@ -87,10 +82,10 @@ class UnsupportedSetupIT {
                                 .jvmOptions("-Djava.system.class.loader=loader.AppLoader")
                                 .classpath(app, loader).mainClass("app.Main"),
                         OWN_LOADER),
-                new Setup("a Spring Boot executable jar",
-                        (child, dir) -> child.agent(args(dir, "packages=app.work,modules=" + modules(dir)))
+                new Setup("a Spring Boot executable jar whose Start-Class is swappable",
+                        (child, dir) -> child.agent(args(dir, "packages=app,modules=" + modules(dir)))
                                 .jar(bootJar),
-                        SPRING_BOOT_JAR.formatted(bootJar)));
+                        SWAPPABLE_MAIN.formatted("packages=app")));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }
 

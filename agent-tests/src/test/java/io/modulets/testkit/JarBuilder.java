@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -43,6 +45,7 @@ public final class JarBuilder {
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final List<Path> classpath = new ArrayList<>();
     private int release = Jdks.BASELINE;
+    private boolean directories;
 
     /** Adds the source of a top-level class, by its binary name ({@code a.b.C}). */
     public JarBuilder source(String className, String source) {
@@ -73,6 +76,15 @@ public final class JarBuilder {
 
     public JarBuilder release(int release) {
         this.release = release;
+        return this;
+    }
+
+    /**
+     * Writes an entry for each directory too, as {@code jar} and Maven do: class-path scanning by package
+     * ({@code ClassLoader.getResources("com/acme/")}, Spring's component scan) finds a jar only so.
+     */
+    public JarBuilder directoryEntries() {
+        this.directories = true;
         return this;
     }
 
@@ -123,8 +135,16 @@ public final class JarBuilder {
             put(jos, "META-INF/MANIFEST.MF");
             mf.write(jos);
             jos.closeEntry();
+            Set<String> written = new HashSet<>();
             for (Path file : files) {
-                put(jos, classes.relativize(file).toString().replace(File.separatorChar, '/'));
+                String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                for (int slash = name.indexOf('/'); directories && slash > 0; slash = name.indexOf('/', slash + 1)) {
+                    if (written.add(name.substring(0, slash + 1))) {
+                        put(jos, name.substring(0, slash + 1));
+                        jos.closeEntry();
+                    }
+                }
+                put(jos, name);
                 Files.copy(file, jos);
                 jos.closeEntry();
             }

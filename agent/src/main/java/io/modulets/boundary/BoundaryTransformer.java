@@ -12,6 +12,7 @@ import org.objectweb.asm.commons.ClassRemapper;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
+import io.modulets.loader.WebappLoaders;
 
 /**
  * Rewrites every shell class that names a swappable class (DESIGN §3, boundary): references
@@ -63,6 +64,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         if (!isShell(loader)) {
             return null;
         }
+        WebappLoaders.defining(loader, className, domain);
         ConstantPoolScan.Mention mention = scan().scan(bytes);
         if (mention == ConstantPoolScan.Mention.NOTHING) {
             return null;

@@ -73,6 +73,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
             Transformlet rule = CustomExecutorTransformlet.serverPool(pool);
             appClasses.put(rule.className(), rule);
         }
+        for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
+            appClasses.put(rule.className(), rule);
+        }
         for (String executor : executors) {
             Transformlet rule = new CustomExecutorTransformlet(executor);
             appClasses.put(rule.className(), rule);

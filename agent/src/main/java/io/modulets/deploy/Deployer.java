@@ -58,7 +58,8 @@ public final class Deployer {
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
-     * @param shell        the shell class loader: shared supertypes are read from it as bytes
+     * @param shell        the loader of the application's shell classes (the shell, or Spring Boot's loader
+     *                     once adopted): generations' parent, and shared supertypes are read from it as bytes
      * @param modules      the modules directory that {@link #rescan} reads, or null
      * @param erasure      the boundary's erasure, fixed for the life of the JVM
      * @param rules        what every deploy is held to

@@ -11,8 +11,10 @@ import java.util.jar.Manifest;
 /**
  * The main class the launcher is about to load, read before it does so: from
  * {@code sun.java.command} ({@code com.acme.Server args}), or with {@code -jar} from that jar's
- * {@code Main-Class}. Empty when it cannot be told: a module's main class ({@code -m mod/Main}), the
- * source launcher, an embedding launcher that sets no command.
+ * {@code Main-Class} — for a Spring Boot executable jar, whose {@code Main-Class} is Spring Boot's
+ * launcher, its {@code Start-Class}, the application's main that the launcher loads. Empty when it
+ * cannot be told: a module's main class ({@code -m mod/Main}), the source launcher, an embedding
+ * launcher that sets no command.
  */
 public final class LaunchedMain {
     private LaunchedMain() {
@@ -45,7 +47,12 @@ public final class LaunchedMain {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
-            return main == null || main.isBlank() ? Optional.empty() : Optional.of(main.strip());
+            if (main == null || main.isBlank()) {
+                return Optional.empty();
+            }
+            String start = manifest.getMainAttributes().getValue("Start-Class");
+            boolean springBoot = main.strip().startsWith("org.springframework.boot.loader.");
+            return Optional.of(springBoot && start != null && !start.isBlank() ? start.strip() : main.strip());
         } catch (IOException e) {
             return Optional.empty(); // the launcher will say what is wrong with the jar
         }

@@ -34,6 +34,15 @@ class LaunchedMainTest {
     }
 
     @Test
+    void aSpringBootJarsMainIsItsStartClass() throws IOException {
+        Path jar = jar(dir.resolve("boot.jar"), "org.springframework.boot.loader.launch.JarLauncher", "com.acme.App");
+        assertEquals(Optional.of("com.acme.App"), LaunchedMain.of(jar.toString(), List.of(jar)));
+        Path other = jar(dir.resolve("other.jar"), "com.acme.Launcher", "com.acme.App");
+        assertEquals(Optional.of("com.acme.Launcher"), LaunchedMain.of(other.toString(), List.of(other)),
+                "Start-Class means something only to Spring Boot's launcher");
+    }
+
+    @Test
     void unknownWhereItCannotBeTold() throws IOException {
         Path noMain = jar(dir.resolve("lib.jar"), null);
         assertEquals(Optional.empty(), LaunchedMain.of(noMain.toString(), List.of(noMain)), "no Main-Class");
@@ -44,10 +53,17 @@ class LaunchedMainTest {
     }
 
     private static Path jar(Path path, String mainClass) throws IOException {
+        return jar(path, mainClass, null);
+    }
+
+    private static Path jar(Path path, String mainClass, String startClass) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (mainClass != null) {
             manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        }
+        if (startClass != null) {
+            manifest.getMainAttributes().putValue("Start-Class", startClass);
         }
         try (OutputStream out = Files.newOutputStream(path); JarOutputStream zip = new JarOutputStream(out, manifest)) {
             zip.flush();

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * to its "ready PORT" line, then the throughput and p99 latency of {@code REQUESTS} requests sent by
  * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load).
  * The app is one of ServersIT's (its shell jar and class path are given), whose requests call the
- * swappable {@code sv.mod.Version} at their start and end.
+ * swappable {@code sv.mod.Version} at their start and end. With {@code -jar} as MAIN_CLASS, the class path
+ * is a Spring Boot executable jar, run with {@code java -jar} (its own copy of the version in BOOT-INF/lib).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.app.ServerStartup AGENT_JAR SHELL_CLASSPATH
@@ -58,9 +59,13 @@ public final class ServerStartup {
             Path work = Files.createTempDirectory("server-startup");
             Path modules = Files.createDirectories(work.resolve("modules"));
             Files.copy(version, modules.resolve("version.jar"), StandardCopyOption.REPLACE_EXISTING);
-            without.add(run(List.of(java, "-cp", classPath + ":" + version, mainClass), requests));
-            with.add(run(List.of(java, "-javaagent:" + agent + "=packages=sv.mod,modules=" + modules + ",store="
-                    + work.resolve("store"), "-cp", classPath, mainClass), requests));
+            boolean jar = mainClass.equals("-jar");
+            without.add(run(jar ? List.of(java, "-jar", classPath)
+                    : List.of(java, "-cp", classPath + ":" + version, mainClass), requests));
+            String agentOption = "-javaagent:" + agent + "=packages=sv.mod,modules=" + modules + ",store="
+                    + work.resolve("store");
+            with.add(run(jar ? List.of(java, agentOption, "-jar", classPath)
+                    : List.of(java, agentOption, "-cp", classPath, mainClass), requests));
         }
         System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients, JDK %s%n", mainClass, runs,
                 requests, CLIENTS, Runtime.version());

@@ -46,26 +46,26 @@ final class Scope {
      * {@code invoke()} or a dependent stage inside a task; a nested run is part of the run around it).
      */
     static Scope run(ClassLoader binding) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previousBinding = Bindings.BOUND.get();
-        ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext, true);
-        return new Scope(thread, previousBinding, previousContext, rebound, rebound);
+        return open(binding, true);
     }
 
     /** As {@link #run}, without a task run: code that runs bound but is not the task's (a rejection handler). */
     static Scope bind(ClassLoader binding) {
+        return open(binding, false);
+    }
+
+    private static Scope open(ClassLoader binding, boolean counts) {
         Thread thread = Thread.currentThread();
         ClassLoader previousBinding = Bindings.BOUND.get();
         ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext, false);
-        return new Scope(thread, previousBinding, previousContext, rebound, false);
+        boolean rebound = enter(thread, binding, previousBinding, previousContext, counts);
+        return new Scope(thread, previousBinding, previousContext, rebound, counts && rebound);
     }
 
-    // The allocating methods above stay small once compiled, and the work is here: a method whose
+    // The allocating method above stays small once compiled, and the work is here: a method whose
     // compiled code is large is not inlined into its callers, and a scope made in it would escape.
-    static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding,
-                                 ClassLoader previousContext, boolean counts) {
+    static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding, ClassLoader previousContext,
+                         boolean counts) {
         boolean rebound = binding != null && Bindings.bind(thread, binding, previousBinding, previousContext);
         if (counts && rebound) {
             TaskRuns.begin(binding);

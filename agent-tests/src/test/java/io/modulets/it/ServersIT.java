@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.AppSources;
@@ -55,11 +56,13 @@ import io.modulets.testkit.WorkDirs;
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
-        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
+        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
             + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
+    /** Jetty's servlet layer and the servlet API it was built on (Tomcat's embedded copy is newer). */
+    private static final String JETTY_SERVLET = "(jetty-|jakarta\\.servlet-api-|slf4j-api-).*\\.jar";
     private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
@@ -95,7 +98,11 @@ class ServersIT {
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
         /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */
-        SPRING_BOOT_JAR("sv.spring.SpringApp", "/x", SPRING);
+        SPRING_BOOT_JAR("sv.spring.SpringApp", "/x", SPRING),
+        /** Jetty 12's ee10 servlets (tested by their own methods): served in AsyncContext.start. */
+        JETTY_SERVLET_START("sv.JettyServletApp", "/start", JETTY_SERVLET),
+        /** Then AsyncContext.dispatch back to the servlet, which answers in the async dispatch. */
+        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET);
 
         final String mainClass;
         final String path;
@@ -121,6 +128,10 @@ class ServersIT {
             return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
         }
 
+        boolean jettyServlet() {
+            return this == JETTY_SERVLET_START || this == JETTY_SERVLET_DISPATCH;
+        }
+
         boolean executableJar() {
             return this == SPRING_BOOT_JAR;
         }
@@ -139,7 +150,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -196,7 +207,7 @@ class ServersIT {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdks.all()) {
             for (Server server : Server.values()) {
-                if (server.runsOn(jdk)) {
+                if (server.runsOn(jdk) && !server.jettyServlet()) {
                     all.add(Arguments.of(jdk, server));
                 }
             }
@@ -365,7 +376,31 @@ class ServersIT {
     }
 
     static Stream<Server> servers() {
-        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()));
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.jettyServlet());
+    }
+
+    static Stream<Arguments> jdksAndJettyServlets() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.JETTY_SERVLET_START, Server.JETTY_SERVLET_DISPATCH)
+                .map(server -> Arguments.of(jdk, server)));
+    }
+
+    /**
+     * Jetty 12's servlet layer: a request goes on after its first dispatch returns, on Jetty's pool threads
+     * (AsyncContext.start, then AsyncContext.dispatch back to the servlet), and keeps its version there; the
+     * old generation retires once the request completes.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndJettyServlets")
+    void jettyServletAsyncRequestKeepsItsVersionOnEveryThreadItRuns(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH"})
+    void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
     private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {

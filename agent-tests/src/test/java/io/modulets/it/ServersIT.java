@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -56,7 +58,8 @@ import io.modulets.testkit.WorkDirs;
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
-        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp"};
+        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
+        "JettyDemandApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -394,6 +397,63 @@ class ServersIT {
     void jettyServletAsyncRequestKeepsItsVersionOnEveryThreadItRuns(Jdk jdk, Server server, TestInfo info)
             throws Exception {
         story(jdk, server, info, true);
+    }
+
+    /**
+     * A Jetty core handler that answers from its {@code Request.demand} callback, which Jetty runs when the
+     * body arrives, on its own thread, after the handler returned: held across a deploy (its body is sent
+     * after it), it reads version 1 when handled and in the callback; requests after read 2; generation 1
+     * retires and unloads once it is answered.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void jettyCoreDemandCallbackKeepsItsRequestsVersion(Jdk jdk, TestInfo info) throws Exception {
+        demandStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void jettyCoreDemandCallbackWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> demandStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void demandStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.JETTY.classPath());
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.JettyDemandApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demand?id=hold-1"))
+                    .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
+            assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
+                    "the request in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            }
+            assertEquals("start=2 end=2", start(jvm, Server.JETTY, port, "new-1").result(WAIT),
+                    "a request started after the deploy, while one is in flight, runs version 2\n" + jvm.describe());
+            body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            body.close();
+            HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals("start=1 end=1", answer.body(),
+                    "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+        }
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

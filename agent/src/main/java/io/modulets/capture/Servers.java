@@ -60,6 +60,15 @@ final class Servers {
             "io.netty.util.concurrent.SingleThreadEventExecutor");
 
     /**
+     * Where a request hands the server a callback that the server runs later on a thread of its own
+     * ({@code class#method(Runnable)}): the callback is the request's child and runs on its generation.
+     * Jetty 12 core: {@code Request.demand} (every wrapper delegates to the channel's request), whose
+     * callback Jetty runs when content arrives, from the connection's read on a pool thread.
+     */
+    static final List<String> CALLBACKS = List.of(
+            "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
+
+    /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing
      * (Tomcat's SocketProcessor, Jetty's HttpConnection), selectors, strategies, reserved threads.
      * Never a request's child even when a request thread submits them, because such a task goes on

@@ -45,14 +45,14 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
- * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
- * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
- * web app, Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection) and
- * Reactor Netty 1.3, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
- * across a deploy reads the old version at its start and at its end; every one started after the deploy
- * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
- * without the agent fails the same checks.
+ * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"): embedded Jetty 12
+ * (a core handler, one answering from its demand callback, and ee10 servlets going on in AsyncContext.start and
+ * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
+ * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4 web app, Netty 4.2
+ * (answering on its event loop, and from another thread; and a pipelined connection) and Reactor Netty 1.3, each
+ * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
+ * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
+ * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServersIT {

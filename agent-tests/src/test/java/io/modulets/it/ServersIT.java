@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.AppSources;
@@ -42,24 +45,27 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"):
- * embedded Jetty 12, embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking
- * handler and a Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4
- * web app, Netty 4.2 (answering on its event loop, and from another thread; and a pipelined connection) and
- * Reactor Netty 1.3, each run with nothing but {@code packages} and {@code modules}. A request or job in flight
- * across a deploy reads the old version at its start and at its end; every one started after the deploy
- * reads the new one; the old generation retires once the one in flight ends, and unloads. The same story
- * without the agent fails the same checks.
+ * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"): embedded Jetty 12
+ * (a core handler, one answering from its demand callback, and ee10 servlets going on in AsyncContext.start and
+ * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
+ * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4 web app, Netty 4.2
+ * (answering on its event loop, and from another thread; and a pipelined connection) and Reactor Netty 1.3, each
+ * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
+ * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
+ * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
-        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp"};
+        "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
+        "JettyDemandApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
             + "|micrometer-|jakarta\\.annotation-|jspecify-|commons-logging-|tomcat-).*\\.jar";
+    /** Jetty's servlet layer and the servlet API it was built on (Tomcat's embedded copy is newer). */
+    private static final String JETTY_SERVLET = "(jetty-|jakarta\\.servlet-api-|slf4j-api-).*\\.jar";
     private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
@@ -95,7 +101,11 @@ class ServersIT {
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
         /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */
-        SPRING_BOOT_JAR("sv.spring.SpringApp", "/x", SPRING);
+        SPRING_BOOT_JAR("sv.spring.SpringApp", "/x", SPRING),
+        /** Jetty 12's ee10 servlets (tested by their own methods): served in AsyncContext.start. */
+        JETTY_SERVLET_START("sv.JettyServletApp", "/start", JETTY_SERVLET),
+        /** Then AsyncContext.dispatch back to the servlet, which answers in the async dispatch. */
+        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET);
 
         final String mainClass;
         final String path;
@@ -121,6 +131,10 @@ class ServersIT {
             return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
         }
 
+        boolean jettyServlet() {
+            return this == JETTY_SERVLET_START || this == JETTY_SERVLET_DISPATCH;
+        }
+
         boolean executableJar() {
             return this == SPRING_BOOT_JAR;
         }
@@ -139,7 +153,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -196,7 +210,7 @@ class ServersIT {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdks.all()) {
             for (Server server : Server.values()) {
-                if (server.runsOn(jdk)) {
+                if (server.runsOn(jdk) && !server.jettyServlet()) {
                     all.add(Arguments.of(jdk, server));
                 }
             }
@@ -365,7 +379,88 @@ class ServersIT {
     }
 
     static Stream<Server> servers() {
-        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()));
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.jettyServlet());
+    }
+
+    static Stream<Arguments> jdksAndJettyServlets() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.JETTY_SERVLET_START, Server.JETTY_SERVLET_DISPATCH)
+                .map(server -> Arguments.of(jdk, server)));
+    }
+
+    /**
+     * Jetty 12's servlet layer: a request goes on after its first dispatch returns, on Jetty's pool threads
+     * (AsyncContext.start, then AsyncContext.dispatch back to the servlet), and keeps its version there; the
+     * old generation retires once the request completes.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndJettyServlets")
+    void jettyServletAsyncRequestKeepsItsVersionOnEveryThreadItRuns(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    /**
+     * A Jetty core handler that answers from its {@code Request.demand} callback, which Jetty runs when the
+     * body arrives, on its own thread, after the handler returned: held across a deploy (its body is sent
+     * after it), it reads version 1 when handled and in the callback; requests after read 2; generation 1
+     * retires and unloads once it is answered.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void jettyCoreDemandCallbackKeepsItsRequestsVersion(Jdk jdk, TestInfo info) throws Exception {
+        demandStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void jettyCoreDemandCallbackWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> demandStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void demandStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.JETTY.classPath());
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.JettyDemandApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demand?id=hold-1"))
+                    .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
+            assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
+                    "the request in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            }
+            assertEquals("start=2 end=2", start(jvm, Server.JETTY, port, "new-1").result(WAIT),
+                    "a request started after the deploy, while one is in flight, runs version 2\n" + jvm.describe());
+            body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            body.close();
+            HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals("start=1 end=1", answer.body(),
+                    "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH"})
+    void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
     private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {

@@ -11,15 +11,18 @@ package io.modulets.bootstrap;
  *
  * <p>A request that continues after its first method returns (a servlet's async dispatch, a job
  * created on the scheduler thread and run on a worker) is keyed by an object that lives as long as
- * the request (the server's request, the job's run shell): {@link #BEGIN} draws its binding and keeps
- * it under the key, {@link #RESUME} binds to the kept one, and {@link #end} forgets the key. The
- * request is counted live from its beginning to its end, so its generation drains until then; a key
- * collected without an end stops counting (§2.7).
+ * the request (the server's request, the job's run shell): {@link #BEGIN} draws its binding (or, on a
+ * thread already bound, takes that thread's) and keeps it under the key, {@link #RESUME} binds to the
+ * kept one, and {@link #end} forgets the key. The request is counted live from its beginning to its
+ * end, so its generation drains until then; a key collected without an end stops counting (§2.7).
  */
 public final class Requests {
     /** Binds for the call only: the request begins and ends with the method. */
     public static final int CALL = 0;
-    /** A request begins under the key: a new binding (a root task's), kept until {@link #end}. */
+    /**
+     * A request begins under the key: a new binding (a root task's), kept until {@link #end}; on a bound
+     * thread, the binding of the task that runs it, kept the same way (it binds nothing for the call).
+     */
     public static final int BEGIN = 1;
     /** The request of the key goes on: its kept binding, or, with none, as {@link #BEGIN}. */
     public static final int RESUME = 2;
@@ -58,8 +61,14 @@ public final class Requests {
         if (mode == CONNECTION) {
             return Connections.enter(key);
         }
-        if (Bindings.bound() != null) {
-            // inside a task already: part of it; a request that ends here still ends
+        ClassLoader bound = Bindings.bound();
+        if (bound != null) {
+            if (mode == BEGIN && key != null) {
+                // inside a task already: part of it, and what resumes it later under the key resumes that
+                // binding (a servlet layer that keeps its own request inside the server's, as Jetty's does)
+                keep(key, bound);
+            }
+            // a request that ends here still ends
             return mode == RESUME_END && key != null ? new Entered(null, null, key) : null;
         }
         ClassLoader binding = mode == CALL || key == null ? Bindings.rootBinding() : kept(key, mode);
@@ -77,11 +86,15 @@ public final class Requests {
         }
         binding = Bindings.rootBinding();
         if (binding != null) {
-            PendingTasks.count(binding);
-            // a key reused without an end (a recycled request object) ends the request it held
-            PendingTasks.release(KEPT.put(key, binding));
+            keep(key, binding);
         }
         return binding;
+    }
+
+    private static void keep(Object key, ClassLoader binding) {
+        PendingTasks.count(binding);
+        // a key reused without an end (a recycled request object) ends the request it held
+        PendingTasks.release(KEPT.put(key, binding));
     }
 
     /** When the request method returns: unbinds, ends the run, and ends the request if the method does. */

@@ -73,6 +73,12 @@ public final class CaptureTransformer implements ClassFileTransformer {
             Transformlet rule = CustomExecutorTransformlet.serverPool(pool);
             appClasses.put(rule.className(), rule);
         }
+        for (String callback : Servers.CALLBACKS) {
+            int hash = callback.indexOf('#');
+            Transformlet rule = CustomExecutorTransformlet.serverCallback(callback.substring(0, hash),
+                    callback.substring(hash + 1));
+            appClasses.put(rule.className(), rule);
+        }
         for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }

@@ -12,20 +12,31 @@ import org.objectweb.asm.Opcodes;
  */
 final class CustomExecutorTransformlet implements Transformlet {
     private final String className;
+    private final String method;
     private final String hook;
 
     /** An executor of the {@code executors} agent argument: every task captures. */
     CustomExecutorTransformlet(String binaryName) {
-        this(binaryName, "wrapForExecutor");
+        this(binaryName, "execute", "wrapForExecutor");
     }
 
     /** A server's own pool: only what a task submits is its child (ExecutorHooks.wrapChildForExecutor). */
     static CustomExecutorTransformlet serverPool(String binaryName) {
-        return new CustomExecutorTransformlet(binaryName, "wrapChildForExecutor");
+        return new CustomExecutorTransformlet(binaryName, "execute", "wrapChildForExecutor");
     }
 
-    private CustomExecutorTransformlet(String binaryName, String hook) {
+    /**
+     * A server's method {@code method(Runnable)} that keeps a request's callback and runs it later on a
+     * thread of the server's (Jetty's {@code Request.demand}): the callback is the request's child, as a
+     * task it submits to the server's pool is.
+     */
+    static CustomExecutorTransformlet serverCallback(String binaryName, String method) {
+        return new CustomExecutorTransformlet(binaryName, method, "wrapChildForExecutor");
+    }
+
+    private CustomExecutorTransformlet(String binaryName, String method, String hook) {
         this.className = binaryName.replace('.', '/');
+        this.method = method;
         this.hook = hook;
     }
 
@@ -36,7 +47,7 @@ final class CustomExecutorTransformlet implements Transformlet {
 
     @Override
     public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        if (!name.equals("execute") || !descriptor.equals("(Ljava/lang/Runnable;)V")) {
+        if (!name.equals(method) || !descriptor.equals("(Ljava/lang/Runnable;)V")) {
             return mv;
         }
         return new MethodVisitor(Opcodes.ASM9, mv) {

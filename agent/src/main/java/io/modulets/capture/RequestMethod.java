@@ -11,8 +11,11 @@ import io.modulets.bootstrap.Requests;
  * @param className  binary name, e.g. {@code org.apache.catalina.connector.CoyoteAdapter}
  * @param method     the method's name
  * @param descriptor its descriptor, or null for every method of that name
+ * @param keyField   null, or the field of {@code this} that holds the key ({@code name:descriptor}; key 0
+ *                   only): a request that several of a server's objects share (Jetty's servlet channel
+ *                   and async context both reach its state)
  */
-record RequestMethod(String className, String method, String descriptor, int mode, int key) {
+record RequestMethod(String className, String method, String descriptor, int mode, int key, String keyField) {
     /** Not a request method: its call ends the request of its key. */
     static final int END = -1;
 
@@ -20,6 +23,13 @@ record RequestMethod(String className, String method, String descriptor, int mod
         if (mode != Requests.CALL && mode != END && key < 0) {
             throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
         }
+        if (keyField != null && (key != 0 || keyField.indexOf(':') < 1)) {
+            throw new IllegalArgumentException(className + "#" + method + ": a key field is name:descriptor of this");
+        }
+    }
+
+    RequestMethod(String className, String method, String descriptor, int mode, int key) {
+        this(className, method, descriptor, mode, key, null);
     }
 
     /** A request that begins and ends with each outermost call (the {@code requests} agent argument). */
@@ -37,6 +47,7 @@ record RequestMethod(String className, String method, String descriptor, int mod
 
     @Override
     public String toString() {
-        return className + "#" + method + (descriptor == null ? "" : descriptor);
+        return className + "#" + method + (descriptor == null ? "" : descriptor)
+                + (keyField == null ? "" : " key " + keyField);
     }
 }

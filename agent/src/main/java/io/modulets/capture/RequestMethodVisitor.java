@@ -57,7 +57,7 @@ final class RequestMethodVisitor extends ClassVisitor {
                 @Override
                 public void visitCode() {
                     super.visitCode();
-                    super.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
+                    loadKey(this.mv, rule, isStatic, descriptor);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "end", "(Ljava/lang/Object;)V", false);
                 }
             };
@@ -131,6 +131,16 @@ final class RequestMethodVisitor extends ClassVisitor {
         return slot;
     }
 
+    /** Pushes the rule's key: an argument, or a field of {@code this}. */
+    private void loadKey(MethodVisitor mv, RequestMethod rule, boolean isStatic, String descriptor) {
+        mv.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
+        if (rule.keyField() != null) {
+            int colon = rule.keyField().indexOf(':');
+            mv.visitFieldInsn(Opcodes.GETFIELD, owner, rule.keyField().substring(0, colon),
+                    rule.keyField().substring(colon + 1));
+        }
+    }
+
     /** The handler's locals: {@code this}, the parameters, and the scope {@code Requests.enter} returned. */
     private Object[] handlerLocals(boolean isStatic, Type[] parameters) {
         Object[] locals = new Object[(isStatic ? 0 : 1) + parameters.length + 1];
@@ -181,7 +191,7 @@ final class RequestMethodVisitor extends ClassVisitor {
         if (rule.key() < 0) {
             mv.visitInsn(Opcodes.ACONST_NULL);
         } else {
-            mv.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
+            loadKey(mv, rule, isStatic, descriptor);
         }
         mv.visitIntInsn(Opcodes.BIPUSH, rule.mode());
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "enter", "(Ljava/lang/Object;I)Ljava/lang/Object;", false);

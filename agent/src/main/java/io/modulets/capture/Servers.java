@@ -60,6 +60,15 @@ final class Servers {
             "io.netty.util.concurrent.SingleThreadEventExecutor");
 
     /**
+     * Where a request hands the server a callback that the server runs later on a thread of its own
+     * ({@code class#method(Runnable)}): the callback is the request's child and runs on its generation.
+     * Jetty 12 core: {@code Request.demand} (every wrapper delegates to the channel's request), whose
+     * callback Jetty runs when content arrives, from the connection's read on a pool thread.
+     */
+    static final List<String> CALLBACKS = List.of(
+            "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
+
+    /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing
      * (Tomcat's SocketProcessor, Jetty's HttpConnection), selectors, strategies, reserved threads.
      * Never a request's child even when a request thread submits them, because such a task goes on
@@ -114,6 +123,12 @@ final class Servers {
             "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request and follow the"
                     + " current generation at each call (its opening handshake is hooked; docs/SERVERS.md)");
 
+    /** A method of Jetty's {@code ServletChannel} of servlet layer {@code ee}, keyed by its state. */
+    private static RequestMethod jettyServlet(String ee, String method, String descriptor, int mode) {
+        return new RequestMethod("org.eclipse.jetty." + ee + ".servlet.ServletChannel", method, descriptor, mode, 0,
+                "_state:Lorg/eclipse/jetty/" + ee + "/servlet/ServletChannelState;");
+    }
+
     /** The methods that dispatch a request or a job run, and those that end one. */
     static final List<RequestMethod> REQUESTS = List.of(
             // Tomcat: one request from CoyoteAdapter.service to the recycling of its coyote Request;
@@ -129,6 +144,28 @@ final class Servers {
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
                             + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+            // Jetty 12 servlets (ee10, ee11: the same classes): a servlet request is kept under its channel's
+            // state (ServletChannelState, one per ServletChannel, which is reused and recycled at each
+            // request's completion, also a failed or aborted one); it begins inside the core request, where
+            // the channel is associated with it, and each later dispatch (AsyncContext.dispatch, an async
+            // timeout or error, async I/O callbacks) runs ServletChannel.handle on a pool thread, as does
+            // the Runnable of AsyncContext.start (its lambda in AsyncContextState)
+            jettyServlet("ee10", "associate", "(Lorg/eclipse/jetty/ee10/servlet/ServletContextRequest;)V",
+                    Requests.BEGIN),
+            jettyServlet("ee10", "handle", "()V", Requests.RESUME),
+            new RequestMethod("org.eclipse.jetty.ee10.servlet.AsyncContextState", "lambda$start$0",
+                    "(Ljava/lang/Runnable;)V", Requests.RESUME, 0,
+                    "_state:Lorg/eclipse/jetty/ee10/servlet/ServletChannelState;"),
+            new RequestMethod("org.eclipse.jetty.ee10.servlet.ServletChannelState", "recycle", "()V",
+                    RequestMethod.END, 0),
+            jettyServlet("ee11", "associate", "(Lorg/eclipse/jetty/ee11/servlet/ServletContextRequest;)V",
+                    Requests.BEGIN),
+            jettyServlet("ee11", "handle", "()V", Requests.RESUME),
+            new RequestMethod("org.eclipse.jetty.ee11.servlet.AsyncContextState", "lambda$start$0",
+                    "(Ljava/lang/Runnable;)V", Requests.RESUME, 0,
+                    "_state:Lorg/eclipse/jetty/ee11/servlet/ServletChannelState;"),
+            new RequestMethod("org.eclipse.jetty.ee11.servlet.ServletChannelState", "recycle", "()V",
+                    RequestMethod.END, 0),
             // Undertow 2 (HTTP/1, HTTP/2, AJP): the root handler runs on the I/O thread, and again on a worker
             // (or any executor) for each exchange.dispatch; the exchange ends when its completion listeners
             // are invoked, once, after both its request and its response are done (endExchange may return

@@ -97,6 +97,22 @@ class RequestsTest {
     }
 
     @Test
+    void aRequestBegunInsideATaskKeepsThatTasksBindingUntilItEnds() {
+        Object servletRequest = new Object();
+        TestSeams.runBound(g2, () -> {
+            assertNull(Requests.enter(servletRequest, Requests.BEGIN), "binds nothing for the call");
+            assertSame(g2, Bindings.bound());
+        });
+        assertEquals(1, g2.liveTasks(), "its binding is kept under the key");
+        Object resumed = Requests.enter(servletRequest, Requests.RESUME);
+        assertSame(g2, Bindings.bound(), "an async dispatch resumes the task's generation, not the current one");
+        Requests.exit(resumed);
+        Requests.end(servletRequest);
+        assertEquals(0, g2.liveTasks());
+        assertEquals(0, g1.liveTasks());
+    }
+
+    @Test
     void aJobThatEndsInsideATaskStillEnds() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));

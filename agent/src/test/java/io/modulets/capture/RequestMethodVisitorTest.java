@@ -69,6 +69,13 @@ class RequestMethodVisitorTest {
         private void invokeListeners() {
             ended++;
         }
+
+        /** Jetty's shape: a request kept under an object that a field of {@code this} holds. */
+        public final Object state = new Object();
+
+        public void associate() {
+            seen = Bindings.bound();
+        }
     }
 
     private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
@@ -86,7 +93,8 @@ class RequestMethodVisitorTest {
                 new RequestMethod(name, "fail", null, Requests.CALL, -1),
                 new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0),
                 new RequestMethod(name, "dispatch", null, Requests.RESUME, 2),
-                new RequestMethod(name, "invokeListeners", "()V", RequestMethod.END, 0));
+                new RequestMethod(name, "invokeListeners", "()V", RequestMethod.END, 0),
+                new RequestMethod(name, "associate", "()V", Requests.BEGIN, 0, "state:Ljava/lang/Object;"));
         byte[] original;
         try (InputStream in = Server.class.getResourceAsStream("RequestMethodVisitorTest$Server.class")) {
             original = in.readAllBytes();
@@ -131,6 +139,16 @@ class RequestMethodVisitorTest {
         server.getMethod("recycle").invoke(instance);
         assertEquals(0, g1.liveTasks());
         assertEquals(1, field("ended"), "the ending method still runs its own body");
+    }
+
+    @Test
+    void aRequestKeyedByAFieldOfThisIsKeptUnderThatFieldsObject() throws Exception {
+        Object instance = server.getConstructor().newInstance();
+        server.getMethod("associate").invoke(instance);
+        assertSame(g1, field("seen"));
+        assertEquals(1, g1.liveTasks());
+        Requests.end(server.getField("state").get(instance));
+        assertEquals(0, g1.liveTasks(), "the request was kept under the field's object");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package sv;
+
+import java.net.InetSocketAddress;
+
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * An embedded Jetty 12 core handler that answers from its demand callback: it reads the version when it
+ * is handled, then reads the request's body as Jetty hands it over (Request.demand) and reads the version
+ * again, and answers, once the body's last chunk has come. A request named hold-* says so when it is handled,
+ * and the test sends its body later.
+ */
+public final class JettyDemandApp {
+    public static void main(String[] args) throws Exception {
+        Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        // dispatch at the headers, before any content, whatever this Jetty's default is
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+                .setDelayDispatchUntilContent(false);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String id = Request.extractQueryParameters(request).getValue("id");
+                String first = sv.mod.Version.version();
+                if (id.startsWith("hold")) {
+                    System.out.println("holding " + id + " start=" + first + " on " + Thread.currentThread().getName());
+                }
+                new Object() {
+                    void read() {
+                        while (true) {
+                            Content.Chunk chunk = request.read();
+                            if (chunk == null) {
+                                request.demand(this::read);
+                                return;
+                            }
+                            if (Content.Chunk.isFailure(chunk)) {
+                                callback.failed(chunk.getFailure());
+                                return;
+                            }
+                            boolean last = chunk.isLast();
+                            chunk.release();
+                            if (last) {
+                                String end = sv.mod.Version.version();
+                                Content.Sink.write(response, true, "start=" + first + " end=" + end, callback);
+                                return;
+                            }
+                        }
+                    }
+                }.read();
+                return true;
+            }
+        });
+        server.start();
+        System.out.println("ready " + connector.getLocalPort());
+        Gates.commands(line -> { });
+        server.stop();
+    }
+}

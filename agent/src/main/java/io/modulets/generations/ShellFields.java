@@ -34,7 +34,7 @@ final class ShellFields {
     /** Paths reported, at most, to objects and then to classes; the rest are counted. */
     private static final int OBJECTS_NAMED = 5;
     private static final int CLASSES_NAMED = 2;
-    /** Far above what the budget takes (half a second for a Spring Boot app), for a JVM the load slows down. */
+    /** Far above what the budget takes (under a second for a Spring Boot app), for a JVM the load slows down. */
     private static final long DEADLINE_NANOS = 10_000_000_000L;
     private static final String AGENT_PACKAGE = "io.modulets.";
     private static final Class<?> AGENT = ShellFields.class;
@@ -214,8 +214,14 @@ final class ShellFields {
         }
     }
 
+    /**
+     * A JDK collection or map, iterated. Not the wrappers of {@code java.util.Collections} (unmodifiable,
+     * synchronized, checked), whose iterator is the wrapped one's, maybe the application's: their fields
+     * are read instead ({@code java.util} is open to the agent).
+     */
     private static boolean isJdk(Class<?> type) {
-        return type.getClassLoader() == null || type.getClassLoader() == ClassLoader.getPlatformClassLoader();
+        return (type.getClassLoader() == null || type.getClassLoader() == ClassLoader.getPlatformClassLoader())
+                && !type.getName().startsWith("java.util.Collections$");
     }
 
     private static String key(Object key) {

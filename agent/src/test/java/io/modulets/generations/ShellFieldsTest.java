@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,33 @@ class ShellFieldsTest {
 
     static final class Atomic {
         static AtomicReference<Object> held;
+    }
+
+    /** An application's own collection: reading it must not run its code (a lazy one would load itself). */
+    static final class Lazy extends AbstractList<Object> {
+        final Object held;
+        int calls;
+
+        Lazy(Object held) {
+            this.held = held;
+        }
+
+        @Override
+        public Object get(int index) {
+            calls++;
+            return held;
+        }
+
+        @Override
+        public int size() {
+            calls++;
+            return 1;
+        }
+    }
+
+    static final class Collections {
+        static Lazy lazy;
+        static List<Object> wrapped;
     }
 
     private URLClassLoader generation;
@@ -119,5 +147,16 @@ class ShellFieldsTest {
             assertEquals(List.of("objects held by shell code: fields of 1 classes in modules not open to the agent"
                     + " (such as java.util.concurrent.atomic.AtomicReference)"), blind);
         }
+    }
+
+    @Test
+    void anApplicationsCollectionIsReadThroughItsFieldsNeverItsCode() {
+        Collections.lazy = new Lazy(swappable);
+        Lazy wrappedLazy = new Lazy(new Object());
+        Collections.wrapped = java.util.Collections.unmodifiableList(wrappedLazy);
+        List<Pin> pins = walk(Collections.class, ShellFields.BUDGET, new ArrayList<>());
+        assertEquals(new Pin(Kind.SHELL_FIELD, "static " + Collections.class.getName() + ".lazy.held is a "
+                + Swappable.class.getName()), pins.get(0));
+        assertEquals(0, Collections.lazy.calls + wrappedLazy.calls, "no method of the application's list ran");
     }
 }

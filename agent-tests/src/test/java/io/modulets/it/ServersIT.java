@@ -237,7 +237,8 @@ class ServersIT {
      * starts with a swappable {@code @Component} made from a class of {@code BOOT-INF/classes} and Spring's
      * {@code Environment} of {@code BOOT-INF/lib}, found by scanning the jar's own copy of the swappable
      * package. Like every object, the singleton keeps its generation's code (DESIGN §2.3) while every request
-     * after a deploy runs the new version.
+     * after a deploy runs the new version; it keeps that generation loaded, and the log says so once, with
+     * its path from a shell static field (DESIGN §6).
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
@@ -262,6 +263,18 @@ class ServersIT {
             jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
             assertEquals("start=2 end=2", get(port, "/x?id=after"), "a request after the deploy\n" + jvm.describe());
             assertEquals(bean, get(port, "/bean"), "the singleton keeps its generation's code\n" + jvm.describe());
+            // ... and keeps generation 1 loaded: the pin report names the path from a shell static, once
+            jvm.awaitLog("generation 1 \\(.*\\) retired at .* survived a full collection", "gc", "gc done", WAIT);
+            jvm.send("gc");
+            jvm.expect("gc done", WAIT);
+            List<String> pinned = jvm.allLines().stream().filter(line -> line.contains("held by shell code: static "))
+                    .toList();
+            assertEquals(1, pinned.size(), "said once\n" + jvm.describe());
+            assertTrue(pinned.get(0).contains(".beanFactory.singletonObjects[\"greeting\"] is a sv.mod.Greeting"),
+                    pinned::toString);
+            assertTrue(pinned.get(0).contains("; objects keep their code: call swappable code from the request, not"
+                    + " through a bean (Spring makes a bean of any scope from the class it resolved at startup;"
+                    + " docs/SERVERS.md, Objects keep their code)"), pinned::toString);
         }
     }
 

@@ -121,6 +121,13 @@ public final class InteractiveJvm implements AutoCloseable {
         fail("no log line matching [" + regex + "] within " + timeout.toSeconds() + " s\n" + describe());
     }
 
+    /** Every line so far, stdout's then stderr's: where an application's logging takes the agent's records too. */
+    public List<String> allLines() throws IOException {
+        List<String> all = new java.util.ArrayList<>(List.copyOf(seen));
+        all.addAll(stderrLines());
+        return all;
+    }
+
     /** The agent's log so far. */
     public List<String> stderrLines() throws IOException {
         return Files.readAllLines(err);

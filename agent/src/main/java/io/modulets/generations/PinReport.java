@@ -15,6 +15,11 @@ import java.util.StringJoiner;
  */
 public record PinReport(int sequence, Generation.State state, List<Pin> pins, List<String> blindSpots) {
 
+    /** What the report says once when shell code holds objects of the generation (DESIGN §6). */
+    public static final String OBJECTS_KEEP_THEIR_CODE = "objects keep their code: call swappable code from the"
+            + " request, not through a bean (Spring makes a bean of any scope from the class it resolved at startup;"
+            + " docs/SERVERS.md, Objects keep their code)";
+
     /** The kinds of holder the agent can see, in the order reports list them. */
     public enum Kind {
         LIVE_TASKS("live tasks"),
@@ -26,6 +31,7 @@ public record PinReport(int sequence, Generation.State state, List<Pin> pins, Li
         JDBC_DRIVER("JDBC driver"),
         SHUTDOWN_HOOK("shutdown hook"),
         MBEAN("MBean"),
+        SHELL_FIELD("held by shell code"),
         AGENT_CACHE("agent cache");
 
         private final String words;
@@ -68,6 +74,9 @@ public record PinReport(int sequence, Generation.State state, List<Pin> pins, Li
             for (Pin pin : pins.subList(1, pins.size())) {
                 line.add(pin.toString());
             }
+        }
+        if (pins.stream().anyMatch(pin -> pin.kind() == Kind.SHELL_FIELD)) {
+            line.add(OBJECTS_KEEP_THEIR_CODE);
         }
         for (String blind : blindSpots) {
             line.add("not inspected: " + blind);

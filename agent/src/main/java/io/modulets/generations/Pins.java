@@ -1,7 +1,9 @@
 package io.modulets.generations;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.sql.Driver;
@@ -10,14 +12,18 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.boundary.BoundaryLinks;
+import io.modulets.config.Log;
 import io.modulets.generations.PinReport.Kind;
 import io.modulets.generations.PinReport.Pin;
 import io.modulets.loader.GenerationClassLoader;
@@ -25,7 +31,8 @@ import io.modulets.loader.GenerationClassLoader;
 /**
  * Finds what holds a generation's loader, the way Tomcat's leak detection looks at a stopped web
  * application: the JVM's threads (their class, their {@code Runnable}, their context class loader,
- * their thread-locals), shutdown hooks, JDBC drivers and MBeans, and the agent's own caches. It
+ * their thread-locals), shutdown hooks, JDBC drivers and MBeans, objects of its classes that shell code
+ * holds ({@link ShellFields}), and the agent's own caches. It
  * reads JDK internals (a thread's thread-local map, the shutdown hook table, the JDBC driver list)
  * through {@link #openJdk}; where that was not possible the report says what it could not see.
  */
@@ -34,21 +41,53 @@ public final class Pins {
     /** Elements of a collection held in a thread-local that are looked at, at most. */
     private static final int ELEMENTS_SEEN = 1_000;
 
+    /** The JVM's loaded classes, once the agent has its {@link Instrumentation}. */
+    private static volatile Supplier<Class<?>[]> loadedClasses = () -> new Class<?>[0];
+    /** Whether a class is initialized (reading a static field of one that is not would initialize it). */
+    private static volatile Predicate<Class<?>> initialized;
+    private static volatile String initializedUnknown = "the agent did not start";
+
     private Pins() {
     }
 
     /**
      * Opens the JDK packages whose internals the report reads ({@code java.lang} for thread-locals
      * and shutdown hooks, {@code java.security} for inherited access control contexts,
-     * {@code java.sql} for the registered drivers) to the agent. Called once at startup.
+     * {@code java.sql} for the registered drivers, {@code java.util} and its atomics for the objects
+     * that shell code holds) to the agent. Called once at startup.
      */
     public static void openJdk(Instrumentation inst) {
         Module agent = Pins.class.getModule();
-        for (String name : new String[] {"java.base:java.lang", "java.base:java.security", "java.sql:java.sql"}) {
+        for (String name : new String[] {"java.base:java.lang", "java.base:java.security", "java.sql:java.sql",
+            "java.base:java.util", "java.base:java.util.concurrent.atomic"}) {
             String module = name.substring(0, name.indexOf(':'));
             String pkg = name.substring(name.indexOf(':') + 1);
             ModuleLayer.boot().findModule(module).ifPresent(m -> inst.redefineModule(m, Set.of(), Map.of(),
                     Map.of(pkg, Set.of(agent)), Set.of(), Map.of()));
+        }
+        loadedClasses = inst::getAllLoadedClasses;
+        initialized = initializedTest(inst, agent);
+    }
+
+    /** jdk.internal.misc.Unsafe#shouldBeInitialized, the one way to ask without initializing; null if closed. */
+    private static Predicate<Class<?>> initializedTest(Instrumentation inst, Module agent) {
+        try {
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.misc", Set.of(agent)),
+                    Map.of(), Set.of(), Map.of());
+            Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+            Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+            MethodHandle should = MethodHandles.lookup().findVirtual(unsafeClass, "shouldBeInitialized",
+                    MethodType.methodType(boolean.class, Class.class)).bindTo(unsafe);
+            return c -> {
+                try {
+                    return !(boolean) should.invokeExact(c);
+                } catch (Throwable e) {
+                    return false;
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            initializedUnknown = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return null;
         }
     }
 
@@ -67,6 +106,7 @@ public final class Pins {
         shutdownHooks(loader, pins, blind);
         jdbcDrivers(loader, pins, blind);
         mbeans(loader, pins, blind);
+        shellFields(loader, pins, blind);
         int sites = BoundaryLinks.linkedSites(loader);
         if (sites > 0) {
             pins.add(new Pin(Kind.AGENT_CACHE, sites + " boundary call sites link to its classes"));
@@ -307,6 +347,34 @@ public final class Pins {
                 }
             }
         }
+    }
+
+    // ---- objects held by shell code ------------------------------------------------------------
+
+    private static void shellFields(GenerationClassLoader loader, List<Pin> pins, List<String> blind) {
+        Predicate<Class<?>> isInitialized = initialized;
+        if (isInitialized == null) {
+            blind.add("objects held by shell code (cannot tell which classes are initialized: " + initializedUnknown
+                    + ")");
+            return;
+        }
+        long start = System.nanoTime();
+        List<Class<?>> shell = new ArrayList<>();
+        for (Class<?> c : loadedClasses.get()) {
+            if (isShell(c.getClassLoader()) && !c.isArray() && isInitialized.test(c)) {
+                shell.add(c);
+            }
+        }
+        int visited = ShellFields.walk(shell, loader, ShellFields.DEPTH, ShellFields.BUDGET, pins, blind);
+        Log.debug("pins of %s: %d objects visited from the static fields of %d shell classes in %d ms", loader,
+                visited, shell.size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** As the boundary decides: a loader not the JDK's, not the agent's, not a generation's. */
+    private static boolean isShell(ClassLoader loader) {
+        return loader != null && loader != Pins.class.getClassLoader() && !(loader instanceof GenerationLoader)
+                && loader != ClassLoader.getPlatformClassLoader()
+                && !loader.getClass().getName().startsWith("jdk.internal.");
     }
 
     // ---- what belongs to the generation ---------------------------------------------------------

@@ -14,11 +14,12 @@ import java.util.function.Function;
  *
  * <p>The hooks that instrumented JDK code calls are in one class per family, beside the rules that
  * insert them ({@code io.modulets.capture}): {@link ThreadHooks}, {@link ExecutorHooks}, {@link
- * DroppedTaskHooks}, {@link ForkJoinHooks}, {@link StageHooks}, {@link LoaderHooks} and {@link
- * Requests}. Each binds through a {@link Scope}. Hooks are straight-line calls inserted at method entry,
- * before a return, or in place of one call, so the instrumented JDK methods keep their stack-map frames;
- * anything that needs a try/finally or a branch lives in the hook classes, in plain Java. What a task
- * captured is kept beside it in {@link PendingTasks}, which also counts live tasks.
+ * DroppedTaskHooks}, {@link ForkJoinHooks}, {@link StageHooks}, {@link LoaderHooks}, and for servers
+ * {@link Requests} and {@link Connections}. Each binds through a {@link Scope}. Hooks are straight-line
+ * calls inserted at method entry, before a return, or in place of one call, so the instrumented JDK
+ * methods keep their stack-map frames; anything that needs a try/finally or a branch lives in the hook
+ * classes, in plain Java. What a task captured is kept beside it in {@link PendingTasks}, which also
+ * counts live tasks.
  */
 public final class Bindings {
     /** The generations tasks and calls can reach now: written only through {@link #publish}. */

@@ -3,7 +3,8 @@ package io.modulets.bootstrap;
 /**
  * One binding of the running thread, from {@link #run} or {@link #bind} to {@link #close}: the thread's
  * binding and its context class loader (§2.5), and the task run it counts. Every hook that runs code
- * bound uses it the same way:
+ * bound uses it the same way (only {@code StageHooks.fireCompletion} keeps the same state in locals, with
+ * {@link #enter} and {@link #restore}: see why there):
  *
  * <pre>{@code
  * Scope scope = Scope.run(binding);

@@ -125,6 +125,9 @@ class BoundaryLinksTest {
     @Test
     void aPublishRetargetsNoSiteAndCallsLeaveTheLinkingToTheRelinker() throws InterruptedException {
         BoundaryLinks.publish(g(1));
+        // A call made while a pass is under way is resolved for that call only, and caches nothing
+        // (InlineCacheSite#awaitsRelinker): the sites are first called, and cache generation 1, after it.
+        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), user.getAsInt());
         Map<InlineCacheSite, MethodHandle> before = targets();
 
@@ -155,11 +158,15 @@ class BoundaryLinksTest {
 
     @Test
     void aRetirementTakesTheGenerationOutOfEveryLevel() throws InterruptedException {
+        // each call after the pass of its publish, so that it caches (as in the test above)
         BoundaryLinks.publish(g(1));
+        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), user.getAsInt());
         BoundaryLinks.publish(g(2));
+        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), boundTo(g(1)));
         BoundaryLinks.publish(g(3));
+        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), boundTo(g(1)));
         assertEquals(all(2), boundTo(g(2)));
         assertTrue(BoundaryLinks.linkedSites(g(1)) >= 3);

@@ -88,13 +88,7 @@ public final class ExecutorHooks {
         if (task == null || task instanceof BoundTask) {
             return task;
         }
-        ClassLoader binding = Bindings.captureFor(task);
-        if (binding == null) {
-            return task;
-        }
-        BoundTask bound = new BoundTask(task);
-        PendingTasks.add(bound, binding);
-        return bound;
+        return wrap(task, Bindings.captureFor(task));
     }
 
     /**
@@ -104,11 +98,25 @@ public final class ExecutorHooks {
      * so the request they lead to is bound where it is dispatched (DESIGN §2.1).
      */
     public static Runnable wrapChildForExecutor(Runnable task) {
-        if (task == null || task instanceof BoundTask
-                || (Bindings.BOUND.get() == null && Bindings.ownGeneration(task) == null) || serverTask.test(task)) {
+        if (task == null || task instanceof BoundTask) {
             return task;
         }
-        return wrapForExecutor(task);
+        ClassLoader bound = Bindings.BOUND.get();
+        ClassLoader own = bound == null ? Bindings.ownGeneration(task) : null;
+        if ((bound == null && own == null) || serverTask.test(task)) {
+            return task;
+        }
+        // the task's own generation was looked up already on an unbound thread: not twice
+        return wrap(task, own != null ? own : Bindings.captureFor(task));
+    }
+
+    private static Runnable wrap(Runnable task, ClassLoader binding) {
+        if (binding == null) {
+            return task;
+        }
+        BoundTask bound = new BoundTask(task);
+        PendingTasks.add(bound, binding);
+        return bound;
     }
 
     // ---- running -------------------------------------------------------------------------------

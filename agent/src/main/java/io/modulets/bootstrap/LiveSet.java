@@ -53,7 +53,8 @@ public final class LiveSet {
     /** {@code generation} becomes current (an activation, a rollback, a canary's promotion, which ends the canary). */
     public LiveSet withCurrent(ClassLoader generation) {
         CanaryDraw stays = canary != null && canary.generation != generation ? canary : null;
-        return new LiveSet(generation, stays, plus(generation), new Epoch(single(plus(generation))), receiverEpoch);
+        ClassLoader[] next = plus(generation);
+        return new LiveSet(generation, stays, next, new Epoch(single(next)), receiverEpoch);
     }
 
     /** A canary starts: its generation is live, and {@code draw} picks it for a fraction of new root tasks. */

@@ -16,6 +16,7 @@ import modulets.bench.report.Row;
 import modulets.bench.report.Row.Verdict;
 import modulets.bench.report.Table;
 import modulets.bench.startup.Startup;
+import modulets.bench.startup.WholeProcess;
 
 /**
  * The whole cost table in one run, on the JDK running it: task submission (JMH batches and the hooks
@@ -29,7 +30,7 @@ import modulets.bench.startup.Startup;
  * Sections: {@value #SECTIONS}. JMH's own output goes to {@code FILE.jmh.<setup>}.
  */
 public final class Harness {
-    static final String SECTIONS = "capture,throughput,boundary,scale,startup,activation,memory,app";
+    static final String SECTIONS = "capture,throughput,boundary,scale,process,startup,activation,memory,app";
 
     private final boolean quick;
     private final String jdk = System.getProperty("java.version");
@@ -134,6 +135,7 @@ public final class Harness {
                     ? List.of(Row.skipped("boundary at scale: 5,000 static-call sites", jdk,
                             "not in --quick: the sites need ~30 s of warm-up to reach C2"))
                     : jmh(List.of("modulets\\.bench\\.boundary\\.ManySites\\."), List.of("none", "modulets"), Map.of());
+            case "process" -> process();
             case "startup" -> startup();
             case "activation" -> activation();
             case "memory" -> memory();
@@ -150,6 +152,34 @@ public final class Harness {
                     "JDK " + Runtime.version().feature() + " has no virtual threads (21+)"));
         }
         return rows;
+    }
+
+    /** The headline of startup: the whole process of a trivial application, start to exit (issue 20's targets). */
+    private List<Row> process() throws Exception {
+        int runs = quick ? 5 : 11;
+        WholeProcess.Result r = WholeProcess.measure(Compare.SETUPS, runs);
+        WholeProcess.Figures none = r.medians().get("none");
+        WholeProcess.Figures mod = r.medians().get("modulets");
+        WholeProcess.Figures ttl = r.medians().get("ttl");
+        WholeProcess.Figures modAdded = r.added().get("modulets");
+        WholeProcess.Figures ttlAdded = r.added().get("ttl");
+        String of = "trivial app (one thread, one swappable call), start to exit, median of " + runs
+                + " interleaved runs, load " + r.loadBefore() + " → " + r.loadAfter();
+        return List.of(
+                new Row("whole process: wall, " + of, jdk, ms(none.wallMs()), ms(mod.wallMs()), ms(ttl.wallMs()),
+                        String.format(Locale.ROOT, "%+.0f ms; TTL %+.0f ms", modAdded.wallMs(), ttlAdded.wallMs()),
+                        "≤ +150 ms", Verdict.of(modAdded.wallMs() <= 150)),
+                new Row("whole process: CPU (user + system), " + of, jdk, ms(none.cpuMs()), ms(mod.cpuMs()),
+                        ms(ttl.cpuMs()),
+                        String.format(Locale.ROOT, "%+.0f ms; TTL %+.0f ms", modAdded.cpuMs(), ttlAdded.cpuMs()),
+                        "< TTL's", Verdict.of(modAdded.cpuMs() < ttlAdded.cpuMs())),
+                new Row("whole process: peak RSS, " + of, jdk, mb(none.rssMb()), mb(mod.rssMb()), mb(ttl.rssMb()),
+                        String.format(Locale.ROOT, "%+.1f MB; TTL %+.1f MB", modAdded.rssMb(), ttlAdded.rssMb()),
+                        "≤ +20 MB", Verdict.of(modAdded.rssMb() <= 20)));
+    }
+
+    private static String mb(double value) {
+        return String.format(Locale.ROOT, "%.1f MB", value);
     }
 
     private List<Row> startup() throws Exception {

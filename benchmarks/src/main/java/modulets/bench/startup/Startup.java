@@ -151,7 +151,7 @@ public final class Startup {
     }
 
     /** Copies this jar's entries under {@code prefix} into a new jar. */
-    private static void copyEntries(String prefix, Path target) throws IOException {
+    static void copyEntries(String prefix, Path target) throws IOException {
         try (JarFile own = new JarFile(Compare.ownJar().toFile());
              OutputStream file = Files.newOutputStream(target);
              JarOutputStream out = new JarOutputStream(file)) {

@@ -2,8 +2,6 @@ package io.modulets.generations;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -180,32 +178,62 @@ public record DeployState(Path modules, String directory, List<Recorded> history
      * instant}) with {@code decision.N.reason}; N and M from 1, newest generation and decision first.
      */
     public String format() {
-        Properties p = new Properties();
-        p.setProperty("format", Integer.toString(FORMAT));
-        p.setProperty("modules", modules.toString());
-        if (directory != null) p.setProperty("directory", directory);
+        StringBuilder out = new StringBuilder();
+        // Written here rather than by Properties.store, whose date comment loads the calendar, time-zone and
+        // locale classes on premain's path (about 80 classes) and makes every start's text differ.
+        out.append("#modulets deployment state: written by the agent (docs/REFERENCE.md, Restarts); do not edit\n");
+        entry(out, "format", Integer.toString(FORMAT));
+        entry(out, "modules", modules.toString());
+        if (directory != null) entry(out, "directory", directory);
         for (int i = 0; i < history.size(); i++) {
             Recorded r = history.get(i);
             String key = "generation." + (i + 1);
-            p.setProperty(key, r.hash());
+            entry(out, key, r.hash());
             for (int j = 0; j < r.jars().size(); j++) {
                 Jar jar = r.jars().get(j);
-                p.setProperty(key + ".jar." + (j + 1), jar.sha256() + " " + jar.size() + " " + jar.fileName());
+                entry(out, key + ".jar." + (j + 1), jar.sha256() + " " + jar.size() + " " + jar.fileName());
             }
         }
         for (int i = 0; i < decisions.size(); i++) {
             Decision d = decisions.get(i);
             String key = "decision." + (i + 1);
-            p.setProperty(key, d.hash() + " " + d.kind().name() + " " + d.at());
-            p.setProperty(key + ".reason", d.reason());
-        }
-        StringWriter out = new StringWriter();
-        try {
-            p.store(out, "modulets deployment state: written by the agent (docs/REFERENCE.md, Restarts); do not edit");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+            entry(out, key, d.hash() + " " + d.kind().name() + " " + d.at());
+            entry(out, key + ".reason", d.reason());
         }
         return out.toString();
+    }
+
+    /** One {@code key=value} line, escaped as {@link Properties#store(java.io.Writer, String)} escapes it. */
+    private static void entry(StringBuilder out, String key, String value) {
+        escape(out, key, true);
+        out.append('=');
+        escape(out, value, false);
+        out.append('\n');
+    }
+
+    private static final String HEX = "0123456789ABCDEF";
+
+    private static void escape(StringBuilder out, String text, boolean key) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case ' ' -> out.append(i == 0 || key ? "\\ " : " ");
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\f' -> out.append("\\f");
+                case '=', ':', '#', '!' -> out.append('\\').append(c);
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append("\\u");
+                        for (int shift = 12; shift >= 0; shift -= 4) out.append(HEX.charAt((c >> shift) & 0xF));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
     }
 
     /** Parses {@link #format()}'s text; anything else is an IOException whose message is the reason. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 
 import io.modulets.config.Log;
 
@@ -87,6 +88,9 @@ public final class StateFile {
     /** Replaces the file with {@code state}, atomically; throws with the one-line reason. */
     public void write(DeployState state) throws IOException {
         byte[] bytes = state.format().getBytes(StandardCharsets.ISO_8859_1);
+        if (holds(bytes)) {
+            return; // a start that decided nothing new: no temporary file, no two forces to disk
+        }
         Path dir = file.getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         Path temp = posix ? Files.createTempFile(dir, Store.TEMP_PREFIX, Store.TEMP_SUFFIX,
@@ -115,6 +119,16 @@ public final class StateFile {
             }
         } finally {
             if (temp != null) Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Whether the file holds {@code bytes} already (read only when its size matches). */
+    private boolean holds(byte[] bytes) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == bytes.length
+                    && Arrays.equals(Files.readAllBytes(file), bytes);
+        } catch (IOException e) {
+            return false; // written as ever, which says why if it cannot be
         }
     }
 

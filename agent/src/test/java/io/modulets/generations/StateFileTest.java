@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,6 +37,22 @@ class StateFileTest {
         try (Stream<Path> files = Files.list(store.dir())) {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
         }
+    }
+
+    @Test
+    void theSameStateWrittenAgainLeavesTheFileAsItWas() throws Exception {
+        Store store = new Store(tmp.resolve("store"));
+        Snapshot a = store.snapshot(List.of(jar(tmp.resolve("d/a \u0436 b=c.jar"), "a")));
+        StateFile file = new StateFile(store, tmp.resolve("modules"));
+        DeployState state = DeployState.empty(tmp.resolve("modules").toAbsolutePath()).current(a, 5);
+        file.write(state);
+        Object written = Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey();
+
+        file.write(new StateFile(store, tmp.resolve("modules")).read()); // a restart that decided nothing new
+
+        assertEquals(written, Files.readAttributes(file.path(), BasicFileAttributes.class).fileKey(),
+                "not replaced by a new file");
+        assertEquals(state, new StateFile(store, tmp.resolve("modules")).read(), "any file name survives");
     }
 
     @Test

@@ -25,6 +25,11 @@ import javax.management.remote.JMXServiceURL;
  */
 final class JmxConnector implements Connector {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a connection waits for the manager MBean: the agent registers it about a second after
+     * premain (manage's EventThread), so a JVM that has just started may not have it yet.
+     */
+    static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
 
     @Override
     public AgentConnection open(JvmAddress jvm, Credentials credentials) {
@@ -51,7 +56,7 @@ final class JmxConnector implements Connector {
             throw new CliFailure("cannot connect to " + jvm + ": " + Errors.oneLine(e), e);
         }
         try {
-            if (!server.isRegistered(name(ManagerMXBean.OBJECT_NAME))) {
+            if (!registered(server, name(ManagerMXBean.OBJECT_NAME))) {
                 throw new CliFailure(jvm + " has no " + ManagerMXBean.OBJECT_NAME + " MBean: it does not run"
                         + " the modulets agent, or runs it with jmx=false, or is still starting");
             }
@@ -63,6 +68,23 @@ final class JmxConnector implements Connector {
             throw e;
         }
         return new Connection(jvm, connector, server);
+    }
+
+    /** Whether {@code name} is registered, or gets registered within {@link #REGISTRATION_WAIT}. */
+    private static boolean registered(MBeanServerConnection server, ObjectName name) throws IOException {
+        long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
+        while (!server.isRegistered(name)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

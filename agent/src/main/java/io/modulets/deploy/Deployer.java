@@ -189,7 +189,25 @@ public final class Deployer {
         }
     }
 
+    /**
+     * The watcher's deploy: what the modules directory holds now, unless a decision about that content
+     * stands — it was refused, rolled back from, left a canary, or replaced by the operator (DESIGN §2.9):
+     * then one line says why and nothing changes. An explicit {@link #rescan} takes it.
+     */
+    public synchronized Generation watched() throws DeployRefused {
+        try {
+            return scan(false);
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
     private Generation scan() throws DeployRefused {
+        return scan(true);
+    }
+
+    /** @param explicit whether the operator asked for it (JMX, the CLI), or the watcher saw the directory change */
+    private Generation scan(boolean explicit) throws DeployRefused {
         if (modules == null) {
             throw refused("rescan", new DeployRefused("no modules=DIR was given; activate jars instead"));
         }
@@ -203,6 +221,13 @@ public final class Deployer {
         if (jars.isEmpty()) {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
+        }
+        if (!explicit && registry.canary() == null) {
+            String why = journal.notTaken(jars, registry.current());
+            if (why != null) {
+                Log.warn("%s", why);
+                return registry.current();
+            }
         }
         return attempt(jars, what, true, rules.canary(), true);
     }
@@ -227,13 +252,13 @@ public final class Deployer {
 
     private Generation rollbackLocked() throws DeployRefused {
         try {
-            Generation target;
+            Registry.RollbackTo target;
             try {
-                target = registry.rollbackTarget();
+                target = registry.rollbackTo();
             } catch (IOException e) {
                 throw new DeployRefused(reason(e), e);
             }
-            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback", 0);
+            return verifyAndActivate(target.snapshot(), "rollback to " + target.name(), "rollback", 0);
         } catch (DeployRefused e) {
             throw logged(e);
         }

@@ -258,6 +258,11 @@ public final class Deployer {
             } catch (IOException e) {
                 throw new DeployRefused(reason(e), e);
             }
+            try {
+                guardStore();
+            } catch (DeployRefused e) {
+                throw refused("rollback to " + target.name(), e);
+            }
             return verifyAndActivate(target.snapshot(), "rollback to " + target.name(), "rollback", 0);
         } catch (DeployRefused e) {
             throw logged(e);
@@ -274,6 +279,7 @@ public final class Deployer {
         Snapshot snapshot;
         try {
             registry.refuseWhileCanary(); // before the work: the registry would refuse at the end
+            guardStore();
             if (guarded) guard(jars);
             snapshot = snapshot(jars);
             if (directory) journal.directoryHeld(snapshot);
@@ -360,6 +366,19 @@ public final class Deployer {
         if (!changes.isEmpty()) {
             throw new DeployRefused("erasure: " + changes.get(0)
                     + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more)" : ""));
+        }
+    }
+
+    /**
+     * The store, which a generation's classes are read from, is held to the permission rule at each activation
+     * and rollback, not only at the start (issue 19): a store opened to other users since refuses the next one
+     * in one line, and what runs keeps running (its jars are open already and were re-hashed when opened).
+     */
+    private void guardStore() throws DeployRefused {
+        try {
+            rules.guard().check(store.dir());
+        } catch (IOException e) {
+            throw new DeployRefused(reason(e), e);
         }
     }
 

@@ -121,6 +121,8 @@ public final class Soak {
         private final ReentrantReadWriteLock sampling = new ReentrantReadWriteLock();
         private volatile boolean stop;
         private volatile int sink;
+        /** The JVM's metaspace use by kind of loader at the first sample after activation 0 (VM.metaspace). */
+        private volatile String metaspaceAtFirst = "";
         /** The activations of the last sample; written under the sampling lock. */
         private volatile int lastSampled = -1;
 
@@ -176,6 +178,9 @@ public final class Soak {
                     + " classes %.3f (bound %.2f), files %.4f (bound %.2f)", SAMPLE_EVERY, heap, HEAP_SLOPE, metaspace,
                     METASPACE_SLOPE, classes, CLASSES_SLOPE, files, FILES_SLOPE);
             if (firstProblem.get() != null) print("first problem: %s", firstProblem.get());
+            print("metaspace by kind of loader (jcmd VM.metaspace by-spacetype) at the sample after activation %d:%n%s",
+                    SAMPLE_EVERY, metaspaceAtFirst);
+            print("and at the end, idle:%n%s", metaspaceByLoader());
             boolean pass = ended && lost == 0 && failed.get() == 0 && mixed.get() == 0 && badAccepted.get() == 0
                     && submitted.get() >= taskTarget && activations.get() >= activationTarget && heap < HEAP_SLOPE
                     && metaspace < METASPACE_SLOPE && classes < CLASSES_SLOPE && files < FILES_SLOPE;
@@ -355,6 +360,7 @@ public final class Soak {
                 if (lastSampled >= 0 && at / SAMPLE_EVERY <= lastSampled / SAMPLE_EVERY) return;
                 lastSampled = at;
                 samples.add(measure(at));
+                if (samples.size() == 2) metaspaceAtFirst = metaspaceByLoader(); // the sample at about 100
             } finally {
                 sampling.writeLock().unlock();
             }
@@ -381,6 +387,19 @@ public final class Soak {
             }
             return new Sample(at, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), metaspace,
                     ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(), files);
+        }
+
+        /** The part of {@code jcmd PID VM.metaspace by-spacetype} that says who uses the metaspace. */
+        private static String metaspaceByLoader() {
+            try {
+                String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                        name("com.sun.management:type=DiagnosticCommand"), "vmMetaspace",
+                        new Object[] {new String[] {"by-spacetype"}}, new String[] {String[].class.getName()});
+                int end = text.indexOf("Virtual space:");
+                return end < 0 ? text : text.substring(0, end);
+            } catch (Exception e) {
+                return "(VM.metaspace: " + e + ")";
+            }
         }
 
         private interface Measure {

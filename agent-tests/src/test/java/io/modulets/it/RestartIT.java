@@ -200,6 +200,93 @@ class RestartIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void aRollbackRightAfterARestartReturnsToTheGenerationCurrentBeforeIt(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = modules(work);
+        try (InteractiveJvm first = start(jdk, work, "first")) {
+            Deploys.renameInto(v1001, modules, "magic.jar");
+            first.awaitLog("generation 2 \\(1001, [0-9a-f]{12}\\) is current \\(was 1\\)", "task", "TASK ", LINE);
+        }
+
+        try (InteractiveJvm second = start(jdk, work, "second")) {
+            tasksRun(second, "1001");
+            ChildJvm.Result rollback = cli(jdk, work, "rollback", second);
+            assertEquals(0, rollback.exitCode(), rollback::describe);
+            tasksRun(second, "1000");
+            assertTrue(rollback.stdout().contains("generation 2 (1000, "), rollback::describe);
+            assertTrue(agentLines(second).stream().anyMatch(l -> l.contains("generation 2 (1000, ")
+                    && l.contains("is current (was 1, rollback)")), second::describe);
+        }
+        // ...and that rollback is kept like any other.
+        try (InteractiveJvm third = start(jdk, work, "third")) {
+            tasksRun(third, "1000");
+            ChildJvm.Result back = cli(jdk, work, "rollback", third);
+            assertEquals(0, back.exitCode(), back::describe);
+            tasksRun(third, "1001");
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void theWatcherLeavesOutContentThatWasRefusedOrRolledBackFromUntilTheOperatorDeploysIt(Jdk jdk, TestInfo info)
+            throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = modules(work);
+        String leftOut = "the watcher leaves it out and generation ";
+        try (InteractiveJvm child = start(jdk, work, "first")) {
+            Deploys.renameInto(orphan, modules, "magic.jar");
+            child.awaitLog("refused, generation 1 \\(1000, .*cli.mod.Magic does not load", "task", "TASK ", LINE);
+            Deploys.renameInto(v1001, modules, "magic.jar");
+            child.awaitLog("generation 2 \\(1001, [0-9a-f]{12}\\) is current \\(was 1\\)", "task", "TASK ", LINE);
+
+            // The refused content again, under another name: left out, by its content.
+            Files.delete(modules.resolve("magic.jar"));
+            Deploys.renameInto(orphan, modules, "other.jar");
+            awaitLines(child, leftOut, 1);
+            tasksRun(child, "1001");
+
+            // Rolled back from 1001, then the same 1001 renamed in again: left out.
+            Files.delete(modules.resolve("other.jar"));
+            assertEquals(0, cli(jdk, work, "rollback", child).exitCode());
+            Deploys.renameInto(v1001, modules, "magic.jar");
+            awaitLines(child, leftOut, 2);
+            tasksRun(child, "1000");
+            List<String> lines = agentLines(child).stream().filter(l -> l.contains(leftOut)).toList();
+            assertAll(child.describe(),
+                    () -> assertTrue(lines.get(0).contains(" holds [other.jar] (content ")
+                            && lines.get(0).contains("which was refused at ")
+                            && lines.get(0).contains("cli.mod.Magic does not load"), lines.get(0)),
+                    () -> assertTrue(lines.get(1).contains(" holds [magic.jar] (content ")
+                            && lines.get(1).contains("which was rolled back by the operator at ")
+                            && lines.get(1).contains("generation 1 (1000, "), lines.get(1)),
+                    () -> assertTrue(lines.stream().allMatch(l -> l.endsWith("to take it, deploy it explicitly (the"
+                            + " CLI's rescan or activate, or JMX)")), "and how to force it"),
+                    () -> assertEquals(1, agentLines(child).stream().filter(l -> l.contains("refused, generation")
+                            && l.contains("does not load")).count(), "the refused content was not checked again"));
+
+            // The operator's way back in: an explicit deploy.
+            assertEquals(0, cli(jdk, work, "rescan", child).exitCode());
+            tasksRun(child, "1001");
+        }
+    }
+
+    private static ChildJvm.Result cli(Jdk jdk, Path work, String command, InteractiveJvm target) throws Exception {
+        return ChildJvm.on(jdk).jar(Artifacts.agentJar()).args(command, Long.toString(target.pid())).outputIn(work)
+                .name("cli-" + command + "-" + System.nanoTime()).run();
+    }
+
+    /** Waits (bounded, paced by tasks as {@link InteractiveJvm#awaitLog}) for {@code count} agent lines with {@code text}. */
+    private static void awaitLines(InteractiveJvm child, String text, int count) throws Exception {
+        long deadline = System.nanoTime() + LINE.toNanos();
+        while (agentLines(child).stream().filter(l -> l.contains(text)).count() < count) {
+            if (System.nanoTime() > deadline) fail(count + " lines with [" + text + "] expected\n" + child.describe());
+            child.send("task");
+            child.expect("TASK ", LINE);
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void aKillDuringTheDeployOfALargeJarLeavesNoTemporaryFileAfterTheNextStart(Jdk jdk, TestInfo info)
             throws Exception {
         Path work = WorkDirs.forTest(info);

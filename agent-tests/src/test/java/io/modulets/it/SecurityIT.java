@@ -46,7 +46,8 @@ import io.modulets.testkit.WorkDirs;
  * foreign-signed jars are refused with their one line and the current generation stays; the
  * keystore's password comes from a file or an environment variable, and one that does not open it
  * stops the JVM. A modules directory or jar other users can write is refused at startup and at a
- * deploy unless {@code permissions=warn}. A snapshot changed in the store is never made a generation.
+ * deploy unless {@code permissions=warn}; a store other users can write stops the start, and if opened to
+ * them later refuses the next activation and rollback. A snapshot changed in the store is never made a generation.
  * The child deploys through the agent's Manager MBean, as the CLI does.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -232,6 +233,32 @@ class SecurityIT {
             chmod(modules, "rwxr-xr-x");
             child.send("rescan");
             assertEquals("OK 2 magic=2", child.expect("", WAIT), child.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aStoreOpenedToOthersAfterTheStartRefusesTheNextActivation(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = modules(work, v1);
+        Path store = work.resolve("store");
+        try (InteractiveJvm child = start(jdk, work, args(work, modules))) {
+            assertEquals("READY magic=1", child.expect("READY", WAIT), child.describe());
+            chmod(store, "rwx---rwx");
+            assertRefusal(child, "activate " + v2, "magic-2.jar", store + " is writable by others (rwx---rwx): other"
+                    + " users could change the code; run chmod o-w " + store + " (or give permissions=warn)", 1);
+            child.send("magic");
+            assertEquals("OK - magic=1", child.expect("", WAIT), "generation 1 keeps serving\n" + child.describe());
+            chmod(store, "rwx------");
+            child.send("activate " + v2);
+            assertEquals("OK 2 magic=2", child.expect("", WAIT), child.describe());
+            chmod(store, "rwx---rwx");
+            child.send("rollback");
+            assertEquals("REFUSED modulets: rollback to generation 1 (1.0, " + shortHash(v1) + ") refused, generation 2"
+                    + " (2.0, " + shortHash(v2) + ") stays current: " + store + " is writable by others (rwx---rwx):"
+                    + " other users could change the code; run chmod o-w " + store + " (or give permissions=warn)"
+                    + " magic=2", child.expect("", WAIT), child.describe());
+            chmod(store, "rwx------");
         }
     }
 

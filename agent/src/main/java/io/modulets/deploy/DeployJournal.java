@@ -1,5 +1,8 @@
 package io.modulets.deploy;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import io.modulets.generations.Generation;
 import io.modulets.generations.Snapshot;
 
@@ -10,6 +13,14 @@ import io.modulets.generations.Snapshot;
 public interface DeployJournal {
     DeployJournal NONE = new DeployJournal() {
     };
+
+    /**
+     * Why the watcher leaves {@code jars}, what the modules directory holds, out: one line naming the decision
+     * about their content that stands, and what stays current; or null to deploy them (DESIGN §2.9).
+     */
+    default String notTaken(List<Path> jars, Generation current) {
+        return null;
+    }
 
     /** The modules directory was read, and held {@code content}. */
     default void directoryHeld(Snapshot content) {

@@ -189,7 +189,25 @@ public final class Deployer {
         }
     }
 
+    /**
+     * The watcher's deploy: what the modules directory holds now, unless a decision about that content
+     * stands — it was refused, rolled back from, left a canary, or replaced by the operator (DESIGN §2.9):
+     * then one line says why and nothing changes. An explicit {@link #rescan} takes it.
+     */
+    public synchronized Generation watched() throws DeployRefused {
+        try {
+            return scan(false);
+        } catch (DeployRefused e) {
+            throw logged(e);
+        }
+    }
+
     private Generation scan() throws DeployRefused {
+        return scan(true);
+    }
+
+    /** @param explicit whether the operator asked for it (JMX, the CLI), or the watcher saw the directory change */
+    private Generation scan(boolean explicit) throws DeployRefused {
         if (modules == null) {
             throw refused("rescan", new DeployRefused("no modules=DIR was given; activate jars instead"));
         }
@@ -203,6 +221,13 @@ public final class Deployer {
         if (jars.isEmpty()) {
             throw refused(what, new DeployRefused(Files.isDirectory(modules)
                     ? modules + " holds no *.jar" : modules + " is not there (it may be being replaced)"));
+        }
+        if (!explicit && registry.canary() == null) {
+            String why = journal.notTaken(jars, registry.current());
+            if (why != null) {
+                Log.warn("%s", why);
+                return registry.current();
+            }
         }
         return attempt(jars, what, true, rules.canary(), true);
     }
@@ -227,13 +252,18 @@ public final class Deployer {
 
     private Generation rollbackLocked() throws DeployRefused {
         try {
-            Generation target;
+            Registry.RollbackTo target;
             try {
-                target = registry.rollbackTarget();
+                target = registry.rollbackTo();
             } catch (IOException e) {
                 throw new DeployRefused(reason(e), e);
             }
-            return verifyAndActivate(target.snapshot(), "rollback to " + target, "rollback", 0);
+            try {
+                guardStore();
+            } catch (DeployRefused e) {
+                throw refused("rollback to " + target.name(), e);
+            }
+            return verifyAndActivate(target.snapshot(), "rollback to " + target.name(), "rollback", 0);
         } catch (DeployRefused e) {
             throw logged(e);
         }
@@ -249,6 +279,7 @@ public final class Deployer {
         Snapshot snapshot;
         try {
             registry.refuseWhileCanary(); // before the work: the registry would refuse at the end
+            guardStore();
             if (guarded) guard(jars);
             snapshot = snapshot(jars);
             if (directory) journal.directoryHeld(snapshot);
@@ -335,6 +366,19 @@ public final class Deployer {
         if (!changes.isEmpty()) {
             throw new DeployRefused("erasure: " + changes.get(0)
                     + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more)" : ""));
+        }
+    }
+
+    /**
+     * The store, which a generation's classes are read from, is held to the permission rule at each activation
+     * and rollback, not only at the start (issue 19): a store opened to other users since refuses the next one
+     * in one line, and what runs keeps running (its jars are open already and were re-hashed when opened).
+     */
+    private void guardStore() throws DeployRefused {
+        try {
+            rules.guard().check(store.dir());
+        } catch (IOException e) {
+            throw new DeployRefused(reason(e), e);
         }
     }
 

@@ -101,7 +101,7 @@ public final class ModulesWatcher implements Runnable {
             return;
         }
         try {
-            deployer.rescan();
+            deployer.watched();
         } catch (DeployRefused refused) {
             // logged by the deployer, in one line
         }

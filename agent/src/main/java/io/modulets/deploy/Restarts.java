@@ -63,6 +63,32 @@ public final class Restarts implements DeployJournal {
      * to that generation too. A refusal of what is started stops the JVM as ever.
      */
     public Generation start(Deployer deployer, List<Path> jars) throws DeployRefused {
+        Generation first = chooseAndStart(deployer, jars);
+        seedRollback(first);
+        return first;
+    }
+
+    /**
+     * A rollback right after a restart returns to the generation made current before generation 1's content
+     * last was: the next one in the state's history (it is in the store: pruning keeps what the history
+     * lists; the rollback re-hashes it, and says so in one line if it is gone or altered).
+     */
+    private void seedRollback(Generation first) {
+        DeployState.Recorded before;
+        synchronized (this) {
+            before = state.history().stream().filter(r -> !r.hash().equals(first.hash())).findFirst().orElse(null);
+        }
+        if (before == null) return;
+        try {
+            registry.seedRollback(before.snapshot(store));
+        } catch (RuntimeException e) {
+            Log.warn("the generation current before %s (content %s) cannot be read from the deployment state (%s):"
+                    + " a rollback is refused until the next deploy", first, before.hash().substring(0, 12),
+                    Log.oneLine(e));
+        }
+    }
+
+    private Generation chooseAndStart(Deployer deployer, List<Path> jars) throws DeployRefused {
         DeployState at;
         synchronized (this) {
             at = state;
@@ -97,14 +123,21 @@ public final class Restarts implements DeployJournal {
         }
     }
 
-    private String keepLine(DeployState at, String held, List<Path> jars, Snapshot good) {
+    /** Why content the directory holds is not taken: the decision about it, for a line. */
+    private static String why(DeployState at, String held) {
         DeployState.Decision decision = at.decision(held);
-        String why = decision == null ? "which the operator replaced by another generation while it was there"
+        return decision == null ? "which the operator replaced by another generation while it was there"
                 : "which " + decision.kind().words(decision.at())
                 + (decision.reason().isEmpty() ? "" : " (" + decision.reason() + ")");
-        return "modules=" + Log.escape(modules.toString()) + " holds "
-                + jars.stream().map(p -> Log.escape(p.getFileName().toString())).toList()
-                + " (content " + held.substring(0, 12) + "), " + why + "; generation 1 is the last chosen one, "
+    }
+
+    private static List<String> names(List<Path> jars) {
+        return jars.stream().map(p -> Log.escape(p.getFileName().toString())).toList();
+    }
+
+    private String keepLine(DeployState at, String held, List<Path> jars, Snapshot good) {
+        return "modules=" + Log.escape(modules.toString()) + " holds " + names(jars)
+                + " (content " + held.substring(0, 12) + "), " + why(at, held) + "; generation 1 is the last chosen one, "
                 + good.label() + " (content " + good.shortHash() + "); to take the directory's content, deploy it"
                 + " (the CLI's rescan) or delete " + file.path() + " before a start";
     }
@@ -123,6 +156,24 @@ public final class Restarts implements DeployJournal {
     }
 
     // ---- the journal -------------------------------------------------------------------------------------
+
+    @Override
+    public String notTaken(List<Path> jars, Generation current) {
+        String held;
+        try {
+            held = store.contentHash(jars);
+        } catch (IOException e) {
+            return null; // the deploy says why it cannot read them
+        }
+        DeployState at;
+        synchronized (this) {
+            at = state;
+        }
+        if (at.take(held) != DeployState.Take.KEEP_CURRENT) return null;
+        return "modules=" + Log.escape(modules.toString()) + " holds " + names(jars) + " (content "
+                + held.substring(0, 12) + "), " + why(at, held) + "; the watcher leaves it out and " + current
+                + " stays current; to take it, deploy it explicitly (the CLI's rescan or activate, or JMX)";
+    }
 
     @Override
     public synchronized void directoryHeld(Snapshot content) {
@@ -194,7 +245,7 @@ public final class Restarts implements DeployJournal {
             if (g.state() != Generation.State.UNLOADED) g.snapshot().jars().forEach(j -> live.add(j.sha256()));
         }
         try {
-            registry.rollbackTarget().snapshot().jars().forEach(j -> live.add(j.sha256()));
+            registry.rollbackTo().snapshot().jars().forEach(j -> live.add(j.sha256()));
         } catch (IOException none) {
             // only one generation so far
         }

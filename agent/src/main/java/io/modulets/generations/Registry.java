@@ -53,6 +53,11 @@ public final class Registry {
     private volatile Canary canary;
     /** The generation that was current before {@link #current}: what {@link #rollback()} returns to. */
     private Generation previous;
+    /**
+     * Until this JVM's first activation: the content current before the restart, from the deployment state
+     * ({@link #seedRollback}), so that a rollback right after a restart has somewhere to go (DESIGN §2.9).
+     */
+    private Snapshot beforeRestart;
     private int lastSequence;
     private volatile Listener listener = Listener.NONE;
     /**
@@ -172,13 +177,42 @@ public final class Registry {
     }
 
     /**
+     * What a rollback returns to: the content of {@link #rollbackTarget()}, or right after a restart the
+     * content that was current before it ({@link #seedRollback}).
+     *
+     * @param name what the log line calls it
+     */
+    public record RollbackTo(Snapshot snapshot, String name) {
+    }
+
+    /** What a rollback returns to now; the one line why not if there is nothing. */
+    public synchronized RollbackTo rollbackTo() throws IOException {
+        if (previous == null && beforeRestart != null) {
+            return new RollbackTo(beforeRestart, "the generation current before the restart (" + beforeRestart.label()
+                    + ", " + beforeRestart.shortHash() + ")");
+        }
+        Generation target = rollbackTarget();
+        return new RollbackTo(target.snapshot(), target.toString());
+    }
+
+    /**
+     * Right after a restart: {@code snapshot}, the content that was current before it (a stored snapshot), is
+     * what a rollback returns to until this JVM makes another generation current. Ignored once it has.
+     */
+    public synchronized void seedRollback(Snapshot snapshot) {
+        if (previous == null && (current == null || !current.hash().equals(snapshot.hash()))) {
+            beforeRestart = snapshot;
+        }
+    }
+
+    /**
      * Makes the content of the generation that was current before this one current again, from
      * the store even if that generation was unloaded. Rolling back twice returns to where it
      * started. (The deployer's rollback verifies the content against the shell first.)
      */
     public Generation rollback() throws IOException {
         // activate re-hashes the stored jars (outside the lock), and refuses a missing or altered one
-        return activate(rollbackTarget().snapshot(), "rollback");
+        return activate(rollbackTo().snapshot(), "rollback");
     }
 
     public Generation current() {
@@ -257,6 +291,7 @@ public final class Registry {
         Log.info("%s is current (was %d, promotion)", next, before.sequence());
         listener.activated(next, before, "promotion");
         previous = before;
+        beforeRestart = null;
         leave(before);
         return next;
     }
@@ -440,6 +475,7 @@ public final class Registry {
         listener.activated(next, before, what);
         if (before != null) {
             previous = before;
+            beforeRestart = null;
             leave(before);
         }
         return next;

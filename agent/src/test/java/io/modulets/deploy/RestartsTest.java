@@ -128,6 +128,50 @@ class RestartsTest {
     }
 
     @Test
+    void aRollbackRightAfterARestartReturnsToTheGenerationCurrentBefore() throws Exception {
+        put(version("v1", 1));
+        Agent first = agent();
+        Generation one = first.start(modules);
+        put(version("v2", 2));
+        Generation two = first.deployer().rescan();
+
+        Agent second = agent();
+        assertEquals(two.hash(), second.start(modules).hash());
+        Generation back = second.deployer().rollback();
+        assertEquals(one.hash(), back.hash(), "the generation current before the restart");
+        assertEquals(2, back.sequence());
+        assertEquals(DeployState.Kind.ROLLED_BACK, state().decision(two.hash()).kind(), "kept like any rollback");
+        assertEquals(two.hash(), second.deployer().rollback().hash(), "and rolling back again returns");
+
+        // A first start has nothing to return to.
+        Files.delete(second.restarts().stateFile());
+        Agent fresh = agent();
+        fresh.start(modules);
+        DeployRefused none = assertThrows(DeployRefused.class, fresh.deployer()::rollback);
+        assertTrue(none.getMessage().contains("nothing to roll back to"), none.getMessage());
+    }
+
+    @Test
+    void theWatcherLeavesOutDecidedContentAndAnExplicitRescanTakesIt() throws Exception {
+        put(version("v1", 1));
+        Agent agent = agent();
+        Generation one = agent.start(modules);
+        put(broken());
+        assertThrows(DeployRefused.class, agent.deployer()::watched);
+        assertEquals(one, agent.deployer().watched(), "refused content: left out, nothing changes");
+
+        put(version("v2", 2));
+        Generation two = agent.deployer().watched();
+        assertEquals(2, two.sequence(), "new content is deployed");
+        agent.deployer().rollback();
+        assertEquals(one.hash(), agent.deployer().watched().hash(), "rolled back from: left out");
+        assertEquals(one.hash(), agent.registry().current().hash());
+
+        assertEquals(two.hash(), agent.deployer().rescan().hash(), "the operator's explicit rescan takes it");
+        assertNull(state().decision(two.hash()));
+    }
+
+    @Test
     void aKeptGenerationWhoseStoredJarsAreGoneIsNotUsedAndTheDirectoryIsTaken() throws Exception {
         put(version("v1", 1));
         Agent first = agent();

@@ -43,6 +43,12 @@ import modulets.bench.Compare;
  */
 public final class GenerationMemory {
     private static final String WORK = "modulets.bench.swappable.Work";
+    /**
+     * With {@code --histogram}: the child prints the classes whose instances grew most from the first fifth of the
+     * N activations to the end (the JVM's class histogram after a full collection, as {@code jcmd PID
+     * GC.class_histogram}), to find a leak.
+     */
+    private static final String HISTOGRAM = "modulets.bench.histogram";
 
     private GenerationMemory() {
     }
@@ -55,15 +61,22 @@ public final class GenerationMemory {
         boolean quick = false;
         List<String> setups = List.of("none", "modulets");
         String quiet = "200ms";
+        int held = -1;
+        int activations = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--setups" -> setups = List.of(args[++i].split(","));
                 case "--quiet" -> quiet = args[++i];
-                default -> throw new IllegalArgumentException("usage: [--quick] [--setups none,modulets] [--quiet 200ms]");
+                case "--held" -> held = Integer.parseInt(args[++i]);
+                case "--activations" -> activations = Integer.parseInt(args[++i]);
+                case "--histogram" -> System.setProperty(HISTOGRAM, "true");
+                default -> throw new IllegalArgumentException("usage: [--quick] [--setups none,modulets] [--quiet 200ms]"
+                        + " [--held K] [--activations N] [--histogram]");
             }
         }
-        print(measure(setups, quick ? 20 : 200, quick ? 50 : 1000, ",quiet=" + quiet), setups);
+        print(measure(setups, held >= 0 ? held : quick ? 20 : 200, activations > 0 ? activations : quick ? 50 : 1000,
+                ",quiet=" + quiet), setups);
     }
 
     /**
@@ -86,6 +99,7 @@ public final class GenerationMemory {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Compare.jvmArgs(setup, agentOptions));
+        cmd.add("-D" + HISTOGRAM + "=" + Boolean.getBoolean(HISTOGRAM));
         cmd.add("-cp");
         cmd.add(Compare.ownJar().toString());
         cmd.add(Child.class.getName());
@@ -170,17 +184,30 @@ public final class GenerationMemory {
             kept.clear();
 
             Sample start = Sample.now();
+            // From the first fifth on: what a bounded record (the registry's newest 100 unloaded generations, JMX's)
+            // adds until it is full is not a leak.
+            int fifth = Math.max(1, activations / 5);
+            Map<String, long[]> histogramBefore = null;
             Sample last = start;
+            Sample atFifth = start;
             for (int i = 1; i <= activations; i++) {
                 use(generations.next());
-                if (i % (activations / 5) == 0) {
+                if (i == fifth && Boolean.getBoolean(HISTOGRAM)) histogramBefore = Histogram.now();
+                if (i % fifth == 0) {
                     last = Sample.now();
+                    if (i == fifth) atFifth = last;
+                    result("after " + i + ": heap bytes", last.heap);
                     result("after " + i + ": metaspace bytes", last.metaspace);
                     result("after " + i + ": loaded classes", last.classes);
                 }
             }
+            result("heap growth over " + activations + " bytes", last.heap - start.heap);
+            result("heap growth per activation bytes", (double) (last.heap - start.heap) / activations);
+            result("heap growth per activation after " + fifth + " bytes",
+                    (double) (last.heap - atFifth.heap) / Math.max(1, activations - fifth));
             result("metaspace growth over " + activations + " bytes", last.metaspace - start.metaspace);
             result("loaded classes growth over " + activations, last.classes - start.classes);
+            if (histogramBefore != null) Histogram.printGrowth(histogramBefore, Histogram.now(), activations - fifth);
         }
 
         private static void use(Object work) throws ReflectiveOperationException {
@@ -200,7 +227,7 @@ public final class GenerationMemory {
             }
         }
 
-        private static void result(String key, double value) {
+        static void result(String key, double value) {
             System.out.println("result\t" + key + "\t" + String.format(Locale.ROOT, "%.1f", value));
         }
     }
@@ -283,6 +310,37 @@ public final class GenerationMemory {
 
         private static Class<?> current() throws ClassNotFoundException {
             return ClassLoader.getSystemClassLoader().loadClass(WORK);
+        }
+    }
+
+    /** The JVM's class histogram (live objects, after a full collection): class name to {instances, bytes}. */
+    private static final class Histogram {
+        static Map<String, long[]> now() throws Exception {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Map<String, long[]> classes = new LinkedHashMap<>();
+            for (String line : text.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                // "  1:   1234   56789  java.lang.String (java.base@17)"
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    long[] sum = classes.computeIfAbsent(f[3], k -> new long[2]);
+                    sum[0] += Long.parseLong(f[1]);
+                    sum[1] += Long.parseLong(f[2]);
+                }
+            }
+            return classes;
+        }
+
+        /** Prints the 15 classes whose live bytes grew most, with their growth per activation. */
+        static void printGrowth(Map<String, long[]> before, Map<String, long[]> after, int activations) {
+            after.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), new long[] {
+                            e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+                            e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(15)
+                    .forEach(e -> Child.result("histogram growth: " + e.getKey() + " (instances " + e.getValue()[0]
+                            + ") bytes per activation", (double) e.getValue()[1] / activations));
         }
     }
 

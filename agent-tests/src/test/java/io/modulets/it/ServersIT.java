@@ -48,7 +48,8 @@ import io.modulets.testkit.WorkDirs;
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"): embedded Jetty 12
  * (a core handler, one answering from its demand callback, and ee10 servlets going on in AsyncContext.start and
  * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
- * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4 web app, Netty 4.2
+ * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
+ * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
  * (answering on its event loop, and from another thread; and a pipelined connection) and Reactor Netty 1.3, each
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
@@ -59,7 +60,7 @@ class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -105,7 +106,15 @@ class ServersIT {
         /** Jetty 12's ee10 servlets (tested by their own methods): served in AsyncContext.start. */
         JETTY_SERVLET_START("sv.JettyServletApp", "/start", JETTY_SERVLET),
         /** Then AsyncContext.dispatch back to the servlet, which answers in the async dispatch. */
-        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET);
+        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET),
+        /** Spring's @Scheduled(fixedDelay) on Boot's ThreadPoolTaskScheduler: a periodic task of the JDK's pool. */
+        SPRING_FIXED_DELAY("sv.jobs.SpringJobsApp", "fixed-delay", SPRING),
+        /** @Scheduled(cron): Spring schedules each run from the end of the one before (its ReschedulingRunnable). */
+        SPRING_CRON("sv.jobs.SpringJobsApp", "cron", SPRING),
+        /** With virtual threads: Boot's SimpleAsyncTaskScheduler hands each cron run to a new thread. */
+        SPRING_CRON_VIRTUAL_THREADS("sv.jobs.SpringJobsApp", "cron", SPRING),
+        /** @Async, called by the application's main thread, on Boot's applicationTaskExecutor. */
+        SPRING_ASYNC("sv.jobs.SpringJobsApp", "async", SPRING);
 
         final String mainClass;
         final String path;
@@ -128,7 +137,21 @@ class ServersIT {
         }
 
         boolean runsOn(Jdk jdk) {
-            return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
+            return !virtualThreads() || jdk.major() >= 21;
+        }
+
+        boolean virtualThreads() {
+            return this == SPRING_BOOT_VIRTUAL_THREADS || this == SPRING_CRON_VIRTUAL_THREADS;
+        }
+
+        /** A scheduler's job (the test sends "job ..."), not an HTTP request. */
+        boolean jobs() {
+            return this == QUARTZ || springJobs();
+        }
+
+        /** Spring's scheduling and @Async (tested by their own methods). */
+        boolean springJobs() {
+            return mainClass.equals("sv.jobs.SpringJobsApp");
         }
 
         boolean jettyServlet() {
@@ -210,7 +233,7 @@ class ServersIT {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdks.all()) {
             for (Server server : Server.values()) {
-                if (server.runsOn(jdk) && !server.jettyServlet()) {
+                if (server.runsOn(jdk) && !server.jettyServlet() && !server.springJobs()) {
                     all.add(Arguments.of(jdk, server));
                 }
             }
@@ -392,7 +415,37 @@ class ServersIT {
     }
 
     static Stream<Server> servers() {
-        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.jettyServlet());
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.jettyServlet()
+                && !server.springJobs());
+    }
+
+    static Stream<Arguments> jdksAndSpringJobs() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
+                .filter(server -> server.springJobs() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
+    }
+
+    static Stream<Server> springJobs() {
+        return Stream.of(Server.values()).filter(server -> server.springJobs() && server.runsOn(Jdks.running()));
+    }
+
+    /**
+     * Spring's jobs in a Spring Boot 4 application, with Boot's own scheduler and executor: a run of an
+     * {@code @Scheduled} method (fixed delay; cron, which Spring schedules anew from the end of each run), and
+     * an {@code @Async} call, held across a deploy, reads version 1 at its start and its end; a run started
+     * after the deploy, while it holds, reads 2, and so does one after it; generation 1 retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndSpringJobs")
+    void aSpringJobRunInFlightKeepsItsVersionAndEveryLaterOneRunsTheNewOne(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("springJobs")
+    void aSpringJobWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
     static Stream<Arguments> jdksAndJettyServlets() {
@@ -487,7 +540,7 @@ class ServersIT {
         }
         ChildJvm child = server.executableJar() ? ChildJvm.on(jdk).jar(bootJar)
                 : ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass);
-        child.args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
+        child.args(server.virtualThreads() ? "virtual" : "platform");
         if (withAgent) {
             child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store")
                     + server.arguments);
@@ -675,8 +728,8 @@ class ServersIT {
     }
 
     private static Unit start(InteractiveJvm jvm, Server server, int port, String id) throws IOException {
-        if (server == Server.QUARTZ) {
-            jvm.send("job " + id);
+        if (server.jobs()) {
+            jvm.send(server == Server.QUARTZ ? "job " + id : "job " + server.path + " " + id);
             return wait -> jvm.expect("done " + id, wait).substring(("done " + id + " ").length());
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + server.path + "?id=" + id))

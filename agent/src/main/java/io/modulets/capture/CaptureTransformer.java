@@ -128,6 +128,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
         ExecutorHooks.serverTask = Servers::isServerTask;
         ExecutorHooks.serverCode = Servers::isServerCode;
+        ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;
         ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         ForkJoinHooks.carrierPool = ThreadTargets.virtualThreadScheduler();

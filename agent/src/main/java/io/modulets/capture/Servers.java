@@ -101,6 +101,18 @@ final class Servers {
         return startsWithAny(task.getClass().getName(), SERVER_PACKAGES);
     }
 
+    /**
+     * Schedulers' tasks that are periodic by scheduling themselves again, one-shot, at the end of each run:
+     * Spring's trigger tasks ({@code @Scheduled(cron)}, {@code TaskScheduler.schedule(task, trigger)}) on
+     * {@code ThreadPoolTaskScheduler} and {@code SimpleAsyncTaskScheduler} (Spring 3.0 to 7).
+     */
+    private static final List<String> RESCHEDULING = List.of(
+            "org.springframework.scheduling.concurrent.ReschedulingRunnable");
+
+    static boolean isReschedulingTask(Object task) {
+        return RESCHEDULING.contains(task.getClass().getName());
+    }
+
     private static boolean startsWithAny(String name, List<String> prefixes) {
         for (String prefix : prefixes) {
             if (name.startsWith(prefix)) {

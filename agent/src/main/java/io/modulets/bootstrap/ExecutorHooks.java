@@ -141,6 +141,19 @@ public final class ExecutorHooks {
         return wrap(task, own != null ? own : Bindings.captureFor(task));
     }
 
+    /**
+     * A server's {@code schedule(task, delay, unit)} (Netty's event loop): what a request schedules (a
+     * Vert.x timer) is its child, as with {@link #wrapChildForExecutor}; the server's own delayed tasks (a
+     * read or write timeout, an idle check that schedules itself again) stay unbound, so that no
+     * request's generation is kept live, or chained from run to run, by them.
+     */
+    public static Runnable wrapScheduledChild(Runnable task) {
+        if (task == null || (Bindings.BOUND.get() != null && serverCode.test(task))) {
+            return task;
+        }
+        return wrapChildForExecutor(task);
+    }
+
     private static Runnable wrap(Runnable task, ClassLoader binding) {
         if (binding == null) {
             return task;

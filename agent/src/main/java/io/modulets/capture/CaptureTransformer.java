@@ -79,6 +79,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     callback.substring(hash + 1));
             appClasses.put(rule.className(), rule);
         }
+        for (String[] schedule : Servers.SCHEDULES) {
+            Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0], schedule[1]);
+            appClasses.put(rule.className(), rule);
+        }
         for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }

@@ -50,7 +50,8 @@ import io.modulets.testkit.WorkDirs;
  * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
  * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
- * (answering on its event loop, and from another thread; and a pipelined connection) and Reactor Netty 1.3, each
+ * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
+ * Vert.x 5 (in its handler, in executeBlocking, in a timer), each
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
  * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.

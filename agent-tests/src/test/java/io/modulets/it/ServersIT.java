@@ -453,6 +453,35 @@ class ServersIT {
         story(jdk, server, info, true);
     }
 
+    /**
+     * Vert.x upgrades a client that asks for h2c (the JDK's HttpClient does by default) to HTTP/2, whose
+     * streams are not hooked: the agent says so in one line, once, and the server goes on serving.
+     */
+    @org.junit.jupiter.api.Test
+    void aVertxRequestUpgradedToHttp2IsSaidInOneLine(TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.VERTX.classPath());
+        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> answer = null;
+            for (String id : List.of("h2c-1", "h2c-2")) {
+                answer = h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x?id=" + id))
+                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("start=1 end=1", answer.body());
+            }
+            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+            String line = "Netty's HTTP/2 is in use: requests served over HTTP/2 streams are not hooked";
+            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
+            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+        }
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = Server.class, names = {"VERTX", "VERTX_EXECUTE_BLOCKING", "VERTX_TIMER"})
     void aVertxRequestWithoutTheAgentFails(Server server, TestInfo info) {

@@ -48,8 +48,10 @@ import io.modulets.testkit.WorkDirs;
  * Real servers and schedulers, unmodified, from Maven Central (DESIGN §2.1, "requests and jobs"): embedded Jetty 12
  * (a core handler, one answering from its demand callback, and ee10 servlets going on in AsyncContext.start and
  * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
- * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer and a Spring Boot 4 web app, Netty 4.2
- * (answering on its event loop, and from another thread; and a pipelined connection) and Reactor Netty 1.3, each
+ * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
+ * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
+ * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
+ * Vert.x 5 (in its handler, in executeBlocking, in a timer), each
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
  * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
@@ -59,7 +61,7 @@ class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -69,6 +71,7 @@ class ServersIT {
     private static final String UNDERTOW = "(undertow-|xnio-|jboss-|wildfly-|smallrye-).*\\.jar";
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
+    private static final String VERTX_JARS = "(netty-|vertx-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BOOT_LOADER = "spring-boot-loader-.*\\.jar";
     private static Path v1;
@@ -105,7 +108,21 @@ class ServersIT {
         /** Jetty 12's ee10 servlets (tested by their own methods): served in AsyncContext.start. */
         JETTY_SERVLET_START("sv.JettyServletApp", "/start", JETTY_SERVLET),
         /** Then AsyncContext.dispatch back to the servlet, which answers in the async dispatch. */
-        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET);
+        JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET),
+        /** Spring's @Scheduled(fixedDelay) on Boot's ThreadPoolTaskScheduler: a periodic task of the JDK's pool. */
+        SPRING_FIXED_DELAY("sv.jobs.SpringJobsApp", "fixed-delay", SPRING),
+        /** @Scheduled(cron): Spring schedules each run from the end of the one before (its ReschedulingRunnable). */
+        SPRING_CRON("sv.jobs.SpringJobsApp", "cron", SPRING),
+        /** With virtual threads: Boot's SimpleAsyncTaskScheduler hands each cron run to a new thread. */
+        SPRING_CRON_VIRTUAL_THREADS("sv.jobs.SpringJobsApp", "cron", SPRING),
+        /** @Async, called by the application's main thread, on Boot's applicationTaskExecutor. */
+        SPRING_ASYNC("sv.jobs.SpringJobsApp", "async", SPRING),
+        /** Vert.x 5 (tested by its own methods): answered in the request handler, on the event loop. */
+        VERTX("sv.VertxApp", "/x", VERTX_JARS),
+        /** Served in executeBlocking on Vert.x's worker pool, answered from the event loop. */
+        VERTX_EXECUTE_BLOCKING("sv.VertxApp", "/blocking", VERTX_JARS),
+        /** Served in a timer the handler sets on its event loop. */
+        VERTX_TIMER("sv.VertxApp", "/timer", VERTX_JARS);
 
         final String mainClass;
         final String path;
@@ -128,7 +145,30 @@ class ServersIT {
         }
 
         boolean runsOn(Jdk jdk) {
-            return this != SPRING_BOOT_VIRTUAL_THREADS || jdk.major() >= 21;
+            return !virtualThreads() || jdk.major() >= 21;
+        }
+
+        boolean virtualThreads() {
+            return this == SPRING_BOOT_VIRTUAL_THREADS || this == SPRING_CRON_VIRTUAL_THREADS;
+        }
+
+        /** A scheduler's job (the test sends "job ..."), not an HTTP request. */
+        boolean jobs() {
+            return this == QUARTZ || springJobs();
+        }
+
+        /** Spring's scheduling and @Async (tested by their own methods). */
+        boolean springJobs() {
+            return mainClass.equals("sv.jobs.SpringJobsApp");
+        }
+
+        boolean vertx() {
+            return mainClass.equals("sv.VertxApp");
+        }
+
+        /** Tested by the story of a method of their own. */
+        boolean ownMethod() {
+            return jettyServlet() || springJobs() || vertx();
         }
 
         boolean jettyServlet() {
@@ -153,7 +193,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -210,7 +250,7 @@ class ServersIT {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdks.all()) {
             for (Server server : Server.values()) {
-                if (server.runsOn(jdk) && !server.jettyServlet()) {
+                if (server.runsOn(jdk) && !server.ownMethod()) {
                     all.add(Arguments.of(jdk, server));
                 }
             }
@@ -392,7 +432,90 @@ class ServersIT {
     }
 
     static Stream<Server> servers() {
-        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.jettyServlet());
+        return Stream.of(Server.values()).filter(server -> server.runsOn(Jdks.running()) && !server.ownMethod());
+    }
+
+    static Stream<Arguments> jdksAndVertx() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values()).filter(Server::vertx)
+                .map(server -> Arguments.of(jdk, server)));
+    }
+
+    /**
+     * Vert.x 5, with nothing but packages and modules: a request answered in its handler on the event loop,
+     * one served in {@code executeBlocking} on the worker pool, and one served in a timer its handler sets,
+     * held across a deploy, read version 1 at their start and end; later requests read 2; generation 1
+     * retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndVertx")
+    void aVertxRequestInFlightKeepsItsVersionAndEveryLaterOneRunsTheNewOne(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    /**
+     * Vert.x upgrades a client that asks for h2c (the JDK's HttpClient does by default) to HTTP/2, whose
+     * streams are not hooked: the agent says so in one line, once, and the server goes on serving.
+     */
+    @org.junit.jupiter.api.Test
+    void aVertxRequestUpgradedToHttp2IsSaidInOneLine(TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(Server.VERTX.classPath());
+        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp")
+                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> answer = null;
+            for (String id : List.of("h2c-1", "h2c-2")) {
+                answer = h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x?id=" + id))
+                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("start=1 end=1", answer.body());
+            }
+            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+            String line = "Netty's HTTP/2 is in use: requests served over HTTP/2 streams are not hooked";
+            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
+            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @EnumSource(value = Server.class, names = {"VERTX", "VERTX_EXECUTE_BLOCKING", "VERTX_TIMER"})
+    void aVertxRequestWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    static Stream<Arguments> jdksAndSpringJobs() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
+                .filter(server -> server.springJobs() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
+    }
+
+    static Stream<Server> springJobs() {
+        return Stream.of(Server.values()).filter(server -> server.springJobs() && server.runsOn(Jdks.running()));
+    }
+
+    /**
+     * Spring's jobs in a Spring Boot 4 application, with Boot's own scheduler and executor: a run of an
+     * {@code @Scheduled} method (fixed delay; cron, which Spring schedules anew from the end of each run), and
+     * an {@code @Async} call, held across a deploy, reads version 1 at its start and its end; a run started
+     * after the deploy, while it holds, reads 2, and so does one after it; generation 1 retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndSpringJobs")
+    void aSpringJobRunInFlightKeepsItsVersionAndEveryLaterOneRunsTheNewOne(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("springJobs")
+    void aSpringJobWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
     static Stream<Arguments> jdksAndJettyServlets() {
@@ -487,7 +610,7 @@ class ServersIT {
         }
         ChildJvm child = server.executableJar() ? ChildJvm.on(jdk).jar(bootJar)
                 : ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(server.mainClass);
-        child.args(server == Server.SPRING_BOOT_VIRTUAL_THREADS ? "virtual" : "platform");
+        child.args(server.virtualThreads() ? "virtual" : "platform");
         if (withAgent) {
             child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store")
                     + server.arguments);
@@ -675,12 +798,18 @@ class ServersIT {
     }
 
     private static Unit start(InteractiveJvm jvm, Server server, int port, String id) throws IOException {
-        if (server == Server.QUARTZ) {
-            jvm.send("job " + id);
+        if (server.jobs()) {
+            jvm.send(server == Server.QUARTZ ? "job " + id : "job " + server.path + " " + id);
             return wait -> jvm.expect("done " + id, wait).substring(("done " + id + " ").length());
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + server.path + "?id=" + id))
-                .timeout(WAIT).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + server.path
+                + "?id=" + id)).timeout(WAIT);
+        if (server.vertx()) {
+            // HTTP/1.1 requests: the JDK's client asks for h2c by default, and Vert.x upgrades to HTTP/2, whose
+            // streams are not hooked (docs/SERVERS.md)
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        HttpRequest request = builder.build();
         CompletableFuture<HttpResponse<String>> response = CLIENT.sendAsync(request,
                 HttpResponse.BodyHandlers.ofString());
         return wait -> {

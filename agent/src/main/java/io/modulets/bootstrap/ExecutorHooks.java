@@ -20,6 +20,15 @@ public final class ExecutorHooks {
     /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
     public static volatile Predicate<Object> serverCode = task -> false;
 
+    /**
+     * A scheduler's task that is periodic by scheduling itself again, one-shot, at the end of each run
+     * (Spring's trigger and cron tasks); set once by the agent.
+     */
+    public static volatile Predicate<Object> reschedulingTask = task -> false;
+
+    /** The rescheduling tasks first scheduled as root tasks: each of their runs binds afresh. */
+    private static final WeakIdentityMap<Boolean> ROOT_RESCHEDULING = new WeakIdentityMap<>();
+
     private ExecutorHooks() {
     }
 
@@ -56,9 +65,31 @@ public final class ExecutorHooks {
     public static void onSchedule(Object task) {
         if (task instanceof RunnableScheduledFuture && ((RunnableScheduledFuture<?>) task).isPeriodic()) {
             onPeriodic(task);
-        } else {
+        } else if (!onRescheduling(task)) {
             onSubmit(task);
         }
+    }
+
+    /**
+     * A task that schedules itself again from the end of each run is periodic, though each schedule is
+     * one-shot: a root one (first scheduled by unbound code, as Spring registers {@code @Scheduled(cron)} at
+     * startup) binds afresh at each run, like a root periodic task, instead of being its own previous run's
+     * child; one first scheduled from inside a task stays that task's child at every run, as a child does.
+     * Returns whether {@code task} was such a root one (then captured here).
+     */
+    private static boolean onRescheduling(Object task) {
+        Object inner = Bindings.innermost(task);
+        if (!reschedulingTask.test(inner)) {
+            return false;
+        }
+        if (Bindings.BOUND.get() == null) {
+            ROOT_RESCHEDULING.put(inner, Boolean.TRUE);
+        } else if (!ROOT_RESCHEDULING.containsKey(inner)) {
+            return false;
+        }
+        // binds at each run's start and counts for that run only, so a one-shot schedule holds nothing after
+        PendingTasks.add(task, new PendingTasks.Periodic(null));
+        return true;
     }
 
     /** {@code Timer.sched(task, time, period)}, as the task is queued; period 0 is a one-shot task. */
@@ -108,6 +139,19 @@ public final class ExecutorHooks {
         }
         // the task's own generation was looked up already on an unbound thread: not twice
         return wrap(task, own != null ? own : Bindings.captureFor(task));
+    }
+
+    /**
+     * A server's {@code schedule(task, delay, unit)} (Netty's event loop): what a request schedules (a
+     * Vert.x timer) is its child, as with {@link #wrapChildForExecutor}; the server's own delayed tasks (a
+     * read or write timeout, an idle check that schedules itself again) stay unbound, so that no
+     * request's generation is kept live, or chained from run to run, by them.
+     */
+    public static Runnable wrapScheduledChild(Runnable task) {
+        if (task == null || (Bindings.BOUND.get() != null && serverCode.test(task))) {
+            return task;
+        }
+        return wrapChildForExecutor(task);
     }
 
     private static Runnable wrap(Runnable task, ClassLoader binding) {

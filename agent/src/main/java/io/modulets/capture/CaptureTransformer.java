@@ -79,6 +79,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     callback.substring(hash + 1));
             appClasses.put(rule.className(), rule);
         }
+        for (String[] schedule : Servers.SCHEDULES) {
+            Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0], schedule[1]);
+            appClasses.put(rule.className(), rule);
+        }
         for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }
@@ -128,6 +132,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
         ExecutorHooks.serverTask = Servers::isServerTask;
         ExecutorHooks.serverCode = Servers::isServerCode;
+        ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;
         ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         ForkJoinHooks.carrierPool = ThreadTargets.virtualThreadScheduler();

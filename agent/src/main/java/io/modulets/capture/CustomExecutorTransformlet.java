@@ -11,8 +11,10 @@ import org.objectweb.asm.Opcodes;
  * JDK pools keep the application's own task objects.
  */
 final class CustomExecutorTransformlet implements Transformlet {
+    private static final String EXECUTE = "(Ljava/lang/Runnable;)V";
     private final String className;
     private final String method;
+    private final String descriptor;
     private final String hook;
 
     /** An executor of the {@code executors} agent argument: every task captures. */
@@ -31,12 +33,26 @@ final class CustomExecutorTransformlet implements Transformlet {
      * task it submits to the server's pool is.
      */
     static CustomExecutorTransformlet serverCallback(String binaryName, String method) {
-        return new CustomExecutorTransformlet(binaryName, method, "wrapChildForExecutor");
+        return new CustomExecutorTransformlet(binaryName, method, EXECUTE, "wrapChildForExecutor");
+    }
+
+    /**
+     * A server's {@code schedule(Runnable, delay, unit)} that queues a delayed task without {@code execute}
+     * (Netty's, called on its event loop): the task is the child of a request that schedules it (a Vert.x
+     * timer); the server's own delayed tasks are not (ExecutorHooks.wrapScheduledChild).
+     */
+    static CustomExecutorTransformlet serverSchedule(String binaryName, String descriptor) {
+        return new CustomExecutorTransformlet(binaryName, "schedule", descriptor, "wrapScheduledChild");
     }
 
     private CustomExecutorTransformlet(String binaryName, String method, String hook) {
+        this(binaryName, method, EXECUTE, hook);
+    }
+
+    private CustomExecutorTransformlet(String binaryName, String method, String descriptor, String hook) {
         this.className = binaryName.replace('.', '/');
         this.method = method;
+        this.descriptor = descriptor;
         this.hook = hook;
     }
 
@@ -47,7 +63,7 @@ final class CustomExecutorTransformlet implements Transformlet {
 
     @Override
     public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        if (!name.equals(method) || !descriptor.equals("(Ljava/lang/Runnable;)V")) {
+        if (!name.equals(method) || !descriptor.equals(this.descriptor)) {
             return mv;
         }
         return new MethodVisitor(Opcodes.ASM9, mv) {

@@ -69,6 +69,15 @@ final class Servers {
             "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
 
     /**
+     * Where a server queues a delayed task without {@code execute} ({@code class}, {@code schedule}'s
+     * descriptor): Netty's {@code schedule(Runnable, delay, unit)} called on the event loop itself, as a
+     * Vert.x timer set in a request's handler is. What a request schedules there is its child.
+     */
+    static final List<String[]> SCHEDULES = List.<String[]>of(new String[] {
+            "io.netty.util.concurrent.AbstractScheduledEventExecutor",
+            "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Lio/netty/util/concurrent/ScheduledFuture;"});
+
+    /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing
      * (Tomcat's SocketProcessor, Jetty's HttpConnection), selectors, strategies, reserved threads.
      * Never a request's child even when a request thread submits them, because such a task goes on
@@ -89,16 +98,29 @@ final class Servers {
     /**
      * The packages of the servers and schedulers themselves: a periodic task of their own code (a
      * session expirer, an async-timeout check, a monitor) is a loop that binds afresh at each run,
-     * even when it was scheduled from inside another task's run.
+     * even when it was scheduled from inside another task's run; a delayed task of theirs on Netty's
+     * event loop (a timeout) is never a request's child.
      */
     private static final List<String> SERVER_PACKAGES = List.of(
             "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",
             "org.eclipse.jetty.",
             "org.quartz.core.", "org.quartz.simpl.", "org.quartz.impl.",
-            "io.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
+            "io.netty.", "reactor.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
 
     static boolean isServerCode(Object task) {
         return startsWithAny(task.getClass().getName(), SERVER_PACKAGES);
+    }
+
+    /**
+     * Schedulers' tasks that are periodic by scheduling themselves again, one-shot, at the end of each run:
+     * Spring's trigger tasks ({@code @Scheduled(cron)}, {@code TaskScheduler.schedule(task, trigger)}) on
+     * {@code ThreadPoolTaskScheduler} and {@code SimpleAsyncTaskScheduler} (Spring 3.0 to 7).
+     */
+    private static final List<String> RESCHEDULING = List.of(
+            "org.springframework.scheduling.concurrent.ReschedulingRunnable");
+
+    static boolean isReschedulingTask(Object task) {
+        return RESCHEDULING.contains(task.getClass().getName());
     }
 
     private static boolean startsWithAny(String name, List<String> prefixes) {

@@ -1,5 +1,10 @@
 package io.modulets.bootstrap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,23 +14,72 @@ import java.util.concurrent.atomic.LongAdder;
  * generation, not by its loader, so that it outlives the loader; it never references a class of the
  * generation (an exception class is kept by name).
  *
- * <p>Hot path ({@link #started()}, {@link #ended(long)}): striped counters ({@link LongAdder}) and one
- * volatile read for the maximum, so a task that ends normally costs no lock and no allocation, also on
- * many cores. A failure ({@link #failed(String, long)}) takes a lock on a small table of exception
- * classes of fixed size.
+ * <p>The counts are exact. A thread that runs many tasks counts them in a {@link Cell} of its own, with
+ * plain (opaque) writes that no other thread makes: no shared cache line is written per run. Other runs
+ * (a thread's first runs, a thread's body) count in striped counters ({@link LongAdder}). A reader sums
+ * both under this object's lock, which only registering and folding a cell also take.
  *
- * <p>The number of tasks ended is the sum of the run-time histogram; completed is ended minus failed.
+ * <p>Run times are a sample ({@link #timed}): each timed run stands for {@code weight} runs (itself and
+ * those since the previous timed run of its thread), so the histogram and the run-time sum estimate those
+ * of every run, and their total estimates the runs ended. A failure ({@link #failed}) takes a lock on a
+ * small table of exception classes of fixed size.
  */
 public final class TaskOutcomes {
     /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 ns). */
     public static final int BUCKETS = 48;
+    private static final VarHandle STARTED;
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STARTED = lookup.findVarHandle(Cell.class, "started", long.class);
+            ENDED = lookup.findVarHandle(Cell.class, "ended", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One thread's counts of this generation's runs. Only its thread writes them, with opaque writes (a plain
+     * {@code mov}, never hoisted out of the thread's loop), so readers see every increment soon and whole.
+     */
+    public static final class Cell {
+        private final WeakReference<Thread> owner;
+        private long started;
+        private long ended;
+
+        private Cell(Thread owner) {
+            this.owner = new WeakReference<>(owner);
+        }
+
+        /** A run starts; on the cell's own thread only. */
+        public void started() {
+            STARTED.setOpaque(this, (long) STARTED.getOpaque(this) + 1);
+        }
+
+        /** A run ends; on the cell's own thread only. */
+        public void ended() {
+            ENDED.setOpaque(this, (long) ENDED.getOpaque(this) + 1);
+        }
+
+        private boolean ownerGone() {
+            Thread thread = owner.get();
+            return thread == null || !thread.isAlive(); // isAlive() false: the thread's writes are visible
+        }
+    }
 
     private final LongAdder started = new LongAdder();
+    private final LongAdder ended = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder runNanos = new LongAdder();
     private final AtomicLong maxRunNanos = new AtomicLong();
     private final LongAdder[] buckets = new LongAdder[BUCKETS];
     private final ExceptionTable exceptions = new ExceptionTable(ExceptionTable.CAPACITY);
+    /** Guarded by this. */
+    private final List<Cell> cells = new ArrayList<>();
+    /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
+    private int swept;
 
     public TaskOutcomes() {
         for (int i = 0; i < BUCKETS; i++) {
@@ -33,7 +87,7 @@ public final class TaskOutcomes {
         }
     }
 
-    /** A task run bound to this generation starts. */
+    /** A task run bound to this generation starts (counted in the shared counters). */
     public void started() {
         started.increment();
     }
@@ -43,24 +97,62 @@ public final class TaskOutcomes {
         started.decrement();
     }
 
-    /** A task run ends normally after {@code nanos}. */
-    public void ended(long nanos) {
+    /** A task run ends, normally or not (counted in the shared counters). */
+    public void ended() {
+        ended.increment();
+    }
+
+    /** The run that ended before this call failed, by an exception of class {@code exceptionClass} (its name). */
+    public void failed(String exceptionClass) {
+        failed.increment();
+        exceptions.add(exceptionClass);
+    }
+
+    /** A run ended after {@code nanos}, timed as one of {@code weight} runs (DESIGN §4, "Outcomes"). */
+    public void timed(long nanos, long weight) {
         if (nanos < 0) {
             nanos = 0; // nanoTime is monotonic, but a thread's start and end may be read on different CPUs
         }
-        buckets[bucket(nanos)].increment();
-        runNanos.add(nanos);
+        buckets[bucket(nanos)].add(weight);
+        runNanos.add(nanos * weight);
         long max = maxRunNanos.get();
         while (nanos > max && !maxRunNanos.compareAndSet(max, nanos)) {
             max = maxRunNanos.get();
         }
     }
 
-    /** A task run ends by an exception of class {@code exceptionClass} (its name) after {@code nanos}. */
-    public void failed(String exceptionClass, long nanos) {
-        ended(nanos); // before the failure: a reader that reads failed first never sees more failed than ended
-        failed.increment();
-        exceptions.add(exceptionClass);
+    /** A cell for the calling thread's runs; it keeps it, and gives it back with {@link #fold} if it stops using it. */
+    public synchronized Cell newCell() {
+        if (cells.size() >= 2 * swept + 8) {
+            sweep();
+        }
+        Cell cell = new Cell(Thread.currentThread());
+        cells.add(cell);
+        return cell;
+    }
+
+    /** The calling thread no longer counts in {@code cell}, its own: its counts move to the shared counters. */
+    public synchronized void fold(Cell cell) {
+        if (cells.remove(cell)) {
+            addShared(cell);
+        }
+    }
+
+    /** Folds the cells whose thread ended: their counts are final. */
+    private void sweep() {
+        cells.removeIf(cell -> {
+            boolean gone = cell.ownerGone();
+            if (gone) {
+                addShared(cell);
+            }
+            return gone;
+        });
+        swept = cells.size();
+    }
+
+    private void addShared(Cell cell) {
+        started.add((long) STARTED.getOpaque(cell));
+        ended.add((long) ENDED.getOpaque(cell));
     }
 
     static int bucket(long nanos) {
@@ -68,23 +160,37 @@ public final class TaskOutcomes {
         return Math.min(log2, BUCKETS - 1);
     }
 
-    public long startedCount() {
-        return started.sum();
+    public synchronized long startedCount() {
+        long sum = started.sum();
+        for (Cell cell : cells) {
+            sum += (long) STARTED.getOpaque(cell);
+        }
+        return sum;
+    }
+
+    public synchronized long endedCount() {
+        long sum = ended.sum();
+        for (Cell cell : cells) {
+            sum += (long) ENDED.getOpaque(cell);
+        }
+        return sum;
     }
 
     public long failedCount() {
         return failed.sum();
     }
 
+    /** The run-time sum, estimated from the timed runs. */
     public long runNanos() {
         return runNanos.sum();
     }
 
+    /** The longest timed run. */
     public long maxRunNanos() {
         return maxRunNanos.get();
     }
 
-    /** Runs ended so far, by log2 bucket of their run time (a copy). */
+    /** Runs ended so far, estimated from the timed runs, by log2 bucket of their run time (a copy). */
     public long[] runBuckets() {
         long[] counts = new long[BUCKETS];
         for (int i = 0; i < BUCKETS; i++) {

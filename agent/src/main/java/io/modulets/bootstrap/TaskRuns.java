@@ -15,12 +15,21 @@ package io.modulets.bootstrap;
  *
  * <p>A failure is recorded in the innermost run of the thread, once: the first exception wins, so a
  * failure seen by two hooks (a FutureTask's {@code setException}, then its rethrow) counts once.
+ *
+ * <p>Counting a run costs a pool worker a few nanoseconds, not the two clock reads of timing it: once a
+ * thread has run {@link #WARM_RUNS} runs, it counts them in cells of its own ({@link TaskOutcomes.Cell}) and
+ * times one run in {@link #TIMED_EVERY} on average, at varying gaps; each timed run stands for the runs of
+ * its gap. A thread's body is always timed.
  */
 final class TaskRuns {
     /** One run in progress. Never references a class of the generation: the exception is kept by name. */
     static final class Frame {
         TaskOutcomes outcomes;
+        /** The thread's own counts of the run's generation; null: the shared counters. */
+        TaskOutcomes.Cell cell;
         long start;
+        /** How many runs this run's time stands for; 0: not timed. */
+        int weight;
         String failure;
         /** Started only if it turns out to be a run when it ends (a stage that may not fire). */
         boolean tentative;
@@ -28,11 +37,117 @@ final class TaskRuns {
         ClassLoader binding;
     }
 
-    /** A thread's runs, innermost on top; frames are kept for reuse. */
+    /**
+     * A thread's runs, innermost on top; frames are kept for reuse. Also what makes a run cheap to count
+     * once the thread has run a few ({@link #WARM_RUNS}): the thread's own count cells of the generations it
+     * runs, and the countdown to its next timed run.
+     */
     static final class Stack {
         Frame[] frames = new Frame[4];
         int depth;
+        /** Runs begun on this thread, up to WARM_RUNS: a cold thread times every run and counts in the shared counters. */
+        int runs;
+        /** Runs left until the next timed one, and how many runs that one will stand for. */
+        int untilTimed = 1;
+        int gap = 1;
+        /** A xorshift state: the gaps between timed runs vary, so no periodic workload is sampled in step. */
+        int seed = (int) System.nanoTime() | 1;
+        /** This thread's cells, by generation (parallel arrays, the most recently added last). */
+        TaskOutcomes[] cellOwners = new TaskOutcomes[0];
+        TaskOutcomes.Cell[] cells = new TaskOutcomes.Cell[0];
+        TaskOutcomes lastOwner;
+        TaskOutcomes.Cell lastCell;
+
+        /** The cell of {@code outcomes} for this thread, or null while the thread is cold. */
+        TaskOutcomes.Cell cellOf(TaskOutcomes outcomes) {
+            if (outcomes == lastOwner) {
+                return lastCell;
+            }
+            return runs < WARM_RUNS ? null : findCell(outcomes);
+        }
+
+        private TaskOutcomes.Cell findCell(TaskOutcomes outcomes) {
+            TaskOutcomes.Cell cell = null;
+            for (int i = 0; i < cellOwners.length && cell == null; i++) {
+                if (cellOwners[i] == outcomes) {
+                    cell = cells[i];
+                }
+            }
+            if (cell == null) {
+                cell = addCell(outcomes);
+                if (cell == null) {
+                    return null;
+                }
+            }
+            lastOwner = outcomes;
+            lastCell = cell;
+            return cell;
+        }
+
+        /**
+         * A cell for a generation this thread had none of. Beyond MAX_CELLS the oldest that no run in progress
+         * counts in is folded back into its shared counters (a generation this thread no longer runs); if every
+         * one is in use, none: the run counts in the shared counters.
+         */
+        private TaskOutcomes.Cell addCell(TaskOutcomes outcomes) {
+            int n = cellOwners.length;
+            if (n == MAX_CELLS) {
+                int free = 0;
+                while (free < n && inUse(cells[free])) {
+                    free++;
+                }
+                if (free == n) {
+                    return null;
+                }
+                cellOwners[free].fold(cells[free]);
+                System.arraycopy(cellOwners, free + 1, cellOwners, free, n - 1 - free);
+                System.arraycopy(cells, free + 1, cells, free, n - 1 - free);
+            } else {
+                cellOwners = java.util.Arrays.copyOf(cellOwners, n + 1);
+                cells = java.util.Arrays.copyOf(cells, n + 1);
+            }
+            TaskOutcomes.Cell cell = outcomes.newCell();
+            cellOwners[cellOwners.length - 1] = outcomes;
+            cells[cells.length - 1] = cell;
+            return cell;
+        }
+
+        private boolean inUse(TaskOutcomes.Cell cell) {
+            for (int i = 0; i < depth; i++) {
+                if (frames[i].cell == cell) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** How many runs this run stands for if it is timed, or 0; counts the run. */
+        int nextWeight() {
+            if (runs < WARM_RUNS) {
+                runs++;
+                return 1;
+            }
+            if (--untilTimed > 0) {
+                return 0;
+            }
+            int weight = gap;
+            int x = seed;
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            seed = x;
+            gap = 1 + ((x >>> 1) % (2 * TIMED_EVERY - 1)); // uniform in [1, 2 * TIMED_EVERY - 1]: mean TIMED_EVERY
+            untilTimed = gap;
+            return weight;
+        }
     }
+
+    /** Runs a thread begins before it counts in cells of its own and times only a sample. */
+    static final int WARM_RUNS = 32;
+    /** A warm thread times one run in this many, on average. */
+    static final int TIMED_EVERY = 64;
+    /** Cells a thread keeps (generations it runs tasks of at once); more than the live generations ever are. */
+    static final int MAX_CELLS = 8;
 
     private static final ThreadLocal<Stack> STACKS = new ThreadLocal<>() {
         @Override
@@ -80,10 +195,15 @@ final class TaskRuns {
         if (binding instanceof GenerationLoader) {
             TaskOutcomes outcomes = ((GenerationLoader) binding).outcomes();
             frame.outcomes = outcomes;
+            frame.cell = stack.cellOf(outcomes);
             if (!tentative) {
-                outcomes.started();
+                started(frame);
             }
-            frame.start = System.nanoTime();
+            int weight = stack.nextWeight();
+            frame.weight = weight;
+            if (weight != 0) {
+                frame.start = System.nanoTime();
+            }
         }
     }
 
@@ -103,10 +223,11 @@ final class TaskRuns {
             frame.tentative = false;
             if (!wasRun || frame.outcomes == null) {
                 frame.outcomes = null;
+                frame.cell = null;
                 frame.failure = null;
                 return;
             }
-            frame.outcomes.started();
+            started(frame);
         }
         count(frame);
     }
@@ -126,6 +247,7 @@ final class TaskRuns {
         if (binding instanceof GenerationLoader) {
             body.outcomes = ((GenerationLoader) binding).outcomes();
             body.outcomes.started();
+            body.weight = 1;
             body.start = System.nanoTime();
         }
         return body;
@@ -177,19 +299,35 @@ final class TaskRuns {
         }
     }
 
+    private static void started(Frame frame) {
+        if (frame.cell != null) {
+            frame.cell.started();
+        } else {
+            frame.outcomes.started();
+        }
+    }
+
+    /** Counts the run's end: ended first, then its failure (a reader reads them in that order), then its time. */
     private static void count(Frame frame) {
         TaskOutcomes outcomes = frame.outcomes;
+        TaskOutcomes.Cell cell = frame.cell;
         String failure = frame.failure;
         frame.outcomes = null;
+        frame.cell = null;
         frame.failure = null;
         if (outcomes == null) {
             return;
         }
-        long nanos = System.nanoTime() - frame.start;
-        if (failure == null) {
-            outcomes.ended(nanos);
+        if (cell != null) {
+            cell.ended();
         } else {
-            outcomes.failed(failure, nanos);
+            outcomes.ended();
+        }
+        if (failure != null) {
+            outcomes.failed(failure);
+        }
+        if (frame.weight != 0) {
+            outcomes.timed(System.nanoTime() - frame.start, frame.weight);
         }
     }
 }

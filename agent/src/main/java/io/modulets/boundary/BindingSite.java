@@ -20,15 +20,15 @@ final class BindingSite extends InlineCacheSite {
     private final boolean withToken;
 
     /** @param type the site's type, which ends in the method's token if {@code withToken} */
-    BindingSite(MethodType type, Resolver resolver, boolean withToken) {
+    BindingSite(MethodType type, Resolver resolver, boolean withToken, BoundaryLinks links) {
         super(type, withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type,
-                resolver);
+                resolver, links);
         this.withToken = withToken;
     }
 
     /** The entry "the calling thread's binding is {@code generation}" → {@code target}; null if it retired. */
-    private static InlineCacheSite.Entry entry(ClassLoader generation, MethodHandle target) {
-        int token = BoundaryLinks.tokenFor(generation);
+    private InlineCacheSite.Entry entry(ClassLoader generation, MethodHandle target) {
+        int token = links.tokenFor(generation);
         return token == 0 ? null : new Entry(generation, generation, BindingTokens.isToken(token), target);
     }
 
@@ -71,7 +71,7 @@ final class BindingSite extends InlineCacheSite {
      */
     @Override
     MethodHandle fastOrCache(MethodHandle fast, Entry single) {
-        return MethodHandles.guardWithTest(BindingTokens.contextIs(BoundaryLinks.tokenFor(single.generation)),
+        return MethodHandles.guardWithTest(BindingTokens.contextIs(links.tokenFor(single.generation)),
                 outer(single.target), fast);
     }
 

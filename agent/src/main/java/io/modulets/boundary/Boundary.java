@@ -54,7 +54,7 @@ public final class Boundary {
         switch (siteKind) {
             case TOKEN:
                 TokenSite token = new TokenSite();
-                BoundaryLinks.register(token);
+                BoundaryLinks.installed().register(token);
                 return token;
             case ENUM_SWITCH:
                 return new ConstantCallSite(EnumSwitch.handle(member).asType(type));
@@ -66,10 +66,10 @@ public final class Boundary {
         MethodType resolved = withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type;
         Resolver resolver = new Resolver(caller, siteKind, owner.replace('/', '.'), member, descriptor, resolved,
                 lambda);
-        InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver)
-                : new BindingSite(type, resolver, withToken);
+        BoundaryLinks links = BoundaryLinks.installed();
+        InlineCacheSite site = siteKind.byReceiver ? new ReceiverSite(type, resolver, links)
+                : new BindingSite(type, resolver, withToken, links);
         site.start();
-        BoundaryLinks.register(site);
         return site;
     }
 }

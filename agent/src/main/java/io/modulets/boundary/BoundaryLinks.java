@@ -22,6 +22,12 @@ import io.modulets.config.Log;
  * itself be unloaded), and so are retired generations, weakly too: a relink that races a
  * retirement must not cache the retired generation again.
  *
+ * <p>One instance per lifecycle: the registry makes it ({@link #install}) and owns it, with its
+ * {@link Relinker}. The call sites find it through the one static root, {@link #installed()}, when they
+ * are linked (an {@code invokedynamic} bootstrap in an application class has nothing else to reach it
+ * by), and keep it. What is live is not here but in the published {@link LiveSet}, which the hooks in
+ * JDK code read: there is one per JVM.
+ *
  * <p>Why a publish is one switch-point invalidation and nothing per site: while one generation is
  * live, binding sites link straight to it behind the switch point of the {@link LiveSet.Epoch}, whose
  * fallback is a spare call site that holds the site's whole cache, keyed by the thread's binding,
@@ -33,16 +39,41 @@ import io.modulets.config.Log;
  * site's chain, which nothing compiled has inlined either (InlineCacheSite).
  */
 public final class BoundaryLinks {
-    private static final Set<InlineCacheSite> SITES = Collections.newSetFromMap(new WeakHashMap<>());
-    /** The token sites at the entry of shell methods, weakly too. Guarded by SITES. */
-    private static final Set<TokenSite> TOKEN_SITES = Collections.newSetFromMap(new WeakHashMap<>());
+    /** The links of this JVM's lifecycle: what new call sites register with. */
+    private static volatile BoundaryLinks installed = new BoundaryLinks();
+
+    private final Set<InlineCacheSite> sites = Collections.newSetFromMap(new WeakHashMap<>());
+    /** The token sites at the entry of shell methods, weakly too. Guarded by sites. */
+    private final Set<TokenSite> tokenSites = Collections.newSetFromMap(new WeakHashMap<>());
     /**
      * Generations that retired, weakly: a relink that races a retirement must not cache one again. Changed
      * with the published live set, under this lock: {@link #update} is the one way to change either.
      */
-    private static final Set<ClassLoader> RETIRED = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Set<ClassLoader> retired = Collections.newSetFromMap(new WeakHashMap<>());
+    final Relinker relinker = new Relinker(this::catchUp);
 
     private BoundaryLinks() {
+    }
+
+    /**
+     * Makes new links the ones new call sites register with, for a new lifecycle (the agent's registry,
+     * once per JVM; each test's own), and returns them. The links they replace stop relinking: their sites
+     * keep their targets, which stay correct, and are no longer told of publishes.
+     */
+    public static BoundaryLinks install() {
+        BoundaryLinks links = new BoundaryLinks();
+        BoundaryLinks previous;
+        synchronized (BoundaryLinks.class) {
+            previous = installed;
+            installed = links;
+        }
+        previous.relinker.stop();
+        return links;
+    }
+
+    /** The links new call sites register with. */
+    public static BoundaryLinks installed() {
+        return installed;
     }
 
     /**
@@ -52,7 +83,7 @@ public final class BoundaryLinks {
      * relinker's thread, whichever comes first. A rollback may make a retired, still loaded generation
      * current again.
      */
-    public static void publish(ClassLoader generation) {
+    public void publish(ClassLoader generation) {
         update(live -> live.withCurrent(generation), generation);
     }
 
@@ -61,7 +92,7 @@ public final class BoundaryLinks {
      * DESIGN §2.7): called on the capturing thread before the task can run, so that its calls resolve
      * in it rather than through the other generation's single-generation fast path.
      */
-    public static void revive(ClassLoader generation) {
+    public void revive(ClassLoader generation) {
         update(live -> live.withLive(generation), generation);
     }
 
@@ -70,12 +101,12 @@ public final class BoundaryLinks {
      * by new root tasks from the same write on. Current does not change: unbound calls keep following
      * it (§2.4).
      */
-    public static void canary(CanaryDraw draw) {
+    public void canary(CanaryDraw draw) {
         update(live -> live.withCanary(draw), draw.generation());
     }
 
     /** The canary is aborted: no new root task draws it; it stays live while it drains. */
-    public static void endCanary() {
+    public void endCanary() {
         update(LiveSet::withoutCanary, null);
     }
 
@@ -84,11 +115,11 @@ public final class BoundaryLinks {
      * published in one write ({@link Bindings#publish}), under this lock, with the retired generations;
      * then the relinker links the sites in the new epoch.
      */
-    private static void update(UnaryOperator<LiveSet> change, ClassLoader madeLive) {
+    private void update(UnaryOperator<LiveSet> change, ClassLoader madeLive) {
         boolean newEpoch;
-        synchronized (RETIRED) {
+        synchronized (retired) {
             if (madeLive != null) {
-                RETIRED.remove(madeLive);
+                retired.remove(madeLive);
             }
             LiveSet previous = Bindings.liveSet();
             LiveSet next = change.apply(previous);
@@ -96,7 +127,7 @@ public final class BoundaryLinks {
             newEpoch = next.bindingEpoch != previous.bindingEpoch;
         }
         if (newEpoch) {
-            Relinker.request(BoundaryLinks::catchUp);
+            relinker.request();
         }
     }
 
@@ -111,10 +142,10 @@ public final class BoundaryLinks {
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */
-    public static void retire(ClassLoader generation) {
+    public void retire(ClassLoader generation) {
         boolean nowSingle;
-        synchronized (RETIRED) {
-            RETIRED.add(generation);
+        synchronized (retired) {
+            retired.add(generation);
             LiveSet next = Bindings.liveSet().without(generation);
             Bindings.publish(next);
             nowSingle = next.bindingEpoch.single != null;
@@ -131,16 +162,16 @@ public final class BoundaryLinks {
         if (!changed.isEmpty()) {
             MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
         }
-        Relinker.request(BoundaryLinks::catchUp);
+        relinker.request();
     }
 
     /** {@code generation}'s binding token; 0 if it retired, so that nothing caches it again. */
-    static int tokenFor(ClassLoader generation) {
+    int tokenFor(ClassLoader generation) {
         return isRetired(generation) ? 0 : BindingTokens.tokenOf(generation);
     }
 
     /** How many call sites currently hold a target in {@code generation}, for the pin report. */
-    public static int linkedSites(ClassLoader generation) {
+    public int linkedSites(ClassLoader generation) {
         int count = 0;
         for (InlineCacheSite site : sites()) {
             if (site.reaches(generation)) {
@@ -170,15 +201,15 @@ public final class BoundaryLinks {
         return Bindings.liveSet().bindingEpoch.single != null;
     }
 
-    static void register(InlineCacheSite site) {
-        synchronized (SITES) {
-            SITES.add(site);
+    void register(InlineCacheSite site) {
+        synchronized (sites) {
+            sites.add(site);
         }
     }
 
-    static void register(TokenSite site) {
-        synchronized (SITES) {
-            TOKEN_SITES.add(site);
+    void register(TokenSite site) {
+        synchronized (sites) {
+            tokenSites.add(site);
         }
     }
 
@@ -190,7 +221,7 @@ public final class BoundaryLinks {
      * before the JIT has compiled them again. Linking the sites re-targets none of them (only the
      * ends of their chains, which compiled code has not inlined: see InlineCacheSite).
      */
-    private static void catchUp() {
+    private void catchUp() {
         List<TokenSite> tokens = tokenSites();
         for (TokenSite site : tokens) {
             site.relinkNow();
@@ -212,21 +243,21 @@ public final class BoundaryLinks {
         }
     }
 
-    private static List<TokenSite> tokenSites() {
-        synchronized (SITES) {
-            return new ArrayList<>(TOKEN_SITES);
+    private List<TokenSite> tokenSites() {
+        synchronized (sites) {
+            return new ArrayList<>(tokenSites);
         }
     }
 
-    static boolean isRetired(ClassLoader generation) {
-        synchronized (RETIRED) {
-            return RETIRED.contains(generation);
+    boolean isRetired(ClassLoader generation) {
+        synchronized (retired) {
+            return retired.contains(generation);
         }
     }
 
-    static List<InlineCacheSite> sites() {
-        synchronized (SITES) {
-            return new ArrayList<>(SITES);
+    List<InlineCacheSite> sites() {
+        synchronized (sites) {
+            return new ArrayList<>(sites);
         }
     }
 }

@@ -71,6 +71,8 @@ abstract class InlineCacheSite extends MutableCallSite {
     }
 
     final Resolver resolver;
+    /** The links the site registered with when it was linked first (its lifecycle's). */
+    final BoundaryLinks links;
     /** Of the resolver's type, which is the site's own type unless {@link #outer} adds to it. */
     private final MethodHandle fallback;
     /** The fallback with the key in front (the type of a level of the chain). */
@@ -90,10 +92,12 @@ abstract class InlineCacheSite extends MutableCallSite {
      * @param type  the site's type
      * @param inner the resolver's type: the site's type, or without the parameters that {@link #outer}
      *              adds
+     * @param links the links it registers with
      */
-    InlineCacheSite(MethodType type, MethodType inner, Resolver resolver) {
+    InlineCacheSite(MethodType type, MethodType inner, Resolver resolver, BoundaryLinks links) {
         super(type);
         this.resolver = resolver;
+        this.links = links;
         this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
@@ -101,6 +105,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     /** Call once constructed: the first call relinks. */
     final void start() {
         setTarget(outer(fallback));
+        links.register(this);
     }
 
     /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
@@ -126,7 +131,7 @@ abstract class InlineCacheSite extends MutableCallSite {
      * publish would otherwise build all their links in one round.
      */
     final synchronized boolean awaitsRelinker() {
-        return linked != epoch().switchPoint && Relinker.busy();
+        return linked != epoch().switchPoint && links.relinker.busy();
     }
 
     /** Whether nothing is cached: the site was never called successfully, or only for retired generations. */
@@ -169,7 +174,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     final synchronized void link(List<Entry> added) {
         List<Entry> grown = new ArrayList<>(added.size());
         for (Entry entry : added) {
-            if (!BoundaryLinks.isRetired(entry.generation) && find(entry.key) == null) {
+            if (!links.isRetired(entry.generation) && find(entry.key) == null) {
                 entries.add(0, entry);
                 grown.add(entry);
             }

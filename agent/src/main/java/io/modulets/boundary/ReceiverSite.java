@@ -30,8 +30,8 @@ final class ReceiverSite extends InlineCacheSite {
         }
     }
 
-    ReceiverSite(MethodType type, Resolver resolver) {
-        super(type, type, resolver);
+    ReceiverSite(MethodType type, Resolver resolver, BoundaryLinks links) {
+        super(type, type, resolver, links);
     }
 
     /**
@@ -95,7 +95,7 @@ final class ReceiverSite extends InlineCacheSite {
         ClassLoader own = receiverClass.getClassLoader();
         if (own instanceof GenerationLoader) {
             target = inOwnGeneration.get(receiverClass);
-            if (BoundaryLinks.isRetired(own)) {
+            if (links.isRetired(own)) {
                 return target.invokeWithArguments(arguments);
             }
             addEntry(receiverClass, own, target);

@@ -1,6 +1,5 @@
 package io.modulets.boundary;
 
-import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.Log;
 
@@ -16,57 +15,61 @@ import io.modulets.config.Log;
  * during a pass are served by one more pass.
  */
 final class Relinker implements Runnable {
-    private static Relinker instance;
-    /** A pass is asked for or under way. */
-    private static volatile boolean busy;
-
     private final Runnable pass;
+    /** A pass is asked for or under way. */
+    private volatile boolean busy;
     /** Guarded by this. */
     private boolean requested;
+    /** The thread, once the first request started it; null again if it stopped. Guarded by this. */
+    private Thread thread;
+    /** The links this relinker served were replaced: no thread is started any more. Guarded by this. */
+    private boolean stopped;
 
-    private Relinker(Runnable pass) {
+    /** A relinker that runs {@code pass} (always the same one) on a thread of its own, from the first request on. */
+    Relinker(Runnable pass) {
         this.pass = pass;
     }
 
-    /** Asks for a run of {@code pass} (always the same one), starting the thread on the first request. */
-    static synchronized void request(Runnable pass) {
-        if (instance == null) {
-            instance = new Relinker(pass);
-            ThreadHooks.agentThread(instance, "modulets-relinker").start();
+    /** Asks for a run of the pass, starting the thread on the first request. */
+    synchronized void request() {
+        if (stopped) {
+            return;
         }
-        instance.ask();
+        if (thread == null) {
+            thread = ThreadHooks.agentThread(this, "modulets-relinker");
+            thread.start();
+        }
+        requested = true;
+        busy = true;
+        notifyAll();
     }
 
     /**
      * Whether a pass is asked for or under way: a site whose epoch ended then leaves its linking to
      * the pass (see InlineCacheSite#awaitsRelinker).
      */
-    static boolean busy() {
+    boolean busy() {
         return busy;
     }
 
-    private synchronized void ask() {
-        requested = true;
-        busy = true;
-        notifyAll();
-    }
-
     /** Waits at most {@code millis} until no pass is asked for or under way; whether that came. */
-    static boolean awaitIdle(long millis) throws InterruptedException {
-        Relinker relinker;
-        synchronized (Relinker.class) {
-            relinker = instance;
-        }
-        if (relinker == null) {
-            return true;
-        }
+    boolean awaitIdle(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
-        synchronized (relinker) {
+        synchronized (this) {
             for (long left = millis; busy && left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
-                relinker.wait(left);
+                wait(left);
             }
         }
         return !busy;
+    }
+
+    /** Its links were replaced: the thread ends after the pass under way, if any, and none starts again. */
+    synchronized void stop() {
+        stopped = true;
+        requested = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 
     private synchronized void awaitRequest() throws InterruptedException {
@@ -89,9 +92,9 @@ final class Relinker implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopped("interrupted");
+            ended("interrupted");
         } catch (Throwable e) {
-            stopped(e.getClass().getName());
+            ended(e.getClass().getName());
         }
     }
 
@@ -110,16 +113,19 @@ final class Relinker implements Runnable {
     }
 
     /**
-     * The last resort: the thread ends (interrupted, or something beyond one pass failed). Sites no longer
-     * wait for it, and the next request starts another.
+     * The thread ends: its links were replaced (said nowhere), or, the last resort, it was interrupted or
+     * something beyond one pass failed. Sites no longer wait for it, and the next request starts another.
      */
-    private void stopped(String why) {
-        synchronized (Relinker.class) {
-            if (instance == this) instance = null;
-        }
+    private void ended(String why) {
+        boolean replaced;
         synchronized (this) {
+            thread = null;
             busy = false;
+            replaced = stopped;
             notifyAll();
+        }
+        if (replaced) {
+            return;
         }
         try {
             Log.error("the boundary's relinker thread stopped (%s): sites link at their next call until the next"

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "outcomes", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Show what a generation's task runs did: started, completed normally, failed (ended by an "
                 + "exception), running; mean, median, 99th percentile and longest run time (the percentiles are the "
-                + "top of a power-of-two bucket: at most twice the true value); the most frequent exception classes. "
+                + "top of a power-of-two bucket: at most twice the true value; run times come from a sample of the "
+                + "runs, counts are exact); the most frequent exception classes. "
                 + "Without ID: every generation the JVM has had whose MBean it keeps.")
 final class OutcomesCommand extends JvmCommand {
 

@@ -12,18 +12,20 @@ import io.modulets.bootstrap.TaskOutcomes;
  * What a generation's tasks did, at one moment (DESIGN §4 "Outcomes"): task runs started,
  * ended normally ({@code completed}) and ended by an exception ({@code failed}), the total and longest
  * run time of the runs that ended, the most frequent exception classes, and a coarse histogram of run
- * times. Immutable; {@link Generation#outcomes()} makes one.
+ * times. Immutable; {@link Generation#outcomes()} makes one. The counts are exact; the run times come from a
+ * sample of the runs (each timed run weighted by the runs it stands for, DESIGN §4 "Outcomes"), so the
+ * histogram's total estimates the runs ended rather than equals it.
  *
  * @param started     task runs begun
  * @param completed   runs that ended normally
  * @param failed      runs that ended by an exception
- * @param runNanos    total run time of the runs that ended
- * @param maxRunNanos longest run that ended
+ * @param runNanos    total run time of the runs that ended (estimated from the timed runs)
+ * @param maxRunNanos longest timed run that ended
  * @param exceptions  the most frequent exception classes of the failed runs, most frequent first (at most
  *                    {@link #TOP_EXCEPTIONS}); exact while the generation saw at most 16 distinct classes,
  *                    then a count may include failures of classes it displaced
- * @param runBuckets  runs ended by log2 bucket of run time: index {@code i} counts runs of
- *                    {@code [2^i, 2^(i+1))} ns (a copy is returned)
+ * @param runBuckets  runs ended by log2 bucket of run time, estimated from the timed runs: index {@code i}
+ *                    counts runs of {@code [2^i, 2^(i+1))} ns (a copy is returned)
  */
 public record Outcomes(long started, long completed, long failed, long runNanos, long maxRunNanos,
                        List<ExceptionCount> exceptions, long[] runBuckets) {
@@ -48,14 +50,11 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
 
     /** Reads the counters now. Ended runs are read before started ones, so {@link #running()} is never negative. */
     public static Outcomes of(TaskOutcomes counters) {
+        long ended = counters.endedCount();
+        // Read after the runs that ended: a run's end is counted before its failure, so every failed run
+        // is among them.
+        long failed = Math.min(counters.failedCount(), ended);
         long[] buckets = counters.runBuckets();
-        long ended = 0;
-        for (long b : buckets) {
-            ended += b;
-        }
-        // Read after the runs that ended: a run's failure is counted before its bucket, so every failed
-        // run among them is in it (a run that failed and has not yet ended may be too, hence the min).
-        long failed = counters.failedCount();
         long runNanos = counters.runNanos();
         long max = counters.maxRunNanos();
         List<ExceptionCount> exceptions = new ArrayList<>();
@@ -63,7 +62,6 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
             exceptions.add(new ExceptionCount(c.className, c.count));
         }
         long started = Math.max(counters.startedCount(), ended);
-        failed = Math.min(failed, ended);
         return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets);
     }
 
@@ -82,10 +80,13 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
         return completed + failed;
     }
 
-    /** Mean run time of the runs that ended, in nanoseconds; 0 if none did. */
+    /** Mean run time of the runs that ended (of the timed ones, as they are weighted), in nanoseconds; 0 if none did. */
     public long meanRunNanos() {
-        long ended = ended();
-        return ended == 0 ? 0 : runNanos / ended;
+        long timed = 0;
+        for (long b : runBuckets) {
+            timed += b;
+        }
+        return timed == 0 ? 0 : runNanos / timed;
     }
 
     /**

@@ -107,7 +107,7 @@ public final class Pins {
         jdbcDrivers(loader, pins, blind);
         mbeans(loader, pins, blind);
         shellFields(loader, pins, blind);
-        int sites = BoundaryLinks.linkedSites(loader);
+        int sites = BoundaryLinks.installed().linkedSites(loader);
         if (sites > 0) {
             pins.add(new Pin(Kind.AGENT_CACHE, sites + " boundary call sites link to its classes"));
         }

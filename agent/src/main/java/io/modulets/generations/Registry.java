@@ -41,6 +41,8 @@ public final class Registry {
      * all day would otherwise keep a record, its history and its outcomes per activation, forever).
      */
     static final int UNLOADED_RECORDS = 100;
+    /** The boundary's links of this lifecycle, which publish what is live (made and installed by the registry). */
+    private final BoundaryLinks links;
     private final Store store;
     private final PackageFilter filter;
     private final ClassLoader shell;
@@ -128,6 +130,7 @@ public final class Registry {
      *                     (DESIGN §6), or null for never
      */
     public Registry(Store store, PackageFilter filter, ClassLoader shell, Limit limit, Duration drainWarning) {
+        this.links = BoundaryLinks.install();
         this.drainWarning = drainWarning;
         this.store = store;
         this.filter = filter;
@@ -265,7 +268,7 @@ public final class Registry {
         started.policy(policy);
         canary = started;
         // Live for the boundary's sites before any task can draw it.
-        BoundaryLinks.canary(new CanaryDraw(loader, fraction));
+        links.canary(new CanaryDraw(loader, fraction));
         Log.info("%s is a canary for %s of new root tasks (%s stays current; %s)", next, Canary.percent(fraction),
                 against, started.policy());
         listener.canaryStarted(started);
@@ -286,7 +289,7 @@ public final class Registry {
         Generation before = current;
         next.enter(State.CURRENT, Instant.now());
         current = next;
-        BoundaryLinks.publish(next.loader()); // ends the canary's draw in the same write
+        links.publish(next.loader()); // ends the canary's draw in the same write
         canary = null;
         Log.info("%s is current (was %d, promotion)", next, before.sequence());
         listener.activated(next, before, "promotion");
@@ -309,7 +312,7 @@ public final class Registry {
     private Generation abort(String reason, boolean automatic) throws IOException {
         Canary aborted = canaryOr("abort");
         Generation g = aborted.generation();
-        BoundaryLinks.endCanary(); // before it drains: a task that drew it just before is counted and takes it back
+        links.endCanary(); // before it drains: a task that drew it just before is counted and takes it back
         canary = null;
         if (automatic) {
             Log.warn("canary %s aborted: %s", g, reason);
@@ -468,7 +471,7 @@ public final class Registry {
         GenerationClassLoader reusable = admit(candidate);
         next.enter(State.CURRENT, Instant.now());
         current = next;
-        BoundaryLinks.publish(reusable);
+        links.publish(reusable);
         // "(was 1)" after an activation, "(was 2, rollback)" after a rollback
         Log.info("%s is current%s", next, before == null ? ""
                 : " (was " + before.sequence() + (what.equals("activation") ? "" : ", " + what) + ")");
@@ -593,7 +596,7 @@ public final class Registry {
         }
         g.enter(State.RETIRED, Instant.now());
         g.release();
-        BoundaryLinks.retire(loader);
+        links.retire(loader);
         unloads.watch();
         Log.info("%s retired: no live task; unloaded at the next collection that unloads classes", g);
         listener.retired(g);
@@ -606,7 +609,7 @@ public final class Registry {
             return;
         }
         g.hold(loader);
-        BoundaryLinks.revive(loader);
+        links.revive(loader);
         g.enter(State.DRAINING, Instant.now());
         Log.info("%s is draining again: a task of its classes was submitted", g);
         if (loader.liveTasks() == 0) {

@@ -171,7 +171,8 @@ final class FlightEvents {
         @Timespan(Timespan.NANOSECONDS)
         long maxRun;
         @Label("99th Percentile Run Time")
-        @Description("The top of the power-of-two bucket the percentile falls in: at most twice the true value")
+        @Description("The top of the power-of-two bucket the percentile falls in (at most twice the true value),"
+                + " estimated from a sample of the runs")
         @Timespan(Timespan.NANOSECONDS)
         long p99Run;
     }

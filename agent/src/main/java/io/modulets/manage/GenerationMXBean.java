@@ -57,16 +57,19 @@ public interface GenerationMXBean {
     /** Task runs begun and not yet ended. */
     long getTasksRunning();
 
-    /** Mean run time of the runs that ended, in nanoseconds; 0 if none did. */
+    /** Mean run time of the runs that ended, estimated from a sample of them, in nanoseconds; 0 if none did. */
     long getMeanRunNanos();
 
-    /** Longest run time of a run that ended, in nanoseconds. */
+    /** Longest run time of a run that ended among those timed (a sample of the runs), in nanoseconds. */
     long getMaxRunNanos();
 
-    /** Median run time, as the top of its power-of-two bucket (at most twice the true value), in nanoseconds. */
+    /**
+     * Median run time, as the top of its power-of-two bucket (at most twice the true value), estimated from a
+     * sample of the runs, in nanoseconds.
+     */
     long getP50RunNanos();
 
-    /** 99th percentile of run time, as the top of its power-of-two bucket, in nanoseconds. */
+    /** 99th percentile of run time, as the top of its power-of-two bucket, estimated from a sample, in nanoseconds. */
     long getP99RunNanos();
 
     /**

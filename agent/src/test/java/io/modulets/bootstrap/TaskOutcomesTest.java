@@ -14,62 +14,88 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TaskOutcomesTest {
     @Test
-    void countsEachEndedRunInTheLog2BucketOfItsRunTime() {
+    void countsEachTimedRunInTheLog2BucketOfItsRunTimeWithItsWeight() {
         TaskOutcomes outcomes = new TaskOutcomes();
-        outcomes.ended(0);
-        outcomes.ended(1);
-        outcomes.ended(1_000); // [512, 1024)
-        outcomes.failed("java.lang.IllegalStateException", 1_500); // [1024, 2048)
-        outcomes.ended(-5); // a thread's start and end read on different CPUs: counted as 0
+        outcomes.timed(0, 1);
+        outcomes.timed(1, 1);
+        outcomes.timed(1_000, 3); // [512, 1024), standing for three runs
+        outcomes.timed(1_500, 1); // [1024, 2048)
+        outcomes.timed(-5, 1); // a thread's start and end read on different CPUs: counted as 0
 
         long[] buckets = outcomes.runBuckets();
         assertEquals(3, buckets[0]);
-        assertEquals(1, buckets[9]);
+        assertEquals(3, buckets[9]);
         assertEquals(1, buckets[10]);
-        assertEquals(5, Arrays.stream(buckets).sum());
-        assertEquals(2_501, outcomes.runNanos());
+        assertEquals(7, Arrays.stream(buckets).sum());
+        assertEquals(4_501, outcomes.runNanos());
         assertEquals(1_500, outcomes.maxRunNanos());
-        assertEquals(1, outcomes.failedCount());
         assertEquals(TaskOutcomes.BUCKETS - 1, TaskOutcomes.bucket(Long.MAX_VALUE), "the last bucket takes the rest");
     }
 
     @Test
-    void concurrentRunsAreCountedExactly() throws Exception {
+    void concurrentRunsAreCountedExactlyInCellsAndSharedCounters() throws Exception {
         TaskOutcomes outcomes = new TaskOutcomes();
         int threads = 4;
         int runs = 50_000;
-        CyclicBarrier go = new CyclicBarrier(threads);
+        CyclicBarrier go = new CyclicBarrier(threads + 1);
+        CyclicBarrier done = new CyclicBarrier(threads + 1);
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
-            long nanos = 100L * (t + 1);
+            boolean ownCell = t % 2 == 0;
             workers[t] = new Thread(() -> {
                 try {
+                    TaskOutcomes.Cell cell = ownCell ? outcomes.newCell() : null;
                     go.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < runs; i++) {
+                        if (cell != null) {
+                            cell.started();
+                            cell.ended();
+                        } else {
+                            outcomes.started();
+                            outcomes.ended();
+                        }
+                        if (i % 10 == 0) {
+                            outcomes.failed("E" + (i % 3));
+                        }
+                    }
+                    done.await(10, TimeUnit.SECONDS); // counted while the cells' threads are alive
+                    done.await(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     throw new AssertionError(e);
-                }
-                for (int i = 0; i < runs; i++) {
-                    outcomes.started();
-                    if (i % 10 == 0) {
-                        outcomes.failed("E" + (i % 3), nanos);
-                    } else {
-                        outcomes.ended(nanos);
-                    }
                 }
             });
             workers[t].start();
         }
+        go.await(10, TimeUnit.SECONDS);
+        done.await(20, TimeUnit.SECONDS);
+        assertEquals((long) threads * runs, outcomes.startedCount());
+        assertEquals((long) threads * runs, outcomes.endedCount());
+        assertEquals((long) threads * runs / 10, outcomes.failedCount());
+        long named = Arrays.stream(outcomes.exceptions(10)).mapToLong(c -> c.count).sum();
+        assertEquals(outcomes.failedCount(), named, "three classes fit the table: every failure is named");
+        done.await(10, TimeUnit.SECONDS);
         for (Thread worker : workers) {
             worker.join(20_000);
             assertTrue(!worker.isAlive());
         }
-        assertEquals((long) threads * runs, outcomes.startedCount());
-        assertEquals((long) threads * runs, Arrays.stream(outcomes.runBuckets()).sum());
-        assertEquals((long) threads * runs / 10, outcomes.failedCount());
-        assertEquals((long) runs * (100 + 200 + 300 + 400), outcomes.runNanos());
-        assertEquals(400, outcomes.maxRunNanos());
-        long named = Arrays.stream(outcomes.exceptions(10)).mapToLong(c -> c.count).sum();
-        assertEquals(outcomes.failedCount(), named, "three classes fit the table: every failure is named");
+        for (int i = 0; i < 20; i++) {
+            outcomes.newCell(); // enough new cells to sweep the cells of the threads that ended
+        }
+        assertEquals((long) threads * runs, outcomes.startedCount(), "a swept cell's counts are kept");
+        assertEquals((long) threads * runs, outcomes.endedCount());
+    }
+
+    @Test
+    void aFoldedCellsCountsAreKept() {
+        TaskOutcomes outcomes = new TaskOutcomes();
+        TaskOutcomes.Cell cell = outcomes.newCell();
+        cell.started();
+        cell.started();
+        cell.ended();
+        outcomes.fold(cell);
+        outcomes.fold(cell); // twice: counted once
+        assertEquals(2, outcomes.startedCount());
+        assertEquals(1, outcomes.endedCount());
     }
 
     @Test

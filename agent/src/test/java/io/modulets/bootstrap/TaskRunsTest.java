@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -24,7 +25,7 @@ class TaskRunsTest {
     private final PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
 
     private static long ended(TaskOutcomes outcomes) {
-        return Arrays.stream(outcomes.runBuckets()).sum();
+        return outcomes.endedCount();
     }
 
     private static String topException(TaskOutcomes outcomes) {
@@ -163,15 +164,96 @@ class TaskRunsTest {
     }
 
     @Test
-    void runTimeIsMeasuredFromBindingToUnbinding() {
-        TestSeams.runBound(g1, () -> {
+    void runTimeIsMeasuredFromBindingToUnbinding() throws Exception {
+        onNewThread(() -> TestSeams.runBound(g1, () -> { // a thread's first runs are all timed
             long until = System.nanoTime() + 2_000_000;
             while (System.nanoTime() < until) {
                 Thread.onSpinWait();
             }
-        });
+        }));
         assertTrue(g1.outcomes.runNanos() >= 2_000_000, "at least the 2 ms spent in the body");
         assertEquals(g1.outcomes.runNanos(), g1.outcomes.maxRunNanos());
+    }
+
+    @Test
+    void aWarmThreadCountsEveryRunAndTimesASampleThatStandsForAllOfThem() throws Exception {
+        int runs = 10_000;
+        onNewThread(() -> {
+            for (int i = 0; i < runs; i++) {
+                if (i % 10 == 0) {
+                    assertThrows(IllegalStateException.class,
+                            () -> TestSeams.runBound(g1, () -> { throw new IllegalStateException(); }));
+                } else {
+                    TestSeams.runBound(g1, () -> { });
+                }
+            }
+        });
+        assertEquals(runs, g1.outcomes.startedCount());
+        assertEquals(runs, ended(g1.outcomes));
+        assertEquals(runs / 10, g1.outcomes.failedCount());
+        long estimated = Arrays.stream(g1.outcomes.runBuckets()).sum();
+        // The runs after the last timed one are not yet stood for: fewer than the longest gap.
+        assertTrue(estimated <= runs && estimated > runs - 2 * TaskRuns.TIMED_EVERY, "estimated " + estimated);
+    }
+
+    @Test
+    void runsCountedInCellsOfThreadsThatEndedAreKept() throws Exception {
+        int threads = 40;
+        int runs = 2 * TaskRuns.WARM_RUNS;
+        for (int t = 0; t < threads; t++) { // new cells sweep the cells of the threads that ended before
+            onNewThread(() -> {
+                for (int i = 0; i < runs; i++) {
+                    TestSeams.runBound(g1, () -> { });
+                }
+            });
+        }
+        assertEquals((long) threads * runs, g1.outcomes.startedCount());
+        assertEquals((long) threads * runs, ended(g1.outcomes));
+    }
+
+    @Test
+    void aThreadThatRunsMoreGenerationsThanItKeepsCellsForCountsEachExactly() throws Exception {
+        PendingTasksTest.Generation[] generations = new PendingTasksTest.Generation[TaskRuns.MAX_CELLS + 3];
+        for (int i = 0; i < generations.length; i++) {
+            generations[i] = new PendingTasksTest.Generation();
+        }
+        int rounds = 2 * TaskRuns.WARM_RUNS;
+        onNewThread(() -> {
+            for (int round = 0; round < rounds; round++) {
+                for (PendingTasksTest.Generation g : generations) {
+                    TestSeams.runBound(g, () -> { });
+                }
+                nest(generations, 0); // every generation at once: some find no free cell
+            }
+        });
+        for (PendingTasksTest.Generation g : generations) {
+            assertEquals(2L * rounds, g.outcomes.startedCount());
+            assertEquals(2L * rounds, ended(g.outcomes));
+        }
+    }
+
+    private static void nest(PendingTasksTest.Generation[] generations, int from) {
+        if (from < generations.length) {
+            TestSeams.runBound(generations[from], () -> nest(generations, from + 1));
+        }
+    }
+
+    /** Runs {@code body} on a new thread, which has no runs yet, and rethrows what it threw. */
+    private static void onNewThread(Runnable body) throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        thread.start();
+        thread.join(20_000);
+        assertTrue(!thread.isAlive(), "the thread ended");
+        if (thrown.get() != null) {
+            throw new AssertionError(thrown.get());
+        }
     }
 
     @Test

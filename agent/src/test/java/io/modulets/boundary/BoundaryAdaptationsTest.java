@@ -138,8 +138,8 @@ class BoundaryAdaptationsTest {
 
     @AfterEach
     void restore() {
-        BoundaryLinks.retire(g1);
-        BoundaryLinks.retire(g2);
+        BoundaryLinks.installed().retire(g1);
+        BoundaryLinks.installed().retire(g2);
         TestSeams.setCurrent(savedCurrent);
     }
 

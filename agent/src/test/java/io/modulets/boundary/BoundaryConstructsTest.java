@@ -91,8 +91,8 @@ class BoundaryConstructsTest {
 
     @AfterEach
     void restore() {
-        BoundaryLinks.retire(g1);
-        BoundaryLinks.retire(g2);
+        BoundaryLinks.installed().retire(g1);
+        BoundaryLinks.installed().retire(g2);
         TestSeams.setCurrent(savedCurrent);
     }
 
@@ -144,18 +144,18 @@ class BoundaryConstructsTest {
         assertEquals(1, call("version"));
         TestSeams.setCurrent(g2);
         assertEquals(2, call("version"));
-        assertTrue(BoundaryLinks.linkedSites(g1) > 0);
-        BoundaryLinks.retire(g1);
-        assertEquals(0, BoundaryLinks.linkedSites(g1));
+        assertTrue(BoundaryLinks.installed().linkedSites(g1) > 0);
+        BoundaryLinks.installed().retire(g1);
+        assertEquals(0, BoundaryLinks.installed().linkedSites(g1));
         assertEquals(2, call("version"), "the site still serves the live generation");
-        assertTrue(BoundaryLinks.linkedSites(g2) > 0);
+        assertTrue(BoundaryLinks.installed().linkedSites(g2) > 0);
     }
 
     @Test
     void theSingleGenerationFastPathEndsBeforeASecondGenerationIsCurrent() throws Throwable {
-        BoundaryLinks.publish(g1);
+        BoundaryLinks.installed().publish(g1);
         assertEquals(1, call("version"));
-        BoundaryLinks.publish(g2);
+        BoundaryLinks.installed().publish(g2);
         assertEquals(2, call("version"), "unbound code sees the new current generation at once");
         int[] bound = new int[1];
         TestSeams.runBound(g1, () -> {
@@ -166,7 +166,7 @@ class BoundaryConstructsTest {
             }
         });
         assertEquals(1, bound[0], "a task bound to generation 1 keeps it while both are live");
-        BoundaryLinks.retire(g1);
+        BoundaryLinks.installed().retire(g1);
         assertEquals(2, call("version"), "back to one live generation");
     }
 
@@ -188,17 +188,17 @@ class BoundaryConstructsTest {
 
     @Test
     void aTaskInsideAMethodThatBeganBeforeAPublishKeepsItsGeneration() throws Throwable {
-        BoundaryLinks.publish(g1);
+        BoundaryLinks.installed().publish(g1);
         versionsAround(() -> { }); // links both sites to the single-generation fast path
-        int[] bound = versionsAroundBoundTo(g1, () -> BoundaryLinks.publish(g2));
+        int[] bound = versionsAroundBoundTo(g1, () -> BoundaryLinks.installed().publish(g2));
         assertEquals(1, bound[0]);
         assertEquals(1, bound[1], "the method's token was not read before the publish: its sites read the binding");
     }
 
     @Test
     void unboundCodeFollowsTheCurrentGenerationInsideOneMethodCall() throws Throwable {
-        BoundaryLinks.publish(g1);
-        int[] unbound = versionsAround(() -> BoundaryLinks.publish(g2));
+        BoundaryLinks.installed().publish(g1);
+        int[] unbound = versionsAround(() -> BoundaryLinks.installed().publish(g2));
         assertEquals(1, unbound[0]);
         assertEquals(2, unbound[1], "a thread that runs no task follows the current generation call by call");
         TestSeams.setCurrent(g1); // while both are live: the method reads "unbound" once, its sites read current
@@ -207,8 +207,8 @@ class BoundaryConstructsTest {
 
     @Test
     void whileGenerationsOverlapEachBoundMethodKeepsItsBindingsGeneration() throws Throwable {
-        BoundaryLinks.publish(g1);
-        BoundaryLinks.publish(g2);
+        BoundaryLinks.installed().publish(g1);
+        BoundaryLinks.installed().publish(g2);
         for (int i = 0; i < 3; i++) { // the second and third calls go through the grown caches
             assertEquals(1, versionsAroundBoundTo(g1, () -> { })[1]);
             assertEquals(2, versionsAroundBoundTo(g2, () -> { })[1]);

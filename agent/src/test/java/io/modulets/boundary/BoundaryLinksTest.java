@@ -51,14 +51,15 @@ class BoundaryLinksTest {
     private final List<GenerationClassLoader> generations = new ArrayList<>();
     private IntSupplier user;
     private ClassLoader savedCurrent;
-    /** The sites of other tests' shell classes, linked before this test's. */
-    private final Set<InlineCacheSite> others = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** This test's own links: its shell class's sites, and no other test's, register with them. */
+    private BoundaryLinks links;
 
     @BeforeEach
     void threeGenerations() throws Exception {
+        links = BoundaryLinks.install();
         // Start with no live generation: other tests in this JVM publish generations they never retire.
-        BoundaryLinks.live().forEach(BoundaryLinks::retire);
-        assertTrue(Relinker.awaitIdle(30_000));
+        BoundaryLinks.live().forEach(links::retire);
+        assertTrue(links.relinker.awaitIdle(30_000));
         savedCurrent = Bindings.current();
         Path shell = null;
         for (int v = 1; v <= 3; v++) {
@@ -69,14 +70,13 @@ class BoundaryLinksTest {
             shell = shell != null ? shell : Compiler.compile(temp.resolve("shell"), Map.of("shell.User", USER), classes);
         }
         TestSeams.setCurrent(g(1));
-        others.addAll(BoundaryLinks.sites());
         RewritingLoader shellLoader = new RewritingLoader(shell, filter, new Erasure(filter, Bindings::current));
         user = (IntSupplier) shellLoader.loadClass("shell.User").getDeclaredConstructor().newInstance();
     }
 
     @AfterEach
     void retireAll() {
-        generations.forEach(BoundaryLinks::retire);
+        generations.forEach(links::retire);
         TestSeams.setCurrent(savedCurrent);
     }
 
@@ -97,9 +97,7 @@ class BoundaryLinksTest {
 
     /** The sites of this test's shell class (linked at their first call). */
     private List<InlineCacheSite> sites() {
-        List<InlineCacheSite> sites = new ArrayList<>(BoundaryLinks.sites());
-        sites.removeIf(others::contains);
-        return sites;
+        return links.sites();
     }
 
     private Map<InlineCacheSite, MethodHandle> targets() {
@@ -124,15 +122,15 @@ class BoundaryLinksTest {
 
     @Test
     void aPublishRetargetsNoSiteAndCallsLeaveTheLinkingToTheRelinker() throws InterruptedException {
-        BoundaryLinks.publish(g(1));
+        links.publish(g(1));
         // A call made while a pass is under way is resolved for that call only, and caches nothing
         // (InlineCacheSite#awaitsRelinker): the sites are first called, and cache generation 1, after it.
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), user.getAsInt());
         Map<InlineCacheSite, MethodHandle> before = targets();
 
         holding(new ArrayList<>(before.keySet()), 0, () -> {
-            BoundaryLinks.publish(g(2));
+            links.publish(g(2));
             before.forEach((site, target) -> assertSame(target, site.getTarget(), "the publish re-targeted a site"));
             assertEquals(all(1), boundTo(g(1)), "a task bound to generation 1 keeps it");
             assertEquals(all(2), user.getAsInt(), "unbound code follows the new current generation");
@@ -144,7 +142,7 @@ class BoundaryLinksTest {
             }
         });
 
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
         before.forEach((site, target) -> assertSame(target, site.getTarget(),
                 "the relinker re-targeted a site (code that inlined it would be deoptimised)"));
         for (InlineCacheSite site : before.keySet()) {
@@ -159,30 +157,30 @@ class BoundaryLinksTest {
     @Test
     void aRetirementTakesTheGenerationOutOfEveryLevel() throws InterruptedException {
         // each call after the pass of its publish, so that it caches (as in the test above)
-        BoundaryLinks.publish(g(1));
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        links.publish(g(1));
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), user.getAsInt());
-        BoundaryLinks.publish(g(2));
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        links.publish(g(2));
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), boundTo(g(1)));
-        BoundaryLinks.publish(g(3));
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        links.publish(g(3));
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
         assertEquals(all(1), boundTo(g(1)));
         assertEquals(all(2), boundTo(g(2)));
-        assertTrue(BoundaryLinks.linkedSites(g(1)) >= 3);
+        assertTrue(links.linkedSites(g(1)) >= 3);
         // every site caches every live generation, so that the pass after the retirement adds nothing
-        assertTrue(Relinker.awaitIdle(30_000), "the relinker's pass did not end");
+        assertTrue(links.relinker.awaitIdle(30_000), "the relinker's pass did not end");
 
-        BoundaryLinks.retire(g(1));
-        assertEquals(0, BoundaryLinks.linkedSites(g(1)), "a level still reaches the retired generation");
+        links.retire(g(1));
+        assertEquals(0, links.linkedSites(g(1)), "a level still reaches the retired generation");
         for (InlineCacheSite site : sites()) {
             assertEquals(0, site.depth(), "the retirement relinks the site from the top");
         }
         assertEquals(all(2), boundTo(g(2)));
         assertEquals(all(3), user.getAsInt());
-        BoundaryLinks.retire(g(2));
+        links.retire(g(2));
         assertEquals(all(3), boundTo(g(3)), "back to one live generation");
-        assertEquals(0, BoundaryLinks.linkedSites(g(2)));
+        assertEquals(0, links.linkedSites(g(2)));
     }
 
     @Test
@@ -205,8 +203,8 @@ class BoundaryLinksTest {
     }
 
     private void keepTheirGeneration() throws Exception {
-        BoundaryLinks.publish(g(1));
-        BoundaryLinks.publish(g(2));
+        links.publish(g(1));
+        links.publish(g(2));
         AtomicBoolean stop = new AtomicBoolean();
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
         CountDownLatch running = new CountDownLatch(2);
@@ -228,9 +226,9 @@ class BoundaryLinksTest {
         assertTrue(running.await(30, TimeUnit.SECONDS));
         for (int round = 0; round < 200; round++) {
             // a third generation comes and goes; the current one flips between the two in use
-            BoundaryLinks.publish(g(3));
-            BoundaryLinks.publish(round % 2 == 0 ? g(1) : g(2));
-            BoundaryLinks.retire(g(3));
+            links.publish(g(3));
+            links.publish(round % 2 == 0 ? g(1) : g(2));
+            links.retire(g(3));
         }
         stop.set(true);
         for (Thread caller : callers) {
@@ -238,6 +236,6 @@ class BoundaryLinksTest {
             assertFalse(caller.isAlive(), "a caller did not finish");
         }
         assertEquals(List.of(), List.copyOf(wrong));
-        assertEquals(0, BoundaryLinks.linkedSites(g(3)));
+        assertEquals(0, links.linkedSites(g(3)));
     }
 }

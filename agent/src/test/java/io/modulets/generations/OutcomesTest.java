@@ -10,16 +10,29 @@ import io.modulets.bootstrap.TaskOutcomes;
 
 /** The snapshot of a generation's outcomes: derived numbers, quantile bounds, differences. */
 class OutcomesTest {
+    /** A run that ends normally after {@code nanos}, timed. */
+    private static void ended(TaskOutcomes counters, long nanos) {
+        counters.ended();
+        counters.timed(nanos, 1);
+    }
+
+    /** A run that ends by an exception of class {@code exception} after {@code nanos}, timed. */
+    private static void failed(TaskOutcomes counters, String exception, long nanos) {
+        counters.ended();
+        counters.failed(exception);
+        counters.timed(nanos, 1);
+    }
+
     private static TaskOutcomes counters(int completed, int failed, long nanos) {
         TaskOutcomes counters = new TaskOutcomes();
         for (int i = 0; i < completed + failed + 1; i++) {
             counters.started(); // one more started: still running
         }
         for (int i = 0; i < completed; i++) {
-            counters.ended(nanos);
+            ended(counters, nanos);
         }
         for (int i = 0; i < failed; i++) {
-            counters.failed(i % 2 == 0 ? "x.Even" : "x.Odd", nanos);
+            failed(counters, i % 2 == 0 ? "x.Even" : "x.Odd", nanos);
         }
         return counters;
     }
@@ -40,10 +53,10 @@ class OutcomesTest {
     void quantilesAreTheTopOfTheirLog2Bucket() {
         TaskOutcomes counters = new TaskOutcomes();
         for (int i = 0; i < 98; i++) {
-            counters.ended(1_000); // [512, 1024)
+            ended(counters, 1_000); // [512, 1024)
         }
-        counters.ended(100_000); // [65536, 131072)
-        counters.ended(100_000);
+        ended(counters, 100_000); // [65536, 131072)
+        ended(counters, 100_000);
         Outcomes outcomes = Outcomes.of(counters);
         assertEquals(1_023, outcomes.runNanosAtMost(0.5));
         assertEquals(1_023, outcomes.runNanosAtMost(0.98));
@@ -56,9 +69,9 @@ class OutcomesTest {
         TaskOutcomes counters = counters(2, 1, 500);
         Outcomes earlier = Outcomes.of(counters);
         counters.started();
-        counters.failed("x.Odd", 4_000);
+        failed(counters, "x.Odd", 4_000);
         counters.started();
-        counters.ended(4_000);
+        ended(counters, 4_000);
         Outcomes since = Outcomes.of(counters).minus(earlier);
         assertEquals(2, since.started());
         assertEquals(1, since.completed());
@@ -67,5 +80,24 @@ class OutcomesTest {
         assertEquals(List.of(new Outcomes.ExceptionCount("x.Odd", 1)), since.exceptions());
         assertEquals(2, since.runBuckets()[11]);
         assertEquals(0, since.runBuckets()[8]);
+    }
+
+    @Test
+    void runTimesComeFromTheTimedRunsWeightedByTheRunsTheyStandFor() {
+        TaskOutcomes counters = new TaskOutcomes();
+        for (int i = 0; i < 100; i++) {
+            counters.started();
+            counters.ended();
+        }
+        counters.timed(1_000, 60); // one timed run for 60 of them
+        counters.timed(100_000, 40);
+        Outcomes outcomes = Outcomes.of(counters);
+        assertEquals(100, outcomes.completed(), "counts are exact whatever was timed");
+        assertEquals(60, outcomes.runBuckets()[9]);
+        assertEquals(40, outcomes.runBuckets()[16]);
+        assertEquals((60 * 1_000 + 40 * 100_000) / 100, outcomes.meanRunNanos());
+        assertEquals(1_023, outcomes.runNanosAtMost(0.6));
+        assertEquals(131_071, outcomes.runNanosAtMost(0.61));
+        assertEquals(100_000, outcomes.maxRunNanos());
     }
 }

@@ -21,8 +21,8 @@ import io.modulets.bootstrap.GenerationLoader;
  * be lost, and every generation's live count returns to zero. Prints "key value" lines.
  *
  * <p>Generations 1000..1003 are made by deploying jars (the watcher waits 200 ms for quiet); the
- * fast swaps then go through {@code BoundaryLinks.publish}, the seam through which the registry
- * activates a generation. Args: versionsDir modulesDir.
+ * fast swaps then go through the registry's {@code BoundaryLinks} ({@code publish}), the seam through which
+ * the registry activates a generation. Args: versionsDir modulesDir.
  */
 public final class Stress {
     static final int TASKS = 10_000;
@@ -44,8 +44,9 @@ public final class Stress {
             deploy(versions.resolve("magic-" + magic + ".jar"), modules, magic);
             generations.add(Bindings.current());
         }
-        Method publish = Class.forName("io.modulets.boundary.BoundaryLinks")
-                .getMethod("publish", ClassLoader.class);
+        Class<?> linksClass = Class.forName("io.modulets.boundary.BoundaryLinks");
+        Object links = linksClass.getMethod("installed").invoke(null); // the registry's
+        Method publish = linksClass.getMethod("publish", ClassLoader.class);
         Method ofVirtual = Thread.class.getMethod("ofVirtual");
         Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
         Object builder = ofVirtual.invoke(null);
@@ -56,7 +57,7 @@ public final class Stress {
             int i = 0;
             while (!volatileStop) {
                 try {
-                    publish.invoke(null, generations.get(i++ % generations.size()));
+                    publish.invoke(links, generations.get(i++ % generations.size()));
                     swaps.incrementAndGet();
                     Thread.sleep(2);
                 } catch (Exception e) {

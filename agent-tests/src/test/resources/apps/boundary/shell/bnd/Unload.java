@@ -76,8 +76,9 @@ public final class Unload {
     }
 
     static int linkedSites(ClassLoader generation) throws ReflectiveOperationException {
-        return (int) Class.forName("io.modulets.boundary.BoundaryLinks").getMethod("linkedSites", ClassLoader.class)
-                .invoke(null, generation);
+        Class<?> links = Class.forName("io.modulets.boundary.BoundaryLinks");
+        return (int) links.getMethod("linkedSites", ClassLoader.class)
+                .invoke(links.getMethod("installed").invoke(null), generation); // the registry's links
     }
 
     /** Waits (at most 20 s) until the registry retired the generation: its sites are emptied then. */

@@ -154,7 +154,7 @@ public final class Harness {
         return rows;
     }
 
-    /** The headline of startup: the whole process of a trivial application, start to exit (issue 20's targets). */
+    /** The headline of startup: the whole process of a trivial application, start to exit. */
     private List<Row> process() throws Exception {
         int runs = quick ? 5 : 11;
         WholeProcess.Result r = WholeProcess.measure(Compare.SETUPS, runs);

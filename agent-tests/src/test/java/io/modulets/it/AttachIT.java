@@ -25,7 +25,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Loading the agent into a running JVM fails to the caller (issue 19): the attach API's {@code loadAgent}
+ * Loading the agent into a running JVM fails to the caller: the attach API's {@code loadAgent}
  * throws, jcmd's {@code JVMTI.agent_load} reports a non-zero return code, the target's stderr has the one
  * line that says why, and the target runs on untouched.
  */

@@ -29,7 +29,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Issue 3's stress test, on JDKs with virtual threads: 10,000 virtual-thread tasks, each with a child
+ * The capture stress test, on JDKs with virtual threads: 10,000 virtual-thread tasks, each with a child
  * thread, while the current generation changes every 2 ms. Zero tasks see two generations, every root
  * task runs the generation current at its submission, every child its parent's, none is lost, and the
  * live counts return to zero; bounded in time.

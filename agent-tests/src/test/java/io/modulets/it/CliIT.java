@@ -185,7 +185,7 @@ class CliIT {
             assertEquals("1001", magic(child), () -> "a refusal changes nothing\n" + child.describe());
 
             // A zip bomb (an entry of 1 GiB from about 1 MB), and a jar named with a terminal escape:
-            // one line each, not a stack trace, and the escape is not sent to the terminal (issue 19).
+            // one line each, not a stack trace, and the escape is not sent to the terminal.
             RawZip bomb = new RawZip();
             bomb.entry("cli/mod/big.bin", bomb.stream(RawZip.zeros(1024)));
             Path bombJar = bomb.write(work.resolve("bomb.jar"));

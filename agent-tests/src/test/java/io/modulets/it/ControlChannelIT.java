@@ -30,7 +30,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * What the CLI's control channel opens in the target JVM (issue 19 item 7; docs/REFERENCE.md, Security):
+ * What the CLI's control channel opens in the target JVM (docs/REFERENCE.md, Security):
  * the agent opens no listening socket of its own, and the CLI's first call makes the JDK start its local JMX
  * connector, whose server socket the JDK binds to the wildcard address (it refuses, at accept, connections
  * from addresses that are not this host's). The test pins that truth, read from {@code /proc} (Linux): if a

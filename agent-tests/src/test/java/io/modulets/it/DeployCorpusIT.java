@@ -46,7 +46,7 @@ import io.modulets.testkit.WorkDirs;
  * the reason; a task that was running during the attempt, and ten tasks submitted during it,
  * finish on generation 1 (magic 1000); none is lost; a root task submitted afterwards still
  * runs generation 1. The last case is a good deploy (1001), which proves the checks can fail.
- * Issue 19 added zip bombs (e…: refused before they inflate) and what only the JVM's own reading and
+ * The corpus also holds zip bombs (e…: refused before they inflate) and what only the JVM's own reading and
  * linking of a class finds (f…: manifests, a signed jar changed after signing, the verifier, a missing
  * superclass, a multi-release jar's class for this JVM).
  */
@@ -59,7 +59,7 @@ class DeployCorpusIT {
     private static Path cases;
     /** Case directory name → the text its log line must contain. */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
-    /** The cases of a JVM with a small heap: an OutOfMemoryError in one deploy (issue 19). */
+    /** The cases of a JVM with a small heap: an OutOfMemoryError in one deploy. */
     private static Path memoryCases;
     private static final Map<String, String> MEMORY_EXPECTED = new LinkedHashMap<>();
 
@@ -160,7 +160,7 @@ class DeployCorpusIT {
             module(new JarBuilder(), Map.of("MAGIC", "1002")).build(c.resolve("magic.jar"));
             write(c, "action", "alter-stored".getBytes());
         });
-        // Bounded reading (issue 19): each refused from the zip directory, or at the first byte too many
+        // Bounded reading: each refused from the zip directory, or at the first byte too many
         jarCase("e01-entry-inflates-to-1-GiB",
                 "magic.jar: entry deploy/mod/big.bin inflates to 1073741824 bytes, more than maxEntrySize=512m",
                 c -> bomb(v2, c, zip -> zip.entry("deploy/mod/big.bin", zip.stream(RawZip.zeros(1024)))));
@@ -180,7 +180,7 @@ class DeployCorpusIT {
                 c -> bomb(v2, c, zip -> zip.entry("deploy/mod/big.bin", zip.stream(RawZip.zeros(1024)), 1000)));
         jarCase("e05-ratio-over-100", "times its compressed size (", c -> bomb(v2, c,
                 zip -> zip.entry("deploy/mod/zeros.bin", zip.stream(RawZip.zeros(32)))));
-        // Load before you activate (issue 19): what only the JVM's own reading and linking finds
+        // Load before you activate: what only the JVM's own reading and linking finds
         String manifest = "Manifest-Version: 1.0\r\nImplementation-Title: magic\r\n";
         jarCase("f01-manifest-line-over-512-bytes",
                 "magic.jar: META-INF/MANIFEST.MF does not read as the JDK reads it (line too long", c -> write(c,
@@ -238,7 +238,7 @@ class DeployCorpusIT {
                     write(c, "magic.jar", zip(multi, false,
                             Map.of("META-INF/versions/" + Jdks.BASELINE + "/deploy/mod/Magic.class", dropped)));
                 });
-        // Control characters in a file name reach the log escaped, in the one line (issue 19)
+        // Control characters in a file name reach the log escaped, in the one line
         String forged = "magic\nmodulets: generation 9 (forged) is current\u001b[2J.jar";
         jarCase("g01-jar-name-with-newline-and-escape",
                 "magic\\nmodulets: generation 9 (forged) is current\\u001b[2J.jar is not a complete zip file",

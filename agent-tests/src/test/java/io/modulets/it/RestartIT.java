@@ -37,7 +37,7 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * A restart keeps what the operator decided (DESIGN §2.9, issue 19): the same child JVM
+ * A restart keeps what the operator decided (DESIGN §2.9): the same child JVM
  * ({@code apps/cli/shell/cli/App.java}: a root task per {@code task} line, printing what the swappable
  * {@code cli.mod.Magic.get()} returns) is started, a deploy is made through the watched modules directory,
  * and the JVM is stopped and started again on the same modules directory and store. What the second JVM

@@ -41,7 +41,7 @@ import io.modulets.testkit.Signing;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * Issue 10, from outside: who may swap code. With {@code trust=KEYSTORE} only jars whose every entry
+ * Who may swap code, from outside. With {@code trust=KEYSTORE} only jars whose every entry
  * is signed by a trusted certificate become a generation — unsigned, partly signed, tampered and
  * foreign-signed jars are refused with their one line and the current generation stays; the
  * keystore's password comes from a file or an environment variable, and one that does not open it

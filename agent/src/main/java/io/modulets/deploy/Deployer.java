@@ -371,7 +371,7 @@ public final class Deployer {
 
     /**
      * The store, which a generation's classes are read from, is held to the permission rule at each activation
-     * and rollback, not only at the start (issue 19): a store opened to other users since refuses the next one
+     * and rollback, not only at the start: a store opened to other users since refuses the next one
      * in one line, and what runs keeps running (its jars are open already and were re-hashed when opened).
      */
     private void guardStore() throws DeployRefused {

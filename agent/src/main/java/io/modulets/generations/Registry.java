@@ -37,7 +37,7 @@ import io.modulets.loader.GenerationClassLoader;
  */
 public final class Registry {
     /**
-     * The unloaded generations whose records {@link #all()} keeps, newest first (issue 19: a JVM that activates
+     * The unloaded generations whose records {@link #all()} keeps, newest first (a JVM that activates
      * all day would otherwise keep a record, its history and its outcomes per activation, forever).
      */
     static final int UNLOADED_RECORDS = 100;

@@ -108,7 +108,7 @@ final class Jmx implements Transitions.Output {
         unloaded.addLast(g.sequence());
         while (unloaded.size() > UNLOADED_KEPT) {
             int oldest = unloaded.removeFirst();
-            registered.remove(oldest); // else one number per activation, for the life of the JVM (issue 19 item 10)
+            registered.remove(oldest); // else one number per activation, for the life of the JVM
             try {
                 server.unregisterMBean(name(oldest));
             } catch (JMException | RuntimeException e) {

@@ -26,7 +26,7 @@ import io.modulets.config.PackageFilter;
 import io.modulets.testing.Compiler;
 
 /**
- * Issue 10: a generation is made only from stored bytes that still hash to what was copied, and its
+ * A generation is made only from stored bytes that still hash to what was copied, and its
  * loader then reads those very bytes: it opens its jars before the re-hash, so a name in the store
  * replaced afterwards does not change the classes it defines.
  */

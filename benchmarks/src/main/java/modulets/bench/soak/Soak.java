@@ -34,7 +34,7 @@ import modulets.bench.swappable.DeployEcho;
 import modulets.bench.swappable.DeployProbe;
 
 /**
- * The soak (issue 19; not in CI): one child JVM with the agent runs root tasks on a pool without pause while
+ * The soak (not in CI): one child JVM with the agent runs root tasks on a pool without pause while
  * two deployer threads, at once, make a random mix of good deploys, bad deploys and rollbacks through the
  * Manager MBean, until both the task and the activation targets are reached. Each task asks two swappable
  * classes ({@link DeployProbe}, {@link DeployEcho}) which version they are, with work between the calls: one

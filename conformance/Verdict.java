@@ -28,6 +28,8 @@ import org.w3c.dom.NodeList;
 public final class Verdict {
 
     private static final Pattern REFUSAL = Pattern.compile("modulets: refused shell class (\\S+):");
+    /** A shell class the rewriter failed on: it runs unrewritten (docs/BOUNDARY.md). */
+    private static final Pattern REWRITE_ERROR = Pattern.compile("modulets: boundary: cannot rewrite (\\S+),");
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("new-failure-classes")) {
@@ -50,9 +52,9 @@ public final class Verdict {
     private static void table(Path root, boolean quick, Path out) throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("| suite | JDK | tests run | failures without the agent | new failures, agent with nothing "
-                + "swappable | new failures with the agent | new failures with three swaps (not counted: "
+                + "swappable | new failures with the agent | new failures with three swaps (+ not counted: "
                 + "the deployed version fails without the agent too) | deploys activated | time ratio "
-                + "(agent / without) | CPU ratio | refusals logged |\n");
+                + "(agent / without) | CPU ratio | refusals logged (+ classes it could not rewrite) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder details = new StringBuilder();
         List<Path> suites;
@@ -89,17 +91,22 @@ public final class Verdict {
                 Set<String> refusals = new TreeSet<>();
                 refusals.addAll(agent.refusals);
                 refusals.addAll(swaps.refusals);
+                Set<String> rewriteErrors = new TreeSet<>(agent.rewriteErrors);
+                rewriteErrors.addAll(swaps.rewriteErrors);
+                rewriteErrors.addAll(none.rewriteErrors);
                 md.append("| ").append(suite.getFileName()).append(" | ").append(jdk)
                         .append(" | ").append(plain.count()).append(" | ").append(plain.failCount())
                         .append(" | ").append(none.newCount(plain))
                         .append(" | ").append(agent.newCount(plain))
-                        .append(" | ").append(swaps.ok ? counted.size() + " (" + excused.size() + ")" : "no report")
+                        .append(" | ").append(swapsCell(swaps, counted, excused))
                         .append(" | ").append(swaps.activated).append(" of ").append(swaps.deploys)
                         .append(" | ").append(ratio(agent.wall, plain.wall))
                         .append(" | ").append(ratio(agent.cpu, plain.cpu))
-                        .append(" | ").append(refusals.size()).append(" |\n");
+                        .append(" | ").append(refusals.size())
+                        .append(rewriteErrors.isEmpty() ? "" : " (+ " + rewriteErrors.size() + " cannot rewrite)")
+                        .append(" |\n");
                 details.append(detail(suite.getFileName() + " JDK " + jdk, plain, none, agent, swaps, counted,
-                        excused, refusals));
+                        excused, refusals, rewriteErrors));
             }
         }
         String text = md + details.toString();
@@ -108,7 +115,7 @@ public final class Verdict {
     }
 
     private static String detail(String title, Run plain, Run none, Run agent, Run swaps, Set<String> counted,
-            Set<String> excused, Set<String> refusals) {
+            Set<String> excused, Set<String> refusals, Set<String> rewriteErrors) {
         StringBuilder b = new StringBuilder();
         b.append("\n").append(title).append(String.format(": wall %.1f s without the agent, %.1f s nothing "
                 + "swappable, %.1f s with it, %.1f s with three swaps%n",
@@ -118,6 +125,7 @@ public final class Verdict {
         list(b, "  new failures with three swaps", counted, swaps);
         list(b, "  not counted (the deployed version fails without the agent too)", excused, swaps);
         list(b, "  refused shell classes", refusals, null);
+        list(b, "  shell classes the rewriter failed on (they run unrewritten)", rewriteErrors, null);
         return b.toString();
     }
 
@@ -132,6 +140,15 @@ public final class Verdict {
         }
     }
 
+    private static String swapsCell(Run swaps, Set<String> counted, Set<String> excused) {
+        if (!swaps.ok) {
+            return "no report";
+        }
+        long refused = counted.stream().filter(swaps::causedByRefusal).count();
+        return counted.size() + (refused == 0 ? "" : " (" + refused + " in refused classes)")
+                + (excused.isEmpty() ? "" : " + " + excused.size() + " not counted");
+    }
+
     private static String ratio(double a, double b) {
         return b > 0 && a > 0 ? String.format("%.2f", a / b) : "-";
     }
@@ -141,7 +158,9 @@ public final class Verdict {
         boolean ok;
         final Set<String> tests = new TreeSet<>();
         final Map<String, String> failed = new HashMap<>();
+        final Map<String, String> traces = new HashMap<>();
         final Set<String> refusals = new TreeSet<>();
+        final Set<String> rewriteErrors = new TreeSet<>();
         double wall;
         double cpu;
         int deploys;
@@ -161,6 +180,10 @@ public final class Verdict {
                 }
             }
             Path time = dir.resolve("time");
+            if (!Files.exists(time) || Files.size(time) == 0) {
+                // sampled from /proc by hand where bash's time was lost: the JVM's own CPU, no children
+                time = dir.resolve("time.proc");
+            }
             if (Files.exists(time)) {
                 String[] t = Files.readString(time).trim().split("\\s+");
                 if (t.length == 3) {
@@ -174,6 +197,10 @@ public final class Verdict {
                     var m = REFUSAL.matcher(line);
                     if (m.find()) {
                         run.refusals.add(m.group(1));
+                    }
+                    var e = REWRITE_ERROR.matcher(line);
+                    if (e.find()) {
+                        run.rewriteErrors.add(e.group(1));
                     }
                     if (line.contains("modulets: generation") && line.contains(" is current (was ")) {
                         run.activated++;
@@ -214,6 +241,7 @@ public final class Verdict {
                 }
                 if (why != null) {
                     failed.put(id, why);
+                    traces.put(id, c.getTextContent());
                 }
             }
         }
@@ -254,7 +282,18 @@ public final class Verdict {
         }
 
         String newCount(Run reference) {
-            return ok ? String.valueOf(newFailures(reference).size()) : "no report";
+            if (!ok) {
+                return "no report";
+            }
+            Set<String> n = newFailures(reference);
+            long refused = n.stream().filter(this::causedByRefusal).count();
+            return refused == 0 ? String.valueOf(n.size()) : n.size() + " (" + refused + " in refused classes)";
+        }
+
+        /** A failure whose trace goes through a class the agent refused at load time (docs/BOUNDARY.md). */
+        boolean causedByRefusal(String test) {
+            String trace = traces.getOrDefault(test, "");
+            return trace.contains("modulets: refused shell class") || refusals.stream().anyMatch(trace::contains);
         }
     }
 }

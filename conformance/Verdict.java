@@ -38,7 +38,10 @@ public final class Verdict {
             Run swaps = Run.read(runs.resolve("swaps"));
             Set<String> classes = new TreeSet<>();
             for (String test : swaps.newFailures(plain)) {
-                classes.add(test.substring(0, test.indexOf('#')));
+                // a refused class is no version's doing
+                if (!swaps.causedByRefusal(test)) {
+                    classes.add(test.substring(0, test.indexOf('#')));
+                }
             }
             classes.forEach(System.out::println);
         } else if (args.length == 4 && args[0].equals("table")) {
@@ -134,7 +137,12 @@ public final class Verdict {
             return;
         }
         b.append(what).append(" (").append(tests.size()).append("):\n");
+        int shown = 0;
         for (String t : tests) {
+            if (++shown > 10) {
+                b.append("    ... and ").append(tests.size() - 10).append(" more\n");
+                break;
+            }
             String why = run == null ? "" : run.failed.getOrDefault(t, "did not run (missing from the report)");
             b.append("    ").append(t).append(why.isEmpty() ? "" : "  -- " + why).append('\n');
         }

@@ -60,6 +60,7 @@ public final class Verdict {
                 + "(agent / without) | CPU ratio | refusals logged (+ classes it could not rewrite) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder details = new StringBuilder();
+        int unexplained = 0;
         List<Path> suites;
         try (Stream<Path> s = Files.list(root)) {
             suites = s.filter(Files::isDirectory).sorted().collect(Collectors.toList());
@@ -91,6 +92,8 @@ public final class Verdict {
                 }
                 Set<String> counted = new TreeSet<>(swapNew);
                 counted.removeAll(excused);
+                unexplained += unexplained(none, plain) + unexplained(agent, plain)
+                        + (int) counted.stream().filter(t -> !swaps.causedByRefusal(t)).count();
                 Set<String> refusals = new TreeSet<>();
                 refusals.addAll(agent.refusals);
                 refusals.addAll(swaps.refusals);
@@ -115,6 +118,10 @@ public final class Verdict {
         String text = md + details.toString();
         Files.writeString(out, text);
         System.out.print(text);
+        if (unexplained > 0) {
+            System.err.println(unexplained + " new failures that no refused class explains (above)");
+            System.exit(1);
+        }
     }
 
     private static String detail(String title, Run plain, Run none, Run agent, Run swaps, Set<String> counted,
@@ -146,6 +153,10 @@ public final class Verdict {
             String why = run == null ? "" : run.failed.getOrDefault(t, "did not run (missing from the report)");
             b.append("    ").append(t).append(why.isEmpty() ? "" : "  -- " + why).append('\n');
         }
+    }
+
+    private static int unexplained(Run run, Run plain) {
+        return (int) run.newFailures(plain).stream().filter(t -> !run.causedByRefusal(t)).count();
     }
 
     private static String swapsCell(Run swaps, Set<String> counted, Set<String> excused) {

@@ -24,7 +24,7 @@ import io.modulets.loader.GenerationClassLoader;
 import io.modulets.testing.Compiler;
 
 /**
- * What shell code hands to swappable code that must be adapted on the way (issue 18): lambdas and
+ * What shell code hands to swappable code that must be adapted on the way: lambdas and
  * method references whose functional interface is swappable, varargs methods and constructors, and
  * the constructs the JDK's bootstraps see (refused at load time where they cannot be transparent).
  * Each construct runs under two generations, and each first call of a site (the slow path) as well

@@ -85,7 +85,7 @@ public class BoundaryCalls {
         return sink;
     }
 
-    /** A capturing lambda of a swappable functional interface, made and called once per call (issue 18). */
+    /** A capturing lambda of a swappable functional interface, made and called once per call. */
     @Benchmark
     @OperationsPerInvocation(CALLS)
     public int lambdaCapture() {

@@ -6,7 +6,7 @@ import bnd.mod.Parts;
 
 /**
  * Shell code whose values must be adapted on the way to swappable code, and the JDK bootstraps
- * that see swappable types (issue 18): lambdas and method references of swappable functional
+ * that see swappable types: lambdas and method references of swappable functional
  * interfaces, varargs, boxing, null, bridges, covariant returns, an inherited interface field,
  * string concatenation and a record with a swappable component.
  */

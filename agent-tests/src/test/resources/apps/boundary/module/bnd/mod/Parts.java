@@ -1,7 +1,7 @@
 package bnd.mod;
 
 /**
- * What shell code hands to swappable code that must be adapted on the way (issue 18): varargs statics,
+ * What shell code hands to swappable code that must be adapted on the way: varargs statics,
  * instance methods and constructors, functional interfaces, boxing, null, a generic bridge
  * (compareTo), a covariant return (self), a static field inherited from an interface (MARK).
  */

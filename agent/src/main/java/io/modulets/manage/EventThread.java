@@ -3,7 +3,6 @@ package io.modulets.manage;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
@@ -19,16 +18,6 @@ import io.modulets.config.Log;
  * would keep that task's generation (its context class loader, on JDK 17 its access control context).
  */
 final class EventThread implements Runnable {
-    /**
-     * How long the jobs wait once premain is done. The first job starts the platform MBean server and
-     * JFR's listener: about 400 classes of {@code java.management}, {@code jdk.management} and
-     * {@code jdk.jfr}, 60-200 ms of CPU. A JVM that is done within this time (a CLI, a batch job, a test
-     * run under the agent) never pays it; a longer-lived one pays it after its first second instead of
-     * beside its start-up. Transitions queue meanwhile and are sent in order; a JMX client that
-     * connects earlier waits for the registration (the CLI does, bounded).
-     */
-    static final long DELAY_MILLIS = 1000;
-
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     /** Opened when premain is done: the jobs (MBean server, JFR) then compete with main, not premain. */
     private final CountDownLatch started = new CountDownLatch(1);
@@ -55,7 +44,6 @@ final class EventThread implements Runnable {
     public void run() {
         try {
             started.await();
-            Thread.sleep(DELAY_MILLIS);
         } catch (InterruptedException stop) {
             return;
         }

@@ -131,14 +131,16 @@ public final class Restarts implements DeployJournal {
                 + (decision.reason().isEmpty() ? "" : " (" + decision.reason() + ")");
     }
 
-    private static List<String> names(List<Path> jars) {
-        return jars.stream().map(p -> Log.escape(p.getFileName().toString())).toList();
+    /** The start of both lines that say why the directory's content is not taken: what it holds, and the decision. */
+    private String notTakenBecause(DeployState at, String held, List<Path> jars) {
+        return "modules=" + Log.escape(modules.toString()) + " holds "
+                + jars.stream().map(p -> Log.escape(p.getFileName().toString())).toList()
+                + " (content " + held.substring(0, 12) + "), " + why(at, held);
     }
 
     private String keepLine(DeployState at, String held, List<Path> jars, Snapshot good) {
-        return "modules=" + Log.escape(modules.toString()) + " holds " + names(jars)
-                + " (content " + held.substring(0, 12) + "), " + why(at, held) + "; generation 1 is the last chosen one, "
-                + good.label() + " (content " + good.shortHash() + "); to take the directory's content, deploy it"
+        return notTakenBecause(at, held, jars) + "; generation 1 is the last chosen one, " + good.label()
+                + " (content " + good.shortHash() + "); to take the directory's content, deploy it"
                 + " (the CLI's rescan) or delete " + file.path() + " before a start";
     }
 
@@ -170,8 +172,7 @@ public final class Restarts implements DeployJournal {
             at = state;
         }
         if (at.take(held) != DeployState.Take.KEEP_CURRENT) return null;
-        return "modules=" + Log.escape(modules.toString()) + " holds " + names(jars) + " (content "
-                + held.substring(0, 12) + "), " + why(at, held) + "; the watcher leaves it out and " + current
+        return notTakenBecause(at, held, jars) + "; the watcher leaves it out and " + current
                 + " stays current; to take it, deploy it explicitly (the CLI's rescan or activate, or JMX)";
     }
 

@@ -66,6 +66,19 @@ public final class ExecutorHooks {
         if (task instanceof RunnableScheduledFuture && ((RunnableScheduledFuture<?>) task).isPeriodic()) {
             onPeriodic(task);
         } else if (!onRescheduling(task)) {
+            onDelayed(task);
+        }
+    }
+
+    /**
+     * A one-shot delayed task. A server's own (Jetty's idle-timeout check of a connection, scheduled when the
+     * selector accepts it and again from each check's run) is server machinery and never bound: scheduled by
+     * the server's unbound loops it would be a root task of the generation current then, and each of its runs
+     * would pass that generation on to the next, keeping it live as long as the connection stays open;
+     * scheduled from a request, it is no work of the request's. Any other task is a task submitted now.
+     */
+    private static void onDelayed(Object task) {
+        if (!serverCode.test(Bindings.innermost(task))) {
             onSubmit(task);
         }
     }
@@ -97,7 +110,7 @@ public final class ExecutorHooks {
         if (period != 0) {
             onPeriodic(task);
         } else {
-            onSubmit(task);
+            onDelayed(task);
         }
     }
 

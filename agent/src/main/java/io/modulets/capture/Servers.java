@@ -99,7 +99,8 @@ final class Servers {
      * The packages of the servers and schedulers themselves: a periodic task of their own code (a
      * session expirer, an async-timeout check, a monitor) is a loop that binds afresh at each run,
      * even when it was scheduled from inside another task's run; a delayed task of theirs on Netty's
-     * event loop (a timeout) is never a request's child.
+     * event loop (a timeout) is never a request's child, and a one-shot one on a JDK scheduled pool or a
+     * {@code Timer} (Jetty's idle-timeout check of a connection) is never bound at all.
      */
     private static final List<String> SERVER_PACKAGES = List.of(
             "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",

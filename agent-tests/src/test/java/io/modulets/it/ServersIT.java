@@ -638,10 +638,7 @@ class ServersIT {
             assertEquals("start=2 end=2", start(jvm, server, port, "new-2").result(WAIT),
                     "a request started after the deploy runs version 2\n" + jvm.describe());
             if (withAgent) {
-                // A Jetty core request's generation lingers until its connection's idle timeout (30 s, or a
-                // second check at 60 s): docs/SERVERS.md, "Not yet". Every other server retires it at once.
-                Duration retire = server == Server.JETTY ? WAIT.multipliedBy(2).plusSeconds(30) : WAIT;
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", retire);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
                 List<String> log = jvm.stderrLines();
                 assertTrue(log.stream().noneMatch(line -> line.contains("draining for")),

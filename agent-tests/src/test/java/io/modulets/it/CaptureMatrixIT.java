@@ -43,7 +43,7 @@ class CaptureMatrixIT {
     private static final List<String> SUBMITTING = List.of("thread-runnable", "thread-subclass", "thread-factory",
             "tpe-execute", "tpe-submit", "executors-single", "executors-unconfigurable", "stpe-schedule-runnable",
             "stpe-schedule-callable", "fjp-execute", "fjp-submit", "fj-fork-common", "cf-async-default",
-            "cf-async-executor", "cf-dependent", "timer-once", "custom-executor");
+            "cf-async-executor", "cf-dependent", "cf-delayed-executor", "timer-once", "custom-executor");
     private static final List<String> SUBMITTING_21 = List.of("thread-builder-platform", "vt-builder-start",
             "vt-builder-unstarted", "vt-startVirtualThread", "vt-per-task-executor", "vt-factory-pool");
     private static final List<String> WAITING = List.of("tpe-invokeAll", "tpe-invokeAny", "fjp-invoke", "fj-invoke",
@@ -54,8 +54,13 @@ class CaptureMatrixIT {
     /** The points that hand the application's own Runnable to the JDK. */
     private static final List<String> OWN = List.of("thread-runnable", "thread-factory", "tpe-execute", "tpe-submit",
             "executors-single", "executors-unconfigurable", "stpe-schedule-runnable", "fjp-execute", "fjp-submit",
-            "cf-async-default", "cf-async-executor", "custom-executor");
+            "cf-async-default", "cf-async-executor", "cf-delayed-executor", "custom-executor");
     private static final List<String> PERIODIC = List.of("stpe-fixed-rate", "stpe-fixed-delay", "timer-repeating");
+    /** 25+: ForkJoinPool's delayed tasks. */
+    private static final List<String> SUBMITTING_25 = List.of("fjp-schedule");
+    private static final List<String> PERIODIC_25 = List.of("fjp-fixed-rate", "fjp-fixed-delay");
+    private static final List<String> ENDS_25 = List.of("fjp-scheduled-cancelled", "fjp-periodic-cancelled",
+            "fjp-periodic-threw", "fjp-scheduled-shutdownNow");
     private static final List<String> ENDS = List.of("before", "completed", "threw", "cancelled-in-queue", "removed",
             "same-instance-twice", "shutdownNow", "rejected-abort", "rejected-discard",
             "rejected-discard-oldest", "rejected-caller-runs", "scheduled-cancelled", "periodic-cancelled",
@@ -112,9 +117,17 @@ class CaptureMatrixIT {
         }
         List<String> submitting = new ArrayList<>(SUBMITTING);
         List<String> cancellable = new ArrayList<>(CANCELLABLE);
+        List<String> periodic = new ArrayList<>(PERIODIC);
+        List<String> ends = new ArrayList<>(ENDS);
         if (jdk.major() >= 21) {
             submitting.addAll(SUBMITTING_21);
             cancellable.add("vt-factory-pool");
+        }
+        if (jdk.major() >= 25) {
+            submitting.addAll(SUBMITTING_25);
+            cancellable.addAll(SUBMITTING_25);
+            periodic.addAll(PERIODIC_25);
+            ends.addAll(ENDS_25);
         }
         List<String> all = new ArrayList<>(submitting);
         all.addAll(WAITING);
@@ -131,7 +144,7 @@ class CaptureMatrixIT {
             expect(wrong, seen, "root-waiting/" + point, each(v -> v.matches("submitted=(\\d+) saw=\\1/\\1")),
                     "read before and after a swap, the generation current at submission");
         }
-        for (String kind : PERIODIC) {
+        for (String kind : periodic) {
             expect(wrong, seen, "periodic-root/" + kind, v -> v.equals(seen.get("periodic-root/expected")),
                     "a periodic root task binds afresh at each run: " + seen.get("periodic-root/expected"));
             expect(wrong, seen, "periodic-child/" + kind, "1001"::equals,
@@ -148,11 +161,14 @@ class CaptureMatrixIT {
         if (jdk.major() >= 21) {
             own.add("thread-builder-platform");
         }
+        if (jdk.major() >= 25) {
+            own.addAll(SUBMITTING_25);
+        }
         for (String point : own) {
             expect(wrong, seen, "own/" + point, "1000 own=1000"::equals,
                     "a task whose class is from 1000 runs bound to 1000, whatever adapter wraps it");
         }
-        for (String way : ENDS) {
+        for (String way : ends) {
             expect(wrong, seen, "ends/" + way, "ok"::equals, "the live count is back to where it was");
         }
         expect(wrong, seen, "ends/caller-runs-saw", v -> v.matches("(\\d+) expected=\\1"),

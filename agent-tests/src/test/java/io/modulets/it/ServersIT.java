@@ -101,6 +101,16 @@ class ServersIT {
         NETTY_FROM_POOL("sv.NettyApp", "/later", NETTY),
         /** Reactor Netty 1.3 (Spring WebFlux's server), a route served on Reactor's boundedElastic scheduler. */
         REACTOR_NETTY("sv.ReactorApp", "/x", REACTOR),
+        /**
+         * A request's continuations: answered after Mono.delay's timer, publishOn(boundedElastic), where it holds,
+         * and delayElement, each step on one of Reactor's schedulers.
+         */
+        REACTOR_DELAYED("sv.ReactorApp", "/delayed", REACTOR),
+        /**
+         * The JDK's continuations: the HttpServer's handler returns at once; steps run by
+         * CompletableFuture.delayedExecutor on an application pool, under orTimeout, and the last one answers.
+         */
+        JDK_CONTINUATIONS("sv.HttpServerApp", "/continuations", PLAIN),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
         /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */

@@ -74,6 +74,17 @@ public final class DroppedTaskHooks {
     }
 
     /**
+     * {@code ForkJoinTask.trySetCancelled()}, which returns the status before: not yet done means this call
+     * cancelled the task, so it will never run. 25's delayed tasks are cancelled this way without {@code
+     * cancel} (their pool's shutdown, a failed hand-over to the pool).
+     */
+    public static void onTrySetCancelled(int previousStatus, Object task) {
+        if (previousStatus >= 0) {
+            PendingTasks.removeAll(task);
+        }
+    }
+
+    /**
      * {@code FutureTask.setException}: it will not run again; a periodic capture ends. The run it
      * happens in (the task's own) failed with {@code failure}.
      */

@@ -114,7 +114,8 @@ public final class ExecutorHooks {
         }
     }
 
-    private static void onPeriodic(Object task) {
+    /** A periodic task scheduled now (a scheduled pool's, a repeating TimerTask, 25+'s fork/join one). */
+    static void onPeriodic(Object task) {
         ClassLoader own = Bindings.ownGeneration(task);
         // A root task of shell code picks up the current generation afresh at each run; so does a
         // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's

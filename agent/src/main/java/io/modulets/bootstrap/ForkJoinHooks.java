@@ -4,8 +4,8 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
- * Fork/join (DESIGN §2.1): the pool's one submission path and {@code fork()} capture ({@link
- * ExecutorHooks#onSubmit}), {@code doExec()} runs a task bound to its capture, and a task run with
+ * Fork/join (DESIGN §2.1): the pool's one submission path, {@code fork()} and, on 25+, its delayed tasks
+ * capture ({@link ExecutorHooks#onSubmit}), {@code doExec()} runs a task bound to its capture, and a task run with
  * nothing captured outside any task ({@code invoke()}, a parallel stream's caller) is a root task.
  * Workers are never bound ({@link ThreadHooks}). Hooks of the capture rules {@code ForkJoinRules}.
  */
@@ -19,6 +19,22 @@ public final class ForkJoinHooks {
     /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */
     public static void onPoolSubmit(Object pool, Object task) {
         if (pool != carrierPool) {
+            ExecutorHooks.onSubmit(task);
+        }
+    }
+
+    /**
+     * 25+'s {@code ForkJoinPool.scheduleDelayedTask}: a delayed task is submitted now, like a task of a {@code
+     * ScheduledThreadPoolExecutor}; {@code nextDelay} is not 0 for a periodic one (§2.1). The virtual-thread
+     * scheduler's delayed tasks (a timed park's wake-up) are its own loop work, never tasks.
+     */
+    public static void onScheduleDelayed(Object pool, Object task, long nextDelay) {
+        if (pool == carrierPool) {
+            return;
+        }
+        if (nextDelay != 0) {
+            ExecutorHooks.onPeriodic(task);
+        } else {
             ExecutorHooks.onSubmit(task);
         }
     }

@@ -29,6 +29,32 @@ final class ForkJoinRules {
             ? "poolSubmit(ZLjava/util/concurrent/ForkJoinTask;)Ljava/util/concurrent/ForkJoinTask;"
             : "externalSubmit(Ljava/util/concurrent/ForkJoinTask;)Ljava/util/concurrent/ForkJoinTask;";
 
+    /**
+     * 25+: {@code ForkJoinPool} is a scheduled executor too. Every delayed task ({@code schedule},
+     * {@code scheduleAtFixedRate}/{@code WithFixedDelay}, {@code submitWithTimeout}, and the
+     * {@code CompletableFuture.delayedExecutor}, {@code orTimeout} and {@code completeOnTimeout} tasks) arrives in
+     * {@code scheduleDelayedTask}; its pool's {@code DelayScheduler} thread later runs it ({@code doExec}) or pushes
+     * it to a queue without {@code poolSubmit}, and a periodic one is queued again from its own {@code postExec}.
+     */
+    private static final String DELAYED_TASK = "java/util/concurrent/DelayScheduler$ScheduledForkJoinTask";
+    private static final String SCHEDULE_DELAYED = "scheduleDelayedTask(L" + DELAYED_TASK + ";)L" + DELAYED_TASK + ";";
+
+    /** At entry: {@code ForkJoinHooks.onScheduleDelayed(this, task, task.nextDelay)} (0: one-shot). */
+    private static MethodVisitor onScheduleDelayed(MethodVisitor mv) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitFieldInsn(Opcodes.GETFIELD, DELAYED_TASK, "nextDelay", "J");
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "onScheduleDelayed",
+                        "(Ljava/lang/Object;Ljava/lang/Object;J)V", false);
+            }
+        };
+    }
+
     /** {@code exec()} runs bound; after doExec, a task found already done (so not run) releases its capture. */
     private static MethodVisitor afterExec(MethodVisitor mv) {
         return Hooks.replaceVirtualCall(mv, TASK::equals, "exec", "()Z", Hooks.FORK_JOIN, "execTask",
@@ -47,6 +73,9 @@ final class ForkJoinRules {
                                 "(Ljava/lang/Object;)V", false);
                     }));
                     case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0);
+                    // 25's delayed tasks are also cancelled without cancel(): a pool's shutdown, a failed hand-over
+                    case "trySetCancelled()I" ->
+                            Hooks.beforeIreturn(mv, Hooks.DROPPED, "onTrySetCancelled", "(ILjava/lang/Object;)V", 0);
                     // every exceptional completion (17: int, 25: boolean); 21+'s submit(Callable) catches in exec()
                     case "trySetThrown(Ljava/lang/Throwable;)I", "trySetThrown(Ljava/lang/Throwable;)Z" ->
                             Hooks.atEntry(mv, Hooks.FORK_JOIN, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
@@ -54,9 +83,12 @@ final class ForkJoinRules {
                 }),
                 new Rule(TASK + "$InterruptibleTask", (method, mv) -> method.equals("cancel(Z)Z")
                         ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0) : mv),
-                new Rule("java/util/concurrent/ForkJoinPool", (method, mv) -> method.equals(SUBMIT)
-                        ? Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit", "(Ljava/lang/Object;Ljava/lang/Object;)V", 0,
-                                SUBMIT.startsWith("poolSubmit") ? 2 : 1)
-                        : mv));
+                new Rule("java/util/concurrent/ForkJoinPool", (method, mv) -> {
+                    if (method.equals(SUBMIT)) {
+                        return Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit",
+                                "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, SUBMIT.startsWith("poolSubmit") ? 2 : 1);
+                    }
+                    return method.equals(SCHEDULE_DELAYED) ? onScheduleDelayed(mv) : mv;
+                }));
     }
 }

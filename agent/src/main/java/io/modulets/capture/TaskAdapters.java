@@ -2,7 +2,9 @@ package io.modulets.capture;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
@@ -28,6 +30,8 @@ final class TaskAdapters {
             {"java.util.concurrent.ForkJoinTask$AdaptedInterruptibleRunnable", "runnable"},
             {"java.util.concurrent.CompletableFuture$AsyncRun", "fn"},
             {"java.util.concurrent.CompletableFuture$AsyncSupply", "fn"},
+            // 25+: ForkJoinPool's delayed tasks (schedule*, submitWithTimeout) hold one or the other
+            {"java.util.concurrent.DelayScheduler$ScheduledForkJoinTask", "runnable", "callable"},
     };
 
     private TaskAdapters() {
@@ -37,26 +41,36 @@ final class TaskAdapters {
         MethodHandles.Lookup agent = MethodHandles.lookup();
         VarHandle callable = MethodHandles.privateLookupIn(FutureTask.class, agent)
                 .findVarHandle(FutureTask.class, "callable", Callable.class);
-        Map<Class<?>, VarHandle> byClass = new HashMap<>();
-        for (String[] field : FIELDS) {
+        Map<Class<?>, VarHandle[]> byClass = new HashMap<>();
+        for (String[] names : FIELDS) {
             Class<?> adapter;
             try {
-                adapter = Class.forName(field[0], false, null);
+                adapter = Class.forName(names[0], false, null);
             } catch (ClassNotFoundException absentOnThisJdk) {
                 continue;
             }
-            for (java.lang.reflect.Field f : adapter.getDeclaredFields()) {
-                if (f.getName().equals(field[1])) {
-                    byClass.put(adapter, MethodHandles.privateLookupIn(adapter, agent).unreflectVarHandle(f));
+            List<VarHandle> fields = new ArrayList<>();
+            for (int i = 1; i < names.length; i++) {
+                for (java.lang.reflect.Field f : adapter.getDeclaredFields()) {
+                    if (f.getName().equals(names[i])) {
+                        fields.add(MethodHandles.privateLookupIn(adapter, agent).unreflectVarHandle(f));
+                    }
                 }
+            }
+            if (!fields.isEmpty()) {
+                byClass.put(adapter, fields.toArray(new VarHandle[0]));
             }
         }
         return task -> {
             if (task instanceof FutureTask) {
                 return callable.get((FutureTask<?>) task);
             }
-            VarHandle inner = byClass.get(task.getClass());
-            return inner == null ? null : inner.get(task);
+            VarHandle[] fields = byClass.get(task.getClass());
+            Object inner = null;
+            for (int i = 0; fields != null && inner == null && i < fields.length; i++) {
+                inner = fields[i].get(task);
+            }
+            return inner;
         };
     }
 }

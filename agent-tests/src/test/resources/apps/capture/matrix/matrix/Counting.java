@@ -1,5 +1,6 @@
 package matrix;
 
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -61,6 +62,38 @@ final class Counting {
         long live = Gens.live(generation);
         Out.put("ends/" + way, live == expected ? "ok" : "live=" + live + " expected=" + expected + " pending: "
                 + io.modulets.bootstrap.TestSeams.describePending());
+    }
+
+    /** 25+: ForkJoinPool's delayed tasks (by reflection: the shell is compiled for 17). */
+    private static void delayedForkJoinTasks() throws Exception {
+        ForkJoinPool delaying = new ForkJoinPool(1);
+        Method schedule = ForkJoinPool.class.getMethod("schedule", Runnable.class, long.class, TimeUnit.class);
+        Method fixedRate = ForkJoinPool.class.getMethod("scheduleAtFixedRate", Runnable.class, long.class, long.class,
+                TimeUnit.class);
+        Method fixedDelay = ForkJoinPool.class.getMethod("scheduleWithFixedDelay", Runnable.class, long.class,
+                long.class, TimeUnit.class);
+        Runnable nothing = () -> { };
+        ((Future<?>) schedule.invoke(delaying, nothing, 1L, TimeUnit.HOURS)).cancel(false);
+        check("fjp-scheduled-cancelled", 0);
+        CountDownLatch runs = new CountDownLatch(3);
+        Runnable countDown = runs::countDown;
+        Future<?> periodic = (Future<?>) fixedRate.invoke(delaying, countDown, 0L, 1L, TimeUnit.MILLISECONDS);
+        Point.await(runs);
+        periodic.cancel(false);
+        check("fjp-periodic-cancelled", 0);
+        Runnable fails = () -> {
+            throw new IllegalStateException("thrown on purpose");
+        };
+        Future<?> failing = (Future<?>) fixedDelay.invoke(delaying, fails, 0L, 1L, TimeUnit.MILLISECONDS);
+        try {
+            failing.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException expected) {
+            // a periodic task that throws is not run again
+        }
+        check("fjp-periodic-threw", 0);
+        schedule.invoke(delaying, nothing, 1L, TimeUnit.HOURS);
+        delaying.shutdownNow(); // cancels its delayed tasks without cancel()
+        check("fjp-scheduled-shutdownNow", 0);
     }
 
     private static ThreadPoolExecutor pool(int queue, RejectedExecutionHandler handler) {
@@ -173,6 +206,9 @@ final class Counting {
         forkJoin.submit(() -> { }).get();
         check("forkjoin-completed", 0);
         forkJoin.shutdown();
+        if (Runtime.version().feature() >= 25) {
+            delayedForkJoinTasks();
+        }
 
         Timer timer = new Timer(true);
         TimerTask once = Points.timerTask(() -> { });

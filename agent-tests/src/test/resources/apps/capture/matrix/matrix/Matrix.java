@@ -8,6 +8,7 @@ import java.util.TimerTask;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -154,11 +155,21 @@ public final class Matrix {
     static List<Runnable> periodic(String prefix) {
         List<Runnable> stops = new ArrayList<>();
         ScheduledThreadPoolExecutor pool = Points.pool(new ScheduledThreadPoolExecutor(1));
-        for (String kind : List.of("stpe-fixed-rate", "stpe-fixed-delay", "timer-repeating")) {
+        List<String> kinds = new ArrayList<>(List.of("stpe-fixed-rate", "stpe-fixed-delay", "timer-repeating"));
+        ForkJoinPool forkJoin = Runtime.version().feature() >= 25 ? Points.pool(new ForkJoinPool(1)) : null;
+        if (forkJoin != null) {
+            kinds.addAll(List.of("fjp-fixed-rate", "fjp-fixed-delay"));
+        }
+        for (String kind : kinds) {
             List<String> runs = new CopyOnWriteArrayList<>();
             Runnable body = () -> runs.add(seen());
             Runnable stop;
-            if (kind.equals("timer-repeating")) {
+            if (kind.startsWith("fjp-")) {
+                // 25+, by reflection: the shell is compiled for 17
+                ScheduledFuture<?> future = scheduleForkJoin(forkJoin, kind.equals("fjp-fixed-rate")
+                        ? "scheduleAtFixedRate" : "scheduleWithFixedDelay", body);
+                stop = () -> future.cancel(false);
+            } else if (kind.equals("timer-repeating")) {
                 TimerTask task = Points.timerTask(body);
                 Points.timer().schedule(task, 0, 5);
                 stop = task::cancel;
@@ -174,6 +185,16 @@ public final class Matrix {
             });
         }
         return stops;
+    }
+
+    /** {@code pool.method(body, 0, 5 ms)}: a periodic task of 25+'s ForkJoinPool, by reflection (compiled for 17). */
+    private static ScheduledFuture<?> scheduleForkJoin(ForkJoinPool pool, String method, Runnable body) {
+        try {
+            return (ScheduledFuture<?>) ForkJoinPool.class.getMethod(method, Runnable.class, long.class, long.class,
+                    TimeUnit.class).invoke(pool, body, 0L, 5L, TimeUnit.MILLISECONDS);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The distinct values in run order, e.g. "1002>1003"; a value seen again after another shows as such. */

@@ -365,6 +365,44 @@ final class Points {
                 return true;
             }
         });
+        // The JDK's delayed executor: its task hands the application's to the pool when the delay ends (17: a
+        // scheduled pool of CompletableFuture's, 25: the common pool's delay scheduler)
+        ThreadPoolExecutor delayedPool = onePool();
+        points.add(new Point("cf-delayed-executor", false) {
+            boolean takesOwnTasks() {
+                return true;
+            }
+
+            Runnable block() throws Exception {
+                return blockWith(delayedPool);
+            }
+
+            Object submit(Runnable body) {
+                return CompletableFuture.runAsync(body,
+                        CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, delayedPool));
+            }
+        });
+        if (feature >= 25) {
+            ForkJoinPool delaying = pool(new ForkJoinPool(1));
+            Method schedule = ForkJoinPool.class.getMethod("schedule", Runnable.class, long.class, TimeUnit.class);
+            points.add(new Point("fjp-schedule", false) {
+                boolean takesOwnTasks() {
+                    return true;
+                }
+
+                Runnable block() throws Exception {
+                    return blockWith(delaying);
+                }
+
+                Object submit(Runnable body) throws Exception {
+                    return schedule.invoke(delaying, body, 1L, TimeUnit.MILLISECONDS);
+                }
+
+                boolean cancellable() {
+                    return true;
+                }
+            });
+        }
         completer = new Completer();
         completer.start();
         points.add(new Point("cf-dependent", false) {

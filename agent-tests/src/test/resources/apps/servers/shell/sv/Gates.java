@@ -2,8 +2,10 @@ package sv;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,15 +20,50 @@ public final class Gates {
     }
 
     public static String serve(String id) throws InterruptedException {
-        String start = sv.mod.Version.version();
+        String start = hold(id, sv.mod.Version.version());
+        String end = sv.mod.Version.version();
+        return "start=" + start + " end=" + end;
+    }
+
+    /**
+     * The same, in continuations: the version is read on the request's thread, again after a delay, the unit
+     * holds in a later step, and the end is read after another delay, each step run by the JDK's delayed
+     * executor on the application's {@code pool}, the whole under an {@code orTimeout}. A step that read
+     * another version than the first shows as "first/other".
+     */
+    public static CompletableFuture<String> serveInContinuations(String id, Executor pool) {
+        Executor later = CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, pool);
+        String first = sv.mod.Version.version();
+        return CompletableFuture.supplyAsync(() -> same(first, sv.mod.Version.version()), later)
+                .thenApplyAsync(start -> held(id, start), later)
+                .thenApplyAsync(start -> "start=" + start + " end=" + sv.mod.Version.version(), later)
+                .orTimeout(150, TimeUnit.SECONDS);
+    }
+
+    /** {@code first}, or "first/other" when a later step read {@code other}. */
+    public static String same(String first, String other) {
+        return first.equals(other) ? first : first + "/" + other;
+    }
+
+    /** {@link #hold} for a step that cannot throw a checked exception. */
+    public static String held(String id, String start) {
+        try {
+            return hold(id, start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(id + " interrupted", e);
+        }
+    }
+
+    /** A unit named hold-* says it holds, with the version it started on, and waits for the test's release. */
+    static String hold(String id, String start) throws InterruptedException {
         if (id.startsWith("hold")) {
             System.out.println("holding " + id + " start=" + start + " on " + Thread.currentThread().getName());
             if (!gate(id).await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(id + " was never released");
             }
         }
-        String end = sv.mod.Version.version();
-        return "start=" + start + " end=" + end;
+        return start;
     }
 
     private static CountDownLatch gate(String id) {

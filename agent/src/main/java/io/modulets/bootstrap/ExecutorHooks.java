@@ -77,7 +77,7 @@ public final class ExecutorHooks {
      * would pass that generation on to the next, keeping it live as long as the connection stays open;
      * scheduled from a request, it is no work of the request's. Any other task is a task submitted now.
      */
-    private static void onDelayed(Object task) {
+    static void onDelayed(Object task) {
         if (!serverCode.test(Bindings.innermost(task))) {
             onSubmit(task);
         }

@@ -25,8 +25,9 @@ public final class ForkJoinHooks {
 
     /**
      * 25+'s {@code ForkJoinPool.scheduleDelayedTask}: a delayed task is submitted now, like a task of a {@code
-     * ScheduledThreadPoolExecutor}; {@code nextDelay} is not 0 for a periodic one (§2.1). The virtual-thread
-     * scheduler's delayed tasks (a timed park's wake-up) are its own loop work, never tasks.
+     * ScheduledThreadPoolExecutor} (a server's own one-shot timer is never bound); {@code nextDelay} is not 0
+     * for a periodic one (§2.1). The virtual-thread scheduler's delayed tasks (a timed park's wake-up) are its
+     * own loop work, never tasks.
      */
     public static void onScheduleDelayed(Object pool, Object task, long nextDelay) {
         if (pool == carrierPool) {
@@ -35,7 +36,7 @@ public final class ForkJoinHooks {
         if (nextDelay != 0) {
             ExecutorHooks.onPeriodic(task);
         } else {
-            ExecutorHooks.onSubmit(task);
+            ExecutorHooks.onDelayed(task);
         }
     }
 

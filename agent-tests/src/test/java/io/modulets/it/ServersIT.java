@@ -99,6 +99,8 @@ class ServersIT {
         NETTY_ON_EVENT_LOOP("sv.NettyApp", "/x", NETTY),
         /** Served on a pool of the application's, and answered from the pool's thread. */
         NETTY_FROM_POOL("sv.NettyApp", "/later", NETTY),
+        /** Answered after a task of Netty's HashedWheelTimer, whose worker thread the first request starts. */
+        NETTY_TIMER("sv.NettyApp", "/wheel", NETTY),
         /** Reactor Netty 1.3 (Spring WebFlux's server), a route served on Reactor's boundedElastic scheduler. */
         REACTOR_NETTY("sv.ReactorApp", "/x", REACTOR),
         /**

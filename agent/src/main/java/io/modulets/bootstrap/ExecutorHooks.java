@@ -168,6 +168,44 @@ public final class ExecutorHooks {
         return wrapChildForExecutor(task);
     }
 
+    /**
+     * A timeout of Netty's {@code HashedWheelTimer}, made by {@code newTimeout(timerTask, …)}: a task submitted
+     * now ({@link #onSubmit}'s rule), kept under the timeout itself; a timer task of a server's own code is never
+     * bound, whoever schedules it, as a server's one-shot timer on a JDK pool is not.
+     */
+    public static void onTimerTimeout(Object timeout, Object timerTask) {
+        if (timerTask != null && !serverCode.test(timerTask)) {
+            ClassLoader binding = Bindings.captureFor(timerTask);
+            if (binding != null) {
+                PendingTasks.add(timeout, binding);
+            }
+        }
+    }
+
+    /** {@code HashedWheelTimeout.expire()} hands {@code executor} its run: bound to what it captured when made. */
+    public static void executeCaptured(java.util.concurrent.Executor executor, Runnable timeout) {
+        executor.execute(new CapturedRun(timeout));
+    }
+
+    /** The run of a task whose capture is kept under the task itself, bound to it (the executor is not hooked). */
+    private static final class CapturedRun implements Runnable {
+        private final Runnable task;
+
+        CapturedRun(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            runCaptured(task, task);
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+
     private static Runnable wrap(Runnable task, ClassLoader binding) {
         if (binding == null) {
             return task;

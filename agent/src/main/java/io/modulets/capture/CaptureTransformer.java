@@ -83,6 +83,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0], schedule[1]);
             appClasses.put(rule.className(), rule);
         }
+        Transformlet timer = NettyTimerRule.rule();
+        appClasses.put(timer.className(), timer);
         for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }

@@ -38,6 +38,8 @@ final class Servers {
             // thread factory's thread class, and the loop body on threads of other factories
             "io.netty.util.concurrent.FastThreadLocalThread",
             "io.netty.util.concurrent.SingleThreadEventExecutor$*",
+            // Netty's HashedWheelTimer: its worker, started by the first newTimeout, whoever calls it
+            "io.netty.util.HashedWheelTimer$Worker",
             // Undertow: XNIO's I/O and accept threads, and the worker pool of JBoss Threads (XNIO's thread
             // factory wraps the pool's body in a Runnable of its own)
             "org.xnio.XnioIoThread",

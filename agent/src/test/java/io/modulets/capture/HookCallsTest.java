@@ -143,4 +143,46 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's HashedWheelTimeout, in the shape of the methods its rule rewrites (generated: Netty is no
+     * dependency of the agent): the constructor, expire() that hands its executor the timeout, cancel().
+     */
+    @Test
+    void everyHookTheNettyTimerRuleEmitsIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        ClassWriter timeout = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        timeout.visit(Opcodes.V17, Opcodes.ACC_FINAL, "io/netty/util/HashedWheelTimer$HashedWheelTimeout", null,
+                "java/lang/Object", new String[] {"java/lang/Runnable"});
+        MethodVisitor init = timeout.visitMethod(0, "<init>",
+                "(Lio/netty/util/HashedWheelTimer;Lio/netty/util/TimerTask;J)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor expire = timeout.visitMethod(Opcodes.ACC_PUBLIC, "expire", "()V", null, null);
+        expire.visitCode();
+        expire.visitInsn(Opcodes.ACONST_NULL);
+        expire.visitTypeInsn(Opcodes.CHECKCAST, "java/util/concurrent/Executor");
+        expire.visitVarInsn(Opcodes.ALOAD, 0);
+        expire.visitMethodInsn(Opcodes.INVOKEINTERFACE, "java/util/concurrent/Executor", "execute",
+                "(Ljava/lang/Runnable;)V", true);
+        expire.visitInsn(Opcodes.RETURN);
+        expire.visitMaxs(0, 0);
+        expire.visitEnd();
+        MethodVisitor cancel = timeout.visitMethod(Opcodes.ACC_PUBLIC, "cancel", "()Z", null, null);
+        cancel.visitCode();
+        cancel.visitInsn(Opcodes.ICONST_1);
+        cancel.visitInsn(Opcodes.IRETURN);
+        cancel.visitMaxs(0, 0);
+        cancel.visitEnd();
+        timeout.visitEnd();
+        Transformlet rule = NettyTimerRule.rule();
+        Set<String> all = emitted(timeout.toByteArray(), next -> applying(rule, next));
+        assertEquals(3, all.size(), "made, expired, cancelled: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -28,18 +29,21 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.HashedWheelTimer;
 
 /**
  * A Netty 4.2 HTTP server as its examples write one: the codec, an aggregator, and a handler that gets
  * each whole request. /x serves on the connection's event loop (a held request holds that loop only,
  * the next connection is served by another); /later serves on a pool of the application's, asks the
- * event loop for the version once more, and writes the response from the pool's thread. Responses
+ * event loop for the version once more, and writes the response from the pool's thread; /wheel answers
+ * after a HashedWheelTimer task (a timer many Netty clients use for their timeouts). Responses
  * leave in the order their requests came, also when a connection pipelines them (a later one waits for
  * the one before), as HTTP/1.1 wants. With the argument "websocket", /ws opens a WebSocket (Netty's
  * protocol handler answers the handshake).
  */
 public final class NettyApp {
     private static final ExecutorService POOL = Executors.newCachedThreadPool();
+    private static final HashedWheelTimer TIMER = new HashedWheelTimer();
 
     /** One per connection: the handler's state is the connection's. */
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -52,6 +56,7 @@ public final class NettyApp {
             String id = uri.parameters().get("id").get(0);
             CompletableFuture<String> body = uri.path().equals("/later")
                     ? CompletableFuture.supplyAsync(() -> checkedOnTheLoop(ctx, serve(id)), POOL)
+                    : uri.path().equals("/wheel") ? afterTimer(id)
                     : CompletableFuture.completedFuture(serve(id));
             previous = previous.thenCombine(body, (written, answer) -> answer)
                     .thenCompose(answer -> write(ctx, answer));
@@ -65,6 +70,23 @@ public final class NettyApp {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /**
+         * The version read on the event loop, again in a HashedWheelTimer task 10 ms later (on the timer's worker
+         * thread, which the first request starts), then held and read at the end on the application's pool.
+         */
+        private static CompletableFuture<String> afterTimer(String id) {
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            String first = sv.mod.Version.version();
+            TIMER.newTimeout(timeout -> {
+                String start = Gates.same(first, sv.mod.Version.version());
+                POOL.execute(() -> {
+                    Gates.held(id, start);
+                    answer.complete("start=" + start + " end=" + sv.mod.Version.version());
+                });
+            }, 10, TimeUnit.MILLISECONDS);
+            return answer;
         }
 
         /**
@@ -114,6 +136,7 @@ public final class NettyApp {
         } finally {
             group.shutdownGracefully().sync();
             POOL.shutdown();
+            TIMER.stop();
         }
     }
 }

@@ -49,6 +49,8 @@ class ModulePathIT {
     private static Path app;
     /** The same application, requiring it only at compile time ({@code requires static}). */
     private static Path appStatic;
+    /** The same application as a plain jar: an automatic module on the module path. */
+    private static Path appAutomatic;
     /** One module holding the application and, in a subpackage, the swappable code. */
     private static Path shop;
     /** A library module, and swappable code (no module) that calls it. */
@@ -84,7 +86,12 @@ class ModulePathIT {
                         (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing,modules=" + modules(dir)))
                                 .module("com.acme.app/com.acme.app.Main", appStatic),
                         "modulets: com.acme.app.Main of the named module com.acme.app (" + appStatic + ") names the"
-                                + " swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX));
+                                + " swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
+                new Setup("automatic application module naming swappable classes on the class path",
+                        (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing"))
+                                .classpath(pricing).module("app.automatic/com.acme.app.Main", appAutomatic),
+                        "modulets: com.acme.app.Main of the named module app.automatic (" + appAutomatic + ") names"
+                                + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }
 
@@ -126,6 +133,10 @@ class ModulePathIT {
                 .source("com.acme.app.Main", server("com.acme.app", "com.acme.pricing.Pricing.price()"))
                 .modulePath(pricing)
                 .build(shared.resolve("app-static.jar").toAbsolutePath());
+        appAutomatic = new JarBuilder()
+                .source("com.acme.app.Main", server("com.acme.app", "com.acme.pricing.Pricing.price()"))
+                .classpath(pricing)
+                .build(shared.resolve("app-automatic.jar").toAbsolutePath());
         shop = new JarBuilder()
                 .source("module-info", "module com.acme.shop { requires jdk.httpserver; }")
                 .source("com.acme.shop.Main", server("com.acme.shop", "com.acme.shop.pricing.Pricing.price()"))

@@ -3,6 +3,7 @@ package io.modulets.boundary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleReader;
 import java.lang.module.ResolvedModule;
 import java.net.URI;
@@ -22,7 +23,8 @@ import io.modulets.config.PackageFilter;
  * and is not a shell loader, so the boundary never rewrites what they name. A swappable package in
  * a named module never loads, and a named module's class that names a swappable class fails where
  * it first reaches it (every request of a server, not its start). Both are found before
- * {@code main}, from the module graph and the modules' class files, and refused in one line.
+ * {@code main}, from the module graph and the class files of the modules that can name a class
+ * outside it, and refused in one line.
  *
  * <p>The JDK's own modules ({@code java.*}, and {@code jdk.*} of the run-time image) are never the
  * application's: {@code packages=org} must not find {@code org.w3c.dom} in {@code java.xml}. An
@@ -66,7 +68,11 @@ public final class NamedModules {
         }
         ConstantPoolScan scan = new ConstantPoolScan(
                 filter.packages().stream().map(p -> p.replace('.', '/')).toList());
+        boolean absentStatic = requiresAbsentStatic(configuration, modules);
         for (ResolvedModule module : modules) {
+            if (!module.reference().descriptor().isAutomatic() && !absentStatic) {
+                continue;
+            }
             Optional<Naming> naming = firstNaming(module, scan, filter);
             if (naming.isPresent()) {
                 return line(naming.get().shellClass() + " of the named module " + describe(module)
@@ -98,6 +104,28 @@ public final class NamedModules {
         }
         Optional<URI> location = modulePath ? module.reference().location() : Optional.empty();
         return location.isPresent() && !"jrt".equals(location.get().getScheme());
+    }
+
+    /**
+     * Whether some application module {@code requires static} a module the graph lacks. Reading class
+     * files is what a module path's start pays for (every class of the module), so only modules that
+     * can name a class outside the graph are read: an automatic module reads the class path; an explicit
+     * module names only classes of the modules it read when compiled, all in the graph (where the
+     * packages were looked at) but for those it requires {@code static} (itself or through a
+     * {@code requires transitive static}), so with such a module missing every explicit one is read.
+     * (A module compiled with {@code javac --add-reads M=ALL-UNNAMED} against the class path is not
+     * found.)
+     */
+    private static boolean requiresAbsentStatic(Configuration configuration, List<ResolvedModule> modules) {
+        for (ResolvedModule module : modules) {
+            for (ModuleDescriptor.Requires requires : module.reference().descriptor().requires()) {
+                if (requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
+                        && configuration.findModule(requires.name()).isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A class of a named module, and the first swappable class it names (binary names). */

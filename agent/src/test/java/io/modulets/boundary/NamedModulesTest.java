@@ -49,12 +49,33 @@ class NamedModulesTest {
     }
 
     @Test
-    void aNamedModulesClassThatNamesASwappableClassIsRefused() throws Exception {
-        Configuration graph = graph(module("com.acme.app", "/srv/app.jar",
+    void aClassThatNamesASwappableClassIsRefusedInAnAutomaticModule() throws Exception {
+        ModuleDescriptor automatic = ModuleDescriptor.newAutomaticModule("app")
+                .packages(Set.of("com.acme.app")).build();
+        Configuration graph = graph(module(automatic, "/srv/app.jar",
                 Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/Pricing"),
                         "com/acme/app/Config", classNaming("com/acme/app/Config", null))));
+        assertEquals(Optional.of("modulets: com.acme.app.Main of the named module app (/srv/app.jar) names"
+                + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
+                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
+    }
+
+    @Test
+    void aClassThatNamesASwappableClassIsRefusedInAModuleRequiringAnAbsentOneStatic() throws Exception {
+        ModuleDescriptor explicit = ModuleDescriptor.newModule("com.acme.app").packages(Set.of("com.acme.app"))
+                .requires(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), "com.acme.pricing").build();
+        Configuration graph = graph(module(explicit, "/srv/app.jar",
+                Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/Pricing"))));
         assertEquals(Optional.of("modulets: com.acme.app.Main of the named module com.acme.app (/srv/app.jar) names"
                 + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
+                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
+    }
+
+    @Test
+    void anExplicitModuleWhoseRequiresAreAllThereIsNotRead() throws Exception {
+        // It can name only classes of modules it reads, whose packages the first look saw.
+        Configuration graph = graph(module(explicit("com.acme.app"), "/srv/app.jar", Map.of(), true));
+        assertEquals(Optional.empty(),
                 NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
     }
 
@@ -78,7 +99,8 @@ class NamedModulesTest {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, name, null, "java/lang/Object", null);
         if (named != null) {
-            MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "()I", null, null);
+            MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "()I",
+                    null, null);
             method.visitCode();
             method.visitMethodInsn(Opcodes.INVOKESTATIC, named, "price", "()I", false);
             method.visitInsn(Opcodes.IRETURN);
@@ -89,14 +111,30 @@ class NamedModulesTest {
         return writer.toByteArray();
     }
 
-    /** A module read from memory: its classes by internal name, at a file location. */
+    /** An explicit module of these classes, read from memory at a file location. */
     private static ModuleReference module(String name, String location, Map<String, byte[]> classes) {
         Set<String> packages = classes.keySet().stream()
                 .map(c -> c.substring(0, c.lastIndexOf('/')).replace('/', '.')).collect(Collectors.toSet());
-        ModuleDescriptor descriptor = ModuleDescriptor.newModule(name).packages(packages).build();
+        return module(ModuleDescriptor.newModule(name).packages(packages).build(), location, classes);
+    }
+
+    private static ModuleDescriptor explicit(String name) {
+        return ModuleDescriptor.newModule(name).packages(Set.of(name)).build();
+    }
+
+    private static ModuleReference module(ModuleDescriptor descriptor, String location, Map<String, byte[]> classes) {
+        return module(descriptor, location, classes, false);
+    }
+
+    /** A module read from memory: its classes by internal name; one that must not be read fails when opened. */
+    private static ModuleReference module(ModuleDescriptor descriptor, String location, Map<String, byte[]> classes,
+            boolean unreadable) {
         return new ModuleReference(descriptor, URI.create("file://" + location)) {
             @Override
             public ModuleReader open() {
+                if (unreadable) {
+                    throw new AssertionError(descriptor.name() + " was read");
+                }
                 return new ModuleReader() {
                     @Override
                     public Optional<URI> find(String entry) {

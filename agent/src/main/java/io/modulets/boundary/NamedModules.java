@@ -47,6 +47,12 @@ public final class NamedModules {
      */
     public static Optional<String> refusal(Configuration configuration, boolean modulePath, PackageFilter filter,
             String given) throws IOException {
+        return reason(configuration, modulePath, filter, given).map(reason -> "modulets: " + reason);
+    }
+
+    /** {@link #refusal}'s line without its {@code "modulets: "}: what a run-time change of the lists is refused for. */
+    public static Optional<String> reason(Configuration configuration, boolean modulePath, PackageFilter filter,
+            String given) throws IOException {
         // A plain loop: an application on the class path has only the JDK's modules, and pays no more.
         List<ResolvedModule> modules = new ArrayList<>();
         for (ResolvedModule module : configuration.modules()) {
@@ -84,7 +90,7 @@ public final class NamedModules {
 
     /** Names from class files and paths may hold anything: the line stays one line (DESIGN §6). */
     private static Optional<String> line(String what) {
-        return Optional.of("modulets: " + Log.escape(what) + "; " + FIX);
+        return Optional.of(Log.escape(what) + "; " + FIX);
     }
 
     /**

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.boundary.BoundaryTransformer;
 import io.modulets.boundary.Erasure;
+import io.modulets.boundary.NamedModules;
 import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
@@ -54,6 +56,7 @@ final class Startup {
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
         refuseSwappableMain(classPath, packages, options, filter);
+        refuseNamedModules(packages, options, filter);
         stages.done("filter");
         // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
         // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
@@ -156,6 +159,25 @@ final class Startup {
         throw new IOException("modulets: the main class " + main + " is swappable (" + given + "), but it must"
                 + " stay in the shell; move the swappable classes to a package of their own and give only that"
                 + " in packages=");
+    }
+
+    /**
+     * Swappable code and the shell classes that name it run from the class path only: a named module's
+     * classes are the JDK's application loader's, which the agent neither swaps nor rewrites.
+     */
+    private static void refuseNamedModules(List<String> packages, AgentOptions options, PackageFilter filter)
+            throws IOException {
+        Optional<String> refusal = NamedModules.refusal(ModuleLayer.boot().configuration(),
+                System.getProperty("jdk.module.path") != null, filter, given(packages, options));
+        if (refusal.isPresent()) {
+            throw new IOException(refusal.get());
+        }
+    }
+
+    /** How the swappable packages were given, as a refusal names them. */
+    private static String given(List<String> packages, AgentOptions options) {
+        return options.packages().isEmpty() ? "packages found in the modules jars: " + String.join(":", packages)
+                : "packages=" + String.join(":", packages);
     }
 
     /** Who may write what becomes code (DESIGN §4, Security): the store here, the jars at each deploy. */

@@ -43,6 +43,8 @@ public final class ChildJvm {
     private final List<String> args = new ArrayList<>();
     private String mainClass;
     private Path jar;
+    private String mainModule;
+    private final List<String> modulePath = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
     private Path outputDir;
     private String name;
@@ -87,6 +89,13 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Runs {@code --module-path <modules> -m <module/main class>} instead of a main class. */
+    public ChildJvm module(String moduleAndMain, Path... modules) {
+        this.mainModule = moduleAndMain;
+        Arrays.stream(modules).map(Path::toString).forEach(modulePath::add);
+        return this;
+    }
+
     public ChildJvm args(Object... args) {
         Arrays.stream(args).map(String::valueOf).forEach(this.args::add);
         return this;
@@ -126,8 +135,8 @@ public final class ChildJvm {
 
     /** The command line this builder describes. */
     public List<String> command() {
-        if ((mainClass == null) == (jar == null)) {
-            throw new IllegalStateException("give exactly one of mainClass(...) and jar(...)");
+        if ((mainClass != null ? 1 : 0) + (jar != null ? 1 : 0) + (mainModule != null ? 1 : 0) != 1) {
+            throw new IllegalStateException("give exactly one of mainClass(...), jar(...) and module(...)");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.java().toString());
@@ -140,9 +149,16 @@ public final class ChildJvm {
             cmd.add("-cp");
             cmd.add(String.join(File.pathSeparator, classpath));
         }
+        if (!modulePath.isEmpty()) {
+            cmd.add("--module-path");
+            cmd.add(String.join(File.pathSeparator, modulePath));
+        }
         if (jar != null) {
             cmd.add("-jar");
             cmd.add(jar.toString());
+        } else if (mainModule != null) {
+            cmd.add("-m");
+            cmd.add(mainModule);
         } else {
             cmd.add(mainClass);
         }

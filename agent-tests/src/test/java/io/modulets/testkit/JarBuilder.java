@@ -44,10 +44,11 @@ public final class JarBuilder {
     private final Map<String, String> manifest = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final List<Path> classpath = new ArrayList<>();
+    private final List<Path> modulePath = new ArrayList<>();
     private int release = Jdks.BASELINE;
     private boolean directories;
 
-    /** Adds the source of a top-level class, by its binary name ({@code a.b.C}). */
+    /** Adds the source of a top-level class, by its binary name ({@code a.b.C}), or {@code module-info}'s. */
     public JarBuilder source(String className, String source) {
         sources.put(className, source);
         return this;
@@ -71,6 +72,12 @@ public final class JarBuilder {
     /** Compile against these jars or directories as well. */
     public JarBuilder classpath(Path... entries) {
         classpath.addAll(List.of(entries));
+        return this;
+    }
+
+    /** Compile against these modules as well (a {@code module-info} source makes the jar a module). */
+    public JarBuilder modulePath(Path... entries) {
+        modulePath.addAll(List.of(entries));
         return this;
     }
 
@@ -110,6 +117,10 @@ public final class JarBuilder {
             if (!classpath.isEmpty()) {
                 options.add("-classpath");
                 options.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            }
+            if (!modulePath.isEmpty()) {
+                options.add("--module-path");
+                options.add(modulePath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
             }
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
             if (!javac.getTask(null, null, diagnostics, options, null, units).call()) {

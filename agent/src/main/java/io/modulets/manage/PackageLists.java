@@ -2,6 +2,7 @@ package io.modulets.manage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.Configuration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.modulets.boundary.NamedModules;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
@@ -45,6 +47,8 @@ final class PackageLists {
     private final Registry registry;
     /** The class path without the agent, or null with {@code modules} (then nothing deploys here). */
     private final List<Path> classPath;
+    private final Configuration modules;
+    private final boolean modulePath;
 
     /**
      * @param deployer  null in unit tests of the rule (then nothing deploys)
@@ -52,6 +56,18 @@ final class PackageLists {
      */
     PackageLists(PackageFilter filter, LoadedClasses loaded, Deployer deployer, Registry registry,
                  List<Path> classPath) {
+        this(filter, loaded, deployer, registry, classPath, ModuleLayer.boot().configuration(),
+                System.getProperty("jdk.module.path") != null);
+    }
+
+    /**
+     * @param modules    the module graph whose application modules the new lists are held to (the boot
+     *                   layer's), and whether the JVM has a module path ({@code NamedModules})
+     */
+    PackageLists(PackageFilter filter, LoadedClasses loaded, Deployer deployer, Registry registry,
+                 List<Path> classPath, Configuration modules, boolean modulePath) {
+        this.modules = modules;
+        this.modulePath = modulePath;
         this.filter = filter;
         this.loaded = loaded;
         this.deployer = deployer;
@@ -170,6 +186,10 @@ final class PackageLists {
                         + restart);
             }
         }
+        String named = namedModulesReason(after);
+        if (named != null) {
+            throw new IllegalStateException("modulets: " + what + " refused: " + named);
+        }
         filter.replace(packages, shared);
         // A class loaded between the check and the replacement, by the side it is leaving, would be
         // missed: look again (a class loaded since by the side it joins is what the change is for).
@@ -184,6 +204,19 @@ final class PackageLists {
         Log.info("%s: swappable %s, shared %s%s", what, String.join(":", packages),
                 shared.isEmpty() ? "(none)" : String.join(":", shared), next);
         return filter;
+    }
+
+    /**
+     * Why the lists cannot be {@code after} for the named modules of the boot layer (as at a start): a
+     * swappable package in one, or a class of one that names a swappable class; null if nothing.
+     */
+    private String namedModulesReason(PackageFilter after) {
+        try {
+            return NamedModules.reason(modules, modulePath, after, "packages=" + String.join(":", after.packages()))
+                    .orElse(null);
+        } catch (IOException e) {
+            return "the named modules cannot be read to check the new lists (" + Log.oneLine(e) + ")";
+        }
     }
 
     /**

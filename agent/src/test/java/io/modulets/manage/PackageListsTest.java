@@ -5,8 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 import org.junit.jupiter.api.Test;
@@ -71,6 +80,41 @@ class PackageListsTest {
         assertEquals(List.of("com.acme.jobs", "com.acme.extra"), filter.packages());
         assertTrue(filter.isSwappable("com.acme.extra.Plugin"));
         assertTrue(filter.isSwappableInternal("com/acme/extra/Plugin"));
+    }
+
+    @Test
+    void aPackageOfANamedModuleCannotBecomeSwappable() {
+        // As at a start: the JDK's application loader defines it, and never defines a swappable class.
+        ModuleDescriptor extra = ModuleDescriptor.newModule("com.acme.extra")
+                .packages(Set.of("com.acme.extra")).build();
+        ModuleReference reference = new ModuleReference(extra, URI.create("file:///srv/extra.jar")) {
+            @Override
+            public ModuleReader open() throws IOException {
+                throw new IOException("its packages are in its descriptor: nothing to read");
+            }
+        };
+        ModuleFinder finder = new ModuleFinder() {
+            @Override
+            public Optional<ModuleReference> find(String name) {
+                return name.equals("com.acme.extra") ? Optional.of(reference) : Optional.empty();
+            }
+
+            @Override
+            public Set<ModuleReference> findAll() {
+                return Set.of(reference);
+            }
+        };
+        Configuration graph = ModuleLayer.boot().configuration().resolve(finder, ModuleFinder.of(),
+                Set.of("com.acme.extra"));
+        PackageLists modular = new PackageLists(filter, loaded, null, null, null, graph, true);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> modular.addSwappable("com.acme.extra"));
+        assertEquals("modulets: addSwappablePackage com.acme.extra refused: the swappable package com.acme.extra"
+                + " (packages=com.acme.jobs:com.acme.extra) is in the named module com.acme.extra (/srv/extra.jar);"
+                + " swappable code, and shell code that names it, must be on the class path: run the application"
+                + " from the class path (-cp and the main class instead of --module-path and -m)", e.getMessage());
+        assertEquals(List.of("com.acme.jobs"), filter.packages(), "the lists are as they were");
+        assertFalse(filter.isSwappable("com.acme.extra.Plugin"));
     }
 
     @Test

@@ -173,6 +173,15 @@ public final class Bindings {
         PendingTasks.reclaimCollected();
     }
 
+    /**
+     * The submitted tasks that captured {@code generation} and wait in the agent's table, by class (DESIGN §6):
+     * what a generation that keeps draining is waiting for. Tasks that keep their capture in a field of their
+     * own (FutureTask, fork/join tasks, CompletableFuture stages) are not among them.
+     */
+    public static java.util.Map<String, Integer> queuedTasks(ClassLoader generation) {
+        return PendingTasks.queuedByClass(generation);
+    }
+
     /** Which JDK task classes keep their capture in a field of their own (for the startup log). */
     public static String taskFields() {
         return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null)

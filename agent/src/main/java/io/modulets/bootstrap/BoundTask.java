@@ -12,6 +12,11 @@ final class BoundTask implements Runnable {
         this.task = task;
     }
 
+    /** The application's task, for diagnostics. */
+    Runnable task() {
+        return task;
+    }
+
     @Override
     public void run() {
         ExecutorHooks.runCaptured(this, task);

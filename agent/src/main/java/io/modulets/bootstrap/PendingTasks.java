@@ -1,6 +1,8 @@
 package io.modulets.bootstrap;
 
 import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Tasks submitted and not yet run, each with what it captured (DESIGN §2.1), and the live-task count
@@ -130,6 +132,24 @@ final class PendingTasks {
         TASKS.forEach((task, captured) -> out.append(task.getClass().getName()).append('=').append(captured)
                 .append("; "));
         return out.toString();
+    }
+
+    /**
+     * The tasks in the table (not those kept in a field of their own) that captured {@code generation}, counted
+     * by class (a lambda's without its address; a wrapped task's own), for the drain warning and the pin report.
+     */
+    static Map<String, Integer> queuedByClass(ClassLoader generation) {
+        Map<String, Integer> counts = new TreeMap<>();
+        TASKS.forEach((task, captured) -> {
+            Object binding = captured instanceof Periodic ? ((Periodic) captured).binding : captured;
+            if (binding == generation) {
+                Object shown = task instanceof BoundTask ? ((BoundTask) task).task() : task;
+                String name = shown.getClass().getName();
+                int hidden = name.indexOf('/');
+                counts.merge(hidden < 0 ? name : name.substring(0, hidden), 1, Integer::sum);
+            }
+        });
+        return counts;
     }
 
     static int size() {

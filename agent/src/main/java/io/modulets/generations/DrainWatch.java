@@ -58,8 +58,11 @@ final class DrainWatch implements Runnable {
         StringBuilder line = new StringBuilder().append(g).append(" has been draining for more than ")
                 .append(words(after)).append(": ");
         if (bound.isEmpty()) {
+            List<String> queued = report.pins().stream().filter(pin -> pin.kind() == PinReport.Kind.QUEUED_TASK)
+                    .map(PinReport.Pin::what).toList();
             return line.append(g.liveTasks()).append(" live tasks, none of them running on a thread now (queued,"
-                    + " scheduled or waiting tasks; `pins` lists what holds it)").toString();
+                    + " scheduled or waiting tasks").append(queued.isEmpty() ? "" : ": " + String.join(", ", queued))
+                    .append("; `pins` lists what holds it)").toString();
         }
         line.append(bound.size()).append(bound.size() == 1 ? " thread is" : " threads are").append(" bound to it: ")
                 .append(String.join(", ", bound.subList(0, Math.min(NAMED, bound.size()))));

@@ -23,6 +23,8 @@ public record PinReport(int sequence, Generation.State state, List<Pin> pins, Li
     /** The kinds of holder the agent can see, in the order reports list them. */
     public enum Kind {
         LIVE_TASKS("live tasks"),
+        /** Submitted tasks of one class that wait in the agent's table (not those kept in a field of the task). */
+        QUEUED_TASK("queued task"),
         BOUND_THREAD("thread bound to it"),
         STARTED_THREAD("thread of its code"),
         CONTEXT_CLASS_LOADER("context class loader"),

@@ -91,6 +91,32 @@ public final class Pins {
         }
     }
 
+    /** Classes of queued tasks named one by one; the rest are counted in one more entry. */
+    private static final int QUEUED_CLASSES = 10;
+
+    /**
+     * The live tasks of {@code loader} that wait in the agent's table, one entry per class ("2 com.acme.Job"):
+     * what a generation that keeps draining with no thread bound to it waits for. Tasks that keep their
+     * capture in a field of their own (FutureTask, fork/join tasks, CompletableFuture stages) are not listed.
+     */
+    static List<String> queued(ClassLoader loader) {
+        List<String> out = new ArrayList<>();
+        int otherTasks = 0;
+        int otherClasses = 0;
+        for (Map.Entry<String, Integer> entry : Bindings.queuedTasks(loader).entrySet()) {
+            if (out.size() < QUEUED_CLASSES) {
+                out.add(entry.getValue() + " " + entry.getKey());
+            } else {
+                otherTasks += entry.getValue();
+                otherClasses++;
+            }
+        }
+        if (otherClasses > 0) {
+            out.add(otherTasks + " of " + otherClasses + " other classes");
+        }
+        return out;
+    }
+
     static PinReport report(Generation generation) {
         GenerationClassLoader loader = generation.loader();
         Generation.State state = generation.state();
@@ -101,6 +127,7 @@ public final class Pins {
         }
         if (loader.liveTasks() > 0) {
             pins.add(new Pin(Kind.LIVE_TASKS, loader.liveTasks() + " submitted and not finished"));
+            queued(loader).forEach(what -> pins.add(new Pin(Kind.QUEUED_TASK, what)));
         }
         threads(loader, pins, blind);
         shutdownHooks(loader, pins, blind);

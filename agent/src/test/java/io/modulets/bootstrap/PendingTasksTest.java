@@ -48,6 +48,37 @@ public class PendingTasksTest {
     private final Generation g1 = new Generation();
     private final Generation g2 = new Generation();
 
+    /** A task of the application's, queued in the table (it has no field of its own). */
+    static final class Job implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    @Test
+    void theQueuedTasksOfAGenerationAreNamedByClassWrappedOrPeriodicToo() {
+        Runnable lambda = () -> { };
+        Job job = new Job();
+        Job another = new Job();
+        PendingTasks.add(job, g1);
+        PendingTasks.add(another, g1);
+        PendingTasks.add(lambda, g1);
+        BoundTask wrapped = new BoundTask(new Job());
+        PendingTasks.add(wrapped, new PendingTasks.Periodic(g1));
+        Object ofOther = new Object();
+        PendingTasks.add(ofOther, g2);
+        java.util.Map<String, Integer> queued = Bindings.queuedTasks(g1);
+        assertEquals(3, queued.get(Job.class.getName()), "two submitted, one wrapped and periodic: " + queued);
+        String lambdaClass = lambda.getClass().getName();
+        String shown = lambdaClass.contains("/") ? lambdaClass.substring(0, lambdaClass.indexOf('/')) : lambdaClass;
+        assertEquals(1, queued.get(shown), "a lambda without its address: " + queued);
+        assertEquals(2, queued.size(), "nothing of another generation: " + queued);
+        for (Object task : new Object[] {job, another, lambda, wrapped, ofOther}) {
+            PendingTasks.removeAll(task);
+        }
+        assertTrue(Bindings.queuedTasks(g1).isEmpty(), "none once they are gone");
+    }
+
     @Test
     void aRunTakesTheCaptureOnceAndTheRunnerReleasesIt() {
         Object task = new Object();

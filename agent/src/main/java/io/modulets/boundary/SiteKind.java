@@ -30,6 +30,14 @@ enum SiteKind {
         return !byReceiver && !isConstant() && this != TOKEN;
     }
 
+    /**
+     * Sites that call the generation's own code (a method or a constructor), whose exceptions are counted
+     * against it (DESIGN §4, "Outcomes"); a field access or a type operation runs none of it once linked.
+     */
+    boolean runsCode() {
+        return this == INVOKE_STATIC || this == INVOKE_VIRTUAL || this == NEW;
+    }
+
     /** Sites that never depend on a generation: linked once to a constant target. */
     boolean isConstant() {
         return this == ENUM_SWITCH || this == BY_NAME;

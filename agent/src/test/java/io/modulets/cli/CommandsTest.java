@@ -129,11 +129,17 @@ class CommandsTest {
         agent.outcomes(1, 120, 110, 7);
         assertEquals(0, run("outcomes", "1234"), err());
         assertEquals(""
-                + "ID  STATE     STARTED  COMPLETED  FAILED  RUNNING    MEAN     P50      P99     MAX\n"
-                + " 1  draining      120        110       7        3  1.5 us  1.0 us  4.19 ms  2.50 s\n"
-                + " 2  current         0          0       0        0       -       -        -       -\n"
+                + "ID  STATE     STARTED  COMPLETED  FAILED  RUNNING    MEAN     P50      P99     MAX"
+                + "  THROWN  THROWING\n"
+                + " 1  draining      120        110       7        3  1.5 us  1.0 us  4.19 ms  2.50 s"
+                + "      14         7\n"
+                + " 2  current         0          0       0        0       -       -        -       -"
+                + "       0         0\n"
                 + "failed runs by exception class (most frequent first):\n"
-                + "  generation 1: java.lang.IllegalStateException 7\n", out());
+                + "  generation 1: java.lang.IllegalStateException 7\n"
+                + "thrown by its code into shell code, caught or not, by exception class (most frequent first):\n"
+                + "  generation 1: java.lang.IllegalStateException 7\n"
+                + "  generation 1: java.io.UncheckedIOException 7\n", out());
     }
 
     @Test
@@ -156,6 +162,18 @@ class CommandsTest {
                 + "      \"exceptions\": [\n"
                 + "        {\n"
                 + "          \"class\": \"java.lang.IllegalStateException\",\n"
+                + "          \"count\": 2\n"
+                + "        }\n"
+                + "      ],\n"
+                + "      \"thrown\": 4,\n"
+                + "      \"tasksThrowing\": 2,\n"
+                + "      \"thrownExceptions\": [\n"
+                + "        {\n"
+                + "          \"class\": \"java.lang.IllegalStateException\",\n"
+                + "          \"count\": 2\n"
+                + "        },\n"
+                + "        {\n"
+                + "          \"class\": \"java.io.UncheckedIOException\",\n"
                 + "          \"count\": 2\n"
                 + "        }\n"
                 + "      ]\n"

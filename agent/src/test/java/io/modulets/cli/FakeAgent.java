@@ -393,5 +393,23 @@ final class FakeAgent implements ManagerMXBean, Connector {
             return info.getTasksFailed() == 0 ? List.of()
                     : List.of("java.lang.IllegalStateException " + info.getTasksFailed());
         }
+
+        /** Each failed run's exception, and as many caught ones of another class, in as many runs. */
+        @Override
+        public long getExceptionsThrown() {
+            return 2 * info.getTasksFailed();
+        }
+
+        @Override
+        public long getTasksThrowing() {
+            return info.getTasksFailed();
+        }
+
+        @Override
+        public List<String> getThrownExceptions() {
+            return info.getTasksFailed() == 0 ? List.of()
+                    : List.of("java.lang.IllegalStateException " + info.getTasksFailed(),
+                            "java.io.UncheckedIOException " + info.getTasksFailed());
+        }
     }
 }

@@ -235,12 +235,14 @@ class CommandsTest {
         assertEquals(0, run("activate", "1234", "--canary", "5%", "--abort-margin", "2%", "--abort-min-tasks", "50",
                 "/srv/mail.jar"), err());
         assertEquals("generation 2 (2.0, 7aa8ebdc0553) is a canary for 5% of new root tasks (generation 1 stays current;"
-                + " abort above the current generation's failure rate + 2% after 50 ended tasks)\n", out());
+                + " abort above the current generation's failure or thrown-exception rate + 2% after 50 ended"
+                + " tasks)\n", out());
         assertEquals(1, agent.current);
         out.getBuffer().setLength(0);
         assertEquals(0, run("status", "1234"), err());
         assertTrue(out().contains("\ncanary          generation 2 (2.0, 7aa8ebdc0553) for 5% of new root tasks since"
-                + " 2026-11-26T02:42:00Z; abort above the current generation's failure rate + 2% after 50 ended tasks\n"),
+                + " 2026-11-26T02:42:00Z; abort above the current generation's failure or thrown-exception rate + 2%"
+                + " after 50 ended tasks\n"),
                 out());
     }
 
@@ -284,8 +286,8 @@ class CommandsTest {
         assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
         out.getBuffer().setLength(0);
         assertEquals(0, run("canary-policy", "1234", "2%", "--min-tasks", "30"), err());
-        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure rate + 2%"
-                + " after 30 ended tasks\n", out());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure or"
+                + " thrown-exception rate + 2% after 30 ended tasks\n", out());
         assertEquals(2, run("canary-policy", "1234", "2%", "--min-tasks", "0"));
     }
 

@@ -259,8 +259,8 @@ final class FakeAgent implements ManagerMXBean, Connector {
         if (canary == 0) {
             throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress");
         }
-        canaryPolicy = "abort above the current generation's failure rate + " + margin + " after " + minTasks
-                + " ended tasks";
+        canaryPolicy = "abort above the current generation's failure or thrown-exception rate + " + margin + " after "
+                + minTasks + " ended tasks";
         return canaryPolicy;
     }
 

@@ -9,7 +9,7 @@ import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.bootstrap.ThrownExceptions;
 
 /**
- * The exception handler around a generation's method or constructor at a site (DESIGN §4, "Outcomes"): an
+ * The exception handler around a generation's method at a site (DESIGN §4, "Outcomes"): an
  * exception that leaves the generation's code for shell code is counted against that generation
  * ({@link ThrownExceptions#crossed}) and rethrown unchanged. {@code catchException} compiles to an entry in
  * the exception table of the site's lambda form, so a call that returns normally runs no more instructions,

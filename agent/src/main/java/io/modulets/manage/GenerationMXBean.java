@@ -79,7 +79,7 @@ public interface GenerationMXBean {
     List<String> getExceptions();
 
     /**
-     * Exceptions its own code threw into shell code (out of one of its methods or constructors, called through
+     * Exceptions its own code threw into shell code (out of one of its methods, called through
      * the boundary), whether or not the application caught them; each once per task run and exception, not
      * those of classes declared normal (agent argument {@code normalExceptions}).
      */

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
+import io.modulets.bootstrap.ThrownExceptions;
 import io.modulets.boundary.BoundaryLinks;
 import io.modulets.boundary.BoundaryTransformer;
 import io.modulets.boundary.Erasure;
@@ -94,6 +95,7 @@ final class Startup {
         StoreHygiene hygiene = new StoreHygiene(store);
         hygiene.removeTemporaries();
         Restarts restarts = modules == null ? null : Restarts.open(store, modules, registry, options.retain());
+        ThrownExceptions.normal(options.normalExceptions());
         DeployRules rules = new DeployRules(guard, trust(options, guard), options.jarLimits(), options.canary(),
                 Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
                         : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));

@@ -78,7 +78,8 @@ class DeployArgumentsIT {
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
                         + " shared, outside, store, retain, watch, quiet, jmx, log, executors, loops, requests,"
                         + " drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio,"
-                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config)"));
+                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, normalExceptions,"
+                        + " config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

@@ -48,7 +48,9 @@ import io.modulets.testkit.WorkDirs;
  * in generation 1 while generation 2 is current, known numbers of tasks of every kind — pool execute and
  * submit, CompletableFuture async tasks and dependent stages, fork/join, platform threads, virtual
  * threads (21+), a periodic task — some ending by known exception classes; every count is read after
- * the child has joined or terminated everything that ran them.
+ * the child has joined or terminated everything that ran them. Each failing task's exception is thrown by
+ * generation 1's code ({@code Work.fail}) into the task's shell code: it is also counted once as thrown
+ * by the generation, in a run of its own.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OutcomesIT {
@@ -131,7 +133,11 @@ class OutcomesIT {
                         () -> assertEquals(expected.failed, jmx.getAttribute(gen1, "TasksFailed")),
                         () -> assertEquals(expected.running, jmx.getAttribute(gen1, "TasksRunning")),
                         () -> assertEquals(expected.exceptions,
-                                Arrays.asList((String[]) jmx.getAttribute(gen1, "Exceptions"))));
+                                Arrays.asList((String[]) jmx.getAttribute(gen1, "Exceptions"))),
+                        () -> assertEquals(expected.failed, jmx.getAttribute(gen1, "ExceptionsThrown")),
+                        () -> assertEquals(expected.failed, jmx.getAttribute(gen1, "TasksThrowing")),
+                        () -> assertEquals(expected.exceptions,
+                                Arrays.asList((String[]) jmx.getAttribute(gen1, "ThrownExceptions"))));
                 long max = (long) jmx.getAttribute(gen1, "MaxRunNanos");
                 long mean = (long) jmx.getAttribute(gen1, "MeanRunNanos");
                 long p50 = (long) jmx.getAttribute(gen1, "P50RunNanos");
@@ -157,6 +163,8 @@ class OutcomesIT {
                 Map<?, ?> one = (Map<?, ?>) ((List<?>) json.get("generations")).get(0);
                 List<String> cliExceptions = ((List<?>) one.get("exceptions")).stream()
                         .map(e -> ((Map<?, ?>) e).get("class") + " " + ((Map<?, ?>) e).get("count")).toList();
+                List<String> cliThrown = ((List<?>) one.get("thrownExceptions")).stream()
+                        .map(e -> ((Map<?, ?>) e).get("class") + " " + ((Map<?, ?>) e).get("count")).toList();
                 assertAll("CLI\n" + cli.describe(),
                         () -> assertEquals(1L, one.get("id")),
                         () -> assertEquals("draining", one.get("state")),
@@ -165,7 +173,10 @@ class OutcomesIT {
                         () -> assertEquals(expected.failed, one.get("failed")),
                         () -> assertEquals(expected.running, one.get("running")),
                         () -> assertEquals(max, one.get("maxRunNanos")),
-                        () -> assertEquals(expected.exceptions, cliExceptions));
+                        () -> assertEquals(expected.exceptions, cliExceptions),
+                        () -> assertEquals(expected.failed, one.get("thrown")),
+                        () -> assertEquals(expected.failed, one.get("tasksThrowing")),
+                        () -> assertEquals(expected.exceptions, cliThrown));
 
                 // JFR: the periodic event (every 5 s by default) of generation 1, from a jcmd recording
                 // started now that its tasks have ended, so that every event has the final counts
@@ -178,7 +189,9 @@ class OutcomesIT {
                         () -> assertEquals(expected.failed, event.getLong("failed")),
                         () -> assertEquals(expected.running, event.getLong("running")),
                         () -> assertEquals(max, event.getDuration("maxRun").toNanos()),
-                        () -> assertEquals(mean, event.getDuration("meanRun").toNanos()));
+                        () -> assertEquals(mean, event.getDuration("meanRun").toNanos()),
+                        () -> assertEquals(expected.failed, event.getLong("thrown")),
+                        () -> assertEquals(expected.failed, event.getLong("tasksThrowing")));
             }
         }
     }

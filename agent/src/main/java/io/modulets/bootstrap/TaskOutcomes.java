@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  * those since the previous timed run of its thread), so the histogram and the run-time sum estimate those
  * of every run, and their total estimates the runs ended. A failure ({@link #failed}) takes a lock on a
  * small table of exception classes of fixed size.
+ *
+ * <p>Beside the runs: the exceptions the generation's own code threw into shell code ({@link #thrown}, DESIGN
+ * §4 "Outcomes"), by class, and how many of its ended runs saw one ({@link #threwIn}). Counted on the throw
+ * path only (a striped increment and the same short lock): a call that returns normally pays nothing.
  */
 public final class TaskOutcomes {
     /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 ns). */
@@ -76,6 +80,9 @@ public final class TaskOutcomes {
     private final AtomicLong maxRunNanos = new AtomicLong();
     private final LongAdder[] buckets = new LongAdder[BUCKETS];
     private final ExceptionTable exceptions = new ExceptionTable(ExceptionTable.CAPACITY);
+    private final LongAdder thrown = new LongAdder();
+    private final LongAdder threwIn = new LongAdder();
+    private final ExceptionTable thrownClasses = new ExceptionTable(ExceptionTable.CAPACITY);
     /** Guarded by this. */
     private final List<Cell> cells = new ArrayList<>();
     /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
@@ -106,6 +113,17 @@ public final class TaskOutcomes {
     public void failed(String exceptionClass) {
         failed.increment();
         exceptions.add(exceptionClass);
+    }
+
+    /** The generation's code threw an exception of class {@code exceptionClass} (its name) into shell code. */
+    public void thrown(String exceptionClass) {
+        thrown.increment();
+        thrownClasses.add(exceptionClass);
+    }
+
+    /** The run that ended before this call was one in which the generation's own code threw into shell code. */
+    public void threwIn() {
+        threwIn.increment();
     }
 
     /** A run ended after {@code nanos}, timed as one of {@code weight} runs (DESIGN §4, "Outcomes"). */
@@ -180,6 +198,16 @@ public final class TaskOutcomes {
         return failed.sum();
     }
 
+    /** Exceptions its code threw into shell code (each once per run and exception). */
+    public long thrownCount() {
+        return thrown.sum();
+    }
+
+    /** Its ended runs in which its own code threw into shell code. */
+    public long threwInCount() {
+        return threwIn.sum();
+    }
+
     /** The run-time sum, estimated from the timed runs. */
     public long runNanos() {
         return runNanos.sum();
@@ -202,5 +230,10 @@ public final class TaskOutcomes {
     /** The most frequent exception classes, most frequent first, at most {@code limit} (see {@link ExceptionTable}). */
     public ExceptionTable.Count[] exceptions(int limit) {
         return exceptions.top(limit);
+    }
+
+    /** As {@link #exceptions}, for the exceptions its code threw into shell code. */
+    public ExceptionTable.Count[] thrownExceptions(int limit) {
+        return thrownClasses.top(limit);
     }
 }

@@ -1,5 +1,7 @@
 package io.modulets.bootstrap;
 
+import java.lang.ref.WeakReference;
+
 /**
  * The task runs in progress on each thread, so that a run's end can be counted in its generation's
  * {@link TaskOutcomes} as completed or failed, with its run time (what counts as a run and as a
@@ -35,6 +37,13 @@ final class TaskRuns {
         boolean tentative;
         /** A thread body's binding, until the body ends (for ThreadHooks: the live count, the first read). */
         ClassLoader binding;
+        /**
+         * The exception last counted as thrown into shell code during this run (weakly: a thread's body is a run
+         * for the thread's life, and the exception's class must not pin its generation).
+         */
+        WeakReference<Throwable> crossed;
+        /** The run's own generation's code threw into shell code during the run. */
+        boolean threw;
     }
 
     /**
@@ -57,6 +66,8 @@ final class TaskRuns {
         TaskOutcomes.Cell[] cells = new TaskOutcomes.Cell[0];
         TaskOutcomes lastOwner;
         TaskOutcomes.Cell lastCell;
+        /** As {@link Frame#crossed}, for a thread that runs no task. */
+        WeakReference<Throwable> crossedUnbound;
 
         /** The cell of {@code outcomes} for this thread, or null while the thread is cold. */
         TaskOutcomes.Cell cellOf(TaskOutcomes outcomes) {
@@ -225,6 +236,8 @@ final class TaskRuns {
                 frame.outcomes = null;
                 frame.cell = null;
                 frame.failure = null;
+                frame.crossed = null;
+                frame.threw = false;
                 return;
             }
             started(frame);
@@ -238,6 +251,32 @@ final class TaskRuns {
         if (stack.depth > 0) {
             record(stack.frames[stack.depth - 1], failure);
         }
+    }
+
+    /**
+     * {@code thrown}, thrown by the code of the generation that counts in {@code outcomes}, crosses into shell
+     * code: true the first time this run (or, on a thread that runs no task, this thread) meets that
+     * exception object since it last met another, false as the same exception unwinds through further sites.
+     * A run of that same generation is marked as one its own code threw in.
+     */
+    static boolean crossed(TaskOutcomes outcomes, Throwable thrown) {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            if (stack.crossedUnbound != null && stack.crossedUnbound.get() == thrown) {
+                return false;
+            }
+            stack.crossedUnbound = new WeakReference<>(thrown);
+            return true;
+        }
+        Frame frame = stack.frames[stack.depth - 1];
+        if (frame.crossed != null && frame.crossed.get() == thrown) {
+            return false;
+        }
+        frame.crossed = new WeakReference<>(thrown);
+        if (frame.outcomes == outcomes) {
+            frame.threw = true;
+        }
+        return true;
     }
 
     /** A thread's body, bound to {@code binding}, is a run that begins now (on the starting thread). */
@@ -312,9 +351,12 @@ final class TaskRuns {
         TaskOutcomes outcomes = frame.outcomes;
         TaskOutcomes.Cell cell = frame.cell;
         String failure = frame.failure;
+        boolean threw = frame.threw;
         frame.outcomes = null;
         frame.cell = null;
         frame.failure = null;
+        frame.crossed = null;
+        frame.threw = false;
         if (outcomes == null) {
             return;
         }
@@ -325,6 +367,9 @@ final class TaskRuns {
         }
         if (failure != null) {
             outcomes.failed(failure);
+        }
+        if (threw) {
+            outcomes.threwIn();
         }
         if (frame.weight != 0) {
             outcomes.timed(System.nanoTime() - frame.start, frame.weight);

@@ -63,6 +63,9 @@ final class Resolver {
             // Fixed arity: javac already built a varargs method's array, and a varargs collector called
             // with invokeWithArguments (a site's first call after each link) would wrap it in another one.
             MethodHandle member = find(type, generation).asFixedArity();
+            if (kind.runsCode()) {
+                member = ThrownHandler.around(member, generation);
+            }
             return CrossGeneration.explainCasts(member, siteType, kind.byReceiver).asType(siteType);
         } catch (NoSuchMethodException e) {
             throw linkage(new NoSuchMethodError(message(generation)), e);

@@ -30,6 +30,17 @@ enum SiteKind {
         return !byReceiver && !isConstant() && this != TOKEN;
     }
 
+    /**
+     * Sites that call a method of the generation, whose exceptions are counted against it (DESIGN §2.11); a
+     * field access or a type operation runs none of its code once linked. Not {@link #NEW}: an exception
+     * handler around a constructor handle keeps C2 from scalar-replacing an object that does not escape
+     * (16 bytes allocated per call where there were none, docs/BOUNDARY.md "What a generation's code
+     * throws"), a cost paid by every call.
+     */
+    boolean runsCode() {
+        return this == INVOKE_STATIC || this == INVOKE_VIRTUAL;
+    }
+
     /** Sites that never depend on a generation: linked once to a constant target. */
     boolean isConstant() {
         return this == ENUM_SWITCH || this == BY_NAME;

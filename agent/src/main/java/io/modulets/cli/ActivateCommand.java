@@ -29,7 +29,8 @@ final class ActivateCommand extends ActivationCommand {
     String canary;
 
     @Option(names = "--abort-margin", paramLabel = "PERCENT", description = "With --canary: abort it automatically "
-            + "when its failure rate exceeds the current generation's by more than this (5%%).")
+            + "when its failure rate, or its share of tasks in which its own code threw (caught or not), exceeds the "
+            + "current generation's by more than this (5%%).")
     String abortMargin;
 
     @Option(names = "--abort-min-tasks", paramLabel = "N", defaultValue = "100", description = "With "

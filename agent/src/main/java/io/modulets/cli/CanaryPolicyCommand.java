@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 /** {@code canary-policy JVM MARGIN}: the automatic abort of the canary in progress. */
 @Command(name = "canary-policy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Set the automatic abort of the canary in progress: abort it once it has --min-tasks ended "
-                + "tasks and its failure rate exceeds the current generation's by more than MARGIN (5%%); 'off' turns "
+                + "tasks and its failure rate, or its share of tasks in which its own code threw an exception (caught "
+                + "or not), exceeds the current generation's by more than MARGIN (5%%); 'off' turns "
                 + "it off. Counted since the canary started, so a policy set late loses nothing. Refused when no "
                 + "canary is in progress.")
 final class CanaryPolicyCommand extends JvmCommand {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
         description = "Show what a generation's task runs did: started, completed normally, failed (ended by an "
                 + "exception), running; mean, median, 99th percentile and longest run time (the percentiles are the "
                 + "top of a power-of-two bucket: at most twice the true value; run times come from a sample of the "
-                + "runs, counts are exact); the most frequent exception classes. "
+                + "runs, counts are exact); the most frequent exception classes; exceptions its own code threw into "
+                + "shell code, caught or not, and in how many runs (THROWN, THROWING), by class below. "
                 + "Without ID: every generation the JVM has had whose MBean it keeps.")
 final class OutcomesCommand extends JvmCommand {
 
@@ -23,11 +24,13 @@ final class OutcomesCommand extends JvmCommand {
 
     /** One generation's outcomes, as read from its MBean. */
     private record Row(int id, String state, long started, long completed, long failed, long running, long mean,
-                       long p50, long p99, long max, List<String> exceptions) {
+                       long p50, long p99, long max, List<String> exceptions, long thrown, long throwing,
+                       List<String> thrownExceptions) {
         static Row of(int id, GenerationMXBean g) {
             return new Row(id, g.getState(), g.getTasksStarted(), g.getTasksCompleted(), g.getTasksFailed(),
                     g.getTasksRunning(), g.getMeanRunNanos(), g.getP50RunNanos(), g.getP99RunNanos(),
-                    g.getMaxRunNanos(), g.getExceptions());
+                    g.getMaxRunNanos(), g.getExceptions(), g.getExceptionsThrown(), g.getTasksThrowing(),
+                    g.getThrownExceptions());
         }
     }
 
@@ -48,19 +51,26 @@ final class OutcomesCommand extends JvmCommand {
             }
         }
         Table table = new Table(">ID", "STATE", ">STARTED", ">COMPLETED", ">FAILED", ">RUNNING", ">MEAN", ">P50",
-                ">P99", ">MAX");
+                ">P99", ">MAX", ">THROWN", ">THROWING");
         StringBuilder exceptions = new StringBuilder();
+        StringBuilder thrown = new StringBuilder();
         List<Object> json = new ArrayList<>();
         for (Row r : rows) {
             table.row(r.id, r.state, r.started, r.completed, r.failed, r.running, duration(r.mean, r.started),
-                    duration(r.p50, r.started), duration(r.p99, r.started), duration(r.max, r.started));
+                    duration(r.p50, r.started), duration(r.p99, r.started), duration(r.max, r.started), r.thrown,
+                    r.throwing);
             for (String e : r.exceptions) {
                 exceptions.append("  generation ").append(r.id).append(": ").append(e).append('\n');
+            }
+            for (String e : r.thrownExceptions) {
+                thrown.append("  generation ").append(r.id).append(": ").append(e).append('\n');
             }
             json.add(json(r));
         }
         String text = table.render()
-                + (exceptions.isEmpty() ? "" : "failed runs by exception class (most frequent first):\n" + exceptions);
+                + (exceptions.isEmpty() ? "" : "failed runs by exception class (most frequent first):\n" + exceptions)
+                + (thrown.isEmpty() ? "" : "thrown by its code into shell code, caught or not, by exception class"
+                        + " (most frequent first):\n" + thrown);
         print(Map.of("generations", json), text);
     }
 
@@ -76,16 +86,24 @@ final class OutcomesCommand extends JvmCommand {
         map.put("p50RunNanos", r.p50);
         map.put("p99RunNanos", r.p99);
         map.put("maxRunNanos", r.max);
-        List<Object> exceptions = new ArrayList<>();
-        for (String e : r.exceptions) {
+        map.put("exceptions", counts(r.exceptions));
+        map.put("thrown", r.thrown);
+        map.put("tasksThrowing", r.throwing);
+        map.put("thrownExceptions", counts(r.thrownExceptions));
+        return map;
+    }
+
+    /** "java.lang.IllegalStateException 7" as {class, count}. */
+    private static List<Object> counts(List<String> exceptions) {
+        List<Object> counts = new ArrayList<>();
+        for (String e : exceptions) {
             int space = e.lastIndexOf(' ');
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("class", e.substring(0, space));
             one.put("count", Long.parseLong(e.substring(space + 1)));
-            exceptions.add(one);
+            counts.add(one);
         }
-        map.put("exceptions", exceptions);
-        return map;
+        return counts;
     }
 
     /** "850 ns", "12.3 us", "4.56 ms", "2.00 s"; "-" for a generation that ran no task. */

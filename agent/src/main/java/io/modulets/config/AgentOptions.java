@@ -55,6 +55,7 @@ public final class AgentOptions {
     private final double canary;
     private final double canaryMargin;
     private final long canaryMinTasks;
+    private final List<String> normalExceptions;
     private final Optional<Path> config;
     private final Permissions permissions;
     private final Optional<Path> trust;
@@ -91,6 +92,7 @@ public final class AgentOptions {
         this.canary = percent(settings.get("canary"), false);
         this.canaryMargin = percent(settings.get("canaryMargin"), true);
         this.canaryMinTasks = canaryMinTasks(settings.get("canaryMinTasks"), settings.containsKey("canaryMargin"));
+        this.normalExceptions = exceptionList(settings.get("normalExceptions"));
         this.config = config;
         this.permissions = permissions(settings.get("permissions"));
         this.trust = settings.containsKey("trust") ? Optional.of(keystore(settings.get("trust"))) : Optional.empty();
@@ -243,6 +245,14 @@ public final class AgentOptions {
         return canaryMinTasks;
     }
 
+    /**
+     * Exception classes (binary names) that are part of a contract, with their subclasses: not counted as thrown
+     * by a generation's code (key {@code normalExceptions}, DESIGN §4 "Outcomes").
+     */
+    public List<String> normalExceptions() {
+        return normalExceptions;
+    }
+
     /** The config file read, if given. */
     public Optional<Path> config() {
         return config;
@@ -292,6 +302,7 @@ public final class AgentOptions {
                 + ", canary=" + (canary == 0 ? "" : Percent.format(canary))
                 + ", canaryMargin=" + (Double.isNaN(canaryMargin) ? "" : Percent.format(canaryMargin))
                 + ", canaryMinTasks=" + (Double.isNaN(canaryMargin) ? "" : canaryMinTasks)
+                + ", normalExceptions=" + String.join(":", normalExceptions)
                 + ", config=" + config.map(Path::toString).orElse("");
     }
 
@@ -354,6 +365,16 @@ public final class AgentOptions {
             }
             if (isJdk(name)) {
                 throw s.error(name + " is a JDK class; the JDK's executors are captured already");
+            }
+        });
+    }
+
+    /** Each element a binary class name, the JDK's included (java.io.FileNotFoundException). */
+    private static List<String> exceptionList(Setting setting) throws OptionsException {
+        return list(setting, (s, name) -> {
+            if (!isClassName(name)) {
+                throw s.error("'" + name + "' is not a class name (give binary names such as"
+                        + " java.io.FileNotFoundException or com.acme.Orders$NotFound, separated by ':')");
             }
         });
     }

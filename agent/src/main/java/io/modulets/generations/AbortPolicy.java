@@ -7,7 +7,8 @@ import io.modulets.config.Percent;
 /**
  * When a canary aborts itself (DESIGN §4, agent arguments {@code canaryMargin}, {@code canaryMinTasks}):
  * once it has at least {@code minTasks} ended tasks, if its failure rate (failed / ended, since it
- * started) exceeds the current generation's over the same period by more than {@code margin}.
+ * started) exceeds the current generation's over the same period by more than {@code margin}, or the share
+ * of its ended tasks in which its own code threw an exception into shell code does (DESIGN §4, "Outcomes").
  * A current generation that ended no task meanwhile counts as failing none.
  *
  * @param margin   a fraction of 1 in [0, 1]
@@ -28,24 +29,58 @@ public record AbortPolicy(double margin, long minTasks) {
     }
 
     /**
-     * Why the canary must abort, or null while it may run on.
+     * Why the canary must abort by its failure rate, or null while it may run on.
      *
      * @param canaryExceptions the canary's most frequent exceptions, "IllegalStateException 49", or ""
      */
     public String verdict(long canaryFailed, long canaryEnded, String canaryExceptions, Generation current,
                           long currentFailed, long currentEnded) {
-        if (!isSet() || canaryEnded < minTasks || canaryEnded <= 0) {
-            return null;
-        }
-        double canaryRate = (double) canaryFailed / canaryEnded;
-        double currentRate = currentEnded == 0 ? 0 : (double) currentFailed / currentEnded;
-        if (canaryRate - currentRate <= margin + EPSILON) {
+        if (!exceeds(canaryFailed, canaryEnded, currentFailed, currentEnded)) {
             return null;
         }
         return String.format(Locale.ROOT, "%s of its %,d tasks failed%s, current %s failed %s of %,d; margin %s",
-                rate(canaryRate), canaryEnded, canaryExceptions.isEmpty() ? "" : " (" + canaryExceptions + ")",
-                current == null ? "generation" : "generation " + current.sequence(), rate(currentRate), currentEnded,
-                Percent.format(margin));
+                rate(canaryFailed, canaryEnded), canaryEnded, list(canaryExceptions), name(current),
+                rate(currentFailed, currentEnded), currentEnded, Percent.format(margin));
+    }
+
+    /**
+     * Why the canary must abort by the share of its tasks in which its own code threw an exception into shell
+     * code, caught or not (DESIGN §4, "Outcomes"), or null while it may run on. The same rule as the failure
+     * rate's, on that share.
+     *
+     * @param canaryThrown the canary's most frequent thrown exceptions, "IllegalStateException 49", or ""
+     */
+    public String thrownVerdict(long canaryThrewIn, long canaryEnded, String canaryThrown, Generation current,
+                                long currentThrewIn, long currentEnded) {
+        if (!exceeds(canaryThrewIn, canaryEnded, currentThrewIn, currentEnded)) {
+            return null;
+        }
+        return String.format(Locale.ROOT,
+                "its code threw exceptions in %s of its %,d tasks%s, current %s's in %s of %,d; margin %s",
+                rate(canaryThrewIn, canaryEnded), canaryEnded, list(canaryThrown), name(current),
+                rate(currentThrewIn, currentEnded), currentEnded, Percent.format(margin));
+    }
+
+    /** The rule: enough canary tasks, and a rate above the current's (0 if it ended none) by more than the margin. */
+    private boolean exceeds(long canaryCount, long canaryEnded, long currentCount, long currentEnded) {
+        if (!isSet() || canaryEnded < minTasks || canaryEnded <= 0) {
+            return false;
+        }
+        double canaryRate = (double) canaryCount / canaryEnded;
+        double currentRate = currentEnded == 0 ? 0 : (double) currentCount / currentEnded;
+        return canaryRate - currentRate > margin + EPSILON;
+    }
+
+    private static String list(String exceptions) {
+        return exceptions.isEmpty() ? "" : " (" + exceptions + ")";
+    }
+
+    private static String name(Generation current) {
+        return current == null ? "generation" : "generation " + current.sequence();
+    }
+
+    private static String rate(long count, long ended) {
+        return rate(ended == 0 ? 0 : (double) count / ended);
     }
 
     /** A rate as a whole percentage when it is one, else with a decimal: 41%, 0.5%. */
@@ -55,7 +90,7 @@ public record AbortPolicy(double margin, long minTasks) {
 
     @Override
     public String toString() {
-        return isSet() ? "abort above the current generation's failure rate + " + Percent.format(margin) + " after "
-                + minTasks + " ended tasks" : "no automatic abort";
+        return isSet() ? "abort above the current generation's failure or thrown-exception rate + "
+                + Percent.format(margin) + " after " + minTasks + " ended tasks" : "no automatic abort";
     }
 }

@@ -1,6 +1,7 @@
 package io.modulets.generations;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.StringJoiner;
 
 import io.modulets.config.Percent;
@@ -51,12 +52,23 @@ public final class Canary {
         }
         Outcomes mine = outcomesSinceStart();
         Outcomes theirs = againstSinceStart();
+        String failed = p.verdict(mine.failed(), mine.ended(), top(mine.exceptions()), against, theirs.failed(),
+                theirs.ended());
+        if (failed != null) {
+            return failed;
+        }
+        return p.thrownVerdict(mine.threwIn(), mine.ended(), top(mine.thrownExceptions()), against, theirs.threwIn(),
+                theirs.ended());
+    }
+
+    /** The three most frequent exception classes by simple name, "IllegalStateException 49, …", or "". */
+    private static String top(List<Outcomes.ExceptionCount> exceptions) {
         StringJoiner top = new StringJoiner(", ");
-        for (Outcomes.ExceptionCount e : mine.exceptions().subList(0, Math.min(3, mine.exceptions().size()))) {
+        for (Outcomes.ExceptionCount e : exceptions.subList(0, Math.min(3, exceptions.size()))) {
             String name = e.className();
             top.add(name.substring(name.lastIndexOf('.') + 1) + " " + e.count());
         }
-        return p.verdict(mine.failed(), mine.ended(), top.toString(), against, theirs.failed(), theirs.ended());
+        return top.toString();
     }
 
     public Generation generation() {

@@ -26,14 +26,20 @@ import io.modulets.bootstrap.TaskOutcomes;
  *                    then a count may include failures of classes it displaced
  * @param runBuckets  runs ended by log2 bucket of run time, estimated from the timed runs: index {@code i}
  *                    counts runs of {@code [2^i, 2^(i+1))} ns (a copy is returned)
+ * @param thrown      exceptions the generation's own code threw into shell code, whether or not the application
+ *                    caught them (each once per run and exception; not those of classes declared normal)
+ * @param threwIn     runs that ended in which the generation's own code threw into shell code (at most ended)
+ * @param thrownExceptions the most frequent classes of {@code thrown}, as {@code exceptions}
  */
 public record Outcomes(long started, long completed, long failed, long runNanos, long maxRunNanos,
-                       List<ExceptionCount> exceptions, long[] runBuckets) {
+                       List<ExceptionCount> exceptions, long[] runBuckets, long thrown, long threwIn,
+                       List<ExceptionCount> thrownExceptions) {
     /** How many exception classes a snapshot names. */
     public static final int TOP_EXCEPTIONS = 10;
 
     /** Nothing counted. */
-    public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, List.of(), new long[TaskOutcomes.BUCKETS]);
+    public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, List.of(), new long[TaskOutcomes.BUCKETS], 0, 0,
+            List.of());
 
     /** Failed runs whose exception was of class {@code className} (by name: the class may be unloaded). */
     public record ExceptionCount(String className, long count) {
@@ -45,11 +51,15 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
 
     public Outcomes {
         exceptions = List.copyOf(exceptions);
+        thrownExceptions = List.copyOf(thrownExceptions);
         runBuckets = runBuckets.clone();
     }
 
     /** Reads the counters now. Ended runs are read before started ones, so {@link #running()} is never negative. */
     public static Outcomes of(TaskOutcomes counters) {
+        // Read before the runs that ended: a run's end is counted before it is counted as one that threw, so
+        // these are among them, and runs ending meanwhile add to ended only (the share is never overstated).
+        long threwIn = counters.threwInCount();
         long ended = counters.endedCount();
         // Read after the runs that ended: a run's end is counted before its failure, so every failed run
         // is among them.
@@ -57,12 +67,25 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
         long[] buckets = counters.runBuckets();
         long runNanos = counters.runNanos();
         long max = counters.maxRunNanos();
-        List<ExceptionCount> exceptions = new ArrayList<>();
-        for (ExceptionTable.Count c : counters.exceptions(TOP_EXCEPTIONS)) {
-            exceptions.add(new ExceptionCount(c.className, c.count));
-        }
+        List<ExceptionCount> exceptions = counts(counters.exceptions(TOP_EXCEPTIONS));
+        long thrown = counters.thrownCount();
+        List<ExceptionCount> thrownExceptions = counts(counters.thrownExceptions(TOP_EXCEPTIONS));
         long started = Math.max(counters.startedCount(), ended);
-        return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets);
+        return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets, thrown, threwIn,
+                thrownExceptions);
+    }
+
+    private static List<ExceptionCount> counts(ExceptionTable.Count[] top) {
+        List<ExceptionCount> counts = new ArrayList<>();
+        for (ExceptionTable.Count c : top) {
+            counts.add(new ExceptionCount(c.className, c.count));
+        }
+        return counts;
+    }
+
+    /** The share of the runs that ended in which its own code threw into shell code; 0 if none ended. */
+    public double threwInRate() {
+        return ended() == 0 ? 0 : (double) threwIn / ended();
     }
 
     @Override
@@ -119,43 +142,50 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
      * approximate once a class entered or left the top.
      */
     public Outcomes minus(Outcomes earlier) {
+        long[] buckets = new long[runBuckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = Math.max(0, runBuckets[i] - (i < earlier.runBuckets.length ? earlier.runBuckets[i] : 0));
+        }
+        return new Outcomes(Math.max(0, started - earlier.started), Math.max(0, completed - earlier.completed),
+                Math.max(0, failed - earlier.failed), Math.max(0, runNanos - earlier.runNanos), maxRunNanos,
+                since(exceptions, earlier.exceptions), buckets, Math.max(0, thrown - earlier.thrown),
+                Math.max(0, threwIn - earlier.threwIn), since(thrownExceptions, earlier.thrownExceptions));
+    }
+
+    private static List<ExceptionCount> since(List<ExceptionCount> now, List<ExceptionCount> earlier) {
         Map<String, Long> before = new HashMap<>();
-        for (ExceptionCount e : earlier.exceptions) {
+        for (ExceptionCount e : earlier) {
             before.put(e.className(), e.count());
         }
         List<ExceptionCount> since = new ArrayList<>();
-        for (ExceptionCount e : exceptions) {
+        for (ExceptionCount e : now) {
             long count = e.count() - before.getOrDefault(e.className(), 0L);
             if (count > 0) {
                 since.add(new ExceptionCount(e.className(), count));
             }
         }
         since.sort((a, b) -> Long.compare(b.count(), a.count()));
-        long[] buckets = new long[runBuckets.length];
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = Math.max(0, runBuckets[i] - (i < earlier.runBuckets.length ? earlier.runBuckets[i] : 0));
-        }
-        return new Outcomes(Math.max(0, started - earlier.started), Math.max(0, completed - earlier.completed),
-                Math.max(0, failed - earlier.failed), Math.max(0, runNanos - earlier.runNanos), maxRunNanos, since,
-                buckets);
+        return since;
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof Outcomes o && started == o.started && completed == o.completed && failed == o.failed
                 && runNanos == o.runNanos && maxRunNanos == o.maxRunNanos && exceptions.equals(o.exceptions)
-                && java.util.Arrays.equals(runBuckets, o.runBuckets);
+                && java.util.Arrays.equals(runBuckets, o.runBuckets) && thrown == o.thrown && threwIn == o.threwIn
+                && thrownExceptions.equals(o.thrownExceptions);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(started, completed, failed, runNanos, maxRunNanos, exceptions,
-                java.util.Arrays.hashCode(runBuckets));
+                java.util.Arrays.hashCode(runBuckets), thrown, threwIn, thrownExceptions);
     }
 
     @Override
     public String toString() {
         return "started " + started + ", completed " + completed + ", failed " + failed + ", running " + running()
-                + ", mean run " + meanRunNanos() + " ns, max " + maxRunNanos + " ns, exceptions " + exceptions;
+                + ", mean run " + meanRunNanos() + " ns, max " + maxRunNanos + " ns, exceptions " + exceptions
+                + ", thrown " + thrown + " in " + threwIn + " runs " + thrownExceptions;
     }
 }

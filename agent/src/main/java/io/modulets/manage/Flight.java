@@ -91,6 +91,8 @@ final class Flight implements Transitions.Output {
             event.meanRun = o.meanRunNanos();
             event.maxRun = o.maxRunNanos();
             event.p99Run = o.runNanosAtMost(0.99);
+            event.thrown = o.thrown();
+            event.tasksThrowing = o.threwIn();
             event.commit();
         }
     }

@@ -175,5 +175,12 @@ final class FlightEvents {
                 + " estimated from a sample of the runs")
         @Timespan(Timespan.NANOSECONDS)
         long p99Run;
+        @Label("Exceptions Thrown")
+        @Description("Exceptions its own code threw into shell code, caught by the application or not (once per task"
+                + " run and exception)")
+        long thrown;
+        @Label("Tasks Throwing")
+        @Description("Task runs that ended in which its own code threw into shell code")
+        long tasksThrowing;
     }
 }

@@ -128,6 +128,21 @@ final class GenerationBean implements GenerationMXBean {
         return generation.outcomes().exceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
     }
 
+    @Override
+    public long getExceptionsThrown() {
+        return generation.outcomes().thrown();
+    }
+
+    @Override
+    public long getTasksThrowing() {
+        return generation.outcomes().threwIn();
+    }
+
+    @Override
+    public List<String> getThrownExceptions() {
+        return generation.outcomes().thrownExceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
+    }
+
     private PinReport pins() {
         return registry.pins(generation.sequence());
     }

@@ -77,4 +77,17 @@ public interface GenerationMXBean {
      * {@code "java.lang.IllegalStateException 12"}.
      */
     List<String> getExceptions();
+
+    /**
+     * Exceptions its own code threw into shell code (out of one of its methods, called through
+     * the boundary), whether or not the application caught them; each once per task run and exception, not
+     * those of classes declared normal (agent argument {@code normalExceptions}).
+     */
+    long getExceptionsThrown();
+
+    /** Task runs that ended in which its own code threw into shell code (the canary's thrown-exception rate). */
+    long getTasksThrowing();
+
+    /** The most frequent classes of {@link #getExceptionsThrown()}, as {@link #getExceptions()}. */
+    List<String> getThrownExceptions();
 }

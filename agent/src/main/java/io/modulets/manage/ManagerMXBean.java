@@ -89,7 +89,8 @@ public interface ManagerMXBean {
 
     /**
      * The automatic abort of the canary in progress, else the one a new canary starts with:
-     * "abort above the current generation's failure rate + 5% after 100 ended tasks", or "no automatic abort".
+     * "abort above the current generation's failure or thrown-exception rate + 5% after 100 ended tasks", or
+     * "no automatic abort".
      */
     String getCanaryPolicy();
 
@@ -132,7 +133,8 @@ public interface ManagerMXBean {
 
     /**
      * Sets the automatic abort of the canary in progress: abort once it has {@code minTasks} ended
-     * tasks and its failure rate exceeds the current generation's by more than {@code margin} ("5%");
+     * tasks and its failure rate, or its share of tasks in which its own code threw (caught or not), exceeds
+     * the current generation's by more than {@code margin} ("5%");
      * margin "off" turns it off. Counted since the canary started, so a policy set late loses nothing.
      *
      * @return the policy afterwards, as {@link #getCanaryPolicy()} words it

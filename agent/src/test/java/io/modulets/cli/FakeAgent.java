@@ -259,8 +259,8 @@ final class FakeAgent implements ManagerMXBean, Connector {
         if (canary == 0) {
             throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress");
         }
-        canaryPolicy = "abort above the current generation's failure rate + " + margin + " after " + minTasks
-                + " ended tasks";
+        canaryPolicy = "abort above the current generation's failure or thrown-exception rate + " + margin + " after "
+                + minTasks + " ended tasks";
         return canaryPolicy;
     }
 
@@ -392,6 +392,24 @@ final class FakeAgent implements ManagerMXBean, Connector {
         public List<String> getExceptions() {
             return info.getTasksFailed() == 0 ? List.of()
                     : List.of("java.lang.IllegalStateException " + info.getTasksFailed());
+        }
+
+        /** Each failed run's exception, and as many caught ones of another class, in as many runs. */
+        @Override
+        public long getExceptionsThrown() {
+            return 2 * info.getTasksFailed();
+        }
+
+        @Override
+        public long getTasksThrowing() {
+            return info.getTasksFailed();
+        }
+
+        @Override
+        public List<String> getThrownExceptions() {
+            return info.getTasksFailed() == 0 ? List.of()
+                    : List.of("java.lang.IllegalStateException " + info.getTasksFailed(),
+                            "java.io.UncheckedIOException " + info.getTasksFailed());
         }
     }
 }

@@ -26,7 +26,8 @@ class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, retain, watch, quiet, jmx, log, executors,"
             + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries,"
-            + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, config";
+            + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, normalExceptions,"
+            + " config";
 
     @TempDir
     Path tmp;
@@ -186,7 +187,7 @@ class AgentOptionsTest {
                     + " log=debug,"
                     + " executors=, loops=, requests=, drainWarning=60000ms, maxGenerations=, onLimit=refuse,"
                     + " maxEntrySize=512m, maxJarSize=2g, maxEntries=1000000, maxRatio=100, permissions=strict,"
-                    + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, config=",
+                    + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, normalExceptions=, config=",
                     options.toString());
         }
     }
@@ -443,6 +444,32 @@ class AgentOptionsTest {
         void anythingElseIsRefused(String value) {
             assertError("modulets: bad agent argument log=" + value + ": must be one of off, error, warn, info, debug",
                     "packages=a,log=" + value);
+        }
+    }
+
+    @Nested
+    class NormalExceptions {
+        @Test
+        void noneByDefault() throws Exception {
+            assertEquals(List.of(), parse("packages=a").normalExceptions());
+        }
+
+        @Test
+        void binaryClassNamesSeparatedByColonsTheJdksIncluded() throws Exception {
+            AgentOptions options =
+                    parse("packages=a,normalExceptions=java.io.FileNotFoundException:com.acme.Orders$NotFound");
+            assertEquals(List.of("java.io.FileNotFoundException", "com.acme.Orders$NotFound"),
+                    options.normalExceptions());
+            assertTrue(options.toString().contains(
+                    ", normalExceptions=java.io.FileNotFoundException:com.acme.Orders$NotFound,"), options.toString());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"NotFound", "java.io.", "java/io/IOException"})
+        void aMalformedNameIsRefused(String value) {
+            assertError("modulets: bad agent argument normalExceptions=" + value + ": '" + value + "' is not a class"
+                    + " name (give binary names such as java.io.FileNotFoundException or com.acme.Orders$NotFound,"
+                    + " separated by ':')", "packages=a,normalExceptions=" + value);
         }
     }
 
@@ -750,7 +777,8 @@ class AgentOptionsTest {
             assertError("modulets: unknown key 'watcher' in config file " + file
                     + " (valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
                     + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
-                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks,"
+                    + " normalExceptions)",
                     "config=" + file);
         }
 
@@ -760,7 +788,8 @@ class AgentOptionsTest {
             assertError("modulets: config file " + file + " cannot name another config file (key 'config';"
                     + " valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
                     + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
-                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks)",
+                    + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks,"
+                    + " normalExceptions)",
                     "config=" + file);
         }
 

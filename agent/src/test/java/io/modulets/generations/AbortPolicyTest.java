@@ -27,6 +27,16 @@ class AbortPolicyTest {
     }
 
     @Test
+    void abortsByTheShareOfTasksItsCodeThrewIn() {
+        assertEquals("its code threw exceptions in 100% of its 60 tasks (IllegalStateException 60), current"
+                + " generation's in 10% of 60; margin 5%",
+                new AbortPolicy(0.05, 50).thrownVerdict(60, 60, "IllegalStateException 60", null, 6, 60));
+        assertNull(new AbortPolicy(0.05, 50).thrownVerdict(6, 60, "", null, 6, 60), "the same share as current");
+        assertNull(new AbortPolicy(0.05, 50).thrownVerdict(49, 49, "", null, 0, 60), "below the minimum");
+        assertNull(AbortPolicy.NONE.thrownVerdict(100, 100, "", null, 0, 100));
+    }
+
+    @Test
     void waitsForTheMinimumNumberOfEndedTasks() {
         assertNull(fivePercentAfter100.verdict(99, 99, "", null, 0, 5000), "99 ended, all failed: not judged yet");
         assertEquals("100% of its 100 tasks failed, current generation failed 0% of 5,000; margin 5%",
@@ -44,7 +54,7 @@ class AbortPolicyTest {
         assertFalse(AbortPolicy.NONE.isSet());
         assertNull(AbortPolicy.NONE.verdict(1_000_000, 1_000_000, "", null, 0, 1));
         assertEquals("no automatic abort", AbortPolicy.NONE.toString());
-        assertEquals("abort above the current generation's failure rate + 5% after 100 ended tasks",
+        assertEquals("abort above the current generation's failure or thrown-exception rate + 5% after 100 ended tasks",
                 fivePercentAfter100.toString());
     }
 }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.ThrownExceptions;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
@@ -204,6 +206,64 @@ class CanaryTest {
         assertSame(one, registry.current());
         assertEquals(List.of(State.CURRENT), states(one));
         assertEquals(List.of(State.CANARY, State.DRAINING, State.RETIRED), states(canary.generation()));
+    }
+
+    @Test
+    void aCanaryWhoseCodeThrowsIntoTasksThatCatchItIsAbortedByThatSignal() throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        String[] reason = new String[1];
+        registry.listen(new Registry.Listener() {
+            @Override
+            public void aborted(Canary canary, String why) {
+                reason[0] = why;
+                aborted.countDown();
+            }
+        });
+        Generation one = activate("a");
+        Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
+        ClassLoader loader = canary.generation().loader();
+        for (int i = 0; i < 9; i++) {
+            runCatching(loader);
+            runCatching(one.loader());
+            runCatching(one.loader());
+            TestSeams.runBound(one.loader(), () -> { });
+        }
+        assertEquals(0, canary.outcomesSinceStart().failed(), "every task caught what the code threw");
+        assertEquals(9, canary.outcomesSinceStart().threwIn());
+        assertNull(canary.verdict(), "9 ended tasks: below the minimum of 10");
+        runCatching(loader);
+        assertTrue(aborted.await(10, TimeUnit.SECONDS), "the watch thread aborts it");
+        assertEquals("its code threw exceptions in 100% of its 10 tasks (IllegalStateException 10), current"
+                + " generation 1's in 66.7% of 27; margin 5%", reason[0]);
+        assertSame(one, registry.current());
+    }
+
+    @Test
+    void aCanaryThatThrowsAsOftenAsCurrentRunsOn() throws Exception {
+        Generation one = activate("a");
+        Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
+        ClassLoader loader = canary.generation().loader();
+        for (int i = 0; i < 50; i++) {
+            runCatching(i % 5 == 0 ? loader : one.loader());
+            TestSeams.runBound(i % 5 == 0 ? one.loader() : loader, () -> { });
+        }
+        assertEquals(10, canary.outcomesSinceStart().threwIn());
+        assertEquals(40, canary.againstSinceStart().threwIn());
+        assertNull(canary.verdict(), "20% of 50 against 80% of 50");
+        assertSame(canary, registry.canary());
+    }
+
+    /** A task that calls its generation's code, which throws, and catches the exception (as servers do). */
+    private static void runCatching(ClassLoader generation) {
+        TestSeams.runBound(generation, () -> {
+            try {
+                IllegalStateException e = new IllegalStateException("broken");
+                ThrownExceptions.crossed(((GenerationLoader) generation).outcomes(), e); // the boundary's handler
+                throw e;
+            } catch (IllegalStateException handled) {
+                // logged by the application; the task goes on and ends normally
+            }
+        });
     }
 
     private static void runFailing(ClassLoader generation) {

@@ -1,0 +1,47 @@
+package io.modulets.boundary;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.TaskOutcomes;
+import io.modulets.bootstrap.ThrownExceptions;
+
+/**
+ * The exception handler around a generation's method at a site (DESIGN §4, "Outcomes"): an
+ * exception that leaves the generation's code for shell code is counted against that generation
+ * ({@link ThrownExceptions#crossed}) and rethrown unchanged. {@code catchException} compiles to an entry in
+ * the exception table of the site's lambda form, so a call that returns normally runs no more instructions,
+ * and C2 inlines through it as before (docs/BOUNDARY.md, "Cost").
+ */
+final class ThrownHandler {
+    /** {@code (TaskOutcomes, Throwable) void}. */
+    private static final MethodHandle CROSSED;
+
+    static {
+        try {
+            CROSSED = MethodHandles.publicLookup().findStatic(ThrownExceptions.class, "crossed",
+                    MethodType.methodType(void.class, TaskOutcomes.class, Throwable.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private ThrownHandler() {
+    }
+
+    /** {@code member} of {@code generation}, counting what it throws; {@code member} itself for no generation. */
+    static MethodHandle around(MethodHandle member, ClassLoader generation) {
+        if (!(generation instanceof GenerationLoader)) {
+            return member;
+        }
+        TaskOutcomes outcomes = ((GenerationLoader) generation).outcomes();
+        MethodType type = member.type();
+        // (Throwable, arguments...) -> count it, then throw it again
+        MethodHandle rethrow = MethodHandles.throwException(type.returnType(), Throwable.class);
+        MethodHandle handler = MethodHandles.foldArguments(rethrow, CROSSED.bindTo(outcomes));
+        handler = MethodHandles.dropArguments(handler, 1, type.parameterList());
+        return MethodHandles.catchException(member, Throwable.class, handler);
+    }
+}

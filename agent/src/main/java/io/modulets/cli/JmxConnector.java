@@ -26,8 +26,8 @@ import javax.management.remote.JMXServiceURL;
 final class JmxConnector implements Connector {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * How long a connection waits for the manager MBean: the agent registers it on its own thread once
-     * premain is done (manage's EventThread), so a JVM that has just started may not have it yet.
+     * How long a connection waits for the manager MBean: the agent registers it on its own thread a
+     * second after premain (manage's Monitoring), so a JVM that has just started may not have it yet.
      */
     static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
 

@@ -3,6 +3,7 @@ package io.modulets.manage;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
@@ -21,6 +22,9 @@ final class EventThread implements Runnable {
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     /** Opened when premain is done: the jobs (MBean server, JFR) then compete with main, not premain. */
     private final CountDownLatch started = new CountDownLatch(1);
+    /** A job that waits for its time ({@link #later}), and when; only the manage thread reads and writes them. */
+    private Runnable later;
+    private long laterDue;
 
     static EventThread start() {
         EventThread events = new EventThread();
@@ -40,6 +44,15 @@ final class EventThread implements Runnable {
         work.add(job);
     }
 
+    /**
+     * Runs {@code job} on the manage thread once {@code delayMillis} have passed, between the other
+     * jobs. One such job at a time; called on the manage thread.
+     */
+    void later(Runnable job, long delayMillis) {
+        laterDue = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        later = job;
+    }
+
     @Override
     public void run() {
         try {
@@ -50,7 +63,7 @@ final class EventThread implements Runnable {
         while (true) {
             Runnable job;
             try {
-                job = work.take();
+                job = next();
             } catch (InterruptedException stop) {
                 return;
             }
@@ -63,5 +76,19 @@ final class EventThread implements Runnable {
                 Log.error("manage: %s; JMX notifications and JFR events go on", Log.oneLine(e));
             }
         }
+    }
+
+    /** The next queued job, or the {@link #later} one once it is due. */
+    private Runnable next() throws InterruptedException {
+        if (later == null) {
+            return work.take();
+        }
+        long wait = laterDue - System.nanoTime();
+        Runnable job = wait > 0 ? work.poll(wait, TimeUnit.NANOSECONDS) : null;
+        if (job == null) {
+            job = later;
+            later = null;
+        }
+        return job;
     }
 }

@@ -47,18 +47,32 @@ final class Jmx implements Transitions.Output {
         this.platform = platform;
     }
 
-    /** The first JMX job on the manage thread. */
+    /**
+     * The first JMX job on the manage thread: the generations made so far (an unloaded one counts
+     * towards {@link #UNLOADED_KEPT}), then the manager, so that a client that waits for the
+     * manager finds them all.
+     */
     void register() {
         try {
             server = platform.get();
-            server.registerMBean(manager, managerName());
-        } catch (JMException | RuntimeException e) {
-            Log.warn("jmx: cannot register %s (%s); the agent runs without its MBeans", ManagerMXBean.OBJECT_NAME, e);
-            server = null;
+        } catch (RuntimeException e) {
+            Log.warn("jmx: no platform MBean server (%s); the agent runs without its MBeans", e);
             return;
         }
         for (Generation g : registry.all()) {
             created(g);
+            if (g.state() == Generation.State.UNLOADED) {
+                keepUnloaded(g.sequence());
+            }
+        }
+        try {
+            server.registerMBean(manager, managerName());
+        } catch (JMException | RuntimeException e) {
+            Log.warn("jmx: cannot register %s (%s); the agent runs without its MBeans", ManagerMXBean.OBJECT_NAME, e);
+            for (int sequence : registered) {
+                unregister(sequence);
+            }
+            server = null;
         }
     }
 
@@ -105,15 +119,27 @@ final class Jmx implements Transitions.Output {
         if (server == null) {
             return;
         }
-        unloaded.addLast(g.sequence());
+        keepUnloaded(g.sequence());
+    }
+
+    /** Counts {@code sequence} among the unloaded MBeans kept, and unregisters the oldest beyond the bound. */
+    private void keepUnloaded(int sequence) {
+        if (unloaded.contains(sequence)) {
+            return; // unloaded before register() and told after it
+        }
+        unloaded.addLast(sequence);
         while (unloaded.size() > UNLOADED_KEPT) {
             int oldest = unloaded.removeFirst();
             registered.remove(oldest); // else one number per activation, for the life of the JVM
-            try {
-                server.unregisterMBean(name(oldest));
-            } catch (JMException | RuntimeException e) {
-                Log.debug("jmx: cannot unregister %s: %s", name(oldest), e);
-            }
+            unregister(oldest);
+        }
+    }
+
+    private void unregister(int sequence) {
+        try {
+            server.unregisterMBean(name(sequence));
+        } catch (JMException | RuntimeException e) {
+            Log.debug("jmx: cannot unregister %s: %s", name(sequence), e);
         }
     }
 

@@ -19,6 +19,18 @@ public final class Monitoring {
     /** The system property the CLI looks for through the Attach API: the agent's version. */
     public static final String AGENT_PROPERTY = "io.modulets.agent";
 
+    /**
+     * How long after premain the MBeans are registered. The platform MBean server and the MXBeans'
+     * introspection load about 300 classes of {@code java.management} and {@code jdk.management}, 60-150 ms
+     * of CPU: a JVM done within this time (a CLI, a batch job, a test run under the agent) never pays
+     * it, a longer one pays it off its start-up. Nothing is lost: a client that connects meanwhile
+     * waits for the manager's registration (the CLI does, up to 5 s), which shows the state of
+     * everything done before it (generation 1, any deploy of that second, the counts); only
+     * notifications of that second had no MBean to come from. JFR is not delayed: a recording started
+     * with the JVM must get the events of its first second.
+     */
+    static final long JMX_DELAY_MILLIS = 1000;
+
     private static volatile EventThread events;
 
     private Monitoring() {
@@ -46,24 +58,38 @@ public final class Monitoring {
         Transitions transitions = new Transitions(thread, registry, counts);
         registry.listen(transitions);
         deployer.onRefusal(transitions);
-        thread.submit(() -> transitions.outputs(outputs(options, registry, deployer, packages, counts, thread)));
+        long jmxDelay = jvmStartsJmx() ? 0 : JMX_DELAY_MILLIS;
+        thread.submit(() -> outputs(options, registry, deployer, packages, counts, thread, transitions, jmxDelay));
     }
 
     /**
-     * Makes the outputs and starts them; the first job on the manage thread, so that neither JMX nor
-     * JFR classes load on premain's path.
+     * The first job on the manage thread, so that neither JMX nor JFR classes load on premain's path:
+     * starts JFR's listener at once (a recording started with the JVM, or in its first moments, gets
+     * every event), and JMX {@code jmxDelay} later.
      */
-    private static Transitions.Output[] outputs(AgentOptions options, Registry registry, Deployer deployer,
-                                                PackageLists packages, Counts counts, EventThread thread) {
+    private static void outputs(AgentOptions options, Registry registry, Deployer deployer, PackageLists packages,
+                                Counts counts, EventThread thread, Transitions transitions, long jmxDelay) {
         Flight flight = new Flight(registry, thread);
         flight.start();
-        if (!options.jmx()) {
-            return new Transitions.Output[] {flight};
+        transitions.outputs(flight);
+        if (options.jmx()) {
+            thread.later(() -> {
+                Jmx jmx = new Jmx(registry, new Manager(Jmx.managerName(), registry, deployer, packages, counts,
+                        options.modules().orElse(null), options.store()));
+                jmx.register();
+                transitions.outputs(flight, jmx);
+            }, jmxDelay);
         }
-        Jmx jmx = new Jmx(registry, new Manager(Jmx.managerName(), registry, deployer, packages, counts,
-                options.modules().orElse(null), options.store()));
-        jmx.register();
-        return new Transitions.Output[] {flight, jmx};
+    }
+
+    /**
+     * Whether the JVM starts its own management agent ({@code com.sun.management.jmxremote} or
+     * {@code .port}, as {@code jdk.internal.agent.Agent} decides): the platform MBean server is made at
+     * start-up anyway, and its clients expect the MBeans from the start.
+     */
+    private static boolean jvmStartsJmx() {
+        return System.getProperty("com.sun.management.jmxremote") != null
+                || System.getProperty("com.sun.management.jmxremote.port") != null;
     }
 
     /** The agent's version ("0.1.0"), or "(development build)"; the manager's AgentVersion. */

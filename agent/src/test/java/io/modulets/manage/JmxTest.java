@@ -15,7 +15,9 @@ import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 
 import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
 import javax.management.MBeanServerFactory;
+import javax.management.MBeanServerNotification;
 import javax.management.Notification;
 import javax.management.ObjectName;
 
@@ -83,6 +85,26 @@ class JmxTest {
                 "the manager still lists every generation");
         assertEquals(total - 1, sent.stream().filter(n -> n.getType().equals(ManagerMXBean.UNLOADING)).count());
         assertEquals("current", server.getAttribute(Jmx.name(total), "State"));
+    }
+
+    @Test
+    void theManagerIsRegisteredAfterTheGenerationsMadeBeforeIt() throws Exception {
+        // the MBeans are registered a while after start-up: a client that waits for the manager finds the rest
+        PackageLists lists = new PackageLists(PackageFilter.of(List.of("sw"), List.of()), null, null, registry, null);
+        Jmx jmx = new Jmx(registry, new Manager(new ObjectName(ManagerMXBean.OBJECT_NAME), registry, null, lists,
+                new Counts(), null, temp.resolve("store")), () -> server);
+        registry.activate(List.of(jar("v1")));
+        registry.activate(List.of(jar("v2")));
+        List<String> registered = new ArrayList<>();
+        server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, handback) -> {
+            if (n instanceof MBeanServerNotification m
+                    && n.getType().equals(MBeanServerNotification.REGISTRATION_NOTIFICATION)) {
+                registered.add(m.getMBeanName().toString());
+            }
+        }, null, null);
+        jmx.register();
+        assertEquals(List.of(Jmx.name(1).toString(), Jmx.name(2).toString(), ManagerMXBean.OBJECT_NAME), registered);
+        assertEquals("current", server.getAttribute(Jmx.name(2), "State"));
     }
 
     private int generationBeans() throws Exception {

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,10 +57,18 @@ import io.modulets.testkit.WorkDirs;
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
  * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
+ * Its tests run side by side (agent-tests/pom.xml): each has a child JVM, a port and a work directory of its own,
+ * and most of a test's time is its child's start and waits.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Execution(ExecutionMode.CONCURRENT)
 class ServersIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * A child's start to its "ready" line: Spring Boot's executable jar, with the agent, on a machine shared with
+     * other builds while the tests run two at a time, was seen to take 55 s.
+     */
+    private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
         "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp"};
@@ -302,7 +312,7 @@ class ServersIT {
         ChildJvm child = ChildJvm.on(jdk).jar(bootJar).args("platform", "beans")
                 .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             String bean = "bean 1 in sv-spring, sees sv.Gates";
             assertEquals(bean, get(port, "/bean"), "the swappable component\n" + jvm.describe());
             List<String> copy = jvm.stderrLines().stream().filter(line -> line.contains("holds swappable classes"))
@@ -358,7 +368,7 @@ class ServersIT {
         ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.TomcatWarApp")
                 .args(webapp).agent("packages=sv.mod,modules=" + modules + ",store=" + work.resolve("store"));
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             assertEquals("hello", get(port, "/"));
             jvm.awaitLog("Tomcat's webapp class loader"
                     + " \\(org\\.apache\\.catalina\\.loader\\.ParallelWebappClassLoader\\) defines web\\.Hello:"
@@ -427,7 +437,7 @@ class ServersIT {
                 .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,drainWarning=1s,store="
                         + work.resolve("store") + arguments), work, "child");
         try {
-            jvm.expect("ready ", WAIT);
+            jvm.expect("ready ", START);
             assertEquals("start=1 end=1", job(jvm, "before-deploy"));
             Deploys.renameInto(v2, modules, "version.jar");
             jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
@@ -479,7 +489,7 @@ class ServersIT {
         ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp")
                 .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             HttpResponse<String> answer = null;
             for (String id : List.of("h2c-1", "h2c-2")) {
@@ -580,7 +590,7 @@ class ServersIT {
         }
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demand?id=hold-1"))
                     .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
             CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
@@ -628,7 +638,7 @@ class ServersIT {
                     + server.arguments);
         }
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             Unit held = start(jvm, server, port, "hold-1");
             assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
                     "the request in flight starts on version 1\n" + jvm.describe());
@@ -695,7 +705,7 @@ class ServersIT {
         }
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              java.net.Socket socket = new java.net.Socket()) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
             socket.setSoTimeout((int) WAIT.toMillis());
             java.io.OutputStream out = socket.getOutputStream();
@@ -750,7 +760,7 @@ class ServersIT {
                 .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              java.net.Socket socket = new java.net.Socket()) {
-            int port = Integer.parseInt(jvm.expect("ready ", WAIT).substring("ready ".length()));
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
             socket.setSoTimeout((int) WAIT.toMillis());
             socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"

@@ -154,6 +154,8 @@ public final class InteractiveJvm implements AutoCloseable {
             // it may be gone already
         }
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            // said, because the 10 s are lost on every test: the child's app should end when its stdin closes
+            System.err.println("a child JVM did not end within 10 s of its stdin closing, killed: " + err.getParent());
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

@@ -46,8 +46,10 @@ public final class App {
             awaitManager();
         }
         String user = System.getProperty("cli.jmx.user");
+        JMXConnectorServer jmx = null;
         if (user != null) {
-            System.out.println("JMX " + serveJmx(user, System.getProperty("cli.jmx.password")));
+            jmx = serveJmx(user, System.getProperty("cli.jmx.password"));
+            System.out.println("JMX " + jmx.getAddress());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch release = new CountDownLatch(1);
@@ -82,9 +84,12 @@ public final class App {
             }
         }
         pool.shutdownNow();
+        if (jmx != null) {
+            jmx.stop(); // its RMI threads would keep the JVM running
+        }
     }
 
-    private static JMXServiceURL serveJmx(String user, String password) throws Exception {
+    private static JMXConnectorServer serveJmx(String user, String password) throws Exception {
         JMXAuthenticator login = credentials -> {
             if (credentials instanceof String[] c && c.length == 2 && user.equals(c[0]) && password.equals(c[1])) {
                 return new Subject(true, Set.of(new JMXPrincipal(user)), Set.of(), Set.of());
@@ -95,7 +100,7 @@ public final class App {
                 new JMXServiceURL("service:jmx:rmi://127.0.0.1"),
                 Map.of(JMXConnectorServer.AUTHENTICATOR, login), ManagementFactory.getPlatformMBeanServer());
         server.start();
-        return server.getAddress();
+        return server;
     }
 
     private static void awaitManager() throws Exception {

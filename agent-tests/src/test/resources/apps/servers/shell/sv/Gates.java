@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gates {
     private static final ConcurrentHashMap<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+    /** Stdin closed: the test is over, and nothing it held must keep the JVM from ending. */
+    private static volatile boolean over;
 
     private Gates() {
     }
@@ -67,10 +69,18 @@ public final class Gates {
     }
 
     private static CountDownLatch gate(String id) {
-        return GATES.computeIfAbsent(id, key -> new CountDownLatch(1));
+        CountDownLatch gate = GATES.computeIfAbsent(id, key -> new CountDownLatch(1));
+        if (over) {
+            gate.countDown();
+        }
+        return gate;
     }
 
-    /** Reads the test's commands until stdin closes; {@code other} gets the commands of the app's own. */
+    /**
+     * Reads the test's commands until stdin closes; {@code other} gets the commands of the app's own. When
+     * stdin closes (the test ended, maybe with a unit still held: a story that fails before its release),
+     * every unit held, or held later, is released, so that the server stops and the JVM ends at once.
+     */
     public static void commands(java.util.function.Consumer<String> other) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {
@@ -86,5 +96,7 @@ public final class Gates {
                 other.accept(line);
             }
         }
+        over = true;
+        GATES.values().forEach(CountDownLatch::countDown);
     }
 }

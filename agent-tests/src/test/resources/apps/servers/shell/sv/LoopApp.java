@@ -45,5 +45,6 @@ public final class LoopApp {
                 poller.queue.add(line.substring("job ".length()));
             }
         });
+        poller.pool.shutdown(); // its threads would keep the JVM running
     }
 }

@@ -38,10 +38,15 @@ final class ThrownHandler {
         }
         TaskOutcomes outcomes = ((GenerationLoader) generation).outcomes();
         MethodType type = member.type();
+        // Composed over the erased type, then cast back: on JDK 17, catchException converts a handle the JDK
+        // shares between all callers (its argument collector) with asType, and that handle keeps the last
+        // converted type in a strong cache field. A type that names the generation's classes would keep the
+        // generation loaded until another call replaced it (BoundaryUnloadIT).
+        MethodType erased = type.erase();
         // (Throwable, arguments...) -> count it, then throw it again
-        MethodHandle rethrow = MethodHandles.throwException(type.returnType(), Throwable.class);
+        MethodHandle rethrow = MethodHandles.throwException(erased.returnType(), Throwable.class);
         MethodHandle handler = MethodHandles.foldArguments(rethrow, CROSSED.bindTo(outcomes));
-        handler = MethodHandles.dropArguments(handler, 1, type.parameterList());
-        return MethodHandles.catchException(member, Throwable.class, handler);
+        handler = MethodHandles.dropArguments(handler, 1, erased.parameterList());
+        return MethodHandles.catchException(member.asType(erased), Throwable.class, handler).asType(type);
     }
 }

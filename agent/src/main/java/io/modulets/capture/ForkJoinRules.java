@@ -41,18 +41,14 @@ final class ForkJoinRules {
 
     /** At entry: {@code ForkJoinHooks.onScheduleDelayed(this, task, task.nextDelay)} (0: one-shot). */
     private static MethodVisitor onScheduleDelayed(MethodVisitor mv) {
-        return new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitCode() {
-                super.visitCode();
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitFieldInsn(Opcodes.GETFIELD, DELAYED_TASK, "nextDelay", "J");
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "onScheduleDelayed",
-                        "(Ljava/lang/Object;Ljava/lang/Object;J)V", false);
-            }
-        };
+        return Hooks.atEntry(mv, out -> {
+            out.visitVarInsn(Opcodes.ALOAD, 0);
+            out.visitVarInsn(Opcodes.ALOAD, 1);
+            out.visitVarInsn(Opcodes.ALOAD, 1);
+            out.visitFieldInsn(Opcodes.GETFIELD, DELAYED_TASK, "nextDelay", "J");
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "onScheduleDelayed",
+                    "(Ljava/lang/Object;Ljava/lang/Object;J)V", false);
+        });
     }
 
     /** {@code exec()} runs bound; after doExec, a task found already done (so not run) releases its capture. */

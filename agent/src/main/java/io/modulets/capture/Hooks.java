@@ -37,6 +37,17 @@ final class Hooks {
         };
     }
 
+    /** Emits {@code emit} at method entry (a hook whose arguments are more than locals). */
+    static MethodVisitor atEntry(MethodVisitor mv, Consumer<MethodVisitor> emit) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                emit.accept(getDelegate());
+            }
+        };
+    }
+
     /** Emits the hook before each {@code areturn}: the returned value, then the given locals. */
     static MethodVisitor beforeAreturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {

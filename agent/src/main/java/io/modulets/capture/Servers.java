@@ -111,8 +111,20 @@ final class Servers {
             "io.netty.", "reactor.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
 
     static boolean isServerCode(Object task) {
-        return startsWithAny(task.getClass().getName(), SERVER_PACKAGES);
+        return SERVER_CODE.get(task.getClass());
     }
+
+    /**
+     * {@link #isServerCode} per class, computed once: it is asked at every one-shot schedule of a JDK scheduled
+     * pool or a {@code Timer} (a task submission), where matching the name against every package each time
+     * cost a loop of string comparisons. The cached value names no class, so it pins no generation.
+     */
+    private static final ClassValue<Boolean> SERVER_CODE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return startsWithAny(type.getName(), SERVER_PACKAGES);
+        }
+    };
 
     /**
      * Schedulers' tasks that are periodic by scheduling themselves again, one-shot, at the end of each run:

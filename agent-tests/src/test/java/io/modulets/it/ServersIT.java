@@ -476,32 +476,79 @@ class ServersIT {
     }
 
     /**
-     * Vert.x upgrades a client that asks for h2c (the JDK's HttpClient does by default) to HTTP/2, whose
-     * streams are not hooked: the agent says so in one line, once, and the server goes on serving.
+     * HTTP/2 (Netty's codec, here Vert.x's server after the JDK client's h2c upgrade): each stream is a
+     * request. A request whose body is still coming when the deploy happens read version 1 at its start; a
+     * request started after the deploy, a stream of the same connection, reads 2; the body's last frame
+     * arrives after the deploy, and the code that answers in the body's end handler, on the event loop, reads
+     * version 1 still; generation 1 retires and unloads once the stream is closed.
      */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aVertxHttp2StreamKeepsItsVersionToItsLastFrame(Jdk jdk, TestInfo info) throws Exception {
+        http2BodyStory(jdk, info, true);
+    }
+
     @org.junit.jupiter.api.Test
-    void aVertxRequestUpgradedToHttp2IsSaidInOneLine(TestInfo info) throws Exception {
+    void aVertxHttp2StreamWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> http2BodyStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void http2BodyStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(v1, modules.resolve("version.jar"));
         List<Path> classPath = new ArrayList<>(List.of(shellJar));
         classPath.addAll(Server.VERTX.classPath());
-        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp")
-                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
-        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-            HttpResponse<String> answer = null;
-            for (String id : List.of("h2c-1", "h2c-2")) {
-                answer = h2c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x?id=" + id))
-                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals("start=1 end=1", answer.body());
-            }
-            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
-            String line = "Netty's HTTP/2 is in use: requests served over HTTP/2 streams are not hooked";
-            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
-            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
         }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            // the request that upgrades the connection (h2c); every later one is a stream of it
+            assertEquals("start=1 end=1", send(h2, port, "/x?id=upgrade"), jvm::describe);
+            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/body?id=body-1"))
+                    .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+            CompletableFuture<HttpResponse<String>> held = h2.sendAsync(post, HttpResponse.BodyHandlers.ofString());
+            assertEquals("began body-1 start=1", jvm.expect("began body-1", WAIT),
+                    "the request in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            } else {
+                jvm.send("ping");
+                jvm.expect("pong", WAIT);
+            }
+            assertEquals("start=2 end=2", send(h2, port, "/x?id=new-1"),
+                    "a stream started after the deploy, while one is in flight, runs version 2\n" + jvm.describe());
+            body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            body.close();
+            HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+            assertEquals("start=1 end=1", answer.body(),
+                    "the stream in flight keeps version 1 to its last frame\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+            assertEquals("start=2 end=2", send(h2, port, "/x?id=new-2"),
+                    "a stream started after the deploy runs version 2\n" + jvm.describe());
+        }
+    }
+
+    private static String send(HttpClient client, int port, String pathAndQuery) throws Exception {
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + pathAndQuery)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer::body);
+        assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+        return answer.body();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

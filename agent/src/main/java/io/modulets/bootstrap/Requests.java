@@ -79,6 +79,19 @@ public final class Requests {
         return new Entered(Scope.run(binding), binding, mode == RESUME_END ? key : null);
     }
 
+    /**
+     * A frame of an HTTP/2 stream read on a connection ({@code server}: one a client opened on a server's
+     * connection; a client's own streams are no request). The stream is the request's key: its first frame
+     * begins it (on a thread already bound, it keeps that binding), every later one resumes it, and its close
+     * ends it. Returns what {@link #exit} needs, or null if it bound nothing.
+     */
+    public static Object enterStream(boolean server, Object stream) {
+        if (!server || stream == null) {
+            return null;
+        }
+        return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
+    }
+
     private static ClassLoader kept(Object key, int mode) {
         ClassLoader binding = mode == BEGIN ? null : KEPT.get(key);
         if (binding != null) {

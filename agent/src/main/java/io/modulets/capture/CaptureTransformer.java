@@ -199,7 +199,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(className);
-        boolean netty = loader != null && NettyHooks.hooks(className);
+        boolean netty = loader != null && (NettyHooks.hooks(className) || NettyHttp2Hooks.hooks(className));
         if (rule == null && requests == null && !netty) {
             return null;
         }
@@ -207,7 +207,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
-            ClassVisitor out = netty ? NettyHooks.visitorFor(className, writer) : writer;
+            ClassVisitor out = !netty ? writer : NettyHooks.hooks(className) ? NettyHooks.visitorFor(className, writer)
+                    : NettyHttp2Hooks.visitorFor(className, writer);
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
             if (rule == null) {
                 reader.accept(out, 0);

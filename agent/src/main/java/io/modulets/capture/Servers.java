@@ -152,10 +152,6 @@ final class Servers {
      * loads, since a request there follows the current generation call by call (docs/SERVERS.md).
      */
     static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "io/netty/handler/codec/http2/Http2ConnectionHandler",
-            "Netty's HTTP/2 is in use: requests served over HTTP/2 streams are not hooked and follow the current"
-                    + " generation at each call, so one in flight across a deploy may see two (HTTP/1 requests are"
-                    + " hooked; docs/SERVERS.md)",
             "io/netty/handler/codec/http/websocketx/WebSocketServerHandshaker",
             "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request and follow the"
                     + " current generation at each call (its opening handshake is hooked; docs/SERVERS.md)");
@@ -229,6 +225,10 @@ final class Servers {
                     Requests.CONNECTION, 0),
             new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelUnregistered", null,
                     RequestMethod.END, 0),
+            // Netty's HTTP/2 (4.1/4.2): a stream a client opens is a request, begun at its first frame (see
+            // NettyHttp2Hooks) and ended when the stream closes
+            new RequestMethod("io.netty.handler.codec.http2.DefaultHttp2Connection$DefaultStream", "close",
+                    "(Ljava/util/Iterator;)Lio/netty/handler/codec/http2/Http2Stream;", RequestMethod.END, 0),
             // Quartz: a job run's shell makes the job on the scheduler thread, then runs it on a worker
             new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",
                     Requests.BEGIN, 0),

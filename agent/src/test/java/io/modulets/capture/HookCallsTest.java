@@ -185,4 +185,37 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's DefaultHttp2ConnectionDecoder$FrameReadListener, in the shape its hooks rewrite (generated, as
+     * above): a method that hands the application's listener a stream's frame. The call goes through a wrapper
+     * of the class's own, which calls the bootstrap's hooks.
+     */
+    @Test
+    void theNettyHttp2HooksWrapEachStreamFrameInPublicStaticHooks() throws Exception {
+        String reader = "io/netty/handler/codec/http2/DefaultHttp2ConnectionDecoder$FrameReadListener";
+        String listener = "io/netty/handler/codec/http2/Http2FrameListener";
+        String onData = "(Lio/netty/channel/ChannelHandlerContext;ILio/netty/buffer/ByteBuf;IZ)I";
+        ClassWriter frames = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        frames.visit(Opcodes.V1_8, Opcodes.ACC_FINAL, reader, null, "java/lang/Object", new String[] {listener});
+        MethodVisitor read = frames.visitMethod(Opcodes.ACC_PUBLIC, "onDataRead", onData, null, null);
+        read.visitCode();
+        read.visitInsn(Opcodes.ACONST_NULL);
+        read.visitTypeInsn(Opcodes.CHECKCAST, listener);
+        read.visitVarInsn(Opcodes.ALOAD, 1);
+        read.visitVarInsn(Opcodes.ILOAD, 2);
+        read.visitVarInsn(Opcodes.ALOAD, 3);
+        read.visitVarInsn(Opcodes.ILOAD, 4);
+        read.visitVarInsn(Opcodes.ILOAD, 5);
+        read.visitMethodInsn(Opcodes.INVOKEINTERFACE, listener, "onDataRead", onData, true);
+        read.visitInsn(Opcodes.IRETURN);
+        read.visitMaxs(0, 0);
+        read.visitEnd();
+        frames.visitEnd();
+        Set<String> all = emitted(frames.toByteArray(), next -> NettyHttp2Hooks.visitorFor(reader, next));
+        assertEquals(3, all.size(), "entered, exited, failed: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
 }

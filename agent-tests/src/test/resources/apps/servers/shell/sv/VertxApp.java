@@ -15,7 +15,8 @@ import io.vertx.core.http.HttpServerRequest;
  * port (Vert.x spreads the connections over their event loops), whose request handler answers. /x answers
  * in the handler, on the event loop (a held request holds that loop only); /blocking serves in
  * {@code executeBlocking} on Vert.x's worker pool and answers from the event loop when it is done; /timer
- * serves in a timer the handler sets ({@code vertx.setTimer}), on the event loop.
+ * serves in a timer the handler sets ({@code vertx.setTimer}), on the event loop; /body reads the version as it
+ * begins and again in the handler of the body's end, on the event loop, and answers with both.
  */
 public final class VertxApp {
     /** One instance: its own event loop, its own server on the shared port. */
@@ -38,6 +39,12 @@ public final class VertxApp {
                         .onComplete(answer -> request.response().end(answer.succeeded() ? answer.result()
                                 : String.valueOf(answer.cause())));
                 case "/timer" -> vertx.setTimer(1, timer -> request.response().end(serve(id)));
+                case "/body" -> {
+                    String start = sv.mod.Version.version();
+                    System.out.println("began " + id + " start=" + start);
+                    request.body().onComplete(body -> request.response()
+                            .end("start=" + start + " end=" + sv.mod.Version.version()));
+                }
                 default -> request.response().end(serve(id));
             }
         }

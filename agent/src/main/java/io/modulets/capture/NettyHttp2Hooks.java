@@ -1,0 +1,194 @@
+package io.modulets.capture;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Where a Netty HTTP/2 request runs (DESIGN §2.1, docs/SERVERS.md): each stream a client opens on a
+ * server's connection is a request, keyed by Netty's {@code Http2Stream}, which lives as long as the
+ * stream. Every server built on Netty's HTTP/2 codec reads its frames through
+ * {@code DefaultHttp2ConnectionDecoder}, whose {@code FrameReadListener} hands each frame of a stream to
+ * the application's listener ({@code Http2FrameCodec} and so {@code Http2MultiplexHandler}'s stream
+ * channels, Vert.x, gRPC over unshaded Netty): its calls of the listener's {@code onHeadersRead},
+ * {@code onDataRead} and {@code onRstStreamRead} run bound to the stream's request, which begins at its
+ * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}).
+ *
+ * <p>Each such call is replaced by a call of a static method added to the listener's class (its {@code this}
+ * passed last), which reads the stream from the decoder's connection and wraps the call:
+ * <pre>
+ * static R modulets$streamN(Http2FrameListener listener, ARGS..., FrameReadListener self) {
+ *     Http2Connection connection = self.this$0.connection();
+ *     Object scope = Requests.enterStream(connection.isServer(), connection.stream(streamId));
+ *     try { R r = listener.onXxxRead(ARGS...); Requests.exit(scope); return r; }
+ *     catch (Throwable t) { Requests.exitFailed(scope, t); throw t; }
+ * }
+ * </pre>
+ * Its frames are written out, so that no class is loaded to compute one; the inserted code names Netty's
+ * types from inside Netty's class: the agent links against none of them.
+ */
+final class NettyHttp2Hooks {
+    private static final String H2 = "io/netty/handler/codec/http2/";
+    static final String READER = H2 + "DefaultHttp2ConnectionDecoder$FrameReadListener";
+    private static final String DECODER = H2 + "DefaultHttp2ConnectionDecoder";
+    private static final String CONNECTION = H2 + "Http2Connection";
+    private static final String LISTENER = H2 + "Http2FrameListener";
+    private static final String REQUESTS = "io/modulets/bootstrap/Requests";
+
+    private NettyHttp2Hooks() {
+    }
+
+    static boolean hooks(String className) {
+        return READER.equals(className);
+    }
+
+    /** The hooks of class {@code className} around {@code next}, or null if it has none. */
+    static ClassVisitor visitorFor(String className, ClassVisitor next) {
+        return READER.equals(className) ? new Reader(next) : null;
+    }
+
+    /** A frame of one stream: the listener's methods whose second parameter is the stream's id. */
+    private static boolean streamFrame(String name, String descriptor) {
+        return (name.equals("onHeadersRead") || name.equals("onDataRead") || name.equals("onRstStreamRead"))
+                && descriptor.startsWith("(Lio/netty/channel/ChannelHandlerContext;I");
+    }
+
+    private static final class Reader extends ClassVisitor {
+        /** The wrapper of each listener method called, by name and descriptor: its own name. */
+        private final Map<String, String> wrappers = new LinkedHashMap<>();
+        private int version;
+
+        Reader(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                          String[] interfaces) {
+            this.version = version & 0xFFFF;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if ((access & Opcodes.ACC_STATIC) != 0) {
+                return mv;
+            }
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                    if (opcode != Opcodes.INVOKEINTERFACE || !owner.equals(LISTENER) || !streamFrame(method, desc)) {
+                        super.visitMethodInsn(opcode, owner, method, desc, itf);
+                        return;
+                    }
+                    String wrapper = wrappers.computeIfAbsent(method + desc, key -> "modulets$stream" + wrappers.size());
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, READER, wrapper, wrapperDescriptor(desc), false);
+                }
+            };
+        }
+
+        @Override
+        public void visitEnd() {
+            wrappers.forEach((called, wrapper) -> {
+                int open = called.indexOf('(');
+                wrap(wrapper, called.substring(0, open), called.substring(open));
+            });
+            super.visitEnd();
+        }
+
+        private static String wrapperDescriptor(String desc) {
+            int close = desc.indexOf(')');
+            return "(L" + LISTENER + ";" + desc.substring(1, close) + "L" + READER + ";" + desc.substring(close);
+        }
+
+        private void wrap(String wrapper, String method, String desc) {
+            Type[] arguments = Type.getArgumentTypes(desc);
+            Type returned = Type.getReturnType(desc);
+            MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                    wrapper, wrapperDescriptor(desc), null, null);
+            mv.visitCode();
+            // locals: the listener, the listener's arguments, self, the connection, the scope
+            Object[] frameLocals = new Object[arguments.length + 4];
+            frameLocals[0] = LISTENER;
+            int slot = 1;
+            for (int i = 0; i < arguments.length; i++) {
+                frameLocals[i + 1] = frameType(arguments[i]);
+                slot += arguments[i].getSize();
+            }
+            int self = slot;
+            int connection = self + 1;
+            int scope = connection + 1;
+            frameLocals[arguments.length + 1] = READER;
+            frameLocals[arguments.length + 2] = CONNECTION;
+            frameLocals[arguments.length + 3] = "java/lang/Object";
+            mv.visitVarInsn(Opcodes.ALOAD, self);
+            mv.visitFieldInsn(Opcodes.GETFIELD, READER, "this$0", "L" + DECODER + ";");
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, DECODER, "connection", "()L" + CONNECTION + ";", false);
+            mv.visitVarInsn(Opcodes.ASTORE, connection);
+            mv.visitVarInsn(Opcodes.ALOAD, connection);
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONNECTION, "isServer", "()Z", true);
+            mv.visitVarInsn(Opcodes.ALOAD, connection);
+            mv.visitVarInsn(Opcodes.ILOAD, 2); // the stream's id, after the listener and the context
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONNECTION, "stream", "(I)L" + H2 + "Http2Stream;", true);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "enterStream", "(ZLjava/lang/Object;)Ljava/lang/Object;",
+                    false);
+            mv.visitVarInsn(Opcodes.ASTORE, scope);
+            Label start = new Label();
+            Label end = new Label();
+            Label handler = new Label();
+            mv.visitTryCatchBlock(start, end, handler, null);
+            mv.visitLabel(start);
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            int argument = 1;
+            for (Type type : arguments) {
+                mv.visitVarInsn(type.getOpcode(Opcodes.ILOAD), argument);
+                argument += type.getSize();
+            }
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, LISTENER, method, desc, true);
+            mv.visitLabel(end);
+            mv.visitVarInsn(Opcodes.ALOAD, scope);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exit", "(Ljava/lang/Object;)V", false);
+            mv.visitInsn(returned.getOpcode(Opcodes.IRETURN));
+            mv.visitLabel(handler);
+            if (version >= Opcodes.V1_6) {
+                mv.visitFrame(Opcodes.F_FULL, frameLocals.length, frameLocals, 1,
+                        new Object[] {"java/lang/Throwable"});
+            }
+            mv.visitVarInsn(Opcodes.ASTORE, connection); // the connection is no longer needed: the failure
+            mv.visitVarInsn(Opcodes.ALOAD, scope);
+            mv.visitVarInsn(Opcodes.ALOAD, connection);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exitFailed", "(Ljava/lang/Object;Ljava/lang/Throwable;)V",
+                    false);
+            mv.visitVarInsn(Opcodes.ALOAD, connection);
+            mv.visitInsn(Opcodes.ATHROW);
+            mv.visitMaxs(Math.max(argument + 1, 3), scope + 1);
+            mv.visitEnd();
+        }
+
+        private static Object frameType(Type type) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN:
+                case Type.CHAR:
+                case Type.BYTE:
+                case Type.SHORT:
+                case Type.INT:
+                    return Opcodes.INTEGER;
+                case Type.LONG:
+                    return Opcodes.LONG;
+                case Type.FLOAT:
+                    return Opcodes.FLOAT;
+                case Type.DOUBLE:
+                    return Opcodes.DOUBLE;
+                default:
+                    return type.getInternalName();
+            }
+        }
+    }
+}

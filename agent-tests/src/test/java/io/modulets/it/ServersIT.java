@@ -71,7 +71,7 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -82,6 +82,9 @@ class ServersIT {
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final String VERTX_JARS = "(netty-|vertx-).*\\.jar";
+    /** gRPC's shaded Netty transport, its stubs and what they need. */
+    private static final String GRPC = "(grpc-|guava-|failureaccess-|perfmark-|gson-|annotations-|error_prone_"
+            + "|j2objc-|animal-sniffer-).*\\.jar";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BOOT_LOADER = "spring-boot-loader-.*\\.jar";
     private static Path v1;
@@ -215,7 +218,7 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS, GRPC)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -540,6 +543,68 @@ class ServersIT {
             }
             assertEquals("start=2 end=2", send(h2, port, "/x?id=new-2"),
                     "a stream started after the deploy runs version 2\n" + jvm.describe());
+        }
+    }
+
+    /**
+     * gRPC on grpc-netty-shaded, which carries Netty relocated: its event loops are loops and its HTTP/2
+     * streams requests, as Netty's own. A client-streaming call whose first message came before the deploy
+     * and whose end comes after it reads version 1 at both (each message is handled on gRPC's executor,
+     * handed the work from the stream's frames); a call made after the deploy reads 2; generation 1 retires and
+     * unloads once the first call's stream closes.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aGrpcCallKeepsItsVersionToItsEnd(Jdk jdk, TestInfo info) throws Exception {
+        grpcStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGrpcCallWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> grpcStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void grpcStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        frameworks.stream().filter(jar -> jar.getFileName().toString().matches(GRPC)).forEach(classPath::add);
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.GrpcApp");
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            jvm.expect("ready ", START);
+            jvm.send("call first");
+            assertEquals("done first start=1 end=1", jvm.expect("done first", WAIT), jvm::describe);
+            jvm.send("begin call-1");
+            assertEquals("began call-1 start=1", jvm.expect("began call-1", WAIT),
+                    "the call in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            } else {
+                jvm.send("ping");
+                jvm.expect("pong", WAIT);
+            }
+            jvm.send("call new-1");
+            assertEquals("done new-1 start=2 end=2", jvm.expect("done new-1", WAIT),
+                    "a call started after the deploy, while one is in flight, runs version 2\n" + jvm.describe());
+            jvm.send("finish call-1");
+            assertEquals("done call-1 start=1 end=1", jvm.expect("done call-1", WAIT),
+                    "the call in flight keeps version 1 to its end\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+            jvm.send("call new-2");
+            assertEquals("done new-2 start=2 end=2", jvm.expect("done new-2", WAIT),
+                    "a call started after the deploy runs version 2\n" + jvm.describe());
         }
     }
 

@@ -194,28 +194,32 @@ public final class CaptureTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
-        if (loader != null && Servers.UNHOOKED.containsKey(className) && unhookedSaid.add(className)) {
-            Log.warn("%s", Servers.UNHOOKED.get(className));
+        // a relocated Netty (gRPC's) is hooked as Netty: looked up by its name without the prefix
+        String relocation = loader == null ? "" : Relocated.prefix(className);
+        String name = className.substring(relocation.length());
+        if (loader != null && Servers.UNHOOKED.containsKey(name) && unhookedSaid.add(name)) {
+            Log.warn("%s", Servers.UNHOOKED.get(name));
         }
-        Transformlet rule = loader == null ? jdkClasses.get(className) : appClasses.get(className);
-        List<RequestMethod> requests = loader == null ? null : requestClasses.get(className);
-        boolean netty = loader != null && (NettyHooks.hooks(className) || NettyHttp2Hooks.hooks(className));
+        Transformlet rule = loader == null ? jdkClasses.get(name) : appClasses.get(name);
+        List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
+        boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
         if (rule == null && requests == null && !netty) {
             return null;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            ClassVisitor out = relocation.isEmpty() ? writer : Relocated.toRelocated(writer, relocation);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
-            ClassVisitor out = !netty ? writer : NettyHooks.hooks(className) ? NettyHooks.visitorFor(className, writer)
-                    : NettyHttp2Hooks.visitorFor(className, writer);
+            out = !netty ? out : NettyHooks.hooks(name) ? NettyHooks.visitorFor(name, out)
+                    : NettyHttp2Hooks.visitorFor(name, out);
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
             if (rule == null) {
-                reader.accept(out, 0);
+                reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);
                 return writer.toByteArray();
             }
             boolean addField = redefined == null && loader == null && withField.contains(className);
-            reader.accept(new ClassVisitor(Opcodes.ASM9, out) {
+            ClassVisitor hooked = new ClassVisitor(Opcodes.ASM9, out) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor,
                                                  String signature, String[] exceptions) {
@@ -233,7 +237,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     }
                     super.visitEnd();
                 }
-            }, 0);
+            };
+            reader.accept(relocation.isEmpty() ? hooked : Relocated.toPlain(hooked, relocation), 0);
             return writer.toByteArray();
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.

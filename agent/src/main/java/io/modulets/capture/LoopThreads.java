@@ -17,7 +17,7 @@ final class LoopThreads implements Predicate<Thread> {
         @Override
         protected Boolean computeValue(Class<?> type) {
             for (Class<?> c = type; c != null && c != Thread.class && c != Object.class; c = c.getSuperclass()) {
-                if (named(c.getName())) {
+                if (named(Relocated.plainBinaryName(c.getName()))) {
                     return Boolean.TRUE;
                 }
             }

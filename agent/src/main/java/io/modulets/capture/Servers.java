@@ -122,7 +122,7 @@ final class Servers {
     private static final ClassValue<Boolean> SERVER_CODE = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            return startsWithAny(type.getName(), SERVER_PACKAGES);
+            return startsWithAny(Relocated.plainBinaryName(type.getName()), SERVER_PACKAGES);
         }
     };
 

@@ -54,7 +54,7 @@ import io.modulets.testkit.WorkDirs;
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
  * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
  * Vert.x 5 (in its handler, in executeBlocking, in a timer), Kotlin coroutines (kotlinx 1.11, on four dispatchers,
- * resumed after delay), each
+ * resumed after delay; the server compiled by the Kotlin compiler), each
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
  * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
@@ -72,7 +72,7 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "CoroutineApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -84,6 +84,10 @@ class ServersIT {
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final String VERTX_JARS = "(netty-|vertx-).*\\.jar";
     private static final String KOTLIN = "(kotlinx-coroutines-core-jvm-|kotlin-stdlib-|annotations-).*\\.jar";
+    /** The Kotlin compiler and what it runs with (test scope, as the frameworks). */
+    private static final String KOTLIN_COMPILER = "(kotlin-|kotlinx-coroutines-core-jvm-|annotations-).*\\.jar";
+    /** The Kotlin coroutine server (apps/servers/kotlin), compiled when a test first needs it. */
+    private static Path kotlinApp;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BOOT_LOADER = "spring-boot-loader-.*\\.jar";
     private static Path v1;
@@ -151,13 +155,13 @@ class ServersIT {
          * Kotlin coroutines (tested by their own methods): the JDK's HttpServer's handler launches a coroutine on
          * Dispatchers.Default that reads, suspends in delay, reads again and holds, suspends again, reads, answers.
          */
-        KOTLIN_DEFAULT("sv.CoroutineApp", "/default", KOTLIN),
+        KOTLIN_DEFAULT("sv.CoroutineAppKt", "/default", KOTLIN),
         /** The same coroutine on Dispatchers.IO. */
-        KOTLIN_IO("sv.CoroutineApp", "/io", KOTLIN),
+        KOTLIN_IO("sv.CoroutineAppKt", "/io", KOTLIN),
         /** On an application pool's dispatcher (asCoroutineDispatcher): resumed there by kotlinx's timer thread. */
-        KOTLIN_POOL("sv.CoroutineApp", "/pool", KOTLIN),
+        KOTLIN_POOL("sv.CoroutineAppKt", "/pool", KOTLIN),
         /** On a dispatcher over virtual threads (a new virtual thread at each step). */
-        KOTLIN_VIRTUAL_THREADS("sv.CoroutineApp", "/virtual", KOTLIN);
+        KOTLIN_VIRTUAL_THREADS("sv.CoroutineAppKt", "/virtual", KOTLIN);
 
         final String mainClass;
         final String path;
@@ -203,7 +207,7 @@ class ServersIT {
         }
 
         boolean coroutines() {
-            return mainClass.equals("sv.CoroutineApp");
+            return mainClass.equals("sv.CoroutineAppKt");
         }
 
         /** Tested by the story of a method of their own. */
@@ -250,6 +254,31 @@ class ServersIT {
         BootJar boot = new BootJar().loader(loader).classes(shellJar, "sv.spring.SpringApp").library(bootV1);
         Server.SPRING_BOOT_JAR.classPath().forEach(boot::library);
         bootJar = boot.build(dir.resolve("app.jar"));
+    }
+
+    /**
+     * The Kotlin server, compiled once by the Kotlin compiler from Maven Central in a child JVM (about half a
+     * minute on a busy machine, so only for the tests that run it), against kotlinx, the shell and version 1.
+     */
+    private static synchronized Path kotlinApp() throws IOException {
+        if (kotlinApp == null) {
+            Path dir = shellJar.getParent(); // the class's shared directory (forClass would empty it)
+            Path source = dir.resolve("CoroutineApp.kt");
+            Files.writeString(source, AppSources.read("apps/servers/kotlin/sv/CoroutineApp.kt"));
+            Path classes = dir.resolve("kotlin-app");
+            Path[] compiler = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                    .filter(jar -> jar.getFileName().toString().matches(KOTLIN_COMPILER)).toArray(Path[]::new);
+            List<String> libraries = new ArrayList<>(List.of(shellJar.toString(), v1.toString()));
+            Server.KOTLIN_DEFAULT.classPath().forEach(jar -> libraries.add(jar.toString()));
+            ChildJvm.Result compiled = ChildJvm.on(Jdks.running()).classpath(compiler)
+                    .mainClass("org.jetbrains.kotlin.cli.jvm.K2JVMCompiler")
+                    .args("-no-stdlib", "-no-reflect", "-jvm-target", "17", "-cp",
+                            String.join(File.pathSeparator, libraries), "-d", classes, source)
+                    .outputIn(dir).name("kotlinc").timeout(Duration.ofMinutes(3)).run();
+            assertEquals(0, compiled.exitCode(), compiled::describe);
+            kotlinApp = classes;
+        }
+        return kotlinApp;
     }
 
     /**
@@ -676,6 +705,9 @@ class ServersIT {
         Files.copy(server.executableJar() ? bootV1 : v1, modules.resolve("version.jar"));
         List<Path> classPath = new ArrayList<>(List.of(shellJar));
         classPath.addAll(server.classPath());
+        if (server.coroutines()) {
+            classPath.add(kotlinApp());
+        }
         if (!withAgent) {
             classPath.add(modules.resolve("version.jar"));
         }

@@ -153,7 +153,8 @@ class ServersIT {
         VERTX_TIMER("sv.VertxApp", "/timer", VERTX_JARS),
         /**
          * Kotlin coroutines (tested by their own methods): the JDK's HttpServer's handler launches a coroutine on
-         * Dispatchers.Default that reads, suspends in delay, reads again and holds, suspends again, reads, answers.
+         * Dispatchers.Default that reads, suspends in delay, reads again and holds, then reads after a delay in a
+         * withContext(Dispatchers.IO) block and after one in a child coroutine (async), and answers.
          */
         KOTLIN_DEFAULT("sv.CoroutineAppKt", "/default", KOTLIN),
         /** The same coroutine on Dispatchers.IO. */

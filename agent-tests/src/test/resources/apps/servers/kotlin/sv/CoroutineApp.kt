@@ -9,14 +9,17 @@ import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.async
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 
 /**
  * A Kotlin server as a new user writes it: the JDK's HttpServer, each request handled in a coroutine that reads
- * the swappable version, suspends in delay, reads it again (and holds there, for a unit named hold-*), suspends
- * again and reads it at its end, then answers. The path names the coroutine's dispatcher: /default, /io, /pool
+ * the swappable version, suspends in delay, reads it again (and holds there, for a unit named hold-*), then reads
+ * it at its end twice, after a delay in a withContext(Dispatchers.IO) block and after one in a child coroutine
+ * (async), and answers. The path names the coroutine's dispatcher: /default, /io, /pool
  * (an application pool's asCoroutineDispatcher()), /virtual (virtual threads, JDK 21+). The handler returns at
  * once; the coroutine answers.
  */
@@ -38,8 +41,16 @@ fun main() {
             val first = sv.mod.Version.version()
             delay(10)
             val start = Gates.held(id, Gates.same(first, sv.mod.Version.version()))
-            delay(10)
-            answer(exchange, "start=$start end=${sv.mod.Version.version()}")
+            // the end is read in withContext's block after a delay, and in a child coroutine after another
+            val inBlock = withContext(Dispatchers.IO) {
+                delay(10)
+                sv.mod.Version.version()
+            }
+            val inChild = async {
+                delay(10)
+                sv.mod.Version.version()
+            }.await()
+            answer(exchange, "start=$start end=${Gates.same(inBlock, inChild)}")
         }
     }
     server.start()

@@ -174,8 +174,8 @@ final class CoroutineElements {
         for (int i = 0; i <= arguments; i++) {
             mv.visitVarInsn(Opcodes.ALOAD, i);
         }
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, ELEMENT_DEFAULTS, method, "(L" + ELEMENT + ";" + descriptor.substring(1),
-                false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, ELEMENT_DEFAULTS, method,
+                "(L" + ELEMENT + ";" + descriptor.substring(1), false);
         end(mv, Opcodes.ARETURN);
     }
 

@@ -53,7 +53,8 @@ import io.modulets.testkit.WorkDirs;
  * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
  * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
- * Vert.x 5 (in its handler, in executeBlocking, in a timer), each
+ * Vert.x 5 (in its handler, in executeBlocking, in a timer), Kotlin coroutines (kotlinx 1.11, on four dispatchers,
+ * resumed after delay; the server compiled by the Kotlin compiler), each
  * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
  * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
  * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
@@ -85,6 +86,11 @@ class ServersIT {
     /** gRPC's shaded Netty transport, its stubs and what they need. */
     private static final String GRPC = "(grpc-|guava-|failureaccess-|perfmark-|gson-|annotations-|error_prone_"
             + "|j2objc-|animal-sniffer-).*\\.jar";
+    private static final String KOTLIN = "(kotlinx-coroutines-core-jvm-|kotlin-stdlib-|annotations-).*\\.jar";
+    /** The Kotlin compiler and what it runs with (test scope, as the frameworks). */
+    private static final String KOTLIN_COMPILER = "(kotlin-|kotlinx-coroutines-core-jvm-|annotations-).*\\.jar";
+    /** The Kotlin coroutine server (apps/servers/kotlin), compiled when a test first needs it. */
+    private static Path kotlinApp;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BOOT_LOADER = "spring-boot-loader-.*\\.jar";
     private static Path v1;
@@ -147,7 +153,19 @@ class ServersIT {
         /** Served in executeBlocking on Vert.x's worker pool, answered from the event loop. */
         VERTX_EXECUTE_BLOCKING("sv.VertxApp", "/blocking", VERTX_JARS),
         /** Served in a timer the handler sets on its event loop. */
-        VERTX_TIMER("sv.VertxApp", "/timer", VERTX_JARS);
+        VERTX_TIMER("sv.VertxApp", "/timer", VERTX_JARS),
+        /**
+         * Kotlin coroutines (tested by their own methods): the JDK's HttpServer's handler launches a coroutine on
+         * Dispatchers.Default that reads, suspends in delay, reads again and holds, then reads after a delay in a
+         * withContext(Dispatchers.IO) block and after one in a child coroutine (async), and answers.
+         */
+        KOTLIN_DEFAULT("sv.CoroutineAppKt", "/default", KOTLIN),
+        /** The same coroutine on Dispatchers.IO. */
+        KOTLIN_IO("sv.CoroutineAppKt", "/io", KOTLIN),
+        /** On an application pool's dispatcher (asCoroutineDispatcher): resumed there by kotlinx's timer thread. */
+        KOTLIN_POOL("sv.CoroutineAppKt", "/pool", KOTLIN),
+        /** On a dispatcher over virtual threads (a new virtual thread at each step). */
+        KOTLIN_VIRTUAL_THREADS("sv.CoroutineAppKt", "/virtual", KOTLIN);
 
         final String mainClass;
         final String path;
@@ -174,7 +192,8 @@ class ServersIT {
         }
 
         boolean virtualThreads() {
-            return this == SPRING_BOOT_VIRTUAL_THREADS || this == SPRING_CRON_VIRTUAL_THREADS;
+            return this == SPRING_BOOT_VIRTUAL_THREADS || this == SPRING_CRON_VIRTUAL_THREADS
+                    || this == KOTLIN_VIRTUAL_THREADS;
         }
 
         /** A scheduler's job (the test sends "job ..."), not an HTTP request. */
@@ -191,9 +210,13 @@ class ServersIT {
             return mainClass.equals("sv.VertxApp");
         }
 
+        boolean coroutines() {
+            return mainClass.equals("sv.CoroutineAppKt");
+        }
+
         /** Tested by the story of a method of their own. */
         boolean ownMethod() {
-            return jettyServlet() || springJobs() || vertx();
+            return jettyServlet() || springJobs() || vertx() || coroutines();
         }
 
         boolean jettyServlet() {
@@ -218,7 +241,8 @@ class ServersIT {
         frameworks = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
-                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS, GRPC)))
+                        .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS,
+                                KOTLIN, GRPC)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -234,6 +258,31 @@ class ServersIT {
         BootJar boot = new BootJar().loader(loader).classes(shellJar, "sv.spring.SpringApp").library(bootV1);
         Server.SPRING_BOOT_JAR.classPath().forEach(boot::library);
         bootJar = boot.build(dir.resolve("app.jar"));
+    }
+
+    /**
+     * The Kotlin server, compiled once by the Kotlin compiler from Maven Central in a child JVM (about half a
+     * minute on a busy machine, so only for the tests that run it), against kotlinx, the shell and version 1.
+     */
+    private static synchronized Path kotlinApp() throws IOException {
+        if (kotlinApp == null) {
+            Path dir = shellJar.getParent(); // the class's shared directory (forClass would empty it)
+            Path source = dir.resolve("CoroutineApp.kt");
+            Files.writeString(source, AppSources.read("apps/servers/kotlin/sv/CoroutineApp.kt"));
+            Path classes = dir.resolve("kotlin-app");
+            Path[] compiler = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                    .filter(jar -> jar.getFileName().toString().matches(KOTLIN_COMPILER)).toArray(Path[]::new);
+            List<String> libraries = new ArrayList<>(List.of(shellJar.toString(), v1.toString()));
+            Server.KOTLIN_DEFAULT.classPath().forEach(jar -> libraries.add(jar.toString()));
+            ChildJvm.Result compiled = ChildJvm.on(Jdks.running()).classpath(compiler)
+                    .mainClass("org.jetbrains.kotlin.cli.jvm.K2JVMCompiler")
+                    .args("-no-stdlib", "-no-reflect", "-jvm-target", "17", "-cp",
+                            String.join(File.pathSeparator, libraries), "-d", classes, source)
+                    .outputIn(dir).name("kotlinc").timeout(Duration.ofMinutes(3)).run();
+            assertEquals(0, compiled.exitCode(), compiled::describe);
+            kotlinApp = classes;
+        }
+        return kotlinApp;
     }
 
     /**
@@ -623,6 +672,36 @@ class ServersIT {
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
+    static Stream<Arguments> jdksAndCoroutines() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
+                .filter(server -> server.coroutines() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
+    }
+
+    static Stream<Server> coroutines() {
+        return Stream.of(Server.values()).filter(server -> server.coroutines() && server.runsOn(Jdks.running()));
+    }
+
+    /**
+     * Kotlin coroutines (kotlinx-coroutines-core 1.11), with nothing but packages and modules: a request handled
+     * in a coroutine on Dispatchers.Default, Dispatchers.IO, an application pool's dispatcher or one over virtual
+     * threads, held across a deploy, reads version 1 before its first delay, after it and after the second
+     * (kotlinx's own threads resume it: its timer, its workers); a request begun after the deploy reads 2 at
+     * every step; generation 1 retires only after the held coroutine's last step, and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndCoroutines")
+    void aCoroutineInFlightKeepsItsVersionAcrossItsSuspensions(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        story(jdk, server, info, true);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("coroutines")
+    void aCoroutineWithoutTheAgentFails(Server server, TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
     static Stream<Arguments> jdksAndSpringJobs() {
         return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
                 .filter(server -> server.springJobs() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
@@ -739,6 +818,9 @@ class ServersIT {
         Files.copy(server.executableJar() ? bootV1 : v1, modules.resolve("version.jar"));
         List<Path> classPath = new ArrayList<>(List.of(shellJar));
         classPath.addAll(server.classPath());
+        if (server.coroutines()) {
+            classPath.add(kotlinApp());
+        }
         if (!withAgent) {
             classPath.add(modules.resolve("version.jar"));
         }
@@ -765,6 +847,11 @@ class ServersIT {
                 assertEquals("start=2 end=2", start(jvm, server, port, "new-1").result(WAIT),
                         "a request started after the deploy, while one is in flight, runs version 2\n"
                                 + jvm.describe());
+            }
+            if (withAgent && server.coroutines()) {
+                assertTrue(jvm.stderrLines().stream()
+                                .noneMatch(line -> line.matches(".*generation 1 \\(.*\\) retired.*")),
+                        "generation 1 drains while the held coroutine has steps to run\n" + jvm.describe());
             }
             jvm.send("release hold-1");
             assertEquals("start=1 end=1", held.result(WAIT),

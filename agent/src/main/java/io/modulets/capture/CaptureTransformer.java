@@ -18,6 +18,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.CoroutineHooks;
 import io.modulets.bootstrap.ForkJoinHooks;
 import io.modulets.bootstrap.ExecutorHooks;
 import io.modulets.bootstrap.ThreadHooks;
@@ -85,6 +86,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         Transformlet timer = NettyTimerRule.rule();
         appClasses.put(timer.className(), timer);
+        for (Transformlet rule : CoroutineRules.rules()) {
+            appClasses.put(rule.className(), rule);
+        }
         for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }
@@ -132,6 +136,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         List<String> loopNames = new ArrayList<>(Servers.LOOPS);
         loopNames.addAll(loops);
         ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
+        CoroutineHooks.elements = CoroutineElements::handles;
         ExecutorHooks.serverTask = Servers::isServerTask;
         ExecutorHooks.serverCode = Servers::isServerCode;
         ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;
@@ -201,6 +206,15 @@ public final class CaptureTransformer implements ClassFileTransformer {
             Log.warn("%s", Servers.UNHOOKED.get(name));
         }
         Transformlet rule = loader == null ? jdkClasses.get(name) : appClasses.get(name);
+        if (rule != null && module != null && module.isNamed() && CoroutineRules.covers(name)) {
+            // a named module reads neither the hooks' module nor opens its package to the agent: left as it is
+            if (unhookedSaid.add("kotlinx.coroutines")) {
+                Log.warn("Kotlin coroutines are loaded as the named module %s: its coroutines are not hooked and"
+                        + " follow the current generation at each step; put kotlinx-coroutines on the class path"
+                        + " (docs/SERVERS.md)", module.getName());
+            }
+            return null;
+        }
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
         boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
         if (rule == null && requests == null && !netty) {

@@ -87,7 +87,8 @@ final class NettyHttp2Hooks {
                         super.visitMethodInsn(opcode, owner, method, desc, itf);
                         return;
                     }
-                    String wrapper = wrappers.computeIfAbsent(method + desc, key -> "modulets$stream" + wrappers.size());
+                    String wrapper = wrappers.computeIfAbsent(method + desc,
+                            key -> "modulets$stream" + wrappers.size());
                     super.visitVarInsn(Opcodes.ALOAD, 0);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, READER, wrapper, wrapperDescriptor(desc), false);
                 }
@@ -164,8 +165,8 @@ final class NettyHttp2Hooks {
             mv.visitVarInsn(Opcodes.ASTORE, connection); // the connection is no longer needed: the failure
             mv.visitVarInsn(Opcodes.ALOAD, scope);
             mv.visitVarInsn(Opcodes.ALOAD, connection);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exitFailed", "(Ljava/lang/Object;Ljava/lang/Throwable;)V",
-                    false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "exitFailed",
+                    "(Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
             mv.visitVarInsn(Opcodes.ALOAD, connection);
             mv.visitInsn(Opcodes.ATHROW);
             mv.visitMaxs(Math.max(argument + 1, 3), scope + 1);

@@ -40,6 +40,12 @@ final class Servers {
             "io.netty.util.concurrent.SingleThreadEventExecutor$*",
             // Netty's HashedWheelTimer: its worker, started by the first newTimeout, whoever calls it
             "io.netty.util.HashedWheelTimer$Worker",
+            // Kotlin coroutines (kotlinx.coroutines 1.6-1.11): the workers of Dispatchers.Default and IO, the timer
+            // thread that resumes a coroutine after delay (each started by the first coroutine that needs it), and
+            // the debug probes' cleaner; a coroutine carries its own binding on them (CoroutineRules)
+            "kotlinx.coroutines.scheduling.CoroutineScheduler$Worker",
+            "kotlinx.coroutines.DefaultExecutor",
+            "kotlinx.coroutines.debug.internal.DebugProbesImpl$*",
             // Undertow: XNIO's I/O and accept threads, and the worker pool of JBoss Threads (XNIO's thread
             // factory wraps the pool's body in a Runnable of its own)
             "org.xnio.XnioIoThread",

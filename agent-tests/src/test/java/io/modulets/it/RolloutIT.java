@@ -283,7 +283,7 @@ class RolloutIT {
                         () -> state + " is not what the row states: " + row + "\n" + describe);
             }
             assertTrue(out.get(1).contains("passed as a canary, promoted; rolled back"), describe);
-            assertTrue(out.get(2).contains("; rolled back"), describe);
+            assertTrue(out.get(2).endsWith("activated, waiting for tasks; rolled back"), describe);
             assertTrue(out.get(3).contains("checked, not moved"), describe);
             assertEquals("STATE current=1 canary=0 generations=1 version=1", state(fleet.get(2)), "never touched");
         } finally {

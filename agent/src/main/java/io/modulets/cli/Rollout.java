@@ -249,6 +249,7 @@ final class Rollout {
                 continue;
             }
             t.baseline = replaced;
+            t.verdict = "activated, waiting for tasks";
             judging.add(t);
             progress.accept(t.address + ": generation " + t.name(t.after) + " is current (was " + t.before
                     + "); waiting for " + judge.minTasks() + " ended tasks");

@@ -34,6 +34,8 @@ final class Rollout {
 
     private final List<RolloutTarget> targets;
     private final Connector connector;
+    /** For the targets that are service URLs; a pid needs none. */
+    private final Credentials credentials;
     private final String canaryFraction;
     private final String margin;
     private final RolloutJudge judge;
@@ -54,10 +56,12 @@ final class Rollout {
      * @param progress told one line at each step ("canary generation 2 on JVM 123 …")
      * @param report   prints the result once: by the thread that ran the rollout, or by the shutdown hook
      */
-    Rollout(List<RolloutTarget> targets, Connector connector, String canaryFraction, String margin,
+    Rollout(List<RolloutTarget> targets, Connector connector, Credentials credentials, String canaryFraction,
+            String margin,
             RolloutJudge judge, int waves, Duration timeout, Consumer<String> progress, Consumer<Rollout> report) {
         this.targets = List.copyOf(targets);
         this.connector = connector;
+        this.credentials = credentials;
         this.canaryFraction = canaryFraction;
         this.margin = margin;
         this.judge = judge;
@@ -126,7 +130,7 @@ final class Rollout {
         String packagesOf = null;
         for (RolloutTarget t : targets) {
             try {
-                t.agent = connector.open(t.address, Credentials.NONE);
+                t.agent = connector.open(t.address, t.address.isPid() ? Credentials.NONE : credentials);
                 ManagerMXBean m = t.manager();
                 List<String> mine = m.getSwappablePackages().stream().sorted().toList();
                 if (packages == null) {

@@ -85,6 +85,14 @@ final class RolloutCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--user", paramLabel = "NAME", description = "JMX user for the targets that are service URLs;"
+            + " the password comes from --password-file or $" + JvmOptions.PASSWORD_ENV + ".")
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File whose first line is the JMX password (with --user).")
+    Path passwordFile;
+
     @Parameters(arity = "1..*", paramLabel = "TARGET", converter = JvmAddress.Converter.class,
             description = "The JVMs, the canary's first: local pids or JMX service URLs.")
     List<JvmAddress> targets;
@@ -102,13 +110,18 @@ final class RolloutCommand implements Callable<Integer> {
         if (new HashSet<>(targets).size() != targets.size()) {
             throw usage("a TARGET is given twice");
         }
+        if (user != null && targets.stream().allMatch(JvmAddress::isPid)) {
+            throw usage("--user applies to JMX service URLs; a local pid is reached through the Attach API"
+                    + " without one");
+        }
+        Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage);
         List<RolloutTarget> all = new ArrayList<>();
         for (JvmAddress address : targets) {
             all.add(new RolloutTarget(address, List.of(pathFor(address))));
         }
         PrintWriter err = spec.commandLine().getErr();
-        Rollout rollout = new Rollout(all, main.connector(), Percent.format(share), Percent.format(allowed),
-                new RolloutJudge(allowed, minTasks), waves, timeout, line -> {
+        Rollout rollout = new Rollout(all, main.connector(), credentials, Percent.format(share),
+                Percent.format(allowed), new RolloutJudge(allowed, minTasks), waves, timeout, line -> {
                     err.println("modulets: rollout: " + line);
                     err.flush();
                 }, this::report);

@@ -489,6 +489,18 @@ class CommandsTest {
     }
 
     @Test
+    void rolloutLogsInToServiceUrlsWithTheGivenUser(@TempDir Path dir) throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
+        assertEquals(1, run("rollout", "--jar", "/srv/v2-refused.jar", "--user", "ops", "--password-file",
+                password.toString(), "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
+        assertEquals(new Credentials("ops", "s3cret".toCharArray()), agent.credentialsGiven);
+        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--user", "ops", "--password-file",
+                password.toString(), "1234"), "--user with pids only is a usage error");
+        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--password-file", password.toString(),
+                "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), "--password-file without --user");
+    }
+
+    @Test
     void aConnectionFailureIsOneLine() {
         int code = Main.run((jvm, credentials) -> {
             throw new CliFailure("cannot connect to " + jvm + ": ConnectException: Connection refused");

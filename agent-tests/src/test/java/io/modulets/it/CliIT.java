@@ -43,7 +43,7 @@ class CliIT {
     private static final String APP = "apps/cli/";
     private static final List<String> COMMANDS =
             List.of("list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort", "canary-policy",
-                    "packages", "pins", "outcomes", "completion");
+                    "packages", "pins", "outcomes", "rollout", "completion");
     private static final Duration LINE = Duration.ofSeconds(60);
     private static final AtomicInteger CLI_RUNS = new AtomicInteger();
     private static Path shellJar;
@@ -439,8 +439,9 @@ class CliIT {
         Path script = Files.writeString(work.resolve("modulets-completion.bash"), r.stdout());
         assertTrue(r.stdout().contains("complete -F _complete_modulets"), r::describe);
         assertEquals("", bash(work, "-n", script.toString()), "bash -n accepts it");
-        // And it completes: what bash does on TAB after "modulets ro" and "modulets packages 1 --add-s".
-        assertEquals("rollback", bash(work, "-c", complete(script, "modulets", "ro")));
+        // And it completes: what bash does on TAB after "modulets re" and "modulets packages 1 --add-s".
+        assertEquals("rescan", bash(work, "-c", complete(script, "modulets", "re")));
+        assertEquals("rollback rollout", bash(work, "-c", complete(script, "modulets", "rol")));
         assertEquals("--add-swappable --add-shared", bash(work, "-c", complete(script, "modulets", "packages", "1", "--add-s")));
     }
 

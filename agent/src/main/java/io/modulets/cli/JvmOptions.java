@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,26 +42,35 @@ final class JvmOptions {
     }
 
     Credentials credentials(Map<String, String> env) {
+        if (user != null && jvm.isPid()) {
+            throw usage("--user applies to a JMX service URL; a local pid is reached through the Attach API without one");
+        }
+        return credentials(user, passwordFile, env, this::usage);
+    }
+
+    /**
+     * The credentials of {@code --user} and {@code --password-file} (or {@code $}{@value #PASSWORD_ENV}):
+     * {@link Credentials#NONE} without a user; a misuse or an unreadable file is {@code usage}'s error.
+     */
+    static Credentials credentials(String user, Path passwordFile, Map<String, String> env,
+                                   Function<String, ParameterException> usage) {
         if (user == null) {
             if (passwordFile != null) {
-                throw usage("--password-file needs --user");
+                throw usage.apply("--password-file needs --user");
             }
             return Credentials.NONE;
-        }
-        if (jvm.isPid()) {
-            throw usage("--user applies to a JMX service URL; a local pid is reached through the Attach API without one");
         }
         if (passwordFile != null) {
             try {
                 String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
                 return new Credentials(user, first.toCharArray());
             } catch (IOException e) {
-                throw usage("cannot read the password file " + passwordFile + ": " + e);
+                throw usage.apply("cannot read the password file " + passwordFile + ": " + e);
             }
         }
         String fromEnv = env.get(PASSWORD_ENV);
         if (fromEnv == null) {
-            throw usage("--user " + user + " needs a password: --password-file FILE or $" + PASSWORD_ENV);
+            throw usage.apply("--user " + user + " needs a password: --password-file FILE or $" + PASSWORD_ENV);
         }
         return new Credentials(user, fromEnv.toCharArray());
     }

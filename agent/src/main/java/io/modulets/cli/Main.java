@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             PackagesCommand.class,
             PinsCommand.class,
             OutcomesCommand.class,
+            RolloutCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },

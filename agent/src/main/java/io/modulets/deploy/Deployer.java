@@ -316,16 +316,7 @@ public final class Deployer {
             budget = kind.equals("start") ? Budget.NONE : new Budget(Budget.CHECKS,
                     kind.equals("rollback") ? () -> false : () -> rollbacksWaiting.get() > 0);
             checking = true;
-            ZipBounds bounds = new ZipBounds(rules.limits(), budget);
-            bounds.check(snapshot); // from the zip directories, before anything is inflated
-            // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
-            new SignatureCheck(rules.trust(), bounds).check(snapshot);
-            JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
-            new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
-                    filter::isSwappableInternal).check(shellReferences.get());
-            checkErasure(snapshot);
-            budget.check();
-            if (!kind.equals("start")) new LoadCheck(shell, filter, budget).check(snapshot, classes);
+            verify(snapshot, budget, !kind.equals("start"));
             checking = false;
             // The registry re-hashes the stored jars once a new generation's loader holds them open.
             if (canary > 0) {
@@ -346,6 +337,55 @@ public final class Deployer {
             throw refused(what, journaled(new DeployRefused(LoadCheck.firstLine(e) + " while checking "
                     + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e), snapshot, checking, budget));
         }
+    }
+
+    /**
+     * The checks of a deploy, in order; throws the first refusal.
+     *
+     * @param load whether to run the {@link LoadCheck} (not for generation 1)
+     */
+    private void verify(Snapshot snapshot, Budget budget, boolean load) throws IOException, DeployRefused {
+        ZipBounds bounds = new ZipBounds(rules.limits(), budget);
+        bounds.check(snapshot); // from the zip directories, before anything is inflated
+        // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
+        new SignatureCheck(rules.trust(), bounds).check(snapshot);
+        JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
+        new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
+                filter::isSwappableInternal).check(shellReferences.get());
+        checkErasure(snapshot);
+        budget.check();
+        if (load) new LoadCheck(shell, filter, budget).check(snapshot, classes);
+    }
+
+    /**
+     * The checks an activation of {@code jars} would run, without activating (the CLI's {@code rollout} asks
+     * every target before it moves any): the refusal's one line, worded as an activation's, or null when the
+     * activation would pass them. Like an activation it refuses while a canary is in progress and snapshots
+     * the jars into the store (an activation of the same content reuses the snapshot); unlike one it changes
+     * nothing else: no refusal is counted, notified or kept for restarts, since nothing was deployed.
+     */
+    public synchronized String check(List<Path> jars) {
+        String what = "check of " + jars.stream().map(p -> p.getFileName().toString()).toList();
+        try {
+            registry.refuseWhileCanary();
+            guardStore();
+            guard(jars);
+            verify(snapshot(jars), new Budget(Budget.CHECKS, () -> rollbacksWaiting.get() > 0), true);
+            Log.info("%s: an activation would pass the checks", what);
+            return null;
+        } catch (DeployRefused e) {
+            return checkRefused(what, e);
+        } catch (IOException | RuntimeException e) {
+            return checkRefused(what, new DeployRefused(reason(e), e));
+        } catch (Error e) {
+            return checkRefused(what, new DeployRefused(LoadCheck.firstLine(e), e));
+        }
+    }
+
+    private String checkRefused(String what, DeployRefused reason) {
+        String line = refused(what, reason).getMessage();
+        Log.info("%s", line);
+        return line;
     }
 
     /**

@@ -35,11 +35,20 @@ public record AbortPolicy(double margin, long minTasks) {
      */
     public String verdict(long canaryFailed, long canaryEnded, String canaryExceptions, Generation current,
                           long currentFailed, long currentEnded) {
+        return verdictAgainst(canaryFailed, canaryEnded, canaryExceptions, name(current), currentFailed, currentEnded);
+    }
+
+    /**
+     * As {@link #verdict(long, long, String, Generation, long, long)}, with the current generation named by
+     * {@code current} ("generation 1"): for a judge outside the JVM, the CLI's {@code rollout}.
+     */
+    public String verdictAgainst(long canaryFailed, long canaryEnded, String canaryExceptions, String current,
+                                 long currentFailed, long currentEnded) {
         if (!exceeds(canaryFailed, canaryEnded, currentFailed, currentEnded)) {
             return null;
         }
         return String.format(Locale.ROOT, "%s of its %,d tasks failed%s, current %s failed %s of %,d; margin %s",
-                rate(canaryFailed, canaryEnded), canaryEnded, list(canaryExceptions), name(current),
+                rate(canaryFailed, canaryEnded), canaryEnded, list(canaryExceptions), current,
                 rate(currentFailed, currentEnded), currentEnded, Percent.format(margin));
     }
 
@@ -52,12 +61,19 @@ public record AbortPolicy(double margin, long minTasks) {
      */
     public String thrownVerdict(long canaryThrewIn, long canaryEnded, String canaryThrown, Generation current,
                                 long currentThrewIn, long currentEnded) {
+        return thrownVerdictAgainst(canaryThrewIn, canaryEnded, canaryThrown, name(current), currentThrewIn,
+                currentEnded);
+    }
+
+    /** As {@link #thrownVerdict(long, long, String, Generation, long, long)}, the current generation named. */
+    public String thrownVerdictAgainst(long canaryThrewIn, long canaryEnded, String canaryThrown, String current,
+                                       long currentThrewIn, long currentEnded) {
         if (!exceeds(canaryThrewIn, canaryEnded, currentThrewIn, currentEnded)) {
             return null;
         }
         return String.format(Locale.ROOT,
                 "its code threw exceptions in %s of its %,d tasks%s, current %s's in %s of %,d; margin %s",
-                rate(canaryThrewIn, canaryEnded), canaryEnded, list(canaryThrown), name(current),
+                rate(canaryThrewIn, canaryEnded), canaryEnded, list(canaryThrown), current,
                 rate(currentThrewIn, currentEnded), currentEnded, Percent.format(margin));
     }
 
@@ -79,7 +95,8 @@ public record AbortPolicy(double margin, long minTasks) {
         return current == null ? "generation" : "generation " + current.sequence();
     }
 
-    private static String rate(long count, long ended) {
+    /** {@code count} of {@code ended} as a percentage, as the verdicts word it: 41%, 0.5%; 0% of none. */
+    public static String rate(long count, long ended) {
         return rate(ended == 0 ? 0 : (double) count / ended);
     }
 

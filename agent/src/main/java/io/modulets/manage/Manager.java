@@ -205,6 +205,13 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
     }
 
     @Override
+    public String check(List<String> jars) {
+        List<Path> paths = absolute(jars);
+        String refusal = deployer.check(paths);
+        return refusal == null ? null : "modulets: " + refusal;
+    }
+
+    @Override
     public int rescan() {
         return sequenceAfter(deployer::rescan);
     }

@@ -102,6 +102,14 @@ public interface ManagerMXBean {
      */
     int activate(List<String> jars);
 
+    /**
+     * Runs the deploy checks of an activation of these jars without activating them: null when the activation
+     * would pass them, else the refusal's one line (prefixed {@code modulets: }), as {@link #activate} would
+     * throw it. Refuses while a canary is in progress, as an activation does. Copies the jars into the store
+     * as an activation does; changes nothing else (no rejection is counted or notified).
+     */
+    String check(List<String> jars);
+
     /** Activates the modules directory's jars now, as the watcher would. */
     int rescan();
 

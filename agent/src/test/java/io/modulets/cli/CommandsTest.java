@@ -455,6 +455,52 @@ class CommandsTest {
     }
 
     @Test
+    void rolloutRefusesBadArgumentsAsUsageErrorsBeforeContactingAnyTarget(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("v2.jar"), new byte[] {1});
+        assertAll(
+                () -> assertEquals(2, run("rollout", "1234")), // no --jar
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--canary", "0%", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--margin", "five", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--min-tasks", "0", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--waves", "0", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--timeout", "soon", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "1234", "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", dir.resolve("none.jar").toString(), "1234")),
+                () -> assertEquals(2, run("rollout", "--jar", "v2.jar",
+                        "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi")));
+        assertEquals(null, agent.openedWith, "no target was contacted");
+        assertTrue(err().contains("modulets: a TARGET is given twice\n"), err());
+    }
+
+    @Test
+    void aRolloutThatATargetRefusesTouchesNoTarget(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("v2-refused.jar"), new byte[] {1});
+        assertEquals(1, run("rollout", "--jar", jar.toString(), "1234", "5678"));
+        assertAll(err(),
+                () -> assertEquals(List.of(), agent.activated, "nothing activated"),
+                () -> assertEquals(0, agent.getCanary(), "no canary"),
+                () -> assertEquals(1, agent.getCurrentGeneration()),
+                () -> assertTrue(out().startsWith("TARGET    BEFORE   AFTER    TASKS JUDGED  FAILED  FAILED BEFORE"
+                        + "  VERDICT\nJVM 1234  1 (1.0)  1 (1.0)"), out()),
+                () -> assertTrue(out().contains("refused, no target was touched: JVM 1234: check of ["), out()),
+                () -> assertTrue(err().endsWith("modulets: rollout refused: JVM 1234: check of [" + jar.toAbsolutePath()
+                        + "] refused, generation 1 stays current: link: no; JVM 5678: check of [" + jar.toAbsolutePath()
+                        + "] refused, generation 1 stays current: link: no\n"), err()));
+    }
+
+    @Test
+    void rolloutLogsInToServiceUrlsWithTheGivenUser(@TempDir Path dir) throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
+        assertEquals(1, run("rollout", "--jar", "/srv/v2-refused.jar", "--user", "ops", "--password-file",
+                password.toString(), "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
+        assertEquals(new Credentials("ops", "s3cret".toCharArray()), agent.credentialsGiven);
+        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--user", "ops", "--password-file",
+                password.toString(), "1234"), "--user with pids only is a usage error");
+        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--password-file", password.toString(),
+                "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), "--password-file without --user");
+    }
+
+    @Test
     void aConnectionFailureIsOneLine() {
         int code = Main.run((jvm, credentials) -> {
             throw new CliFailure("cannot connect to " + jvm + ": ConnectException: Connection refused");
@@ -466,7 +512,7 @@ class CommandsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"list", "status", "generations", "activate", "rescan", "rollback", "promote", "abort",
-        "canary-policy", "packages", "pins", "outcomes", "completion"})
+        "canary-policy", "packages", "pins", "outcomes", "rollout", "completion"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out().startsWith("Usage: modulets " + command), out());

@@ -102,6 +102,16 @@ final class FakeAgent implements ManagerMXBean, Connector {
     }
 
     @Override
+    public String check(List<String> jars) {
+        for (String jar : jars) {
+            if (jar.contains("refused")) {
+                return "modulets: check of [" + jar + "] refused, generation " + current + " stays current: link: no";
+            }
+        }
+        return null;
+    }
+
+    @Override
     public int getCurrentGeneration() {
         return current;
     }

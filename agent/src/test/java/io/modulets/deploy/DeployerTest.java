@@ -116,6 +116,28 @@ class DeployerTest {
     }
 
     @Test
+    void aCheckRunsEveryCheckOfAnActivationAndActivatesNothing() throws Exception {
+        Generation first = deployer.start(List.of(version("v1", 1)));
+        java.util.List<String> refusals = new java.util.ArrayList<>();
+        deployer.onRefusal(refusals::add);
+
+        assertNull(deployer.check(List.of(version("v2", 2))), "it would pass");
+        Path missing = DeployTesting.jar(tmp.resolve("bad").resolve("sw.jar"),
+                Map.of("sw.W", "package sw; public class W { }"));
+        assertEquals("check of [sw.jar] refused, " + first + " stays current: link check: sw.V is missing from sw.jar,"
+                + " used by shell app.Main.run", deployer.check(List.of(missing)));
+        assertSame(first, registry.current());
+        assertSame(first.loader(), Bindings.current());
+        assertEquals(1, registry.all().size(), "no generation was made");
+        assertEquals(List.of(), refusals, "a check's refusal is no deploy's: not told as one");
+
+        Generation second = deployer.canary(List.of(version("v2", 2)), 0.5);
+        assertEquals("check of [sw.jar] refused, " + first + " stays current: " + second
+                + " is a canary: promote or abort it first", deployer.check(List.of(version("v3", 3))),
+                "refused while a canary is in progress, as an activation is");
+    }
+
+    @Test
     void aGoodVersionIsActivatedAndTheSameContentAgainChangesNothing() throws Exception {
         Generation first = deployer.start(List.of(version("v1", 1)));
         // Retired once the second is current: held here, so that it stays loaded and can be reused.

@@ -31,7 +31,8 @@ import io.modulets.testkit.WorkDirs;
  * exception leaves its code and no task fails. With {@code canary=50%,canaryMargin=5%,canaryMinTasks=50}, a
  * release that answers 500 to one request in ten, as the current one does, serves 10,000 requests and is not
  * aborted; a release that answers 500 to one in two is aborted by the agent, and the line names the 5xx signal.
- * The counts per generation, read through JMX, add up to the statuses the client got; 404s count apart.
+ * The counts per generation, read through JMX, add up to the statuses the client got; 404s count apart; the
+ * periodic JFR event shows the same counts.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RequestOutcomesIT {
@@ -128,6 +129,9 @@ class RequestOutcomesIT {
                         "about one in two answered 500"),
                 () -> assertEquals(0, count(out, "bad generation 3", 4), "no task failed"),
                 () -> assertEquals(0, count(out, "bad generation 3", 5), "no exception left its code"),
+                () -> assertTrue(out.contains("jfr generation 2 requests " + count(out, "bad generation 2", 1) + " 5xx "
+                        + count(out, "bad generation 2", 2) + " 4xx " + count(out, "bad generation 2", 3)),
+                        "the periodic JFR event shows what the MBean does"),
                 () -> assertEquals(answered(out, "bad", 500),
                         count(out, "bad generation 3", 2) + count(out, "bad generation 2", 2)
                                 - count(out, "good generation 2", 2),

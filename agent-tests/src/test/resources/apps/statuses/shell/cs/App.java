@@ -9,14 +9,20 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.management.MBeanServer;
 import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.ObjectName;
+
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -63,7 +69,34 @@ public final class App {
         good();
         bad();
         server.stop(0);
+        jfr(2);
         say("done");
+    }
+
+    /**
+     * The periodic JFR event of {@code generation}, from a recording started once its requests have all ended (so
+     * every event has the final counts), at a period of one second; dumped until one comes, bounded.
+     */
+    static void jfr(int generation) throws Exception {
+        try (Recording recording = new Recording()) {
+            recording.enable("modulets.GenerationOutcomes").withPeriod(Duration.ofSeconds(1));
+            recording.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            for (int dumps = 0; System.nanoTime() < deadline; dumps++) {
+                Path file = dir.resolve("statuses-" + ProcessHandle.current().pid() + "-" + dumps + ".jfr");
+                recording.dump(file);
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                    if (e.getEventType().getName().equals("modulets.GenerationOutcomes")
+                            && e.getInt("generation") == generation) {
+                        say("jfr generation " + generation + " requests " + e.getLong("requests") + " 5xx "
+                                + e.getLong("serverErrors") + " 4xx " + e.getLong("clientErrors"));
+                        return;
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // paces the dumps; the wait is bounded
+            }
+            say("FAILED no modulets.GenerationOutcomes event of generation " + generation);
+        }
     }
 
     static void good() throws Exception {

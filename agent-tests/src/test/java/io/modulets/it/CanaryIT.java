@@ -139,8 +139,8 @@ class CanaryIT {
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.stream().noneMatch(l -> l.startsWith("FAILED"))),
-                () -> assertTrue(out.contains("policy abort above the current generation's failure or thrown-exception"
-                        + " rate + 5% after 50 ended tasks")),
+                () -> assertTrue(out.contains("policy abort above the current generation's failure,"
+                        + " thrown-exception, 5xx or failed-job rate + 5% after 50 ended tasks")),
                 () -> assertTrue(out.contains("canary 2")),
                 () -> assertTrue(out.stream().anyMatch(l -> l.matches("notification modulets: " + line + " data 2")),
                         "the JMX notification"),

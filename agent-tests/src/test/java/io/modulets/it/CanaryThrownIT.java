@@ -90,8 +90,8 @@ class CanaryThrownIT {
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.stream().noneMatch(l -> l.startsWith("FAILED"))),
-                () -> assertTrue(out.contains("policy abort above the current generation's failure or thrown-exception"
-                        + " rate + 5% after 50 ended tasks")),
+                () -> assertTrue(out.contains("policy abort above the current generation's failure,"
+                        + " thrown-exception, 5xx or failed-job rate + 5% after 50 ended tasks")),
                 // (1) the good release: the same error rate as current, 10,000 tasks, not aborted
                 () -> assertTrue(out.contains("good canary 2")),
                 () -> assertTrue(out.contains("good aborted no")),

@@ -34,6 +34,17 @@ public final class Requests {
      */
     public static final int CONNECTION = 4;
 
+    /**
+     * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
+     * -1 where the key's server exposes none; set once by the agent, which knows the servers' classes by name.
+     */
+    public interface StatusReader {
+        int status(Object key);
+    }
+
+    /** The agent's status reader; until it is set, no status is read. */
+    public static volatile StatusReader statusReader = key -> -1;
+
     /** The binding of each request begun and not yet ended, by key. */
     private static final WeakIdentityMap<ClassLoader> KEPT = new WeakIdentityMap<>(PendingTasks::release);
 
@@ -145,8 +156,50 @@ public final class Requests {
      */
     public static void end(Object key) {
         if (key != null) {
-            PendingTasks.release(KEPT.remove(key));
+            ClassLoader binding = KEPT.remove(key);
+            if (binding != null) {
+                answered(binding, key);
+                PendingTasks.release(binding);
+            }
             Connections.closed(key);
+        }
+    }
+
+    /** The request of {@code key}, kept on {@code binding}, ends: its status counts, where its server has one. */
+    private static void answered(ClassLoader binding, Object key) {
+        if (binding instanceof GenerationLoader) {
+            int status;
+            try {
+                status = statusReader.status(key);
+            } catch (Throwable unread) {
+                return; // the server's request end goes on, uncounted
+            }
+            if (status > 0) {
+                ((GenerationLoader) binding).outcomes().answered(status);
+            }
+        }
+    }
+
+    /**
+     * The running thread's request was answered with {@code status}: where a server sets its status in one call
+     * that a hook follows (the JDK's HttpServer) rather than on the request's key. Counted for the thread's binding.
+     */
+    public static void responded(int status) {
+        ClassLoader bound = Bindings.bound();
+        if (bound instanceof GenerationLoader && status > 0) {
+            ((GenerationLoader) bound).outcomes().answered(status);
+        }
+    }
+
+    /**
+     * The running thread's job run ended (Quartz's job shell, after the job's {@code execute}): failed if the
+     * scheduler caught {@code failure} from it, which it passes on to its listeners. Counted for the thread's
+     * binding, which the job run's own request method set.
+     */
+    public static void jobEnded(Object failure) {
+        ClassLoader bound = Bindings.bound();
+        if (bound instanceof GenerationLoader) {
+            ((GenerationLoader) bound).outcomes().jobEnded(failure == null ? null : failure.getClass().getName());
         }
     }
 

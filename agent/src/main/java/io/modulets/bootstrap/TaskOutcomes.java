@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Beside the runs: the exceptions the generation's own code threw into shell code ({@link #thrown}, DESIGN
  * §4 "Outcomes"), by class, and how many of its ended runs saw one ({@link #threwIn}). Counted on the throw
  * path only (a striped increment and the same short lock): a call that returns normally pays nothing.
+ *
+ * <p>And what users of a server or scheduler saw: its requests answered, by status class ({@link #answered}), and
+ * its job runs, failed or not ({@link #jobEnded}), counted once per request or job as it ends.
  */
 public final class TaskOutcomes {
     /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 ns). */
@@ -83,6 +86,12 @@ public final class TaskOutcomes {
     private final LongAdder thrown = new LongAdder();
     private final LongAdder threwIn = new LongAdder();
     private final ExceptionTable thrownClasses = new ExceptionTable(ExceptionTable.CAPACITY);
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder serverErrors = new LongAdder();
+    private final LongAdder clientErrors = new LongAdder();
+    private final LongAdder jobs = new LongAdder();
+    private final LongAdder failedJobs = new LongAdder();
+    private final ExceptionTable jobExceptions = new ExceptionTable(ExceptionTable.CAPACITY);
     /** Guarded by this. */
     private final List<Cell> cells = new ArrayList<>();
     /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
@@ -124,6 +133,31 @@ public final class TaskOutcomes {
     /** The run that ended before this call was one in which the generation's own code threw into shell code. */
     public void threwIn() {
         threwIn.increment();
+    }
+
+    /**
+     * A request of this generation was answered with HTTP status {@code status} (DESIGN §4, "Outcomes"): counted,
+     * and as a server error (5xx) or a client error (4xx). Striped increments only: nothing allocated.
+     */
+    public void answered(int status) {
+        requests.increment();
+        if (status >= 500 && status < 600) {
+            serverErrors.increment();
+        } else if (status >= 400 && status < 500) {
+            clientErrors.increment();
+        }
+    }
+
+    /**
+     * A job run of this generation ended (DESIGN §4, "Outcomes"): failed if {@code failure} (the class name of the
+     * exception the scheduler caught) is not null.
+     */
+    public void jobEnded(String failure) {
+        jobs.increment();
+        if (failure != null) {
+            failedJobs.increment();
+            jobExceptions.add(failure);
+        }
     }
 
     /** A run ended after {@code nanos}, timed as one of {@code weight} runs (DESIGN §4, "Outcomes"). */
@@ -206,6 +240,36 @@ public final class TaskOutcomes {
     /** Its ended runs in which its own code threw into shell code. */
     public long threwInCount() {
         return threwIn.sum();
+    }
+
+    /** Requests answered with a status. */
+    public long requestCount() {
+        return requests.sum();
+    }
+
+    /** Requests answered with a 5xx status. */
+    public long serverErrorCount() {
+        return serverErrors.sum();
+    }
+
+    /** Requests answered with a 4xx status. */
+    public long clientErrorCount() {
+        return clientErrors.sum();
+    }
+
+    /** Job runs that ended. */
+    public long jobCount() {
+        return jobs.sum();
+    }
+
+    /** Job runs that ended with an exception the scheduler caught. */
+    public long failedJobCount() {
+        return failedJobs.sum();
+    }
+
+    /** As {@link #exceptions}, for the failed job runs. */
+    public ExceptionTable.Count[] jobExceptions(int limit) {
+        return jobExceptions.top(limit);
     }
 
     /** The run-time sum, estimated from the timed runs. */

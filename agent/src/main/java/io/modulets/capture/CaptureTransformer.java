@@ -23,6 +23,7 @@ import io.modulets.bootstrap.ForkJoinHooks;
 import io.modulets.bootstrap.ExecutorHooks;
 import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.bootstrap.LoaderHooks;
+import io.modulets.bootstrap.Requests;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 
@@ -137,6 +138,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         loopNames.addAll(loops);
         ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
         CoroutineHooks.elements = CoroutineElements::handles;
+        Requests.statusReader = new ResponseStatuses(Servers.STATUSES);
         ExecutorHooks.serverTask = Servers::isServerTask;
         ExecutorHooks.serverCode = Servers::isServerCode;
         ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;

@@ -18,8 +18,21 @@ import io.modulets.bootstrap.Requests;
 record RequestMethod(String className, String method, String descriptor, int mode, int key, String keyField) {
     /** Not a request method: its call ends the request of its key. */
     static final int END = -1;
+    /**
+     * Not a request method: when it returns, the running thread's request was answered with the status that is
+     * its {@code key}-th parameter, an {@code int} (DESIGN §4, "Outcomes").
+     */
+    static final int RESPONDED = -2;
+    /**
+     * Not a request method: its call says that the running thread's job run ended, failed if its {@code key}-th
+     * parameter (the exception the scheduler caught) is not null.
+     */
+    static final int JOB_ENDED = -3;
 
     RequestMethod {
+        if ((mode == RESPONDED || mode == JOB_ENDED) && (key < 1 || keyField != null)) {
+            throw new IllegalArgumentException(className + "#" + method + ": an outcome is read from a parameter");
+        }
         if (mode != Requests.CALL && mode != END && key < 0) {
             throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
         }

@@ -15,7 +15,8 @@ import org.objectweb.asm.AnnotationVisitor;
  * method, and a method of the original name, access and annotations calls it between
  * {@code Requests.enter} and {@code Requests.exit}, in a try/catch that reports a throw with
  * {@code Requests.exitFailed} and rethrows it. A method that ends a request gets one straight-line call
- * at its entry. The wrapper's only stack-map frame is written here, so no class is loaded to compute it.
+ * at its entry, as does one that says a job run ended; one that answers a request with a status gets one before
+ * each of its returns. The wrapper's only stack-map frame is written here, so no class is loaded to compute it.
  */
 final class RequestMethodVisitor extends ClassVisitor {
     static final String REQUESTS = "io/modulets/bootstrap/Requests";
@@ -50,6 +51,45 @@ final class RequestMethodVisitor extends ClassVisitor {
         boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
         if (rule.key() > Type.getArgumentTypes(descriptor).length || (isStatic && rule.key() == 0)) {
             return super.visitMethod(access, name, descriptor, signature, exceptions);
+        }
+        if (rule.mode() == RequestMethod.RESPONDED) {
+            if (Type.getArgumentTypes(descriptor)[rule.key() - 1].getSort() != Type.INT) {
+                return super.visitMethod(access, name, descriptor, signature, exceptions);
+            }
+            int slot = slotOf(rule.key(), isStatic, descriptor);
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitInsn(int opcode) {
+                    if (opcode == Opcodes.RETURN) {
+                        // the status is read from its parameter, which these methods never assign
+                        super.visitVarInsn(Opcodes.ILOAD, slot);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "responded", "(I)V", false);
+                    }
+                    super.visitInsn(opcode);
+                }
+
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    super.visitMaxs(maxStack + 1, maxLocals);
+                }
+            };
+        }
+        if (rule.mode() == RequestMethod.JOB_ENDED) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitCode() {
+                    super.visitCode();
+                    loadKey(this.mv, rule, isStatic, descriptor);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "jobEnded", "(Ljava/lang/Object;)V", false);
+                }
+
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+                }
+            };
         }
         if (rule.mode() == RequestMethod.END) {
             MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);

@@ -239,7 +239,31 @@ final class Servers {
             new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",
                     Requests.BEGIN, 0),
             new RequestMethod("org.quartz.core.JobRunShell", "run", "()V", Requests.RESUME_END, 0),
+            // Quartz's job shell catches whatever the job's execute throws (a JobExecutionException, or any other
+            // Throwable, which it wraps in one) and passes it, or null, to its job listeners: a job run's outcome
+            new RequestMethod("org.quartz.core.JobRunShell", "notifyJobListenersComplete",
+                    "(Lorg/quartz/JobExecutionContext;Lorg/quartz/JobExecutionException;)Z",
+                    RequestMethod.JOB_ENDED, 2),
             // The JDK's HttpServer: one Exchange per request, run on the dispatcher thread when the
             // server has no executor (with one, it is a task of that executor already)
-            new RequestMethod("sun.net.httpserver.ServerImpl$Exchange", "run", "()V", Requests.CALL, -1));
+            new RequestMethod("sun.net.httpserver.ServerImpl$Exchange", "run", "()V", Requests.CALL, -1),
+            // and its status, when the handler sends it (sendResponseHeaders returns normally once per exchange)
+            new RequestMethod("sun.net.httpserver.ExchangeImpl", "sendResponseHeaders", "(IJ)V",
+                    RequestMethod.RESPONDED, 1));
+
+    /**
+     * How each server's kept request shows its response status when it ends (DESIGN §4, "Outcomes"): the class of
+     * the key of the request method that ends it, and the public no-argument methods that lead from the key to
+     * the status, an {@code int}. Read through method handles (see {@link ResponseStatuses}), never linked.
+     */
+    static final java.util.Map<String, List<String>> STATUSES = java.util.Map.of(
+            // Tomcat: the coyote Request recycles before its Response (Http11 and HTTP/2 processors alike)
+            "org.apache.coyote.Request", List.of("getResponse", "getStatus"),
+            // Undertow: the exchange, whose completion listeners run once it is answered
+            "io.undertow.server.HttpServerExchange", List.of("getStatusCode"),
+            // Jetty 12 servlets: the channel's state recycles before the channel lets its request go
+            "org.eclipse.jetty.ee10.servlet.ServletChannelState",
+            List.of("getServletChannel", "getServletContextResponse", "getStatus"),
+            "org.eclipse.jetty.ee11.servlet.ServletChannelState",
+            List.of("getServletChannel", "getServletContextResponse", "getStatus"));
 }

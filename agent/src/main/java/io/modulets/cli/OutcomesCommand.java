@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
                 + "exception), running; mean, median, 99th percentile and longest run time (the percentiles are the "
                 + "top of a power-of-two bucket: at most twice the true value; run times come from a sample of the "
                 + "runs, counts are exact); the most frequent exception classes; exceptions its own code threw into "
-                + "shell code, caught or not, and in how many runs (THROWN, THROWING), by class below. "
+                + "shell code, caught or not, and in how many runs (THROWN, THROWING), by class below; server requests "
+                + "answered with a status read (REQUESTS), with a 5xx and a 4xx status; scheduler job runs (JOBS) and "
+                + "those that failed (JOBS FAILED), by exception class below. "
                 + "Without ID: every generation the JVM has had whose MBean it keeps.")
 final class OutcomesCommand extends JvmCommand {
 
@@ -25,12 +27,14 @@ final class OutcomesCommand extends JvmCommand {
     /** One generation's outcomes, as read from its MBean. */
     private record Row(int id, String state, long started, long completed, long failed, long running, long mean,
                        long p50, long p99, long max, List<String> exceptions, long thrown, long throwing,
-                       List<String> thrownExceptions) {
+                       List<String> thrownExceptions, long requests, long serverErrors, long clientErrors, long jobs,
+                       long failedJobs, List<String> jobExceptions) {
         static Row of(int id, GenerationMXBean g) {
             return new Row(id, g.getState(), g.getTasksStarted(), g.getTasksCompleted(), g.getTasksFailed(),
                     g.getTasksRunning(), g.getMeanRunNanos(), g.getP50RunNanos(), g.getP99RunNanos(),
                     g.getMaxRunNanos(), g.getExceptions(), g.getExceptionsThrown(), g.getTasksThrowing(),
-                    g.getThrownExceptions());
+                    g.getThrownExceptions(), g.getRequests(), g.getServerErrors(), g.getClientErrors(),
+                    g.getJobRuns(), g.getJobRunsFailed(), g.getJobExceptions());
         }
     }
 
@@ -51,26 +55,31 @@ final class OutcomesCommand extends JvmCommand {
             }
         }
         Table table = new Table(">ID", "STATE", ">STARTED", ">COMPLETED", ">FAILED", ">RUNNING", ">MEAN", ">P50",
-                ">P99", ">MAX", ">THROWN", ">THROWING");
+                ">P99", ">MAX", ">THROWN", ">THROWING", ">REQUESTS", ">5XX", ">4XX", ">JOBS", ">JOBS FAILED");
         StringBuilder exceptions = new StringBuilder();
         StringBuilder thrown = new StringBuilder();
+        StringBuilder jobs = new StringBuilder();
         List<Object> json = new ArrayList<>();
         for (Row r : rows) {
             table.row(r.id, r.state, r.started, r.completed, r.failed, r.running, duration(r.mean, r.started),
                     duration(r.p50, r.started), duration(r.p99, r.started), duration(r.max, r.started), r.thrown,
-                    r.throwing);
+                    r.throwing, r.requests, r.serverErrors, r.clientErrors, r.jobs, r.failedJobs);
             for (String e : r.exceptions) {
                 exceptions.append("  generation ").append(r.id).append(": ").append(e).append('\n');
             }
             for (String e : r.thrownExceptions) {
                 thrown.append("  generation ").append(r.id).append(": ").append(e).append('\n');
             }
+            for (String e : r.jobExceptions) {
+                jobs.append("  generation ").append(r.id).append(": ").append(e).append('\n');
+            }
             json.add(json(r));
         }
         String text = table.render()
                 + (exceptions.isEmpty() ? "" : "failed runs by exception class (most frequent first):\n" + exceptions)
                 + (thrown.isEmpty() ? "" : "thrown by its code into shell code, caught or not, by exception class"
-                        + " (most frequent first):\n" + thrown);
+                        + " (most frequent first):\n" + thrown)
+                + (jobs.isEmpty() ? "" : "failed job runs by exception class (most frequent first):\n" + jobs);
         print(Map.of("generations", json), text);
     }
 
@@ -90,6 +99,12 @@ final class OutcomesCommand extends JvmCommand {
         map.put("thrown", r.thrown);
         map.put("tasksThrowing", r.throwing);
         map.put("thrownExceptions", counts(r.thrownExceptions));
+        map.put("requests", r.requests);
+        map.put("serverErrors", r.serverErrors);
+        map.put("clientErrors", r.clientErrors);
+        map.put("jobRuns", r.jobs);
+        map.put("jobRunsFailed", r.failedJobs);
+        map.put("jobExceptions", counts(r.jobExceptions));
         return map;
     }
 

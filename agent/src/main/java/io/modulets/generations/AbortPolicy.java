@@ -8,8 +8,10 @@ import io.modulets.config.Percent;
  * When a canary aborts itself (DESIGN §4, agent arguments {@code canaryMargin}, {@code canaryMinTasks}):
  * once it has at least {@code minTasks} ended tasks, if its failure rate (failed / ended, since it
  * started) exceeds the current generation's over the same period by more than {@code margin}, or the share
- * of its ended tasks in which its own code threw an exception into shell code does (DESIGN §4, "Outcomes").
- * A current generation that ended no task meanwhile counts as failing none.
+ * of its ended tasks in which its own code threw an exception into shell code does (DESIGN §4, "Outcomes"),
+ * or, once it has at least {@code minTasks} server requests answered (job runs ended), the share of them
+ * answered with a 5xx status (that failed) does. A current generation that ended none meanwhile counts as
+ * failing none.
  *
  * @param margin   a fraction of 1 in [0, 1]
  * @param minTasks at least 1
@@ -77,6 +79,37 @@ public record AbortPolicy(double margin, long minTasks) {
                 rate(currentThrewIn, currentEnded), currentEnded, Percent.format(margin));
     }
 
+    /**
+     * Why the canary must abort by the share of its server requests answered with a 5xx status (DESIGN §4,
+     * "Outcomes"), or null while it may run on: the same rule, on its requests instead of its tasks.
+     */
+    public String serverErrorVerdict(long canaryErrors, long canaryRequests, Generation current, long currentErrors,
+                                     long currentRequests) {
+        if (!exceeds(canaryErrors, canaryRequests, currentErrors, currentRequests)) {
+            return null;
+        }
+        return String.format(Locale.ROOT,
+                "5xx responses to %s of its %,d requests, current %s's to %s of %,d; margin %s",
+                rate(canaryErrors, canaryRequests), canaryRequests, name(current),
+                rate(currentErrors, currentRequests), currentRequests, Percent.format(margin));
+    }
+
+    /**
+     * Why the canary must abort by the share of its scheduler job runs that failed (their job threw, the scheduler
+     * caught it), or null while it may run on: the same rule, on its job runs.
+     *
+     * @param canaryExceptions the canary's most frequent exceptions of failed job runs, or ""
+     */
+    public String failedJobVerdict(long canaryFailed, long canaryJobs, String canaryExceptions, Generation current,
+                                   long currentFailed, long currentJobs) {
+        if (!exceeds(canaryFailed, canaryJobs, currentFailed, currentJobs)) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%s of its %,d job runs failed%s, current %s's %s of %,d; margin %s",
+                rate(canaryFailed, canaryJobs), canaryJobs, list(canaryExceptions), name(current),
+                rate(currentFailed, currentJobs), currentJobs, Percent.format(margin));
+    }
+
     /** The rule: enough canary tasks, and a rate above the current's (0 if it ended none) by more than the margin. */
     private boolean exceeds(long canaryCount, long canaryEnded, long currentCount, long currentEnded) {
         if (!isSet() || canaryEnded < minTasks || canaryEnded <= 0) {
@@ -107,7 +140,7 @@ public record AbortPolicy(double margin, long minTasks) {
 
     @Override
     public String toString() {
-        return isSet() ? "abort above the current generation's failure or thrown-exception rate + "
+        return isSet() ? "abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + "
                 + Percent.format(margin) + " after " + minTasks + " ended tasks" : "no automatic abort";
     }
 }

@@ -57,8 +57,18 @@ public final class Canary {
         if (failed != null) {
             return failed;
         }
-        return p.thrownVerdict(mine.threwIn(), mine.ended(), top(mine.thrownExceptions()), against, theirs.threwIn(),
-                theirs.ended());
+        String thrown = p.thrownVerdict(mine.threwIn(), mine.ended(), top(mine.thrownExceptions()), against,
+                theirs.threwIn(), theirs.ended());
+        if (thrown != null) {
+            return thrown;
+        }
+        String serverErrors = p.serverErrorVerdict(mine.serverErrors(), mine.requests(), against,
+                theirs.serverErrors(), theirs.requests());
+        if (serverErrors != null) {
+            return serverErrors;
+        }
+        return p.failedJobVerdict(mine.failedJobs(), mine.jobs(), top(mine.jobExceptions()), against,
+                theirs.failedJobs(), theirs.jobs());
     }
 
     /** The three most frequent exception classes by simple name, "IllegalStateException 49, …", or "". */

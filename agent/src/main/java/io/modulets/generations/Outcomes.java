@@ -30,16 +30,24 @@ import io.modulets.bootstrap.TaskOutcomes;
  *                    caught them (each once per run and exception; not those of classes declared normal)
  * @param threwIn     runs that ended in which the generation's own code threw into shell code (at most ended)
  * @param thrownExceptions the most frequent classes of {@code thrown}, as {@code exceptions}
+ * @param requests     server requests of the generation that ended with a response status read (DESIGN §4,
+ *                     "Outcomes": which servers show one)
+ * @param serverErrors those answered with a 5xx status
+ * @param clientErrors those answered with a 4xx status
+ * @param jobs         scheduler job runs of the generation that ended (Quartz)
+ * @param failedJobs   those whose job threw, caught by the scheduler
+ * @param jobExceptions the most frequent exception classes of the failed job runs, as {@code exceptions}
  */
 public record Outcomes(long started, long completed, long failed, long runNanos, long maxRunNanos,
                        List<ExceptionCount> exceptions, long[] runBuckets, long thrown, long threwIn,
-                       List<ExceptionCount> thrownExceptions) {
+                       List<ExceptionCount> thrownExceptions, long requests, long serverErrors, long clientErrors,
+                       long jobs, long failedJobs, List<ExceptionCount> jobExceptions) {
     /** How many exception classes a snapshot names. */
     public static final int TOP_EXCEPTIONS = 10;
 
     /** Nothing counted. */
     public static final Outcomes NONE = new Outcomes(0, 0, 0, 0, 0, List.of(), new long[TaskOutcomes.BUCKETS], 0, 0,
-            List.of());
+            List.of(), 0, 0, 0, 0, 0, List.of());
 
     /** Failed runs whose exception was of class {@code className} (by name: the class may be unloaded). */
     public record ExceptionCount(String className, long count) {
@@ -52,6 +60,7 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
     public Outcomes {
         exceptions = List.copyOf(exceptions);
         thrownExceptions = List.copyOf(thrownExceptions);
+        jobExceptions = List.copyOf(jobExceptions);
         runBuckets = runBuckets.clone();
     }
 
@@ -71,8 +80,15 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
         long thrown = counters.thrownCount();
         List<ExceptionCount> thrownExceptions = counts(counters.thrownExceptions(TOP_EXCEPTIONS));
         long started = Math.max(counters.startedCount(), ended);
+        // A request's or a job's failure is counted after the request or job itself: read first, never above it.
+        long serverErrors = counters.serverErrorCount();
+        long clientErrors = counters.clientErrorCount();
+        long requests = Math.max(counters.requestCount(), serverErrors + clientErrors);
+        long failedJobs = counters.failedJobCount();
+        List<ExceptionCount> jobExceptions = counts(counters.jobExceptions(TOP_EXCEPTIONS));
+        long jobs = Math.max(counters.jobCount(), failedJobs);
         return new Outcomes(started, ended - failed, failed, runNanos, max, exceptions, buckets, thrown, threwIn,
-                thrownExceptions);
+                thrownExceptions, requests, serverErrors, clientErrors, jobs, failedJobs, jobExceptions);
     }
 
     private static List<ExceptionCount> counts(ExceptionTable.Count[] top) {
@@ -149,7 +165,10 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
         return new Outcomes(Math.max(0, started - earlier.started), Math.max(0, completed - earlier.completed),
                 Math.max(0, failed - earlier.failed), Math.max(0, runNanos - earlier.runNanos), maxRunNanos,
                 since(exceptions, earlier.exceptions), buckets, Math.max(0, thrown - earlier.thrown),
-                Math.max(0, threwIn - earlier.threwIn), since(thrownExceptions, earlier.thrownExceptions));
+                Math.max(0, threwIn - earlier.threwIn), since(thrownExceptions, earlier.thrownExceptions),
+                Math.max(0, requests - earlier.requests), Math.max(0, serverErrors - earlier.serverErrors),
+                Math.max(0, clientErrors - earlier.clientErrors), Math.max(0, jobs - earlier.jobs),
+                Math.max(0, failedJobs - earlier.failedJobs), since(jobExceptions, earlier.jobExceptions));
     }
 
     private static List<ExceptionCount> since(List<ExceptionCount> now, List<ExceptionCount> earlier) {
@@ -173,19 +192,24 @@ public record Outcomes(long started, long completed, long failed, long runNanos,
         return other instanceof Outcomes o && started == o.started && completed == o.completed && failed == o.failed
                 && runNanos == o.runNanos && maxRunNanos == o.maxRunNanos && exceptions.equals(o.exceptions)
                 && java.util.Arrays.equals(runBuckets, o.runBuckets) && thrown == o.thrown && threwIn == o.threwIn
-                && thrownExceptions.equals(o.thrownExceptions);
+                && thrownExceptions.equals(o.thrownExceptions) && requests == o.requests
+                && serverErrors == o.serverErrors && clientErrors == o.clientErrors && jobs == o.jobs
+                && failedJobs == o.failedJobs && jobExceptions.equals(o.jobExceptions);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(started, completed, failed, runNanos, maxRunNanos, exceptions,
-                java.util.Arrays.hashCode(runBuckets), thrown, threwIn, thrownExceptions);
+                java.util.Arrays.hashCode(runBuckets), thrown, threwIn, thrownExceptions, requests, serverErrors,
+                clientErrors, jobs, failedJobs, jobExceptions);
     }
 
     @Override
     public String toString() {
         return "started " + started + ", completed " + completed + ", failed " + failed + ", running " + running()
                 + ", mean run " + meanRunNanos() + " ns, max " + maxRunNanos + " ns, exceptions " + exceptions
-                + ", thrown " + thrown + " in " + threwIn + " runs " + thrownExceptions;
+                + ", thrown " + thrown + " in " + threwIn + " runs " + thrownExceptions + ", requests " + requests
+                + " (5xx " + serverErrors + ", 4xx " + clientErrors + "), jobs " + jobs + " (failed " + failedJobs
+                + " " + jobExceptions + ")";
     }
 }

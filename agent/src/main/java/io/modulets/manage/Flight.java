@@ -93,6 +93,11 @@ final class Flight implements Transitions.Output {
             event.p99Run = o.runNanosAtMost(0.99);
             event.thrown = o.thrown();
             event.tasksThrowing = o.threwIn();
+            event.requests = o.requests();
+            event.serverErrors = o.serverErrors();
+            event.clientErrors = o.clientErrors();
+            event.jobRuns = o.jobs();
+            event.jobRunsFailed = o.failedJobs();
             event.commit();
         }
     }

@@ -182,5 +182,20 @@ final class FlightEvents {
         @Label("Tasks Throwing")
         @Description("Task runs that ended in which its own code threw into shell code")
         long tasksThrowing;
+        @Label("Requests")
+        @Description("Server requests that ended with a response status read")
+        long requests;
+        @Label("5xx Responses")
+        @Description("Requests answered with a 5xx status")
+        long serverErrors;
+        @Label("4xx Responses")
+        @Description("Requests answered with a 4xx status")
+        long clientErrors;
+        @Label("Job Runs")
+        @Description("Scheduler job runs that ended")
+        long jobRuns;
+        @Label("Job Runs Failed")
+        @Description("Job runs whose job threw, caught by the scheduler")
+        long jobRunsFailed;
     }
 }

@@ -143,6 +143,36 @@ final class GenerationBean implements GenerationMXBean {
         return generation.outcomes().thrownExceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
     }
 
+    @Override
+    public long getRequests() {
+        return generation.outcomes().requests();
+    }
+
+    @Override
+    public long getServerErrors() {
+        return generation.outcomes().serverErrors();
+    }
+
+    @Override
+    public long getClientErrors() {
+        return generation.outcomes().clientErrors();
+    }
+
+    @Override
+    public long getJobRuns() {
+        return generation.outcomes().jobs();
+    }
+
+    @Override
+    public long getJobRunsFailed() {
+        return generation.outcomes().failedJobs();
+    }
+
+    @Override
+    public List<String> getJobExceptions() {
+        return generation.outcomes().jobExceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
+    }
+
     private PinReport pins() {
         return registry.pins(generation.sequence());
     }

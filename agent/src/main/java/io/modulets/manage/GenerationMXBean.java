@@ -90,4 +90,25 @@ public interface GenerationMXBean {
 
     /** The most frequent classes of {@link #getExceptionsThrown()}, as {@link #getExceptions()}. */
     List<String> getThrownExceptions();
+
+    /**
+     * Server requests bound to it that ended with a response status read (DESIGN §4, "Outcomes", says which
+     * servers show one).
+     */
+    long getRequests();
+
+    /** Its requests answered with a 5xx status (the canary's 5xx rate). */
+    long getServerErrors();
+
+    /** Its requests answered with a 4xx status. */
+    long getClientErrors();
+
+    /** Scheduler job runs bound to it that ended (Quartz). */
+    long getJobRuns();
+
+    /** Its job runs whose job threw, caught by the scheduler (the canary's failed-job rate). */
+    long getJobRunsFailed();
+
+    /** The most frequent exception classes of {@link #getJobRunsFailed()}, as {@link #getExceptions()}. */
+    List<String> getJobExceptions();
 }

@@ -89,7 +89,8 @@ public interface ManagerMXBean {
 
     /**
      * The automatic abort of the canary in progress, else the one a new canary starts with:
-     * "abort above the current generation's failure or thrown-exception rate + 5% after 100 ended tasks", or
+     * "abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + 5% after 100 ended
+     * tasks", or
      * "no automatic abort".
      */
     String getCanaryPolicy();

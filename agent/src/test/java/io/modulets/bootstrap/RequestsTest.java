@@ -119,4 +119,48 @@ class RequestsTest {
         TestSeams.runBound(g2, () -> Requests.exit(Requests.enter(job, Requests.RESUME_END)));
         assertEquals(0, g1.liveTasks());
     }
+
+    @Test
+    void aKeptRequestsStatusCountsForItsGenerationWhenItEndsOnce() {
+        Requests.StatusReader saved = Requests.statusReader;
+        Requests.statusReader = key -> key instanceof int[] status ? status[0] : -1;
+        try {
+            int[] failing = {503};
+            Requests.exit(Requests.enter(failing, Requests.BEGIN));
+            TestSeams.setCurrent(g2);
+            Requests.end(failing);
+            Requests.end(failing);
+            int[] missing = {404};
+            Requests.exit(Requests.enter(missing, Requests.BEGIN));
+            Requests.end(missing);
+            Object noStatus = new Object();
+            Requests.exit(Requests.enter(noStatus, Requests.BEGIN));
+            Requests.end(noStatus);
+            Requests.end(new int[] {500}); // never begun: no request of a generation
+            assertEquals(1, g1.outcomes.requestCount(), "counted once, on the generation it began on");
+            assertEquals(1, g1.outcomes.serverErrorCount());
+            assertEquals(1, g2.outcomes.requestCount(), "a request without a status read is not counted");
+            assertEquals(1, g2.outcomes.clientErrorCount());
+            assertEquals(0, g2.outcomes.serverErrorCount());
+        } finally {
+            Requests.statusReader = saved;
+        }
+    }
+
+    @Test
+    void aStatusReaderThatThrowsLeavesTheRequestsEndAlone() {
+        Requests.StatusReader saved = Requests.statusReader;
+        Requests.statusReader = key -> {
+            throw new IllegalStateException("recycled");
+        };
+        try {
+            Object request = new Object();
+            Requests.exit(Requests.enter(request, Requests.BEGIN));
+            Requests.end(request);
+            assertEquals(0, g1.liveTasks(), "ended all the same");
+            assertEquals(0, g1.outcomes.requestCount());
+        } finally {
+            Requests.statusReader = saved;
+        }
+    }
 }

@@ -70,6 +70,23 @@ class RequestMethodVisitorTest {
             ended++;
         }
 
+        /** The JDK HttpServer's shape: the status is a parameter, and the method may return early. */
+        public void sendResponseHeaders(int status, long length) {
+            if (length < 0) {
+                return;
+            }
+            seen = Bindings.bound();
+        }
+
+        /** Quartz's shape: a private method that gets the job's caught exception, or null. */
+        public void runJob(Exception caught) {
+            notifyJobListenersComplete(this, caught);
+        }
+
+        private boolean notifyJobListenersComplete(Object context, Exception caught) {
+            return context != null;
+        }
+
         /** Jetty's shape: a request kept under an object that a field of {@code this} holds. */
         public final Object state = new Object();
 
@@ -94,7 +111,9 @@ class RequestMethodVisitorTest {
                 new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0),
                 new RequestMethod(name, "dispatch", null, Requests.RESUME, 2),
                 new RequestMethod(name, "invokeListeners", "()V", RequestMethod.END, 0),
-                new RequestMethod(name, "associate", "()V", Requests.BEGIN, 0, "state:Ljava/lang/Object;"));
+                new RequestMethod(name, "associate", "()V", Requests.BEGIN, 0, "state:Ljava/lang/Object;"),
+                new RequestMethod(name, "sendResponseHeaders", "(IJ)V", RequestMethod.RESPONDED, 1),
+                new RequestMethod(name, "notifyJobListenersComplete", null, RequestMethod.JOB_ENDED, 2));
         byte[] original;
         try (InputStream in = Server.class.getResourceAsStream("RequestMethodVisitorTest$Server.class")) {
             original = in.readAllBytes();
@@ -191,6 +210,42 @@ class RequestMethodVisitorTest {
         assertEquals(1, g2.liveTasks());
         server.getMethod("complete").invoke(next);
         assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
+    void aResponseStatusCountsForTheRunningRequestsGenerationAtEachReturn() throws Exception {
+        Object exchange = server.getConstructor().newInstance();
+        Method send = server.getMethod("sendResponseHeaders", int.class, long.class);
+        send.invoke(exchange, 200, 5L);
+        assertEquals(0, g1.outcomes.requestCount(), "on a thread that runs no request: not counted");
+        Object scope = Requests.enter(null, Requests.CALL);
+        try {
+            send.invoke(exchange, 200, 5L);
+            send.invoke(exchange, 503, -1L);
+            send.invoke(exchange, 404, 0L);
+        } finally {
+            Requests.exit(scope);
+        }
+        assertEquals(3, g1.outcomes.requestCount());
+        assertEquals(1, g1.outcomes.serverErrorCount(), "the early return counts too");
+        assertEquals(1, g1.outcomes.clientErrorCount());
+    }
+
+    @Test
+    void aJobRunsOutcomeCountsForItsGenerationFailedIfTheSchedulerCaughtAnException() throws Exception {
+        Object shell = server.getConstructor().newInstance();
+        Method run = server.getMethod("runJob", Exception.class);
+        Object scope = Requests.enter(null, Requests.CALL);
+        try {
+            run.invoke(shell, (Object) null);
+            run.invoke(shell, new IllegalStateException("caught by the scheduler"));
+        } finally {
+            Requests.exit(scope);
+        }
+        assertEquals(2, g1.outcomes.jobCount());
+        assertEquals(1, g1.outcomes.failedJobCount());
+        assertEquals("java.lang.IllegalStateException", g1.outcomes.jobExceptions(1)[0].className);
+        assertEquals(0, g1.outcomes.failedCount(), "the run itself ended normally");
     }
 
     @Test

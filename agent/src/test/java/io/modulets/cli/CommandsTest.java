@@ -130,16 +130,18 @@ class CommandsTest {
         assertEquals(0, run("outcomes", "1234"), err());
         assertEquals(""
                 + "ID  STATE     STARTED  COMPLETED  FAILED  RUNNING    MEAN     P50      P99     MAX"
-                + "  THROWN  THROWING\n"
+                + "  THROWN  THROWING  REQUESTS  5XX  4XX  JOBS  JOBS FAILED\n"
                 + " 1  draining      120        110       7        3  1.5 us  1.0 us  4.19 ms  2.50 s"
-                + "      14         7\n"
+                + "      14         7       110    7    3     7            1\n"
                 + " 2  current         0          0       0        0       -       -        -       -"
-                + "       0         0\n"
+                + "       0         0         0    0    0     0            0\n"
                 + "failed runs by exception class (most frequent first):\n"
                 + "  generation 1: java.lang.IllegalStateException 7\n"
                 + "thrown by its code into shell code, caught or not, by exception class (most frequent first):\n"
                 + "  generation 1: java.lang.IllegalStateException 7\n"
-                + "  generation 1: java.io.UncheckedIOException 7\n", out());
+                + "  generation 1: java.io.UncheckedIOException 7\n"
+                + "failed job runs by exception class (most frequent first):\n"
+                + "  generation 1: org.quartz.JobExecutionException 1\n", out());
     }
 
     @Test
@@ -175,6 +177,17 @@ class CommandsTest {
                 + "        {\n"
                 + "          \"class\": \"java.io.UncheckedIOException\",\n"
                 + "          \"count\": 2\n"
+                + "        }\n"
+                + "      ],\n"
+                + "      \"requests\": 9,\n"
+                + "      \"serverErrors\": 2,\n"
+                + "      \"clientErrors\": 1,\n"
+                + "      \"jobRuns\": 2,\n"
+                + "      \"jobRunsFailed\": 1,\n"
+                + "      \"jobExceptions\": [\n"
+                + "        {\n"
+                + "          \"class\": \"org.quartz.JobExecutionException\",\n"
+                + "          \"count\": 1\n"
                 + "        }\n"
                 + "      ]\n"
                 + "    }\n"
@@ -235,14 +248,14 @@ class CommandsTest {
         assertEquals(0, run("activate", "1234", "--canary", "5%", "--abort-margin", "2%", "--abort-min-tasks", "50",
                 "/srv/mail.jar"), err());
         assertEquals("generation 2 (2.0, 7aa8ebdc0553) is a canary for 5% of new root tasks (generation 1 stays current;"
-                + " abort above the current generation's failure or thrown-exception rate + 2% after 50 ended"
-                + " tasks)\n", out());
+                + " abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + 2%"
+                + " after 50 ended tasks)\n", out());
         assertEquals(1, agent.current);
         out.getBuffer().setLength(0);
         assertEquals(0, run("status", "1234"), err());
         assertTrue(out().contains("\ncanary          generation 2 (2.0, 7aa8ebdc0553) for 5% of new root tasks since"
-                + " 2026-11-26T02:42:00Z; abort above the current generation's failure or thrown-exception rate + 2%"
-                + " after 50 ended tasks\n"),
+                + " 2026-11-26T02:42:00Z; abort above the current generation's failure, thrown-exception, 5xx or"
+                + " failed-job rate + 2% after 50 ended tasks\n"),
                 out());
     }
 
@@ -286,8 +299,8 @@ class CommandsTest {
         assertEquals(0, run("activate", "1234", "--canary", "5%", "/srv/mail.jar"), err());
         out.getBuffer().setLength(0);
         assertEquals(0, run("canary-policy", "1234", "2%", "--min-tasks", "30"), err());
-        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure or"
-                + " thrown-exception rate + 2% after 30 ended tasks\n", out());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure,"
+                + " thrown-exception, 5xx or failed-job rate + 2% after 30 ended tasks\n", out());
         assertEquals(2, run("canary-policy", "1234", "2%", "--min-tasks", "0"));
     }
 

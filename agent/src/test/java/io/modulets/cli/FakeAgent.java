@@ -269,8 +269,8 @@ final class FakeAgent implements ManagerMXBean, Connector {
         if (canary == 0) {
             throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress");
         }
-        canaryPolicy = "abort above the current generation's failure or thrown-exception rate + " + margin + " after "
-                + minTasks + " ended tasks";
+        canaryPolicy = "abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + "
+                + margin + " after " + minTasks + " ended tasks";
         return canaryPolicy;
     }
 
@@ -420,6 +420,38 @@ final class FakeAgent implements ManagerMXBean, Connector {
             return info.getTasksFailed() == 0 ? List.of()
                     : List.of("java.lang.IllegalStateException " + info.getTasksFailed(),
                             "java.io.UncheckedIOException " + info.getTasksFailed());
+        }
+
+        /** As many requests as completed runs, as many 5xx as failed runs and half as many 4xx. */
+        @Override
+        public long getRequests() {
+            return info.getTasksCompleted();
+        }
+
+        @Override
+        public long getServerErrors() {
+            return info.getTasksFailed();
+        }
+
+        @Override
+        public long getClientErrors() {
+            return info.getTasksFailed() / 2;
+        }
+
+        /** As many job runs as failed runs, one of them failed. */
+        @Override
+        public long getJobRuns() {
+            return info.getTasksFailed();
+        }
+
+        @Override
+        public long getJobRunsFailed() {
+            return Math.min(1, info.getTasksFailed());
+        }
+
+        @Override
+        public List<String> getJobExceptions() {
+            return info.getTasksFailed() == 0 ? List.of() : List.of("org.quartz.JobExecutionException 1");
         }
     }
 }

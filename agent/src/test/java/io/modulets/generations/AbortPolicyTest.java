@@ -37,6 +37,25 @@ class AbortPolicyTest {
     }
 
     @Test
+    void abortsByTheShareOfRequestsAnswered5xxAfterTheMinimumNumberOfRequests() {
+        AbortPolicy policy = new AbortPolicy(0.05, 50);
+        assertEquals("5xx responses to 30% of its 60 requests, current generation's to 10% of 600; margin 5%",
+                policy.serverErrorVerdict(18, 60, null, 60, 600));
+        assertNull(policy.serverErrorVerdict(6, 60, null, 60, 600), "the same share as current");
+        assertNull(policy.serverErrorVerdict(49, 49, null, 0, 600), "below the minimum of requests");
+        assertNull(AbortPolicy.NONE.serverErrorVerdict(100, 100, null, 0, 100));
+    }
+
+    @Test
+    void abortsByTheShareOfJobRunsThatFailed() {
+        AbortPolicy policy = new AbortPolicy(0.05, 50);
+        assertEquals("100% of its 50 job runs failed (JobExecutionException 50), current generation's 0% of 40;"
+                + " margin 5%", policy.failedJobVerdict(50, 50, "JobExecutionException 50", null, 0, 40));
+        assertNull(policy.failedJobVerdict(3, 50, "", null, 2, 40), "6% within 5% + 5%");
+        assertNull(policy.failedJobVerdict(10, 10, "", null, 0, 40), "below the minimum of job runs");
+    }
+
+    @Test
     void waitsForTheMinimumNumberOfEndedTasks() {
         assertNull(fivePercentAfter100.verdict(99, 99, "", null, 0, 5000), "99 ended, all failed: not judged yet");
         assertEquals("100% of its 100 tasks failed, current generation failed 0% of 5,000; margin 5%",
@@ -54,7 +73,8 @@ class AbortPolicyTest {
         assertFalse(AbortPolicy.NONE.isSet());
         assertNull(AbortPolicy.NONE.verdict(1_000_000, 1_000_000, "", null, 0, 1));
         assertEquals("no automatic abort", AbortPolicy.NONE.toString());
-        assertEquals("abort above the current generation's failure or thrown-exception rate + 5% after 100 ended tasks",
+        assertEquals("abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + 5%"
+                + " after 100 ended tasks",
                 fivePercentAfter100.toString());
     }
 }

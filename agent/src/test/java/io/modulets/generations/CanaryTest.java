@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.ThrownExceptions;
+import io.modulets.bootstrap.Requests;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
@@ -251,6 +252,40 @@ class CanaryTest {
         assertEquals(40, canary.againstSinceStart().threwIn());
         assertNull(canary.verdict(), "20% of 50 against 80% of 50");
         assertSame(canary, registry.canary());
+    }
+
+    @Test
+    void aCanaryThatAnswersMore5xxIsAbortedByThatSignalAndOneThatAnswersAsManyRunsOn() throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        String[] reason = new String[1];
+        registry.listen(new Registry.Listener() {
+            @Override
+            public void aborted(Canary canary, String why) {
+                reason[0] = why;
+                aborted.countDown();
+            }
+        });
+        Generation one = activate("a");
+        Canary canary = registry.startCanary(snapshot("b"), 0.5, new AbortPolicy(0.05, 10));
+        ClassLoader loader = canary.generation().loader();
+        for (int i = 0; i < 20; i++) {
+            int status = i % 4 == 0 ? 500 : i % 4 == 1 ? 404 : 200;
+            // current first: the watch, judging meanwhile, never sees the canary ahead of it
+            TestSeams.runBound(one.loader(), () -> Requests.responded(status));
+            TestSeams.runBound(loader, () -> Requests.responded(status));
+        }
+        assertEquals(20, canary.outcomesSinceStart().requests());
+        assertEquals(5, canary.outcomesSinceStart().serverErrors());
+        assertEquals(5, canary.outcomesSinceStart().clientErrors());
+        assertEquals(0, canary.outcomesSinceStart().failed(), "every task ended normally");
+        assertNull(canary.verdict(), "25% of 5xx as current's 25%");
+        for (int i = 0; i < 10; i++) {
+            TestSeams.runBound(loader, () -> Requests.responded(503));
+        }
+        assertTrue(aborted.await(10, TimeUnit.SECONDS), "the watch thread aborts it");
+        assertEquals("5xx responses to 50% of its 30 requests, current generation 1's to 25% of 20; margin 5%",
+                reason[0]);
+        assertSame(one, registry.current());
     }
 
     /** A task that calls its generation's code, which throws, and catches the exception (as servers do). */

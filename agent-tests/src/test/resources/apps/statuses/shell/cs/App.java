@@ -1,0 +1,219 @@
+package cs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
+import javax.management.Notification;
+import javax.management.ObjectName;
+
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+import com.sun.net.httpserver.HttpServer;
+
+import cs.mod.Handler;
+
+/**
+ * The child of RequestOutcomesIT: the JDK's HttpServer (no executor: each request runs on its dispatcher), whose
+ * handler is swappable code ({@code cs.mod.Handler}) that catches its own errors and answers them with a 500, as
+ * servlets and frameworks do: no exception leaves a request, no task fails. The main thread is the client: it
+ * sends requests one after the other and counts the statuses it gets; one request in twenty asks for a missing
+ * page (404). Drives the agent through its own platform MBean server and prints one line per observation; every
+ * wait is bounded and a timeout is a line starting "FAILED". Releases are deployed through the modules directory
+ * (MODULES) with {@code canary=50%} in the agent arguments.
+ * <ol>
+ * <li>A good release (DIR/good.jar) that answers 500 to one request in ten, as generation 1 does, runs as a 50%
+ * canary for {@code REQUESTS} requests and is not aborted; the operator promotes it.</li>
+ * <li>A release that answers 500 to one request in two (DIR/bad.jar) runs as a 50% canary beside it until the agent
+ * aborts it by itself.</li>
+ * </ol>
+ */
+public final class App {
+    static final long WAIT_SECONDS = 60;
+    static final int REQUESTS = 10_000;
+    static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+    static final BlockingQueue<Notification> NOTIFICATIONS = new LinkedBlockingQueue<>();
+    static ObjectName manager;
+    static Path dir;
+    static Path modules;
+    static int port;
+    static long sent;
+
+    public static void main(String[] args) throws Exception {
+        dir = Path.of(args[0]);
+        modules = Path.of(args[1]);
+        awaitManager();
+        SERVER.addNotificationListener(manager, (n, handback) -> NOTIFICATIONS.add(n), null, null);
+        // without it the server's separate writes of headers and body meet the client's delayed ACK: 40 ms a request
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> Handler.handle(exchange));
+        server.start();
+        port = server.getAddress().getPort();
+        say("policy " + SERVER.getAttribute(manager, "CanaryPolicy"));
+        good();
+        bad();
+        server.stop(0);
+        jfr(2);
+        say("done");
+    }
+
+    /**
+     * The periodic JFR event of {@code generation}, from a recording started once its requests have all ended (so
+     * every event has the final counts), at a period of one second; dumped until one comes, bounded.
+     */
+    static void jfr(int generation) throws Exception {
+        try (Recording recording = new Recording()) {
+            recording.enable("modulets.GenerationOutcomes").withPeriod(Duration.ofSeconds(1));
+            recording.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            for (int dumps = 0; System.nanoTime() < deadline; dumps++) {
+                Path file = dir.resolve("statuses-" + ProcessHandle.current().pid() + "-" + dumps + ".jfr");
+                recording.dump(file);
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                    if (e.getEventType().getName().equals("modulets.GenerationOutcomes")
+                            && e.getInt("generation") == generation) {
+                        say("jfr generation " + generation + " requests " + e.getLong("requests") + " 5xx "
+                                + e.getLong("serverErrors") + " 4xx " + e.getLong("clientErrors"));
+                        return;
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // paces the dumps; the wait is bounded
+            }
+            say("FAILED no modulets.GenerationOutcomes event of generation " + generation);
+        }
+    }
+
+    static void good() throws Exception {
+        int canary = canary("good.jar");
+        say("good canary " + canary);
+        long[] statuses = new long[600];
+        Notification abort = null;
+        for (int i = 0; i < REQUESTS && abort == null; i++) {
+            statuses[request()]++;
+            abort = i % 20 == 0 ? poll("io.modulets.canary.abort", 0) : null;
+        }
+        if (abort == null) {
+            // The watch judged it every 100 ms while the requests ran; this gives it a last look at the final counts.
+            abort = poll("io.modulets.canary.abort", 1);
+        }
+        say("good answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
+        say("good aborted " + (abort == null ? "no" : abort.getMessage()));
+        say("good canary now " + SERVER.getAttribute(manager, "Canary") + " state " + state(canary));
+        say("good " + outcomes(1));
+        say("good " + outcomes(canary));
+        say("good promoted " + SERVER.invoke(manager, "promote", new Object[0], new String[0]));
+    }
+
+    static void bad() throws Exception {
+        int canary = canary("bad.jar");
+        say("bad canary " + canary);
+        long[] statuses = new long[600];
+        Notification abort = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        for (int i = 0; abort == null && System.nanoTime() < deadline; i++) {
+            statuses[request()]++;
+            abort = i % 20 == 0 ? poll("io.modulets.canary.abort", 0) : null;
+        }
+        say("bad notification "
+                + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
+        say("bad answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
+        say("bad canary now " + SERVER.getAttribute(manager, "Canary") + " current "
+                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("bad " + outcomes(canary));
+        say("bad " + outcomes(2));
+    }
+
+    /** One request, on a kept-alive connection; returns its status. One in twenty asks for a missing page. */
+    static int request() throws IOException {
+        long n = sent++;
+        String path = n % 20 == 19 ? "/missing" : "/page";
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path + "?n=" + n)
+                .toURL().openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(10_000);
+        int status = connection.getResponseCode();
+        try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            if (body != null) {
+                body.readAllBytes(); // read to the end: the connection is kept alive for the next request
+            }
+        }
+        return status;
+    }
+
+    /**
+     * Deploys {@code jar} as an operator would: written under a hidden name and renamed over the modules jar;
+     * with {@code canary=50%} in the agent arguments the watcher starts it as a canary. Returns its generation.
+     */
+    static int canary(String jar) throws Exception {
+        Path temp = modules.resolve(".mod.jar.tmp");
+        Files.copy(dir.resolve(jar), temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Notification start = poll("io.modulets.canary.start", WAIT_SECONDS);
+        if (start == null) {
+            say("FAILED no canary started for " + jar);
+            throw new IllegalStateException("no canary");
+        }
+        say("canary started " + start.getMessage());
+        return (Integer) SERVER.getAttribute(manager, "Canary");
+    }
+
+    /** A generation's outcomes as its MBean shows them. */
+    static String outcomes(int generation) throws Exception {
+        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        return "generation " + generation + " requests " + SERVER.getAttribute(name, "Requests")
+                + " 5xx " + SERVER.getAttribute(name, "ServerErrors")
+                + " 4xx " + SERVER.getAttribute(name, "ClientErrors")
+                + " failed " + SERVER.getAttribute(name, "TasksFailed")
+                + " thrown " + SERVER.getAttribute(name, "ExceptionsThrown");
+    }
+
+    static String state(int generation) throws Exception {
+        return (String) SERVER.getAttribute(new ObjectName("io.modulets:type=Generation,id=" + generation), "State");
+    }
+
+    /** The next notification of {@code type} within {@code seconds}, others skipped; null if none came. */
+    static Notification poll(String type, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            Notification n = NOTIFICATIONS.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (n == null || n.getType().equals(type)) {
+                return n;
+            }
+        }
+    }
+
+    /** The agent registers its MBeans on its own thread after premain: waits for the manager, bounded. */
+    static void awaitManager() throws Exception {
+        manager = new ObjectName("io.modulets:type=Manager");
+        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
+        SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, h) -> registrations.add(n), null, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!SERVER.isRegistered(manager)) {
+            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
+                throw new IllegalStateException("FAILED the manager MBean was not registered");
+            }
+        }
+    }
+
+    static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,146 @@
+package cs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
+import javax.management.Notification;
+import javax.management.ObjectName;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet and an Undertow 2 handler, one
+ * after the other, each asked for /ok twice, /missing (404), /fail (500 set by the application) and /throw (a
+ * servlet that throws, which the container answers with a 500; Undertow's handler answers 500 itself). After
+ * each server, one line with the statuses the client got and the request counts generation 1's MBean shows
+ * (requests, 5xx, 4xx, failed task runs), as differences from before that server. Every wait is bounded.
+ */
+public final class ServersApp {
+    static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+    static final String[] PATHS = {"/ok", "/ok", "/missing", "/fail", "/throw"};
+    static final long WAIT_SECONDS = 30;
+
+    /** The application's servlet: it answers 200, 404 or 500, or throws. */
+    static final class Answer extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String path = request.getRequestURI();
+            if (path.endsWith("/fail")) {
+                response.sendError(500);
+            } else if (path.endsWith("/throw")) {
+                throw new IllegalStateException("broken");
+            } else if (path.endsWith("/missing")) {
+                response.setStatus(404);
+                response.getWriter().write("missing");
+            } else {
+                response.getWriter().write("ok");
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        awaitManager();
+        org.apache.catalina.startup.Tomcat tomcat = new org.apache.catalina.startup.Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
+        tomcat.setHostname("127.0.0.1");
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        org.apache.catalina.Context context = tomcat.addContext("", new java.io.File(".").getAbsolutePath());
+        org.apache.catalina.startup.Tomcat.addServlet(context, "answer", new Answer());
+        context.addServletMappingDecoded("/*", "answer");
+        tomcat.start();
+        serve("tomcat", tomcat.getConnector().getLocalPort());
+        tomcat.stop();
+        tomcat.destroy();
+
+        org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server(
+                new InetSocketAddress("127.0.0.1", 0));
+        org.eclipse.jetty.ee10.servlet.ServletContextHandler servlets =
+                new org.eclipse.jetty.ee10.servlet.ServletContextHandler();
+        servlets.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new Answer()), "/*");
+        jetty.setHandler(servlets);
+        jetty.start();
+        serve("jetty", ((org.eclipse.jetty.server.ServerConnector) jetty.getConnectors()[0]).getLocalPort());
+        jetty.stop();
+
+        io.undertow.Undertow undertow = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1")
+                .setHandler(exchange -> {
+                    String path = exchange.getRequestPath();
+                    exchange.setStatusCode(path.endsWith("/fail") || path.endsWith("/throw") ? 500
+                            : path.endsWith("/missing") ? 404 : 200);
+                    exchange.getResponseSender().send("answer");
+                }).build();
+        undertow.start();
+        serve("undertow", ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort());
+        undertow.stop();
+        say("done");
+        System.exit(0);
+    }
+
+    /** Sends the requests; once generation 1 counted as many (a request is counted as it ends), says what it saw. */
+    static void serve(String server, int port) throws Exception {
+        long[] before = counts();
+        StringBuilder got = new StringBuilder();
+        for (String path : PATHS) {
+            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+                    .openConnection();
+            connection.setReadTimeout(10_000);
+            int status = connection.getResponseCode();
+            got.append(status).append(' ');
+            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                if (body != null) {
+                    body.readAllBytes();
+                }
+            }
+        }
+        // The server ends a request after the client has its response (Tomcat recycles it, Jetty its channel):
+        // wait for the count, bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        long[] now = counts();
+        while (now[0] - before[0] < PATHS.length && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            now = counts();
+        }
+        say(server + " got " + got + "counted requests " + (now[0] - before[0]) + " 5xx " + (now[1] - before[1])
+                + " 4xx " + (now[2] - before[2]) + " failed " + (now[3] - before[3]));
+    }
+
+    static long[] counts() throws Exception {
+        ObjectName generation = new ObjectName("io.modulets:type=Generation,id=1");
+        return new long[] {(Long) SERVER.getAttribute(generation, "Requests"),
+            (Long) SERVER.getAttribute(generation, "ServerErrors"),
+            (Long) SERVER.getAttribute(generation, "ClientErrors"),
+            (Long) SERVER.getAttribute(generation, "TasksFailed")};
+    }
+
+    /** The agent registers its MBeans on its own thread after premain: waits for the manager, bounded. */
+    static void awaitManager() throws Exception {
+        ObjectName manager = new ObjectName("io.modulets:type=Manager");
+        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
+        SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, h) -> registrations.add(n), null, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!SERVER.isRegistered(manager)) {
+            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
+                throw new IllegalStateException("FAILED the manager MBean was not registered");
+            }
+        }
+    }
+
+    static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -169,6 +169,25 @@ public final class ExecutorHooks {
     }
 
     /**
+     * A server's {@code schedule(callable, delay, unit)} (Netty's event loop): as {@link #wrapScheduledChild}, for
+     * a {@code Callable}.
+     */
+    public static java.util.concurrent.Callable<?> wrapScheduledCallable(java.util.concurrent.Callable<?> task) {
+        ClassLoader bound = Bindings.BOUND.get();
+        if (task == null || task instanceof BoundCallable || (bound != null && serverCode.test(task))) {
+            return task;
+        }
+        // unbound (the loop's own code): only a task of a generation's own class carries one
+        ClassLoader binding = bound == null ? Bindings.ownGeneration(task) : Bindings.captureFor(task);
+        if (binding == null) {
+            return task;
+        }
+        BoundCallable<?> carried = new BoundCallable<>(task);
+        PendingTasks.add(carried, binding);
+        return carried;
+    }
+
+    /**
      * A timeout of Netty's {@code HashedWheelTimer}, made by {@code newTimeout(timerTask, …)}: a task submitted
      * now ({@link #onSubmit}'s rule), kept under the timeout itself; a timer task of a server's own code is never
      * bound, whoever schedules it, as a server's one-shot timer on a JDK pool is not.

@@ -82,7 +82,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             appClasses.put(rule.className(), rule);
         }
         for (String[] schedule : Servers.SCHEDULES) {
-            Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0], schedule[1]);
+            Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0],
+                    List.of(schedule).subList(1, schedule.length));
             appClasses.put(rule.className(), rule);
         }
         Transformlet timer = NettyTimerRule.rule();

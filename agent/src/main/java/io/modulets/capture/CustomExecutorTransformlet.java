@@ -3,6 +3,7 @@ package io.modulets.capture;
 import io.modulets.bootstrap.ExecutorHooks;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * An application executor named by the {@code executors} agent argument (an event loop, a home-made
@@ -14,7 +15,7 @@ final class CustomExecutorTransformlet implements Transformlet {
     private static final String EXECUTE = "(Ljava/lang/Runnable;)V";
     private final String className;
     private final String method;
-    private final String descriptor;
+    private final java.util.List<String> descriptors;
     private final String hook;
 
     /** An executor of the {@code executors} agent argument: every task captures. */
@@ -37,12 +38,13 @@ final class CustomExecutorTransformlet implements Transformlet {
     }
 
     /**
-     * A server's {@code schedule(Runnable, delay, unit)} that queues a delayed task without {@code execute}
-     * (Netty's, called on its event loop): the task is the child of a request that schedules it (a Vert.x
-     * timer); the server's own delayed tasks are not (ExecutorHooks.wrapScheduledChild).
+     * A server's {@code schedule(Runnable or Callable, delay, unit)} that queues a delayed task without {@code
+     * execute} (Netty's, called on its event loop): the task is the child of a request that schedules it (a
+     * Vert.x timer); the server's own delayed tasks are not (ExecutorHooks.wrapScheduledChild, and
+     * wrapScheduledCallable for a {@code Callable}).
      */
-    static CustomExecutorTransformlet serverSchedule(String binaryName, String descriptor) {
-        return new CustomExecutorTransformlet(binaryName, "schedule", descriptor, "wrapScheduledChild");
+    static CustomExecutorTransformlet serverSchedule(String binaryName, java.util.List<String> descriptors) {
+        return new CustomExecutorTransformlet(binaryName, "schedule", descriptors, "wrapScheduledChild");
     }
 
     private CustomExecutorTransformlet(String binaryName, String method, String hook) {
@@ -50,9 +52,14 @@ final class CustomExecutorTransformlet implements Transformlet {
     }
 
     private CustomExecutorTransformlet(String binaryName, String method, String descriptor, String hook) {
+        this(binaryName, method, java.util.List.of(descriptor), hook);
+    }
+
+    private CustomExecutorTransformlet(String binaryName, String method, java.util.List<String> descriptors,
+                                       String hook) {
         this.className = binaryName.replace('.', '/');
         this.method = method;
-        this.descriptor = descriptor;
+        this.descriptors = java.util.List.copyOf(descriptors);
         this.hook = hook;
     }
 
@@ -63,16 +70,19 @@ final class CustomExecutorTransformlet implements Transformlet {
 
     @Override
     public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        if (!name.equals(method) || !descriptor.equals(this.descriptor)) {
+        if (!name.equals(method) || !descriptors.contains(descriptor)) {
             return mv;
         }
+        // the task is the first parameter: a Runnable, or a Callable given to a server's schedule
+        String task = Type.getArgumentTypes(descriptor)[0].getDescriptor();
+        String taskHook = task.equals("Ljava/util/concurrent/Callable;") ? "wrapScheduledCallable" : hook;
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitCode() {
                 super.visitCode();
                 super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, hook,
-                        "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, taskHook, "(" + task + ")" + task,
+                        false);
                 super.visitVarInsn(Opcodes.ASTORE, 1);
             }
         };

@@ -77,13 +77,15 @@ final class Servers {
             "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
 
     /**
-     * Where a server queues a delayed task without {@code execute} ({@code class}, {@code schedule}'s
-     * descriptor): Netty's {@code schedule(Runnable, delay, unit)} called on the event loop itself, as a
-     * Vert.x timer set in a request's handler is. What a request schedules there is its child.
+     * Where a server queues a delayed task without {@code execute} ({@code class}, then each {@code schedule}'s
+     * descriptor): Netty's {@code schedule(Runnable or Callable, delay, unit)} called on the event loop itself,
+     * as a Vert.x timer set in a request's handler is. What a request schedules there is its child.
      */
     static final List<String[]> SCHEDULES = List.<String[]>of(new String[] {
             "io.netty.util.concurrent.AbstractScheduledEventExecutor",
-            "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Lio/netty/util/concurrent/ScheduledFuture;"});
+            "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Lio/netty/util/concurrent/ScheduledFuture;",
+            "(Ljava/util/concurrent/Callable;JLjava/util/concurrent/TimeUnit;)"
+                    + "Lio/netty/util/concurrent/ScheduledFuture;"});
 
     /**
      * The packages of the Runnables a server runs for itself on its pool: a connection's processing

@@ -121,6 +121,14 @@ class HookCallsTest {
 
         public void execute(Runnable task) {
         }
+
+        public Object schedule(Runnable task, long delay, java.util.concurrent.TimeUnit unit) {
+            return null;
+        }
+
+        public Object schedule(java.util.concurrent.Callable<?> task, long delay, java.util.concurrent.TimeUnit unit) {
+            return null;
+        }
     }
 
     @Test
@@ -135,10 +143,12 @@ class HookCallsTest {
                 new RequestMethod(name, "recycle", null, RequestMethod.END, 0));
         Set<String> all = new TreeSet<>(emitted(bytes, next -> new RequestMethodVisitor(next, rules)));
         for (Transformlet pool : List.of(CustomExecutorTransformlet.serverPool(name),
-                new CustomExecutorTransformlet(name))) {
+                new CustomExecutorTransformlet(name), CustomExecutorTransformlet.serverSchedule(name, List.of(
+                        "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;",
+                        "(Ljava/util/concurrent/Callable;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;")))) {
             all.addAll(emitted(bytes, next -> applying(pool, next)));
         }
-        assertEquals(6, all.size(), "enter, exit, exitFailed, end, and the two pool hooks: " + all);
+        assertEquals(8, all.size(), "enter, exit, exitFailed, end, the two pool hooks, the two schedule hooks: " + all);
         for (String call : all) {
             assertResolves(call);
         }

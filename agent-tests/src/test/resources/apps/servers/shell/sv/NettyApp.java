@@ -90,13 +90,15 @@ public final class NettyApp {
         }
 
         /**
-         * What a request hands the event loop (ctx.executor()) is part of it: the loop reads the version the
-         * request ended with, else the answer says what it read.
+         * What a request hands the event loop (ctx.executor()) is part of it, submitted or scheduled: the loop
+         * reads the version the request ended with, else the answer says what it read.
          */
         private static String checkedOnTheLoop(ChannelHandlerContext ctx, String answer) {
             try {
                 String loop = ctx.executor().submit(sv.mod.Version::version).get();
-                return answer.endsWith("end=" + loop) ? answer : answer + " but the event loop read " + loop;
+                String scheduled = ctx.executor().schedule(sv.mod.Version::version, 1, TimeUnit.MILLISECONDS).get();
+                return answer.endsWith("end=" + loop) && answer.endsWith("end=" + scheduled) ? answer
+                        : answer + " but the event loop read " + loop + ", and a Callable scheduled on it " + scheduled;
             } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException(e);
             }

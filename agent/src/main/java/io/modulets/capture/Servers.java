@@ -116,6 +116,15 @@ final class Servers {
             "org.quartz.core.", "org.quartz.simpl.", "org.quartz.impl.",
             "io.netty.", "reactor.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
 
+    /**
+     * Housekeeping tasks of libraries whose other tasks are the application's work (so not their whole package):
+     * RxJava 3's io() evictor, which the pool schedules with a fixed delay when the Schedulers class first
+     * initializes, inside whichever task first touches it (a request); as that task's child it would keep the
+     * request's generation live for the JVM's life.
+     */
+    private static final List<String> HOUSEKEEPING = List.of(
+            "io.reactivex.rxjava3.internal.schedulers.IoScheduler$CachedWorkerPool");
+
     static boolean isServerCode(Object task) {
         return SERVER_CODE.get(task.getClass());
     }
@@ -128,7 +137,8 @@ final class Servers {
     private static final ClassValue<Boolean> SERVER_CODE = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            return startsWithAny(Relocated.plainBinaryName(type.getName()), SERVER_PACKAGES);
+            String name = Relocated.plainBinaryName(type.getName());
+            return startsWithAny(name, SERVER_PACKAGES) || HOUSEKEEPING.contains(name);
         }
     };
 

@@ -72,7 +72,7 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -138,6 +138,11 @@ class ServersIT {
          * whose steps run on RxJava's schedulers (computation, io, where it holds, single, newThread, from a pool).
          */
         RXJAVA_SCHEDULERS("sv.RxApp", "/x", RXJAVA),
+        /**
+         * Reactor without Reactor Netty (tested by its own methods): the HttpServer's handler answers from a Mono
+         * chain (delayElement, publishOn(boundedElastic()), where it holds, delayElement).
+         */
+        REACTOR_ON_JDK_SERVER("sv.ReactorJdkApp", "/x", REACTOR),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
         /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */
@@ -222,7 +227,8 @@ class ServersIT {
 
         /** Tested by the story of a method of their own. */
         boolean ownMethod() {
-            return jettyServlet() || springJobs() || vertx() || coroutines() || this == RXJAVA_SCHEDULERS;
+            return jettyServlet() || springJobs() || vertx() || coroutines() || this == RXJAVA_SCHEDULERS
+                    || this == REACTOR_ON_JDK_SERVER;
         }
 
         boolean jettyServlet() {
@@ -729,6 +735,26 @@ class ServersIT {
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
+    /**
+     * Project Reactor 3.8 without Reactor Netty: a request of the JDK's HttpServer, the first to ask for Reactor's
+     * boundedElastic scheduler (whose evictor is then scheduled inside it), answered from a Mono chain that reads
+     * the version on the request's thread, after delayElement, holds after publishOn(boundedElastic()), and reads
+     * it after another delayElement. One held across a deploy reads version 1 at every step; one begun after the
+     * deploy reads 2; generation 1 retires only after the held request's last step, and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aReactorRequestOnAnotherServerKeepsItsVersionOnEveryScheduler(Jdk jdk, TestInfo info) throws Exception {
+        story(jdk, Server.REACTOR_ON_JDK_SERVER, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReactorRequestOnAnotherServerWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> story(Jdks.running(), Server.REACTOR_ON_JDK_SERVER, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
     static Stream<Arguments> jdksAndSpringJobs() {
         return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
                 .filter(server -> server.springJobs() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
@@ -875,7 +901,8 @@ class ServersIT {
                         "a request started after the deploy, while one is in flight, runs version 2\n"
                                 + jvm.describe());
             }
-            if (withAgent && (server.coroutines() || server == Server.RXJAVA_SCHEDULERS)) {
+            if (withAgent && (server.coroutines() || server == Server.RXJAVA_SCHEDULERS
+                    || server == Server.REACTOR_ON_JDK_SERVER)) {
                 assertTrue(jvm.stderrLines().stream()
                                 .noneMatch(line -> line.matches(".*generation 1 \\(.*\\) retired.*")),
                         "generation 1 drains while the held request has steps to run\n" + jvm.describe());

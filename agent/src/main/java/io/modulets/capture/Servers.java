@@ -117,13 +117,16 @@ final class Servers {
             "io.netty.", "reactor.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
 
     /**
-     * Housekeeping tasks of libraries whose other tasks are the application's work (so not their whole package):
-     * RxJava 3's io() evictor, which the pool schedules with a fixed delay when the Schedulers class first
-     * initializes, inside whichever task first touches it (a request); as that task's child it would keep the
-     * request's generation live for the JVM's life.
+     * Housekeeping tasks (class names, or the prefix of a class's lambdas) of libraries whose other tasks are the
+     * application's work (so not their whole package), periodic tasks of a pool made inside whichever task first
+     * asks for the scheduler (often a request), whose child they would be, keeping its generation live for the
+     * JVM's life: RxJava 3's io() evictor (made when the Schedulers class initializes) and Reactor's
+     * boundedElastic evictor (its only Runnable lambda, BoundedServices::eviction; made at the first
+     * Schedulers.boundedElastic()).
      */
     private static final List<String> HOUSEKEEPING = List.of(
-            "io.reactivex.rxjava3.internal.schedulers.IoScheduler$CachedWorkerPool");
+            "io.reactivex.rxjava3.internal.schedulers.IoScheduler$CachedWorkerPool",
+            "reactor.core.scheduler.BoundedElasticScheduler$$Lambda");
 
     static boolean isServerCode(Object task) {
         return SERVER_CODE.get(task.getClass());
@@ -138,7 +141,7 @@ final class Servers {
         @Override
         protected Boolean computeValue(Class<?> type) {
             String name = Relocated.plainBinaryName(type.getName());
-            return startsWithAny(name, SERVER_PACKAGES) || HOUSEKEEPING.contains(name);
+            return startsWithAny(name, SERVER_PACKAGES) || startsWithAny(name, HOUSEKEEPING);
         }
     };
 

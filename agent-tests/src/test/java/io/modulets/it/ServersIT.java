@@ -54,12 +54,12 @@ import io.modulets.testkit.WorkDirs;
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
  * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
  * Vert.x 5 (in its handler, in executeBlocking, in a timer), Kotlin coroutines (kotlinx 1.11, on four dispatchers,
- * resumed after delay; the server compiled by the Kotlin compiler), each
- * run with nothing but {@code packages} and {@code modules}. A request or job in flight across a deploy reads the
- * old version at its start and at its end; every one started after the deploy reads the new one; the old generation
- * retires once the one in flight ends, and unloads. The same story without the agent fails the same checks.
- * Its tests run side by side (agent-tests/pom.xml): each has a child JVM, a port and a work directory of its own,
- * and most of a test's time is its child's start and waits.
+ * resumed after delay; the server compiled by the Kotlin compiler), RxJava 3 (a chain across its schedulers, under
+ * the JDK's HttpServer), each run with nothing but {@code packages} and {@code modules}. A request or job in flight
+ * across a deploy reads the old version at its start and at its end; every one started after the deploy reads the
+ * new one; the old generation retires once the one in flight ends, and unloads. The same story without the agent
+ * fails the same checks. Its tests run side by side (agent-tests/pom.xml): each has a child JVM, a port and a work
+ * directory of its own, and most of a test's time is its child's start and waits.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @Execution(ExecutionMode.CONCURRENT)
@@ -72,7 +72,7 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -83,6 +83,7 @@ class ServersIT {
     private static final String NETTY = "netty-.*\\.jar";
     private static final String REACTOR = "(netty-|reactor-|reactive-streams-|jspecify-).*\\.jar";
     private static final String VERTX_JARS = "(netty-|vertx-).*\\.jar";
+    private static final String RXJAVA = "(rxjava-|reactive-streams-).*\\.jar";
     /** gRPC's shaded Netty transport, its stubs and what they need. */
     private static final String GRPC = "(grpc-|guava-|failureaccess-|perfmark-|gson-|annotations-|error_prone_"
             + "|j2objc-|animal-sniffer-).*\\.jar";
@@ -132,6 +133,16 @@ class ServersIT {
          * CompletableFuture.delayedExecutor on an application pool, under orTimeout, and the last one answers.
          */
         JDK_CONTINUATIONS("sv.HttpServerApp", "/continuations", PLAIN),
+        /**
+         * RxJava 3 (tested by its own methods): the HttpServer's handler returns at once and answers from a chain
+         * whose steps run on RxJava's schedulers (computation, io, where it holds, single, newThread, from a pool).
+         */
+        RXJAVA_SCHEDULERS("sv.RxApp", "/x", RXJAVA),
+        /**
+         * Reactor without Reactor Netty (tested by its own methods): the HttpServer's handler answers from a Mono
+         * chain (delayElement, publishOn(boundedElastic()), where it holds, delayElement).
+         */
+        REACTOR_ON_JDK_SERVER("sv.ReactorJdkApp", "/x", REACTOR),
         SPRING_BOOT("sv.spring.SpringApp", "/x", SPRING),
         SPRING_BOOT_VIRTUAL_THREADS("sv.spring.SpringApp", "/x", SPRING),
         /** {@code java -jar app.jar}: Spring Boot's own loader loads the application from nested jars. */
@@ -216,7 +227,8 @@ class ServersIT {
 
         /** Tested by the story of a method of their own. */
         boolean ownMethod() {
-            return jettyServlet() || springJobs() || vertx() || coroutines();
+            return jettyServlet() || springJobs() || vertx() || coroutines() || this == RXJAVA_SCHEDULERS
+                    || this == REACTOR_ON_JDK_SERVER;
         }
 
         boolean jettyServlet() {
@@ -242,7 +254,7 @@ class ServersIT {
                 .map(Path::of)
                 .filter(jar -> jar.getFileName().toString()
                         .matches(String.join("|", PLAIN, SPRING, UNDERTOW, NETTY, REACTOR, JETTY_SERVLET, VERTX_JARS,
-                                KOTLIN, GRPC)))
+                                KOTLIN, GRPC, RXJAVA)))
                 .filter(jar -> !jar.getFileName().toString().matches(BOOT_LOADER))
                 .toList();
         JarBuilder shell = new JarBuilder().classpath(Stream.concat(Stream.of(v1), frameworks.stream())
@@ -702,6 +714,47 @@ class ServersIT {
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
+    /**
+     * RxJava 3.1, with nothing but packages and modules: a request of the JDK's HttpServer, the first to touch
+     * RxJava's Schedulers (whose io() evictor is then scheduled inside it), answered from a chain that reads the
+     * version on the request's thread, after Single.timer on computation(), holds after observeOn(io()), and reads
+     * it after delay on single(), after observeOn(newThread()) and after delay on from(an application pool). One
+     * held across a deploy reads version 1 at every step; one begun after the deploy reads 2 at every step;
+     * generation 1 retires only after the held request's last step, and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void anRxJavaRequestInFlightKeepsItsVersionOnEveryScheduler(Jdk jdk, TestInfo info) throws Exception {
+        story(jdk, Server.RXJAVA_SCHEDULERS, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void anRxJavaRequestWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> story(Jdks.running(), Server.RXJAVA_SCHEDULERS, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    /**
+     * Project Reactor 3.8 without Reactor Netty: a request of the JDK's HttpServer, the first to ask for Reactor's
+     * boundedElastic scheduler (whose evictor is then scheduled inside it), answered from a Mono chain that reads
+     * the version on the request's thread, after delayElement, holds after publishOn(boundedElastic()), and reads
+     * it after another delayElement. One held across a deploy reads version 1 at every step; one begun after the
+     * deploy reads 2; generation 1 retires only after the held request's last step, and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aReactorRequestOnAnotherServerKeepsItsVersionOnEveryScheduler(Jdk jdk, TestInfo info) throws Exception {
+        story(jdk, Server.REACTOR_ON_JDK_SERVER, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReactorRequestOnAnotherServerWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> story(Jdks.running(), Server.REACTOR_ON_JDK_SERVER, info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
     static Stream<Arguments> jdksAndSpringJobs() {
         return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values())
                 .filter(server -> server.springJobs() && server.runsOn(jdk)).map(server -> Arguments.of(jdk, server)));
@@ -848,10 +901,11 @@ class ServersIT {
                         "a request started after the deploy, while one is in flight, runs version 2\n"
                                 + jvm.describe());
             }
-            if (withAgent && server.coroutines()) {
+            if (withAgent && (server.coroutines() || server == Server.RXJAVA_SCHEDULERS
+                    || server == Server.REACTOR_ON_JDK_SERVER)) {
                 assertTrue(jvm.stderrLines().stream()
                                 .noneMatch(line -> line.matches(".*generation 1 \\(.*\\) retired.*")),
-                        "generation 1 drains while the held coroutine has steps to run\n" + jvm.describe());
+                        "generation 1 drains while the held request has steps to run\n" + jvm.describe());
             }
             jvm.send("release hold-1");
             assertEquals("start=1 end=1", held.result(WAIT),

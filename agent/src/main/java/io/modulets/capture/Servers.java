@@ -118,6 +118,18 @@ final class Servers {
             "org.quartz.core.", "org.quartz.simpl.", "org.quartz.impl.",
             "io.netty.", "reactor.netty.", "io.undertow.", "org.xnio.", "org.jboss.threads.");
 
+    /**
+     * Housekeeping tasks (class names, or the prefix of a class's lambdas) of libraries whose other tasks are the
+     * application's work (so not their whole package), periodic tasks of a pool made inside whichever task first
+     * asks for the scheduler (often a request), whose child they would be, keeping its generation live for the
+     * JVM's life: RxJava 3's io() evictor (made when the Schedulers class initializes) and Reactor's
+     * boundedElastic evictor (its only Runnable lambda, BoundedServices::eviction; made at the first
+     * Schedulers.boundedElastic()).
+     */
+    private static final List<String> HOUSEKEEPING = List.of(
+            "io.reactivex.rxjava3.internal.schedulers.IoScheduler$CachedWorkerPool",
+            "reactor.core.scheduler.BoundedElasticScheduler$$Lambda");
+
     static boolean isServerCode(Object task) {
         return SERVER_CODE.get(task.getClass());
     }
@@ -130,7 +142,8 @@ final class Servers {
     private static final ClassValue<Boolean> SERVER_CODE = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            return startsWithAny(Relocated.plainBinaryName(type.getName()), SERVER_PACKAGES);
+            String name = Relocated.plainBinaryName(type.getName());
+            return startsWithAny(name, SERVER_PACKAGES) || startsWithAny(name, HOUSEKEEPING);
         }
     };
 

@@ -195,7 +195,13 @@ public final class Verdict {
                 }
                 for (Path p : xml) {
                     run.ok = true;
-                    run.readReport(p);
+                    try {
+                        run.readReport(p);
+                    } catch (org.xml.sax.SAXParseException e) {
+                        // cut short: the JVM was ended (a hung test) before it wrote the report
+                        run.ok = false;
+                        break;
+                    }
                 }
             }
             Path time = dir.resolve("time");

@@ -208,6 +208,13 @@ class BoundaryIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    void shellStackFramesPrintAsWithoutTheAgent(Jdk jdk) throws IOException {
+        // no class loader name before the class (found by docs/CONFORMANCE.md: Guice's messages print frames)
+        assertConstruct(jdk, "frames", "shell-frame=plain", "shell-frame=plain", "shell-frame=plain");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
     void aSerializableLambdaOfASwappableInterfaceIsRefusedWithTheReason(Jdk jdk) throws IOException {
         Run run = run(jdk);
         String message = run.get("main", "refusedLambda");

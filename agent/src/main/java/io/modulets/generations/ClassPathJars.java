@@ -90,8 +90,12 @@ public final class ClassPathJars {
         return directory.relativize(file).toString().replace('\\', '/');
     }
 
-    /** A file of a jar or class directory in a swappable package, by its path ({@code com/acme/jobs/Mail.class}). */
+    /**
+     * A file of a jar or class directory in a swappable package, by its path ({@code com/acme/jobs/Mail.class}).
+     * A jar's directory entries are not files: {@code com/acme/} in a jar of {@code com.acme.api} (shared, under
+     * the swappable {@code com.acme}) would read as a file of package {@code com.acme}.
+     */
     private static boolean isSwappableFile(String name, PackageFilter filter) {
-        return filter.isSwappableInternal(name);
+        return !name.endsWith("/") && filter.isSwappableInternal(name);
     }
 }

@@ -38,10 +38,19 @@ public final class ShellClassLoader extends URLClassLoader {
     private final Set<String> jdkPackages;
 
     public ShellClassLoader(List<Path> classPath, ClassLoader builtinApp, PackageFilter filter) {
-        super("modulets-shell", urls(classPath), builtinApp);
+        // unnamed, like the built-in loader it replaces: a stack trace element prints a named loader
+        // ("modulets-shell//com.acme.Foo.run(Foo.java:9)"), and code that formats frames (Guice's error
+        // messages) must print what it prints without the agent
+        super(null, urls(classPath), builtinApp);
         this.builtinApp = builtinApp;
         this.filter = filter;
         this.jdkPackages = bootLayerPackages();
+    }
+
+    /** What messages call this loader: it has no {@link #getName() name}. */
+    @Override
+    public String toString() {
+        return "modulets-shell (" + getClass().getName() + ")";
     }
 
     @Override

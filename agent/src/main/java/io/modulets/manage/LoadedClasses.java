@@ -8,6 +8,7 @@ import java.util.function.BiPredicate;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.boundary.ConstantPoolScan;
 import io.modulets.config.PackageFilter;
+import io.modulets.loader.ShellClassLoader;
 
 /**
  * What the JVM has loaded, as far as a change of the package lists cares (an operator action: it
@@ -83,8 +84,8 @@ interface LoadedClasses {
         if (loader == null) {
             return "the boot loader";
         }
-        if (loader instanceof GenerationLoader) {
-            return loader.toString(); // "modulets-gen-2 generation 2 (2.0, 7aa8ebdc0553)"
+        if (loader instanceof GenerationLoader || loader instanceof ShellClassLoader) {
+            return loader.toString(); // "modulets-gen-2 generation 2 (2.0, 7aa8ebdc0553)", "modulets-shell (…)"
         }
         return loader.getName() != null ? loader.getName() + " (" + loader.getClass().getName() + ")"
                 : loader.getClass().getName();

@@ -49,6 +49,16 @@ final class Adapt {
                 + a.self().joined() + " " + ((Parts) base.self()).joined() + " " + Parts.MARK;
     }
 
+    /**
+     * A shell frame prints as without the agent, no class loader name before the class: the shell
+     * loader is unnamed like the built-in one ("modulets-shell//bnd.Adapt.frames(…)" changed the
+     * messages of code that formats frames, Guice's).
+     */
+    static String frames() {
+        String shown = new Throwable().getStackTrace()[0].toString();
+        return "shell-frame=" + (shown.startsWith("bnd.Adapt.frames(Adapt.java:") ? "plain" : shown);
+    }
+
     static String indys() {
         Parts p = new Parts("r");
         Pair one = new Pair(p, 3);

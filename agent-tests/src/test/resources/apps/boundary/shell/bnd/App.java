@@ -89,6 +89,7 @@ public final class App {
         run(who, "varargs", Adapt::varargs);
         run(who, "adapt", Adapt::adaptations);
         run(who, "indys", Adapt::indys);
+        run(who, "frames", Adapt::frames);
     }
 
     interface Construct {

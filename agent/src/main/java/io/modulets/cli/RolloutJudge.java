@@ -10,9 +10,11 @@ import java.util.StringJoiner;
  * How {@code rollout} judges a new generation on a target: by the agent's own rule for the automatic
  * abort of a canary ({@link AbortPolicy}, DESIGN §4, "Canaries"). Once the new generation has
  * {@code minTasks} ended tasks, it fails if its failure rate, or its share of tasks in which its own code
- * threw into shell code, exceeds the baseline's by more than the margin. The baseline is the generation it
- * replaces, over a period of the same flow of tasks: for the canary, the current generation's tasks while the
- * canary ran; for a wave, the replaced generation's tasks from the rollout's first look until it was replaced.
+ * threw into shell code, exceeds the baseline's by more than the margin; so does its share of requests
+ * answered with a 5xx status, or of failed job runs, once it has {@code minTasks} of those. The baseline is
+ * the generation it replaces, over a period of the same flow of tasks: for the canary, the current
+ * generation's tasks while the canary ran; for a wave, the replaced generation's tasks from the rollout's
+ * first look until it was replaced.
  */
 final class RolloutJudge {
     private final AbortPolicy policy;
@@ -41,8 +43,16 @@ final class RolloutJudge {
     String verdict(Tally candidate, String exceptions, String baselineName, Tally baseline) {
         String failed = policy.verdictAgainst(candidate.failed(), candidate.ended(), exceptions, baselineName,
                 baseline.failed(), baseline.ended());
-        return failed != null ? failed : policy.thrownVerdictAgainst(candidate.threwIn(), candidate.ended(), "",
-                baselineName, baseline.threwIn(), baseline.ended());
+        if (failed == null) {
+            failed = policy.thrownVerdictAgainst(candidate.threwIn(), candidate.ended(), "", baselineName,
+                    baseline.threwIn(), baseline.ended());
+        }
+        if (failed == null) {
+            failed = policy.serverErrorVerdictAgainst(candidate.serverErrors(), candidate.requests(), baselineName,
+                    baseline.serverErrors(), baseline.requests());
+        }
+        return failed != null ? failed : policy.failedJobVerdictAgainst(candidate.jobsFailed(), candidate.jobRuns(),
+                "", baselineName, baseline.jobsFailed(), baseline.jobRuns());
     }
 
     /**
@@ -76,24 +86,34 @@ final class RolloutJudge {
     }
 
     /**
-     * A generation's ended task runs, failed ones and those in which its code threw into shell code, as its
-     * counters stood, or over a period (their difference).
+     * A generation's ended task runs, failed ones and those in which its code threw into shell code, its server
+     * requests and those answered with a 5xx, its job runs and the failed ones, as its counters stood, or over a
+     * period (their difference).
      */
-    record Tally(long ended, long failed, long threwIn) {
+    record Tally(long ended, long failed, long threwIn, long requests, long serverErrors, long jobRuns,
+                 long jobsFailed) {
         static final Tally NONE = new Tally(0, 0, 0);
+
+        /** Task runs only: no request or job run counted. */
+        Tally(long ended, long failed, long threwIn) {
+            this(ended, failed, threwIn, 0, 0, 0, 0);
+        }
 
         /** The counters of a generation's MBean now. */
         static Tally of(GenerationMXBean g) {
             long failed = g.getTasksFailed();
             long completed = g.getTasksCompleted();
             long threwIn = g.getTasksThrowing();
-            return new Tally(completed + failed, failed, threwIn);
+            return new Tally(completed + failed, failed, threwIn, g.getRequests(), g.getServerErrors(), g.getJobRuns(),
+                    g.getJobRunsFailed());
         }
 
         /** What was counted since {@code earlier} (counters only grow; never below 0 when read apart). */
         Tally since(Tally earlier) {
             return new Tally(Math.max(0, ended - earlier.ended), Math.max(0, failed - earlier.failed),
-                    Math.max(0, threwIn - earlier.threwIn));
+                    Math.max(0, threwIn - earlier.threwIn), Math.max(0, requests - earlier.requests),
+                    Math.max(0, serverErrors - earlier.serverErrors), Math.max(0, jobRuns - earlier.jobRuns),
+                    Math.max(0, jobsFailed - earlier.jobsFailed));
         }
 
         /** The failure rate as the verdicts word it: "2%", "0.5%"; "-" with no ended task. */

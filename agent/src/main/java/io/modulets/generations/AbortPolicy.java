@@ -85,12 +85,18 @@ public record AbortPolicy(double margin, long minTasks) {
      */
     public String serverErrorVerdict(long canaryErrors, long canaryRequests, Generation current, long currentErrors,
                                      long currentRequests) {
+        return serverErrorVerdictAgainst(canaryErrors, canaryRequests, name(current), currentErrors, currentRequests);
+    }
+
+    /** As {@link #serverErrorVerdict}, the current generation named ("generation 1"; the CLI's rollout). */
+    public String serverErrorVerdictAgainst(long canaryErrors, long canaryRequests, String current,
+                                            long currentErrors, long currentRequests) {
         if (!exceeds(canaryErrors, canaryRequests, currentErrors, currentRequests)) {
             return null;
         }
         return String.format(Locale.ROOT,
                 "5xx responses to %s of its %,d requests, current %s's to %s of %,d; margin %s",
-                rate(canaryErrors, canaryRequests), canaryRequests, name(current),
+                rate(canaryErrors, canaryRequests), canaryRequests, current,
                 rate(currentErrors, currentRequests), currentRequests, Percent.format(margin));
     }
 
@@ -102,11 +108,18 @@ public record AbortPolicy(double margin, long minTasks) {
      */
     public String failedJobVerdict(long canaryFailed, long canaryJobs, String canaryExceptions, Generation current,
                                    long currentFailed, long currentJobs) {
+        return failedJobVerdictAgainst(canaryFailed, canaryJobs, canaryExceptions, name(current), currentFailed,
+                currentJobs);
+    }
+
+    /** As {@link #failedJobVerdict}, the current generation named ("generation 1"; the CLI's rollout). */
+    public String failedJobVerdictAgainst(long canaryFailed, long canaryJobs, String canaryExceptions, String current,
+                                          long currentFailed, long currentJobs) {
         if (!exceeds(canaryFailed, canaryJobs, currentFailed, currentJobs)) {
             return null;
         }
         return String.format(Locale.ROOT, "%s of its %,d job runs failed%s, current %s's %s of %,d; margin %s",
-                rate(canaryFailed, canaryJobs), canaryJobs, list(canaryExceptions), name(current),
+                rate(canaryFailed, canaryJobs), canaryJobs, list(canaryExceptions), current,
                 rate(currentFailed, currentJobs), currentJobs, Percent.format(margin));
     }
 

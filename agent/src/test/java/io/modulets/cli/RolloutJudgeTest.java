@@ -87,4 +87,18 @@ class RolloutJudgeTest {
         assertThrows(IllegalArgumentException.class, () -> RolloutCommand.parseDuration("0s"));
         assertThrows(IllegalArgumentException.class, () -> RolloutCommand.parseDuration("ten minutes"));
     }
+
+    @Test
+    void aWaveWhoseRequestsAnswer5xxOrWhoseJobsFailMoreFailsTooOnceItHasEnoughOfThem() {
+        RolloutJudge fivePercentAfter100 = new RolloutJudge(0.05, 100);
+        Tally baseline = new Tally(1000, 0, 0, 1000, 10, 500, 5);
+        assertEquals("5xx responses to 30% of its 100 requests, current generation 1's to 1% of 1,000; margin 5%",
+                fivePercentAfter100.verdict(new Tally(100, 0, 0, 100, 30, 0, 0), "", "generation 1", baseline));
+        assertEquals("20% of its 100 job runs failed, current generation 1's 1% of 500; margin 5%",
+                fivePercentAfter100.verdict(new Tally(100, 0, 0, 0, 0, 100, 20), "", "generation 1", baseline));
+        assertNull(fivePercentAfter100.verdict(new Tally(100, 0, 0, 99, 99, 99, 99), "", "generation 1", baseline),
+                "fewer than 100 requests and job runs: not judged on them yet");
+        assertEquals(new Tally(10, 1, 0, 20, 2, 3, 1),
+                new Tally(110, 11, 0, 120, 12, 13, 11).since(new Tally(100, 10, 0, 100, 10, 10, 10)));
+    }
 }

@@ -354,8 +354,7 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("servers")
     void withoutTheAgentTheSameStoryFails(Server server, TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(server, info);
     }
 
     /**
@@ -680,8 +679,7 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = Server.class, names = {"VERTX", "VERTX_EXECUTE_BLOCKING", "VERTX_TIMER"})
     void aVertxRequestWithoutTheAgentFails(Server server, TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(server, info);
     }
 
     static Stream<Arguments> jdksAndCoroutines() {
@@ -706,9 +704,7 @@ class ServersIT {
     /** Without the agent nothing is swapped, on any dispatcher: one of them shows the story fails then. */
     @org.junit.jupiter.api.Test
     void aCoroutineWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> story(Jdks.running(), Server.KOTLIN_DEFAULT, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(Server.KOTLIN_DEFAULT, info);
     }
 
     /**
@@ -727,9 +723,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void anRxJavaRequestWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> story(Jdks.running(), Server.RXJAVA_SCHEDULERS, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(Server.RXJAVA_SCHEDULERS, info);
     }
 
     /**
@@ -747,9 +741,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aReactorRequestOnAnotherServerWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> story(Jdks.running(), Server.REACTOR_ON_JDK_SERVER, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(Server.REACTOR_ON_JDK_SERVER, info);
     }
 
     static Stream<Arguments> jdksAndSpringJobs() {
@@ -777,8 +769,7 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("springJobs")
     void aSpringJobWithoutTheAgentFails(Server server, TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        failsWithoutTheAgent(server, info);
     }
 
     static Stream<Arguments> jdksAndJettyServlets() {
@@ -858,6 +849,11 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH"})
     void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
+        failsWithoutTheAgent(server, info);
+    }
+
+    /** The story of {@code server} without the agent, on this JVM's JDK, fails: a request after the deploy runs 1. */
+    private void failsWithoutTheAgent(Server server, TestInfo info) {
         AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }

@@ -560,16 +560,7 @@ class ServersIT {
     private void http2BodyStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        classPath.addAll(Server.VERTX.classPath());
-        if (!withAgent) {
-            classPath.add(modules.resolve("version.jar"));
-        }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.VertxApp");
-        if (withAgent) {
-            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
-        }
+        ChildJvm child = storyChild(jdk, work, modules, Server.VERTX.classPath(), "sv.VertxApp", withAgent);
         HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
@@ -628,16 +619,8 @@ class ServersIT {
     private void grpcStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        frameworks.stream().filter(jar -> jar.getFileName().toString().matches(GRPC)).forEach(classPath::add);
-        if (!withAgent) {
-            classPath.add(modules.resolve("version.jar"));
-        }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.GrpcApp");
-        if (withAgent) {
-            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
-        }
+        List<Path> grpc = frameworks.stream().filter(jar -> jar.getFileName().toString().matches(GRPC)).toList();
+        ChildJvm child = storyChild(jdk, work, modules, grpc, "sv.GrpcApp", withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             jvm.expect("ready ", START);
             jvm.send("call first");
@@ -810,16 +793,7 @@ class ServersIT {
     private void demandStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        classPath.addAll(Server.JETTY.classPath());
-        if (!withAgent) {
-            classPath.add(modules.resolve("version.jar"));
-        }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.JettyDemandApp");
-        if (withAgent) {
-            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
-        }
+        ChildJvm child = storyChild(jdk, work, modules, Server.JETTY.classPath(), "sv.JettyDemandApp", withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
@@ -850,6 +824,25 @@ class ServersIT {
     @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH"})
     void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
+    }
+
+    /**
+     * A child JVM that runs {@code mainClass} on the shell and {@code jars}, with version 1 in {@code modules}: with
+     * the agent on nothing but packages and modules, or without it with version 1 on its class path.
+     */
+    private static ChildJvm storyChild(Jdk jdk, Path work, Path modules, List<Path> jars, String mainClass,
+                                       boolean withAgent) throws IOException {
+        Files.copy(v1, modules.resolve("version.jar"));
+        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        classPath.addAll(jars);
+        if (!withAgent) {
+            classPath.add(modules.resolve("version.jar"));
+        }
+        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass(mainClass);
+        if (withAgent) {
+            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        }
+        return child;
     }
 
     /** The story of {@code server} without the agent, on this JVM's JDK, fails: a request after the deploy runs 1. */
@@ -939,16 +932,8 @@ class ServersIT {
     private void pipelinedStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
-        if (!withAgent) {
-            classPath.add(modules.resolve("version.jar"));
-        }
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.NettyApp");
-        if (withAgent) {
-            child.agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
-        }
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyApp",
+                withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              java.net.Socket socket = new java.net.Socket()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));

@@ -27,7 +27,8 @@ import io.modulets.testkit.WorkDirs;
 
 /**
  * The response statuses the agent reads where a server's request ends (DESIGN §2.12), on real servers from Maven
- * Central: embedded Tomcat 11, a Jetty 12 ee10 servlet and Undertow 2 (apps/statuses, ServersApp). Each request
+ * Central: embedded Tomcat 11, a Jetty 12 servlet in its ee10 and ee8 layers, and Undertow 2 (apps/statuses,
+ * ServersApp). Each request
  * counts once against generation 1, its 5xx and 4xx apart: a 500 the application sets, and one the container
  * answers for a servlet that throws (no task fails: the container catches it).
  */
@@ -76,6 +77,7 @@ class ServerStatusesIT {
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.contains("tomcat" + counted), "Tomcat"),
                 () -> assertTrue(out.contains("jetty" + counted), "Jetty ee10"),
+                () -> assertTrue(out.contains("jetty-ee8" + counted), "Jetty ee8"),
                 () -> assertTrue(out.contains("undertow" + counted), "Undertow"),
                 () -> assertTrue(r.stderrLines().stream().noneMatch(l -> l.contains("is not read")),
                         "every server's status was read"));

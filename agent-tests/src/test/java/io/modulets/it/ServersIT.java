@@ -98,6 +98,8 @@ class ServersIT {
     private static Path v2;
     private static Path shellJar;
     private static List<Path> frameworks;
+    /** Jetty 9.4 and its servlet API (agent-tests/pom.xml copies them), with the Jetty 9 app built against them. */
+    private static List<Path> jetty9;
     /** The swappable package with a Spring component too, versions 1 and 2, for the executable jar. */
     private static Path bootV1;
     private static Path bootV2;
@@ -151,6 +153,10 @@ class ServersIT {
         JETTY_SERVLET_START("sv.JettyServletApp", "/start", JETTY_SERVLET),
         /** Then AsyncContext.dispatch back to the servlet, which answers in the async dispatch. */
         JETTY_SERVLET_DISPATCH("sv.JettyServletApp", "/dispatch", JETTY_SERVLET),
+        /** The same dispatch in Jetty 12's ee8 servlets (javax; the nested layer, as ee9). */
+        JETTY_EE8_SERVLET_DISPATCH("sv.JettyEe8ServletApp", "/dispatch", JETTY_SERVLET),
+        /** The same dispatch in Jetty 9.4 (the shape of Jetty 10 and 11), from beside the test class path. */
+        JETTY_9_SERVLET_DISPATCH("sv.Jetty9ServletApp", "/dispatch", null),
         /** Spring's @Scheduled(fixedDelay) on Boot's ThreadPoolTaskScheduler: a periodic task of the JDK's pool. */
         SPRING_FIXED_DELAY("sv.jobs.SpringJobsApp", "fixed-delay", SPRING),
         /** @Scheduled(cron): Spring schedules each run from the end of the one before (its ReschedulingRunnable). */
@@ -195,6 +201,9 @@ class ServersIT {
         }
 
         List<Path> classPath() {
+            if (this == JETTY_9_SERVLET_DISPATCH) {
+                return jetty9;
+            }
             return frameworks.stream().filter(jar -> jar.getFileName().toString().matches(jars)).toList();
         }
 
@@ -232,7 +241,8 @@ class ServersIT {
         }
 
         boolean jettyServlet() {
-            return this == JETTY_SERVLET_START || this == JETTY_SERVLET_DISPATCH;
+            return this == JETTY_SERVLET_START || this == JETTY_SERVLET_DISPATCH || this == JETTY_EE8_SERVLET_DISPATCH
+                    || this == JETTY_9_SERVLET_DISPATCH;
         }
 
         boolean executableJar() {
@@ -262,8 +272,23 @@ class ServersIT {
         for (String app : APPS) {
             shell.source("sv." + app, AppSources.read("apps/servers/shell/sv/" + app.replace('.', '/') + ".java"));
         }
+        // the ee10 servlet app again for Jetty's ee8 layer, made as Jetty makes its ee8 sources from its ee9 ones
+        String jettyServletApp = AppSources.read("apps/servers/shell/sv/JettyServletApp.java")
+                .replace("jakarta.servlet.", "javax.servlet.");
+        shell.source("sv.JettyEe8ServletApp", jettyServletApp.replace(".ee10.", ".ee8.")
+                .replace("JettyServletApp", "JettyEe8ServletApp"));
         shellJar = shell.build(dir.resolve("shell.jar"));
-        bootV1 = bootVersion(dir, 1);
+        // and for Jetty 9.4, whose servlet layer is the core of the server, built against it alone
+        List<Path> jetty9Jars;
+        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("jetty9.dir")))) {
+            jetty9Jars = jars.sorted().toList();
+        }
+        jetty9 = new ArrayList<>(jetty9Jars);
+        jetty9.add(0, new JarBuilder().classpath(Stream.concat(Stream.of(v1, shellJar), jetty9Jars.stream())
+                        .toArray(Path[]::new))
+                .source("sv.Jetty9ServletApp", jettyServletApp.replace(".ee10.", ".")
+                        .replace("JettyServletApp", "Jetty9ServletApp"))
+                .build(dir.resolve("jetty9-app.jar")));        bootV1 = bootVersion(dir, 1);
         bootV2 = bootVersion(dir, 2);
         Path loader = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .filter(jar -> jar.getFileName().toString().matches(BOOT_LOADER)).findFirst().orElseThrow();
@@ -756,7 +781,7 @@ class ServersIT {
     }
 
     static Stream<Arguments> jdksAndJettyServlets() {
-        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.JETTY_SERVLET_START, Server.JETTY_SERVLET_DISPATCH)
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.values()).filter(Server::jettyServlet)
                 .map(server -> Arguments.of(jdk, server)));
     }
 
@@ -821,7 +846,8 @@ class ServersIT {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH"})
+    @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH",
+        "JETTY_EE8_SERVLET_DISPATCH", "JETTY_9_SERVLET_DISPATCH"})
     void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
     }

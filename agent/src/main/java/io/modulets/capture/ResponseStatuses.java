@@ -25,8 +25,14 @@ final class ResponseStatuses implements Requests.StatusReader {
     private final ClassValue<MethodHandle> readers = new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
-            List<String> chain = chains.get(type.getName());
-            return chain == null ? null : reader(type, chain);
+            // the class or its nearest superclass named: a server's key may be a subclass per protocol
+            for (Class<?> named = type; named != null; named = named.getSuperclass()) {
+                List<String> chain = chains.get(named.getName());
+                if (chain != null) {
+                    return reader(type, chain);
+                }
+            }
+            return null;
         }
     };
 

@@ -183,8 +183,27 @@ final class Servers {
                 "_state:Lorg/eclipse/jetty/" + ee + "/servlet/ServletChannelState;");
     }
 
+    /**
+     * The methods of Jetty 12's older servlet layers (ee8, javax; ee9, jakarta; both the "nested" layer, which
+     * Jetty generates from one source) that keep a servlet request under its nested {@code HttpChannel}: one per
+     * connection and context, reused, recycled when the core request completes. The request begins inside the
+     * core request ({@code onRequest}); each later dispatch (AsyncContext.dispatch, an async timeout or error)
+     * runs {@code handle} on a pool thread, as does the anonymous Runnable of AsyncContext.start.
+     */
+    private static List<RequestMethod> jettyNested(String ee) {
+        String channel = "org/eclipse/jetty/" + ee + "/nested/HttpChannel";
+        String name = channel.replace('/', '.');
+        return List.of(
+                new RequestMethod(name, "onRequest", "(Lorg/eclipse/jetty/" + ee
+                        + "/nested/ContextHandler$CoreContextRequest;)V", Requests.BEGIN, 0),
+                new RequestMethod(name, "handle", "()Z", Requests.RESUME, 0),
+                new RequestMethod("org.eclipse.jetty." + ee + ".nested.AsyncContextState$1", "run", "()V",
+                        Requests.RESUME, 0, "val$channel:L" + channel + ";"),
+                new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0));
+    }
+
     /** The methods that dispatch a request or a job run, and those that end one. */
-    static final List<RequestMethod> REQUESTS = List.of(
+    static final List<RequestMethod> REQUESTS = concat(List.of(
             // Tomcat: one request from CoyoteAdapter.service to the recycling of its coyote Request;
             // an async servlet request comes back through asyncDispatch (on any container thread)
             new RequestMethod("org.apache.catalina.connector.CoyoteAdapter", "service",
@@ -198,6 +217,15 @@ final class Servers {
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
                             + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+            // Jetty 9.4 to 11 (a class there, an interface in Jetty 12, whose abstract methods are not wrapped): a
+            // request is its connection's HttpChannel, reused, from the first handle() on a pool thread, through
+            // each later dispatch (handle() again: AsyncContext.dispatch, async timeouts and errors) and the
+            // anonymous Runnable of AsyncContext.start, until the connection recycles the channel once the
+            // request completes
+            new RequestMethod("org.eclipse.jetty.server.HttpChannel", "handle", "()Z", Requests.RESUME, 0),
+            new RequestMethod("org.eclipse.jetty.server.AsyncContextState$1", "run", "()V", Requests.RESUME, 0,
+                    "val$channel:Lorg/eclipse/jetty/server/HttpChannel;"),
+            new RequestMethod("org.eclipse.jetty.server.HttpChannel", "recycle", "()V", RequestMethod.END, 0),
             // Jetty 12 servlets (ee10, ee11: the same classes): a servlet request is kept under its channel's
             // state (ServletChannelState, one per ServletChannel, which is reused and recycled at each
             // request's completion, also a failed or aborted one); it begins inside the core request, where
@@ -264,7 +292,17 @@ final class Servers {
             new RequestMethod("sun.net.httpserver.ServerImpl$Exchange", "run", "()V", Requests.CALL, -1),
             // and its status, when the handler sends it (sendResponseHeaders returns normally once per exchange)
             new RequestMethod("sun.net.httpserver.ExchangeImpl", "sendResponseHeaders", "(IJ)V",
-                    RequestMethod.RESPONDED, 1));
+                    RequestMethod.RESPONDED, 1)), jettyNested("ee8"), jettyNested("ee9"));
+
+    /** One list of {@code lists} (no stream: this runs in premain, where each lambda spins a class). */
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> all = new java.util.ArrayList<>();
+        for (List<T> list : lists) {
+            all.addAll(list);
+        }
+        return List.copyOf(all);
+    }
 
     /**
      * How each server's kept request shows its response status when it ends (DESIGN §4, "Outcomes"): the class of
@@ -280,5 +318,10 @@ final class Servers {
             "org.eclipse.jetty.ee10.servlet.ServletChannelState",
             List.of("getServletChannel", "getServletContextResponse", "getStatus"),
             "org.eclipse.jetty.ee11.servlet.ServletChannelState",
-            List.of("getServletChannel", "getServletContextResponse", "getStatus"));
+            List.of("getServletChannel", "getServletContextResponse", "getStatus"),
+            // Jetty 9.4 to 11 (the key is a subclass per protocol, HttpChannelOverHttp), and Jetty 12's ee8 and ee9
+            // servlets: the channel recycles its request and response after this
+            "org.eclipse.jetty.server.HttpChannel", List.of("getResponse", "getStatus"),
+            "org.eclipse.jetty.ee8.nested.HttpChannel", List.of("getResponse", "getStatus"),
+            "org.eclipse.jetty.ee9.nested.HttpChannel", List.of("getResponse", "getStatus"));
 }

@@ -44,10 +44,14 @@ class ResponseStatusesTest {
     public static final class ContextResponse extends Wrapper {
     }
 
-    public static final class Channel {
+    public static class Channel {
         public ContextResponse getResponse() {
             return new ContextResponse();
         }
+    }
+
+    /** Jetty 9 to 11's shape: the key is a subclass, per protocol, of the class named. */
+    public static final class ChannelOverHttp extends Channel {
     }
 
     /** A server version whose getter returns something else. */
@@ -71,6 +75,11 @@ class ResponseStatusesTest {
     @Test
     void aGetterDeclaredByASuperclassOfTheClassReachedIsFollowed() {
         assertEquals(418, statuses.status(new Channel()));
+    }
+
+    @Test
+    void aKeyOfASubclassOfTheClassNamedIsReadAsThatClass() {
+        assertEquals(418, statuses.status(new ChannelOverHttp()));
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * An embedded Jetty 12 with one servlet of the ee10 layer: /start serves through AsyncContext.start, which
+ * An embedded Jetty 12 with one servlet of the ee10 layer (ServersIT compiles the same source against the ee8
+ * layer, javax, as Jetty generates its ee8 sources from its ee9 ones): /start serves through AsyncContext.start, which
  * Jetty runs on its pool; /dispatch reads the version in the initial dispatch, serves (and holds) in
  * AsyncContext.start, then dispatches back to the servlet, which reads the version again in the async dispatch
  * that Jetty runs on its pool and answers.
@@ -23,7 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class JettyServletApp {
     public static void main(String[] args) throws Exception {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
-        ServletContextHandler context = new ServletContextHandler("/");
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
         ServletHolder holder = new ServletHolder(new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {

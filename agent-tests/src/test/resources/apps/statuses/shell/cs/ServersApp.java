@@ -22,9 +22,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet and an Undertow 2 handler, one
- * after the other, each asked for /ok twice, /missing (404), /fail (500 set by the application) and /throw (a
- * servlet that throws, which the container answers with a 500; Undertow's handler answers 500 itself). After
+ * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet, the same servlet on javax in
+ * Jetty's ee8 layer and an Undertow 2 handler, one after the other, each asked for /ok twice, /missing (404),
+ * /fail (500 set by the application) and /throw (a servlet that throws, which the container answers with a 500;
+ * Undertow's handler answers 500 itself). After
  * each server, one line with the statuses the client got and the request counts generation 1's MBean shows
  * (requests, 5xx, 4xx, failed task runs), as differences from before that server. Every wait is bounded.
  */
@@ -33,20 +34,40 @@ public final class ServersApp {
     static final String[] PATHS = {"/ok", "/ok", "/missing", "/fail", "/throw"};
     static final long WAIT_SECONDS = 30;
 
-    /** The application's servlet: it answers 200, 404 or 500, or throws. */
+    /** What the application answers to a request for {@code path}: its status, or 0 for a servlet that throws. */
+    static int status(String path) {
+        return path.endsWith("/fail") ? 500 : path.endsWith("/throw") ? 0 : path.endsWith("/missing") ? 404 : 200;
+    }
+
+    /** The application's servlet: it answers 200, 404 or 500 (sendError), or throws. */
     static final class Answer extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String path = request.getRequestURI();
-            if (path.endsWith("/fail")) {
-                response.sendError(500);
-            } else if (path.endsWith("/throw")) {
+            int status = status(request.getRequestURI());
+            if (status == 0) {
                 throw new IllegalStateException("broken");
-            } else if (path.endsWith("/missing")) {
-                response.setStatus(404);
-                response.getWriter().write("missing");
+            } else if (status == 500) {
+                response.sendError(500);
             } else {
-                response.getWriter().write("ok");
+                response.setStatus(status);
+                response.getWriter().write("answer");
+            }
+        }
+    }
+
+    /** The same servlet on the javax API, for Jetty's ee8 layer. */
+    static final class JavaxAnswer extends javax.servlet.http.HttpServlet {
+        @Override
+        protected void doGet(javax.servlet.http.HttpServletRequest request,
+                             javax.servlet.http.HttpServletResponse response) throws IOException {
+            int status = status(request.getRequestURI());
+            if (status == 0) {
+                throw new IllegalStateException("broken");
+            } else if (status == 500) {
+                response.sendError(500);
+            } else {
+                response.setStatus(status);
+                response.getWriter().write("answer");
             }
         }
     }
@@ -75,6 +96,16 @@ public final class ServersApp {
         jetty.start();
         serve("jetty", ((org.eclipse.jetty.server.ServerConnector) jetty.getConnectors()[0]).getLocalPort());
         jetty.stop();
+
+        org.eclipse.jetty.server.Server jettyEe8 = new org.eclipse.jetty.server.Server(
+                new InetSocketAddress("127.0.0.1", 0));
+        org.eclipse.jetty.ee8.servlet.ServletContextHandler ee8 =
+                new org.eclipse.jetty.ee8.servlet.ServletContextHandler();
+        ee8.addServlet(new org.eclipse.jetty.ee8.servlet.ServletHolder(new JavaxAnswer()), "/*");
+        jettyEe8.setHandler(ee8);
+        jettyEe8.start();
+        serve("jetty-ee8", ((org.eclipse.jetty.server.ServerConnector) jettyEe8.getConnectors()[0]).getLocalPort());
+        jettyEe8.stop();
 
         io.undertow.Undertow undertow = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(exchange -> {

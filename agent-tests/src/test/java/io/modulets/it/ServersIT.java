@@ -429,41 +429,71 @@ class ServersIT {
     }
 
     /**
-     * A webapp's own classes (WEB-INF, as a WAR in Tomcat has them) are not supported (docs/SERVERS.md): the
-     * agent says so in one line when Tomcat's webapp class loader first defines one, and the webapp still runs.
+     * A WAR's webapp in Tomcat (its servlet in WEB-INF/classes, a library and the WAR's own copy of the swappable
+     * version in WEB-INF/lib): swappable code sees the webapp's classes (version N reads the library), the copy
+     * is never loaded, and a request held across a deploy reads version 1 at its start and end while one after
+     * it reads 2; generation 1 retires once the held one ends.
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
-    void aWebappsOwnClassLoaderIsNamedInOneLine(Jdk jdk, TestInfo info) throws Exception {
+    void aWarsRequestKeepsItsVersionAndSwappableCodeSeesTheWebapp(Jdk jdk, TestInfo info) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        Path webapp = work.resolve("webapp");
-        Path servlet = new JarBuilder().classpath(frameworks.toArray(Path[]::new))
+        Path webInf = work.resolve("webapp/WEB-INF");
+        Path word = new JarBuilder().source("web.lib.Word", "package web.lib;\n"
+                + "public class Word { public static String of(int n) { return \"v\" + n; } }")
+                .build(Files.createDirectories(webInf.resolve("lib")).resolve("word.jar"));
+        Path[] versions = new Path[3];
+        for (int n = 1; n <= 2; n++) {
+            versions[n] = new JarBuilder().classpath(word)
+                    .source("web.mod.Version", "package web.mod;\n"
+                            + "public class Version { public static String version() { return web.lib.Word.of(" + n
+                            + "); } }")
+                    .manifest("Implementation-Version", n + ".0")
+                    .build(work.resolve("web-version-" + n + ".jar"));
+        }
+        Files.copy(versions[1], webInf.resolve("lib/web-version.jar")); // the WAR's copy, built against it
+        Files.copy(versions[1], modules.resolve("web-version.jar"));
+        Path servlet = new JarBuilder().classpath(Stream.concat(Stream.of(versions[1], shellJar, v1),
+                        frameworks.stream()).toArray(Path[]::new))
                 .source("web.Hello", "package web;\n"
                         + "public class Hello extends jakarta.servlet.http.HttpServlet {\n"
                         + "    @Override\n"
                         + "    protected void doGet(jakarta.servlet.http.HttpServletRequest request,\n"
                         + "            jakarta.servlet.http.HttpServletResponse response)\n"
                         + "            throws java.io.IOException {\n"
-                        + "        response.getWriter().write(\"hello\");\n"
+                        + "        String start = web.mod.Version.version();\n"
+                        + "        try {\n"
+                        + "            sv.Gates.serve(request.getParameter(\"id\"));\n"
+                        + "        } catch (InterruptedException e) {\n"
+                        + "            throw new java.io.IOException(e);\n"
+                        + "        }\n"
+                        + "        String end = web.mod.Version.version();\n"
+                        + "        response.getWriter().write(\"start=\" + start + \" end=\" + end);\n"
                         + "    }\n"
                         + "}\n")
                 .build(work.resolve("web.jar"));
-        unzip(servlet, webapp.resolve("WEB-INF/classes"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
+        unzip(servlet, webInf.resolve("classes"));
+        // the shell and Tomcat on the class path, and sv.mod (Gates' holds) as a plain library there
+        List<Path> classPath = new ArrayList<>(List.of(shellJar, v1));
         classPath.addAll(Server.TOMCAT.classPath());
         ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.TomcatWarApp")
-                .args(webapp).agent("packages=sv.mod,modules=" + modules + ",store=" + work.resolve("store"));
+                .args(webInf.getParent())
+                .agent("packages=web.mod,modules=" + modules + ",store=" + work.resolve("store"));
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            assertEquals("hello", get(port, "/"));
-            jvm.awaitLog("Tomcat's webapp class loader"
-                    + " \\(org\\.apache\\.catalina\\.loader\\.ParallelWebappClassLoader\\) defines web\\.Hello:"
-                    + " a webapp's own classes and libraries \\(WEB-INF\\) are not supported",
-                    "ping", "pong", WAIT);
-            assertEquals(1, jvm.stderrLines().stream().filter(line -> line.contains("webapp class loader")).count(),
-                    "said once\n" + jvm.describe());
+            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/?id=hold-1")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            jvm.expect("holding hold-1", WAIT);
+            Deploys.renameInto(versions[2], modules, "web-version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            assertEquals("start=v2 end=v2", get(port, "/?id=new-1"),
+                    "a request after the deploy runs version 2, which reads the webapp's library\n" + jvm.describe());
+            jvm.send("release hold-1");
+            assertEquals("start=v1 end=v1", held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body(),
+                    "the request in flight keeps version 1\n" + jvm.describe());
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
         }
     }
 

@@ -64,7 +64,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         if (!isShell(loader)) {
             return null;
         }
-        WebappLoaders.defining(loader, className, domain);
+        WebappLoaders.defining(loader, domain);
         ConstantPoolScan.Mention mention = scan().scan(bytes);
         if (mention == ConstantPoolScan.Mention.NOTHING) {
             return null;

@@ -91,7 +91,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         for (Transformlet rule : CoroutineRules.rules()) {
             appClasses.put(rule.className(), rule);
         }
-        for (Transformlet rule : SpringBootLoaderTransformlet.rules()) {
+        for (Transformlet rule : ApplicationLoaderTransformlet.rules()) {
             appClasses.put(rule.className(), rule);
         }
         for (String executor : executors) {

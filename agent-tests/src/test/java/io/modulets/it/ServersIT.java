@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +66,7 @@ class ServersIT {
      * other builds while the tests run two at a time, was seen to take 55 s.
      */
     private static final Duration START = Duration.ofSeconds(120);
-    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "TomcatWarApp", "QuartzApp",
+    private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
         "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
@@ -425,90 +421,6 @@ class ServersIT {
             assertTrue(pinned.get(0).contains("; objects keep their code: call swappable code from the request, not"
                     + " through a bean (Spring makes a bean of any scope from the class it resolved at startup;"
                     + " docs/SERVERS.md, Objects keep their code)"), pinned::toString);
-        }
-    }
-
-    /**
-     * A WAR's webapp in Tomcat (its servlet in WEB-INF/classes, a library and the WAR's own copy of the swappable
-     * version in WEB-INF/lib): swappable code sees the webapp's classes (version N reads the library), the copy
-     * is never loaded, and a request held across a deploy reads version 1 at its start and end while one after
-     * it reads 2; generation 1 retires once the held one ends.
-     */
-    @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("io.modulets.testkit.Jdks#all")
-    void aWarsRequestKeepsItsVersionAndSwappableCodeSeesTheWebapp(Jdk jdk, TestInfo info) throws Exception {
-        Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Path webInf = work.resolve("webapp/WEB-INF");
-        Path word = new JarBuilder().source("web.lib.Word", "package web.lib;\n"
-                + "public class Word { public static String of(int n) { return \"v\" + n; } }")
-                .build(Files.createDirectories(webInf.resolve("lib")).resolve("word.jar"));
-        Path[] versions = new Path[3];
-        for (int n = 1; n <= 2; n++) {
-            versions[n] = new JarBuilder().classpath(word)
-                    .source("web.mod.Version", "package web.mod;\n"
-                            + "public class Version { public static String version() { return web.lib.Word.of(" + n
-                            + "); } }")
-                    .manifest("Implementation-Version", n + ".0")
-                    .build(work.resolve("web-version-" + n + ".jar"));
-        }
-        Files.copy(versions[1], webInf.resolve("lib/web-version.jar")); // the WAR's copy, built against it
-        Files.copy(versions[1], modules.resolve("web-version.jar"));
-        Path servlet = new JarBuilder().classpath(Stream.concat(Stream.of(versions[1], shellJar, v1),
-                        frameworks.stream()).toArray(Path[]::new))
-                .source("web.Hello", "package web;\n"
-                        + "public class Hello extends jakarta.servlet.http.HttpServlet {\n"
-                        + "    @Override\n"
-                        + "    protected void doGet(jakarta.servlet.http.HttpServletRequest request,\n"
-                        + "            jakarta.servlet.http.HttpServletResponse response)\n"
-                        + "            throws java.io.IOException {\n"
-                        + "        String start = web.mod.Version.version();\n"
-                        + "        try {\n"
-                        + "            sv.Gates.serve(request.getParameter(\"id\"));\n"
-                        + "        } catch (InterruptedException e) {\n"
-                        + "            throw new java.io.IOException(e);\n"
-                        + "        }\n"
-                        + "        String end = web.mod.Version.version();\n"
-                        + "        response.getWriter().write(\"start=\" + start + \" end=\" + end);\n"
-                        + "    }\n"
-                        + "}\n")
-                .build(work.resolve("web.jar"));
-        unzip(servlet, webInf.resolve("classes"));
-        // the shell and Tomcat on the class path, and sv.mod (Gates' holds) as a plain library there
-        List<Path> classPath = new ArrayList<>(List.of(shellJar, v1));
-        classPath.addAll(Server.TOMCAT.classPath());
-        ChildJvm child = ChildJvm.on(jdk).classpath(classPath.toArray(Path[]::new)).mainClass("sv.TomcatWarApp")
-                .args(webInf.getParent())
-                .agent("packages=web.mod,modules=" + modules + ",store=" + work.resolve("store"));
-        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
-            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/?id=hold-1")).timeout(WAIT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            jvm.expect("holding hold-1", WAIT);
-            Deploys.renameInto(versions[2], modules, "web-version.jar");
-            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
-            assertEquals("start=v2 end=v2", get(port, "/?id=new-1"),
-                    "a request after the deploy runs version 2, which reads the webapp's library\n" + jvm.describe());
-            jvm.send("release hold-1");
-            assertEquals("start=v1 end=v1", held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body(),
-                    "the request in flight keeps version 1\n" + jvm.describe());
-            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-        }
-    }
-
-    private static void unzip(Path jar, Path into) throws IOException {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            for (JarEntry entry : Collections.list(file.entries())) {
-                if (entry.isDirectory() || entry.getName().startsWith("META-INF/")) {
-                    continue;
-                }
-                Path target = into.resolve(entry.getName());
-                Files.createDirectories(target.getParent());
-                try (InputStream in = file.getInputStream(entry)) {
-                    Files.copy(in, target);
-                }
-            }
         }
     }
 

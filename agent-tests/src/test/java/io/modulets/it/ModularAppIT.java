@@ -27,9 +27,9 @@ import io.modulets.testkit.WorkDirs;
  * com.acme.pricing}, and one {@code -javaagent} flag whose modules directory holds the same pricing
  * module. Each generation defines {@code com.acme.pricing} in a module layer of its own, with its
  * {@code exports}, {@code opens}, {@code provides} and resources; the module path's copy never loads a
- * class. One child per JDK: a request held across a deploy sees generation 1 at its start and at its end
- * (its class, its service provider, its resource and a field read through {@code opens}), a request made
- * after the deploy sees generation 2 in each of them.
+ * class, not even through its {@code Module}. One child per JDK: a request held across a deploy sees
+ * generation 1 at its start and at its end (its class, its service provider and only it, its resource and
+ * a field read through {@code opens}), a request made after the deploy sees generation 2 in each of them.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModularAppIT {
@@ -101,6 +101,9 @@ class ModularAppIT {
 
             jvm.send("release");
             assertEquals("end 1 hello1 rate1 10 com.acme.pricing", jvm.expect("end", LINE), jvm.describe());
+            // the module path's copy never loads a class, also when asked through its Module
+            jvm.send("bootcopy");
+            assertEquals("bootcopy ClassNotFoundException", jvm.expect("bootcopy", LINE), jvm.describe());
         }
     }
 
@@ -108,9 +111,10 @@ class ModularAppIT {
      * The application: an HttpServer whose requests run on a pool (each a root task), driven by stdin:
      * {@code ask} makes a request and prints what it saw, {@code hold} makes one that prints what it saw at
      * its start and waits for {@code release} to print it again at its end. What a request sees: the
-     * version of the swappable class, the greeting of the first {@code Greeter} that {@code ServiceLoader}
-     * finds (through the context class loader), the resource the swappable module reads, a private field of its
-     * object read through {@code opens}, and the module the swappable class is in.
+     * version of the swappable class, the greetings of every {@code Greeter} that {@code ServiceLoader}
+     * finds (through the context class loader: the generation's provider, and not the module path's
+     * copy's), the resource the swappable module reads, a private field of its object read through
+     * {@code opens}, and the module the swappable class is in.
      */
     private static final String MAIN = """
             package com.acme.app;
@@ -125,8 +129,8 @@ class ModularAppIT {
                 static final CountDownLatch release = new CountDownLatch(1);
 
                 static String seen(String what) throws Exception {
-                    String greeting = ServiceLoader.load(com.acme.api.Greeter.class).findFirst()
-                            .map(com.acme.api.Greeter::greet).orElse("no-provider");
+                    String greeting = ServiceLoader.load(com.acme.api.Greeter.class).stream()
+                            .map(p -> p.get().greet()).reduce((a, b) -> a + "+" + b).orElse("no-provider");
                     String rate = com.acme.pricing.Pricing.rate();
                     Object quote = com.acme.pricing.Pricing.quote();
                     java.lang.reflect.Field amount = quote.getClass().getDeclaredField("amount");
@@ -136,7 +140,8 @@ class ModularAppIT {
                 }
 
                 public static void main(String[] args) throws Exception {
-                    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                    HttpServer server = HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                     server.setExecutor(Executors.newCachedThreadPool(r -> {
                         Thread t = new Thread(r);
                         t.setDaemon(true);
@@ -170,11 +175,23 @@ class ModularAppIT {
                             case "ask" -> get(port, "/ask");
                             case "hold" -> clients.submit(() -> get(port, "/hold"));
                             case "release" -> release.countDown();
+                            case "bootcopy" -> System.out.println("bootcopy " + bootCopy());
                             default -> System.out.println("unknown " + line);
                         }
                     }
                     server.stop(0);
                     System.exit(0);
+                }
+
+                /** A class of the module path's copy of the swappable module, asked for through that module. */
+                static String bootCopy() {
+                    try {
+                        Module copy = ModuleLayer.boot().findModule("com.acme.pricing").orElseThrow();
+                        Class<?> c = Class.forName(copy, "com.acme.pricing.Pricing");
+                        return c == null ? "null" : "loaded by " + c.getClassLoader();
+                    } catch (Throwable e) {
+                        return e.getClass().getSimpleName();
+                    }
                 }
 
                 static String get(int port, String path) throws IOException {

@@ -32,11 +32,12 @@ import io.modulets.testkit.WorkDirs;
  * Modular applications (a JDK {@code HttpServer} app, run with {@code --module-path … -m}) in the layouts
  * that {@code ModularAppIT} does not run: the layouts the agent cannot run (a swappable module on the
  * module path with no modules directory to make generations from, a swappable package inside the
- * application module) stop the JVM before main with exit code 1 and one line naming the module and the
- * fix, instead of starting and failing every request; an application module that requires the swappable
- * module only {@code static}, or an automatic one with the swappable code on the class path, serves a
- * request with the swappable code; and the same jars on the class path do too, also when the swappable
- * code calls a library module left on the module path.
+ * application module, a swappable module whose requires the boot layer lacks) stop the JVM before main
+ * with exit code 1 and one line naming the module and the fix, instead of starting and failing every
+ * request; an application module that requires the swappable module only {@code static}, or an
+ * automatic one with the swappable code on the class path, serves a request with the swappable code;
+ * and the same jars on the class path do too, also when the swappable code calls a library module left
+ * on the module path.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModulePathIT {
@@ -55,6 +56,8 @@ class ModulePathIT {
     /** A library module, and swappable code (no module) that calls it. */
     private static Path util;
     private static Path pricingUsingUtil;
+    /** The swappable module requiring java.sql, which an application module requiring it static does not. */
+    private static Path pricingSql;
 
     /** One setup: how the child is started in {@code dir}, and what it must print. */
     record Setup(String name, BiFunction<ChildJvm, Path, ChildJvm> start, String line) {
@@ -80,7 +83,14 @@ class ModulePathIT {
                         "modulets: the swappable package com.acme.shop.pricing (packages=com.acme.shop.pricing) is"
                                 + " inside the named module com.acme.shop (" + shop + "), with the shell package"
                                 + " com.acme.shop; move the swappable packages to a module of their own, run from"
-                                + " modules=DIR, or run the application from the class path"));
+                                + " modules=DIR, or run the application from the class path"),
+                new Setup("swappable module requiring a JDK module the boot layer lacks",
+                        (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing,modules="
+                                        + modules(dir, pricingSql)))
+                                .module("com.acme.app/com.acme.app.Main", appStatic),
+                        "modulets: generation 1 refused: the modules com.acme.pricing do not resolve against the boot"
+                                + " layer: java.lang.module.FindException: Module java.sql not found, required by"
+                                + " com.acme.pricing"));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }
 
@@ -152,6 +162,11 @@ class ModulePathIT {
                 .source("com.acme.util.Util",
                         "package com.acme.util; public class Util { public static int twice(int x) { return 2 * x; } }")
                 .build(shared.resolve("util.jar").toAbsolutePath());
+        pricingSql = new JarBuilder()
+                .source("module-info", "module com.acme.pricing { requires java.sql; exports com.acme.pricing; }")
+                .source("com.acme.pricing.Pricing", "package com.acme.pricing;"
+                        + " public class Pricing { public static int price() { return java.sql.Types.INTEGER; } }")
+                .build(shared.resolve("pricing-sql/pricing.jar").toAbsolutePath());
         pricingUsingUtil = new JarBuilder()
                 .source("com.acme.pricing.Pricing", "package com.acme.pricing;"
                         + " public class Pricing { public static int price() { return com.acme.util.Util.twice(21); } }")

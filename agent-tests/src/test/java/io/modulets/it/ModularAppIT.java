@@ -29,7 +29,8 @@ import io.modulets.testkit.WorkDirs;
  * {@code exports}, {@code opens}, {@code provides} and resources; the module path's copy never loads a
  * class, not even through its {@code Module}. One child per JDK: a request held across a deploy sees
  * generation 1 at its start and at its end (its class, its service provider and only it, its resource and
- * a field read through {@code opens}), a request made after the deploy sees generation 2 in each of them.
+ * a field read through {@code opens}), a request made after the deploy sees generation 2 in each of them,
+ * and once the held request ended generation 1 unloads.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModularAppIT {
@@ -104,6 +105,9 @@ class ModularAppIT {
             // the module path's copy never loads a class, also when asked through its Module
             jvm.send("bootcopy");
             assertEquals("bootcopy ClassNotFoundException", jvm.expect("bootcopy", LINE), jvm.describe());
+            // no task needs generation 1 any more: its layer, its module and the shell modules' read edges
+            // to them do not keep it loaded
+            jvm.awaitLog("generation 1 \\(.*\\) unloaded", "gc", "collected", LINE);
         }
     }
 
@@ -176,6 +180,10 @@ class ModularAppIT {
                             case "hold" -> clients.submit(() -> get(port, "/hold"));
                             case "release" -> release.countDown();
                             case "bootcopy" -> System.out.println("bootcopy " + bootCopy());
+                            case "gc" -> {
+                                System.gc();
+                                System.out.println("collected");
+                            }
                             default -> System.out.println("unknown " + line);
                         }
                     }

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import io.modulets.config.Log;
  * a module layer of their own, resolved against the boot layer, so that each keeps its name, its
  * {@code requires}, {@code exports}, {@code opens} and {@code provides}; the generation's other classes
  * stay in the loader's unnamed module, as on the class path. The application's named modules of the
- * boot layer (the shell modules) are made to read the agent (the boundary's bootstrap) once, and each
+ * boot layer (the shell modules) are made to read the agent (the boundary's bootstrap) and opened to it
+ * (the pin report reads their static fields) once, and to read each
  * generation's modules when it is made ({@code Instrumentation.redefineModule}): a rewritten shell
  * class links to a generation's class through its own lookup, which needs the read edge.
  *
@@ -66,9 +68,15 @@ public final class GenerationModules {
             Set<String> swappableModules) {
         GenerationModules modules = new GenerationModules(inst, shellModules, swappableModules,
                 !swappableModules.isEmpty() || System.getProperty("jdk.module.main") != null);
-        Set<Module> agent = Set.of(GenerationModules.class.getModule(), Bindings.class.getModule());
+        Module agentModule = GenerationModules.class.getModule();
+        Set<Module> agent = Set.of(agentModule, Bindings.class.getModule());
         for (Module shell : modules.shellModules) {
-            inst.redefineModule(shell, agent, Map.of(), Map.of(), Set.of(), Map.of());
+            // opened to the agent too: the pin report reads the static fields of shell classes (DESIGN §6)
+            Map<String, Set<Module>> opens = new HashMap<>();
+            for (String pkg : shell.getPackages()) {
+                opens.put(pkg, Set.of(agentModule));
+            }
+            inst.redefineModule(shell, agent, Map.of(), opens, Set.of(), Map.of());
         }
         installed = modules;
         return modules;

@@ -3,12 +3,15 @@ package io.modulets;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.module.Configuration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
@@ -36,6 +39,8 @@ import io.modulets.generations.Registry;
 import io.modulets.generations.Store;
 import io.modulets.generations.StoreHygiene;
 import io.modulets.loader.ApplicationLoader;
+import io.modulets.loader.BootLayerServices;
+import io.modulets.loader.GenerationModules;
 import io.modulets.loader.LaunchedMain;
 import io.modulets.loader.ShellClassLoader;
 import io.modulets.manage.Monitoring;
@@ -57,7 +62,7 @@ final class Startup {
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
         PackageFilter filter = filter(packages, options);
         refuseSwappableMain(classPath, packages, options, filter);
-        refuseNamedModules(packages, options, filter);
+        NamedModules.Layout layout = namedModules(packages, options, filter);
         stages.done("filter");
         // Capture first, before the agent starts any thread: on JDK 25 the first thread that waits on
         // a Condition (the modules watcher's WatchService queue did) loads ForkJoinTask, which then
@@ -66,6 +71,10 @@ final class Startup {
         Pins.openJdk(inst);
         CaptureTransformer.install(inst, filter, options.executors(), options.loops(), options.requests());
         stages.done("capture");
+        if (layout.isModular()) {
+            modular(inst, layout);
+            stages.done("named modules");
+        }
         List<Path> jars;
         if (modules != null) {
             jars = modulesJars(modules);
@@ -164,15 +173,39 @@ final class Startup {
     }
 
     /**
-     * Swappable code and the shell classes that name it run from the class path only: a named module's
-     * classes are the JDK's application loader's, which the agent neither swaps nor rewrites.
+     * The application's named modules (DESIGN §3, named modules): refused in one line where a module holds
+     * swappable and shell packages, or a swappable module has no modules directory to come from.
      */
-    private static void refuseNamedModules(List<String> packages, AgentOptions options, PackageFilter filter)
-            throws IOException {
-        Optional<String> refusal = NamedModules.refusal(ModuleLayer.boot().configuration(),
-                System.getProperty("jdk.module.path") != null, filter, given(packages, options));
+    private static NamedModules.Layout namedModules(List<String> packages, AgentOptions options,
+            PackageFilter filter) throws IOException {
+        Configuration boot = ModuleLayer.boot().configuration();
+        boolean modulePath = System.getProperty("jdk.module.path") != null;
+        NamedModules.Layout layout = NamedModules.layout(boot, modulePath, filter);
+        if (!layout.isModular()) {
+            return layout; // the class path: one loop over the JDK's module names, as before named modules ran
+        }
+        Optional<String> refusal = NamedModules.refusal(boot, modulePath, filter, given(packages, options),
+                options.modules().isPresent());
         if (refusal.isPresent()) {
             throw new IOException(refusal.get());
+        }
+        return layout;
+    }
+
+    /**
+     * Before generation 1: the shell modules read the agent (and later each generation's modules), and the
+     * boot layer's copy of a swappable module offers no service.
+     */
+    private static void modular(Instrumentation inst, NamedModules.Layout layout) throws IOException {
+        Set<Module> shell = new HashSet<>();
+        for (String name : layout.shell()) {
+            ModuleLayer.boot().findModule(name).ifPresent(shell::add);
+        }
+        GenerationModules.install(inst, shell, layout.swappable());
+        BootLayerServices.withdraw(inst, layout.swappable());
+        for (String name : layout.swappable()) {
+            Log.info("the module %s on the module path is swappable: its classes never load from there; each"
+                    + " generation defines it from its own jars", name);
         }
     }
 

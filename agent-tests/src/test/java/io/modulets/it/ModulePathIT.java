@@ -29,19 +29,19 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * A modular application (a JDK {@code HttpServer} app, run with {@code --module-path … -m}) whose
- * swappable code or whose shell classes that name it are in named modules: the agent cannot run it
- * (the JDK's application loader defines those classes; it never defines a swappable class, and the
- * boundary does not rewrite its classes), so the JVM stops before main with exit code 1 and one line
- * naming the module and the fix, instead of starting and failing every request. The same jars on the
- * class path serve a request with the swappable code, also when it calls a library module left on the
- * module path.
+ * Modular applications (a JDK {@code HttpServer} app, run with {@code --module-path … -m}) in the layouts
+ * that {@code ModularAppIT} does not run: the layouts the agent cannot run (a swappable module on the
+ * module path with no modules directory to make generations from, a swappable package inside the
+ * application module, a swappable module whose requires the boot layer lacks) stop the JVM before main
+ * with exit code 1 and one line naming the module and the fix, instead of starting and failing every
+ * request; an application module that requires the swappable module only {@code static}, or an
+ * automatic one with the swappable code on the class path, serves a request with the swappable code;
+ * and the same jars on the class path do too, also when the swappable code calls a library module left
+ * on the module path.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModulePathIT {
     private static final String MAIN_RAN = "MAIN RAN";
-    private static final String FIX = "; swappable code, and shell code that names it, must be on the class path: run"
-            + " the application from the class path (-cp and the main class instead of --module-path and -m)";
 
     /** The swappable package in a module of its own. */
     private static Path pricing;
@@ -56,6 +56,8 @@ class ModulePathIT {
     /** A library module, and swappable code (no module) that calls it. */
     private static Path util;
     private static Path pricingUsingUtil;
+    /** The swappable module requiring java.sql, which an application module requiring it static does not. */
+    private static Path pricingSql;
 
     /** One setup: how the child is started in {@code dir}, and what it must print. */
     record Setup(String name, BiFunction<ChildJvm, Path, ChildJvm> start, String line) {
@@ -67,31 +69,43 @@ class ModulePathIT {
 
     static Stream<Arguments> refused() {
         List<Setup> setups = List.of(
-                new Setup("swappable package in its own module, modules directory",
-                        (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing,modules=" + modules(dir)))
-                                .module("com.acme.app/com.acme.app.Main", app, pricing),
-                        "modulets: the swappable package com.acme.pricing (packages=com.acme.pricing) is in the named"
-                                + " module com.acme.pricing (" + pricing + ")" + FIX),
-                new Setup("swappable package in its own module, no modules directory",
+                new Setup("swappable module on the module path, no modules directory",
                         (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing"))
                                 .module("com.acme.app/com.acme.app.Main", app, pricing),
-                        "modulets: the swappable package com.acme.pricing (packages=com.acme.pricing) is in the named"
-                                + " module com.acme.pricing (" + pricing + ")" + FIX),
+                        "modulets: the named module com.acme.pricing (" + pricing + ") holds only swappable packages"
+                                + " (packages=com.acme.pricing) and there is no modules=DIR: put its jar in a modules"
+                                + " directory and give modules=DIR (the jar may stay on the module path, where its"
+                                + " classes are never loaded)"),
                 new Setup("swappable package inside the application module",
-                        (child, dir) -> child.agent(args(dir, "packages=com.acme.shop.pricing"))
+                        (child, dir) -> child.agent(args(dir, "packages=com.acme.shop.pricing,modules="
+                                        + modules(dir)))
                                 .module("com.acme.shop/com.acme.shop.Main", shop),
-                        "modulets: the swappable package com.acme.shop.pricing (packages=com.acme.shop.pricing) is in"
-                                + " the named module com.acme.shop (" + shop + ")" + FIX),
-                new Setup("application module naming swappable classes from the modules directory",
+                        "modulets: the swappable package com.acme.shop.pricing (packages=com.acme.shop.pricing) is"
+                                + " inside the named module com.acme.shop (" + shop + "), with the shell package"
+                                + " com.acme.shop; move the swappable packages to a module of their own, run from"
+                                + " modules=DIR, or run the application from the class path"),
+                new Setup("swappable module requiring a JDK module the boot layer lacks",
+                        (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing,modules="
+                                        + modules(dir, pricingSql)))
+                                .module("com.acme.app/com.acme.app.Main", appStatic),
+                        "modulets: generation 1 refused: the modules com.acme.pricing do not resolve against the boot"
+                                + " layer: java.lang.module.FindException: Module java.sql not found, required by"
+                                + " com.acme.pricing"));
+        return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
+    }
+
+    static Stream<Arguments> onTheModulePath() {
+        List<Setup> setups = List.of(
+                new Setup("application module requiring the swappable module static, modules directory",
                         (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing,modules=" + modules(dir)))
                                 .module("com.acme.app/com.acme.app.Main", appStatic),
-                        "modulets: com.acme.app.Main of the named module com.acme.app (" + appStatic + ") names the"
-                                + " swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
-                new Setup("automatic application module naming swappable classes on the class path",
+                        "price 42"),
+                new Setup("automatic application module, swappable code on the class path",
+                        // an automatic main module requires nothing: the JDK module it uses is added by hand
                         (child, dir) -> child.agent(args(dir, "packages=com.acme.pricing"))
+                                .jvmOptions("--add-modules", "jdk.httpserver")
                                 .classpath(pricing).module("app.automatic/com.acme.app.Main", appAutomatic),
-                        "modulets: com.acme.app.Main of the named module app.automatic (" + appAutomatic + ") names"
-                                + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX));
+                        "price 42"));
         return Jdks.all().stream().flatMap(jdk -> setups.stream().map(s -> arguments(jdk, s)));
     }
 
@@ -148,6 +162,11 @@ class ModulePathIT {
                 .source("com.acme.util.Util",
                         "package com.acme.util; public class Util { public static int twice(int x) { return 2 * x; } }")
                 .build(shared.resolve("util.jar").toAbsolutePath());
+        pricingSql = new JarBuilder()
+                .source("module-info", "module com.acme.pricing { requires java.sql; exports com.acme.pricing; }")
+                .source("com.acme.pricing.Pricing", "package com.acme.pricing;"
+                        + " public class Pricing { public static int price() { return java.sql.Types.INTEGER; } }")
+                .build(shared.resolve("pricing-sql/pricing.jar").toAbsolutePath());
         pricingUsingUtil = new JarBuilder()
                 .source("com.acme.pricing.Pricing", "package com.acme.pricing;"
                         + " public class Pricing { public static int price() { return com.acme.util.Util.twice(21); } }")
@@ -165,6 +184,12 @@ class ModulePathIT {
                 () -> assertEquals(1, r.exitCode(), "exit code"),
                 () -> assertFalse(r.stdout().contains(MAIN_RAN), "main must not run"),
                 () -> assertEquals(List.of(setup.line()), lines, "exactly this one line on stderr"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}: {1}")
+    @MethodSource("onTheModulePath")
+    void theModulePathServesARequest(Jdk jdk, Setup setup, TestInfo info) throws IOException {
+        theSameJarsOnTheClassPathServeARequest(jdk, setup, info);
     }
 
     @ParameterizedTest(name = "[{index}] {0}: {1}")

@@ -12,6 +12,7 @@ import org.objectweb.asm.commons.ClassRemapper;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
+import io.modulets.loader.GenerationModules;
 import io.modulets.loader.WebappLoaders;
 
 /**
@@ -61,7 +62,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         if (loader instanceof GenerationLoader) {
             return rewriteSwappable(className, bytes);
         }
-        if (!isShell(loader)) {
+        if (!isShell(loader) && !isShellModule(module)) {
             return null;
         }
         WebappLoaders.defining(loader, domain);
@@ -124,6 +125,15 @@ public final class BoundaryTransformer implements ClassFileTransformer {
                     + "will fail: %s", className.replace('/', '.'), e);
             return null;
         }
+    }
+
+    /**
+     * A modular application's named module of the boot layer (DESIGN §3, named modules): the JDK's
+     * application loader defines its classes, and they are shell classes like the class path's.
+     */
+    private static boolean isShellModule(Module module) {
+        GenerationModules modules = GenerationModules.installed();
+        return modules != null && module != null && module.isNamed() && modules.isShell(module);
     }
 
     /**

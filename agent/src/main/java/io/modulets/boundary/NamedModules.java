@@ -1,10 +1,6 @@
 package io.modulets.boundary;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.Configuration;
-import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleReader;
 import java.lang.module.ResolvedModule;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,85 +8,133 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 
 /**
- * The application's named modules (the module path, {@code -m}), which the agent cannot serve: the
- * JDK's built-in application loader defines their classes, and it never defines a swappable class
- * and is not a shell loader, so the boundary never rewrites what they name. A swappable package in
- * a named module never loads, and a named module's class that names a swappable class fails where
- * it first reaches it (every request of a server, not its start). Both are found before
- * {@code main}, from the module graph and the class files of the modules that can name a class
- * outside it, and refused in one line.
+ * The application's named modules of the boot layer (the module path, {@code -m}; DESIGN §3, named
+ * modules), sorted into what the agent does with each. A module whose packages are all swappable is a
+ * <em>swappable module</em>: each generation defines it again, from the modules directory, in a layer
+ * of its own, and the boot layer's copy (on the module path because the application {@code requires}
+ * it) never loads a class. Every other application module is a <em>shell module</em>: the boundary
+ * rewrites its classes like the class path's. A module that holds swappable and shell packages cannot
+ * be either, and a swappable module without a modules directory has no generation to come from: both
+ * are refused in one line before {@code main}.
  *
  * <p>The JDK's own modules ({@code java.*}, and {@code jdk.*} of the run-time image) are never the
  * application's: {@code packages=org} must not find {@code org.w3c.dom} in {@code java.xml}. An
  * application linked into the run-time image by {@code jlink} is looked at like one on the module path.
  */
 public final class NamedModules {
-    private static final String FIX = "swappable code, and shell code that names it, must be on the class path: run"
-            + " the application from the class path (-cp and the main class instead of --module-path and -m)";
-
     private NamedModules() {
     }
 
     /**
-     * The one line that refuses this module graph, or empty when no application module holds a
-     * swappable package or has a class that names a swappable class.
+     * The application modules of a boot layer: the swappable ones and the shell ones, by name.
+     *
+     * @param swappable the modules whose packages are all swappable, which generations define again
+     * @param shell     the application's other named modules, which the boundary rewrites
+     */
+    public record Layout(Set<String> swappable, Set<String> shell) {
+        public static final Layout NONE = new Layout(Set.of(), Set.of());
+
+        public boolean isModular() {
+            return !swappable.isEmpty() || !shell.isEmpty();
+        }
+    }
+
+    /**
+     * The layout of {@code configuration}'s application modules.
      *
      * @param configuration the boot layer's, at premain
      * @param modulePath    whether the JVM was given a module path ({@code jdk.module.path} is set)
-     * @param given         how the swappable packages were given, for the line ({@code packages=com.acme})
      */
-    public static Optional<String> refusal(Configuration configuration, boolean modulePath, PackageFilter filter,
-            String given) throws IOException {
-        return reason(configuration, modulePath, filter, given).map(reason -> "modulets: " + reason);
+    public static Layout layout(Configuration configuration, boolean modulePath, PackageFilter filter) {
+        Set<String> swappable = new TreeSet<>();
+        Set<String> shell = new TreeSet<>();
+        for (ResolvedModule module : applications(configuration, modulePath)) {
+            Set<String> packages = module.reference().descriptor().packages();
+            boolean all = !packages.isEmpty() && packages.stream().allMatch(p -> filter.isSwappable(p + "."));
+            (all ? swappable : shell).add(module.name());
+        }
+        return new Layout(swappable, shell);
     }
 
-    /** {@link #refusal}'s line without its {@code "modulets: "}: what a run-time change of the lists is refused for. */
-    public static Optional<String> reason(Configuration configuration, boolean modulePath, PackageFilter filter,
-            String given) throws IOException {
-        // A plain loop: an application on the class path has only the JDK's modules, and pays no more.
+    /**
+     * The one line that refuses this module graph at start, or empty: a module holding swappable and shell
+     * packages, or a swappable module without a modules directory.
+     *
+     * @param given      how the swappable packages were given, for the line ({@code packages=com.acme})
+     * @param modulesDir whether the agent was given {@code modules=DIR}
+     */
+    public static Optional<String> refusal(Configuration configuration, boolean modulePath, PackageFilter filter,
+            String given, boolean modulesDir) {
+        return reason(configuration, modulePath, filter, given, modulesDir ? null : Set.of(), true)
+                .map(reason -> "modulets: " + reason);
+    }
+
+    /**
+     * What a run-time change of the lists to {@code filter} is refused for, without {@code "modulets: "}: a
+     * module holding swappable and shell packages, or a module becoming swappable that was not at start
+     * (its classes may be loaded by the JDK's application loader).
+     *
+     * @param swappableAtStart the swappable modules the start found
+     */
+    public static Optional<String> changeReason(Configuration configuration, boolean modulePath,
+            PackageFilter filter, String given, Set<String> swappableAtStart) {
+        return reason(configuration, modulePath, filter, given, swappableAtStart, false);
+    }
+
+    /** @param allowed the modules that may be swappable, or null for any */
+    private static Optional<String> reason(Configuration configuration, boolean modulePath, PackageFilter filter,
+            String given, Set<String> allowed, boolean atStart) {
+        for (ResolvedModule module : applications(configuration, modulePath)) {
+            Set<String> packages = module.reference().descriptor().packages();
+            Set<String> swappable = new TreeSet<>();
+            Set<String> shell = new TreeSet<>();
+            for (String p : packages) {
+                (filter.isSwappable(p + ".") ? swappable : shell).add(p);
+            }
+            if (swappable.isEmpty()) {
+                continue;
+            }
+            if (!shell.isEmpty()) {
+                return line("the swappable package " + swappable.iterator().next() + " (" + given
+                        + ") is inside the named module " + describe(module) + ", with the shell package "
+                        + shell.iterator().next() + "; move the swappable packages to a module of their own, run from"
+                        + " modules=DIR, or run the application from the class path");
+            }
+            if (allowed != null && !allowed.contains(module.name())) {
+                return line(atStart
+                        ? "the named module " + describe(module) + " holds only swappable packages (" + given
+                                + ") and there is no modules=DIR: put its jar in a modules directory and give"
+                                + " modules=DIR (the jar may stay on the module path, where its classes are never"
+                                + " loaded)"
+                        : "the named module " + describe(module) + " would become swappable (" + given
+                                + "), but it was a shell module at start; restart the application with these lists");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The application modules, sorted by name. A plain loop: an application on the class path pays no more. */
+    private static List<ResolvedModule> applications(Configuration configuration, boolean modulePath) {
         List<ResolvedModule> modules = new ArrayList<>();
         for (ResolvedModule module : configuration.modules()) {
             if (isApplications(module, modulePath)) {
                 modules.add(module);
             }
         }
-        if (modules.isEmpty()) {
-            return Optional.empty();
-        }
         modules.sort(Comparator.comparing(ResolvedModule::name));
-        for (ResolvedModule module : modules) {
-            Optional<String> swappable = module.reference().descriptor().packages().stream()
-                    .filter(p -> filter.isSwappable(p + ".")).sorted().findFirst();
-            if (swappable.isPresent()) {
-                return line("the swappable package " + swappable.get() + " (" + given + ") is in the named module "
-                        + describe(module));
-            }
-        }
-        ConstantPoolScan scan = new ConstantPoolScan(
-                filter.packages().stream().map(p -> p.replace('.', '/')).toList());
-        boolean absentStatic = requiresAbsentStatic(configuration, modules);
-        for (ResolvedModule module : modules) {
-            if (!module.reference().descriptor().isAutomatic() && !absentStatic) {
-                continue;
-            }
-            Optional<Naming> naming = firstNaming(module, scan, filter);
-            if (naming.isPresent()) {
-                return line(naming.get().shellClass() + " of the named module " + describe(module)
-                        + " names the swappable class " + naming.get().swappable() + " (" + given + ")");
-            }
-        }
-        return Optional.empty();
+        return modules;
     }
 
-    /** Names from class files and paths may hold anything: the line stays one line (DESIGN §6). */
+    /** Names from paths may hold anything: the line stays one line (DESIGN §6). */
     private static Optional<String> line(String what) {
-        return Optional.of(Log.escape(what) + "; " + FIX);
+        return Optional.of(Log.escape(what));
     }
 
     /**
@@ -110,61 +154,6 @@ public final class NamedModules {
         }
         Optional<URI> location = modulePath ? module.reference().location() : Optional.empty();
         return location.isPresent() && !"jrt".equals(location.get().getScheme());
-    }
-
-    /**
-     * Whether some application module {@code requires static} a module the graph lacks. Reading class
-     * files is what a module path's start pays for (every class of the module), so only modules that
-     * can name a class outside the graph are read: an automatic module reads the class path; an explicit
-     * module names only classes of the modules it read when compiled, all in the graph (where the
-     * packages were looked at) but for those it requires {@code static} (itself or through a
-     * {@code requires transitive static}), so with such a module missing every explicit one is read.
-     * (A module compiled with {@code javac --add-reads M=ALL-UNNAMED} against the class path is not
-     * found.)
-     */
-    private static boolean requiresAbsentStatic(Configuration configuration, List<ResolvedModule> modules) {
-        for (ResolvedModule module : modules) {
-            for (ModuleDescriptor.Requires requires : module.reference().descriptor().requires()) {
-                if (requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
-                        && configuration.findModule(requires.name()).isEmpty()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** A class of a named module, and the first swappable class it names (binary names). */
-    record Naming(String shellClass, String swappable) {
-    }
-
-    /** The module's first class (by name) that names a swappable class. */
-    private static Optional<Naming> firstNaming(ResolvedModule module, ConstantPoolScan scan, PackageFilter filter)
-            throws IOException {
-        try (ModuleReader reader = module.reference().open(); Stream<String> entries = reader.list()) {
-            List<String> classes = entries.filter(e -> e.endsWith(".class") && !e.startsWith("META-INF/")
-                    && !e.equals("module-info.class")).sorted().toList();
-            for (String entry : classes) {
-                Optional<InputStream> in = reader.open(entry);
-                if (in.isEmpty()) {
-                    continue;
-                }
-                byte[] bytes;
-                try (InputStream stream = in.get()) {
-                    bytes = stream.readAllBytes();
-                }
-                // The scan only says "may": a shared carve-out under a swappable prefix matches it too.
-                if (!scan.mentionsSwappable(bytes)) {
-                    continue;
-                }
-                String named = SwappableNames.firstIn(bytes, filter);
-                if (named != null) {
-                    String name = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
-                    return Optional.of(new Naming(name, named.replace('/', '.')));
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static String describe(ResolvedModule module) {

@@ -18,6 +18,10 @@ final class BuiltinLoaderTransformlet implements Transformlet {
         if (name.equals("loadClassOrNull") && descriptor.equals("(Ljava/lang/String;Z)Ljava/lang/Class;")) {
             return Hooks.atEntry(mv, Hooks.LOADERS, "refuseInBuiltinLoader", "(Ljava/lang/String;)V", 1);
         }
+        // Class.forName(module, name) on the boot layer's copy of a swappable module (DESIGN §3, named modules)
+        if (name.equals("findClass") && descriptor.equals("(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Class;")) {
+            return Hooks.atEntry(mv, Hooks.LOADERS, "refuseInBuiltinLoader", "(Ljava/lang/String;)V", 2);
+        }
         return mv;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Snapshot;
 import io.modulets.loader.GenerationClassLoader;
+import io.modulets.loader.GenerationModules;
 
 /**
  * Load before you activate (DESIGN §4, Deploying): the JVM itself defines and links (so verifies) every class of a
@@ -51,6 +52,7 @@ final class LoadCheck {
         GenerationClassLoader loader = new GenerationClassLoader("modulets-load-check", urls(snapshot), shell,
                 filter, "the load check of " + snapshot.label());
         try {
+            defineModules(loader, snapshot);
             for (String internal : names) {
                 budget.check();
                 load(loader, internal.replace('/', '.'), classes.jars().get(internal));
@@ -61,6 +63,19 @@ final class LoadCheck {
             } catch (IOException e) {
                 // the jars are closed as far as they can be; nothing of the loader is used again
             }
+        }
+    }
+
+    /** A modular application's generation defines its modules in a layer: one that does not resolve is refused. */
+    private void defineModules(GenerationClassLoader loader, Snapshot snapshot) throws DeployRefused {
+        GenerationModules modules = GenerationModules.installed();
+        if (modules == null) {
+            return;
+        }
+        try {
+            modules.define(loader, urls(snapshot), false);
+        } catch (IOException e) {
+            throw new DeployRefused(e.getMessage(), e);
         }
     }
 

@@ -27,6 +27,7 @@ import io.modulets.config.Log;
 import io.modulets.generations.PinReport.Kind;
 import io.modulets.generations.PinReport.Pin;
 import io.modulets.loader.GenerationClassLoader;
+import io.modulets.loader.GenerationModules;
 
 /**
  * Finds what holds a generation's loader, the way Tomcat's leak detection looks at a stopped web
@@ -388,7 +389,7 @@ public final class Pins {
         long start = System.nanoTime();
         List<Class<?>> shell = new ArrayList<>();
         for (Class<?> c : loadedClasses.get()) {
-            if (isShell(c.getClassLoader()) && !c.isArray() && isInitialized.test(c)) {
+            if ((isShell(c.getClassLoader()) || isShellModule(c)) && !c.isArray() && isInitialized.test(c)) {
                 shell.add(c);
             }
         }
@@ -402,6 +403,12 @@ public final class Pins {
         return loader != null && loader != Pins.class.getClassLoader() && !(loader instanceof GenerationLoader)
                 && loader != ClassLoader.getPlatformClassLoader()
                 && !loader.getClass().getName().startsWith("jdk.internal.");
+    }
+
+    /** A class of a modular application's shell module (the JDK's application loader defines it). */
+    private static boolean isShellModule(Class<?> c) {
+        GenerationModules modules = GenerationModules.installed();
+        return modules != null && modules.isShell(c.getModule());
     }
 
     // ---- what belongs to the generation ---------------------------------------------------------

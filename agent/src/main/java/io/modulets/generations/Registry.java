@@ -19,6 +19,7 @@ import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
 import io.modulets.loader.GenerationClassLoader;
+import io.modulets.loader.GenerationModules;
 
 /**
  * The generations of this JVM and the current one, and every transition of their lives (DESIGN
@@ -538,6 +539,10 @@ public final class Registry {
         // Open the jars first, then re-hash them: the classes the loader defines come from the bytes
         // that were checked, whatever happens to the names in the store afterwards.
         try {
+            GenerationModules modules = GenerationModules.installed();
+            if (modules != null) {
+                modules.define(loader, urls, true); // before the loader defines any class
+            }
             loader.openJars();
             store.check(snapshot);
         } catch (IOException | RuntimeException e) {

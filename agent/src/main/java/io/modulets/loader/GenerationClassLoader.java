@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Enumeration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +42,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
      * final, so that the JIT may read it once for many sites.
      */
     private final int serial = SERIALS.incrementAndGet();
+    /** The named modules defined to this loader (a modular application's, {@link GenerationModules}). */
+    private volatile Set<String> modules = Set.of();
 
     /**
      * @param generation the agent's record of this generation, for diagnostics; held so that the
@@ -137,6 +140,44 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
             }
             return c;
         }
+    }
+
+    /** Called once, before this loader defines a class: the named modules of its layer. */
+    void definesModules(Set<String> names) {
+        this.modules = Set.copyOf(names);
+    }
+
+    /**
+     * A class of one of this loader's named modules ({@code Class.forName(Module, String)}, and so
+     * {@code ServiceLoader}'s providers of a {@code provides}); the default finds none in a named module.
+     */
+    @Override
+    protected Class<?> findClass(String moduleName, String name) {
+        if (moduleName == null || !modules.contains(moduleName)) {
+            return moduleName == null ? findOrNull(name) : null;
+        }
+        Class<?> c = findOrNull(name);
+        return c != null && moduleName.equals(c.getModule().getName()) ? c : null;
+    }
+
+    private Class<?> findOrNull(String name) {
+        try {
+            return loadClass(name, false);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A resource of one of this loader's named modules ({@code Class.getResourceAsStream} and
+     * {@code Module.getResourceAsStream} of its classes), from the snapshot; the default finds none.
+     */
+    @Override
+    protected URL findResource(String moduleName, String name) throws IOException {
+        if (moduleName == null) {
+            return findResource(name);
+        }
+        return modules.contains(moduleName) ? findResource(name) : null;
     }
 
     /** Resources of swappable packages ({@code com/acme/jobs/mail.properties}) come from the snapshot only. */

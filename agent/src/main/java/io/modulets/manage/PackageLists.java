@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.modulets.boundary.NamedModules;
+import io.modulets.loader.GenerationModules;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.DeployRefused;
@@ -211,12 +212,9 @@ final class PackageLists {
      * swappable package in one, or a class of one that names a swappable class; null if nothing.
      */
     private String namedModulesReason(PackageFilter after) {
-        try {
-            return NamedModules.reason(modules, modulePath, after, "packages=" + String.join(":", after.packages()))
-                    .orElse(null);
-        } catch (IOException e) {
-            return "the named modules cannot be read to check the new lists (" + Log.oneLine(e) + ")";
-        }
+        GenerationModules named = GenerationModules.installed();
+        return NamedModules.changeReason(modules, modulePath, after, "packages=" + String.join(":", after.packages()),
+                named == null ? Set.of() : named.swappableModules()).orElse(null);
     }
 
     /**

@@ -2,8 +2,6 @@ package io.modulets.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassWriter;
@@ -26,8 +23,7 @@ import org.objectweb.asm.Opcodes;
 import io.modulets.config.PackageFilter;
 
 class NamedModulesTest {
-    private static final String FIX = "; swappable code, and shell code that names it, must be on the class path: run"
-            + " the application from the class path (-cp and the main class instead of --module-path and -m)";
+    private static final String GIVEN = "packages=com.acme.pricing";
 
     @Test
     void theJdksOwnModulesAreNeverTheApplications() throws Exception {
@@ -35,59 +31,66 @@ class NamedModulesTest {
         PackageFilter org = PackageFilter.of(List.of("org"), List.of());
         for (boolean modulePath : new boolean[] {false, true}) {
             assertEquals(Optional.empty(),
-                    NamedModules.refusal(ModuleLayer.boot().configuration(), modulePath, org, "packages=org"));
+                    NamedModules.refusal(ModuleLayer.boot().configuration(), modulePath, org, "packages=org", false));
+            assertEquals(NamedModules.Layout.NONE, NamedModules.layout(ModuleLayer.boot().configuration(), modulePath,
+                    org));
         }
     }
 
     @Test
-    void aSwappablePackageInANamedModuleIsRefused() throws Exception {
+    void aModuleOfSwappablePackagesIsSwappableAndTheOthersAreShell() throws Exception {
+        Configuration graph = graph(module("com.acme.pricing", "/srv/pricing.jar",
+                Map.of("com/acme/pricing/Pricing", classNaming("com/acme/pricing/Pricing", null),
+                        "com/acme/pricing/rules/Rule", classNaming("com/acme/pricing/rules/Rule", null))),
+                module("com.acme.app", "/srv/app.jar",
+                        Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/Pricing"))));
+        assertEquals(new NamedModules.Layout(Set.of("com.acme.pricing"), Set.of("com.acme.app")),
+                NamedModules.layout(graph, true, filter(List.of())));
+        assertEquals(Optional.empty(), NamedModules.refusal(graph, true, filter(List.of()), GIVEN, true));
+    }
+
+    @Test
+    void aSwappableModuleWithoutAModulesDirectoryIsRefused() throws Exception {
         Configuration graph = graph(module("com.acme.pricing", "/srv/pricing.jar",
                 Map.of("com/acme/pricing/Pricing", classNaming("com/acme/pricing/Pricing", null))));
-        assertEquals(Optional.of("modulets: the swappable package com.acme.pricing (packages=com.acme.pricing)"
-                + " is in the named module com.acme.pricing (/srv/pricing.jar)" + FIX),
-                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
+        assertEquals(Optional.of("modulets: the named module com.acme.pricing (/srv/pricing.jar) holds only swappable"
+                + " packages (packages=com.acme.pricing) and there is no modules=DIR: put its jar in a modules"
+                + " directory and give modules=DIR (the jar may stay on the module path, where its classes are never"
+                + " loaded)"), NamedModules.refusal(graph, true, filter(List.of()), GIVEN, false));
     }
 
     @Test
-    void aClassThatNamesASwappableClassIsRefusedInAnAutomaticModule() throws Exception {
-        ModuleDescriptor automatic = ModuleDescriptor.newAutomaticModule("app")
-                .packages(Set.of("com.acme.app")).build();
-        Configuration graph = graph(module(automatic, "/srv/app.jar",
-                Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/Pricing"),
-                        "com/acme/app/Config", classNaming("com/acme/app/Config", null))));
-        assertEquals(Optional.of("modulets: com.acme.app.Main of the named module app (/srv/app.jar) names"
-                + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
-                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
+    void aSwappablePackageInsideAShellModuleIsRefused() throws Exception {
+        Configuration graph = graph(module("com.acme.shop", "/srv/shop.jar",
+                Map.of("com/acme/shop/Main", classNaming("com/acme/shop/Main", null),
+                        "com/acme/pricing/Pricing", classNaming("com/acme/pricing/Pricing", null))));
+        String line = "modulets: the swappable package com.acme.pricing (packages=com.acme.pricing) is inside the"
+                + " named module com.acme.shop (/srv/shop.jar), with the shell package com.acme.shop; move the"
+                + " swappable packages to a module of their own, run from modules=DIR, or run the application from"
+                + " the class path";
+        assertEquals(Optional.of(line), NamedModules.refusal(graph, true, filter(List.of()), GIVEN, true));
+        assertEquals(Optional.of(line), NamedModules.refusal(graph, true, filter(List.of()), GIVEN, false));
     }
 
     @Test
-    void aClassThatNamesASwappableClassIsRefusedInAModuleRequiringAnAbsentOneStatic() throws Exception {
-        ModuleDescriptor explicit = ModuleDescriptor.newModule("com.acme.app").packages(Set.of("com.acme.app"))
-                .requires(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), "com.acme.pricing").build();
-        Configuration graph = graph(module(explicit, "/srv/app.jar",
-                Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/Pricing"))));
-        assertEquals(Optional.of("modulets: com.acme.app.Main of the named module com.acme.app (/srv/app.jar) names"
-                + " the swappable class com.acme.pricing.Pricing (packages=com.acme.pricing)" + FIX),
-                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
-    }
-
-    @Test
-    void anExplicitModuleWhoseRequiresAreAllThereIsNotRead() throws Exception {
-        // It can name only classes of modules it reads, whose packages the first look saw.
-        Configuration graph = graph(module(explicit("com.acme.app"), "/srv/app.jar", Map.of(), true));
+    void aSharedCarveOutMakesItsModuleAShellModule() throws Exception {
+        Configuration graph = graph(module("com.acme.api", "/srv/api.jar",
+                Map.of("com/acme/pricing/api/Quote", classNaming("com/acme/pricing/api/Quote", null))));
+        assertEquals(new NamedModules.Layout(Set.of(), Set.of("com.acme.api")),
+                NamedModules.layout(graph, true, filter(List.of("com.acme.pricing.api"))));
         assertEquals(Optional.empty(),
-                NamedModules.refusal(graph, true, filter(List.of()), "packages=com.acme.pricing"));
+                NamedModules.refusal(graph, true, filter(List.of("com.acme.pricing.api")), GIVEN, false));
     }
 
     @Test
-    void namingASharedCarveOutIsNotRefused() throws Exception {
-        Configuration graph = graph(module("com.acme.app", "/srv/app.jar",
-                Map.of("com/acme/app/Main", classNaming("com/acme/app/Main", "com/acme/pricing/api/Quote"))),
-                module("com.acme.api", "/srv/api.jar",
-                        Map.of("com/acme/pricing/api/Quote", classNaming("com/acme/pricing/api/Quote", null))));
-        assertEquals(Optional.empty(),
-                NamedModules.refusal(graph, true, filter(List.of("com.acme.pricing.api")),
-                        "packages=com.acme.pricing"));
+    void atRunTimeOnlyTheModulesSwappableAtStartMayBe() throws Exception {
+        Configuration graph = graph(module("com.acme.pricing", "/srv/pricing.jar",
+                Map.of("com/acme/pricing/Pricing", classNaming("com/acme/pricing/Pricing", null))));
+        assertEquals(Optional.empty(), NamedModules.changeReason(graph, true, filter(List.of()), GIVEN,
+                Set.of("com.acme.pricing")));
+        assertEquals(Optional.of("the named module com.acme.pricing (/srv/pricing.jar) would become swappable"
+                + " (packages=com.acme.pricing), but it was a shell module at start; restart the application with"
+                + " these lists"), NamedModules.changeReason(graph, true, filter(List.of()), GIVEN, Set.of()));
     }
 
     private static PackageFilter filter(List<String> shared) {
@@ -111,51 +114,18 @@ class NamedModulesTest {
         return writer.toByteArray();
     }
 
-    /** An explicit module of these classes, read from memory at a file location. */
+    /**
+     * An explicit module of these classes at a file location. Sorting modules reads no class file (a start
+     * pays for none): opening it fails the test.
+     */
     private static ModuleReference module(String name, String location, Map<String, byte[]> classes) {
         Set<String> packages = classes.keySet().stream()
                 .map(c -> c.substring(0, c.lastIndexOf('/')).replace('/', '.')).collect(Collectors.toSet());
-        return module(ModuleDescriptor.newModule(name).packages(packages).build(), location, classes);
-    }
-
-    private static ModuleDescriptor explicit(String name) {
-        return ModuleDescriptor.newModule(name).packages(Set.of(name)).build();
-    }
-
-    private static ModuleReference module(ModuleDescriptor descriptor, String location, Map<String, byte[]> classes) {
-        return module(descriptor, location, classes, false);
-    }
-
-    /** A module read from memory: its classes by internal name; one that must not be read fails when opened. */
-    private static ModuleReference module(ModuleDescriptor descriptor, String location, Map<String, byte[]> classes,
-            boolean unreadable) {
-        return new ModuleReference(descriptor, URI.create("file://" + location)) {
+        return new ModuleReference(ModuleDescriptor.newModule(name).packages(packages).build(),
+                URI.create("file://" + location)) {
             @Override
             public ModuleReader open() {
-                if (unreadable) {
-                    throw new AssertionError(descriptor.name() + " was read");
-                }
-                return new ModuleReader() {
-                    @Override
-                    public Optional<URI> find(String entry) {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public Optional<InputStream> open(String entry) {
-                        byte[] bytes = classes.get(entry.replaceAll("\\.class$", ""));
-                        return Optional.ofNullable(bytes).map(ByteArrayInputStream::new);
-                    }
-
-                    @Override
-                    public Stream<String> list() {
-                        return classes.keySet().stream().map(c -> c + ".class");
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
+                throw new AssertionError(name + " was read");
             }
         };
     }

@@ -109,10 +109,9 @@ class PackageListsTest {
         PackageLists modular = new PackageLists(filter, loaded, null, null, null, graph, true);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> modular.addSwappable("com.acme.extra"));
-        assertEquals("modulets: addSwappablePackage com.acme.extra refused: the swappable package com.acme.extra"
-                + " (packages=com.acme.jobs:com.acme.extra) is in the named module com.acme.extra (/srv/extra.jar);"
-                + " swappable code, and shell code that names it, must be on the class path: run the application"
-                + " from the class path (-cp and the main class instead of --module-path and -m)", e.getMessage());
+        assertEquals("modulets: addSwappablePackage com.acme.extra refused: the named module com.acme.extra"
+                + " (/srv/extra.jar) would become swappable (packages=com.acme.jobs:com.acme.extra), but it was a shell"
+                + " module at start; restart the application with these lists", e.getMessage());
         assertEquals(List.of("com.acme.jobs"), filter.packages(), "the lists are as they were");
         assertFalse(filter.isSwappable("com.acme.extra.Plugin"));
     }

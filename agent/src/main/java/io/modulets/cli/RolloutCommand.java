@@ -102,6 +102,10 @@ final class RolloutCommand implements Callable<Integer> {
             description = "File whose first line is the JMX password (with --user).")
     Path passwordFile;
 
+    @Option(names = "--insecure", description = "Allow plain-text (no TLS) JMX connections to other hosts: "
+            + "credentials and calls readable on the network. Without it such a TARGET is refused.")
+    boolean insecure;
+
     @Parameters(arity = "1..*", paramLabel = "TARGET", converter = JvmAddress.Converter.class,
             description = "The JVMs, the canary's first: local pids or JMX service URLs.")
     List<JvmAddress> targets;
@@ -128,7 +132,8 @@ final class RolloutCommand implements Callable<Integer> {
             throw usage("--user applies to JMX service URLs; a local pid is reached through the Attach API"
                     + " without one");
         }
-        Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage);
+        Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage)
+                .withInsecure(insecure);
         PrintWriter err = spec.commandLine().getErr();
         List<String> fetched = artifact.fetch(main.artifactSource()).stream().map(Path::toString).toList();
         for (int i = 0; i < fetched.size(); i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,19 +75,20 @@ class FleetAccessIT {
         // published with the checksums of the good jar, then the jar replaced: what a corrupted download looks like
         publish("com.acme", "magic", "1001-tampered", Files.readAllBytes(versions.resolve("magic-1000.jar")), good);
 
-        // The server's key pair (for 127.0.0.1) and the CLI's trust store with its certificate, by the JDK's keytool.
+        // The server's key pair (for 127.0.0.1), by the JDK's keytool; the CLI's trust store holds its certificate.
         keyStore = dir.resolve("server.p12");
         trustStore = dir.resolve("trust.p12");
-        Path certificate = dir.resolve("server.cer");
         Files.deleteIfExists(keyStore);
-        Files.deleteIfExists(trustStore);
         keytool("-genkeypair", "-alias", "jmx", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "jmx", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "jmx", "-file", certificate.toString(), "-storetype", "PKCS12",
-                "-keystore", trustStore.toString(), "-storepass", STORE_PASSWORD);
+        KeyStore server = KeyStore.getInstance(keyStore.toFile(), STORE_PASSWORD.toCharArray());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("jmx", server.getCertificate("jmx"));
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            trust.store(out, STORE_PASSWORD.toCharArray());
+        }
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

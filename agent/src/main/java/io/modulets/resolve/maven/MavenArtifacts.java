@@ -6,6 +6,7 @@ import io.modulets.resolve.Repository;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.aether.ConfigurationProperties;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 import org.eclipse.aether.RepositorySystemSession.CloseableSession;
@@ -64,7 +65,7 @@ public final class MavenArtifacts implements ArtifactSource {
                 .setProxySelector(settings.proxies())
                 .setAuthenticationSelector(settings.credentials())
                 .setSystemProperties(System.getProperties())
-                .setConfigProperty("aether.transport.http.requestTimeout", READ_TIMEOUT_MS);
+                .setConfigProperty(ConfigurationProperties.REQUEST_TIMEOUT, READ_TIMEOUT_MS);
         return builder.build();
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * Connects over JMX: a local pid through the Attach API and the JVM's local management agent
- * (started if needed), a service URL directly. The agent's MBeans are used through
+ * (started if needed), a service URL as {@link RemoteJmx} says (TLS, or plain text on this machine or with
+ * {@code --insecure}). The agent's MBeans are used through
  * {@link JMX#newMXBeanProxy} with the manage interfaces, which ship in this same jar.
  */
 final class JmxConnector implements Connector {
@@ -30,6 +32,17 @@ final class JmxConnector implements Connector {
      * second after premain (manage's Monitoring), so a JVM that has just started may not have it yet.
      */
     static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
+
+    private final RemoteJmx.StubSource stubs;
+
+    JmxConnector() {
+        this(RemoteJmx.LOOKUP);
+    }
+
+    /** With {@code stubs} for the service URLs' stubs (tests: a stub without a network). */
+    JmxConnector(RemoteJmx.StubSource stubs) {
+        this.stubs = stubs;
+    }
 
     @Override
     public AgentConnection open(JvmAddress jvm, Credentials credentials) {
@@ -47,7 +60,8 @@ final class JmxConnector implements Connector {
                 environment.put(JMXConnector.CREDENTIALS, credentials.forJmx());
             }
         }
-        JMXConnector connector = connect(jvm, url, environment);
+        JMXConnector connector = connect(jvm, () -> jvm.isPid() ? JMXConnectorFactory.connect(url, environment)
+                : RemoteJmx.connect(jvm, environment, credentials.insecure(), stubs));
         MBeanServerConnection server;
         try {
             server = connector.getMBeanServerConnection();
@@ -92,14 +106,17 @@ final class JmxConnector implements Connector {
      * CLI waiting for the operating system's TCP time-out. The attempt runs on a daemon thread, so
      * one that never returns does not keep the CLI alive.
      */
-    private static JMXConnector connect(JvmAddress jvm, JMXServiceURL url, Map<String, Object> environment) {
-        FutureTask<JMXConnector> attempt = new FutureTask<>(() -> JMXConnectorFactory.connect(url, environment));
+    private static JMXConnector connect(JvmAddress jvm, Callable<JMXConnector> connecting) {
+        FutureTask<JMXConnector> attempt = new FutureTask<>(connecting);
         Thread thread = new Thread(attempt, "modulets-connect");
         thread.setDaemon(true);
         thread.start();
         try {
             return attempt.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof CliFailure refused) {
+                throw refused;
+            }
             throw new CliFailure("cannot connect to " + jvm + ": " + Errors.oneLine(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             attempt.cancel(true);

@@ -29,6 +29,7 @@ abstract class JvmCommand implements Callable<Integer> {
     public final Integer call() {
         Credentials credentials = jvmOptions.credentials();
         check();
+        prepare();
         try (AgentConnection agent = main.connector().open(jvmOptions.jvm, credentials)) {
             run(agent);
         }
@@ -37,6 +38,10 @@ abstract class JvmCommand implements Callable<Integer> {
 
     /** Usage checks that need more than one argument, before connecting; throws a {@code ParameterException}. */
     void check() {
+    }
+
+    /** Work done once the arguments are checked and before connecting (fetching an artifact); throws a CliFailure. */
+    void prepare() {
     }
 
     abstract void run(AgentConnection agent);

@@ -36,6 +36,10 @@ final class JvmOptions {
             description = "File whose first line is the JMX password (with --user).")
     Path passwordFile;
 
+    @Option(names = "--insecure", description = "Allow a plain-text (no TLS) JMX connection to another host: "
+            + "credentials and calls readable on the network. Without it such a service URL is refused.")
+    boolean insecure;
+
     /** The credentials given, checked against the kind of JVM argument (a misuse is a usage error). */
     Credentials credentials() {
         return credentials(System.getenv());
@@ -45,7 +49,7 @@ final class JvmOptions {
         if (user != null && jvm.isPid()) {
             throw usage("--user applies to a JMX service URL; a local pid is reached through the Attach API without one");
         }
-        return credentials(user, passwordFile, env, this::usage);
+        return credentials(user, passwordFile, env, this::usage).withInsecure(insecure);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.modulets.cli;
 
+import io.modulets.resolve.ArtifactSource;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,17 +65,28 @@ public final class Main implements Callable<Integer> {
     private CommandSpec spec;
 
     private final Connector connector;
+    private final Supplier<ArtifactSource> artifactSource;
 
     public Main() {
         this(new JmxConnector());
     }
 
     Main(Connector connector) {
+        this(connector, ArtifactSource::open);
+    }
+
+    Main(Connector connector, Supplier<ArtifactSource> artifactSource) {
         this.connector = connector;
+        this.artifactSource = artifactSource;
     }
 
     Connector connector() {
         return connector;
+    }
+
+    /** Where {@code --artifact} fetches from: opened only when an artifact is given (the nested resolver jar). */
+    Supplier<ArtifactSource> artifactSource() {
+        return artifactSource;
     }
 
     public static void main(String[] args) {

@@ -25,7 +25,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code rollout --jar FILE TARGET...}: a version onto several JVMs, a canary first, then in judged waves. */
+/**
+ * {@code rollout --jar FILE TARGET...} (or {@code --artifact G:A:V}): a version onto several JVMs, a canary first,
+ * then in judged waves.
+ */
 @Command(name = "rollout", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
             "Roll a jar out to several JVMs. First every target is checked, and none is touched if one refuses: it "
@@ -44,7 +47,10 @@ import picocli.CommandLine.TypeConversionException;
                     + "target, the generation before and after, the tasks judged, the failure rates and the verdict; "
                     + "progress goes to stderr.",
             "The jar is read by each target JVM: for a pid its path is made absolute against this directory; for "
-                    + "a JMX service URL it must be absolute and there on the target's machine.",
+                    + "a JMX service URL it must be absolute and there on the target's machine. With --artifact "
+                    + "instead of --jar the jar is fetched from a Maven repository into the local repository first, "
+                    + "here, before any target is contacted, and that path is handed over (a JMX service URL's JVM "
+                    + "must see it: this host, or a local repository both share).",
             "Exit codes: 0 rolled out to every target; 1 refused (nothing moved; an unreachable target is a "
                     + "refusal, as for every command) or stopped or interrupted (what moved was rolled back, the "
                     + "table says where each target is); 2 usage (nothing was contacted)."
@@ -59,8 +65,11 @@ final class RolloutCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--jar", required = true, paramLabel = "FILE", description = "The jar of the new version.")
+    @Option(names = "--jar", paramLabel = "FILE", description = "The jar of the new version (or --artifact).")
     Path jar;
+
+    @Mixin
+    ArtifactOptions artifact;
 
     @Option(names = "--canary", paramLabel = "PERCENT", defaultValue = "5%",
             description = "The share of new root tasks the canary gets on the first target "
@@ -93,6 +102,10 @@ final class RolloutCommand implements Callable<Integer> {
             description = "File whose first line is the JMX password (with --user).")
     Path passwordFile;
 
+    @Option(names = "--insecure", description = "Allow plain-text (no TLS) JMX connections to other hosts: "
+            + "credentials and calls readable on the network. Without it such a TARGET is refused.")
+    boolean insecure;
+
     @Parameters(arity = "1..*", paramLabel = "TARGET", converter = JvmAddress.Converter.class,
             description = "The JVMs, the canary's first: local pids or JMX service URLs.")
     List<JvmAddress> targets;
@@ -107,6 +120,11 @@ final class RolloutCommand implements Callable<Integer> {
         if (waves < 1) {
             throw usage("--waves must be at least 1");
         }
+        artifact.check();
+        if ((jar == null) == !artifact.any()) {
+            throw usage(jar == null ? "give the new version: --jar FILE or --artifact G:A:V"
+                    : "give --jar or --artifact, not both");
+        }
         if (new HashSet<>(targets).size() != targets.size()) {
             throw usage("a TARGET is given twice");
         }
@@ -114,12 +132,18 @@ final class RolloutCommand implements Callable<Integer> {
             throw usage("--user applies to JMX service URLs; a local pid is reached through the Attach API"
                     + " without one");
         }
-        Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage);
+        Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage)
+                .withInsecure(insecure);
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> fetched = artifact.fetch(main.artifactSource()).stream().map(Path::toString).toList();
+        for (int i = 0; i < fetched.size(); i++) {
+            err.println("modulets: rollout: " + artifact.artifacts.get(i) + " is " + fetched.get(i));
+        }
+        err.flush();
         List<RolloutTarget> all = new ArrayList<>();
         for (JvmAddress address : targets) {
-            all.add(new RolloutTarget(address, List.of(pathFor(address))));
+            all.add(new RolloutTarget(address, jar == null ? fetched : List.of(pathFor(address))));
         }
-        PrintWriter err = spec.commandLine().getErr();
         Rollout rollout = new Rollout(all, main.connector(), credentials, Percent.format(share),
                 Percent.format(allowed), new RolloutJudge(allowed, minTasks), waves, timeout, line -> {
                     err.println("modulets: rollout: " + line);
@@ -164,7 +188,12 @@ final class RolloutCommand implements Callable<Integer> {
             json.put("outcome", rollout.outcome().word);
             json.put("reason", rollout.reason());
             json.put("summary", summary);
-            json.put("jar", jar.toString());
+            if (jar != null) {
+                json.put("jar", jar.toString());
+            } else {
+                json.put("artifacts", artifact.artifacts.stream().map(Object::toString).toList());
+                json.put("jars", rollout.targets().get(0).jars);
+            }
             json.put("targets", rollout.targets().stream().map(RolloutTarget::json).toList());
             out.println(Json.write(json));
         } else {

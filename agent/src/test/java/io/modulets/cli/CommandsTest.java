@@ -443,7 +443,7 @@ class CommandsTest {
     @Test
     void activateNeedsAJar() {
         assertEquals(2, run("activate", "1234"));
-        assertTrue(err().contains("Missing required parameter: 'JAR'"), err());
+        assertTrue(err().startsWith("modulets: give the new generation's jars: JAR... or --artifact G:A:V\n"), err());
     }
 
     @Test

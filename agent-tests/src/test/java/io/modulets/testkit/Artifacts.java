@@ -27,7 +27,8 @@ public final class Artifacts {
 
     /** A file of the repository's {@code contrib/} directory (configurations for other tools that MetricsIT runs). */
     public static Path contrib(String file) {
-        Path path = Path.of(System.getProperty("modulets.contrib.dir", "../contrib"), file).toAbsolutePath().normalize();
+        Path path = Path.of(System.getProperty("modulets.contrib.dir", "../contrib"), file)
+                .toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {
             fail(path + " does not exist");
         }

@@ -29,8 +29,11 @@ import io.modulets.testkit.WorkDirs;
 /**
  * Watching the modules directory (DESIGN §4, Deploying): the directory reached through a symlink
  * that is swapped atomically, several changes within one quiet period, the directory vanishing and
- * coming back, Kubernetes' {@code ..data} link swapped inside it, and {@code outside=ignore}. Each
- * change gives exactly one log line (no second activation), and unbound code then runs the new generation.
+ * coming back as a Kubernetes volume, the kubelet's updates of it exactly as its AtomicWriter makes them
+ * (deploy.Kubelet: a timestamped directory, {@code ..data_tmp} renamed over {@code ..data}, the old directory
+ * removed), one of them to the same jars, and {@code outside=ignore}. Each change gives exactly one log line
+ * (no second activation; for the same jars, "same content" and no generation), and unbound code and a new
+ * root task then run the new generation.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeployWatchIT {
@@ -44,6 +47,7 @@ class DeployWatchIT {
         Path dir = WorkDirs.forClass(DeployWatchIT.class);
         versions = Files.createDirectories(dir.resolve("versions"));
         shellJar = new JarBuilder().source("deploy.WatchApp", read("shell/deploy/WatchApp.java"))
+                .source("deploy.Kubelet", read("shell/deploy/Kubelet.java"))
                 .source("deploy.mod.Magic", magic(1000)).build(dir.resolve("shell.jar"));
         for (int m = 1000; m <= 1005; m++) {
             new JarBuilder().source("deploy.mod.Magic", magic(m)).manifest("Implementation-Version", "" + m)
@@ -78,17 +82,24 @@ class DeployWatchIT {
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(r.stdoutLines().contains("DONE")),
-                () -> assertEquals(List.of("magic=1000"), steps.get("start")),
+                () -> assertEquals(List.of("magic=1000", "task=1000"), steps.get("start")),
                 () -> activatedOnce(steps, "symlink-swap", 2, "1001", 1001),
                 () -> activatedOnce(steps, "several-at-once", 3, "extra+1002", 1002),
                 () -> {
                     List<String> vanish = steps.get("vanish");
-                    assertEquals(2, vanish.size(), () -> "one line, then the old generation still runs: " + vanish);
+                    assertEquals(3, vanish.size(), () -> "one line, then the old generation still runs: " + vanish);
                     assertTrue(vanish.get(0).contains("modules directory " + modules + " is gone"), vanish.get(0));
-                    assertEquals("magic=1002", vanish.get(1));
+                    assertEquals(List.of("magic=1002", "task=1002"), vanish.subList(1, 3));
                 },
                 () -> activatedOnce(steps, "come-back", 4, "1003", 1003),
                 () -> activatedOnce(steps, "kubernetes-data-swap", 5, "1004", 1004),
+                () -> {
+                    List<String> same = steps.get("kubernetes-same-jars");
+                    assertEquals(3, same == null ? 0 : same.size(), () -> "one line, no activation: " + same);
+                    assertTrue(same.get(0).contains(": same content, generation 5 (1004, ")
+                            && same.get(0).endsWith(" stays current"), same.get(0));
+                    assertEquals(List.of("magic=1004", "task=1004"), same.subList(1, 3));
+                },
                 () -> activatedOnce(steps, "kubernetes-data-swap-again", 6, "1005", 1005),
                 () -> activatedOnce(steps, "outside-ignored", 7, "1006", 1006));
     }
@@ -96,10 +107,11 @@ class DeployWatchIT {
     private static void activatedOnce(Map<String, List<String>> steps, String step, int generation, String label,
                                       int magic) {
         List<String> lines = steps.get(step);
-        assertEquals(2, lines == null ? 0 : lines.size(), () -> step + ": exactly one log line, then magic: " + lines);
+        assertEquals(3, lines == null ? 0 : lines.size(), () -> step + ": exactly one log line, then magic: " + lines);
         assertTrue(lines.get(0).startsWith("modulets: generation " + generation + " (" + label + ", ")
                 && lines.get(0).endsWith(" is current (was " + (generation - 1) + ")"), () -> step + ": " + lines);
         assertEquals("magic=" + magic, lines.get(1), () -> step + ": unbound code runs the new generation");
+        assertEquals("task=" + magic, lines.get(2), () -> step + ": a new task runs the new generation");
     }
 
     private static String magic(int magic) {

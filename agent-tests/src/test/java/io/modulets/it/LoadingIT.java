@@ -26,12 +26,14 @@ import io.modulets.testkit.WorkDirs;
 /**
  * DESIGN §3, loader, with only the -javaagent flag: the agent's loader is the system loader and
  * defines the shell, a generation loader defines the swappable class, and the JDK's built-in
- * loaders refuse the swappable name although its jar is on their class path.
+ * loaders refuse the swappable name although its jar is on their class path. A class of another agent's
+ * loader (parent: the boot loader, as the OpenTelemetry Java agent's) that loads by name runs unrewritten.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LoadingIT {
     private static Path appJar;
     private static Path magicJar;
+    private static Path otherAgentJar;
 
     @BeforeAll
     static void build() throws IOException {
@@ -39,6 +41,9 @@ class LoadingIT {
         magicJar = MagicJars.write(MagicJars.FIRST, dir.resolve("magic.jar"));
         String source = AppSources.read("apps/loading/loading/App.java");
         appJar = new JarBuilder().source("loading.App", source).classpath(magicJar).build(dir.resolve("app.jar"));
+        otherAgentJar = new JarBuilder().source("other.Probe", "package other; public class Probe {"
+                + " public static Class<?> load(String name) throws Exception { return Class.forName(name); } }")
+                .build(dir.resolve("other-agent.jar"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -62,6 +67,7 @@ class LoadingIT {
                 .agent(agentArgs + ",store=" + work.resolve("store"))
                 .classpath(appJar, swappableJar)
                 .mainClass("loading.App")
+                .args(otherAgentJar)
                 .timeout(Duration.ofSeconds(60))
                 .outputIn(work)
                 .run();
@@ -81,6 +87,8 @@ class LoadingIT {
                 () -> assertEquals("refused", seen.get("builtin-app-loadClass"),
                         "the JDK's app loader must never define a swappable class, though its jar is on the class path"),
                 () -> assertEquals("refused", seen.get("builtin-app-forName"), "nor initiate one"),
-                () -> assertEquals("refused", seen.get("platform-loadClass")));
+                () -> assertEquals("refused", seen.get("platform-loadClass")),
+                () -> assertEquals("class java.util.ArrayList", seen.get("other-agent-loader"),
+                        "a class of a loader that cannot see modulets (parent: the boot loader) is not rewritten"));
     }
 }

@@ -20,6 +20,21 @@ public final class Artifacts {
         return jar("modulets.sample.jar");
     }
 
+    /** The Prometheus JMX exporter agent from Maven Central (agent-tests/pom.xml copies it before the ITs). */
+    public static Path jmxExporterJar() {
+        return jar("modulets.jmx.exporter.jar");
+    }
+
+    /** A file of the repository's {@code contrib/} directory (configurations for other tools that MetricsIT runs). */
+    public static Path contrib(String file) {
+        Path path = Path.of(System.getProperty("modulets.contrib.dir", "../contrib"), file)
+                .toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            fail(path + " does not exist");
+        }
+        return path;
+    }
+
     /** The project version the jars were built as. */
     public static String version() {
         return System.getProperty("modulets.version", "0.1.0-SNAPSHOT");

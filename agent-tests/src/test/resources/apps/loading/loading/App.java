@@ -2,7 +2,9 @@ package loading;
 
 import org.example.magic.MagicModule;
 
-/** Shell program for LoadingIT: which loader defines what, and what the JDK's own loaders refuse. */
+/**
+ * Shell program for LoadingIT: which loader defines what, what the JDK's own loaders refuse, and that another
+ * agent's loader (args[0]: a jar of other.Probe) is left alone. */
 public final class App {
     private static final String SWAPPABLE = "org.example.magic.MagicModule";
 
@@ -17,6 +19,17 @@ public final class App {
         print("builtin-app-loadClass", attempt(() -> builtinApp.loadClass(SWAPPABLE)));
         print("builtin-app-forName", attempt(() -> Class.forName(SWAPPABLE, false, builtinApp)));
         print("platform-loadClass", attempt(() -> ClassLoader.getPlatformClassLoader().loadClass(SWAPPABLE)));
+        // Another agent's own loader (the OpenTelemetry Java agent's): its parent is the boot loader, it sees
+        // no class of the application's nor of modulets, and its classes that load by name must still run.
+        try (java.net.URLClassLoader otherAgent = new java.net.URLClassLoader(
+                new java.net.URL[] {java.nio.file.Path.of(args[0]).toUri().toURL()}, null)) {
+            Object loaded = otherAgent.loadClass("other.Probe").getMethod("load", String.class)
+                    .invoke(null, "java.util.ArrayList");
+            print("other-agent-loader", loaded);
+        } catch (ReflectiveOperationException | java.io.IOException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            print("other-agent-loader", cause);
+        }
     }
 
     interface Load {

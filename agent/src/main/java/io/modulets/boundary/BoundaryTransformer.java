@@ -140,8 +140,9 @@ public final class BoundaryTransformer implements ClassFileTransformer {
      * Shell classes: defined by any loader but the agent's, the generations' and the JDK's own: the
      * boot, platform and built-in app loaders ({@code jdk.internal.loader}, which here only define
      * the JDK and the agent) and the loaders of JDK 17's generated reflection accessors, whose
-     * classes must keep naming the class they reflect on. An application's own
-     * {@code URLClassLoader} (plugins, scripts) is a shell loader like the system loader.
+     * classes must keep naming the class they reflect on, and any loader whose parents do not lead to
+     * the system loader. An application's own {@code URLClassLoader} (plugins, scripts) is a shell loader
+     * like the system loader.
      */
     private boolean isShell(ClassLoader loader) {
         if (loader == null || loader == agentLoader || loader instanceof GenerationLoader
@@ -149,6 +150,24 @@ public final class BoundaryTransformer implements ClassFileTransformer {
             return false;
         }
         String kind = loader.getClass().getName();
-        return !kind.startsWith("jdk.internal.loader.") && !kind.equals("jdk.internal.reflect.DelegatingClassLoader");
+        return !kind.startsWith("jdk.internal.loader.") && !kind.equals("jdk.internal.reflect.DelegatingClassLoader")
+                && reachesSystemLoader(loader);
+    }
+
+    /**
+     * Whether {@code loader}'s parents lead to the system class loader, which serves the agent's classes (the
+     * boundary's bootstrap methods) and the swappable ones. A loader whose parents do not (another agent's own
+     * loader, whose parent is the boot or platform loader: the OpenTelemetry Java agent's) can link to neither,
+     * so its classes are not shell classes: rewritten, they would fail with a NoClassDefFoundError of
+     * io.modulets.boundary.Boundary.
+     */
+    private static boolean reachesSystemLoader(ClassLoader loader) {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l == system) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -168,6 +168,12 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
     }
 
     @Override
+    public double getCanaryShare() {
+        Canary canary = registry.canary();
+        return canary == null ? 0 : canary.fraction();
+    }
+
+    @Override
     public String getDeployCanaryFraction() {
         double fraction = deployer.canaryByDefault();
         return fraction == 0 ? null : Percent.format(fraction);

@@ -82,6 +82,12 @@ public interface ManagerMXBean {
     String getCanaryFraction();
 
     /**
+     * The same share as a number, for monitoring that reads numbers only (a JMX exporter): 0.05 for 5%; 0 when no
+     * canary is in progress.
+     */
+    double getCanaryShare();
+
+    /**
      * The share at which deploys (activate, rescan, the modules watcher) start canaries (agent argument
      * {@code canary}), or null: they are plain activations.
      */

@@ -2,6 +2,8 @@ package io.modulets.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -187,5 +190,26 @@ class BoundaryRewriterTest {
         new ClassReader(out).accept(new NameCollector(named), 0);
         assertTrue(named.stream().noneMatch(n -> n.contains("sw/")), () -> "names a swappable class: " + named);
         assertTrue(named.stream().anyMatch(n -> n.contains("io/modulets/boundary/Boundary")));
+    }
+
+    /**
+     * A class that may load classes by name is rewritten where its loader reaches the agent's classes through
+     * the system loader (a plugin's URLClassLoader), and left alone where it does not (another agent's own
+     * loader, parent the boot loader, as the OpenTelemetry Java agent's): rewritten, it could not link.
+     */
+    @Test
+    void aLoaderThatDoesNotReachTheSystemLoaderDefinesNoShellClass() throws IOException {
+        byte[] probe = Files.readAllBytes(Compiler.compile(temp.resolve("probe"), Map.of("other.Probe",
+                "package other; public class Probe {"
+                        + " public static Class<?> load(String n) throws Exception { return Class.forName(n); } }"))
+                .resolve("other/Probe.class"));
+        BoundaryTransformer transformer = new BoundaryTransformer(filter, new Erasure(filter, () -> g1), null);
+        try (URLClassLoader plugin = new URLClassLoader(new URL[0], ClassLoader.getSystemClassLoader());
+             URLClassLoader otherAgent = new URLClassLoader(new URL[0], null)) {
+            assertNotNull(transformer.transform(null, plugin, "other/Probe", null, null, probe),
+                    "a plugin's class that loads by name is rewritten");
+            assertNull(transformer.transform(null, otherAgent, "other/Probe", null, null, probe),
+                    "a class of a loader that cannot see the agent's classes is left as it is");
+        }
     }
 }

@@ -217,6 +217,11 @@ final class FakeAgent implements ManagerMXBean, Connector {
     }
 
     @Override
+    public double getCanaryShare() {
+        return canaryFraction == null ? 0 : Double.parseDouble(canaryFraction.replace("%", "")) / 100;
+    }
+
+    @Override
     public String getDeployCanaryFraction() {
         return null;
     }

@@ -3,7 +3,10 @@ package deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -14,15 +17,21 @@ import deploy.mod.Magic;
 
 /**
  * Shell program for DeployWatchIT: changes the watched modules directory the ways operators and
- * Kubernetes do, and after each change prints the agent's log lines about it and what unbound
- * code now runs: {@code STEP name|line|line…|magic=N}. Each step waits for the agent's line
- * about a deploy (activated or refused), then for one quiet period more, so that a second,
- * unwanted activation would be seen. Args: versionsDir (magic-N.jar, outside.jar) base quietMillis,
- * where {@code base/modules} is a symlink to {@code base/releases/r1}.
+ * Kubernetes do ({@link Kubelet}), and after each change prints the agent's log lines about it, what unbound
+ * code now runs and what a new root task runs: {@code STEP name|line|line…|magic=N|task=N}. Each step waits
+ * for the agent's line about a deploy (activated, refused, or the same content), then for one quiet period
+ * more, so that a second, unwanted activation would be seen. Args: versionsDir (magic-N.jar, outside.jar)
+ * base quietMillis, where {@code base/modules} is a symlink to {@code base/releases/r1}.
  */
 public final class WatchApp {
     static final BlockingQueue<String> LOG = new LinkedBlockingQueue<>();
     static final Logger AGENT_LOG = Logger.getLogger("io.modulets");
+    /** New root tasks: each step's last field is what one of them runs. */
+    static final ExecutorService POOL = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "watch-app-task");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public static void main(String[] args) throws Exception {
         Path versions = Path.of(args[0]);
@@ -33,7 +42,8 @@ public final class WatchApp {
             @Override
             public void publish(LogRecord record) {
                 String m = record.getMessage();
-                if (m.contains("refused") || m.contains("is current") || m.contains("is gone")) {
+                if (m.contains("refused") || m.contains("is current") || m.contains("is gone")
+                        || m.contains("same content")) {
                     LOG.add(m);
                 }
             }
@@ -69,40 +79,29 @@ public final class WatchApp {
 
         // The directory vanishes...
         step("vanish", quiet, () -> Files.delete(modules));
-        // ...and comes back, as a plain directory.
+        // ...and comes back: a Kubernetes volume mounted afresh (the kubelet's first write, into an empty
+        // directory that then takes the name).
         step("come-back", quiet, () -> {
             Path back = Files.createDirectories(base.resolve(".modules.new"));
-            Files.copy(versions.resolve("magic-1003.jar"), back.resolve("magic.jar"));
+            Kubelet.write(back, Map.of("magic.jar", versions.resolve("magic-1003.jar")));
             Files.move(back, modules, StandardCopyOption.ATOMIC_MOVE);
         });
 
-        // Kubernetes' layout for a mounted volume: magic.jar -> ..data/magic.jar, ..data -> ..v1, swapped.
-        step("kubernetes-data-swap", quiet, () -> {
-            Path v1 = Files.createDirectories(modules.resolve("..v1"));
-            Files.copy(versions.resolve("magic-1004.jar"), v1.resolve("magic.jar"));
-            Files.createSymbolicLink(modules.resolve("..data_tmp"), Path.of("..v1"));
-            Path link = modules.resolve(".magic.link");
-            Files.createSymbolicLink(link, Path.of("..data/magic.jar"));
-            Files.move(modules.resolve("..data_tmp"), modules.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(link, modules.resolve("magic.jar"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        });
-        step("kubernetes-data-swap-again", quiet, () -> {
-            Path v2 = Files.createDirectories(modules.resolve("..v2"));
-            Files.copy(versions.resolve("magic-1005.jar"), v2.resolve("magic.jar"));
-            Files.createSymbolicLink(modules.resolve("..data_tmp"), Path.of("..v2"));
-            Files.move(modules.resolve("..data_tmp"), modules.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        });
+        // The kubelet updates the volume: its ..data link swapped to a new timestamped directory.
+        step("kubernetes-data-swap", quiet, () -> Kubelet.write(modules, Map.of(
+                "magic.jar", versions.resolve("magic-1004.jar"),
+                "app.properties", Files.writeString(base.resolve("app-1.properties"), "mode=1\n"))));
+        // Another key of the same (projected) volume changes, the jars do not: a swap to identical jars.
+        step("kubernetes-same-jars", quiet, () -> Kubelet.write(modules, Map.of(
+                "magic.jar", versions.resolve("magic-1004.jar"),
+                "app.properties", Files.writeString(base.resolve("app-2.properties"), "mode=2\n"))));
+        // A new jar, and a key removed (its user-visible link goes too).
+        step("kubernetes-data-swap-again", quiet, () -> Kubelet.write(modules, Map.of(
+                "magic.jar", versions.resolve("magic-1005.jar"))));
 
         // With outside=ignore, a jar may hold a class outside the swappable packages.
-        step("outside-ignored", quiet, () -> {
-            Path v3 = Files.createDirectories(modules.resolve("..v3"));
-            Files.copy(versions.resolve("outside.jar"), v3.resolve("magic.jar"));
-            Files.createSymbolicLink(modules.resolve("..data_tmp"), Path.of("..v3"));
-            Files.move(modules.resolve("..data_tmp"), modules.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        });
+        step("outside-ignored", quiet, () -> Kubelet.write(modules, Map.of(
+                "magic.jar", versions.resolve("outside.jar"))));
         System.out.println("DONE");
     }
 
@@ -123,6 +122,7 @@ public final class WatchApp {
             }
         }
         out.append("|magic=").append(Magic.get());
+        out.append("|task=").append(POOL.submit(Magic::get).get());
         System.out.println(out);
     }
 }

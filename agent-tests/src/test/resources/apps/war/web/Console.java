@@ -15,7 +15,7 @@ import jakarta.servlet.ServletContextListener;
  * The webapp's link to the test (the container has no main of the test's): as the webapp starts, prints "ready
  * PORT" with the port the HTTP connector bound (bound when the server initialized, before the webapps start, so a
  * request sent now waits in its backlog), then answers the test's commands on stdin ("ping", "gc") and ends the
- * JVM when stdin closes. Its thread lives as long as the JVM: StandaloneTomcatIT names its Runnable in the agent's
+ * JVM when stdin closes. Its thread lives as long as the JVM: WarIT names its Runnable in the agent's
  * loops argument, as a user names such a thread of their own (else it would keep generation 1 live).
  */
 public class Console implements ServletContextListener {

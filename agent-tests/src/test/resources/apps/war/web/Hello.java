@@ -10,8 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The webapp's servlet (WEB-INF/classes of StandaloneTomcatIT's WAR): reads the swappable version at the start and
- * the end of a request; a request named hold-* says so on stdout and waits in between until /release?id=... .
+ * The webapp's servlet (WEB-INF/classes of WarIT's WAR): reads the swappable version at the start and the end of a
+ * request, and at the end by name too, through the webapp's class loader (as frameworks in a WAR load classes); a
+ * request named hold-* says so on stdout and waits in between until /release?id=... .
  */
 public class Hello extends HttpServlet {
     private static final ConcurrentHashMap<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
@@ -36,6 +37,14 @@ public class Hello extends HttpServlet {
                 throw new IOException(e);
             }
         }
-        response.getWriter().write("start=" + start + " end=" + web.mod.Version.version());
+        String end = web.mod.Version.version();
+        String byName;
+        try {
+            byName = (String) getClass().getClassLoader().loadClass("web.mod.Version").getMethod("version")
+                    .invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(e);
+        }
+        response.getWriter().write("start=" + start + " end=" + end + " by name=" + byName);
     }
 }

@@ -39,6 +39,8 @@ final class ApplicationLoaderTransformlet implements Transformlet {
                 new ApplicationLoaderTransformlet("org/springframework/boot/loader/LaunchedURLClassLoader", false),
                 new ApplicationLoaderTransformlet("org/apache/catalina/loader/WebappClassLoaderBase", true),
                 new ApplicationLoaderTransformlet("org/eclipse/jetty/webapp/WebAppClassLoader", true),
+                // Jetty 12.1: one loader for every servlet layer, which each layer's subclass only names
+                new ApplicationLoaderTransformlet("org/eclipse/jetty/ee/webapp/WebAppClassLoader", true),
                 new ApplicationLoaderTransformlet("org/eclipse/jetty/ee8/webapp/WebAppClassLoader", true),
                 new ApplicationLoaderTransformlet("org/eclipse/jetty/ee9/webapp/WebAppClassLoader", true),
                 new ApplicationLoaderTransformlet("org/eclipse/jetty/ee10/webapp/WebAppClassLoader", true),

@@ -18,6 +18,7 @@ public final class WebappLoaders {
             "org.apache.catalina.loader.ParallelWebappClassLoader", "Tomcat",
             "org.apache.catalina.loader.WebappClassLoader", "Tomcat",
             "org.eclipse.jetty.webapp.WebAppClassLoader", "Jetty",
+            "org.eclipse.jetty.ee.webapp.WebAppClassLoader", "Jetty",
             "org.eclipse.jetty.ee8.webapp.WebAppClassLoader", "Jetty",
             "org.eclipse.jetty.ee9.webapp.WebAppClassLoader", "Jetty",
             "org.eclipse.jetty.ee10.webapp.WebAppClassLoader", "Jetty",

@@ -106,8 +106,8 @@ final class Startup {
         Restarts restarts = modules == null ? null : Restarts.open(store, modules, registry, options.retain());
         ThrownExceptions.normal(options.normalExceptions());
         DeployRules rules = new DeployRules(guard, trust(options, guard), options.jarLimits(), options.canary(),
-                Double.isNaN(options.canaryMargin()) ? AbortPolicy.NONE
-                        : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks()));
+                Double.isNaN(options.canaryMargin()) && Double.isNaN(options.canaryLatency()) ? AbortPolicy.NONE
+                        : new AbortPolicy(options.canaryMargin(), options.canaryMinTasks(), options.canaryLatency()));
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null,
                 application, modules, erasure, rules, restarts);
         // Before generation 1, so that it is counted and announced like any other.

@@ -134,13 +134,14 @@ class CanaryIT {
         // Every canary task throws; the counters are read while tasks end, without a lock, so the rate is
         // checked to be far above the margin rather than exactly 100%.
         String line = "canary generation 2 \\(9\\.0, \\w+\\) aborted: (100|9\\d(\\.\\d)?)% of its \\d+ tasks failed"
-                + " \\(IllegalStateException \\d+\\), current generation 1 failed 0% of \\d+; margin 5%";
+                + " \\(IllegalStateException \\d+\\), current generation 1 failed 0% of \\d+; margin 5%,"
+                + " the difference at least \\d+(\\.\\d)?% \\(99% confidence\\)";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.stream().noneMatch(l -> l.startsWith("FAILED"))),
                 () -> assertTrue(out.contains("policy abort above the current generation's failure,"
-                        + " thrown-exception, 5xx or failed-job rate + 5% after 50 ended tasks")),
+                        + " thrown-exception, 5xx or failed-job rate + 5% (99% confidence) after 50 ended tasks")),
                 () -> assertTrue(out.contains("canary 2")),
                 () -> assertTrue(out.stream().anyMatch(l -> l.matches("notification modulets: " + line + " data 2")),
                         "the JMX notification"),

@@ -85,13 +85,14 @@ class CanaryThrownIT {
         // lock, so the rate is checked to be far above the margin rather than exactly 100%.
         String line = "canary generation 3 \\(9\\.0, \\w+\\) aborted: its code threw exceptions in"
                 + " (100|9\\d(\\.\\d)?)% of its [\\d,]+ tasks \\(IllegalStateException [\\d,]+\\), current generation"
-                + " 2's in \\d+(\\.\\d)?% of [\\d,]+; margin 5%";
+                + " 2's in \\d+(\\.\\d)?% of [\\d,]+; margin 5%,"
+                + " the difference at least \\d+(\\.\\d)?% \\(99% confidence\\)";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.stream().noneMatch(l -> l.startsWith("FAILED"))),
                 () -> assertTrue(out.contains("policy abort above the current generation's failure,"
-                        + " thrown-exception, 5xx or failed-job rate + 5% after 50 ended tasks")),
+                        + " thrown-exception, 5xx or failed-job rate + 5% (99% confidence) after 50 ended tasks")),
                 // (1) the good release: the same error rate as current, 10,000 tasks, not aborted
                 () -> assertTrue(out.contains("good canary 2")),
                 () -> assertTrue(out.contains("good aborted no")),

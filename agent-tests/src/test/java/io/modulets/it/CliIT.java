@@ -246,7 +246,7 @@ class CliIT {
             ok(canary);
             assertTrue(canary.stdout().matches("generation \\d+ \\(1001, [0-9a-f]{12}\\) is a canary for 100% of new root"
                     + " tasks \\(generation \\d+ stays current; abort above the current generation's failure,"
-                    + " thrown-exception, 5xx or failed-job rate \\+ 5%"
+                    + " thrown-exception, 5xx or failed-job rate \\+ 5% \\(99% confidence\\)"
                     + " after 100 ended tasks\\)\n"), canary::describe);
             assertEquals("1001", magic(child), () -> "a root task draws the canary\n" + child.describe());
             ChildJvm.Result canaryStatus = cli(jdk, work, "status", pid);

@@ -84,7 +84,8 @@ class JobOutcomesIT {
                 .run();
         List<String> out = r.stdoutLines();
         String line = "canary generation 3 \\(9\\.0, \\w+\\) aborted: \\d+(\\.\\d)?% of its [\\d,]+ job runs failed"
-                + " \\(JobExecutionException [\\d,]+\\), current generation 2's \\d+(\\.\\d)?% of [\\d,]+; margin 5%";
+                + " \\(JobExecutionException [\\d,]+\\), current generation 2's \\d+(\\.\\d)?% of [\\d,]+; margin 5%,"
+                + " the difference at least \\d+(\\.\\d)?% \\(99% confidence\\)";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),

@@ -32,7 +32,8 @@ import io.modulets.testkit.WorkDirs;
  * release that answers 500 to one request in ten, as the current one does, serves 10,000 requests and is not
  * aborted; a release that answers 500 to one in two is aborted by the agent, and the line names the 5xx signal.
  * The counts per generation, read through JMX, add up to the statuses the client got; 404s count apart; the
- * periodic JFR event shows the same counts.
+ * periodic JFR event shows the same counts. A release as good, but whose report page takes three times as long, is
+ * aborted by the latency rule ({@code 1.5x}, set through JMX), the line naming it; every request is timed.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RequestOutcomesIT {
@@ -42,9 +43,10 @@ class RequestOutcomesIT {
     @BeforeAll
     static void build() throws IOException {
         jars = WorkDirs.forClass(RequestOutcomesIT.class);
-        Path v1 = version("v1.jar", 1, 10);
-        version("good.jar", 2, 10);
-        version("bad.jar", 9, 2);
+        Path v1 = version("v1.jar", 1, 10, 5);
+        version("good.jar", 2, 10, 5);
+        version("bad.jar", 9, 2, 5);
+        version("slow.jar", 4, 10, 15);
         shellJar = new JarBuilder().classpath(v1)
                 .source("cs.App", AppSources.read("apps/statuses/shell/cs/App.java"))
                 .build(jars.resolve("shell.jar"));
@@ -52,9 +54,9 @@ class RequestOutcomesIT {
 
     /**
      * A handler that fails one request in {@code every} (its own count: the rate holds whatever its share of the
-     * requests), catches the failure and answers it 500; a missing page is a 404.
+     * requests), catches the failure and answers it 500; a missing page is a 404; a report takes {@code reportMillis}.
      */
-    private static Path version(String jar, int n, int every) throws IOException {
+    private static Path version(String jar, int n, int every, int reportMillis) throws IOException {
         return new JarBuilder()
                 .source("cs.mod.Handler", "package cs.mod; public class Handler {"
                         + " private static final java.util.concurrent.atomic.AtomicInteger CALLS ="
@@ -65,6 +67,9 @@ class RequestOutcomesIT {
                         + "  if (exchange.getRequestURI().getPath().equals(\"/missing\")) {"
                         + "   status = 404; body = \"missing\";"
                         + "  } else {"
+                        + "   if (exchange.getRequestURI().getPath().equals(\"/report\")) {"
+                        + "    try { Thread.sleep(" + reportMillis + "); }"
+                        + "    catch (InterruptedException e) { Thread.currentThread().interrupt(); } }"
                         + "   try { body = work(); status = 200; }"
                         + "   catch (IllegalStateException e) { body = e.getMessage(); status = 500; }"
                         + "  }"
@@ -98,7 +103,10 @@ class RequestOutcomesIT {
                 .run();
         List<String> out = r.stdoutLines();
         String line = "canary generation 3 \\(9\\.0, \\w+\\) aborted: 5xx responses to \\d+(\\.\\d)?% of its [\\d,]+"
-                + " requests, current generation 2's to \\d+(\\.\\d)?% of [\\d,]+; margin 5%";
+                + " requests, current generation 2's to \\d+(\\.\\d)?% of [\\d,]+; margin 5%, the difference at least"
+                + " \\d+(\\.\\d)?% \\(99% confidence\\)";
+        String slow = "canary generation 4 \\(4\\.0, \\w+\\) aborted: p99 latency of its [\\d,]+ requests"
+                + " \\d+\\.\\d\\d ms, current generation 2's \\d+\\.\\d\\d ms of [\\d,]+; limit 1\\.5x";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
@@ -129,13 +137,45 @@ class RequestOutcomesIT {
                         "about one in two answered 500"),
                 () -> assertEquals(0, count(out, "bad generation 3", 4), "no task failed"),
                 () -> assertEquals(0, count(out, "bad generation 3", 5), "no exception left its code"),
-                () -> assertTrue(out.contains("jfr generation 2 requests " + count(out, "bad generation 2", 1) + " 5xx "
-                        + count(out, "bad generation 2", 2) + " 4xx " + count(out, "bad generation 2", 3)),
-                        "the periodic JFR event shows what the MBean does"),
+                () -> assertTrue(out.stream().anyMatch(l -> l.startsWith("jfr generation 2 requests "
+                        + count(out, "slow generation 2", 1) + " 5xx " + count(out, "slow generation 2", 2) + " 4xx "
+                        + count(out, "slow generation 2", 3) + " timed " + count(out, "slow generation 2", 1)
+                        + " p99 ")),
+                        "the periodic JFR event shows what the MBean does, every request timed"),
                 () -> assertEquals(answered(out, "bad", 500),
                         count(out, "bad generation 3", 2) + count(out, "bad generation 2", 2)
                                 - count(out, "good generation 2", 2),
-                        "every 500 counted once, against the generation that answered it"));
+                        "every 500 counted once, against the generation that answered it"),
+                // (3) the slow release: as good, three times as slow, aborted by the latency rule set through JMX
+                () -> assertTrue(out.contains("slow canary 4")),
+                () -> assertTrue(out.contains("slow policy abort above the current generation's failure,"
+                        + " thrown-exception, 5xx or failed-job rate + 5% (99% confidence) after 50 ended tasks, or at"
+                        + " a p99 latency above 1.5x the current generation's after 50 timed requests or task runs"
+                        + " each")),
+                () -> assertTrue(out.stream().anyMatch(l -> l.matches("slow notification modulets: " + slow
+                        + " data 4")), "the JMX notification names the latency rule"),
+                () -> assertTrue(r.stderrLines().stream().anyMatch(l -> l.matches(".*modulets: " + slow)),
+                        "the log line"),
+                () -> assertTrue(out.contains("slow canary now 0 current 2"), "the current generation stays current"),
+                () -> assertEquals(0, count(out, "slow generation 4", 4), "no task failed"),
+                () -> assertTrue(latency(out, "slow generation 4", 1) >= 50, "at least the minimum timed"),
+                () -> assertEquals(count(out, "slow generation 4", 1), latency(out, "slow generation 4", 1),
+                        "every request timed"),
+                () -> assertTrue(latency(out, "slow generation 4", 3) >= 15_000_000, "its p99 at least 15 ms"),
+                () -> assertTrue(latency(out, "slow generation 4", 3) > 1.5 * latency(out, "slow generation 2", 3),
+                        "above 1.5 times the current's"));
+    }
+
+    /** Group {@code group} of a generation's latency line: 1 requests timed, 2 p50, 3 p99 (ns). */
+    private static long latency(List<String> out, String prefix, int group) {
+        Pattern p = Pattern.compile(Pattern.quote(prefix) + " timed (\\d+) p50 (\\d+) p99 (\\d+)");
+        for (String l : out) {
+            Matcher m = p.matcher(l);
+            if (m.matches()) {
+                return Long.parseLong(m.group(group));
+            }
+        }
+        throw new AssertionError("no line matches " + p + " in " + out);
     }
 
     /** A good generation answered about half the requests, one in ten of the pages with a 500, nothing escaping. */

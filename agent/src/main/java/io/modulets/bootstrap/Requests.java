@@ -45,8 +45,13 @@ public final class Requests {
     /** The agent's status reader; until it is set, no status is read. */
     public static volatile StatusReader statusReader = key -> -1;
 
-    /** The binding of each request begun and not yet ended, by key. */
-    private static final WeakIdentityMap<ClassLoader> KEPT = new WeakIdentityMap<>(PendingTasks::release);
+    /** The binding of each request begun and not yet ended, and when it began, by key. */
+    private static final KeptRequests KEPT = new KeptRequests();
+
+    /** {@link Entered#endsKey} of a request method that binds for the call only and whose run times the request. */
+    private static final Object TIMED_CALL = new Object();
+    /** What {@link #enter} returns for a request method inside a task whose run now times it: no scope, no key. */
+    private static final Entered TIMED_IN_TASK = new Entered(null, null, TIMED_CALL);
 
     /** What {@link #enter} bound, for {@link #exit}: the scope and the binding it counted, or none; the key it ends. */
     static final class Entered {
@@ -80,14 +85,21 @@ public final class Requests {
                 keep(key, bound);
             }
             // a request that ends here still ends
-            return mode == RESUME_END && key != null ? new Entered(null, null, key) : null;
+            if (mode == RESUME_END && key != null) {
+                return new Entered(null, null, key);
+            }
+            // a request method run inside a task (the JDK's HttpServer's exchange, a task of the server's executor):
+            // the task's run times the request, unless it times one already
+            return mode == CALL && TaskRuns.requestBegins() ? TIMED_IN_TASK : null;
         }
         ClassLoader binding = mode == CALL || key == null ? Bindings.rootBinding() : kept(key, mode);
         if (binding == null) {
             return null;
         }
         PendingTasks.count(binding); // live while this call runs, whether or not the key still holds it
-        return new Entered(Scope.run(binding), binding, mode == RESUME_END ? key : null);
+        Scope scope = Scope.run(binding);
+        Object endsKey = mode == RESUME_END ? key : mode == CALL && TaskRuns.requestBegins() ? TIMED_CALL : null;
+        return new Entered(scope, binding, endsKey);
     }
 
     /**
@@ -104,11 +116,11 @@ public final class Requests {
     }
 
     private static ClassLoader kept(Object key, int mode) {
-        ClassLoader binding = mode == BEGIN ? null : KEPT.get(key);
-        if (binding != null) {
-            return binding;
+        KeptRequests.Kept kept = mode == BEGIN ? null : KEPT.get(key);
+        if (kept != null) {
+            return kept.binding;
         }
-        binding = Bindings.rootBinding();
+        ClassLoader binding = Bindings.rootBinding();
         if (binding != null) {
             keep(key, binding);
         }
@@ -118,7 +130,10 @@ public final class Requests {
     private static void keep(Object key, ClassLoader binding) {
         PendingTasks.count(binding);
         // a key reused without an end (a recycled request object) ends the request it held
-        PendingTasks.release(KEPT.put(key, binding));
+        KeptRequests.Kept ended = KEPT.put(key, binding);
+        if (ended != null) {
+            PendingTasks.release(ended.binding);
+        }
     }
 
     /** When the request method returns: unbinds, ends the run, and ends the request if the method does. */
@@ -131,11 +146,14 @@ public final class Requests {
             return;
         }
         Entered entered = (Entered) scope;
+        if (entered.endsKey == TIMED_CALL) {
+            TaskRuns.requestEnds(); // before the scope ends the run that times it
+        }
         if (entered.scope != null) {
             entered.scope.close();
             PendingTasks.release(entered.binding);
         }
-        if (entered.endsKey != null) {
+        if (entered.endsKey != null && entered.endsKey != TIMED_CALL) {
             end(entered.endsKey);
         }
     }
@@ -156,17 +174,21 @@ public final class Requests {
      */
     public static void end(Object key) {
         if (key != null) {
-            ClassLoader binding = KEPT.remove(key);
-            if (binding != null) {
-                answered(binding, key);
-                PendingTasks.release(binding);
+            KeptRequests.Kept kept = KEPT.remove(key);
+            if (kept != null) {
+                answered(kept, key);
+                PendingTasks.release(kept.binding);
             }
             Connections.closed(key);
         }
     }
 
-    /** The request of {@code key}, kept on {@code binding}, ends: its status counts, where its server has one. */
-    private static void answered(ClassLoader binding, Object key) {
+    /**
+     * The request of {@code key} ends: its status counts, where its server has one, with its latency, from its
+     * beginning to now.
+     */
+    private static void answered(KeptRequests.Kept kept, Object key) {
+        ClassLoader binding = kept.binding;
         if (binding instanceof GenerationLoader) {
             int status;
             try {
@@ -175,16 +197,21 @@ public final class Requests {
                 return; // the server's request end goes on, uncounted
             }
             if (status > 0) {
-                ((GenerationLoader) binding).outcomes().answered(status);
+                ((GenerationLoader) binding).outcomes().answered(status, System.nanoTime() - kept.start);
             }
         }
     }
 
     /**
      * The running thread's request was answered with {@code status}: where a server sets its status in one call
-     * that a hook follows (the JDK's HttpServer) rather than on the request's key. Counted for the thread's binding.
+     * that a hook follows (the JDK's HttpServer) rather than on the request's key. Counted for the thread's binding:
+     * when its request method returns, with the request's latency, if the thread's run times the request; at once,
+     * untimed, if not.
      */
     public static void responded(int status) {
+        if (status > 0 && TaskRuns.responded(status)) {
+            return;
+        }
         ClassLoader bound = Bindings.bound();
         if (bound instanceof GenerationLoader && status > 0) {
             ((GenerationLoader) bound).outcomes().answered(status);

@@ -28,12 +28,14 @@ import java.util.concurrent.atomic.LongAdder;
  * §4 "Outcomes"), by class, and how many of its ended runs saw one ({@link #threwIn}). Counted on the throw
  * path only (a striped increment and the same short lock): a call that returns normally pays nothing.
  *
- * <p>And what users of a server or scheduler saw: its requests answered, by status class ({@link #answered}), and
- * its job runs, failed or not ({@link #jobEnded}), counted once per request or job as it ends.
+ * <p>And what users of a server or scheduler saw: its requests answered, by status class, and how long each took
+ * ({@link #answered}), and its job runs, failed or not ({@link #jobEnded}), counted once per request or job as it
+ * ends. Run times and request latencies are kept in log-linear histograms ({@link LatencyHistogram}): an atomic
+ * add to a fixed array, no allocation, no lock.
  */
 public final class TaskOutcomes {
-    /** Log2 buckets of run time: bucket {@code i} counts runs of {@code [2^i, 2^(i+1))} ns (bucket 0 also 0 ns). */
-    public static final int BUCKETS = 48;
+    /** Buckets of run time and of request latency ({@link LatencyHistogram}). */
+    public static final int BUCKETS = LatencyHistogram.BUCKETS;
     private static final VarHandle STARTED;
     private static final VarHandle ENDED;
 
@@ -81,7 +83,10 @@ public final class TaskOutcomes {
     private final LongAdder failed = new LongAdder();
     private final LongAdder runNanos = new LongAdder();
     private final AtomicLong maxRunNanos = new AtomicLong();
-    private final LongAdder[] buckets = new LongAdder[BUCKETS];
+    private final LatencyHistogram runTimes = new LatencyHistogram();
+    /** Runs timed (each stands for its weight of runs in the histogram): the sample the run-time quantiles are of. */
+    private final LongAdder timedRuns = new LongAdder();
+    private final LatencyHistogram requestLatencies = new LatencyHistogram();
     private final ExceptionTable exceptions = new ExceptionTable(ExceptionTable.CAPACITY);
     private final LongAdder thrown = new LongAdder();
     private final LongAdder threwIn = new LongAdder();
@@ -96,12 +101,6 @@ public final class TaskOutcomes {
     private final List<Cell> cells = new ArrayList<>();
     /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
     private int swept;
-
-    public TaskOutcomes() {
-        for (int i = 0; i < BUCKETS; i++) {
-            buckets[i] = new LongAdder();
-        }
-    }
 
     /** A task run bound to this generation starts (counted in the shared counters). */
     public void started() {
@@ -141,6 +140,17 @@ public final class TaskOutcomes {
      */
     public void answered(int status) {
         requests.increment();
+        countStatus(status);
+    }
+
+    /** As {@link #answered(int)}, for a request that took {@code nanos} from its start to its end. */
+    public void answered(int status, long nanos) {
+        requestLatencies.add(nanos, 1);
+        requests.increment();
+        countStatus(status);
+    }
+
+    private void countStatus(int status) {
         if (status >= 500 && status < 600) {
             serverErrors.increment();
         } else if (status >= 400 && status < 500) {
@@ -165,7 +175,8 @@ public final class TaskOutcomes {
         if (nanos < 0) {
             nanos = 0; // nanoTime is monotonic, but a thread's start and end may be read on different CPUs
         }
-        buckets[bucket(nanos)].add(weight);
+        runTimes.add(nanos, weight);
+        timedRuns.increment();
         runNanos.add(nanos * weight);
         long max = maxRunNanos.get();
         while (nanos > max && !maxRunNanos.compareAndSet(max, nanos)) {
@@ -205,11 +216,6 @@ public final class TaskOutcomes {
     private void addShared(Cell cell) {
         started.add((long) STARTED.getOpaque(cell));
         ended.add((long) ENDED.getOpaque(cell));
-    }
-
-    static int bucket(long nanos) {
-        int log2 = 63 - Long.numberOfLeadingZeros(nanos | 1);
-        return Math.min(log2, BUCKETS - 1);
     }
 
     public synchronized long startedCount() {
@@ -282,13 +288,19 @@ public final class TaskOutcomes {
         return maxRunNanos.get();
     }
 
-    /** Runs ended so far, estimated from the timed runs, by log2 bucket of their run time (a copy). */
+    /** Runs ended so far, estimated from the timed runs, by bucket of their run time ({@link LatencyHistogram}). */
     public long[] runBuckets() {
-        long[] counts = new long[BUCKETS];
-        for (int i = 0; i < BUCKETS; i++) {
-            counts[i] = buckets[i].sum();
-        }
-        return counts;
+        return runTimes.counts();
+    }
+
+    /** Runs timed so far (the sample behind {@link #runBuckets}). */
+    public long timedRunCount() {
+        return timedRuns.sum();
+    }
+
+    /** Requests answered so far and timed, by bucket of their latency ({@link LatencyHistogram}). */
+    public long[] requestLatencyBuckets() {
+        return requestLatencies.counts();
     }
 
     /** The most frequent exception classes, most frequent first, at most {@code limit} (see {@link ExceptionTable}). */

@@ -44,6 +44,12 @@ final class TaskRuns {
         WeakReference<Throwable> crossed;
         /** The run's own generation's code threw into shell code during the run. */
         boolean threw;
+        /** The run times a request (a request method that binds for the call, or one run inside the task). */
+        boolean timesRequest;
+        /** When that request began ({@link System#nanoTime()}). */
+        long requestStart;
+        /** The request's response status, once sent; 0 until then. */
+        int requestStatus;
     }
 
     /**
@@ -238,6 +244,8 @@ final class TaskRuns {
                 frame.failure = null;
                 frame.crossed = null;
                 frame.threw = false;
+                frame.timesRequest = false;
+                frame.requestStatus = 0;
                 return;
             }
             started(frame);
@@ -277,6 +285,61 @@ final class TaskRuns {
             frame.threw = true;
         }
         return true;
+    }
+
+    /**
+     * A request begins in the innermost run on this thread (DESIGN §2.12): that run times it, unless it times one
+     * already or counts for no generation. Returns whether it does; then {@link #requestEnds} ends it.
+     */
+    static boolean requestBegins() {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            return false;
+        }
+        Frame frame = stack.frames[stack.depth - 1];
+        if (frame.timesRequest || frame.outcomes == null) {
+            return false;
+        }
+        frame.timesRequest = true;
+        frame.requestStart = System.nanoTime();
+        return true;
+    }
+
+    /**
+     * The request the innermost run times was answered with {@code status} (its first answer counts). Returns
+     * false if that run times none: the caller counts the status itself.
+     */
+    static boolean responded(int status) {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            return false;
+        }
+        Frame frame = stack.frames[stack.depth - 1];
+        if (!frame.timesRequest) {
+            return false;
+        }
+        if (frame.requestStatus == 0) {
+            frame.requestStatus = status;
+        }
+        return true;
+    }
+
+    /** The request the innermost run times ends: counted, with its latency, if it was answered. */
+    static void requestEnds() {
+        Stack stack = STACKS.get();
+        if (stack.depth == 0) {
+            return;
+        }
+        Frame frame = stack.frames[stack.depth - 1];
+        if (!frame.timesRequest) {
+            return;
+        }
+        int status = frame.requestStatus;
+        frame.timesRequest = false;
+        frame.requestStatus = 0;
+        if (status > 0 && frame.outcomes != null) {
+            frame.outcomes.answered(status, System.nanoTime() - frame.requestStart);
+        }
     }
 
     /** A thread's body, bound to {@code binding}, is a run that begins now (on the starting thread). */
@@ -357,6 +420,8 @@ final class TaskRuns {
         frame.failure = null;
         frame.crossed = null;
         frame.threw = false;
+        frame.timesRequest = false;
+        frame.requestStatus = 0;
         if (outcomes == null) {
             return;
         }

@@ -13,11 +13,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "outcomes", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Show what a generation's task runs did: started, completed normally, failed (ended by an "
                 + "exception), running; mean, median, 99th percentile and longest run time (the percentiles are the "
-                + "top of a power-of-two bucket: at most twice the true value; run times come from a sample of the "
+                + "top of a histogram bucket: at most 6.25%% above the true value; run times come from a sample of the "
                 + "runs, counts are exact); the most frequent exception classes; exceptions its own code threw into "
                 + "shell code, caught or not, and in how many runs (THROWN, THROWING), by class below; server requests "
-                + "answered with a status read (REQUESTS), with a 5xx and a 4xx status; scheduler job runs (JOBS) and "
-                + "those that failed (JOBS FAILED), by exception class below. "
+                + "answered with a status read (REQUESTS), with a 5xx and a 4xx status, and the median and 99th "
+                + "percentile of their latency from their beginning to their end (REQ P50, REQ P99); scheduler "
+                + "job runs (JOBS) and those that failed (JOBS FAILED), by exception class below. "
                 + "Without ID: every generation the JVM has had whose MBean it keeps.")
 final class OutcomesCommand extends JvmCommand {
 
@@ -27,14 +28,16 @@ final class OutcomesCommand extends JvmCommand {
     /** One generation's outcomes, as read from its MBean. */
     private record Row(int id, String state, long started, long completed, long failed, long running, long mean,
                        long p50, long p99, long max, List<String> exceptions, long thrown, long throwing,
-                       List<String> thrownExceptions, long requests, long serverErrors, long clientErrors, long jobs,
-                       long failedJobs, List<String> jobExceptions) {
+                       List<String> thrownExceptions, long requests, long serverErrors, long clientErrors,
+                       long requestsTimed, long p50Request, long p99Request, long jobs, long failedJobs,
+                       List<String> jobExceptions) {
         static Row of(int id, GenerationMXBean g) {
             return new Row(id, g.getState(), g.getTasksStarted(), g.getTasksCompleted(), g.getTasksFailed(),
                     g.getTasksRunning(), g.getMeanRunNanos(), g.getP50RunNanos(), g.getP99RunNanos(),
                     g.getMaxRunNanos(), g.getExceptions(), g.getExceptionsThrown(), g.getTasksThrowing(),
                     g.getThrownExceptions(), g.getRequests(), g.getServerErrors(), g.getClientErrors(),
-                    g.getJobRuns(), g.getJobRunsFailed(), g.getJobExceptions());
+                    g.getRequestsTimed(), g.getP50RequestNanos(), g.getP99RequestNanos(), g.getJobRuns(),
+                    g.getJobRunsFailed(), g.getJobExceptions());
         }
     }
 
@@ -55,7 +58,8 @@ final class OutcomesCommand extends JvmCommand {
             }
         }
         Table table = new Table(">ID", "STATE", ">STARTED", ">COMPLETED", ">FAILED", ">RUNNING", ">MEAN", ">P50",
-                ">P99", ">MAX", ">THROWN", ">THROWING", ">REQUESTS", ">5XX", ">4XX", ">JOBS", ">JOBS FAILED");
+                ">P99", ">MAX", ">THROWN", ">THROWING", ">REQUESTS", ">5XX", ">4XX", ">REQ P50", ">REQ P99", ">JOBS",
+                ">JOBS FAILED");
         StringBuilder exceptions = new StringBuilder();
         StringBuilder thrown = new StringBuilder();
         StringBuilder jobs = new StringBuilder();
@@ -63,7 +67,8 @@ final class OutcomesCommand extends JvmCommand {
         for (Row r : rows) {
             table.row(r.id, r.state, r.started, r.completed, r.failed, r.running, duration(r.mean, r.started),
                     duration(r.p50, r.started), duration(r.p99, r.started), duration(r.max, r.started), r.thrown,
-                    r.throwing, r.requests, r.serverErrors, r.clientErrors, r.jobs, r.failedJobs);
+                    r.throwing, r.requests, r.serverErrors, r.clientErrors, duration(r.p50Request, r.requestsTimed),
+                    duration(r.p99Request, r.requestsTimed), r.jobs, r.failedJobs);
             for (String e : r.exceptions) {
                 exceptions.append("  generation ").append(r.id).append(": ").append(e).append('\n');
             }
@@ -102,6 +107,9 @@ final class OutcomesCommand extends JvmCommand {
         map.put("requests", r.requests);
         map.put("serverErrors", r.serverErrors);
         map.put("clientErrors", r.clientErrors);
+        map.put("requestsTimed", r.requestsTimed);
+        map.put("p50RequestNanos", r.p50Request);
+        map.put("p99RequestNanos", r.p99Request);
         map.put("jobRuns", r.jobs);
         map.put("jobRunsFailed", r.failedJobs);
         map.put("jobExceptions", counts(r.jobExceptions));
@@ -121,7 +129,7 @@ final class OutcomesCommand extends JvmCommand {
         return counts;
     }
 
-    /** "850 ns", "12.3 us", "4.56 ms", "2.00 s"; "-" for a generation that ran no task. */
+    /** "850 ns", "12.3 us", "4.56 ms", "2.00 s"; "-" for a generation that ran no task (timed no request). */
     static String duration(long nanos, long started) {
         if (started == 0) {
             return "-";

@@ -10,8 +10,10 @@ import java.util.StringJoiner;
  * How {@code rollout} judges a new generation on a target: by the agent's own rule for the automatic
  * abort of a canary ({@link AbortPolicy}, DESIGN §4, "Canaries"). Once the new generation has
  * {@code minTasks} ended tasks, it fails if its failure rate, or its share of tasks in which its own code
- * threw into shell code, exceeds the baseline's by more than the margin; so does its share of requests
- * answered with a 5xx status, or of failed job runs, once it has {@code minTasks} of those. The baseline is
+ * threw into shell code, exceeds the baseline's by more than the margin with the agent's confidence (99 %, a score
+ * interval on the difference); so does its share of requests answered with a 5xx status, or of failed job runs,
+ * once it has {@code minTasks} of those. Latency is not judged here: the MBeans show percentiles since a
+ * generation was made, not over a period (the agent's own latency rule still guards a canary). The baseline is
  * the generation it replaces, over a period of the same flow of tasks: for the canary, the current
  * generation's tasks while the canary ran; for a wave, the replaced generation's tasks from the rollout's
  * first look until it was replaced.

@@ -22,7 +22,7 @@ final class AgentArguments {
             List.of("packages", "modules", "shared", "outside", "store", "retain", "watch", "quiet", "jmx", "log",
                     "executors", "loops", "requests", "drainWarning", "maxGenerations", "onLimit", "maxEntrySize",
                     "maxJarSize", "maxEntries", "maxRatio", "permissions", "trust", "trustPassword", "canary",
-                    "canaryMargin", "canaryMinTasks", "normalExceptions", "config");
+                    "canaryMargin", "canaryMinTasks", "canaryLatency", "normalExceptions", "config");
 
     /** The keys a config file may hold: all but {@code config}. */
     static final List<String> FILE_KEYS = KEYS.subList(0, KEYS.size() - 1);

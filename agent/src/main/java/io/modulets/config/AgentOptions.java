@@ -55,6 +55,7 @@ public final class AgentOptions {
     private final double canary;
     private final double canaryMargin;
     private final long canaryMinTasks;
+    private final double canaryLatency;
     private final List<String> normalExceptions;
     private final Optional<Path> config;
     private final Permissions permissions;
@@ -91,7 +92,9 @@ public final class AgentOptions {
                                 + " may inflate to"));
         this.canary = percent(settings.get("canary"), false);
         this.canaryMargin = percent(settings.get("canaryMargin"), true);
-        this.canaryMinTasks = canaryMinTasks(settings.get("canaryMinTasks"), settings.containsKey("canaryMargin"));
+        this.canaryMinTasks = canaryMinTasks(settings.get("canaryMinTasks"),
+                settings.containsKey("canaryMargin") || settings.containsKey("canaryLatency"));
+        this.canaryLatency = factor(settings.get("canaryLatency"));
         this.normalExceptions = exceptionList(settings.get("normalExceptions"));
         this.config = config;
         this.permissions = permissions(settings.get("permissions"));
@@ -246,6 +249,14 @@ public final class AgentOptions {
     }
 
     /**
+     * How many times the current generation's p99 latency a canary's may reach before it aborts (key
+     * {@code canaryLatency}, {@code 1.5x}), or NaN: latency does not abort.
+     */
+    public double canaryLatency() {
+        return canaryLatency;
+    }
+
+    /**
      * Exception classes (binary names) that are part of a contract, with their subclasses: not counted as thrown
      * by a generation's code (key {@code normalExceptions}, DESIGN §4 "Outcomes").
      */
@@ -301,7 +312,9 @@ public final class AgentOptions {
                 + ", trustPassword=" + trustPassword.map(PasswordSource::toString).orElse("")
                 + ", canary=" + (canary == 0 ? "" : Percent.format(canary))
                 + ", canaryMargin=" + (Double.isNaN(canaryMargin) ? "" : Percent.format(canaryMargin))
-                + ", canaryMinTasks=" + (Double.isNaN(canaryMargin) ? "" : canaryMinTasks)
+                + ", canaryMinTasks=" + (Double.isNaN(canaryMargin) && Double.isNaN(canaryLatency) ? ""
+                        : canaryMinTasks)
+                + ", canaryLatency=" + (Double.isNaN(canaryLatency) ? "" : Factor.format(canaryLatency))
                 + ", normalExceptions=" + String.join(":", normalExceptions)
                 + ", config=" + config.map(Path::toString).orElse("");
     }
@@ -659,6 +672,18 @@ public final class AgentOptions {
         }
     }
 
+    /** A factor ({@link Factor}); absent: NaN. */
+    private static double factor(Setting setting) throws OptionsException {
+        if (setting == null) {
+            return Double.NaN;
+        }
+        try {
+            return Factor.parse(setting.value());
+        } catch (IllegalArgumentException e) {
+            throw setting.error(e.getMessage());
+        }
+    }
+
     private static long canaryMinTasks(Setting setting, boolean withMargin) throws OptionsException {
         if (setting == null) {
             return DEFAULT_CANARY_MIN_TASKS;
@@ -674,7 +699,8 @@ public final class AgentOptions {
                     + " judged)");
         }
         if (!withMargin) {
-            throw setting.error("has no effect without canaryMargin=N%; give both or only canaryMargin");
+            throw setting.error("has no effect without canaryMargin=N% or canaryLatency=Fx; give it with one of"
+                    + " them");
         }
         return n;
     }

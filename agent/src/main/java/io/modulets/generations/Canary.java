@@ -67,8 +67,18 @@ public final class Canary {
         if (serverErrors != null) {
             return serverErrors;
         }
-        return p.failedJobVerdict(mine.failedJobs(), mine.jobs(), top(mine.jobExceptions()), against,
+        String failedJobs = p.failedJobVerdict(mine.failedJobs(), mine.jobs(), top(mine.jobExceptions()), against,
                 theirs.failedJobs(), theirs.jobs());
+        if (failedJobs != null) {
+            return failedJobs;
+        }
+        String requestLatency = p.latencyVerdict("requests", mine.requestNanosAtMost(0.99), mine.timedRequests(),
+                against, theirs.requestNanosAtMost(0.99), theirs.timedRequests());
+        if (requestLatency != null) {
+            return requestLatency;
+        }
+        return p.latencyVerdict("timed task runs", mine.runNanosAtMost(0.99), mine.timedRuns(), against,
+                theirs.runNanosAtMost(0.99), theirs.timedRuns());
     }
 
     /** The three most frequent exception classes by simple name, "IllegalStateException 49, …", or "". */

@@ -90,12 +90,16 @@ final class Flight implements Transitions.Output {
             event.running = o.running();
             event.meanRun = o.meanRunNanos();
             event.maxRun = o.maxRunNanos();
+            event.p50Run = o.runNanosAtMost(0.5);
             event.p99Run = o.runNanosAtMost(0.99);
             event.thrown = o.thrown();
             event.tasksThrowing = o.threwIn();
             event.requests = o.requests();
             event.serverErrors = o.serverErrors();
             event.clientErrors = o.clientErrors();
+            event.requestsTimed = o.timedRequests();
+            event.p50Request = o.requestNanosAtMost(0.5);
+            event.p99Request = o.requestNanosAtMost(0.99);
             event.jobRuns = o.jobs();
             event.jobRunsFailed = o.failedJobs();
             event.commit();

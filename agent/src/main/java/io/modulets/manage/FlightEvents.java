@@ -170,8 +170,13 @@ final class FlightEvents {
         @Label("Max Run Time")
         @Timespan(Timespan.NANOSECONDS)
         long maxRun;
+        @Label("Median Run Time")
+        @Description("The top of the histogram bucket the median falls in (at most 6.25% above the true value),"
+                + " estimated from a sample of the runs")
+        @Timespan(Timespan.NANOSECONDS)
+        long p50Run;
         @Label("99th Percentile Run Time")
-        @Description("The top of the power-of-two bucket the percentile falls in (at most twice the true value),"
+        @Description("The top of the histogram bucket the percentile falls in (at most 6.25% above the true value),"
                 + " estimated from a sample of the runs")
         @Timespan(Timespan.NANOSECONDS)
         long p99Run;
@@ -191,6 +196,17 @@ final class FlightEvents {
         @Label("4xx Responses")
         @Description("Requests answered with a 4xx status")
         long clientErrors;
+        @Label("Requests Timed")
+        @Description("Requests timed from their beginning to their end as the agent sees them")
+        long requestsTimed;
+        @Label("Median Request Latency")
+        @Description("The top of the histogram bucket the median falls in (at most 6.25% above the true value)")
+        @Timespan(Timespan.NANOSECONDS)
+        long p50Request;
+        @Label("99th Percentile Request Latency")
+        @Description("The top of the histogram bucket the percentile falls in (at most 6.25% above the true value)")
+        @Timespan(Timespan.NANOSECONDS)
+        long p99Request;
         @Label("Job Runs")
         @Description("Scheduler job runs that ended")
         long jobRuns;

@@ -124,6 +124,11 @@ final class GenerationBean implements GenerationMXBean {
     }
 
     @Override
+    public long getTasksTimed() {
+        return generation.outcomes().timedRuns();
+    }
+
+    @Override
     public List<String> getExceptions() {
         return generation.outcomes().exceptions().stream().map(Outcomes.ExceptionCount::toString).toList();
     }
@@ -156,6 +161,21 @@ final class GenerationBean implements GenerationMXBean {
     @Override
     public long getClientErrors() {
         return generation.outcomes().clientErrors();
+    }
+
+    @Override
+    public long getRequestsTimed() {
+        return generation.outcomes().timedRequests();
+    }
+
+    @Override
+    public long getP50RequestNanos() {
+        return generation.outcomes().requestNanosAtMost(0.5);
+    }
+
+    @Override
+    public long getP99RequestNanos() {
+        return generation.outcomes().requestNanosAtMost(0.99);
     }
 
     @Override

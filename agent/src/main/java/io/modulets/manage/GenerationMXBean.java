@@ -64,13 +64,16 @@ public interface GenerationMXBean {
     long getMaxRunNanos();
 
     /**
-     * Median run time, as the top of its power-of-two bucket (at most twice the true value), estimated from a
+     * Median run time, as the top of its histogram bucket (at most 6.25 % above the true value), estimated from a
      * sample of the runs, in nanoseconds.
      */
     long getP50RunNanos();
 
-    /** 99th percentile of run time, as the top of its power-of-two bucket, estimated from a sample, in nanoseconds. */
+    /** 99th percentile of run time, as {@link #getP50RunNanos()}, in nanoseconds. */
     long getP99RunNanos();
+
+    /** The task runs timed: the sample the run times are estimated from (the latency rule's minimum counts them). */
+    long getTasksTimed();
 
     /**
      * The most frequent exception classes of its failed runs, most frequent first:
@@ -102,6 +105,18 @@ public interface GenerationMXBean {
 
     /** Its requests answered with a 4xx status. */
     long getClientErrors();
+
+    /**
+     * Its requests timed, from their beginning to their end as the agent sees them (DESIGN §2.12): those of
+     * {@link #getRequests()} whose beginning the agent saw too.
+     */
+    long getRequestsTimed();
+
+    /** Median latency of its timed requests, as the top of its histogram bucket (at most 6.25 % above), in ns. */
+    long getP50RequestNanos();
+
+    /** 99th percentile of the latency of its timed requests, as {@link #getP50RequestNanos()}, in nanoseconds. */
+    long getP99RequestNanos();
 
     /** Scheduler job runs bound to it that ended (Quartz). */
     long getJobRuns();

@@ -13,6 +13,7 @@ import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 
+import io.modulets.config.Factor;
 import io.modulets.config.Log;
 import io.modulets.config.Percent;
 import io.modulets.deploy.DeployRefused;
@@ -150,7 +151,9 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
             Outcomes outcomes = g.outcomes();
             rows.add(new GenerationInfo(g.sequence(), state.word(), g.label(), g.hash(), g.liveTasks(),
                     since == null ? g.created().toString() : since.toString(),
-                    outcomes.started(), outcomes.completed(), outcomes.failed()));
+                    outcomes.started(), outcomes.completed(), outcomes.failed(), outcomes.requests(),
+                    outcomes.serverErrors(), outcomes.clientErrors(), outcomes.requestNanosAtMost(0.5),
+                    outcomes.requestNanosAtMost(0.99), outcomes.jobs(), outcomes.failedJobs()));
         }
         return rows;
     }
@@ -272,6 +275,36 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         if (canary == null) {
             throw new IllegalStateException("modulets: setCanaryPolicy refused: no canary is in progress (the"
                     + " agent arguments canaryMargin and canaryMinTasks set the policy new canaries start with)");
+        }
+        if (policy.isSet()) {
+            policy = policy.withLatency(canary.policy().latencyFactor());
+        }
+        canary.policy(policy);
+        Log.info("%s: %s", canary, policy);
+        return policy.toString();
+    }
+
+    @Override
+    public String setCanaryLatency(String factor) {
+        double f;
+        if ("off".equals(factor)) {
+            f = Double.NaN;
+        } else {
+            try {
+                f = Factor.parse(factor);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("modulets: setCanaryLatency: factor " + e.getMessage()
+                        + ", or off");
+            }
+        }
+        Canary canary = registry.canary();
+        if (canary == null) {
+            throw new IllegalStateException("modulets: setCanaryLatency refused: no canary is in progress (the"
+                    + " agent argument canaryLatency sets the latency rule new canaries start with)");
+        }
+        AbortPolicy policy = canary.policy().withLatency(f);
+        if (!policy.isSet()) {
+            policy = AbortPolicy.NONE;
         }
         canary.policy(policy);
         Log.info("%s: %s", canary, policy);

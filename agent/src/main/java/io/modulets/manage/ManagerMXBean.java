@@ -150,11 +150,23 @@ public interface ManagerMXBean {
      * Sets the automatic abort of the canary in progress: abort once it has {@code minTasks} ended
      * tasks and its failure rate, or its share of tasks in which its own code threw (caught or not), exceeds
      * the current generation's by more than {@code margin} ("5%");
-     * margin "off" turns it off. Counted since the canary started, so a policy set late loses nothing.
+     * margin "off" turns it off, the latency rule too. Rates are compared with 99 % confidence (DESIGN §4,
+     * "Canaries"); a latency factor set before is kept. Counted since the canary started, so a policy set late
+     * loses nothing.
      *
      * @return the policy afterwards, as {@link #getCanaryPolicy()} words it
      */
     String setCanaryPolicy(String margin, long minTasks);
+
+    /**
+     * Sets the latency rule of the canary in progress: abort once both it and the current generation have the
+     * policy's minimum of requests timed (or of task runs timed) and its p99 latency (run time) is more than
+     * {@code factor} ("1.5x") times the current's; "off" turns the rule off. Its rates and minimum are kept (100,
+     * if it had no policy).
+     *
+     * @return the policy afterwards, as {@link #getCanaryPolicy()} words it
+     */
+    String setCanaryLatency(String factor);
 
     /**
      * Adds a swappable package prefix. Possible only while no class of it has been loaded; a

@@ -87,13 +87,60 @@ class RequestsTest {
     void insideATaskARequestMethodIsPartOfTheTaskAndBindsNothing() {
         TestSeams.runBound(g2, () -> {
             Object scope = Requests.enter(null, Requests.CALL);
-            assertNull(scope);
             assertSame(g2, Bindings.bound());
             Requests.exit(scope);
             assertSame(g2, Bindings.bound());
         });
         assertEquals(0, g1.liveTasks());
         assertEquals(0, g1.outcomes.startedCount());
+        assertEquals(1, g2.outcomes.startedCount(), "the task's run only");
+    }
+
+    @Test
+    void aCallAnsweredIsCountedWithItsLatencyWhenItReturns() {
+        Object scope = Requests.enter(null, Requests.CALL);
+        Requests.responded(503);
+        assertEquals(0, g1.outcomes.requestCount(), "counted when the request's method returns");
+        Requests.exit(scope);
+        assertEquals(1, g1.outcomes.requestCount());
+        assertEquals(1, g1.outcomes.serverErrorCount());
+        assertEquals(1, LatencyHistogram.total(g1.outcomes.requestLatencyBuckets()), "and timed");
+        Requests.exit(Requests.enter(null, Requests.CALL));
+        assertEquals(1, g1.outcomes.requestCount(), "a call never answered is not counted");
+    }
+
+    @Test
+    void insideATaskARequestMethodIsTimedByTheTasksRunAndAnAnswerOutsideOneAtOnce() {
+        TestSeams.runBound(g2, () -> {
+            Object scope = Requests.enter(null, Requests.CALL);
+            Requests.responded(200);
+            Requests.exit(scope);
+            Requests.responded(404); // no request method around it: counted at once, not timed
+        });
+        assertEquals(2, g2.outcomes.requestCount());
+        assertEquals(1, g2.outcomes.clientErrorCount());
+        assertEquals(1, LatencyHistogram.total(g2.outcomes.requestLatencyBuckets()));
+        assertEquals(0, g1.outcomes.requestCount());
+    }
+
+    @Test
+    void aKeptRequestIsTimedFromItsBeginningToItsEnd() {
+        Requests.StatusReader saved = Requests.statusReader;
+        Requests.statusReader = key -> 502;
+        try {
+            Object request = new Object();
+            Requests.exit(Requests.enter(request, Requests.BEGIN));
+            Requests.exit(Requests.enter(request, Requests.RESUME));
+            assertEquals(0, g1.outcomes.requestCount(), "not ended yet");
+            Requests.end(request);
+            assertEquals(1, g1.outcomes.requestCount());
+            assertEquals(1, g1.outcomes.serverErrorCount());
+            assertEquals(1, LatencyHistogram.total(g1.outcomes.requestLatencyBuckets()));
+            Requests.end(request);
+            assertEquals(1, g1.outcomes.requestCount(), "ended once");
+        } finally {
+            Requests.statusReader = saved;
+        }
     }
 
     @Test

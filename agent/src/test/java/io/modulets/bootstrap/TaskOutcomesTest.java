@@ -14,22 +14,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TaskOutcomesTest {
     @Test
-    void countsEachTimedRunInTheLog2BucketOfItsRunTimeWithItsWeight() {
+    void countsEachTimedRunInTheBucketOfItsRunTimeWithItsWeight() {
         TaskOutcomes outcomes = new TaskOutcomes();
         outcomes.timed(0, 1);
         outcomes.timed(1, 1);
-        outcomes.timed(1_000, 3); // [512, 1024), standing for three runs
-        outcomes.timed(1_500, 1); // [1024, 2048)
+        outcomes.timed(1_000, 3); // standing for three runs
+        outcomes.timed(1_500, 1);
         outcomes.timed(-5, 1); // a thread's start and end read on different CPUs: counted as 0
 
         long[] buckets = outcomes.runBuckets();
-        assertEquals(3, buckets[0]);
-        assertEquals(3, buckets[9]);
-        assertEquals(1, buckets[10]);
+        assertEquals(2, buckets[0]);
+        assertEquals(1, buckets[1]);
+        assertEquals(3, buckets[LatencyHistogram.bucket(1_000)]);
+        assertEquals(1, buckets[LatencyHistogram.bucket(1_500)]);
         assertEquals(7, Arrays.stream(buckets).sum());
+        assertEquals(5, outcomes.timedRunCount(), "five runs timed, standing for seven");
         assertEquals(4_501, outcomes.runNanos());
         assertEquals(1_500, outcomes.maxRunNanos());
-        assertEquals(TaskOutcomes.BUCKETS - 1, TaskOutcomes.bucket(Long.MAX_VALUE), "the last bucket takes the rest");
+    }
+
+    @Test
+    void requestsAnsweredWithTheirLatencyAreTimedAndCounted() {
+        TaskOutcomes outcomes = new TaskOutcomes();
+        outcomes.answered(200, 2_000_000);
+        outcomes.answered(503, 9_000_000);
+        outcomes.answered(404); // its beginning not seen: counted, not timed
+
+        assertEquals(3, outcomes.requestCount());
+        assertEquals(1, outcomes.serverErrorCount());
+        assertEquals(1, outcomes.clientErrorCount());
+        long[] latencies = outcomes.requestLatencyBuckets();
+        assertEquals(2, LatencyHistogram.total(latencies));
+        assertEquals(1, latencies[LatencyHistogram.bucket(9_000_000)]);
     }
 
     @Test

@@ -218,17 +218,19 @@ class RequestMethodVisitorTest {
         Method send = server.getMethod("sendResponseHeaders", int.class, long.class);
         send.invoke(exchange, 200, 5L);
         assertEquals(0, g1.outcomes.requestCount(), "on a thread that runs no request: not counted");
-        Object scope = Requests.enter(null, Requests.CALL);
-        try {
-            send.invoke(exchange, 200, 5L);
-            send.invoke(exchange, 503, -1L);
-            send.invoke(exchange, 404, 0L);
-        } finally {
-            Requests.exit(scope);
+        long[][] responses = {{200, 5}, {503, -1}, {404, 0}};
+        for (long[] response : responses) { // one request each: a request's first status is its status
+            Object scope = Requests.enter(null, Requests.CALL);
+            try {
+                send.invoke(exchange, (int) response[0], response[1]);
+            } finally {
+                Requests.exit(scope);
+            }
         }
         assertEquals(3, g1.outcomes.requestCount());
         assertEquals(1, g1.outcomes.serverErrorCount(), "the early return counts too");
         assertEquals(1, g1.outcomes.clientErrorCount());
+        assertEquals(3, java.util.Arrays.stream(g1.outcomes.requestLatencyBuckets()).sum(), "each timed");
     }
 
     @Test

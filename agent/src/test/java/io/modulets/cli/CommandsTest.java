@@ -130,11 +130,11 @@ class CommandsTest {
         assertEquals(0, run("outcomes", "1234"), err());
         assertEquals(""
                 + "ID  STATE     STARTED  COMPLETED  FAILED  RUNNING    MEAN     P50      P99     MAX"
-                + "  THROWN  THROWING  REQUESTS  5XX  4XX  JOBS  JOBS FAILED\n"
+                + "  THROWN  THROWING  REQUESTS  5XX  4XX  REQ P50   REQ P99  JOBS  JOBS FAILED\n"
                 + " 1  draining      120        110       7        3  1.5 us  1.0 us  4.19 ms  2.50 s"
-                + "      14         7       110    7    3     7            1\n"
+                + "      14         7       110    7    3  1.21 ms  31.20 ms     7            1\n"
                 + " 2  current         0          0       0        0       -       -        -       -"
-                + "       0         0         0    0    0     0            0\n"
+                + "       0         0         0    0    0        -         -     0            0\n"
                 + "failed runs by exception class (most frequent first):\n"
                 + "  generation 1: java.lang.IllegalStateException 7\n"
                 + "thrown by its code into shell code, caught or not, by exception class (most frequent first):\n"
@@ -182,6 +182,9 @@ class CommandsTest {
                 + "      \"requests\": 9,\n"
                 + "      \"serverErrors\": 2,\n"
                 + "      \"clientErrors\": 1,\n"
+                + "      \"requestsTimed\": 9,\n"
+                + "      \"p50RequestNanos\": 1212415,\n"
+                + "      \"p99RequestNanos\": 31195135,\n"
                 + "      \"jobRuns\": 2,\n"
                 + "      \"jobRunsFailed\": 1,\n"
                 + "      \"jobExceptions\": [\n"
@@ -249,13 +252,13 @@ class CommandsTest {
                 "/srv/mail.jar"), err());
         assertEquals("generation 2 (2.0, 7aa8ebdc0553) is a canary for 5% of new root tasks (generation 1 stays current;"
                 + " abort above the current generation's failure, thrown-exception, 5xx or failed-job rate + 2%"
-                + " after 50 ended tasks)\n", out());
+                + " (99% confidence) after 50 ended tasks)\n", out());
         assertEquals(1, agent.current);
         out.getBuffer().setLength(0);
         assertEquals(0, run("status", "1234"), err());
         assertTrue(out().contains("\ncanary          generation 2 (2.0, 7aa8ebdc0553) for 5% of new root tasks since"
                 + " 2026-11-26T02:42:00Z; abort above the current generation's failure, thrown-exception, 5xx or"
-                + " failed-job rate + 2% after 50 ended tasks\n"),
+                + " failed-job rate + 2% (99% confidence) after 50 ended tasks\n"),
                 out());
     }
 
@@ -300,8 +303,13 @@ class CommandsTest {
         out.getBuffer().setLength(0);
         assertEquals(0, run("canary-policy", "1234", "2%", "--min-tasks", "30"), err());
         assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure,"
-                + " thrown-exception, 5xx or failed-job rate + 2% after 30 ended tasks\n", out());
+                + " thrown-exception, 5xx or failed-job rate + 2% (99% confidence) after 30 ended tasks\n", out());
         assertEquals(2, run("canary-policy", "1234", "2%", "--min-tasks", "0"));
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("canary-policy", "1234", "2%", "--latency", "1.5x"), err());
+        assertEquals("canary generation 2 (2.0, 7aa8ebdc0553): abort above the current generation's failure,"
+                + " thrown-exception, 5xx or failed-job rate + 2% (99% confidence) after 100 ended tasks, or at a p99"
+                + " latency above 1.5x the current generation's\n", out());
     }
 
     @Test

@@ -26,11 +26,14 @@ class RolloutJudgeTest {
     @Test
     void itFailsWhenItsFailureRateExceedsTheBaselinesByMoreThanTheMargin() {
         assertEquals("40% of its 100 tasks failed (IllegalStateException 40), current generation 1 failed 0% of"
-                        + " 2,000; margin 5%",
+                        + " 2,000; margin 5%, the difference at least 29.4% (99% confidence)",
                 fivePercentAfter100.verdict(new Tally(100, 40, 0), "IllegalStateException 40", "generation 1",
                         new Tally(2000, 0, 0)));
-        assertEquals("10% of its 200 tasks failed, current generation 3 failed 4% of 1,000; margin 5%",
-                fivePercentAfter100.verdict(new Tally(200, 20, 0), "", "generation 3", new Tally(1000, 40, 0)));
+        assertEquals("20% of its 200 tasks failed, current generation 3 failed 4% of 1,000; margin 5%, the difference"
+                + " at least 10% (99% confidence)",
+                fivePercentAfter100.verdict(new Tally(200, 40, 0), "", "generation 3", new Tally(1000, 40, 0)));
+        assertNull(fivePercentAfter100.verdict(new Tally(200, 20, 0), "", "generation 3", new Tally(1000, 40, 0)),
+                "10% of 200 against 4%: the agent's rule, not with 99% confidence");
     }
 
     @Test
@@ -47,7 +50,7 @@ class RolloutJudgeTest {
     void itFailsWhenItsCodeThrowsInMoreTasksThanTheBaselinesEvenIfNoTaskFails() {
         String verdict = fivePercentAfter100.verdict(new Tally(100, 0, 30), "", "generation 1", new Tally(500, 0, 5));
         assertEquals("its code threw exceptions in 30% of its 100 tasks, current generation 1's in 1% of 500;"
-                + " margin 5%", verdict);
+                + " margin 5%, the difference at least 19.4% (99% confidence)", verdict);
     }
 
     @Test
@@ -92,9 +95,11 @@ class RolloutJudgeTest {
     void aWaveWhoseRequestsAnswer5xxOrWhoseJobsFailMoreFailsTooOnceItHasEnoughOfThem() {
         RolloutJudge fivePercentAfter100 = new RolloutJudge(0.05, 100);
         Tally baseline = new Tally(1000, 0, 0, 1000, 10, 500, 5);
-        assertEquals("5xx responses to 30% of its 100 requests, current generation 1's to 1% of 1,000; margin 5%",
+        assertEquals("5xx responses to 30% of its 100 requests, current generation 1's to 1% of 1,000; margin 5%, the"
+                + " difference at least 19.5% (99% confidence)",
                 fivePercentAfter100.verdict(new Tally(100, 0, 0, 100, 30, 0, 0), "", "generation 1", baseline));
-        assertEquals("20% of its 100 job runs failed, current generation 1's 1% of 500; margin 5%",
+        assertEquals("20% of its 100 job runs failed, current generation 1's 1% of 500; margin 5%, the difference at"
+                + " least 11.2% (99% confidence)",
                 fivePercentAfter100.verdict(new Tally(100, 0, 0, 0, 0, 100, 20), "", "generation 1", baseline));
         assertNull(fivePercentAfter100.verdict(new Tally(100, 0, 0, 99, 99, 99, 99), "", "generation 1", baseline),
                 "fewer than 100 requests and job runs: not judged on them yet");

@@ -26,8 +26,8 @@ class AgentOptionsTest {
 
     static final String KEYS = "packages, modules, shared, outside, store, retain, watch, quiet, jmx, log, executors,"
             + " loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries,"
-            + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, normalExceptions,"
-            + " config";
+            + " maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, canaryLatency,"
+            + " normalExceptions, config";
 
     @TempDir
     Path tmp;
@@ -187,7 +187,8 @@ class AgentOptionsTest {
                     + " log=debug,"
                     + " executors=, loops=, requests=, drainWarning=60000ms, maxGenerations=, onLimit=refuse,"
                     + " maxEntrySize=512m, maxJarSize=2g, maxEntries=1000000, maxRatio=100, permissions=strict,"
-                    + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, normalExceptions=, config=",
+                    + " trust=, trustPassword=, canary=, canaryMargin=, canaryMinTasks=, canaryLatency=,"
+                    + " normalExceptions=, config=",
                     options.toString());
         }
     }
@@ -689,6 +690,30 @@ class AgentOptionsTest {
         }
 
         @Test
+        void aLatencyFactorAloneOrWithAMinimum() throws Exception {
+            AgentOptions options = parse("packages=a,canary=5%,canaryLatency=1.5x,canaryMinTasks=200");
+            assertEquals(1.5, options.canaryLatency(), 1e-12);
+            assertEquals(200, options.canaryMinTasks(), "a minimum with the latency rule alone");
+            assertTrue(Double.isNaN(options.canaryMargin()));
+            assertTrue(options.toString().contains(", canaryMinTasks=200, canaryLatency=1.5x,"), options.toString());
+            assertEquals(2, parse("packages=a,canaryLatency=2x").canaryLatency(), 1e-12);
+            assertTrue(Double.isNaN(parse("packages=a").canaryLatency()), "absent: latency does not abort");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1.5", "x", "150%", "-2x", "1.5X", "", "1.555x"})
+        void aLatencyFactorThatIsNotOneIsRefused(String value) {
+            assertError("modulets: bad agent argument canaryLatency=" + value + ": '" + value
+                    + "' is not a factor; give one such as 1.5x or 2x", "packages=a,canaryLatency=" + value);
+        }
+
+        @Test
+        void aLatencyFactorBelowOneIsRefused() {
+            assertError("modulets: bad agent argument canaryLatency=0.9x: '0.9x' is below 1x; give 1x or more",
+                    "packages=a,canaryLatency=0.9x");
+        }
+
+        @Test
         void aMarginAbove100IsRefused() {
             assertError("modulets: bad agent argument canaryMargin=101%: '101%' is out of range; give 0% to 100%",
                     "packages=a,canaryMargin=101%");
@@ -704,8 +729,8 @@ class AgentOptionsTest {
 
         @Test
         void aMinimumWithoutAMarginIsRefused() {
-            assertError("modulets: bad agent argument canaryMinTasks=50: has no effect without canaryMargin=N%;"
-                    + " give both or only canaryMargin", "packages=a,canaryMinTasks=50");
+            assertError("modulets: bad agent argument canaryMinTasks=50: has no effect without canaryMargin=N% or"
+                    + " canaryLatency=Fx; give it with one of them", "packages=a,canaryMinTasks=50");
         }
     }
 
@@ -778,7 +803,7 @@ class AgentOptionsTest {
                     + " (valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
                     + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
                     + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks,"
-                    + " normalExceptions)",
+                    + " canaryLatency, normalExceptions)",
                     "config=" + file);
         }
 
@@ -789,7 +814,7 @@ class AgentOptionsTest {
                     + " valid keys: packages, modules, shared, outside, store, retain, watch, quiet, jmx, log,"
                     + " executors, loops, requests, drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize,"
                     + " maxEntries, maxRatio, permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks,"
-                    + " normalExceptions)",
+                    + " canaryLatency, normalExceptions)",
                     "config=" + file);
         }
 

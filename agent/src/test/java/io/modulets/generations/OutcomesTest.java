@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.modulets.bootstrap.LatencyHistogram;
 import io.modulets.bootstrap.TaskOutcomes;
 
 /** The snapshot of a generation's outcomes: derived numbers, quantile bounds, differences. */
@@ -50,18 +51,41 @@ class OutcomesTest {
     }
 
     @Test
-    void quantilesAreTheTopOfTheirLog2Bucket() {
+    void quantilesAreTheTopOfTheirBucket() {
         TaskOutcomes counters = new TaskOutcomes();
         for (int i = 0; i < 98; i++) {
-            ended(counters, 1_000); // [512, 1024)
+            ended(counters, 1_000); // [992, 1024)
         }
-        ended(counters, 100_000); // [65536, 131072)
+        ended(counters, 100_000); // [98304, 102400)
         ended(counters, 100_000);
         Outcomes outcomes = Outcomes.of(counters);
         assertEquals(1_023, outcomes.runNanosAtMost(0.5));
         assertEquals(1_023, outcomes.runNanosAtMost(0.98));
-        assertEquals(131_071, outcomes.runNanosAtMost(0.99));
+        assertEquals(102_399, outcomes.runNanosAtMost(0.99));
+        assertEquals(100, outcomes.timedRuns());
         assertEquals(0, Outcomes.NONE.runNanosAtMost(0.99));
+    }
+
+    @Test
+    void requestLatenciesGiveTheirQuantilesAndWhatHappenedSince() {
+        TaskOutcomes counters = new TaskOutcomes();
+        for (int i = 0; i < 99; i++) {
+            counters.answered(200, 1_000_000);
+        }
+        counters.answered(500, 30_000_000);
+        Outcomes earlier = Outcomes.of(counters);
+        assertEquals(100, earlier.timedRequests());
+        assertEquals(1_015_807, earlier.requestNanosAtMost(0.5)); // [983040, 1015808)
+        assertEquals(1_015_807, earlier.requestNanosAtMost(0.99));
+        assertEquals(30_408_703, earlier.requestNanosAtMost(1.0));
+        for (int i = 0; i < 10; i++) {
+            counters.answered(200, 3_000_000);
+        }
+        Outcomes since = Outcomes.of(counters).minus(earlier);
+        assertEquals(10, since.requests());
+        assertEquals(10, since.timedRequests());
+        assertEquals(3_014_655, since.requestNanosAtMost(0.99));
+        assertEquals(0, Outcomes.NONE.requestNanosAtMost(0.99));
     }
 
     @Test
@@ -78,8 +102,9 @@ class OutcomesTest {
         assertEquals(1, since.failed());
         assertEquals(8_000, since.runNanos());
         assertEquals(List.of(new Outcomes.ExceptionCount("x.Odd", 1)), since.exceptions());
-        assertEquals(2, since.runBuckets()[11]);
-        assertEquals(0, since.runBuckets()[8]);
+        assertEquals(2, since.runBuckets()[LatencyHistogram.bucket(4_000)]);
+        assertEquals(0, since.runBuckets()[LatencyHistogram.bucket(500)]);
+        assertEquals(2, since.timedRuns());
     }
 
     @Test
@@ -93,11 +118,12 @@ class OutcomesTest {
         counters.timed(100_000, 40);
         Outcomes outcomes = Outcomes.of(counters);
         assertEquals(100, outcomes.completed(), "counts are exact whatever was timed");
-        assertEquals(60, outcomes.runBuckets()[9]);
-        assertEquals(40, outcomes.runBuckets()[16]);
+        assertEquals(60, outcomes.runBuckets()[LatencyHistogram.bucket(1_000)]);
+        assertEquals(40, outcomes.runBuckets()[LatencyHistogram.bucket(100_000)]);
+        assertEquals(2, outcomes.timedRuns(), "the sample: two runs timed");
         assertEquals((60 * 1_000 + 40 * 100_000) / 100, outcomes.meanRunNanos());
         assertEquals(1_023, outcomes.runNanosAtMost(0.6));
-        assertEquals(131_071, outcomes.runNanosAtMost(0.61));
+        assertEquals(102_399, outcomes.runNanosAtMost(0.61));
         assertEquals(100_000, outcomes.maxRunNanos());
     }
 }

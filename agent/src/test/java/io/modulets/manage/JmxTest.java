@@ -19,6 +19,7 @@ import javax.management.MBeanServerDelegate;
 import javax.management.MBeanServerFactory;
 import javax.management.MBeanServerNotification;
 import javax.management.Notification;
+import javax.management.openmbean.CompositeData;
 import javax.management.ObjectName;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation;
@@ -105,6 +108,36 @@ class JmxTest {
         jmx.register();
         assertEquals(List.of(Jmx.name(1).toString(), Jmx.name(2).toString(), ManagerMXBean.OBJECT_NAME), registered);
         assertEquals("current", server.getAttribute(Jmx.name(2), "State"));
+    }
+
+    @Test
+    void requestCountsAndLatencyAreNumbersInTheGenerationsRowsAndTheGenerationsMBean() throws Exception {
+        // plain numbers under stable names, so that an exporter (Prometheus's JMX exporter) reads them as they are
+        PackageLists lists = new PackageLists(PackageFilter.of(List.of("sw"), List.of()), null, null, registry, null);
+        Jmx jmx = new Jmx(registry, new Manager(new ObjectName(ManagerMXBean.OBJECT_NAME), registry, null, lists,
+                new Counts(), null, temp.resolve("store")), () -> server);
+        Generation g = registry.activate(List.of(jar("v1")));
+        TaskOutcomes outcomes = ((GenerationLoader) g.loader()).outcomes();
+        for (int i = 0; i < 99; i++) {
+            outcomes.answered(200, 1_000_000);
+        }
+        outcomes.answered(503, 30_000_000);
+        outcomes.answered(404); // not timed
+        outcomes.jobEnded("org.quartz.JobExecutionException");
+        jmx.register();
+        CompositeData row = (CompositeData) ((Object[]) server.getAttribute(new ObjectName(ManagerMXBean.OBJECT_NAME),
+                "Generations"))[0];
+        assertEquals(101L, row.get("requests"));
+        assertEquals(1L, row.get("serverErrors"));
+        assertEquals(1L, row.get("clientErrors"));
+        assertEquals(1_015_807L, row.get("p50RequestNanos"));
+        assertEquals(1_015_807L, row.get("p99RequestNanos"));
+        assertEquals(1L, row.get("jobRuns"));
+        assertEquals(1L, row.get("jobRunsFailed"));
+        assertEquals(100L, server.getAttribute(Jmx.name(1), "RequestsTimed"));
+        assertEquals(1_015_807L, server.getAttribute(Jmx.name(1), "P50RequestNanos"));
+        assertEquals(1_015_807L, server.getAttribute(Jmx.name(1), "P99RequestNanos"));
+        assertEquals(0L, server.getAttribute(Jmx.name(1), "TasksTimed"));
     }
 
     private int generationBeans() throws Exception {

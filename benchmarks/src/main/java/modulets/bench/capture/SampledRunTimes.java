@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.LatencyHistogram;
 import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.bootstrap.ThreadHooks;
@@ -19,7 +20,7 @@ import modulets.bench.Compare;
  * (docs/PERFORMANCE.md, "Counting task outcomes"): a few threads run bound runs whose lengths follow a
  * long-tailed distribution (log-normal, median about 3 µs, with a 2% tail of about 90 µs); each run's
  * length is also measured by the run itself, and the exact mean, median and 99th percentile (raw, and as
- * the top of their power-of-two bucket, which is what the agent reports) are printed beside the agent's.
+ * the top of their histogram bucket, which is what the agent reports) are printed beside the agent's.
  * The counts must be equal; the estimates close.
  *
  * <pre>
@@ -80,7 +81,7 @@ public final class SampledRunTimes {
     }
 
     /**
-     * Log-normal around 3 µs (inside a power-of-two bucket, not at its edge), with one run in 50 about thirty
+     * Log-normal around 3 µs (inside a histogram bucket, not at its edge), with one run in 50 about thirty
      * times longer (so the 99th percentile falls inside the tail, not at its edge).
      */
     private static long spinNanos(SplittableRandom random) {
@@ -107,21 +108,11 @@ public final class SampledRunTimes {
     }
 
     private static long bucketTop(long nanos) {
-        int log2 = 63 - Long.numberOfLeadingZeros(nanos | 1);
-        return (2L << Math.min(log2, TaskOutcomes.BUCKETS - 1)) - 1;
+        return LatencyHistogram.highest(LatencyHistogram.bucket(nanos));
     }
 
     /** As generations.Outcomes#runNanosAtMost. */
     private static long quantileTop(long[] buckets, double q) {
-        long total = Arrays.stream(buckets).sum();
-        long rank = Math.max(1, (long) Math.ceil(q * total));
-        long seen = 0;
-        for (int i = 0; i < buckets.length; i++) {
-            seen += buckets[i];
-            if (seen >= rank) {
-                return (2L << i) - 1;
-            }
-        }
-        return 0;
+        return LatencyHistogram.quantile(buckets, q);
     }
 }

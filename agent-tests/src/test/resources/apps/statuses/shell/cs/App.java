@@ -41,6 +41,9 @@ import cs.mod.Handler;
  * canary for {@code REQUESTS} requests and is not aborted; the operator promotes it.</li>
  * <li>A release that answers 500 to one request in two (DIR/bad.jar) runs as a 50% canary beside it until the agent
  * aborts it by itself.</li>
+ * <li>A release that answers as the good one does, but whose report page takes three times as long (DIR/slow.jar: 15
+ * ms against 5 ms), runs as a 50% canary; the operator sets the latency rule ({@code setCanaryLatency("1.5x")}) and
+ * the client asks for reports until the agent aborts it by itself.</li>
  * </ol>
  */
 public final class App {
@@ -68,6 +71,7 @@ public final class App {
         say("policy " + SERVER.getAttribute(manager, "CanaryPolicy"));
         good();
         bad();
+        slow();
         server.stop(0);
         jfr(2);
         say("done");
@@ -89,7 +93,8 @@ public final class App {
                     if (e.getEventType().getName().equals("modulets.GenerationOutcomes")
                             && e.getInt("generation") == generation) {
                         say("jfr generation " + generation + " requests " + e.getLong("requests") + " 5xx "
-                                + e.getLong("serverErrors") + " 4xx " + e.getLong("clientErrors"));
+                                + e.getLong("serverErrors") + " 4xx " + e.getLong("clientErrors") + " timed "
+                                + e.getLong("requestsTimed") + " p99 " + e.getLong("p99Request"));
                         return;
                     }
                 }
@@ -139,10 +144,38 @@ public final class App {
         say("bad " + outcomes(2));
     }
 
+    static void slow() throws Exception {
+        int canary = canary("slow.jar");
+        say("slow canary " + canary);
+        say("slow policy " + SERVER.invoke(manager, "setCanaryLatency", new Object[] {"1.5x"},
+                new String[] {String.class.getName()}));
+        long[] statuses = new long[600];
+        Notification abort = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        for (int i = 0; abort == null && System.nanoTime() < deadline; i++) {
+            statuses[request("/report")]++;
+            abort = i % 20 == 0 ? poll("io.modulets.canary.abort", 0) : null;
+        }
+        say("slow notification "
+                + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
+        say("slow answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
+        say("slow canary now " + SERVER.getAttribute(manager, "Canary") + " current "
+                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("slow " + outcomes(canary));
+        say("slow " + outcomes(2));
+        say("slow " + latency(canary));
+        say("slow " + latency(2));
+    }
+
     /** One request, on a kept-alive connection; returns its status. One in twenty asks for a missing page. */
     static int request() throws IOException {
+        return request("/page");
+    }
+
+    /** As {@link #request()}, for pages at {@code page}. */
+    static int request(String page) throws IOException {
         long n = sent++;
-        String path = n % 20 == 19 ? "/missing" : "/page";
+        String path = n % 20 == 19 ? "/missing" : page;
         HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path + "?n=" + n)
                 .toURL().openConnection();
         connection.setConnectTimeout(10_000);
@@ -182,6 +215,14 @@ public final class App {
                 + " 4xx " + SERVER.getAttribute(name, "ClientErrors")
                 + " failed " + SERVER.getAttribute(name, "TasksFailed")
                 + " thrown " + SERVER.getAttribute(name, "ExceptionsThrown");
+    }
+
+    /** A generation's request latency as its MBean shows it. */
+    static String latency(int generation) throws Exception {
+        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        return "generation " + generation + " timed " + SERVER.getAttribute(name, "RequestsTimed")
+                + " p50 " + SERVER.getAttribute(name, "P50RequestNanos")
+                + " p99 " + SERVER.getAttribute(name, "P99RequestNanos");
     }
 
     static String state(int generation) throws Exception {

@@ -1,0 +1,87 @@
+package modulets.bench.capture;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.Requests;
+import io.modulets.bootstrap.TaskOutcomes;
+import io.modulets.bootstrap.TestSeams;
+
+/**
+ * Bytes the request hooks allocate per request (docs/PERFORMANCE.md, "Request latency"), read with
+ * {@code ThreadMXBean.getThreadAllocatedBytes} around many requests once the code is compiled: a kept request
+ * (begun under its key, resumed once, ended with a status read, as Tomcat's) and a call request (bound for its
+ * method's call, answered through {@code responded}, as the JDK's HttpServer's). Both are counted and timed.
+ * The hooks run on the class path, without the agent: the figures are those of the hook code alone.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar:agent/target/modulets-agent.jar modulets.bench.capture.RequestAllocation
+ * </pre>
+ */
+public final class RequestAllocation {
+    /** A generation as the hooks see it, counting only. */
+    private static final class Generation extends ClassLoader implements GenerationLoader {
+        private final TaskOutcomes outcomes = new TaskOutcomes();
+        private final AtomicLong live = new AtomicLong();
+
+        @Override
+        public void taskCaptured() {
+            live.incrementAndGet();
+        }
+
+        @Override
+        public void taskReleased() {
+            live.decrementAndGet();
+        }
+
+        @Override
+        public long liveTasks() {
+            return live.get();
+        }
+
+        @Override
+        public TaskOutcomes outcomes() {
+            return outcomes;
+        }
+    }
+
+    private RequestAllocation() {
+    }
+
+    public static void main(String[] args) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Generation generation = new Generation();
+        TestSeams.setCurrent(generation);
+        Requests.statusReader = key -> 200;
+        long id = Thread.currentThread().getId();
+        int n = 200_000;
+        Object[] keys = new Object[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = new Object();
+        }
+        for (int round = 1; round <= 6; round++) { // the first rounds run interpreted or half compiled
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < n; i++) {
+                Object key = keys[i];
+                Requests.exit(Requests.enter(key, Requests.BEGIN));
+                Requests.exit(Requests.enter(key, Requests.RESUME));
+                Requests.end(key);
+            }
+            long kept = threads.getThreadAllocatedBytes(id) - before;
+            before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < n; i++) {
+                Object scope = Requests.enter(null, Requests.CALL);
+                Requests.responded(200);
+                Requests.exit(scope);
+            }
+            long call = threads.getThreadAllocatedBytes(id) - before;
+            System.out.printf(Locale.ROOT, "round %d: kept request %.1f B, call request %.1f B%n", round,
+                    (double) kept / n, (double) call / n);
+        }
+        System.out.printf(Locale.ROOT, "requests counted %d, timed %d%n", generation.outcomes.requestCount(),
+                java.util.Arrays.stream(generation.outcomes.requestLatencyBuckets()).sum());
+    }
+}

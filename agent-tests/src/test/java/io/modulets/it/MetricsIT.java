@@ -173,6 +173,10 @@ class MetricsIT {
                     number(jmx, generation, "P50RunNanos") / 1e9);
             samples.put("modulets_generation_run_seconds{" + g + ",quantile=\"0.99\"}",
                     number(jmx, generation, "P99RunNanos") / 1e9);
+            samples.put("modulets_generation_request_seconds{" + g + ",quantile=\"0.5\"}",
+                    number(jmx, generation, "P50RequestNanos") / 1e9);
+            samples.put("modulets_generation_request_seconds{" + g + ",quantile=\"0.99\"}",
+                    number(jmx, generation, "P99RequestNanos") / 1e9);
             samples.put("modulets_generation_run_mean_seconds{" + g + "}",
                     number(jmx, generation, "MeanRunNanos") / 1e9);
             samples.put("modulets_generation_run_max_seconds{" + g + "}", number(jmx, generation, "MaxRunNanos") / 1e9);

@@ -45,13 +45,13 @@ public final class ApplicationLoader extends ClassLoader {
         this.application = shell;
     }
 
-    /** Makes this the loader that {@link #loadingIn} adopts Spring Boot's loader into. */
+    /** Makes this the loader that the hooks ({@link #loadingIn}, {@link #definingInWebapp}) adopt loaders into. */
     public ApplicationLoader install() {
         installed = this;
         return this;
     }
 
-    /** The loader generations see now: the shell, or Spring Boot's loader once it was adopted. */
+    /** The loader generations see now: the shell, or Spring Boot's or a webapp's loader once it was adopted. */
     public ClassLoader application() {
         return application;
     }

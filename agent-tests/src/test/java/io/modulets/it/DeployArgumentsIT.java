@@ -74,12 +74,12 @@ class DeployArgumentsIT {
                 new Bad("canary=5", null, "modulets: bad agent argument canary=5: '5' is not a percentage; give one"
                         + " such as 5% or 0.5%"),
                 new Bad("canaryMinTasks=10", null, "modulets: bad agent argument canaryMinTasks=10: has no effect without"
-                        + " canaryMargin=N%; give both or only canaryMargin"),
+                        + " canaryMargin=N% or canaryLatency=Fx; give it with one of them"),
                 new Bad("quite=1s", null, "modulets: unknown agent argument 'quite' (valid keys: packages, modules,"
                         + " shared, outside, store, retain, watch, quiet, jmx, log, executors, loops, requests,"
                         + " drainWarning, maxGenerations, onLimit, maxEntrySize, maxJarSize, maxEntries, maxRatio,"
-                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, normalExceptions,"
-                        + " config)"));
+                        + " permissions, trust, trustPassword, canary, canaryMargin, canaryMinTasks, canaryLatency,"
+                        + " normalExceptions, config)"));
         return Jdks.all().stream().flatMap(jdk -> bad.stream().map(b -> arguments(jdk, b)));
     }
 

@@ -117,6 +117,7 @@ public final class App {
             // The watch judged it every 100 ms while the requests ran; this gives it a last look at the final counts.
             abort = poll("io.modulets.canary.abort", 1);
         }
+        awaitCounted();
         say("good answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
         say("good aborted " + (abort == null ? "no" : abort.getMessage()));
         say("good canary now " + SERVER.getAttribute(manager, "Canary") + " state " + state(canary));
@@ -137,6 +138,7 @@ public final class App {
         }
         say("bad notification "
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
+        awaitCounted();
         say("bad answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
         say("bad canary now " + SERVER.getAttribute(manager, "Canary") + " current "
                 + SERVER.getAttribute(manager, "CurrentGeneration"));
@@ -158,6 +160,7 @@ public final class App {
         }
         say("slow notification "
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
+        awaitCounted();
         say("slow answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
         say("slow canary now " + SERVER.getAttribute(manager, "Canary") + " current "
                 + SERVER.getAttribute(manager, "CurrentGeneration"));
@@ -165,6 +168,26 @@ public final class App {
         say("slow " + outcomes(2));
         say("slow " + latency(canary));
         say("slow " + latency(2));
+    }
+
+    /**
+     * Waits (bounded) until the generations count every request sent: the JDK's HttpServer counts a request as its
+     * handler's call returns, which may come just after the client has read the answer.
+     */
+    static void awaitCounted() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (counted() < sent && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // paces the reads; the wait is bounded
+        }
+    }
+
+    /** The requests every generation's MBean counts (those of unloaded generations stay registered). */
+    static long counted() throws Exception {
+        long counted = 0;
+        for (ObjectName generation : SERVER.queryNames(new ObjectName("io.modulets:type=Generation,*"), null)) {
+            counted += (Long) SERVER.getAttribute(generation, "Requests");
+        }
+        return counted;
     }
 
     /** One request, on a kept-alive connection; returns its status. One in twenty asks for a missing page. */

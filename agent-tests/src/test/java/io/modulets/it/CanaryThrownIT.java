@@ -48,6 +48,7 @@ class CanaryThrownIT {
         version("bad.jar", 9, "throw new IllegalStateException(\"broken\");");
         shellJar = new JarBuilder().classpath(v1)
                 .source("ct.App", AppSources.read("apps/thrown/shell/ct/App.java"))
+                .source("itkit.Operator", AppSources.read("apps/common/itkit/Operator.java"))
                 .build(jars.resolve("shell.jar"));
     }
 

@@ -52,6 +52,7 @@ class JobOutcomesIT {
         version("bad.jar", 9, 2);
         shellJar = new JarBuilder().classpath(Stream.concat(Stream.of(v1), quartz.stream()).toArray(Path[]::new))
                 .source("cq.App", AppSources.read("apps/jobs/shell/cq/App.java"))
+                .source("itkit.Operator", AppSources.read("apps/common/itkit/Operator.java"))
                 .build(jars.resolve("shell.jar"));
     }
 

@@ -49,6 +49,7 @@ class RequestOutcomesIT {
         version("slow.jar", 4, 10, 15);
         shellJar = new JarBuilder().classpath(v1)
                 .source("cs.App", AppSources.read("apps/statuses/shell/cs/App.java"))
+                .source("itkit.Operator", AppSources.read("apps/common/itkit/Operator.java"))
                 .build(jars.resolve("shell.jar"));
     }
 

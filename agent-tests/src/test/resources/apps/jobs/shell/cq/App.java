@@ -1,19 +1,13 @@
 package cq;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import static itkit.Operator.*;
+
 import java.util.Arrays;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.management.MBeanServer;
-import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.ObjectName;
 
@@ -41,17 +35,11 @@ import cq.mod.Work;
  * </ol>
  */
 public final class App {
-    static final long WAIT_SECONDS = 60;
     static final int JOBS = 2_000;
     static final int BATCH = 20;
-    static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    static final BlockingQueue<Notification> NOTIFICATIONS = new LinkedBlockingQueue<>();
     static final AtomicLong FAILED = new AtomicLong();
     static volatile CountDownLatch batch;
-    static ObjectName manager;
     static Scheduler scheduler;
-    static Path dir;
-    static Path modules;
     static long scheduled;
 
     /** The job: Quartz makes one per run, on its scheduler thread, and runs it on a worker. */
@@ -82,10 +70,7 @@ public final class App {
     }
 
     public static void main(String[] args) throws Exception {
-        dir = Path.of(args[0]);
-        modules = Path.of(args[1]);
-        awaitManager();
-        SERVER.addNotificationListener(manager, (n, handback) -> NOTIFICATIONS.add(n), null, null);
+        start(args);
         Properties properties = new Properties();
         properties.setProperty("org.quartz.scheduler.instanceName", "job-outcomes");
         properties.setProperty("org.quartz.threadPool.threadCount", "4");
@@ -115,10 +100,10 @@ public final class App {
         }
         say("good failed " + (FAILED.get() - failedBefore));
         say("good aborted " + (abort == null ? "no" : abort.getMessage()));
-        say("good canary now " + SERVER.getAttribute(manager, "Canary"));
+        say("good canary now " + SERVER.getAttribute(MANAGER, "Canary"));
         say("good " + outcomes(1));
         say("good " + outcomes(canary));
-        say("good promoted " + SERVER.invoke(manager, "promote", new Object[0], new String[0]));
+        say("good promoted " + SERVER.invoke(MANAGER, "promote", new Object[0], new String[0]));
     }
 
     static void bad() throws Exception {
@@ -134,8 +119,8 @@ public final class App {
         say("bad notification "
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
         say("bad failed " + (FAILED.get() - failedBefore));
-        say("bad canary now " + SERVER.getAttribute(manager, "Canary") + " current "
-                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("bad canary now " + SERVER.getAttribute(MANAGER, "Canary") + " current "
+                + SERVER.getAttribute(MANAGER, "CurrentGeneration"));
         say("bad " + outcomes(canary));
         say("bad " + outcomes(2));
     }
@@ -155,23 +140,9 @@ public final class App {
         }
     }
 
-    static int canary(String jar) throws Exception {
-        Path temp = modules.resolve(".mod.jar.tmp");
-        Files.copy(dir.resolve(jar), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        Notification start = poll("io.modulets.canary.start", WAIT_SECONDS);
-        if (start == null) {
-            say("FAILED no canary started for " + jar);
-            throw new IllegalStateException("no canary");
-        }
-        say("canary started " + start.getMessage());
-        return (Integer) SERVER.getAttribute(manager, "Canary");
-    }
-
     /** A generation's job outcomes as its MBean shows them. */
     static String outcomes(int generation) throws Exception {
-        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        ObjectName name = generation(generation);
         return "generation " + generation + " jobs " + SERVER.getAttribute(name, "JobRuns")
                 + " failed " + SERVER.getAttribute(name, "JobRunsFailed")
                 + " tasksFailed " + SERVER.getAttribute(name, "TasksFailed")
@@ -179,30 +150,4 @@ public final class App {
                 + " classes " + Arrays.toString((String[]) SERVER.getAttribute(name, "JobExceptions"));
     }
 
-    static Notification poll(String type, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            Notification n = NOTIFICATIONS.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (n == null || n.getType().equals(type)) {
-                return n;
-            }
-        }
-    }
-
-    static void awaitManager() throws Exception {
-        manager = new ObjectName("io.modulets:type=Manager");
-        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
-        SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, h) -> registrations.add(n), null, null);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!SERVER.isRegistered(manager)) {
-            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
-                throw new IllegalStateException("FAILED the manager MBean was not registered");
-            }
-        }
-    }
-
-    static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
 }

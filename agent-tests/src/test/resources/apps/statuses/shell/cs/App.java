@@ -1,22 +1,17 @@
 package cs;
 
+import static itkit.Operator.*;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.management.MBeanServer;
-import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.ObjectName;
 
@@ -47,28 +42,19 @@ import cs.mod.Handler;
  * </ol>
  */
 public final class App {
-    static final long WAIT_SECONDS = 60;
     static final int REQUESTS = 10_000;
-    static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    static final BlockingQueue<Notification> NOTIFICATIONS = new LinkedBlockingQueue<>();
-    static ObjectName manager;
-    static Path dir;
-    static Path modules;
     static int port;
     static long sent;
 
     public static void main(String[] args) throws Exception {
-        dir = Path.of(args[0]);
-        modules = Path.of(args[1]);
-        awaitManager();
-        SERVER.addNotificationListener(manager, (n, handback) -> NOTIFICATIONS.add(n), null, null);
+        start(args);
         // without it the server's separate writes of headers and body meet the client's delayed ACK: 40 ms a request
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> Handler.handle(exchange));
         server.start();
         port = server.getAddress().getPort();
-        say("policy " + SERVER.getAttribute(manager, "CanaryPolicy"));
+        say("policy " + SERVER.getAttribute(MANAGER, "CanaryPolicy"));
         good();
         bad();
         slow();
@@ -120,10 +106,10 @@ public final class App {
         awaitCounted();
         say("good answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
         say("good aborted " + (abort == null ? "no" : abort.getMessage()));
-        say("good canary now " + SERVER.getAttribute(manager, "Canary") + " state " + state(canary));
+        say("good canary now " + SERVER.getAttribute(MANAGER, "Canary") + " state " + state(canary));
         say("good " + outcomes(1));
         say("good " + outcomes(canary));
-        say("good promoted " + SERVER.invoke(manager, "promote", new Object[0], new String[0]));
+        say("good promoted " + SERVER.invoke(MANAGER, "promote", new Object[0], new String[0]));
     }
 
     static void bad() throws Exception {
@@ -140,8 +126,8 @@ public final class App {
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
         awaitCounted();
         say("bad answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
-        say("bad canary now " + SERVER.getAttribute(manager, "Canary") + " current "
-                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("bad canary now " + SERVER.getAttribute(MANAGER, "Canary") + " current "
+                + SERVER.getAttribute(MANAGER, "CurrentGeneration"));
         say("bad " + outcomes(canary));
         say("bad " + outcomes(2));
     }
@@ -149,7 +135,7 @@ public final class App {
     static void slow() throws Exception {
         int canary = canary("slow.jar");
         say("slow canary " + canary);
-        say("slow policy " + SERVER.invoke(manager, "setCanaryLatency", new Object[] {"1.5x"},
+        say("slow policy " + SERVER.invoke(MANAGER, "setCanaryLatency", new Object[] {"1.5x"},
                 new String[] {String.class.getName()}));
         long[] statuses = new long[600];
         Notification abort = null;
@@ -162,8 +148,8 @@ public final class App {
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
         awaitCounted();
         say("slow answered 200 " + statuses[200] + " 404 " + statuses[404] + " 500 " + statuses[500]);
-        say("slow canary now " + SERVER.getAttribute(manager, "Canary") + " current "
-                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("slow canary now " + SERVER.getAttribute(MANAGER, "Canary") + " current "
+                + SERVER.getAttribute(MANAGER, "CurrentGeneration"));
         say("slow " + outcomes(canary));
         say("slow " + outcomes(2));
         say("slow " + latency(canary));
@@ -211,28 +197,9 @@ public final class App {
         }
         return status;
     }
-
-    /**
-     * Deploys {@code jar} as an operator would: written under a hidden name and renamed over the modules jar;
-     * with {@code canary=50%} in the agent arguments the watcher starts it as a canary. Returns its generation.
-     */
-    static int canary(String jar) throws Exception {
-        Path temp = modules.resolve(".mod.jar.tmp");
-        Files.copy(dir.resolve(jar), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        Notification start = poll("io.modulets.canary.start", WAIT_SECONDS);
-        if (start == null) {
-            say("FAILED no canary started for " + jar);
-            throw new IllegalStateException("no canary");
-        }
-        say("canary started " + start.getMessage());
-        return (Integer) SERVER.getAttribute(manager, "Canary");
-    }
-
     /** A generation's outcomes as its MBean shows them. */
     static String outcomes(int generation) throws Exception {
-        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        ObjectName name = generation(generation);
         return "generation " + generation + " requests " + SERVER.getAttribute(name, "Requests")
                 + " 5xx " + SERVER.getAttribute(name, "ServerErrors")
                 + " 4xx " + SERVER.getAttribute(name, "ClientErrors")
@@ -242,42 +209,11 @@ public final class App {
 
     /** A generation's request latency as its MBean shows it. */
     static String latency(int generation) throws Exception {
-        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        ObjectName name = generation(generation);
         return "generation " + generation + " timed " + SERVER.getAttribute(name, "RequestsTimed")
                 + " p50 " + SERVER.getAttribute(name, "P50RequestNanos")
                 + " p99 " + SERVER.getAttribute(name, "P99RequestNanos");
     }
 
-    static String state(int generation) throws Exception {
-        return (String) SERVER.getAttribute(new ObjectName("io.modulets:type=Generation,id=" + generation), "State");
-    }
-
-    /** The next notification of {@code type} within {@code seconds}, others skipped; null if none came. */
-    static Notification poll(String type, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            Notification n = NOTIFICATIONS.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (n == null || n.getType().equals(type)) {
-                return n;
-            }
-        }
-    }
-
-    /** The agent registers its MBeans on its own thread after premain: waits for the manager, bounded. */
-    static void awaitManager() throws Exception {
-        manager = new ObjectName("io.modulets:type=Manager");
-        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
-        SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, h) -> registrations.add(n), null, null);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!SERVER.isRegistered(manager)) {
-            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
-                throw new IllegalStateException("FAILED the manager MBean was not registered");
-            }
-        }
-    }
-
-    static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
+    /** The agent registers its MBeans on its own thread after premain: waits for the MANAGER, bounded. */
 }

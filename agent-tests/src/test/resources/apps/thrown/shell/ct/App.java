@@ -1,20 +1,15 @@
 package ct;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
+import static itkit.Operator.*;
+
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.management.MBeanServer;
-import javax.management.MBeanServerDelegate;
 import javax.management.Notification;
 import javax.management.ObjectName;
 
@@ -41,24 +36,15 @@ import ct.mod.Work;
  * {@code Work.inner()}: an exception of {@code inner()} crosses two boundary sites before the task catches it.
  */
 public final class App {
-    static final long WAIT_SECONDS = 60;
     static final int TASKS = 10_000;
     static final int BATCH = 20;
-    static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    static final BlockingQueue<Notification> NOTIFICATIONS = new LinkedBlockingQueue<>();
-    static ObjectName manager;
-    static Path dir;
-    static Path modules;
 
     public static void main(String[] args) throws Exception {
-        dir = Path.of(args[0]);
-        modules = Path.of(args[1]);
-        awaitManager();
-        SERVER.addNotificationListener(manager, (n, handback) -> NOTIFICATIONS.add(n), null, null);
+        start(args);
         Recording recording = new Recording();
         recording.enable("modulets.CanaryAbort");
         recording.start();
-        say("policy " + SERVER.getAttribute(manager, "CanaryPolicy"));
+        say("policy " + SERVER.getAttribute(MANAGER, "CanaryPolicy"));
         good();
         bad();
         recording.stop();
@@ -91,10 +77,10 @@ public final class App {
         }
         say("good caught " + caught.get() + " of " + TASKS);
         say("good aborted " + (abort == null ? "no" : abort.getMessage()));
-        say("good canary now " + SERVER.getAttribute(manager, "Canary") + " state " + state(canary));
+        say("good canary now " + SERVER.getAttribute(MANAGER, "Canary") + " state " + state(canary));
         say("good " + outcomes(1));
         say("good " + outcomes(canary));
-        say("good promoted " + SERVER.invoke(manager, "promote", new Object[0], new String[0]));
+        say("good promoted " + SERVER.invoke(MANAGER, "promote", new Object[0], new String[0]));
     }
 
     static void bad() throws Exception {
@@ -111,8 +97,8 @@ public final class App {
         quiesce(pool);
         say("bad notification "
                 + (abort == null ? "FAILED none" : abort.getMessage() + " data " + abort.getUserData()));
-        say("bad canary now " + SERVER.getAttribute(manager, "Canary") + " current "
-                + SERVER.getAttribute(manager, "CurrentGeneration"));
+        say("bad canary now " + SERVER.getAttribute(MANAGER, "Canary") + " current "
+                + SERVER.getAttribute(MANAGER, "CurrentGeneration"));
         say("bad caught " + caught.get());
         say("bad " + outcomes(canary));
         say("bad " + outcomes(2));
@@ -134,28 +120,9 @@ public final class App {
         }
         await(done);
     }
-
-    /**
-     * Deploys {@code jar} as an operator would: written under a hidden name and renamed over the modules jar;
-     * with {@code canary=50%} in the agent arguments the watcher starts it as a canary. Returns its generation.
-     */
-    static int canary(String jar) throws Exception {
-        Path temp = modules.resolve(".mod.jar.tmp");
-        Files.copy(dir.resolve(jar), temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, modules.resolve("mod.jar"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        Notification start = poll("io.modulets.canary.start", WAIT_SECONDS);
-        if (start == null) {
-            say("FAILED no canary started for " + jar);
-            throw new IllegalStateException("no canary");
-        }
-        say("canary started " + start.getMessage());
-        return (Integer) SERVER.getAttribute(manager, "Canary");
-    }
-
     /** A generation's outcomes as its MBean shows them. */
     static String outcomes(int generation) throws Exception {
-        ObjectName name = new ObjectName("io.modulets:type=Generation,id=" + generation);
+        ObjectName name = generation(generation);
         return "generation " + generation + " completed " + SERVER.getAttribute(name, "TasksCompleted")
                 + " failed " + SERVER.getAttribute(name, "TasksFailed")
                 + " thrown " + SERVER.getAttribute(name, "ExceptionsThrown")
@@ -171,21 +138,6 @@ public final class App {
         }
     }
 
-    static String state(int generation) throws Exception {
-        return (String) SERVER.getAttribute(new ObjectName("io.modulets:type=Generation,id=" + generation), "State");
-    }
-
-    /** The next notification of {@code type} within {@code seconds}, others skipped; null if none came. */
-    static Notification poll(String type, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            Notification n = NOTIFICATIONS.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (n == null || n.getType().equals(type)) {
-                return n;
-            }
-        }
-    }
-
     static void await(CountDownLatch latch) {
         try {
             if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -196,23 +148,5 @@ public final class App {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The agent registers its MBeans on its own thread after premain: waits for the manager, bounded. */
-    static void awaitManager() throws Exception {
-        manager = new ObjectName("io.modulets:type=Manager");
-        BlockingQueue<Notification> registrations = new LinkedBlockingQueue<>();
-        SERVER.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, (n, h) -> registrations.add(n), null, null);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!SERVER.isRegistered(manager)) {
-            if (registrations.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) == null) {
-                throw new IllegalStateException("FAILED the manager MBean was not registered");
-            }
-        }
-    }
-
-    static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 }

@@ -69,7 +69,7 @@ public final class ApplicationLoader extends ClassLoader {
         if (loader == null) {
             return;
         }
-        if (loader.adopt(launched, "Spring Boot class loader")) {
+        if (loader.adopt(launched, "Spring Boot class loader", false)) {
             loader.nameCopy(launched, "Spring Boot's class loader");
         }
         if (name != null && loader.filter.isSwappable(name)) {
@@ -88,13 +88,8 @@ public final class ApplicationLoader extends ClassLoader {
         if (loader == null || loader.webapp == webappLoader) {
             return;
         }
-        synchronized (loader) {
-            if (loader.webapp == null && loader.application == loader.shell) {
-                loader.webapp = webappLoader;
-            }
-        }
         String kind = container + " webapp class loader";
-        if (loader.adopt(webappLoader, kind)) {
+        if (loader.adopt(webappLoader, kind, true)) {
             loader.nameCopy(webappLoader, kind);
         }
     }
@@ -138,9 +133,9 @@ public final class ApplicationLoader extends ClassLoader {
 
     /**
      * The first Spring Boot or webapp loader wins: generation classes may already have linked against its
-     * classes. True when {@code launched} has just been adopted.
+     * classes. True when {@code launched} has just been adopted ({@code webappLoader}: as the webapp's).
      */
-    boolean adopt(ClassLoader launched, String kind) {
+    boolean adopt(ClassLoader launched, String kind, boolean webappLoader) {
         ClassLoader now = application;
         if (now == launched) {
             return false;
@@ -148,6 +143,9 @@ public final class ApplicationLoader extends ClassLoader {
         synchronized (this) {
             if (application == shell) {
                 application = launched;
+                if (webappLoader) {
+                    webapp = launched;
+                }
                 Log.debug("swappable code sees the application's classes and libraries through %s (%s)", kind,
                         launched.getClass().getName());
                 return true;

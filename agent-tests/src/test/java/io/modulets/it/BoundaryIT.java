@@ -87,7 +87,7 @@ class BoundaryIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("bnd-1.jar"), modules.resolve("bnd.jar"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ChildJvm.Result r = ChildJvm.on(jdk)
+        ChildJvm.Result r = ChildJvm.on(jdk).fullJit()
                 .agent("packages=bnd.mod,modules=" + modules + ",store=" + work.resolve("store"))
                 .classpath(shellJar)
                 .mainClass("bnd.App")

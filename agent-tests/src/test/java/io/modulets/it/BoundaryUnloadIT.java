@@ -73,7 +73,7 @@ class BoundaryUnloadIT {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("bnd-1.jar"), modules.resolve("bnd.jar"), StandardCopyOption.REPLACE_EXISTING);
-        ChildJvm.Result r = ChildJvm.on(jdk)
+        ChildJvm.Result r = ChildJvm.on(jdk).fullJit()
                 .agent("packages=bnd.mod,modules=" + modules + ",store=" + work.resolve("store"))
                 .jvmOptions("-Xlog:class+unload=info:stdout")
                 .classpath(shellJar)

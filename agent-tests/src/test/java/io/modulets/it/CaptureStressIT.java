@@ -68,7 +68,7 @@ class CaptureStressIT {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
-        ChildJvm.Result r = ChildJvm.on(jdk)
+        ChildJvm.Result r = ChildJvm.on(jdk).fullJit()
                 .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
                 .classpath(shellJar)
                 .mainClass("stress.Stress")

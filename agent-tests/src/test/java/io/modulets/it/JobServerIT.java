@@ -89,7 +89,7 @@ class JobServerIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void theDemoShowsThePromiseKeptWithTheAgentAndBrokenWithout(Jdk jdk, TestInfo info) {
         Path work = WorkDirs.forTest(info);
-        ChildJvm.Result r = ChildJvm.on(jdk)
+        ChildJvm.Result r = ChildJvm.on(jdk).fullJit()
                 .jvmOptions("-Dmodulets.agent.jar=" + Artifacts.agentJar(), "-Djava.io.tmpdir=" + work)
                 .jar(Artifacts.sampleJar())
                 .args("--jobs", 5)

@@ -96,7 +96,7 @@ class SeedScenarioIT {
 
     /** The same command line with and without the agent: the modules jar is on the class path too. */
     private static ChildJvm seedApp(Jdk jdk, Path work, Path modules, long waitMillis) {
-        return ChildJvm.on(jdk)
+        return ChildJvm.on(jdk).fullJit()
                 .classpath(Artifacts.sampleJar(), modules.resolve("magic.jar"))
                 .mainClass("org.example.seed.SeedApp")
                 .args(versions, modules, waitMillis)

@@ -34,6 +34,13 @@ import io.modulets.testkit.Jdks.Jdk;
 public final class ChildJvm {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /**
+     * Options every child gets first unless it asks for {@link #fullJit}: the system property
+     * {@code modulets.child.options}, split at spaces (agent-tests/pom.xml sets it; see there why).
+     */
+    private static final List<String> COMMON_OPTIONS = Arrays.stream(
+            System.getProperty("modulets.child.options", "").trim().split("\\s+"))
+            .filter(o -> !o.isEmpty()).toList();
 
     private final Jdk jdk;
     private String agentArgs;
@@ -46,6 +53,7 @@ public final class ChildJvm {
     private String mainModule;
     private final List<String> modulePath = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
+    private boolean fullJit;
     private Path outputDir;
     private String name;
     private final Map<String, String> environment = new java.util.LinkedHashMap<>();
@@ -106,6 +114,15 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs this child with the JVM's own compiler settings, not the test suite's common options: for tests whose
+     * promise involves code the optimising compiler inlined (boundary sites relinked under compiled callers).
+     */
+    public ChildJvm fullJit() {
+        this.fullJit = true;
+        return this;
+    }
+
     public ChildJvm timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout);
         return this;
@@ -140,6 +157,9 @@ public final class ChildJvm {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.java().toString());
+        if (!fullJit) {
+            cmd.addAll(COMMON_OPTIONS);
+        }
         if (agentArgs != null) {
             Path agent = agentJar != null ? agentJar : Artifacts.agentJar();
             cmd.add("-javaagent:" + agent + (agentArgs.isEmpty() ? "" : "=" + agentArgs));

@@ -48,6 +48,7 @@ public final class Signing {
     private void run(String tool, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.home().resolve("bin").resolve(tool).toString());
+        command.add("-J-XX:TieredStopAtLevel=1"); // a tool JVM of a second or less: C2 would not repay itself
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

@@ -78,6 +78,7 @@ public final class Keys {
     private static void run(String tool, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", tool).toString());
+        command.add("-J-XX:TieredStopAtLevel=1"); // a tool JVM of a second or less: C2 would not repay itself
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {

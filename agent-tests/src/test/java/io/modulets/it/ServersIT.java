@@ -1,6 +1,7 @@
 package io.modulets.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -742,8 +743,9 @@ class ServersIT {
     /**
      * A Jetty core handler that answers from its {@code Request.demand} callback, which Jetty runs when the
      * body arrives, on its own thread, after the handler returned: held across a deploy (its body is sent
-     * after it), it reads version 1 when handled and in the callback; requests after read 2; generation 1
-     * retires and unloads once it is answered.
+     * after it), it reads version 1 when handled and in the callback; requests after read 2. The same for one
+     * that goes on in a write's callback, which Jetty runs once the bytes are sent (a client that reads only
+     * after the deploy holds them up). Generation 1 retires and unloads once both are answered.
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
@@ -769,17 +771,36 @@ class ServersIT {
             CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
             assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
                     "the request in flight starts on version 1\n" + jvm.describe());
-            Deploys.renameInto(v2, modules, "version.jar");
-            if (withAgent) {
-                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            // more than loopback's socket buffers take: Jetty completes the write once this client reads
+            try (java.net.Socket unread = new java.net.Socket("127.0.0.1", port)) {
+                unread.getOutputStream().write(("GET /write?id=hold-2&size=" + (64 << 20) + " HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("holding hold-2 start=1", jvm.expect("holding hold-2", WAIT).replaceAll(" on .*", ""),
+                        "the request in flight starts on version 1\n" + jvm.describe());
+                Deploys.renameInto(v2, modules, "version.jar");
+                if (withAgent) {
+                    jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+                }
+                assertEquals("start=2 end=2", start(jvm, Server.JETTY, port, "new-1").result(WAIT),
+                        "a request started after the deploy, while one is in flight, runs version 2\n"
+                                + jvm.describe());
+                assertFalse(jvm.allLines().stream().anyMatch(line -> line.startsWith("written hold-2")),
+                        "the write was sent before the deploy: the story needs it held up\n" + jvm.describe());
+                body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                body.close();
+                HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals("start=1 end=1", answer.body(),
+                        "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
+                unread.setSoTimeout((int) WAIT.toMillis());
+                byte[] all = unread.getInputStream().readAllBytes();
+                String tail = new String(all, Math.max(0, all.length - 200), Math.min(all.length, 200),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                java.util.regex.Matcher versions = java.util.regex.Pattern.compile("start=\\d+ end=\\d+")
+                        .matcher(tail);
+                assertTrue(versions.find(), "no answer at the end of " + all.length + " bytes: " + tail);
+                assertEquals("start=1 end=1", versions.group(),
+                        "the request in flight keeps version 1 in its write's callback\n" + jvm.describe());
             }
-            assertEquals("start=2 end=2", start(jvm, Server.JETTY, port, "new-1").result(WAIT),
-                    "a request started after the deploy, while one is in flight, runs version 2\n" + jvm.describe());
-            body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            body.close();
-            HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertEquals("start=1 end=1", answer.body(),
-                    "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
             if (withAgent) {
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);

@@ -33,6 +33,19 @@ public final class Requests {
      * request in flight, see {@link Connections}.
      */
     public static final int CONNECTION = 4;
+    /**
+     * Not a request method: a request's thread hands the server a callback that the server keeps under the key and
+     * runs later (Jetty core's {@code Response.write}, whose callback runs once the bytes are sent). On a bound
+     * thread its binding is kept under the key until {@link #RESUME_KEPT}; on an unbound thread (the server's own
+     * writes) nothing is.
+     */
+    public static final int KEEP = 5;
+    /**
+     * The server runs what it kept under the key ({@link #KEEP}): bound, for the call, to the binding kept there,
+     * which it takes (a callback that keeps the key again, as a write made from a write's callback does, keeps its
+     * own); with none kept, nothing is bound.
+     */
+    public static final int RESUME_KEPT = 6;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -77,6 +90,9 @@ public final class Requests {
         if (mode == CONNECTION) {
             return Connections.enter(key);
         }
+        if (mode == KEEP || mode == RESUME_KEPT) {
+            return mode == KEEP ? keepCallback(key) : resumeKept(key);
+        }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
             if (mode == BEGIN && key != null) {
@@ -113,6 +129,28 @@ public final class Requests {
             return null;
         }
         return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
+    }
+
+    private static Object keepCallback(Object key) {
+        ClassLoader bound = Bindings.bound();
+        if (bound != null && key != null) {
+            keep(key, bound);
+        }
+        return null;
+    }
+
+    private static Object resumeKept(Object key) {
+        KeptRequests.Kept kept = key == null ? null : KEPT.remove(key);
+        if (kept == null) {
+            return null;
+        }
+        if (Bindings.bound() != null) {
+            // run at once on the thread that kept it (a write done before it returned): part of what runs there
+            PendingTasks.release(kept.binding);
+            return null;
+        }
+        // the kept count is this call's now: exit releases it
+        return new Entered(Scope.run(kept.binding), kept.binding, null);
     }
 
     private static ClassLoader kept(Object key, int mode) {

@@ -16,6 +16,8 @@ final class Servers {
     private Servers() {
     }
 
+    private static final String JETTY_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
+
     /** Threads (by their class, or their Runnable's) that only loop and hand out work. */
     static final List<String> LOOPS = List.of(
             // Tomcat 9–11 (so Spring Boot's embedded Tomcat): connector and utility pool workers,
@@ -217,6 +219,13 @@ final class Servers {
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
                             + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+            // Jetty 12: a response's write (every wrapper delegates to the channel's response, which is the write's
+            // callback to the connection): what the writing request hands it runs, once the bytes are sent, on
+            // whichever thread completes the write, in succeeded() or failed()
+            new RequestMethod(JETTY_RESPONSE, "write", "(ZLjava/nio/ByteBuffer;Lorg/eclipse/jetty/util/Callback;)V",
+                    Requests.KEEP, 0),
+            new RequestMethod(JETTY_RESPONSE, "succeeded", "()V", Requests.RESUME_KEPT, 0),
+            new RequestMethod(JETTY_RESPONSE, "failed", "(Ljava/lang/Throwable;)V", Requests.RESUME_KEPT, 0),
             // Jetty 9.4 to 11 (a class there, an interface in Jetty 12, whose abstract methods are not wrapped): a
             // request is its connection's HttpChannel, reused, from the first handle() on a pool thread, through
             // each later dispatch (handle() again: AsyncContext.dispatch, async timeouts and errors) and the

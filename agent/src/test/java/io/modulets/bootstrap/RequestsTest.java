@@ -73,6 +73,39 @@ class RequestsTest {
     }
 
     @Test
+    void aCallbackKeptByARequestRunsOnItsGenerationAfterADeployAndOnlyOnce() {
+        Object response = new Object();
+        TestSeams.runBound(g1, () -> Requests.exit(Requests.enter(response, Requests.KEEP)));
+        assertEquals(1, g1.liveTasks(), "the request's callback is kept: its generation drains until it runs");
+        TestSeams.setCurrent(g2);
+        Object completed = Requests.enter(response, Requests.RESUME_KEPT);
+        assertSame(g1, Bindings.bound(), "the write completes after the deploy on the request's generation");
+        // the callback writes again: the next completion keeps its own binding
+        Requests.exit(Requests.enter(response, Requests.KEEP));
+        Requests.exit(completed);
+        assertNull(Bindings.bound());
+        assertEquals(1, g1.liveTasks(), "the second write is kept past the first one's callback");
+        Requests.exit(Requests.enter(response, Requests.RESUME_KEPT));
+        assertEquals(0, g1.liveTasks());
+        assertNull(Requests.enter(response, Requests.RESUME_KEPT), "nothing kept: nothing bound");
+        assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
+    void aServersOwnWriteKeepsNothingAndOneCompletedAtOnceIsPartOfItsRequest() {
+        Object response = new Object();
+        assertNull(Requests.enter(response, Requests.KEEP), "an unbound thread's write");
+        assertNull(Requests.enter(response, Requests.RESUME_KEPT));
+        assertEquals(0, g1.liveTasks());
+        TestSeams.runBound(g2, () -> {
+            Requests.exit(Requests.enter(response, Requests.KEEP));
+            assertNull(Requests.enter(response, Requests.RESUME_KEPT), "completed inside the write: no scope");
+            assertSame(g2, Bindings.bound());
+        });
+        assertEquals(0, g2.liveTasks(), "taken and released");
+    }
+
+    @Test
     void aResumeEndEndsItsRequestAlsoWhenItThrows() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));

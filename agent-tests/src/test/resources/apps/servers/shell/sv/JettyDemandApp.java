@@ -1,6 +1,7 @@
 package sv;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -15,7 +16,9 @@ import org.eclipse.jetty.util.Callback;
  * An embedded Jetty 12 core handler that answers from its demand callback: it reads the version when it
  * is handled, then reads the request's body as Jetty hands it over (Request.demand) and reads the version
  * again, and answers, once the body's last chunk has come. A request named hold-* says so when it is handled,
- * and the test sends its body later.
+ * and the test sends its body later. {@code /write?size=N} answers from a write's callback instead: it reads the
+ * version, writes N bytes, and when Jetty has sent them (a client that does not read holds them up) reads the
+ * version again in the write's callback and writes it last.
  */
 public final class JettyDemandApp {
     public static void main(String[] args) throws Exception {
@@ -31,6 +34,15 @@ public final class JettyDemandApp {
                 String first = sv.mod.Version.version();
                 if (id.startsWith("hold")) {
                     System.out.println("holding " + id + " start=" + first + " on " + Thread.currentThread().getName());
+                }
+                if (request.getHttpURI().getPath().equals("/write")) {
+                    int size = Integer.parseInt(Request.extractQueryParameters(request).getValue("size"));
+                    response.write(false, ByteBuffer.allocate(size), Callback.from(() -> {
+                        String end = sv.mod.Version.version();
+                        System.out.println("written " + id + " on " + Thread.currentThread().getName());
+                        Content.Sink.write(response, true, "start=" + first + " end=" + end, callback);
+                    }, callback::failed));
+                    return true;
                 }
                 new Object() {
                     void read() {

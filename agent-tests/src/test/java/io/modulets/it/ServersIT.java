@@ -965,35 +965,88 @@ class ServersIT {
     }
 
     /**
-     * What the agent knows it does not hook is said, once: a Netty WebSocket's frames are no request. Its
-     * opening handshake is a request like any other (its 101 answers it), and the server goes on serving.
+     * A Netty WebSocket's message is a root task: one held on the event loop across a deploy reads version 1 at
+     * its start and end, the next message on the same connection reads 2, and so does a request on another.
+     * Its opening handshake is a request like any other (its 101 answers it).
      */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aNettyWebSocketMessageKeepsItsVersionAndTheNextRunsTheNewOne(Jdk jdk, TestInfo info) throws Exception {
+        webSocketStory(jdk, info, true);
+    }
+
     @org.junit.jupiter.api.Test
-    void aNettyWebSocketIsSaidInOneLine(TestInfo info) throws Exception {
+    void aNettyWebSocketMessageWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> webSocketStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void webSocketStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(v1, modules.resolve("version.jar"));
-        List<Path> classPath = new ArrayList<>(List.of(shellJar));
-        classPath.addAll(Server.NETTY_ON_EVENT_LOOP.classPath());
-        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(classPath.toArray(Path[]::new))
-                .mainClass("sv.NettyApp").args("websocket")
-                .agent("packages=sv.mod,modules=" + modules + ",quiet=50ms,store=" + work.resolve("store"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyApp",
+                withAgent).args("websocket");
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              java.net.Socket socket = new java.net.Socket()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
             socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            String status = readLine(socket.getInputStream());
+            out.flush();
+            String status = readLine(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            String line = "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request";
-            jvm.awaitLog(java.util.regex.Pattern.quote(line) + ".*", "ping", "pong", WAIT);
-            assertEquals("start=1 end=1", start(jvm, Server.NETTY_ON_EVENT_LOOP, port, "after-handshake").result(WAIT));
-            assertEquals(1, jvm.stderrLines().stream().filter(l -> l.contains(line)).count(), jvm::describe);
+            while (!readLine(in).isEmpty()) {
+                // the handshake's headers
+            }
+            sendText(out, "hold-ws");
+            assertEquals("holding hold-ws start=1", jvm.expect("holding hold-ws", WAIT).replaceAll(" on .*", ""),
+                    "the message in flight starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            if (withAgent) {
+                jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            }
+            assertEquals("start=2 end=2", start(jvm, Server.NETTY_ON_EVENT_LOOP, port, "new-1").result(WAIT),
+                    "a request started after the deploy, while a message is in flight, runs version 2\n"
+                            + jvm.describe());
+            jvm.send("release hold-ws");
+            assertEquals("start=1 end=1", readText(in),
+                    "the message in flight keeps version 1 to its end\n" + jvm.describe());
+            sendText(out, "ws-after");
+            assertEquals("start=2 end=2", readText(in),
+                    "a message started after the deploy runs version 2\n" + jvm.describe());
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
         }
+    }
+
+    /** A client's text frame (masked, as a client's must be) of fewer than 126 bytes. */
+    private static void sendText(java.io.OutputStream out, String text) throws IOException {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] mask = {0x1f, 0x2e, 0x3d, 0x4c};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame);
+        out.flush();
+    }
+
+    /** A server's text frame (unmasked) of fewer than 126 bytes. */
+    private static String readText(java.io.InputStream in) throws IOException {
+        int opcode = in.read() & 0x0f;
+        int length = in.read() & 0x7f;
+        assertEquals(1, opcode, "a text frame");
+        assertTrue(length < 126, "a short frame");
+        return new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static byte[] httpGet(String path, String id) {

@@ -179,6 +179,23 @@ public final class Connections {
     }
 
     /**
+     * A WebSocket frame is being decoded in the connection event this thread runs (Netty's frame decoder): on a
+     * connection with no HTTP request in flight (its upgrade answered), the frame is a root task, bound to the
+     * generation current now (or a canary's draw) for the rest of the event or until the next frame; what its
+     * handlers submit is its child. A frame read in the event of a request still in flight is part of it.
+     */
+    public static void frame() {
+        Event event = ENTERED.get();
+        if (event == null || !event.owns) {
+            return;
+        }
+        InFlight inFlight = OPEN.get(event.connection);
+        if (inFlight == null || inFlight.newest() == null) {
+            event.rebind(Bindings.rootBinding());
+        }
+    }
+
+    /**
      * A response (part) is written on {@code connection}: {@code status} is the status of its head, or -1
      * for content only; {@code last}: it is the response's last content, so its request (the oldest in
      * flight) is answered and stops counting, unless the response was informational (100 Continue).

@@ -23,6 +23,10 @@ import org.objectweb.asm.Opcodes;
  * the connection's oldest request (not after an informational 1xx head; after a 101, the connection
  * leaves HTTP: its request is answered). Encoding runs on the channel's event loop, whichever thread
  * wrote the response.
+ * <li>{@code WebSocket08FrameDecoder.decode} (its subclasses are the 07 and 13 versions): each decode of a
+ * WebSocket frame begins a root task on a connection with no HTTP request in flight (after its 101), bound
+ * for the rest of the connection's event, or until the next frame's decode: a frame is a WebSocket's unit of
+ * work, as a request is HTTP's.
  * </ul>
  *
  * Only straight-line calls are inserted in Netty's methods; the encoder gets one static method of
@@ -32,7 +36,10 @@ import org.objectweb.asm.Opcodes;
 final class NettyHooks {
     static final String DECODER = "io/netty/handler/codec/http/HttpObjectDecoder";
     static final String ENCODER = "io/netty/handler/codec/http/HttpObjectEncoder";
+    static final String FRAME_DECODER = "io/netty/handler/codec/http/websocketx/WebSocket08FrameDecoder";
     private static final String HTTP = "io/netty/handler/codec/http/";
+    private static final String DECODE =
+            "(Lio/netty/channel/ChannelHandlerContext;Lio/netty/buffer/ByteBuf;Ljava/util/List;)V";
     private static final String CONNECTIONS = "io/modulets/bootstrap/Connections";
     private static final String WRITTEN = "modulets$written";
     private static final String ENCODE =
@@ -50,11 +57,38 @@ final class NettyHooks {
         if (ENCODER.equals(className)) {
             return new Encoder(next);
         }
+        if (FRAME_DECODER.equals(className)) {
+            return new FrameDecoder(next);
+        }
         return null;
     }
 
     static boolean hooks(String className) {
-        return DECODER.equals(className) || ENCODER.equals(className);
+        return DECODER.equals(className) || ENCODER.equals(className) || FRAME_DECODER.equals(className);
+    }
+
+    /** At the entry of {@code decode(ctx, in, out)}: {@code Connections.frame()}. */
+    private static final class FrameDecoder extends ClassVisitor {
+        FrameDecoder(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!name.equals("decode") || !descriptor.equals(DECODE)
+                    || (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
+                return mv;
+            }
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitCode() {
+                    super.visitCode();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, CONNECTIONS, "frame", "()V", false);
+                }
+            };
+        }
     }
 
     /** After each call that makes a message head: {@code Connections.begin(head instanceof HttpRequest)}. */

@@ -175,9 +175,15 @@ final class Servers {
      * loads, since a request there follows the current generation call by call (docs/SERVERS.md).
      */
     static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "io/netty/handler/codec/http/websocketx/WebSocketServerHandshaker",
-            "Netty's WebSocket server is in use: the frames of a WebSocket connection are no request and follow the"
-                    + " current generation at each call (its opening handshake is hooked; docs/SERVERS.md)");
+            "org/apache/tomcat/websocket/server/WsFrameServer", webSocket("Tomcat"),
+            "org/eclipse/jetty/websocket/core/WebSocketCoreSession", webSocket("Jetty"),
+            "org/eclipse/jetty/websocket/core/internal/WebSocketCoreSession", webSocket("Jetty"),
+            "io/undertow/websockets/core/WebSocketChannel", webSocket("Undertow"));
+
+    private static String webSocket(String server) {
+        return server + "'s WebSocket server is in use: the messages of a WebSocket connection are no request and"
+                + " follow the current generation at each call (its opening handshake is hooked; docs/SERVERS.md)";
+    }
 
     /** A method of Jetty's {@code ServletChannel} of servlet layer {@code ee}, keyed by its state. */
     private static RequestMethod jettyServlet(String ee, String method, String descriptor, int mode) {

@@ -63,6 +63,33 @@ class ConnectionsTest {
     }
 
     @Test
+    void aWebSocketFrameIsARootTaskForTheRestOfItsEventAndOneInAnUpgradeRequestIsPartOfIt() {
+        event(() -> {
+            Connections.begin(true);
+            Connections.frame();
+            assertSame(g1, Bindings.bound(), "a frame read before the upgrade is answered is the request's");
+        });
+        Connections.written(101, true, connection);
+        assertEquals(0, g1.liveTasks(), "the 101 answers the upgrade request");
+        TestSeams.setCurrent(g2);
+        event(() -> {
+            assertNull(Bindings.bound());
+            Connections.frame();
+            assertSame(g2, Bindings.bound(), "a frame after the deploy runs the generation current at its decoding");
+            assertEquals(1, g2.liveTasks(), "live while it runs");
+            TestSeams.setCurrent(g1);
+            Connections.frame();
+            assertSame(g1, Bindings.bound(), "the next frame of the same read is a root task of its own");
+            assertEquals(0, g2.liveTasks());
+        });
+        assertNull(Bindings.bound());
+        assertEquals(0, g1.liveTasks(), "a frame ends with its event");
+        assertEquals(1, g2.outcomes.startedCount());
+        Connections.frame();
+        assertNull(Bindings.bound(), "decoded outside a connection's event: nothing to bind");
+    }
+
+    @Test
     void pipelinedRequestsAreReadNewestFirstAndAnsweredOldestFirst() {
         event(() -> Connections.begin(true));
         TestSeams.setCurrent(g2);

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.HashedWheelTimer;
 
@@ -126,7 +127,15 @@ public final class NettyApp {
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536));
                             if (args.length > 0 && args[0].equals("websocket")) {
-                                channel.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"));
+                                channel.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"),
+                                        new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                            @Override
+                                            protected void channelRead0(ChannelHandlerContext ctx,
+                                                                        TextWebSocketFrame frame) throws Exception {
+                                                String answer = Gates.serve(frame.text());
+                                                ctx.writeAndFlush(new TextWebSocketFrame(answer));
+                                            }
+                                        });
                             }
                             channel.pipeline().addLast(new Handler());
                         }

@@ -3,6 +3,7 @@ package io.modulets.cli;
 import io.modulets.manage.ManagerMXBean;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import javax.management.ReflectionException;
 
 /**
  * How the CLI hands a jar to a JVM named by a JMX service URL: as bytes, over the JMX connection it already has
@@ -45,7 +47,7 @@ final class JarUpload {
             while (true) { // one call at least: offset 0 starts the upload, even of an empty file
                 int n = in.readNBytes(buffer, 0, CHUNK);
                 digest.update(buffer, 0, n);
-                manager.receiveJar(upload, size, n == CHUNK ? buffer : Arrays.copyOf(buffer, n));
+                receive(manager, upload, size, n == CHUNK ? buffer : Arrays.copyOf(buffer, n));
                 size += n;
                 if (n < CHUNK) {
                     break;
@@ -55,6 +57,30 @@ final class JarUpload {
             throw new CliFailure("cannot read " + jar + ": " + Errors.oneLine(e), e);
         }
         return manager.stageJar(upload, jar.getFileName().toString(), size, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /**
+     * One chunk. An agent older than the operation has no {@code receiveJar}: JMX says "No such operation",
+     * which is said here as what it means.
+     */
+    private static void receive(ManagerMXBean manager, String upload, long offset, byte[] chunk) {
+        try {
+            manager.receiveJar(upload, offset, chunk);
+        } catch (UndeclaredThrowableException e) {
+            if (e.getCause() instanceof ReflectionException) {
+                throw new CliFailure("the agent (version " + version(manager) + ") cannot receive a jar over JMX: it"
+                        + " predates receiveJar; upgrade it, or run this command on its host and give the pid", e);
+            }
+            throw e;
+        }
+    }
+
+    private static String version(ManagerMXBean manager) {
+        try {
+            return manager.getAgentVersion();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static MessageDigest sha256() {

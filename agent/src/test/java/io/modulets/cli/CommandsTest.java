@@ -231,6 +231,18 @@ class CommandsTest {
     }
 
     @Test
+    void anAgentThatCannotReceiveBytesIsOneLineAndNothingIsActivated(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("mail.jar"), new byte[] {1, 2, 3});
+        agent.withoutReceiveJar = true;
+
+        assertEquals(1, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", jar.toString()));
+
+        assertEquals("modulets: the agent (version 0.1.0-TEST) cannot receive a jar over JMX: it predates receiveJar;"
+                + " upgrade it, or run this command on its host and give the pid\n", err());
+        assertEquals(List.of(), agent.activated);
+    }
+
+    @Test
     void aJarThatIsNotHereForAUrlIsAUsageErrorAndNothingIsSent() {
         assertEquals(2, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "/srv/none/mail.jar"));
         assertTrue(err().startsWith("modulets: JAR /srv/none/mail.jar: no such file here (for a JMX service URL the"

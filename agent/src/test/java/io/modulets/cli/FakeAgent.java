@@ -105,8 +105,15 @@ final class FakeAgent implements ManagerMXBean, Connector {
     final Map<String, java.io.ByteArrayOutputStream> uploads = new HashMap<>();
     final Map<String, byte[]> staged = new java.util.LinkedHashMap<>();
 
+    /** An agent that predates receiveJar: its call fails as a JMX proxy's does (seen on JDK 17). */
+    boolean withoutReceiveJar;
+
     @Override
     public long receiveJar(String upload, long offset, byte[] bytes) {
+        if (withoutReceiveJar) {
+            throw new java.lang.reflect.UndeclaredThrowableException(new javax.management.ReflectionException(
+                    new NoSuchMethodException("receiveJar(java.lang.String, long, [B)"), "No such operation: receiveJar"));
+        }
         java.io.ByteArrayOutputStream held = offset == 0 ? new java.io.ByteArrayOutputStream() : uploads.get(upload);
         if (held == null || held.size() != offset) {
             throw new IllegalStateException("modulets: receiveJar refused: upload " + upload + " out of order");

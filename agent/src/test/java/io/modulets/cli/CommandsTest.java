@@ -540,8 +540,9 @@ class CommandsTest {
         assertEquals(1, run("rollout", "--jar", refused.toString(), "--user", "ops", "--password-file",
                 password.toString(), "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
         assertEquals(new Credentials("ops", "s3cret".toCharArray()), agent.credentialsGiven);
-        assertTrue(agent.staged.containsKey("/store/received/4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785"
-                + "459a/v2-refused.jar"), "the jar was sent before its check: " + agent.staged.keySet());
+        String sha256 = "4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a"; // of the byte 1
+        assertTrue(agent.staged.containsKey("/store/received/" + sha256 + "/v2-refused.jar"),
+                "the jar was sent before its check: " + agent.staged.keySet());
         assertEquals(2, run("rollout", "--jar", refused.toString(), "--user", "ops", "--password-file",
                 password.toString(), "1234"), "--user with pids only is a usage error");
         assertEquals(2, run("rollout", "--jar", refused.toString(), "--password-file", password.toString(),

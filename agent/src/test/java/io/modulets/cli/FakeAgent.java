@@ -112,7 +112,8 @@ final class FakeAgent implements ManagerMXBean, Connector {
     public long receiveJar(String upload, long offset, byte[] bytes) {
         if (withoutReceiveJar) {
             throw new java.lang.reflect.UndeclaredThrowableException(new javax.management.ReflectionException(
-                    new NoSuchMethodException("receiveJar(java.lang.String, long, [B)"), "No such operation: receiveJar"));
+                    new NoSuchMethodException("receiveJar(java.lang.String, long, [B)"),
+                    "No such operation: receiveJar"));
         }
         java.io.ByteArrayOutputStream held = offset == 0 ? new java.io.ByteArrayOutputStream() : uploads.get(upload);
         if (held == null || held.size() != offset) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -30,12 +31,15 @@ import io.modulets.config.Log;
  * chunk out of order, too many bytes, a truncated upload, a hash that does not match, a full disk) deletes the
  * partial file and says why in one line: a failed upload leaves nothing behind. Nothing here opens a port or a
  * connection: the bytes come in the JMX calls the JVM already serves. An activation copies a staged jar into
- * the store itself, so a staged copy is needed only until the deploy that names it: each new upload removes the
- * staged copies and abandoned partial files last written or used more than {@link StoreHygiene#GRACE} ago.
+ * the store itself, so a staged copy is needed only until the deploys that name it, which for a rollout may come
+ * hours after its upload (a canary, then waves, each up to its time-out): each new upload removes the partial
+ * files abandoned for {@link StoreHygiene#GRACE} and the staged copies not written or used for {@link #KEPT}.
  */
 public final class Uploads {
     /** The most bytes one call may carry: the CLI sends 1 MiB. */
     public static final int MAX_CHUNK = 4 << 20;
+    /** How long a staged copy is kept after it was last staged: longer than a rollout's stages take. */
+    public static final Duration KEPT = Duration.ofDays(1);
     static final String DIRECTORY = "received";
     static final String PART_SUFFIX = ".part";
     private static final Pattern UPLOAD = Pattern.compile("[A-Za-z0-9-]{8,64}");
@@ -89,7 +93,7 @@ public final class Uploads {
         }
         if (offset == 0) {
             createDirectory(dir);
-            removeStale(Instant.now().minus(StoreHygiene.GRACE));
+            removeStale(Instant.now().minus(StoreHygiene.GRACE), Instant.now().minus(KEPT));
             delete(part);
             try {
                 Files.createFile(part, PosixFilePermissions.asFileAttribute(PART));
@@ -187,19 +191,19 @@ public final class Uploads {
         }
     }
 
-    /** Removes the staged copies and partial uploads last written or used before {@code before}. */
-    private void removeStale(Instant before) {
+    /** Removes the partial uploads last written before {@code parts}, the staged copies before {@code staged}. */
+    private void removeStale(Instant parts, Instant staged) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     boolean empty = true;
-                    try (DirectoryStream<Path> staged = Files.newDirectoryStream(entry)) {
-                        for (Path jar : staged) {
-                            if (!older(jar, before) || !delete(jar)) empty = false;
+                    try (DirectoryStream<Path> jars = Files.newDirectoryStream(entry)) {
+                        for (Path jar : jars) {
+                            if (!older(jar, staged) || !delete(jar)) empty = false;
                         }
                     }
                     if (empty) delete(entry);
-                } else if (older(entry, before)) {
+                } else if (older(entry, parts)) {
                     delete(entry);
                 }
             }

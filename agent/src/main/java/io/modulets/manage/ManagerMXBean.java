@@ -134,8 +134,8 @@ public interface ManagerMXBean {
      * (lowercase hex); then it is kept, read-only, as {@code <store>/received/<sha256>/<fileName>}, and that
      * path is returned, for {@link #check}, {@link #activate} and {@link #activateCanary}, which hold it to the
      * same permission rule and deploy checks as any jar. A refusal (truncated, a hash mismatch, the disk full)
-     * deletes what the upload had received. Staged copies are removed by a later upload once unused for 10
-     * minutes (an activation copies the jar into the store itself).
+     * deletes what the upload had received. Staged copies are removed by a later upload once unused for a day
+     * (an activation copies the jar into the store itself), abandoned uploads once untouched for 10 minutes.
      *
      * @return the staged jar's absolute path on this JVM's machine
      */

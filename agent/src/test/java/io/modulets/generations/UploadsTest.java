@@ -157,20 +157,27 @@ class UploadsTest {
     }
 
     @Test
-    void aNewUploadRemovesStagedCopiesAndAbandonedPartsUnusedForTheGracePeriod() throws Exception {
+    void aNewUploadRemovesStagedCopiesUnusedForADayAndPartsAbandonedForTheGracePeriod() throws Exception {
         byte[] old = bytes(300);
+        byte[] recent = bytes(350);
         Uploads u = uploads(1 << 20);
         send(u, old, 300);
         Path staged = u.finish(UPLOAD, "old.jar", old.length, sha256(old));
+        send(u, recent, 350);
+        Path stagedHoursAgo = u.finish(UPLOAD, "recent.jar", recent.length, sha256(recent));
         u.write("abandoned-upload", 0, bytes(10));
-        FileTime longAgo = FileTime.from(Instant.now().minus(StoreHygiene.GRACE).minusSeconds(60));
-        Files.setLastModifiedTime(staged, longAgo);
-        Files.setLastModifiedTime(tmp.resolve("store/received/abandoned-upload.part"), longAgo);
+        Instant now = Instant.now();
+        Files.setLastModifiedTime(staged, FileTime.from(now.minus(Uploads.KEPT).minusSeconds(60)));
+        // a rollout's later wave still names it
+        Files.setLastModifiedTime(stagedHoursAgo, FileTime.from(now.minus(Uploads.KEPT).plusSeconds(3600)));
+        Files.setLastModifiedTime(tmp.resolve("store/received/abandoned-upload.part"),
+                FileTime.from(now.minus(StoreHygiene.GRACE).minusSeconds(60)));
 
         byte[] next = bytes(400);
         send(u, next, 400);
         u.finish(UPLOAD, "next.jar", next.length, sha256(next));
 
-        assertEquals(List.of(sha256(next) + "/next.jar"), received());
+        assertEquals(List.of(sha256(recent) + "/recent.jar", sha256(next) + "/next.jar").stream().sorted().toList(),
+                received());
     }
 }

@@ -298,9 +298,10 @@ class CliIT {
             ChildJvm.Result relative = cli(jdk, work, "activate", url, "--user", "ops", "--password-file", passwordFile.toString(),
                     "magic-1001.jar");
             assertAll(relative.describe(),
-                    () -> assertEquals(2, relative.exitCode(), "a relative path for a URL is a usage error"),
+                    () -> assertEquals(2, relative.exitCode(), "a jar that is not here is a usage error"),
                     () -> assertTrue(relative.stderrLines().get(0).startsWith(
-                            "modulets: JAR magic-1001.jar must be an absolute path on the target's machine")));
+                            "modulets: JAR magic-1001.jar: no such file here (for a JMX service URL the CLI reads the"
+                                    + " jar and sends its bytes)")));
 
             ChildJvm.Result activate = cli(jdk, work, "activate", url, "--user", "ops", "--password-file", passwordFile.toString(),
                     versions.resolve("magic-1001.jar").toString());

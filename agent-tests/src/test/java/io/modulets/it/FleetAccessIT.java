@@ -41,9 +41,10 @@ import io.modulets.testkit.WorkDirs;
  * How the CLI reaches a fleet (docs/USER-GUIDE.md, "A fleet"): a child JVM with the agent and the JDK's own
  * remote management over TLS with a password file (on loopback: the only addresses a test may use), operated
  * through its service URL; and a version taken from a Maven repository made here (a file repository in Maven's
- * layout with .pom, .jar, .sha1 and .md5 files) with {@code --artifact}. The CLI is its own JVM and never
- * reads the user's ~/.m2: each run names this test's settings.xml, whose local repository is in the work
- * directory. The plain-text refusal exempts loopback, so it is RemoteJmxTest's (a unit test with an address
+ * layout with .pom, .jar, .sha1 and .md5 files) with {@code --artifact}, whose bytes the CLI sends in that TLS
+ * connection ({@code receiveJar}, {@code stageJar}: a service URL is never handed a path). The CLI is its own
+ * JVM and never reads the user's ~/.m2: each run names this test's settings.xml, whose local repository is in the
+ * work directory. The plain-text refusal exempts loopback, so it is RemoteJmxTest's (a unit test with an address
  * that is never contacted).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)

@@ -1,6 +1,7 @@
 package io.modulets.cli;
 
 import io.modulets.manage.ManagerMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,12 @@ import picocli.CommandLine.Parameters;
             "Activate these jars as the JVM's new current generation, after the same checks as a deploy "
                     + "(zip and class files, packages, the link check). Tasks started afterwards run the new code; "
                     + "running tasks keep theirs. A refusal changes nothing and prints its reason (exit code 1).",
-            "The jars are read by the target JVM: for a pid, relative paths are made absolute against this "
-                    + "directory; for a JMX service URL the paths are on the target's machine and must be absolute.",
+            "For a pid the target JVM reads the jars itself (relative paths are made absolute against this "
+                    + "directory). For a JMX service URL the jars are read here and their bytes sent over the JMX "
+                    + "connection (checked by size and SHA-256, staged in the target's store), so the target may be "
+                    + "on another host with no shared file system.",
             "With --artifact the jar is fetched from a Maven repository into the local repository first, here, and "
-                    + "that path is handed over as a JAR's is: a JMX service URL's JVM must see the same path (this "
-                    + "host, or a local repository both share). A failed fetch changes nothing (exit code 1).",
+                    + "handed over as a JAR is. A failed fetch or upload changes nothing (exit code 1).",
             "With --canary the jars become a canary instead: a share of new root tasks get them, the rest stay on "
                     + "the current generation, until 'promote' or 'abort' (or the automatic abort, --abort-margin)."
         })
@@ -68,9 +70,9 @@ final class ActivateCommand extends ActivationCommand {
         }
         if (!jvm().isPid()) {
             for (Path jar : jars) {
-                if (!jar.isAbsolute()) {
-                    throw new ParameterException(spec.commandLine(), "JAR " + jar + " must be an absolute path"
-                            + " on the target's machine (a JMX service URL names another JVM, maybe elsewhere)");
+                if (!Files.isRegularFile(jar)) {
+                    throw new ParameterException(spec.commandLine(), "JAR " + jar + ": no such file here (for a JMX"
+                            + " service URL the CLI reads the jar and sends its bytes)");
                 }
             }
         }
@@ -83,10 +85,11 @@ final class ActivateCommand extends ActivationCommand {
 
     @Override
     int operate(ManagerMXBean manager) {
+        List<String> paths = jvm().isPid() ? paths() : JarUpload.send(manager, local());
         if (canary == null) {
-            return manager.activate(paths());
+            return manager.activate(paths);
         }
-        int started = manager.activateCanary(paths(), canary);
+        int started = manager.activateCanary(paths, canary);
         if (abortMargin != null && manager.getCanary() == started) {
             // counted since the canary started: setting the policy a moment later loses nothing
             manager.setCanaryPolicy(abortMargin, abortMinTasks);
@@ -94,9 +97,13 @@ final class ActivateCommand extends ActivationCommand {
         return started;
     }
 
-    /** The paths sent to the JVM: absolute for a local pid, as given (and checked absolute) for a URL. */
+    /** The paths a local pid is handed: made absolute here. */
     List<String> paths() {
-        Stream<Path> given = jars.stream().map(jar -> jvm().isPid() ? jar.toAbsolutePath().normalize() : jar);
-        return Stream.concat(given, fetched.stream()).map(Path::toString).toList();
+        return local().stream().map(Path::toString).toList();
+    }
+
+    /** The jars as this machine reads them: the JARs given, then the fetched ones. */
+    private List<Path> local() {
+        return Stream.concat(jars.stream().map(jar -> jar.toAbsolutePath().normalize()), fetched.stream()).toList();
     }
 }

@@ -145,6 +145,11 @@ final class Rollout {
                 t.before = m.getCurrentGeneration();
                 t.after = t.before;
                 t.beforeAtCheck = t.tally(t.before);
+                if (t.jars == null) {
+                    t.jars = JarUpload.send(m, t.local);
+                    progress.accept(t.address + ": sent " + t.local.stream().map(p -> p.getFileName().toString())
+                            .toList() + " over JMX; its agent staged " + t.jars);
+                }
                 String refusal = m.check(t.jars);
                 if (refusal != null) {
                     t.verdict = "refused: " + Errors.withoutPrefix(refusal);

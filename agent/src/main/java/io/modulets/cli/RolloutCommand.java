@@ -46,11 +46,11 @@ import picocli.CommandLine.TypeConversionException;
                     + "already moved is rolled back to the generation it had. So does Ctrl-C. One table says, per "
                     + "target, the generation before and after, the tasks judged, the failure rates and the verdict; "
                     + "progress goes to stderr.",
-            "The jar is read by each target JVM: for a pid its path is made absolute against this directory; for "
-                    + "a JMX service URL it must be absolute and there on the target's machine. With --artifact "
-                    + "instead of --jar the jar is fetched from a Maven repository into the local repository first, "
-                    + "here, before any target is contacted, and that path is handed over (a JMX service URL's JVM "
-                    + "must see it: this host, or a local repository both share).",
+            "A target that is a pid reads the jar itself, at its absolute path here. To a target that is a JMX "
+                    + "service URL the jar's bytes are sent over the JMX connection (checked by size and SHA-256, "
+                    + "staged in the target's store) before its check, so it may be on another host with no shared "
+                    + "file system. With --artifact instead of --jar the jar is fetched from a Maven repository into "
+                    + "the local repository first, here, before any target is contacted, and handed over the same way.",
             "Exit codes: 0 rolled out to every target; 1 refused (nothing moved; an unreachable target is a "
                     + "refusal, as for every command) or stopped or interrupted (what moved was rolled back, the "
                     + "table says where each target is); 2 usage (nothing was contacted)."
@@ -106,6 +106,9 @@ final class RolloutCommand implements Callable<Integer> {
             + "credentials and calls readable on the network. Without it such a TARGET is refused.")
     boolean insecure;
 
+    /** The jars of --artifact, fetched before any target is contacted. */
+    private List<Path> fetched = List.of();
+
     @Parameters(arity = "1..*", paramLabel = "TARGET", converter = JvmAddress.Converter.class,
             description = "The JVMs, the canary's first: local pids or JMX service URLs.")
     List<JvmAddress> targets;
@@ -135,14 +138,15 @@ final class RolloutCommand implements Callable<Integer> {
         Credentials credentials = JvmOptions.credentials(user, passwordFile, System.getenv(), this::usage)
                 .withInsecure(insecure);
         PrintWriter err = spec.commandLine().getErr();
-        List<String> fetched = artifact.fetch(main.artifactSource()).stream().map(Path::toString).toList();
+        List<Path> local = jar == null ? List.of() : List.of(local());
+        fetched = artifact.fetch(main.artifactSource());
         for (int i = 0; i < fetched.size(); i++) {
             err.println("modulets: rollout: " + artifact.artifacts.get(i) + " is " + fetched.get(i));
         }
         err.flush();
         List<RolloutTarget> all = new ArrayList<>();
         for (JvmAddress address : targets) {
-            all.add(new RolloutTarget(address, jar == null ? fetched : List.of(pathFor(address))));
+            all.add(new RolloutTarget(address, jar == null ? fetched : local));
         }
         Rollout rollout = new Rollout(all, main.connector(), credentials, Percent.format(share),
                 Percent.format(allowed), new RolloutJudge(allowed, minTasks), waves, timeout, line -> {
@@ -152,19 +156,15 @@ final class RolloutCommand implements Callable<Integer> {
         return rollout.run();
     }
 
-    /** The jar's path as {@code address} reads it. */
-    private String pathFor(JvmAddress address) {
-        if (address.isPid()) {
-            if (!Files.isRegularFile(jar)) {
-                throw usage("--jar " + jar + ": no such file");
-            }
-            return jar.toAbsolutePath().normalize().toString();
+    /**
+     * The jar as this machine reads it, absolute: a pid is handed this path, a JMX service URL its bytes; either
+     * way it must be here.
+     */
+    private Path local() {
+        if (!Files.isRegularFile(jar)) {
+            throw usage("--jar " + jar + ": no such file");
         }
-        if (!jar.isAbsolute()) {
-            throw usage("--jar " + jar + " must be an absolute path on the targets' machines (a JMX service URL"
-                    + " names another JVM, maybe elsewhere)");
-        }
-        return jar.toString();
+        return jar.toAbsolutePath().normalize();
     }
 
     private double percent(String option, String value, boolean zero) {
@@ -192,7 +192,7 @@ final class RolloutCommand implements Callable<Integer> {
                 json.put("jar", jar.toString());
             } else {
                 json.put("artifacts", artifact.artifacts.stream().map(Object::toString).toList());
-                json.put("jars", rollout.targets().get(0).jars);
+                json.put("jars", fetched.stream().map(Path::toString).toList());
             }
             json.put("targets", rollout.targets().stream().map(RolloutTarget::json).toList());
             out.println(Json.write(json));

@@ -3,6 +3,7 @@ package io.modulets.cli;
 import io.modulets.cli.RolloutJudge.Tally;
 import io.modulets.manage.GenerationInfo;
 import io.modulets.manage.ManagerMXBean;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,13 @@ import java.util.Map;
  */
 final class RolloutTarget {
     final JvmAddress address;
-    /** The jar paths as this target reads them (absolute; for a pid made so here). */
-    final List<String> jars;
+    /** The jars as this machine reads them (absolute). */
+    final List<Path> local;
+    /**
+     * The jar paths as this target reads them: for a pid the local ones (it runs here); for a JMX service URL
+     * the copies its agent staged from the bytes sent ({@link JarUpload}), null until sent.
+     */
+    List<String> jars;
     AgentConnection agent;
     /** The generation current when the rollout looked first; 0 until then. */
     int before;
@@ -32,9 +38,10 @@ final class RolloutTarget {
     /** What happened here, one line: "passed", "failed: …", "refused: …", "not moved". */
     String verdict = "not moved";
 
-    RolloutTarget(JvmAddress address, List<String> jars) {
+    RolloutTarget(JvmAddress address, List<Path> local) {
         this.address = address;
-        this.jars = jars;
+        this.local = List.copyOf(local);
+        this.jars = address.isPid() ? this.local.stream().map(Path::toString).toList() : null;
     }
 
     ManagerMXBean manager() {

@@ -95,6 +95,11 @@ public final class Deployer {
         return rules.canary();
     }
 
+    /** The most bytes all entries of one jar may inflate to (agent argument {@code maxJarSize}). */
+    public long maxJarSize() {
+        return rules.limits().maxJarSize();
+    }
+
     /** The policy a canary starts with. */
     public AbortPolicy canaryPolicy() {
         return rules.canaryPolicy();

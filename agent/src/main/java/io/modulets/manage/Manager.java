@@ -14,6 +14,7 @@ import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 
 import io.modulets.config.Factor;
+import io.modulets.config.JarLimits;
 import io.modulets.config.Log;
 import io.modulets.config.Percent;
 import io.modulets.deploy.DeployRefused;
@@ -23,6 +24,7 @@ import io.modulets.generations.Canary;
 import io.modulets.generations.Generation;
 import io.modulets.generations.Outcomes;
 import io.modulets.generations.Registry;
+import io.modulets.generations.Uploads;
 
 /**
  * {@code io.modulets:type=Manager} (DESIGN §4): reads the registry, the deployer's counts and the
@@ -53,6 +55,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
     private final Path modules;
     private final Path store;
     private final AtomicLong sequence = new AtomicLong();
+    private final Uploads uploads;
 
     Manager(ObjectName name, Registry registry, Deployer deployer, PackageLists packages, Counts counts,
             Path modules, Path store) {
@@ -64,6 +67,7 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         this.counts = counts;
         this.modules = modules;
         this.store = store;
+        this.uploads = new Uploads(store, deployer == null ? JarLimits.DEFAULT.maxJarSize() : deployer.maxJarSize());
     }
 
     /** Sends one notification of {@code type}; called on the manage thread. */
@@ -218,6 +222,38 @@ final class Manager extends NotificationBroadcasterSupport implements ManagerMXB
         List<Path> paths = absolute(jars);
         String refusal = deployer.check(paths);
         return refusal == null ? null : "modulets: " + refusal;
+    }
+
+    @Override
+    public long receiveJar(String upload, long offset, byte[] bytes) {
+        try {
+            return uploads.write(upload, offset, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("modulets: receiveJar: " + e.getMessage());
+        } catch (IOException e) {
+            throw uploadRefused("receiveJar", e);
+        }
+    }
+
+    @Override
+    public String stageJar(String upload, String fileName, long size, String sha256) {
+        try {
+            Path staged = uploads.finish(upload, fileName, size, sha256);
+            Log.info("received %s (%d bytes, SHA-256 %s) over JMX: staged as %s", fileName, size,
+                    sha256.substring(0, 12), staged);
+            return staged.toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("modulets: stageJar: " + e.getMessage());
+        } catch (IOException e) {
+            throw uploadRefused("stageJar", e);
+        }
+    }
+
+    /** An upload's refusal: logged as a refused deploy is, and the one line a JMX client can read. */
+    private static IllegalStateException uploadRefused(String operation, IOException e) {
+        String line = operation + " refused: " + e.getMessage().replaceAll("\\R+", " ");
+        Log.warn("%s", line);
+        return new IllegalStateException("modulets: " + line);
     }
 
     @Override

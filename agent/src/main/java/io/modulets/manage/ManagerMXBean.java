@@ -117,6 +117,30 @@ public interface ManagerMXBean {
      */
     String check(List<String> jars);
 
+    /**
+     * Receives a jar as bytes, for a client on another host that shares no file system with this JVM (the CLI
+     * sends every jar this way to a JMX service URL): writes {@code bytes} at {@code offset} of the upload named
+     * {@code upload} (a UUID the client chose) in the store's {@code received} directory. Offset 0 starts the
+     * upload; every other chunk must follow the bytes received so far. At most 4 MiB a call (the CLI sends 1 MiB),
+     * at most {@code maxJarSize} an upload. A refusal (out of order, too large, the disk full) deletes what the
+     * upload had received.
+     *
+     * @return the bytes the upload holds now
+     */
+    long receiveJar(String upload, long offset, byte[] bytes);
+
+    /**
+     * Ends an upload of {@link #receiveJar}: it must hold {@code size} bytes whose SHA-256 is {@code sha256}
+     * (lowercase hex); then it is kept, read-only, as {@code <store>/received/<sha256>/<fileName>}, and that
+     * path is returned, for {@link #check}, {@link #activate} and {@link #activateCanary}, which hold it to the
+     * same permission rule and deploy checks as any jar. A refusal (truncated, a hash mismatch, the disk full)
+     * deletes what the upload had received. Staged copies are removed by a later upload once unused for a day
+     * (an activation copies the jar into the store itself), abandoned uploads once untouched for 10 minutes.
+     *
+     * @return the staged jar's absolute path on this JVM's machine
+     */
+    String stageJar(String upload, String fileName, long size, String sha256);
+
     /** Activates the modules directory's jars now, as the watcher would. */
     int rescan();
 

@@ -214,15 +214,39 @@ class CommandsTest {
     }
 
     @Test
-    void activateSendsAUrlTargetsPathsAsGiven() {
-        assertEquals(0, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "/srv/a/../mail.jar"), err());
-        assertEquals(List.of(List.of("/srv/a/../mail.jar")), agent.activated);
+    void activateSendsAUrlTargetTheJarsBytesAndActivatesTheStagedCopy(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[JarUpload.CHUNK * 2 + 7]; // three chunks, the last a short one
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31);
+        }
+        Path jar = Files.write(dir.resolve("mail.jar"), content);
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(content));
+
+        assertEquals(0, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", jar.toString()), err());
+
+        String staged = "/store/received/" + sha256 + "/mail.jar";
+        assertEquals(List.of(List.of(staged)), agent.activated, "the agent's staged copy, not this machine's path");
+        assertTrue(java.util.Arrays.equals(content, agent.staged.get(staged)), "every byte, in order");
     }
 
     @Test
-    void aRelativeJarForAUrlIsAUsageErrorAndNothingIsSent() {
-        assertEquals(2, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "mail.jar"));
-        assertTrue(err().startsWith("modulets: JAR mail.jar must be an absolute path on the target's machine"), err());
+    void anAgentThatCannotReceiveBytesIsOneLineAndNothingIsActivated(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("mail.jar"), new byte[] {1, 2, 3});
+        agent.withoutReceiveJar = true;
+
+        assertEquals(1, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", jar.toString()));
+
+        assertEquals("modulets: the agent (version 0.1.0-TEST) cannot receive a jar over JMX: it predates receiveJar;"
+                + " upgrade it, or run this command on its host and give the pid\n", err());
+        assertEquals(List.of(), agent.activated);
+    }
+
+    @Test
+    void aJarThatIsNotHereForAUrlIsAUsageErrorAndNothingIsSent() {
+        assertEquals(2, run("activate", "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi", "/srv/none/mail.jar"));
+        assertTrue(err().startsWith("modulets: JAR /srv/none/mail.jar: no such file here (for a JMX service URL the"
+                + " CLI reads the jar and sends its bytes)"), err());
         assertEquals(List.of(), agent.activated);
         assertEquals(null, agent.openedWith, "not even connected");
     }
@@ -487,7 +511,7 @@ class CommandsTest {
                 () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "--timeout", "soon", "1234")),
                 () -> assertEquals(2, run("rollout", "--jar", jar.toString(), "1234", "1234")),
                 () -> assertEquals(2, run("rollout", "--jar", dir.resolve("none.jar").toString(), "1234")),
-                () -> assertEquals(2, run("rollout", "--jar", "v2.jar",
+                () -> assertEquals(2, run("rollout", "--jar", dir.resolve("none.jar").toString(),
                         "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi")));
         assertEquals(null, agent.openedWith, "no target was contacted");
         assertTrue(err().contains("modulets: a TARGET is given twice\n"), err());
@@ -512,12 +536,16 @@ class CommandsTest {
     @Test
     void rolloutLogsInToServiceUrlsWithTheGivenUser(@TempDir Path dir) throws Exception {
         Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
-        assertEquals(1, run("rollout", "--jar", "/srv/v2-refused.jar", "--user", "ops", "--password-file",
+        Path refused = Files.write(dir.resolve("v2-refused.jar"), new byte[] {1});
+        assertEquals(1, run("rollout", "--jar", refused.toString(), "--user", "ops", "--password-file",
                 password.toString(), "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), err());
         assertEquals(new Credentials("ops", "s3cret".toCharArray()), agent.credentialsGiven);
-        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--user", "ops", "--password-file",
+        String sha256 = "4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a"; // of the byte 1
+        assertTrue(agent.staged.containsKey("/store/received/" + sha256 + "/v2-refused.jar"),
+                "the jar was sent before its check: " + agent.staged.keySet());
+        assertEquals(2, run("rollout", "--jar", refused.toString(), "--user", "ops", "--password-file",
                 password.toString(), "1234"), "--user with pids only is a usage error");
-        assertEquals(2, run("rollout", "--jar", "/srv/v2.jar", "--password-file", password.toString(),
+        assertEquals(2, run("rollout", "--jar", refused.toString(), "--password-file", password.toString(),
                 "service:jmx:rmi:///jndi/rmi://db1:9999/jmxrmi"), "--password-file without --user");
     }
 

@@ -101,6 +101,41 @@ final class FakeAgent implements ManagerMXBean, Connector {
         return "0.1.0-TEST";
     }
 
+    /** Bytes received per upload; the staged jars by path (what stageJar returned) and their bytes. */
+    final Map<String, java.io.ByteArrayOutputStream> uploads = new HashMap<>();
+    final Map<String, byte[]> staged = new java.util.LinkedHashMap<>();
+
+    /** An agent that predates receiveJar: its call fails as a JMX proxy's does (seen on JDK 17). */
+    boolean withoutReceiveJar;
+
+    @Override
+    public long receiveJar(String upload, long offset, byte[] bytes) {
+        if (withoutReceiveJar) {
+            throw new java.lang.reflect.UndeclaredThrowableException(new javax.management.ReflectionException(
+                    new NoSuchMethodException("receiveJar(java.lang.String, long, [B)"),
+                    "No such operation: receiveJar"));
+        }
+        java.io.ByteArrayOutputStream held = offset == 0 ? new java.io.ByteArrayOutputStream() : uploads.get(upload);
+        if (held == null || held.size() != offset) {
+            throw new IllegalStateException("modulets: receiveJar refused: upload " + upload + " out of order");
+        }
+        held.writeBytes(bytes);
+        uploads.put(upload, held);
+        return held.size();
+    }
+
+    @Override
+    public String stageJar(String upload, String fileName, long size, String sha256) {
+        byte[] bytes = uploads.remove(upload).toByteArray();
+        if (bytes.length != size) {
+            throw new IllegalStateException("modulets: stageJar refused: upload " + upload + " of " + fileName
+                    + " is truncated: " + bytes.length + " of " + size + " bytes received; nothing was kept");
+        }
+        String path = "/store/received/" + sha256 + "/" + fileName;
+        staged.put(path, bytes);
+        return path;
+    }
+
     @Override
     public String check(List<String> jars) {
         for (String jar : jars) {

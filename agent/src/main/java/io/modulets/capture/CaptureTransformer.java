@@ -134,7 +134,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
         for (String name : withField) {
             Class.forName(name.replace('/', '.'), false, null);
         }
-        Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
+        if (Log.debugging()) {
+            // Only then: the fields' handles are otherwise made when the first such task is submitted.
+            Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
+        }
         Bindings.checkJdkMethods();
         LoaderHooks.swappableName = filter::isSwappable;
         ThreadHooks.threadTarget = ThreadTargets.reader();

@@ -9,8 +9,11 @@ import java.util.concurrent.ForkJoinTask;
 /**
  * Non-public JDK methods that a hook must call in place of the instrumented call: the hook stays a
  * plain static method with a try/finally, so the JDK method around it needs no new frames. Constant
- * method handles, so the JIT inlines them. Needs {@code java.util.concurrent} opened to this module;
- * the agent initialises the class at startup, so a failure stops the agent there, not in a task.
+ * method handles, so the JIT inlines them. Needs {@code java.util.concurrent} opened to this module.
+ * Made when a hook first needs one (the handles spin a few classes that an application without fork/join
+ * tasks or stages would pay at every start); {@link Bindings#checkJdkMethods} checks at startup, by
+ * reflection, that each member exists with these types, so a JDK without them stops the agent there, not in
+ * a task.
  */
 final class JdkMethods {
     /** {@code ForkJoinTask.exec()}, protected. */

@@ -1,6 +1,7 @@
 package io.modulets.boundary;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +46,20 @@ public final class BoundaryReferences {
         public String target() {
             String type = owner.replace('/', '.');
             return member.isEmpty() ? type : type + "." + member + descriptor;
+        }
+
+        // Written out: a record's own equals and hashCode bootstrap java.lang.runtime.ObjectMethods, about 30
+        // spun method-handle classes on the first shell class the boundary transformer reads (JVM start-up).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Reference r && need == r.need && Objects.equals(owner, r.owner)
+                    && Objects.equals(member, r.member) && Objects.equals(descriptor, r.descriptor)
+                    && Objects.equals(usedBy, r.usedBy);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(need, owner, member, descriptor, usedBy);
         }
     }
 

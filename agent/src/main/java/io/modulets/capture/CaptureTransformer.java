@@ -62,6 +62,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** JDK task classes that get the capture field when they load. */
     private final Set<String> withField;
 
+    /** The JDK classes this transformer rewrote as they loaded: {@link #install} need not retransform them. */
+    private final Set<String> rewrittenAtLoad = ConcurrentHashMap.newKeySet();
+
     private CaptureTransformer(List<Transformlet> jdk, List<String> executors, List<RequestMethod> requests,
                                Set<String> withField) {
         this.withField = withField;
@@ -131,7 +134,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
         for (String name : withField) {
             Class.forName(name.replace('/', '.'), false, null);
         }
-        Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
+        if (Log.debugging()) {
+            // Only then: the fields' handles are otherwise made when the first such task is submitted.
+            Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
+        }
         Bindings.checkJdkMethods();
         LoaderHooks.swappableName = filter::isSwappable;
         ThreadHooks.threadTarget = ThreadTargets.reader();
@@ -149,19 +155,25 @@ public final class CaptureTransformer implements ClassFileTransformer {
         startReclaimer();
         List<Class<?>> targets = new ArrayList<>();
         for (Transformlet rule : rules) {
-            if (withField.contains(rule.className())) {
-                continue; // instrumented as it loaded
-            }
             String name = rule.className().replace('/', '.');
+            Class<?> target;
             try {
                 // Load each target first: a class first loaded while another is transformed
                 // could otherwise slip past (docs/JVM-NOTES.md, capture).
-                targets.add(Class.forName(name, false, null));
+                target = Class.forName(name, false, null);
             } catch (ClassNotFoundException absentOnThisJdk) {
                 Log.debug("capture: %s is absent on this JDK", name);
+                continue;
+            }
+            // A target loaded since addTransformer (here, or by the code above) was rewritten as it loaded;
+            // retransforming it would parse and rewrite it again and redefine it, for the same bytes.
+            if (!transformer.rewrittenAtLoad.contains(rule.className())) {
+                targets.add(target);
             }
         }
-        inst.retransformClasses(targets.toArray(new Class<?>[0]));
+        if (!targets.isEmpty()) {
+            inst.retransformClasses(targets.toArray(new Class<?>[0]));
+        }
         Bindings.contextIsBinding = ThreadRules.contextHooked();
     }
 
@@ -256,7 +268,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 }
             };
             reader.accept(relocation.isEmpty() ? hooked : Relocated.toPlain(hooked, relocation), 0);
-            return writer.toByteArray();
+            byte[] rewritten = writer.toByteArray();
+            if (redefined == null && loader == null) {
+                rewrittenAtLoad.add(className);
+            }
+            return rewritten;
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
             Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",

@@ -40,6 +40,11 @@ public final class Log {
         log(Level.DEBUG, format, args);
     }
 
+    /** Whether debug lines are written: for a line whose arguments cost something to compute. */
+    public static boolean debugging() {
+        return level.isLoggable(Level.DEBUG);
+    }
+
     private static synchronized System.Logger lookUp() {
         if (logger == null) {
             if (ModuleLayer.boot().findModule("java.logging").isPresent()) {

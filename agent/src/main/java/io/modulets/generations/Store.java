@@ -171,6 +171,8 @@ public final class Store {
     /** Copies one jar to a temp file, then publishes it as {@code <sha256>.jar} or reuses that file. */
     private Stored store(Path source, boolean posix, byte[] buffer, MessageDigest digest)
             throws IOException {
+        Stored kept = storedAlready(source, buffer, digest);
+        if (kept != null) return kept;
         Path temp;
         try {
             temp = posix
@@ -207,6 +209,35 @@ public final class Store {
                     + " in the store was altered (hash mismatch); delete it"));
         }
         return new Stored(jar, published);
+    }
+
+    /**
+     * The jar as already stored and intact, found by hashing the source where it is; null if the store has no
+     * such file or not an intact regular one (the copy then stores it, or says what is wrong). Every start
+     * after the first snapshots jars the store holds: no temporary copy, no file lock, no write (and none of
+     * the classes they load, {@code SecureRandom} for the temporary name among them).
+     */
+    private Stored storedAlready(Path source, byte[] buffer, MessageDigest digest) throws IOException {
+        digest.reset();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(source)) {
+            for (int n; (n = in.read(buffer)) != -1; size += n) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw failure(source, reason(e, source), e);
+        }
+        String sha256 = Sha256.hex(digest.digest());
+        Path target = dir.resolve(sha256 + ".jar");
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return null;
+        try {
+            if (!Sha256.of(target, digest, buffer).equals(sha256)) return null;
+        } catch (IOException unreadable) {
+            return null;
+        }
+        // Used again now: the retention keeps a jar used within its grace period (StoreHygiene).
+        touch(target);
+        return new Stored(new Snapshot.Jar(source.getFileName().toString(), sha256, target, size), false);
     }
 
     /**

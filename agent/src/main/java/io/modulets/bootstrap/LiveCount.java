@@ -21,6 +21,10 @@ import java.util.List;
  * order, or a cell at a time, could count a task's release without its capture, and read zero (or less) while
  * another task is live.
  *
+ * <p>A thread's first {@link #WARM_OPS} counts (of any generation) go to two shared atomic counters instead, read
+ * with the cells (the shared releases with the releases, first): a thread that runs one task and ends, as a virtual
+ * thread does, takes no lock and makes no cell.
+ *
  * <p>Each capture and release is an atomic add to the thread's own cell, so that what its thread reads next (the
  * generation's state) is read after its count is visible; the registry writes the state, then reads this count
  * (the order both sides of the retire race follow, {@code Registry}). The add's line is the thread's own: on x86
@@ -37,6 +41,8 @@ public final class LiveCount {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CAPTURED = lookup.findVarHandle(Cell.class, "captured", long.class);
             RELEASED = lookup.findVarHandle(Cell.class, "released", long.class);
+            SHARED_CAPTURED = lookup.findVarHandle(LiveCount.class, "sharedCaptured", long.class);
+            SHARED_RELEASED = lookup.findVarHandle(LiveCount.class, "sharedReleased", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,13 +69,23 @@ public final class LiveCount {
      * Beyond {@link #MAX_CELLS} generations the oldest cell is folded back into its count.
      */
     static final class Cells {
+        /** Counts this thread made, up to WARM_OPS: until then it counts in the shared counters. */
+        private int ops;
         private LiveCount[] owners = NO_OWNERS;
         private Cell[] cells = NO_CELLS;
         private LiveCount lastOwner;
         private Cell lastCell;
 
+        /** The thread's cell of {@code count}, or null while the thread is cold. */
         Cell of(LiveCount count) {
-            return count == lastOwner ? lastCell : find(count);
+            if (count == lastOwner) {
+                return lastCell;
+            }
+            if (ops < WARM_OPS) {
+                ops++;
+                return null;
+            }
+            return find(count);
         }
 
         private Cell find(LiveCount count) {
@@ -107,9 +123,17 @@ public final class LiveCount {
     private static final LiveCount[] NO_OWNERS = new LiveCount[0];
     private static final Cell[] NO_CELLS = new Cell[0];
 
+    /** Counts a thread makes in the shared counters before it counts in cells of its own. */
+    static final int WARM_OPS = 32;
+    private static final VarHandle SHARED_CAPTURED;
+    private static final VarHandle SHARED_RELEASED;
+
     /** Cells a thread keeps (generations it captures or releases tasks of); more than are ever live at once. */
     static final int MAX_CELLS = 8;
 
+    /** The counts of cold threads (atomic). */
+    private volatile long sharedCaptured;
+    private volatile long sharedReleased;
     /** The counts of cells folded back (their thread ended, or stopped using them). Guarded by this. */
     private long capturedFolded;
     private long releasedFolded;
@@ -121,22 +145,30 @@ public final class LiveCount {
     /** A task was captured on the running thread. */
     public void captured() {
         Cell cell = ThreadState.current().liveCells.of(this);
-        CAPTURED.getAndAdd(cell, 1L);
+        if (cell != null) {
+            CAPTURED.getAndAdd(cell, 1L);
+        } else {
+            SHARED_CAPTURED.getAndAdd(this, 1L);
+        }
     }
 
     /** A task counted by {@link #captured} was released on the running thread (it finished, or will never run). */
     public void released() {
         Cell cell = ThreadState.current().liveCells.of(this);
-        RELEASED.getAndAdd(cell, 1L);
+        if (cell != null) {
+            RELEASED.getAndAdd(cell, 1L);
+        } else {
+            SHARED_RELEASED.getAndAdd(this, 1L);
+        }
     }
 
     /** Tasks captured and not released; exact when read, never negative, never zero while one is live. */
     public synchronized long sum() {
-        long released = releasedFolded;
+        long released = sharedReleased + releasedFolded;
         for (Cell cell : cells) {
             released += (long) RELEASED.getVolatile(cell);
         }
-        long captured = capturedFolded;
+        long captured = sharedCaptured + capturedFolded;
         for (Cell cell : cells) {
             captured += (long) CAPTURED.getVolatile(cell);
         }

@@ -22,6 +22,18 @@ class LiveCountTest {
     private final LiveCount count = new LiveCount();
 
     @Test
+    void aThreadThatCountsOnlyAFewTasksCountsThemExactly() throws Exception {
+        for (int t = 0; t < 100; t++) { // each as a virtual thread does: one task captured, another released
+            onNewThread(count::captured);
+        }
+        assertEquals(100, count.sum());
+        for (int t = 0; t < 100; t++) {
+            onNewThread(count::released);
+        }
+        assertEquals(0, count.sum());
+    }
+
+    @Test
     void aTaskCapturedHereAndReleasedElsewhereCountsUntilItsRelease() throws Exception {
         count.captured();
         assertEquals(1, count.sum());
@@ -87,6 +99,10 @@ class LiveCountTest {
         int threads = 40; // new cells sweep the cells of the threads that ended before
         for (int t = 0; t < threads; t++) {
             onNewThread(() -> {
+                for (int i = 0; i < LiveCount.WARM_OPS; i++) { // in the shared counters, then in a cell
+                    count.captured();
+                    count.released();
+                }
                 count.captured();
                 count.captured();
                 count.released();

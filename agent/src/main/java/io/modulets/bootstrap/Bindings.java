@@ -53,24 +53,23 @@ public final class Bindings {
 
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-    /**
-     * The binding of the running task, or null on a thread that runs no task. A started thread
-     * takes its binding lazily from {@link ThreadHooks} the first time it asks, which is always after
-     * {@code start()} recorded it.
-     */
-    static final ThreadLocal<ClassLoader> BOUND = new ThreadLocal<>() {
-        @Override
-        protected ClassLoader initialValue() {
-            return ThreadHooks.adoptStartedBody(Thread.currentThread());
-        }
-    };
-
     private Bindings() {
     }
 
-    /** The binding of the task this thread runs, or null if it runs none (it then follows {@link #current()}). */
+    /**
+     * The binding of the task this thread runs, or null if it runs none (it then follows {@link #current()}). A
+     * started thread takes its binding lazily from {@link ThreadHooks} the first time it asks ({@link ThreadState}).
+     */
     public static ClassLoader bound() {
-        return BOUND.get();
+        return ThreadState.current().bound;
+    }
+
+    /**
+     * The binding that a value of the agent's per-thread state holds, or null if {@code threadLocalValue} is none
+     * (for the pin report, which reads other threads' thread-local maps).
+     */
+    public static ClassLoader bindingIn(Object threadLocalValue) {
+        return threadLocalValue instanceof ThreadState ? ((ThreadState) threadLocalValue).bound : null;
     }
 
     /** The generations tasks and calls can reach now (one volatile read). */
@@ -93,7 +92,7 @@ public final class Bindings {
 
     /** The generation that a reference by name resolves in, for this thread now (§2.2, §2.4). */
     public static ClassLoader effective() {
-        ClassLoader bound = BOUND.get();
+        ClassLoader bound = ThreadState.current().bound;
         return bound != null ? bound : liveSet.current;
     }
 
@@ -107,7 +106,7 @@ public final class Bindings {
         if (own != null) {
             return own;
         }
-        ClassLoader bound = BOUND.get();
+        ClassLoader bound = ThreadState.current().bound;
         return bound != null ? bound : rootBinding();
     }
 
@@ -220,16 +219,17 @@ public final class Bindings {
     }
 
     /**
-     * Binds the running {@code thread} to {@code binding}, its context class loader too (§2.5), unless
+     * Binds the running thread (its {@code state}) to {@code binding}, its context class loader too (§2.5), unless
      * it already is bound to it with it as its context class loader. Returns whether it bound. Only
      * {@link Scope} calls it.
      */
-    static boolean bind(Thread thread, ClassLoader binding, ClassLoader previousBinding, ClassLoader previousContext) {
+    static boolean bind(ThreadState state, ClassLoader binding, ClassLoader previousBinding,
+                        ClassLoader previousContext) {
         if (binding == previousBinding && binding == previousContext) {
             return false;
         }
-        BOUND.set(binding);
-        setContext(thread, binding);
+        state.bound = binding;
+        setContext(Thread.currentThread(), binding);
         if (taskBindingEvents) {
             taskBound.accept(binding);
         }

@@ -95,7 +95,7 @@ public final class ExecutorHooks {
         if (!reschedulingTask.test(inner)) {
             return false;
         }
-        if (Bindings.BOUND.get() == null) {
+        if (Bindings.bound() == null) {
             ROOT_RESCHEDULING.put(inner, Boolean.TRUE);
         } else if (!ROOT_RESCHEDULING.containsKey(inner)) {
             return false;
@@ -121,7 +121,7 @@ public final class ExecutorHooks {
         // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's
         // monitors start its background processor and async-timeout checks that way) and which
         // would otherwise keep the generation of that one run live for the JVM's life.
-        ClassLoader bound = own == null ? Bindings.BOUND.get() : null;
+        ClassLoader bound = own == null ? Bindings.bound() : null;
         if (bound != null && serverCode.test(Bindings.innermost(task))) {
             bound = null; // only looked at for a periodic task scheduled from inside a task
         }
@@ -146,7 +146,7 @@ public final class ExecutorHooks {
         if (task == null || task instanceof BoundTask) {
             return task;
         }
-        ClassLoader bound = Bindings.BOUND.get();
+        ClassLoader bound = Bindings.bound();
         ClassLoader own = bound == null ? Bindings.ownGeneration(task) : null;
         if ((bound == null && own == null) || serverTask.test(task)) {
             return task;
@@ -162,7 +162,7 @@ public final class ExecutorHooks {
      * request's generation is kept live, or chained from run to run, by them.
      */
     public static Runnable wrapScheduledChild(Runnable task) {
-        if (task == null || (Bindings.BOUND.get() != null && serverCode.test(task))) {
+        if (task == null || (Bindings.bound() != null && serverCode.test(task))) {
             return task;
         }
         return wrapChildForExecutor(task);
@@ -173,7 +173,7 @@ public final class ExecutorHooks {
      * a {@code Callable}.
      */
     public static java.util.concurrent.Callable<?> wrapScheduledCallable(java.util.concurrent.Callable<?> task) {
-        ClassLoader bound = Bindings.BOUND.get();
+        ClassLoader bound = Bindings.bound();
         if (task == null || task instanceof BoundCallable || (bound != null && serverCode.test(task))) {
             return task;
         }

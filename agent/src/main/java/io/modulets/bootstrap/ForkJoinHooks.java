@@ -48,7 +48,7 @@ public final class ForkJoinHooks {
     public static boolean execTask(ForkJoinTask<?> task) throws Throwable {
         Object captured = PendingTasks.take(task);
         if (captured == null) {
-            if (Bindings.BOUND.get() != null || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+            if (Bindings.bound() != null || Thread.currentThread() instanceof ForkJoinWorkerThread) {
                 return (boolean) JdkMethods.EXEC.invokeExact(task);
             }
             captured = Bindings.captureFor(task);

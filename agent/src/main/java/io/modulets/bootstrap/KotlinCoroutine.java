@@ -19,7 +19,7 @@ final class KotlinCoroutine {
 
     /** A coroutine made now, by the running thread: the child of the task it runs, if any. */
     static KotlinCoroutine made() {
-        ClassLoader bound = Bindings.BOUND.get();
+        ClassLoader bound = Bindings.bound();
         KotlinCoroutine made = new KotlinCoroutine(bound);
         if (bound != null) {
             PendingTasks.add(made, bound);

@@ -22,7 +22,7 @@ package io.modulets.bootstrap;
  * benchmarks allocate no more per task than before scopes ({@code CaptureHooks} with {@code -prof gc}).
  */
 final class Scope {
-    private final Thread thread;
+    private final ThreadState state;
     private final ClassLoader previousBinding;
     private final ClassLoader previousContext;
     /** Whether this scope changed the binding (a task run by its own submitter changes nothing). */
@@ -32,9 +32,9 @@ final class Scope {
 
     // The constructor and the instance methods stay under the JIT's size for inlining a cold call (35
     // bytes of bytecode): a scope closed on an exception path is then still never allocated.
-    private Scope(Thread thread, ClassLoader previousBinding, ClassLoader previousContext, boolean rebound,
+    private Scope(ThreadState state, ClassLoader previousBinding, ClassLoader previousContext, boolean rebound,
                   boolean counted) {
-        this.thread = thread;
+        this.state = state;
         this.previousBinding = previousBinding;
         this.previousContext = previousContext;
         this.rebound = rebound;
@@ -56,20 +56,20 @@ final class Scope {
     }
 
     private static Scope open(ClassLoader binding, boolean counts) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previousBinding = Bindings.BOUND.get();
-        ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = enter(thread, binding, previousBinding, previousContext, counts);
-        return new Scope(thread, previousBinding, previousContext, rebound, counts && rebound);
+        ThreadState state = ThreadState.current();
+        ClassLoader previousBinding = state.bound;
+        ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
+        boolean rebound = enter(state, binding, previousBinding, previousContext, counts);
+        return new Scope(state, previousBinding, previousContext, rebound, counts && rebound);
     }
 
     // The allocating method above stays small once compiled, and the work is here: a method whose
     // compiled code is large is not inlined into its callers, and a scope made in it would escape.
-    static boolean enter(Thread thread, ClassLoader binding, ClassLoader previousBinding, ClassLoader previousContext,
-                         boolean counts) {
-        boolean rebound = binding != null && Bindings.bind(thread, binding, previousBinding, previousContext);
+    static boolean enter(ThreadState state, ClassLoader binding, ClassLoader previousBinding,
+                         ClassLoader previousContext, boolean counts) {
+        boolean rebound = binding != null && Bindings.bind(state, binding, previousBinding, previousContext);
         if (counts && rebound) {
-            TaskRuns.begin(binding);
+            TaskRuns.begin(state.runs, binding, false);
         }
         return rebound;
     }
@@ -85,24 +85,25 @@ final class Scope {
      */
     void failed(Throwable failure) {
         if (counted) {
-            TaskRuns.failed(failure);
+            TaskRuns.failed(state.runs, failure);
         }
     }
 
     /** Ends the run and restores the binding the thread had before, and its context class loader if the body changed it. */
     void close() {
-        restore(thread, previousBinding, previousContext, rebound, counted);
+        restore(state, previousBinding, previousContext, rebound, counted);
     }
 
     /** {@link #close} with the scope's state passed in, for the two callers that keep it in locals (see StageHooks). */
-    static void restore(Thread thread, ClassLoader previousBinding, ClassLoader previousContext,
+    static void restore(ThreadState state, ClassLoader previousBinding, ClassLoader previousContext,
                         boolean rebound, boolean counted) {
         if (counted) {
-            TaskRuns.end();
+            TaskRuns.end(state.runs, true);
         }
         if (rebound) {
-            Bindings.BOUND.set(previousBinding);
+            state.bound = previousBinding;
         }
+        Thread thread = Thread.currentThread(); // the intrinsic, which the JIT knows to be the running thread
         if (thread.getContextClassLoader() != previousContext) {
             Bindings.setContext(thread, previousContext);
         }

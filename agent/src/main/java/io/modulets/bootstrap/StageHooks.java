@@ -47,28 +47,28 @@ public final class StageHooks {
         // the JIT's limit for inlining it into CompletableFuture.postComplete, and the scope was
         // allocated on every fired stage (+32 bytes per stage in CaptureHooks.dependentStage). The same
         // steps, with the scope's state in locals.
-        Thread thread = Thread.currentThread();
-        ClassLoader previousBinding = Bindings.BOUND.get();
-        ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = Bindings.bind(thread, binding, previousBinding, previousContext);
+        ThreadState state = ThreadState.current();
+        ClassLoader previousBinding = state.bound;
+        ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
+        boolean rebound = Bindings.bind(state, binding, previousBinding, previousContext);
         // A task run only if it fires its function here: not a relay, a waiting thread's wake-up, a
         // two-source stage whose other source is not done, nor an async stage handed to its executor.
         boolean run = rebound && stillToFire(completion);
         if (run) {
-            TaskRuns.beginTentative(binding);
+            TaskRuns.begin(state.runs, binding, true);
         }
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } catch (Throwable failure) {
             if (run) {
-                TaskRuns.failed(failure);
+                TaskRuns.failed(state.runs, failure);
             }
             throw failure;
         } finally {
             if (run) {
-                TaskRuns.end(!stillToFire(completion));
+                TaskRuns.end(state.runs, !stillToFire(completion));
             }
-            Scope.restore(thread, previousBinding, previousContext, rebound, false);
+            Scope.restore(state, previousBinding, previousContext, rebound, false);
             forgetIfFired(completion);
         }
     }

@@ -13,7 +13,9 @@ import java.lang.ref.WeakReference;
  * each thread has a small stack of frames, reused from run to run: a pool worker allocates its frames
  * once. A thread's own body is a run too, from {@code start()} to its exit: its frame is made by the
  * starting thread, kept with the thread's binding until the thread first reads it
- * ({@code ThreadHooks}), and becomes the bottom of the new thread's stack.
+ * ({@code ThreadHooks}), and becomes the bottom of the new thread's stack. The stack is kept in the thread's
+ * {@link ThreadState} beside its binding: a hook that binds a run reads both at once and passes the stack to
+ * {@link #begin} and {@link #end}.
  *
  * <p>A failure is recorded in the innermost run of the thread, once: the first exception wins, so a
  * failure seen by two hooks (a FutureTask's {@code setException}, then its rethrow) counts once.
@@ -68,8 +70,8 @@ final class TaskRuns {
         /** A xorshift state: the gaps between timed runs vary, so no periodic workload is sampled in step. */
         int seed = (int) System.nanoTime() | 1;
         /** This thread's cells, by generation (parallel arrays, the most recently added last). */
-        TaskOutcomes[] cellOwners = new TaskOutcomes[0];
-        TaskOutcomes.Cell[] cells = new TaskOutcomes.Cell[0];
+        TaskOutcomes[] cellOwners = NO_OWNERS;
+        TaskOutcomes.Cell[] cells = NO_CELLS;
         TaskOutcomes lastOwner;
         TaskOutcomes.Cell lastCell;
         /** As {@link Frame#crossed}, for a thread that runs no task. */
@@ -166,38 +168,19 @@ final class TaskRuns {
     /** Cells a thread keeps (generations it runs tasks of at once); more than the live generations ever are. */
     static final int MAX_CELLS = 8;
 
-    private static final ThreadLocal<Stack> STACKS = new ThreadLocal<>() {
-        @Override
-        protected Stack initialValue() {
-            Stack stack = new Stack();
-            Frame body = ThreadHooks.startedBody(Thread.currentThread());
-            if (body != null) {
-                stack.frames[0] = body;
-                stack.depth = 1;
-            }
-            return stack;
-        }
-    };
+    private static final TaskOutcomes[] NO_OWNERS = new TaskOutcomes[0];
+    private static final TaskOutcomes.Cell[] NO_CELLS = new TaskOutcomes.Cell[0];
 
     private TaskRuns() {
     }
 
-    /** A run bound to {@code binding} begins on this thread. Not counted for a binding that is no generation. */
-    static void begin(ClassLoader binding) {
-        begin(binding, false);
-    }
-
     /**
-     * As {@link #begin(ClassLoader)}, for what is a run only if {@link #end(boolean)} says so: a
-     * CompletableFuture stage, which may find its other source not yet done, or hand itself to its
-     * executor. It is not among the running ones meanwhile.
+     * A run bound to {@code binding} begins on the thread whose runs are {@code stack}. Not counted for a binding
+     * that is no generation. A {@code tentative} run is a run only if {@link #end} says so: a CompletableFuture
+     * stage, which may find its other source not yet done, or hand itself to its executor. It is not among the
+     * running ones meanwhile.
      */
-    static void beginTentative(ClassLoader binding) {
-        begin(binding, true);
-    }
-
-    private static void begin(ClassLoader binding, boolean tentative) {
-        Stack stack = STACKS.get();
+    static void begin(Stack stack, ClassLoader binding, boolean tentative) {
         Frame[] frames = stack.frames;
         int depth = stack.depth;
         if (depth == frames.length) {
@@ -224,14 +207,11 @@ final class TaskRuns {
         }
     }
 
-    /** The innermost run on this thread ends: counted as completed, or failed if a failure was recorded. */
-    static void end() {
-        end(true);
-    }
-
-    /** As {@link #end()}; a tentative run is counted (started and ended) only if {@code wasRun}. */
-    static void end(boolean wasRun) {
-        Stack stack = STACKS.get();
+    /**
+     * The innermost run of {@code stack}'s thread ends: counted as completed, or failed if a failure was recorded;
+     * a tentative run is counted (started and ended) only if {@code wasRun}.
+     */
+    static void end(Stack stack, boolean wasRun) {
         if (stack.depth == 0) {
             return; // not begun here (cannot happen while every begin has its end)
         }
@@ -255,7 +235,11 @@ final class TaskRuns {
 
     /** The innermost run on this thread failed with {@code failure}, unless it already had a failure. */
     static void failed(Throwable failure) {
-        Stack stack = STACKS.get();
+        failed(stack(), failure);
+    }
+
+    /** As {@link #failed(Throwable)}, on the thread whose runs are {@code stack}. */
+    static void failed(Stack stack, Throwable failure) {
         if (stack.depth > 0) {
             record(stack.frames[stack.depth - 1], failure);
         }
@@ -268,7 +252,7 @@ final class TaskRuns {
      * A run of that same generation is marked as one its own code threw in.
      */
     static boolean crossed(TaskOutcomes outcomes, Throwable thrown) {
-        Stack stack = STACKS.get();
+        Stack stack = stack();
         if (stack.depth == 0) {
             if (stack.crossedUnbound != null && stack.crossedUnbound.get() == thrown) {
                 return false;
@@ -292,7 +276,7 @@ final class TaskRuns {
      * already or counts for no generation. Returns whether it does; then {@link #requestEnds} ends it.
      */
     static boolean requestBegins() {
-        Stack stack = STACKS.get();
+        Stack stack = stack();
         if (stack.depth == 0) {
             return false;
         }
@@ -310,7 +294,7 @@ final class TaskRuns {
      * false if that run times none: the caller counts the status itself.
      */
     static boolean responded(int status) {
-        Stack stack = STACKS.get();
+        Stack stack = stack();
         if (stack.depth == 0) {
             return false;
         }
@@ -326,7 +310,7 @@ final class TaskRuns {
 
     /** The request the innermost run times ends: counted, with its latency, if it was answered. */
     static void requestEnds() {
-        Stack stack = STACKS.get();
+        Stack stack = stack();
         if (stack.depth == 0) {
             return;
         }
@@ -355,28 +339,14 @@ final class TaskRuns {
         return body;
     }
 
-    /**
-     * The running thread's first read of its binding: its body's run becomes the bottom of its stack
-     * (it may be there already, if a failure was recorded before). Returns the body's binding.
-     */
-    static ClassLoader adopt(Frame body) {
-        Stack stack = STACKS.get();
-        if (stack.depth == 0) {
-            stack.frames[0] = body;
-            stack.depth = 1;
-        }
-        return body.binding;
-    }
-
     /** A body that never read its binding is over (on its own thread, or its thread was collected). */
     static void threadEnded(Frame body) {
         body.binding = null;
         count(body);
     }
 
-    /** The running thread's body, which read its binding, is over: the bottom of its stack. */
-    static void threadEnded() {
-        Stack stack = STACKS.get();
+    /** The body of the thread whose runs are {@code stack}, which read its binding, is over: the bottom of its stack. */
+    static void threadEnded(Stack stack) {
         if (stack.depth == 1 && stack.frames[0].binding != null) {
             stack.depth = 0;
             threadEnded(stack.frames[0]);
@@ -393,6 +363,10 @@ final class TaskRuns {
         ClassLoader binding = body.binding;
         body.binding = null;
         PendingTasks.release(binding);
+    }
+
+    private static Stack stack() {
+        return ThreadState.current().runs;
     }
 
     private static void record(Frame frame, Throwable failure) {

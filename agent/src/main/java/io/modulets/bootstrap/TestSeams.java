@@ -30,19 +30,19 @@ public final class TestSeams {
         // The scope's state in locals, as StageHooks keeps it: here the JIT did not inline the seam into
         // the benchmarks that measure a bound run, and a Scope object would have been allocated per run,
         // which no production hook does (CaptureHooks with -prof gc).
-        Thread thread = Thread.currentThread();
-        ClassLoader previousBinding = Bindings.BOUND.get();
-        ClassLoader previousContext = thread.getContextClassLoader();
-        boolean rebound = Scope.enter(thread, binding, previousBinding, previousContext, true);
+        ThreadState state = ThreadState.current();
+        ClassLoader previousBinding = state.bound;
+        ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
+        boolean rebound = Scope.enter(state, binding, previousBinding, previousContext, true);
         try {
             body.run();
         } catch (Throwable failure) {
             if (rebound) {
-                TaskRuns.failed(failure);
+                TaskRuns.failed(state.runs, failure);
             }
             throw failure;
         } finally {
-            Scope.restore(thread, previousBinding, previousContext, rebound, rebound);
+            Scope.restore(state, previousBinding, previousContext, rebound, rebound);
         }
     }
 
@@ -52,17 +52,18 @@ public final class TestSeams {
      * benchmarks measure unbound calls with it, on JMH threads that are otherwise bound.
      */
     public static void runUnbound(Runnable body) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = Bindings.BOUND.get();
+        ThreadState state = ThreadState.current();
+        Thread thread = Thread.currentThread(); // the intrinsic, which the JIT knows to be the running thread
+        ClassLoader previous = state.bound;
         ClassLoader previousContext = thread.getContextClassLoader();
-        Bindings.BOUND.set(null);
+        state.bound = null;
         if (previousContext instanceof GenerationLoader) {
             Bindings.setContext(thread, ClassLoader.getSystemClassLoader()); // no generation's loader without its binding
         }
         try {
             body.run();
         } finally {
-            Bindings.BOUND.set(previous);
+            state.bound = previous;
             if (thread.getContextClassLoader() != previousContext) {
                 Bindings.setContext(thread, previousContext);
             }

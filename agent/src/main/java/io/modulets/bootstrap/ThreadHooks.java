@@ -96,32 +96,30 @@ public final class ThreadHooks {
                 || (bodyType.getModule().isNamed() && !bodyType.getModule().isExported(bodyType.getPackageName()));
     }
 
-    /** The running thread's first read of its binding: the binding its starter recorded, or null. */
-    static ClassLoader adoptStartedBody(Thread thread) {
-        TaskRuns.Frame body = STARTED.remove(thread);
-        return body == null ? null : TaskRuns.adopt(body);
-    }
-
-    /** The run of {@code thread}'s body while it has not read its binding yet, or null (for {@link TaskRuns}). */
-    static TaskRuns.Frame startedBody(Thread thread) {
-        return STARTED.get(thread);
+    /**
+     * The running thread's first read of its state ({@link ThreadState}): its body's run, with the binding its
+     * starter recorded, or null.
+     */
+    static TaskRuns.Frame adoptStartedBody(Thread thread) {
+        return STARTED.remove(thread);
     }
 
     /** {@code Thread.exit()}, the end of {@code VirtualThread.run(task)}: the thread's task is over. */
     public static void onThreadExit(Thread thread) {
         TaskRuns.Frame body = STARTED.remove(thread);
-        ClassLoader binding = null;
         if (body != null) {
-            binding = body.binding;
+            ClassLoader binding = body.binding;
             TaskRuns.threadEnded(body);
+            PendingTasks.release(binding);
         } else if (thread == Thread.currentThread()) {
-            binding = Bindings.BOUND.get();
-            Bindings.BOUND.remove();
+            ThreadState state = ThreadState.current();
+            ClassLoader binding = state.bound;
             if (binding != null) {
-                TaskRuns.threadEnded(); // its body's run, which its first read of the binding adopted
+                TaskRuns.threadEnded(state.runs); // its body's run, which its first read of the binding adopted
+                PendingTasks.release(binding);
             }
+            ThreadState.remove(); // after the release, which may count in this state
         }
-        PendingTasks.release(binding);
         // An ended Thread object may stay reachable (a field, a list of workers); up to JDK 23 exit()
         // does not clear its context class loader, which would pin the generation (§2.7).
         Bindings.resetContext(thread);
@@ -141,8 +139,8 @@ public final class ThreadHooks {
      * loader when it starts).
      */
     public static void onSetContext(Thread thread, ClassLoader loader) {
-        if (loader instanceof GenerationLoader && Bindings.contextIsBinding && thread.getState() != Thread.State.NEW
-                && (thread != Thread.currentThread() || loader != Bindings.BOUND.get())) {
+        if (loader instanceof GenerationLoader && Bindings.contextIsBinding
+                && (thread == Thread.currentThread() ? loader != Bindings.bound() : thread.getState() != Thread.State.NEW)) {
             Bindings.contextIsBinding = false;
             Bindings.contextNotBinding.run();
         }

@@ -277,7 +277,8 @@ public final class Pins {
                 }
                 Object key = ((Reference<?>) entry).get();
                 Object held = value.get(entry);
-                if (held == loader && key != null && key.getClass().getName().startsWith(BOOTSTRAP_PACKAGE)) {
+                if (key != null && key.getClass().getName().startsWith(BOOTSTRAP_PACKAGE)
+                        && Bindings.bindingIn(held) == loader) {
                     pins.add(new Pin(Kind.BOUND_THREAD, name + kind(thread)));
                 } else if (ofLoader(key, loader) || holds(held, loader)) {
                     String owner = key == null ? "(collected ThreadLocal)" : key.getClass().getName();

@@ -34,7 +34,8 @@ import io.modulets.loader.GenerationModules;
  * <p>Retiring races with capture: a task of a generation can be captured while the generation
  * retires (an object of its classes submitted as a task). Both sides follow the same order — the
  * registry writes the state, then reads the live count; capture changes the count, then reads the
- * state — so at least one of them sees the other and the generation ends in the right state.
+ * state (the count's own fence orders the two, {@code LiveCount}) — so at least one of them sees the other and
+ * the generation ends in the right state.
  */
 public final class Registry {
     /**
@@ -558,7 +559,7 @@ public final class Registry {
         generation.attach(loader, collected);
         // Cheap in the common case: one volatile read on the capturing or releasing thread.
         loader.onIdle(() -> {
-            if (generation.state() == State.DRAINING) {
+            if (generation.state() == State.DRAINING && generation.liveTasks() == 0) {
                 retireIfIdle(generation);
             }
         });

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.LiveCount;
 import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.config.PackageFilter;
 
@@ -27,14 +28,15 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     private final PackageFilter filter;
     private final Object generation;
-    private final AtomicLong live = new AtomicLong();
+    /** Counted per thread, summed when read: no shared write per task. */
+    private final LiveCount live = new LiveCount();
     /** Counted by the run hooks; final, so that a task's run reads it without a fence. */
     private final TaskOutcomes outcomes = new TaskOutcomes();
     /** Classes this loader has defined (JMX shows it); written under the class's loading lock. */
     private final AtomicLong defined = new AtomicLong();
-    /** Told when the live count drops to zero; the registry uses it to retire a draining generation. */
+    /** Told after each release; the registry uses it to retire a draining generation whose count is zero. */
     private volatile Runnable onIdle;
-    /** Told when the live count rises from zero; the registry uses it to take back a retired generation. */
+    /** Told after each capture; the registry uses it to take back a retired generation. */
     private volatile Runnable onBusy;
     /**
      * Unique among this JVM's generation loaders and never reused, positive. The boundary keys its
@@ -66,27 +68,25 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
 
     @Override
     public void taskCaptured() {
-        if (live.incrementAndGet() == 1) {
-            Runnable busy = onBusy;
-            if (busy != null) {
-                busy.run();
-            }
+        live.captured();
+        Runnable busy = onBusy;
+        if (busy != null) {
+            busy.run();
         }
     }
 
     @Override
     public void taskReleased() {
-        if (live.decrementAndGet() == 0) {
-            Runnable idle = onIdle;
-            if (idle != null) {
-                idle.run();
-            }
+        live.released();
+        Runnable idle = onIdle;
+        if (idle != null) {
+            idle.run();
         }
     }
 
     @Override
     public long liveTasks() {
-        return live.get();
+        return live.sum();
     }
 
     @Override
@@ -99,14 +99,17 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
         return defined.get();
     }
 
-    /** Runs {@code listener} each time the live count drops to zero (on the releasing thread). */
+    /**
+     * Runs {@code listener} after each release of a task (on the releasing thread, after its count is visible): it
+     * must be cheap in the common case (a volatile read), and read {@link #liveTasks()} only then.
+     */
     public void onIdle(Runnable listener) {
         this.onIdle = listener;
     }
 
     /**
-     * Runs {@code listener} each time the live count rises from zero (on the capturing thread). The
-     * listener runs on a hot path: it must be cheap in the common case (a volatile read).
+     * Runs {@code listener} after each capture of a task (on the capturing thread, after its count is visible).
+     * The listener runs on a hot path: it must be cheap in the common case (a volatile read).
      */
     public void onBusy(Runnable listener) {
         this.onBusy = listener;

@@ -1,0 +1,210 @@
+package io.modulets.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A generation's live tasks (DESIGN §2.7): submitted and not finished. Each thread counts the captures and the
+ * releases it makes in a cell of its own ({@link Cell}), two counts that only grow and that no other thread
+ * writes: no shared cache line is written per task, where one shared atomic counter moved
+ * between the submitter's core and the worker's for every task. A task is usually captured on one thread and
+ * released on another, so a single cell may well be negative; only the sum means anything.
+ *
+ * <p>The sum is exact when it is read, and never reads zero while a task is live. A reader sums every cell's
+ * releases first, then every cell's captures, under this object's lock. Each task's release follows its capture
+ * (the capture's store happens before the hand-off of the task, the hand-off before the release's store), so a
+ * release the reader sees has its capture visible to the reader's later read of the captures: the sum is at
+ * least the live count at the moment it finished reading the releases, and never negative. Summing in the other
+ * order, or a cell at a time, could count a task's release without its capture, and read zero (or less) while
+ * another task is live.
+ *
+ * <p>A thread's first {@link #WARM_OPS} counts (of any generation) go to two shared atomic counters instead, read
+ * with the cells (the shared releases with the releases, first): a thread that runs one task and ends, as a virtual
+ * thread does, takes no lock and makes no cell.
+ *
+ * <p>Each capture and release is an atomic add to the thread's own cell, so that what its thread reads next (the
+ * generation's state) is read after its count is visible; the registry writes the state, then reads this count
+ * (the order both sides of the retire race follow, {@code Registry}). The add's line is the thread's own: on x86
+ * it costs the barrier, not a line moved between cores.
+ *
+ * <p>Keeps no reference to the generation's loader: a thread's cells of a generation long gone hold counts only.
+ */
+public final class LiveCount {
+    private static final VarHandle CAPTURED;
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CAPTURED = lookup.findVarHandle(Cell.class, "captured", long.class);
+            RELEASED = lookup.findVarHandle(Cell.class, "released", long.class);
+            SHARED_CAPTURED = lookup.findVarHandle(LiveCount.class, "sharedCaptured", long.class);
+            SHARED_RELEASED = lookup.findVarHandle(LiveCount.class, "sharedReleased", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One thread's captures and releases of this generation's tasks; written by that thread only. */
+    static final class Cell {
+        private final WeakReference<Thread> owner;
+        private long captured;
+        private long released;
+
+        private Cell(Thread owner) {
+            this.owner = new WeakReference<>(owner);
+        }
+
+        private boolean ownerGone() {
+            Thread thread = owner.get();
+            return thread == null || !thread.isAlive(); // isAlive() false: the thread's writes are visible
+        }
+    }
+
+    /**
+     * A thread's cells, by count (parallel arrays, most recently added last), kept in its {@link ThreadState}.
+     * Beyond {@link #MAX_CELLS} generations the oldest cell is folded back into its count.
+     */
+    static final class Cells {
+        /** Counts this thread made, up to WARM_OPS: until then it counts in the shared counters. */
+        private int ops;
+        private LiveCount[] owners = NO_OWNERS;
+        private Cell[] cells = NO_CELLS;
+        private LiveCount lastOwner;
+        private Cell lastCell;
+
+        /** The thread's cell of {@code count}, or null while the thread is cold. */
+        Cell of(LiveCount count) {
+            if (count == lastOwner) {
+                return lastCell;
+            }
+            if (ops < WARM_OPS) {
+                ops++;
+                return null;
+            }
+            return find(count);
+        }
+
+        private Cell find(LiveCount count) {
+            Cell cell = null;
+            for (int i = 0; i < owners.length && cell == null; i++) {
+                if (owners[i] == count) {
+                    cell = cells[i];
+                }
+            }
+            if (cell == null) {
+                cell = add(count);
+            }
+            lastOwner = count;
+            lastCell = cell;
+            return cell;
+        }
+
+        private Cell add(LiveCount count) {
+            int n = owners.length;
+            if (n == MAX_CELLS) {
+                owners[0].fold(cells[0]);
+                System.arraycopy(owners, 1, owners, 0, n - 1);
+                System.arraycopy(cells, 1, cells, 0, n - 1);
+            } else {
+                owners = java.util.Arrays.copyOf(owners, n + 1);
+                cells = java.util.Arrays.copyOf(cells, n + 1);
+            }
+            Cell cell = count.newCell();
+            owners[owners.length - 1] = count;
+            cells[cells.length - 1] = cell;
+            return cell;
+        }
+    }
+
+    private static final LiveCount[] NO_OWNERS = new LiveCount[0];
+    private static final Cell[] NO_CELLS = new Cell[0];
+
+    /** Counts a thread makes in the shared counters before it counts in cells of its own. */
+    static final int WARM_OPS = 32;
+    private static final VarHandle SHARED_CAPTURED;
+    private static final VarHandle SHARED_RELEASED;
+
+    /** Cells a thread keeps (generations it captures or releases tasks of); more than are ever live at once. */
+    static final int MAX_CELLS = 8;
+
+    /** The counts of cold threads (atomic). */
+    private volatile long sharedCaptured;
+    private volatile long sharedReleased;
+    /** The counts of cells folded back (their thread ended, or stopped using them). Guarded by this. */
+    private long capturedFolded;
+    private long releasedFolded;
+    /** Guarded by this. */
+    private final List<Cell> cells = new ArrayList<>();
+    /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
+    private int swept;
+
+    /** A task was captured on the running thread. */
+    public void captured() {
+        Cell cell = ThreadState.current().liveCells.of(this);
+        if (cell != null) {
+            CAPTURED.getAndAdd(cell, 1L);
+        } else {
+            SHARED_CAPTURED.getAndAdd(this, 1L);
+        }
+    }
+
+    /** A task counted by {@link #captured} was released on the running thread (it finished, or will never run). */
+    public void released() {
+        Cell cell = ThreadState.current().liveCells.of(this);
+        if (cell != null) {
+            RELEASED.getAndAdd(cell, 1L);
+        } else {
+            SHARED_RELEASED.getAndAdd(this, 1L);
+        }
+    }
+
+    /** Tasks captured and not released; exact when read, never negative, never zero while one is live. */
+    public synchronized long sum() {
+        long released = sharedReleased + releasedFolded;
+        for (Cell cell : cells) {
+            released += (long) RELEASED.getVolatile(cell);
+        }
+        long captured = sharedCaptured + capturedFolded;
+        for (Cell cell : cells) {
+            captured += (long) CAPTURED.getVolatile(cell);
+        }
+        return captured - released;
+    }
+
+    private synchronized Cell newCell() {
+        if (cells.size() >= 2 * swept + 8) {
+            sweep();
+        }
+        Cell cell = new Cell(Thread.currentThread());
+        cells.add(cell);
+        return cell;
+    }
+
+    /** The calling thread no longer counts in {@code cell}, its own: its counts move to the folded ones. */
+    private synchronized void fold(Cell cell) {
+        if (cells.remove(cell)) {
+            addFolded(cell);
+        }
+    }
+
+    /** Folds the cells whose thread ended: their counts are final. */
+    private void sweep() {
+        cells.removeIf(cell -> {
+            boolean gone = cell.ownerGone();
+            if (gone) {
+                addFolded(cell);
+            }
+            return gone;
+        });
+        swept = cells.size();
+    }
+
+    private void addFolded(Cell cell) {
+        capturedFolded += (long) CAPTURED.getVolatile(cell);
+        releasedFolded += (long) RELEASED.getVolatile(cell);
+    }
+}

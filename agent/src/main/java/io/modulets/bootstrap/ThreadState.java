@@ -1,0 +1,45 @@
+package io.modulets.bootstrap;
+
+/**
+ * What the agent keeps per thread, behind one thread-local read: the thread's binding ({@link Bindings}), its
+ * task runs ({@link TaskRuns}) and its cells of the generations' live counts ({@link LiveCount}). A hook that binds a run reads it once and passes it on, so that binding,
+ * counting the run and unbinding cost one {@code ThreadLocal.get()} where they cost five (two reads and two
+ * writes of the binding's thread-local, a read of the runs' own at each end of the run).
+ */
+final class ThreadState {
+    private static final ThreadLocal<ThreadState> STATES = new ThreadLocal<>() {
+        @Override
+        protected ThreadState initialValue() {
+            return new ThreadState(Thread.currentThread());
+        }
+    };
+
+    /** The binding of the task the thread runs, or null if it runs none. */
+    ClassLoader bound;
+    final TaskRuns.Stack runs = new TaskRuns.Stack();
+    /** The thread's cells of the live counts of the generations it captures or releases tasks of. */
+    final LiveCount.Cells liveCells = new LiveCount.Cells();
+
+    /**
+     * A started thread's first read: the binding its starter recorded, and its body's run at the bottom of its
+     * stack ({@link ThreadHooks}), which is always after {@code start()} recorded them.
+     */
+    private ThreadState(Thread thread) {
+        TaskRuns.Frame body = ThreadHooks.adoptStartedBody(thread);
+        if (body != null) {
+            runs.frames[0] = body;
+            runs.depth = 1;
+            bound = body.binding;
+        }
+    }
+
+    /** The running thread's state. */
+    static ThreadState current() {
+        return STATES.get();
+    }
+
+    /** Forgets the running thread's state (its body ended): a later read starts afresh. */
+    static void remove() {
+        STATES.remove();
+    }
+}

@@ -1,7 +1,6 @@
 package io.modulets.bootstrap;
 
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -12,55 +11,16 @@ import java.util.function.BiConsumer;
  * DESIGN §2.12). An entry whose key is collected is released ({@link PendingTasks#release}) as it is found.
  */
 final class KeptRequests {
-    /** One kept request: its key (weakly), the key's identity hash, its binding and when it began. */
-    static final class Kept extends WeakReference<Object> {
-        private final int hash;
+    /** One kept request: its key (weakly, compared by identity as the map's keys are), its binding and its start. */
+    static final class Kept extends WeakIdentityMap.WeakKey {
         final ClassLoader binding;
         /** {@link System#nanoTime()} when the request began. */
         final long start;
 
         private Kept(Object key, ReferenceQueue<Object> queue, ClassLoader binding, long start) {
             super(key, queue);
-            this.hash = System.identityHashCode(key);
             this.binding = binding;
             this.start = start;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            Object mine = get();
-            if (other instanceof Lookup) {
-                return mine != null && ((Lookup) other).key == mine;
-            }
-            return mine != null && other instanceof Kept && ((Kept) other).get() == mine;
-        }
-    }
-
-    /** A short-lived strong key for look-ups; escape analysis usually removes it. */
-    private static final class Lookup {
-        private final Object key;
-
-        Lookup(Object key) {
-            this.key = key;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(key);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Kept ? ((Kept) other).get() == key
-                    : other instanceof Lookup && ((Lookup) other).key == key;
         }
     }
 
@@ -75,15 +35,15 @@ final class KeptRequests {
     }
 
     Kept get(Object key) {
-        return map.get(new Lookup(key));
+        return map.get(new WeakIdentityMap.LookupKey(key));
     }
 
     Kept remove(Object key) {
-        return map.remove(new Lookup(key));
+        return map.remove(new WeakIdentityMap.LookupKey(key));
     }
 
     boolean containsKey(Object key) {
-        return map.containsKey(new Lookup(key));
+        return map.containsKey(new WeakIdentityMap.LookupKey(key));
     }
 
     /** Calls {@code action} with each live key and its binding (a snapshot of no particular order). */

@@ -90,8 +90,11 @@ public final class Requests {
         if (mode == CONNECTION) {
             return Connections.enter(key);
         }
-        if (mode == KEEP || mode == RESUME_KEPT) {
-            return mode == KEEP ? keepCallback(key) : resumeKept(key);
+        if (mode == KEEP) {
+            return keepCallback(key);
+        }
+        if (mode == RESUME_KEPT) {
+            return resumeKept(key);
         }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {

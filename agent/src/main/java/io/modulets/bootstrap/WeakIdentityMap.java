@@ -98,8 +98,11 @@ final class WeakIdentityMap<V> {
         }
     }
 
-    /** The stored key: weak, with the referent's identity hash fixed at creation. */
-    private static final class WeakKey extends WeakReference<Object> {
+    /**
+     * The stored key: weak, with the referent's identity hash fixed at creation. Open to a key that carries its
+     * entry's value itself ({@link KeptRequests}).
+     */
+    static class WeakKey extends WeakReference<Object> {
         private final int hash;
 
         WeakKey(Object referent, ReferenceQueue<Object> queue) {
@@ -127,7 +130,7 @@ final class WeakIdentityMap<V> {
     }
 
     /** A short-lived strong key for look-ups; escape analysis usually removes it. */
-    private static final class LookupKey {
+    static final class LookupKey {
         private final Object referent;
 
         LookupKey(Object referent) {

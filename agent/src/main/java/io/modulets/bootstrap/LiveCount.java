@@ -2,9 +2,6 @@ package io.modulets.bootstrap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A generation's live tasks (DESIGN §2.7): submitted and not finished. Each thread counts the captures and the
@@ -49,19 +46,9 @@ public final class LiveCount {
     }
 
     /** One thread's captures and releases of this generation's tasks; written by that thread only. */
-    static final class Cell {
-        private final WeakReference<Thread> owner;
+    static final class Cell extends ThreadCells.Cell {
         private long captured;
         private long released;
-
-        private Cell(Thread owner) {
-            this.owner = new WeakReference<>(owner);
-        }
-
-        private boolean ownerGone() {
-            Thread thread = owner.get();
-            return thread == null || !thread.isAlive(); // isAlive() false: the thread's writes are visible
-        }
     }
 
     /**
@@ -137,10 +124,8 @@ public final class LiveCount {
     /** The counts of cells folded back (their thread ended, or stopped using them). Guarded by this. */
     private long capturedFolded;
     private long releasedFolded;
-    /** Guarded by this. */
-    private final List<Cell> cells = new ArrayList<>();
-    /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
-    private int swept;
+    /** The threads' cells, folded back into the counts above. Guarded by this. */
+    private final ThreadCells<Cell> cells = new ThreadCells<>(this::addFolded);
 
     /** A task was captured on the running thread. */
     public void captured() {
@@ -176,31 +161,12 @@ public final class LiveCount {
     }
 
     private synchronized Cell newCell() {
-        if (cells.size() >= 2 * swept + 8) {
-            sweep();
-        }
-        Cell cell = new Cell(Thread.currentThread());
-        cells.add(cell);
-        return cell;
+        return cells.add(new Cell());
     }
 
     /** The calling thread no longer counts in {@code cell}, its own: its counts move to the folded ones. */
     private synchronized void fold(Cell cell) {
-        if (cells.remove(cell)) {
-            addFolded(cell);
-        }
-    }
-
-    /** Folds the cells whose thread ended: their counts are final. */
-    private void sweep() {
-        cells.removeIf(cell -> {
-            boolean gone = cell.ownerGone();
-            if (gone) {
-                addFolded(cell);
-            }
-            return gone;
-        });
-        swept = cells.size();
+        cells.fold(cell);
     }
 
     private void addFolded(Cell cell) {

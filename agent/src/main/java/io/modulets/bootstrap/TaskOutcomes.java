@@ -2,9 +2,6 @@ package io.modulets.bootstrap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -53,14 +50,9 @@ public final class TaskOutcomes {
      * One thread's counts of this generation's runs. Only its thread writes them, with opaque writes (a plain
      * {@code mov}, never hoisted out of the thread's loop), so readers see every increment soon and whole.
      */
-    public static final class Cell {
-        private final WeakReference<Thread> owner;
+    public static final class Cell extends ThreadCells.Cell {
         private long started;
         private long ended;
-
-        private Cell(Thread owner) {
-            this.owner = new WeakReference<>(owner);
-        }
 
         /** A run starts; on the cell's own thread only. */
         public void started() {
@@ -70,11 +62,6 @@ public final class TaskOutcomes {
         /** A run ends; on the cell's own thread only. */
         public void ended() {
             ENDED.setOpaque(this, (long) ENDED.getOpaque(this) + 1);
-        }
-
-        private boolean ownerGone() {
-            Thread thread = owner.get();
-            return thread == null || !thread.isAlive(); // isAlive() false: the thread's writes are visible
         }
     }
 
@@ -97,10 +84,8 @@ public final class TaskOutcomes {
     private final LongAdder jobs = new LongAdder();
     private final LongAdder failedJobs = new LongAdder();
     private final ExceptionTable jobExceptions = new ExceptionTable(ExceptionTable.CAPACITY);
-    /** Guarded by this. */
-    private final List<Cell> cells = new ArrayList<>();
-    /** The number of cells after the last sweep of those whose thread is gone. Guarded by this. */
-    private int swept;
+    /** The threads' cells, folded back into the shared counters. Guarded by this. */
+    private final ThreadCells<Cell> cells = new ThreadCells<>(this::addShared);
 
     /** A task run bound to this generation starts (counted in the shared counters). */
     public void started() {
@@ -186,31 +171,12 @@ public final class TaskOutcomes {
 
     /** A cell for the calling thread's runs; it keeps it, and gives it back with {@link #fold} if it stops using it. */
     public synchronized Cell newCell() {
-        if (cells.size() >= 2 * swept + 8) {
-            sweep();
-        }
-        Cell cell = new Cell(Thread.currentThread());
-        cells.add(cell);
-        return cell;
+        return cells.add(new Cell());
     }
 
     /** The calling thread no longer counts in {@code cell}, its own: its counts move to the shared counters. */
     public synchronized void fold(Cell cell) {
-        if (cells.remove(cell)) {
-            addShared(cell);
-        }
-    }
-
-    /** Folds the cells whose thread ended: their counts are final. */
-    private void sweep() {
-        cells.removeIf(cell -> {
-            boolean gone = cell.ownerGone();
-            if (gone) {
-                addShared(cell);
-            }
-            return gone;
-        });
-        swept = cells.size();
+        cells.fold(cell);
     }
 
     private void addShared(Cell cell) {

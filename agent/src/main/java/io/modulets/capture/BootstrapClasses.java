@@ -6,11 +6,17 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+
+import org.objectweb.asm.ClassReader;
 
 /**
  * Defines the tiny part that JDK classes must see, {@code io.modulets.bootstrap}, in the bootstrap
@@ -37,20 +43,44 @@ public final class BootstrapClasses {
         Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
         Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
+        Map<String, byte[]> classes = new LinkedHashMap<>(); // by internal name
         try (JarFile agent = new JarFile(agentJar.toFile())) {
             Enumeration<JarEntry> entries = agent.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (name.startsWith(PACKAGE) && name.endsWith(".class")) {
-                    byte[] bytes;
                     try (InputStream in = agent.getInputStream(entry)) {
-                        bytes = in.readAllBytes();
+                        classes.put(name.substring(0, name.length() - ".class".length()), in.readAllBytes());
                     }
-                    String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
-                    defineClass.invoke(unsafe, className, bytes, 0, bytes.length, null, null);
                 }
             }
         }
+        Set<String> defined = new HashSet<>();
+        for (String name : classes.keySet()) {
+            define(name, classes, defined, unsafe, defineClass);
+        }
+    }
+
+    /**
+     * Defines {@code name} after its superclass and interfaces of the package: the boot loader resolves them as it
+     * defines it and finds nothing of the package on its path, so a supertype must be defined first, whatever the
+     * order of the jar's entries.
+     */
+    private static void define(String name, Map<String, byte[]> classes, Set<String> defined, Object unsafe,
+                               Method defineClass) throws ReflectiveOperationException {
+        if (!defined.add(name)) {
+            return;
+        }
+        byte[] bytes = classes.get(name);
+        ClassReader reader = new ClassReader(bytes);
+        List<String> supertypes = new ArrayList<>(List.of(reader.getInterfaces()));
+        supertypes.add(reader.getSuperName());
+        for (String supertype : supertypes) {
+            if (classes.containsKey(supertype)) {
+                define(supertype, classes, defined, unsafe, defineClass);
+            }
+        }
+        defineClass.invoke(unsafe, name.replace('/', '.'), bytes, 0, bytes.length, null, null);
     }
 }

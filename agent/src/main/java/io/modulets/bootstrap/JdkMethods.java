@@ -22,7 +22,7 @@ final class JdkMethods {
     static final MethodHandle TRY_FIRE;
     /** {@code CompletableFuture.UniCompletion}, the stages with a dependent (binary ones too). */
     static final Class<?> UNI_COMPLETION;
-    /** {@code UniCompletion.dep}, null once the stage fired or was claimed; as {@code (Object)Object}. */
+    /** {@code UniCompletion.dep}, null once the stage fired (an async stage: once its executor ran it); as {@code (Object)Object}. */
     static final MethodHandle DEPENDENT;
     /** {@code CompletableFuture.CoCompletion}: the second source's link to a two-source stage. */
     static final Class<?> CO_COMPLETION;

@@ -51,25 +51,74 @@ public final class StageHooks {
         ClassLoader previousBinding = state.bound;
         ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
         boolean rebound = Bindings.bind(state, binding, previousBinding, previousContext);
-        // A task run only if it fires its function here: not a relay, a waiting thread's wake-up, a
-        // two-source stage whose other source is not done, nor an async stage handed to its executor.
-        boolean run = rebound && stillToFire(completion);
-        if (run) {
-            TaskRuns.begin(state.runs, binding, true);
+        try {
+            // A task run only if it fires its function here: not a relay, a waiting thread's wake-up, a
+            // two-source stage whose other source is not done, nor an async stage handed to its executor.
+            if (rebound && stillToFire(completion)) {
+                return fireAsRun(state, completion, mode, binding);
+            }
+            Object fired = JdkMethods.TRY_FIRE.invokeExact(completion, mode);
+            if (mode > 0 && state.firing == completion && !stillToFire(completion)) {
+                // run by its executor at once, inside the hand-over of the firing that waits for it (a direct executor)
+                state.firedHere = true;
+            }
+            return fired;
+        } finally {
+            Scope.restore(state, previousBinding, previousContext, rebound, false);
+            forgetIfFired(completion);
         }
+    }
+
+    /**
+     * Fires {@code completion} as a tentative run of {@code binding}, counted if its function runs on this thread
+     * within the call. Decided by who claims it, not by whether its dependent is gone afterwards: an async stage
+     * handed to its executor may have run there and cleared it before this thread looks again (which counted the
+     * hand-over as a second run), and of two threads firing a two-source stage at once only one runs it.
+     * ({@code claim()} says so on the thread that fires it synchronously, {@link #onClaim}; in ASYNC mode, the
+     * executor's own call, nothing else can fire it.)
+     */
+    private static Object fireAsRun(ThreadState state, Object completion, int mode, ClassLoader binding)
+            throws Throwable {
+        Object outerFiring = state.firing;
+        boolean outerFired = state.firedHere;
+        state.firing = claimant(completion);
+        state.firedHere = false;
+        TaskRuns.begin(state.runs, binding, true);
         try {
             return JdkMethods.TRY_FIRE.invokeExact(completion, mode);
         } catch (Throwable failure) {
-            if (run) {
-                TaskRuns.failed(state.runs, failure);
-            }
+            TaskRuns.failed(state.runs, failure);
             throw failure;
         } finally {
-            if (run) {
-                TaskRuns.end(state.runs, !stillToFire(completion));
+            boolean ran = mode > 0 ? !stillToFire(completion) : state.firedHere;
+            state.firing = outerFiring;
+            state.firedHere = outerFired;
+            TaskRuns.end(state.runs, ran);
+        }
+    }
+
+    /**
+     * {@code UniCompletion.claim()} returned {@code claimed}: true on the one thread that is to run the stage's
+     * function now, synchronously (an async stage's claim hands it to its executor and returns false). Recorded
+     * for the stage a counting firing on this thread waits for; a stage registered outside any task costs one
+     * field read.
+     */
+    public static void onClaim(boolean claimed, Object completion) {
+        if (claimed && registeredBinding(completion) != null) {
+            ThreadState state = ThreadState.current();
+            if (state.firing == completion) {
+                state.firedHere = true;
             }
-            Scope.restore(state, previousBinding, previousContext, rebound, false);
-            forgetIfFired(completion);
+        }
+    }
+
+    /** The stage whose {@code claim()} runs the function behind {@code completion}: a CoCompletion's base. */
+    private static Object claimant(Object completion) {
+        try {
+            return JdkMethods.CO_COMPLETION.isInstance(completion)
+                    ? (Object) JdkMethods.CO_BASE.invokeExact(completion) : completion;
+        } catch (Throwable unreachable) { // the JDK's accessor of its own field
+            return completion;
         }
     }
 

@@ -19,6 +19,10 @@ final class ThreadState {
     final TaskRuns.Stack runs = new TaskRuns.Stack();
     /** The thread's cells of the live counts of the generations it captures or releases tasks of. */
     final LiveCount.Cells liveCells = new LiveCount.Cells();
+    /** The CompletableFuture stage whose firing on this thread counts as a run if this thread claims it ({@link StageHooks}). */
+    Object firing;
+    /** Whether this thread claimed {@link #firing}, so runs its function. */
+    boolean firedHere;
 
     /**
      * A started thread's first read: the binding its starter recorded, and its body's run at the bottom of its

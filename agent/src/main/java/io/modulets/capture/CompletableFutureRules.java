@@ -25,6 +25,10 @@ final class CompletableFutureRules {
                         ? Hooks.atEntry(fireBound(mv), Hooks.STAGES, "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
                         : fireBound(mv)),
                 new Rule(CF + "$CoCompletion", (method, mv) -> fireBound(mv)),
+                // who runs a stage's function synchronously: the one thread whose claim() returns true
+                new Rule(CF + "$UniCompletion", (method, mv) -> method.equals("claim()Z")
+                        ? Hooks.beforeIreturn(mv, Hooks.STAGES, "onClaim", "(ZLjava/lang/Object;)V", 0)
+                        : mv),
                 new Rule(CF + "$Completion", (method, mv) -> method.equals("<init>()V")
                         ? Hooks.beforeReturn(mv, out -> {
                             out.visitVarInsn(Opcodes.ALOAD, 0);

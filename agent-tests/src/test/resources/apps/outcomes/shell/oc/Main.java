@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -107,7 +110,26 @@ public final class Main {
         SOURCE.thenApply(v -> v + oc.mod.Work.version());
         SOURCE.thenApply(v -> oc.mod.Work.fail(new NegativeArraySizeException("stage")));
         CompletableFuture<Integer> combined = SOURCE.thenCombine(SECOND, (a, b) -> a + b + oc.mod.Work.version());
-        CompletableFuture<Integer> asyncStage = THIRD.thenApplyAsync(v -> v + oc.mod.Work.version(), pool);
+        // The async stage is handed to its executor by main (unbound), inside THIRD.complete: an executor that returns
+        // only once the stage has run on another thread (its dependent cleared) makes the hand-over look as if it had
+        // fired the stage itself, which once counted it as a second run (1 CI run in 30 on JDK 25: a busy machine
+        // let the pool run it first).
+        CountDownLatch stageRan = new CountDownLatch(1);
+        ExecutorService stagePool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {
+            @Override
+            protected void afterExecute(Runnable task, Throwable failure) {
+                stageRan.countDown();
+            }
+        };
+        Executor handOverAndWait = task -> {
+            stagePool.execute(task);
+            try {
+                stageRan.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        CompletableFuture<Integer> asyncStage = THIRD.thenApplyAsync(v -> v + oc.mod.Work.version(), handOverAndWait);
         STAGES_REGISTERED.countDown();
 
         // ForkJoinPool: 2 normal, 1 whose exec() throws
@@ -143,7 +165,7 @@ public final class Main {
         for (Thread t : threads) {
             t.join();
         }
-        for (ExecutorService each : List.of(pool, forkJoin, scheduler)) {
+        for (ExecutorService each : List.of(pool, forkJoin, scheduler, stagePool)) {
             each.shutdown();
             if (!each.awaitTermination(60, TimeUnit.SECONDS)) {
                 say("failed: " + each + " did not terminate");

@@ -69,7 +69,7 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp", "ReactorH2App"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -516,19 +516,40 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aVertxHttp2StreamKeepsItsVersionToItsLastFrame(Jdk jdk, TestInfo info) throws Exception {
-        http2BodyStory(jdk, info, true);
+        http2BodyStory(jdk, info, true, Server.VERTX.classPath(), "sv.VertxApp");
     }
 
     @org.junit.jupiter.api.Test
     void aVertxHttp2StreamWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> http2BodyStory(Jdks.running(), info, false));
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> http2BodyStory(Jdks.running(), info, false, Server.VERTX.classPath(), "sv.VertxApp"));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
-    private void http2BodyStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+    /**
+     * The same story on Reactor Netty's HTTP/2 over cleartext (what Spring WebFlux runs with
+     * {@code server.http2.enabled}): Reactor runs each stream as a child channel of the connection
+     * ({@code Http2FrameCodec} and {@code Http2MultiplexHandler}), and its body arrives through the stream
+     * channel's reads as {@code aggregate()} collects it.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aReactorNettyHttp2StreamKeepsItsVersionToItsLastFrame(Jdk jdk, TestInfo info) throws Exception {
+        http2BodyStory(jdk, info, true, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReactorNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> http2BodyStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App"));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void http2BodyStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
+            throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        ChildJvm child = storyChild(jdk, work, modules, Server.VERTX.classPath(), "sv.VertxApp", withAgent);
+        ChildJvm child = storyChild(jdk, work, modules, jars, mainClass, withAgent);
         HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
@@ -553,7 +574,7 @@ class ServersIT {
             body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             body.close();
             HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+            assertEquals(HttpClient.Version.HTTP_2, answer.version(), "the server upgraded the connection");
             assertEquals("start=1 end=1", answer.body(),
                     "the stream in flight keeps version 1 to its last frame\n" + jvm.describe());
             if (withAgent) {
@@ -623,7 +644,7 @@ class ServersIT {
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + pathAndQuery)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer::body);
-        assertEquals(HttpClient.Version.HTTP_2, answer.version(), "Vert.x upgraded the connection");
+        assertEquals(HttpClient.Version.HTTP_2, answer.version(), "the server upgraded the connection");
         return answer.body();
     }
 

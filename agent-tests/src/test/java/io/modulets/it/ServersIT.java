@@ -966,7 +966,8 @@ class ServersIT {
 
     /**
      * A WebSocket's message is a root task, on Netty 4.2 (the event loop), Tomcat 11 (jakarta.websocket, on a
-     * connector thread) and Jetty 12.1 (Jetty's own API on its WebSocket core, on a pool thread): one held across a
+     * connector thread), Jetty 12.1 (Jetty's own API on its WebSocket core, on a pool thread) and Undertow 2.3 (its own
+     * API: the message, read on an I/O thread, holds in a task it hands the worker pool, its child): one held across a
      * deploy reads version 1 at its start and end, the next message on the same connection reads 2, and so does a
      * request on another connection; generation 1 retires once the held message ends. The opening handshake is a
      * request like any other (its 101 answers it).
@@ -979,7 +980,8 @@ class ServersIT {
     }
 
     static Stream<Arguments> jdksAndWebSockets() {
-        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.NETTY_ON_EVENT_LOOP, Server.TOMCAT, Server.JETTY)
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.NETTY_ON_EVENT_LOOP, Server.TOMCAT, Server.JETTY,
+                Server.UNDERTOW_BLOCKING)
                 .map(server -> Arguments.of(jdk, server)));
     }
 

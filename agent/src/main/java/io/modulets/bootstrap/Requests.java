@@ -47,10 +47,10 @@ public final class Requests {
      */
     public static final int RESUME_KEPT = 6;
     /**
-     * A message that a connection hands the application (a WebSocket message of Tomcat or Jetty): a root task for
-     * the call, also on a thread already bound. A message is work that arrived on its own: one read in the request
-     * that upgraded its connection, or in the dispatch of the message before it (Jetty can read the next frame
-     * there), is no part of them, and runs the generation current when it is dispatched.
+     * A message that a connection hands the application (a WebSocket message of Tomcat, Jetty or Undertow): a root
+     * task for the call, also on a thread already bound. A message is work that arrived on its own: one read in the
+     * request that upgraded its connection, or in the dispatch of the message before it (Jetty can read the next
+     * frame there), is no part of them, and runs the generation current when it is dispatched.
      */
     public static final int MESSAGE = 7;
 

@@ -20,6 +20,7 @@ final class Servers {
     private static final String TOMCAT_WS = "org.apache.tomcat.websocket.";
     private static final String JETTY_WS = "org.eclipse.jetty.websocket.core.WebSocketCoreSession";
     private static final String JETTY_WS_10 = "org.eclipse.jetty.websocket.core.internal.WebSocketCoreSession";
+    private static final String UNDERTOW_WS = "io.undertow.websockets.core.AbstractReceiveListener";
 
     /** Threads (by their class, or their Runnable's) that only loop and hand out work. */
     static final List<String> LOOPS = List.of(
@@ -177,16 +178,11 @@ final class Servers {
     }
 
     /**
-     * What the agent knows it does not hook, by the class that shows it is used: said once, as that class
-     * loads, since a request there follows the current generation call by call (docs/SERVERS.md).
+     * What the agent knows it does not hook, by the class that shows it is used: said once, as that class loads, since
+     * a request there would follow the current generation call by call (docs/SERVERS.md). None today: the WebSockets
+     * of Tomcat, Jetty and Undertow, the last ones said here, are hooked.
      */
-    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "io/undertow/websockets/core/WebSocketChannel", webSocket("Undertow"));
-
-    private static String webSocket(String server) {
-        return server + "'s WebSocket server is in use: the messages of a WebSocket connection are no request and"
-                + " follow the current generation at each call (its opening handshake is hooked; docs/SERVERS.md)";
-    }
+    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of();
 
     /** A method of Jetty's {@code ServletChannel} of servlet layer {@code ee}, keyed by its state. */
     private static RequestMethod jettyServlet(String ee, String method, String descriptor, int mode) {
@@ -247,6 +243,13 @@ final class Servers {
             new RequestMethod(JETTY_WS, "closeConnection", null, Requests.CALL, -1),
             new RequestMethod(JETTY_WS_10, "onOpen", "()V", Requests.CALL, -1),
             new RequestMethod(JETTY_WS_10, "closeConnection", null, Requests.CALL, -1),
+            // Undertow's WebSockets (undertow-core 2): each whole message a receive listener buffers is handed to the
+            // application (onFullTextMessage; onFullBinaryMessage and its ping, pong and close) by a callback of
+            // AbstractReceiveListener, on the connection's I/O thread, at the read that completes the message
+            new RequestMethod(UNDERTOW_WS + "$1", "complete", null, Requests.MESSAGE, -1),
+            new RequestMethod(UNDERTOW_WS + "$2", "complete", null, Requests.MESSAGE, -1),
+            new RequestMethod(UNDERTOW_WS + "$1", "onError", null, Requests.CALL, -1),
+            new RequestMethod(UNDERTOW_WS + "$2", "onError", null, Requests.CALL, -1),
             // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"

@@ -966,7 +966,8 @@ class ServersIT {
 
     /**
      * A WebSocket's message is a root task, on Netty 4.2 (the event loop), Tomcat 11 (jakarta.websocket, on a
-     * connector thread), Jetty 12.1 (Jetty's own API on its WebSocket core, on a pool thread) and Undertow 2.3 (its own
+     * connector thread), Jetty 12.1 (Jetty's own API on its WebSocket core, on a pool thread; and a message read as a
+     * stream, in a task Jetty hands its pool at the first frame, on a second connection) and Undertow 2.3 (its own
      * API: the message, read on an I/O thread, holds in a task it hands the worker pool, its child): one held across a
      * deploy reads version 1 at its start and end, the next message on the same connection reads 2, and so does a
      * request on another connection; generation 1 retires once the held message ends. The opening handshake is a
@@ -997,25 +998,25 @@ class ServersIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         ChildJvm child = storyChild(jdk, work, modules, server.classPath(), server.mainClass, withAgent)
                 .args("websocket");
+        // Jetty: a second connection whose endpoint reads each message as a stream, in a task Jetty hands its pool
+        boolean streamed = server == Server.JETTY;
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
-             java.net.Socket socket = new java.net.Socket()) {
+             java.net.Socket socket = new java.net.Socket();
+             java.net.Socket streaming = new java.net.Socket()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
-            socket.setSoTimeout((int) WAIT.toMillis());
+            openWebSocket(socket, port, "/ws");
             java.io.OutputStream out = socket.getOutputStream();
             java.io.InputStream in = socket.getInputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
-            String status = readLine(in);
-            assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!readLine(in).isEmpty()) {
-                // the handshake's headers
-            }
             sendText(out, "hold-ws");
             assertEquals("holding hold-ws start=1", jvm.expect("holding hold-ws", WAIT).replaceAll(" on .*", ""),
                     "the message in flight starts on version 1\n" + jvm.describe());
+            if (streamed) {
+                openWebSocket(streaming, port, "/ws-stream");
+                sendText(streaming.getOutputStream(), "hold-stream");
+                assertEquals("holding hold-stream start=1",
+                        jvm.expect("holding hold-stream", WAIT).replaceAll(" on .*", ""),
+                        "the streamed message in flight starts on version 1\n" + jvm.describe());
+            }
             Deploys.renameInto(v2, modules, "version.jar");
             if (withAgent) {
                 jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
@@ -1029,15 +1030,43 @@ class ServersIT {
             sendText(out, "ws-after");
             assertEquals("start=2 end=2", readText(in),
                     "a message started after the deploy runs version 2\n" + jvm.describe());
+            if (streamed) {
+                jvm.send("release hold-stream");
+                assertEquals("start=1 end=1", readText(streaming.getInputStream()),
+                        "the streamed message in flight keeps version 1 to its end\n" + jvm.describe());
+                sendText(streaming.getOutputStream(), "stream-after");
+                assertEquals("start=2 end=2", readText(streaming.getInputStream()),
+                        "a streamed message started after the deploy runs version 2\n" + jvm.describe());
+            }
             if (withAgent) {
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
                 // Jetty's session keeps the context class loader of its handshake, generation 1's, until it closes
                 sendClose(out);
+                if (streamed) {
+                    sendClose(streaming.getOutputStream());
+                }
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
                 List<String> log = jvm.stderrLines();
                 assertTrue(log.stream().noneMatch(line -> line.contains("WebSocket server is in use")),
                         () -> "the server's WebSocket is hooked, not said to be unhooked\n" + String.join("\n", log));
             }
+        }
+    }
+
+    /** Connects {@code socket} and opens a WebSocket at {@code path}: its handshake answered by a 101. */
+    private static void openWebSocket(java.net.Socket socket, int port, String path) throws IOException {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        java.io.OutputStream out = socket.getOutputStream();
+        java.io.InputStream in = socket.getInputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 101"), status);
+        while (!readLine(in).isEmpty()) {
+            // the handshake's headers
         }
     }
 

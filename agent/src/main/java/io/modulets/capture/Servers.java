@@ -110,8 +110,17 @@ final class Servers {
             // Undertow's connection listeners: a pipelined connection's next request (HttpReadListener)
             "io.undertow.server.protocol.");
 
+    /**
+     * Tasks of those packages that run the application's code for a request or message that submits them, so are its
+     * children: Jetty's dispatch of a WebSocket message read as a stream ({@code InputStream}, {@code Reader}), whose
+     * handler it runs on its pool from the message's first frame (a lambda of {@code DispatchedMessageSink}).
+     */
+    private static final List<String> APPLICATION_TASKS = List.of(
+            "org.eclipse.jetty.websocket.core.messages.DispatchedMessageSink$$Lambda");
+
     static boolean isServerTask(Object task) {
-        return startsWithAny(task.getClass().getName(), SERVER_TASK_PACKAGES);
+        String name = task.getClass().getName();
+        return startsWithAny(name, SERVER_TASK_PACKAGES) && !startsWithAny(name, APPLICATION_TASKS);
     }
 
     /**

@@ -49,7 +49,8 @@ import io.modulets.testkit.WorkDirs;
  * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
  * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
- * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
+ * (answering on its event loop, and from another thread; and a pipelined connection), WebSocket messages on Netty,
+ * Tomcat, Jetty (also one read as a stream) and Undertow, Reactor Netty 1.3 and
  * Vert.x 5 (in its handler, in executeBlocking, in a timer), Kotlin coroutines (kotlinx 1.11, on four dispatchers,
  * resumed after delay; the server compiled by the Kotlin compiler), RxJava 3 (a chain across its schedulers, under
  * the JDK's HttpServer), each run with nothing but {@code packages} and {@code modules}. A request or job in flight

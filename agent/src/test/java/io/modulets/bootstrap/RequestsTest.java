@@ -154,6 +154,18 @@ class RequestsTest {
     }
 
     @Test
+    void aServerObjectMadeInARequestKeepsTheShellLoaderInFrontOfItsGenerationNotTheGeneration() {
+        Object request = Requests.enter(null, Requests.CALL);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        assertSame(g1, context);
+        assertSame(g1.getParent(), Bindings.withoutGeneration(context), "a WebSocket session made in its handshake");
+        Requests.exit(request);
+        ClassLoader plain = getClass().getClassLoader();
+        assertSame(plain, Bindings.withoutGeneration(plain));
+        assertNull(Bindings.withoutGeneration(null));
+    }
+
+    @Test
     void aCallAnsweredIsCountedWithItsLatencyWhenItReturns() {
         Object scope = Requests.enter(null, Requests.CALL);
         Requests.responded(503);

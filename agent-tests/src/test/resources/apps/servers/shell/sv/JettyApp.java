@@ -59,6 +59,8 @@ public final class JettyApp {
         Handler.Wrapper top = new Handler.Wrapper();
         if (args.length > 0 && args[0].equals("websocket")) {
             top = WebSocketUpgradeHandler.from(server, container -> {
+                // longer than the test: its connections stay open until it ends (Jetty's default is 30 s)
+                container.setIdleTimeout(java.time.Duration.ofMinutes(5));
                 container.addMapping("/ws", (request, response, callback) -> new Answering());
                 container.addMapping("/ws-stream", (request, response, callback) -> new Streaming());
             });

@@ -49,7 +49,8 @@ import io.modulets.testkit.WorkDirs;
  * dispatch), embedded Tomcat 11 (a plain servlet and an async one), embedded Undertow 2.3 (a blocking handler and a
  * Runnable dispatched to its workers), Quartz 2.5, the JDK's HttpServer, a Spring Boot 4 web app and Spring's
  * {@code @Scheduled} and {@code @Async} jobs in a Spring Boot 4 application, Netty 4.2
- * (answering on its event loop, and from another thread; and a pipelined connection), Reactor Netty 1.3 and
+ * (answering on its event loop, and from another thread; and a pipelined connection), WebSocket messages on Netty,
+ * Tomcat, Jetty (also one read as a stream) and Undertow, Reactor Netty 1.3 and
  * Vert.x 5 (in its handler, in executeBlocking, in a timer), Kotlin coroutines (kotlinx 1.11, on four dispatchers,
  * resumed after delay; the server compiled by the Kotlin compiler), RxJava 3 (a chain across its schedulers, under
  * the JDK's HttpServer), each run with nothing but {@code packages} and {@code modules}. A request or job in flight
@@ -986,51 +987,63 @@ class ServersIT {
     }
 
     /**
-     * A Netty WebSocket's message is a root task: one held on the event loop across a deploy reads version 1 at
-     * its start and end, the next message on the same connection reads 2, and so does a request on another.
-     * Its opening handshake is a request like any other (its 101 answers it).
+     * A WebSocket's message is a root task, on Netty 4.2 (the event loop), Tomcat 11 (jakarta.websocket, on a
+     * connector thread), Jetty 12.1 (Jetty's own API on its WebSocket core, on a pool thread; and a message read as a
+     * stream, in a task Jetty hands its pool at the first frame, on a second connection) and Undertow 2.3 (its own
+     * API: the message, read on an I/O thread, holds in a task it hands the worker pool, its child): one held across a
+     * deploy reads version 1 at its start and end, the next message on the same connection reads 2, and so does a
+     * request on another connection; generation 1 retires once the held message ends, and unloads while the
+     * connections stay open. The opening handshake is a request like any other (its 101 answers it).
      */
-    @ParameterizedTest(name = "[{index}] {0}")
-    @MethodSource("io.modulets.testkit.Jdks#all")
-    void aNettyWebSocketMessageKeepsItsVersionAndTheNextRunsTheNewOne(Jdk jdk, TestInfo info) throws Exception {
-        webSocketStory(jdk, info, true);
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("jdksAndWebSockets")
+    void aWebSocketMessageKeepsItsVersionAndTheNextRunsTheNewOne(Jdk jdk, Server server, TestInfo info)
+            throws Exception {
+        webSocketStory(jdk, server, info, true);
+    }
+
+    static Stream<Arguments> jdksAndWebSockets() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Server.NETTY_ON_EVENT_LOOP, Server.TOMCAT, Server.JETTY,
+                Server.UNDERTOW_BLOCKING)
+                .map(server -> Arguments.of(jdk, server)));
     }
 
     @org.junit.jupiter.api.Test
     void aNettyWebSocketMessageWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> webSocketStory(Jdks.running(), info, false));
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> webSocketStory(Jdks.running(), Server.NETTY_ON_EVENT_LOOP, info, false));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
-    private void webSocketStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+    private void webSocketStory(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyApp",
-                withAgent).args("websocket");
+        ChildJvm child = storyChild(jdk, work, modules, server.classPath(), server.mainClass, withAgent)
+                .args("websocket");
+        // Jetty: a second connection whose endpoint reads each message as a stream, in a task Jetty hands its pool
+        boolean streamed = server == Server.JETTY;
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
-             java.net.Socket socket = new java.net.Socket()) {
+             java.net.Socket socket = new java.net.Socket();
+             java.net.Socket streaming = new java.net.Socket()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
-            socket.setSoTimeout((int) WAIT.toMillis());
+            openWebSocket(socket, port, "/ws");
             java.io.OutputStream out = socket.getOutputStream();
             java.io.InputStream in = socket.getInputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
-            String status = readLine(in);
-            assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!readLine(in).isEmpty()) {
-                // the handshake's headers
-            }
             sendText(out, "hold-ws");
             assertEquals("holding hold-ws start=1", jvm.expect("holding hold-ws", WAIT).replaceAll(" on .*", ""),
                     "the message in flight starts on version 1\n" + jvm.describe());
+            if (streamed) {
+                openWebSocket(streaming, port, "/ws-stream");
+                sendText(streaming.getOutputStream(), "hold-stream");
+                assertEquals("holding hold-stream start=1",
+                        jvm.expect("holding hold-stream", WAIT).replaceAll(" on .*", ""),
+                        "the streamed message in flight starts on version 1\n" + jvm.describe());
+            }
             Deploys.renameInto(v2, modules, "version.jar");
             if (withAgent) {
                 jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
             }
-            assertEquals("start=2 end=2", start(jvm, Server.NETTY_ON_EVENT_LOOP, port, "new-1").result(WAIT),
+            assertEquals("start=2 end=2", start(jvm, server, port, "new-1").result(WAIT),
                     "a request started after the deploy, while a message is in flight, runs version 2\n"
                             + jvm.describe());
             jvm.send("release hold-ws");
@@ -1039,10 +1052,36 @@ class ServersIT {
             sendText(out, "ws-after");
             assertEquals("start=2 end=2", readText(in),
                     "a message started after the deploy runs version 2\n" + jvm.describe());
+            if (streamed) {
+                jvm.send("release hold-stream");
+                assertEquals("start=1 end=1", readText(streaming.getInputStream()),
+                        "the streamed message in flight keeps version 1 to its end\n" + jvm.describe());
+                sendText(streaming.getOutputStream(), "stream-after");
+                assertEquals("start=2 end=2", readText(streaming.getInputStream()),
+                        "a streamed message started after the deploy runs version 2\n" + jvm.describe());
+            }
             if (withAgent) {
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                // while the connections stay open (Jetty's session keeps its handshake's context class loader)
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
             }
+        }
+    }
+
+    /** Connects {@code socket} and opens a WebSocket at {@code path}: its handshake answered by a 101. */
+    private static void openWebSocket(java.net.Socket socket, int port, String path) throws IOException {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        java.io.OutputStream out = socket.getOutputStream();
+        java.io.InputStream in = socket.getInputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 101"), status);
+        while (!readLine(in).isEmpty()) {
+            // the handshake's headers
         }
     }
 

@@ -111,6 +111,15 @@ public final class Bindings {
     }
 
     /**
+     * {@code loader}, or, if it is a generation's loader, the shell loader it stands in front of: for a server object
+     * that keeps the context class loader of the thread that makes it (Jetty's WebSocket session, made in its
+     * handshake's request), which would otherwise keep that generation loaded for the object's life.
+     */
+    public static ClassLoader withoutGeneration(ClassLoader loader) {
+        return loader instanceof GenerationLoader ? loader.getParent() : loader;
+    }
+
+    /**
      * The binding of a root task submitted now: the canary for its fraction of them, else the current
      * generation. One volatile read; with a canary, a thread-local random draw (no allocation, no lock,
      * no shared write).

@@ -46,6 +46,13 @@ public final class Requests {
      * own); with none kept, nothing is bound.
      */
     public static final int RESUME_KEPT = 6;
+    /**
+     * A message that a connection hands the application (a WebSocket message of Tomcat, Jetty or Undertow): a root
+     * task for the call, also on a thread already bound. A message is work that arrived on its own: one read in the
+     * request that upgraded its connection, or in the dispatch of the message before it (Jetty can read the next
+     * frame there), is no part of them, and runs the generation current when it is dispatched.
+     */
+    public static final int MESSAGE = 7;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -96,6 +103,9 @@ public final class Requests {
         if (mode == RESUME_KEPT) {
             return resumeKept(key);
         }
+        if (mode == MESSAGE) {
+            return message();
+        }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
             if (mode == BEGIN && key != null) {
@@ -132,6 +142,15 @@ public final class Requests {
             return null;
         }
         return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
+    }
+
+    private static Object message() {
+        ClassLoader binding = Bindings.rootBinding();
+        if (binding == null) {
+            return null;
+        }
+        PendingTasks.count(binding);
+        return new Entered(Scope.run(binding), binding, null);
     }
 
     private static Object keepCallback(Object key) {

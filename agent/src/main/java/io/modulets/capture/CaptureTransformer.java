@@ -232,7 +232,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
         boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
-        if (rule == null && requests == null && !netty) {
+        boolean jettyWebSocket = loader != null && JettyWebSocketHooks.hooks(name);
+        if (rule == null && requests == null && !netty && !jettyWebSocket) {
             return null;
         }
         try {
@@ -242,6 +243,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             // The same wrapping at a retransformation as at load: a class may not lose a method.
             out = !netty ? out : NettyHooks.hooks(name) ? NettyHooks.visitorFor(name, out)
                     : NettyHttp2Hooks.visitorFor(name, out);
+            out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
             if (rule == null) {
                 reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);

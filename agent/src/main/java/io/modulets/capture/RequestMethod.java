@@ -33,7 +33,7 @@ record RequestMethod(String className, String method, String descriptor, int mod
         if ((mode == RESPONDED || mode == JOB_ENDED) && (key < 1 || keyField != null)) {
             throw new IllegalArgumentException(className + "#" + method + ": an outcome is read from a parameter");
         }
-        if (mode != Requests.CALL && mode != END && key < 0) {
+        if (mode != Requests.CALL && mode != Requests.MESSAGE && mode != END && key < 0) {
             throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
         }
         if (keyField != null && (key != 0 || keyField.indexOf(':') < 1)) {

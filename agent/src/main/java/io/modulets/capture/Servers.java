@@ -17,6 +17,10 @@ final class Servers {
     }
 
     private static final String JETTY_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
+    private static final String TOMCAT_WS = "org.apache.tomcat.websocket.";
+    private static final String JETTY_WS = "org.eclipse.jetty.websocket.core.WebSocketCoreSession";
+    private static final String JETTY_WS_10 = "org.eclipse.jetty.websocket.core.internal.WebSocketCoreSession";
+    private static final String UNDERTOW_WS = "io.undertow.websockets.core.AbstractReceiveListener";
 
     /** Threads (by their class, or their Runnable's) that only loop and hand out work. */
     static final List<String> LOOPS = List.of(
@@ -25,6 +29,9 @@ final class Servers {
             "org.apache.tomcat.util.threads.TaskThread",
             "org.apache.tomcat.util.net.Acceptor",
             "org.apache.tomcat.util.net.NioEndpoint$Poller",
+            // Tomcat's WebSocket timeouts (sessions' idle and writes' timeouts), a thread started by the first
+            // session or blocking write that needs it, inside that connection's handshake or message
+            "org.apache.tomcat.websocket.BackgroundProcessManager$WsBackgroundThread",
             // Spring Boot's thread that keeps the JVM alive while embedded Tomcat runs (Boot 4, Boot 2-3)
             "org.springframework.boot.tomcat.TomcatWebServer$*",
             "org.springframework.boot.web.embedded.tomcat.TomcatWebServer$*",
@@ -103,8 +110,17 @@ final class Servers {
             // Undertow's connection listeners: a pipelined connection's next request (HttpReadListener)
             "io.undertow.server.protocol.");
 
+    /**
+     * Tasks of those packages that run the application's code for a request or message that submits them, so are its
+     * children: Jetty's dispatch of a WebSocket message read as a stream ({@code InputStream}, {@code Reader}), whose
+     * handler it runs on its pool from the message's first frame (a lambda of {@code DispatchedMessageSink}).
+     */
+    private static final List<String> APPLICATION_TASKS = List.of(
+            "org.eclipse.jetty.websocket.core.messages.DispatchedMessageSink$$Lambda");
+
     static boolean isServerTask(Object task) {
-        return startsWithAny(task.getClass().getName(), SERVER_TASK_PACKAGES);
+        String name = task.getClass().getName();
+        return startsWithAny(name, SERVER_TASK_PACKAGES) && !startsWithAny(name, APPLICATION_TASKS);
     }
 
     /**
@@ -171,19 +187,11 @@ final class Servers {
     }
 
     /**
-     * What the agent knows it does not hook, by the class that shows it is used: said once, as that class
-     * loads, since a request there follows the current generation call by call (docs/SERVERS.md).
+     * What the agent knows it does not hook, by the class that shows it is used: said once, as that class loads, since
+     * a request there would follow the current generation call by call (docs/SERVERS.md). None today: the WebSockets
+     * of Tomcat, Jetty and Undertow, the last ones said here, are hooked.
      */
-    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of(
-            "org/apache/tomcat/websocket/server/WsFrameServer", webSocket("Tomcat"),
-            "org/eclipse/jetty/websocket/core/WebSocketCoreSession", webSocket("Jetty"),
-            "org/eclipse/jetty/websocket/core/internal/WebSocketCoreSession", webSocket("Jetty"),
-            "io/undertow/websockets/core/WebSocketChannel", webSocket("Undertow"));
-
-    private static String webSocket(String server) {
-        return server + "'s WebSocket server is in use: the messages of a WebSocket connection are no request and"
-                + " follow the current generation at each call (its opening handshake is hooked; docs/SERVERS.md)";
-    }
+    static final java.util.Map<String, String> UNHOOKED = java.util.Map.of();
 
     /** A method of Jetty's {@code ServletChannel} of servlet layer {@code ee}, keyed by its state. */
     private static RequestMethod jettyServlet(String ee, String method, String descriptor, int mode) {
@@ -221,6 +229,36 @@ final class Servers {
                             + "Lorg/apache/tomcat/util/net/SocketEvent;)Z",
                     Requests.RESUME, 1),
             new RequestMethod("org.apache.coyote.Request", "recycle", "()V", RequestMethod.END, 0),
+            // Tomcat's WebSockets (tomcat-embed-websocket 9-11): after the handshake, each message (or part, for a
+            // partial handler) is handed to the application's handler from the connection's read, on a connector
+            // thread; a whole message spanning several frames or reads is handed once, at its last frame
+            new RequestMethod(TOMCAT_WS + "server.WsFrameServer", "sendMessageText", "(Z)V", Requests.MESSAGE, -1),
+            new RequestMethod(TOMCAT_WS + "server.WsFrameServer", "sendMessageBinary", "(Ljava/nio/ByteBuffer;Z)V",
+                    Requests.MESSAGE, -1),
+            // and the rest of what the connection runs of the application's: a control frame (the pong handler,
+            // onClose on a close frame), onOpen after the handshake, onError and onClose when a read fails
+            new RequestMethod(TOMCAT_WS + "WsFrameBase", "processDataControl", "()Z", Requests.CALL, -1),
+            new RequestMethod(TOMCAT_WS + "server.WsHttpUpgradeHandler", "init", null, Requests.CALL, -1),
+            new RequestMethod(TOMCAT_WS + "server.WsHttpUpgradeHandler", "onError", "(Ljava/lang/Throwable;)V",
+                    Requests.CALL, -1),
+            new RequestMethod(TOMCAT_WS + "server.WsHttpUpgradeHandler", "close", null, Requests.CALL, -1),
+            // Jetty 12's WebSockets (core, which Jetty's own API and the ee jakarta.websocket layers run on; Jetty 10
+            // and 11 have the same class in core.internal): each frame handed to the application's frame handler,
+            // where a message's handler runs at its last frame, from the connection's read on a pool thread
+            new RequestMethod(JETTY_WS + "$IncomingAdaptor", "onFrame", null, Requests.MESSAGE, -1),
+            new RequestMethod(JETTY_WS_10 + "$IncomingAdaptor", "onFrame", null, Requests.MESSAGE, -1),
+            // and the session's onOpen, onError and onClosed, when not inside a frame's or the handshake's run
+            new RequestMethod(JETTY_WS, "onOpen", "()V", Requests.CALL, -1),
+            new RequestMethod(JETTY_WS, "closeConnection", null, Requests.CALL, -1),
+            new RequestMethod(JETTY_WS_10, "onOpen", "()V", Requests.CALL, -1),
+            new RequestMethod(JETTY_WS_10, "closeConnection", null, Requests.CALL, -1),
+            // Undertow's WebSockets (undertow-core 2): each whole message a receive listener buffers is handed to the
+            // application (onFullTextMessage; onFullBinaryMessage and its ping, pong and close) by a callback of
+            // AbstractReceiveListener, on the connection's I/O thread, at the read that completes the message
+            new RequestMethod(UNDERTOW_WS + "$1", "complete", null, Requests.MESSAGE, -1),
+            new RequestMethod(UNDERTOW_WS + "$2", "complete", null, Requests.MESSAGE, -1),
+            new RequestMethod(UNDERTOW_WS + "$1", "onError", null, Requests.CALL, -1),
+            new RequestMethod(UNDERTOW_WS + "$2", "onError", null, Requests.CALL, -1),
             // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"

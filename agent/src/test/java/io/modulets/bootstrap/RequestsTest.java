@@ -130,6 +130,42 @@ class RequestsTest {
     }
 
     @Test
+    void aMessageIsARootTaskForItsCallAlsoInsideARequestAndTheThreadGoesBackToIt() {
+        Object unbound = Requests.enter(null, Requests.MESSAGE);
+        assertSame(g1, Bindings.bound());
+        assertEquals(1, g1.liveTasks());
+        Requests.exit(unbound);
+        assertNull(Bindings.bound());
+        TestSeams.runBound(g1, () -> {
+            TestSeams.setCurrent(g2);
+            Object message = Requests.enter(null, Requests.MESSAGE);
+            assertSame(g2, Bindings.bound(), "read inside the upgrade request begun on 1: the message runs 2");
+            assertSame(g2, Thread.currentThread().getContextClassLoader());
+            assertEquals(1, g2.liveTasks());
+            Requests.exitFailed(message, new IllegalStateException());
+            assertSame(g1, Bindings.bound(), "the request goes on on its generation");
+        });
+        assertEquals(0, g1.liveTasks());
+        assertEquals(0, g2.liveTasks());
+        assertEquals(1, g2.outcomes.startedCount());
+        assertEquals(1, g2.outcomes.failedCount(), "the message's run failed, not the request's");
+        TestSeams.setCurrent(null);
+        assertNull(Requests.enter(null, Requests.MESSAGE), "no generation: nothing bound");
+    }
+
+    @Test
+    void aServerObjectMadeInARequestKeepsTheShellLoaderInFrontOfItsGenerationNotTheGeneration() {
+        Object request = Requests.enter(null, Requests.CALL);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        assertSame(g1, context);
+        assertSame(g1.getParent(), Bindings.withoutGeneration(context), "a WebSocket session made in its handshake");
+        Requests.exit(request);
+        ClassLoader plain = getClass().getClassLoader();
+        assertSame(plain, Bindings.withoutGeneration(plain));
+        assertNull(Bindings.withoutGeneration(null));
+    }
+
+    @Test
     void aCallAnsweredIsCountedWithItsLatencyWhenItReturns() {
         Object scope = Requests.enter(null, Requests.CALL);
         Requests.responded(503);

@@ -8,16 +8,38 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
 
 /**
  * An embedded Tomcat with one servlet (how Spring Boot runs Tomcat): /sync serves on the container
- * thread, /async through AsyncContext.start, which Tomcat runs on its own pool.
+ * thread, /async through AsyncContext.start, which Tomcat runs on its own pool. With "websocket", Tomcat's
+ * WebSocket server too (as Spring Boot sets it up), whose endpoint at /ws answers each text message.
  */
 public final class TomcatApp {
+    /** A jakarta.websocket endpoint, made by Tomcat for each connection. */
+    public static final class Answering extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                try {
+                    session.getBasicRemote().sendText(Gates.serve(text));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
@@ -52,6 +74,17 @@ public final class TomcatApp {
         });
         servlet.setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "gates");
+        if (args.length > 0 && args[0].equals("websocket")) {
+            context.addServletContainerInitializer(new WsSci(), null);
+            context.addServletContainerInitializer((classes, servletContext) -> {
+                try {
+                    ((ServerContainer) servletContext.getAttribute(ServerContainer.class.getName())).addEndpoint(
+                            ServerEndpointConfig.Builder.create(Answering.class, "/ws").build());
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+            }, null);
+        }
         tomcat.start();
         System.out.println("ready " + tomcat.getConnector().getLocalPort());
         Gates.commands(line -> { });

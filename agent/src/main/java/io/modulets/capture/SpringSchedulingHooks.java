@@ -100,8 +100,17 @@ final class SpringSchedulingHooks {
     }
 
     private static final class Hooked extends ClassVisitor {
+        private String owner;
+
         Hooked(ClassVisitor next) {
             super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                          String[] interfaces) {
+            owner = name;
+            super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
@@ -129,7 +138,7 @@ final class SpringSchedulingHooks {
 
                 private void ended() {
                     super.visitVarInsn(Opcodes.ALOAD, 0);
-                    super.visitFieldInsn(Opcodes.GETFIELD, RUNNABLE, DELEGATE, "Ljava/lang/Runnable;");
+                    super.visitFieldInsn(Opcodes.GETFIELD, owner, DELEGATE, "Ljava/lang/Runnable;");
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, ENDED, ENDED_DESCRIPTOR, false);
                 }
             };

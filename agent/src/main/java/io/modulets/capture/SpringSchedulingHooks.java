@@ -10,9 +10,9 @@ import io.modulets.config.Log;
 
 /**
  * Where a run of a Spring scheduler's task ends (DESIGN §2.12, docs/SERVERS.md): every {@code TaskScheduler} of
- * Spring 3 to 7 ({@code ThreadPoolTaskScheduler}, {@code SimpleAsyncTaskScheduler}, {@code ConcurrentTaskScheduler}:
- * fixed-rate, fixed-delay, one-shot, and trigger or cron tasks, whose {@code ReschedulingRunnable} runs through its
- * superclass) runs each task inside a {@code DelegatingErrorHandlingRunnable}, whose {@code run()} calls the task and
+ * Spring (read in 6.2.12 and 7.0.8: {@code ThreadPoolTaskScheduler}, {@code SimpleAsyncTaskScheduler},
+ * {@code ConcurrentTaskScheduler}; fixed-rate, fixed-delay, one-shot, and trigger or cron tasks, whose
+ * {@code ReschedulingRunnable} runs through its superclass) runs each task inside a {@code DelegatingErrorHandlingRunnable}, whose {@code run()} calls the task and
  * hands what it throws to the scheduler's {@code ErrorHandler} (which logs it and, for a periodic task, suppresses
  * it): so the run ends normally. Two straight-line calls in that {@code run()} make it a job run of the thread's
  * generation: after the task's {@code run()} returns, {@code Requests.scheduledRunEnded(null, delegate)}; before each

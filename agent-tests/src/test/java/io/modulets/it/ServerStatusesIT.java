@@ -27,15 +27,15 @@ import io.modulets.testkit.WorkDirs;
 
 /**
  * The response statuses the agent reads where a server's request ends (DESIGN §2.12), on real servers from Maven
- * Central: embedded Tomcat 11, a Jetty 12 servlet in its ee10 and ee8 layers, and Undertow 2 (apps/statuses,
- * ServersApp). Each request
+ * Central: embedded Tomcat 11, a Jetty 12 servlet in its ee10 and ee8 layers, Undertow 2, Netty 4.2's HTTP/1
+ * codec and Reactor Netty 1.3 on it (apps/statuses, ServersApp). Each request
  * counts once against generation 1, its 5xx and 4xx apart: a 500 the application sets, and one the container
  * answers for a servlet that throws (no task fails: the container catches it).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServerStatusesIT {
     private static final String SERVERS = "(jetty-|tomcat-|jakarta\\.servlet-api-|slf4j-api-|undertow-|xnio-|jboss-"
-            + "|wildfly-|smallrye-).*\\.jar";
+            + "|wildfly-|smallrye-|netty-|reactor-|reactive-streams-).*\\.jar";
     private static Path shellJar;
     private static Path v1;
     private static List<Path> servers;
@@ -79,6 +79,8 @@ class ServerStatusesIT {
                 () -> assertTrue(out.contains("jetty" + counted), "Jetty ee10"),
                 () -> assertTrue(out.contains("jetty-ee8" + counted), "Jetty ee8"),
                 () -> assertTrue(out.contains("undertow" + counted), "Undertow"),
+                () -> assertTrue(out.contains("netty" + counted), "Netty"),
+                () -> assertTrue(out.contains("reactor-netty" + counted), "Reactor Netty"),
                 () -> assertTrue(r.stderrLines().stream().noneMatch(l -> l.contains("is not read")),
                         "every server's status was read"));
     }

@@ -1,7 +1,5 @@
 package io.modulets.bootstrap;
 
-import java.util.ArrayDeque;
-
 /**
  * The requests of a connection whose server has no method that runs one whole request (Netty, DESIGN
  * §2.1, "requests and jobs"): a request there is a series of events of its connection (its head, its
@@ -10,7 +8,8 @@ import java.util.ArrayDeque;
  *
  * <p>Each connection keeps its requests begun and not yet answered, oldest first. A request begins
  * when its head is decoded ({@link #begin}): it gets a root task's binding, counted live until its
- * response is written in full ({@link #written}) or its connection closes ({@link #closed}). The
+ * response is written in full ({@link #written}), when its status counts with its latency (DESIGN §2.12), or its
+ * connection closes ({@link #closed}), when it counts as no request. The
  * connection's inbound events run inside {@link #enter}/{@link #exit}: bound to its newest request,
  * the one being read (responses are written in the order the requests came, so the oldest is the one
  * being answered). A head decoded during an event rebinds the thread to the new request at once, so
@@ -26,46 +25,98 @@ public final class Connections {
     private static final ThreadLocal<Event> ENTERED = new ThreadLocal<>();
 
     /**
-     * A connection's requests in flight, oldest first. Netty runs a connection's events on one
-     * thread, but an application may fire one from elsewhere: guarded by itself.
+     * A connection's requests in flight, oldest first: each one's binding and when it began, in two rings that
+     * grow only when more requests are pipelined than they hold (in place of a deque, whose array and node-free
+     * ring cost the same). Netty runs a connection's events on one thread, but an application may fire one from
+     * elsewhere: guarded by itself.
      */
     static final class InFlight {
-        private final ArrayDeque<ClassLoader> requests = new ArrayDeque<>();
+        private ClassLoader[] bindings = new ClassLoader[4];
+        private long[] starts = new long[4];
+        /** The oldest request's index, and how many there are. */
+        private int first;
+        private int size;
         /** The response being written is informational (1xx): its end is not the request's. */
         private boolean informational;
+        /** The status of the response being written (its head), or -1 before its head. */
+        private int status = -1;
 
-        synchronized void add(ClassLoader binding) {
-            requests.addLast(binding);
+        synchronized void add(ClassLoader binding, long start) {
+            if (size == bindings.length) {
+                grow();
+            }
+            int at = (first + size) & (bindings.length - 1);
+            bindings[at] = binding;
+            starts[at] = start;
+            size++;
+        }
+
+        private void grow() {
+            ClassLoader[] moreBindings = new ClassLoader[bindings.length * 2];
+            long[] moreStarts = new long[bindings.length * 2];
+            for (int i = 0; i < size; i++) {
+                int at = (first + i) & (bindings.length - 1);
+                moreBindings[i] = bindings[at];
+                moreStarts[i] = starts[at];
+            }
+            bindings = moreBindings;
+            starts = moreStarts;
+            first = 0;
         }
 
         synchronized ClassLoader newest() {
-            return requests.peekLast();
+            return size == 0 ? null : bindings[(first + size - 1) & (bindings.length - 1)];
         }
 
         /** A response head of status {@code status} is written. */
         synchronized void head(int status) {
             informational = status >= 100 && status < 200 && status != 101; // 101: the request is answered
+            this.status = status;
         }
 
-        /** The last content of a response is written: the oldest request is answered, unless informational. */
+        /**
+         * The last content of a response is written: the oldest request is answered, unless informational; its
+         * status counts for its generation with its latency, from its head's decoding to now (DESIGN §2.12).
+         */
         synchronized ClassLoader answered() {
             boolean ends = !informational;
+            int answeredWith = status;
             informational = false;
-            return ends ? requests.pollFirst() : null;
+            status = -1;
+            if (!ends || size == 0) {
+                return null;
+            }
+            long start = starts[first];
+            ClassLoader binding = poll();
+            if (answeredWith > 0 && binding instanceof GenerationLoader) {
+                ((GenerationLoader) binding).outcomes().answered(answeredWith, System.nanoTime() - start);
+            }
+            return binding;
         }
 
         synchronized int size() {
-            return requests.size();
+            return size;
         }
 
         void releaseAll() {
-            for (ClassLoader binding; (binding = poll()) != null; ) {
+            for (ClassLoader binding; (binding = pollSynchronized()) != null; ) {
                 PendingTasks.release(binding);
             }
         }
 
-        private synchronized ClassLoader poll() {
-            return requests.pollFirst();
+        private synchronized ClassLoader pollSynchronized() {
+            return poll();
+        }
+
+        private ClassLoader poll() {
+            if (size == 0) {
+                return null;
+            }
+            ClassLoader binding = bindings[first];
+            bindings[first] = null;
+            first = (first + 1) & (bindings.length - 1);
+            size--;
+            return binding;
         }
     }
 
@@ -172,7 +223,7 @@ public final class Connections {
             OPEN.put(event.connection, inFlight);
         }
         PendingTasks.count(binding);
-        inFlight.add(binding);
+        inFlight.add(binding, System.nanoTime());
         if (event.owns) {
             event.rebind(binding);
         }

@@ -1,5 +1,7 @@
 package io.modulets.bootstrap;
 
+import java.util.function.Predicate;
+
 /**
  * The unit of work of a server or a scheduler: a request, a job run (DESIGN §2.1, "requests and
  * jobs"). The threads of a server only loop and hand out work, so they are never bound; a method that
@@ -287,6 +289,23 @@ public final class Requests {
         ClassLoader bound = Bindings.bound();
         if (bound instanceof GenerationLoader) {
             ((GenerationLoader) bound).outcomes().jobEnded(failure == null ? null : failure.getClass().getName());
+        }
+    }
+
+    /**
+     * The tasks of a scheduler that only hand a run to another thread, where it runs inside a wrapper of its own
+     * (Spring's {@code SimpleAsyncTaskScheduler}: its trigger task starts a thread per run); set once by the agent.
+     */
+    public static volatile Predicate<Object> jobHandOff = task -> false;
+
+    /**
+     * A run of a scheduler's {@code task} ended (Spring's error-handling wrapper, after the task returned, or as it
+     * hands {@code failure}, the exception the task threw, to the scheduler's error handler): a job run of the
+     * thread's binding, as {@link #jobEnded}, unless the task only handed the run on ({@link #jobHandOff}).
+     */
+    public static void scheduledRunEnded(Object failure, Object task) {
+        if (task != null && !jobHandOff.test(task)) {
+            jobEnded(failure);
         }
     }
 

@@ -149,6 +149,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
         ExecutorHooks.serverTask = Servers::isServerTask;
         ExecutorHooks.serverCode = Servers::isServerCode;
         ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;
+        Requests.jobHandOff = Servers::isJobHandOff;
         ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         ForkJoinHooks.carrierPool = ThreadTargets.virtualThreadScheduler();
@@ -233,7 +234,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
         boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
         boolean jettyWebSocket = loader != null && JettyWebSocketHooks.hooks(name);
-        if (rule == null && requests == null && !netty && !jettyWebSocket) {
+        boolean spring = loader != null && SpringSchedulingHooks.hooks(name);
+        if (rule == null && requests == null && !netty && !jettyWebSocket && !spring) {
             return null;
         }
         try {
@@ -245,6 +247,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     : NettyHttp2Hooks.visitorFor(name, out);
             out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
+            out = spring ? SpringSchedulingHooks.visitorFor(bytes, out) : out;
             if (rule == null) {
                 reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);
                 return writer.toByteArray();

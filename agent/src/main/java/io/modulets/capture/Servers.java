@@ -177,6 +177,26 @@ final class Servers {
         return RESCHEDULING.contains(task.getClass().getName());
     }
 
+    /**
+     * Tasks of a scheduler that only hand a run on to another thread, where it runs inside Spring's error-handling
+     * wrapper again and counts as the job run (DESIGN §2.12): {@code SimpleAsyncTaskScheduler}'s lambda that starts
+     * a thread per run, which its trigger tasks' {@code ReschedulingRunnable} wraps (Spring 6.1 to 7).
+     */
+    private static final List<String> JOB_HAND_OFFS = List.of(
+            "org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler$$Lambda");
+
+    static boolean isJobHandOff(Object task) {
+        return JOB_HAND_OFF.get(task.getClass());
+    }
+
+    /** {@link #isJobHandOff} per class, computed once (asked at each scheduled run). */
+    private static final ClassValue<Boolean> JOB_HAND_OFF = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return startsWithAny(type.getName(), JOB_HAND_OFFS);
+        }
+    };
+
     private static boolean startsWithAny(String name, List<String> prefixes) {
         for (String prefix : prefixes) {
             if (name.startsWith(prefix)) {

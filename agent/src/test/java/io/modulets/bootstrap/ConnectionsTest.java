@@ -90,6 +90,32 @@ class ConnectionsTest {
     }
 
     @Test
+    void eachAnsweredRequestCountsOnceWithItsStatusOnItsGenerationAndOneClosedUnansweredDoesNot() {
+        // six pipelined requests (more than the rings first hold), three on each generation, answered in order
+        for (int i = 0; i < 6; i++) {
+            TestSeams.setCurrent(i < 3 ? g1 : g2);
+            event(() -> Connections.begin(true));
+        }
+        Connections.written(100, true, connection); // 100 Continue: the request goes on
+        Connections.written(200, true, connection);
+        Connections.written(404, false, connection);
+        Connections.written(-1, true, connection);
+        Connections.written(500, true, connection);
+        Connections.written(503, true, connection);
+        Connections.written(101, true, connection);
+        assertEquals(3, g1.outcomes.requestCount(), "a 200, a 404 and a 500; not the 100");
+        assertEquals(1, g1.outcomes.clientErrorCount());
+        assertEquals(1, g1.outcomes.serverErrorCount());
+        assertEquals(2, g2.outcomes.requestCount(), "a 503 and a 101 (the connection leaves HTTP)");
+        assertEquals(1, g2.outcomes.serverErrorCount());
+        assertEquals(3, java.util.Arrays.stream(g1.outcomes.requestLatencyBuckets()).sum(), "each timed");
+        assertEquals(1, Connections.inFlight(connection));
+        Connections.closed(connection);
+        assertEquals(2, g2.outcomes.requestCount(), "closed unanswered: no request");
+        assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
     void pipelinedRequestsAreReadNewestFirstAndAnsweredOldestFirst() {
         event(() -> Connections.begin(true));
         TestSeams.setCurrent(g2);

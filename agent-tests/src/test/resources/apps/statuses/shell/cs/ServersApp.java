@@ -23,7 +23,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet, the same servlet on javax in
- * Jetty's ee8 layer and an Undertow 2 handler, one after the other, each asked for /ok twice, /missing (404),
+ * Jetty's ee8 layer, an Undertow 2 handler, a Netty 4.2 HTTP/1 pipeline and a Reactor Netty 1.3 handler, one after
+ * the other, each asked for /ok twice, /missing (404),
  * /fail (500 set by the application) and /throw (a servlet that throws, which the container answers with a 500;
  * Undertow's handler answers 500 itself). After
  * each server, one line with the statuses the client got and the request counts generation 1's MBean shows
@@ -72,6 +73,51 @@ public final class ServersApp {
         }
     }
 
+    /**
+     * The same answers on Netty 4.2's HTTP codec (its head and its body in one response, or its head, then its body
+     * as the last content); a request whose handler throws is answered 500 by the pipeline's exception handler, as a
+     * Netty application answers what its handlers throw.
+     */
+    static final class NettyAnswer
+            extends io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest> {
+        @Override
+        protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+                                    io.netty.handler.codec.http.FullHttpRequest request) {
+            int status = status(request.uri());
+            if (status == 0) {
+                throw new IllegalStateException("broken");
+            }
+            if (status == 404) {
+                // head, then the body as the last content
+                io.netty.handler.codec.http.HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(
+                        io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpResponseStatus.valueOf(status));
+                head.headers().setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, 6);
+                ctx.write(head);
+                ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(
+                        io.netty.buffer.Unpooled.copiedBuffer("answer", java.nio.charset.StandardCharsets.UTF_8)));
+            } else {
+                answer(ctx, status);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            answer(ctx, 500);
+        }
+
+        private static void answer(io.netty.channel.ChannelHandlerContext ctx, int status) {
+            io.netty.buffer.ByteBuf body = io.netty.buffer.Unpooled.copiedBuffer("answer",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            io.netty.handler.codec.http.FullHttpResponse response =
+                    new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion
+                            .HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status), body);
+            response.headers().setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+                    body.readableBytes());
+            ctx.writeAndFlush(response);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         awaitManager();
         org.apache.catalina.startup.Tomcat tomcat = new org.apache.catalina.startup.Tomcat();
@@ -117,6 +163,35 @@ public final class ServersApp {
         undertow.start();
         serve("undertow", ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort());
         undertow.stop();
+
+        io.netty.channel.EventLoopGroup loops = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.Channel netty = new io.netty.bootstrap.ServerBootstrap().group(loops)
+                .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel channel) {
+                        channel.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(65536), new NettyAnswer());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        serve("netty", ((InetSocketAddress) netty.localAddress()).getPort());
+        netty.close().sync();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+
+        // Reactor Netty (so WebFlux): a handler whose answer fails is answered 500 by the server (one that throws
+        // at once has its connection closed, with no response)
+        reactor.netty.DisposableServer reactorNetty = reactor.netty.http.server.HttpServer.create()
+                .host("127.0.0.1").port(0)
+                .handle((request, response) -> {
+                    int status = status(request.uri());
+                    if (status == 0) {
+                        return reactor.core.publisher.Mono.error(new IllegalStateException("broken"));
+                    }
+                    return response.status(status).sendString(reactor.core.publisher.Mono.just("answer"));
+                }).bindNow();
+        serve("reactor-netty", reactorNetty.port());
+        reactorNetty.disposeNow();
         say("done");
         System.exit(0);
     }

@@ -25,6 +25,9 @@ import io.modulets.bootstrap.TestSeams;
  *   <li>{@code batch}: 1,000 new lambdas {@code execute}d on a one-thread pool and waited for
  *       ({@code TaskBatches.threadPoolExecute}): the CPU time of the submitter and the worker per task, cache misses
  *       on the lines the two share included;</li>
+ *   <li>{@code stage}, {@code stageInTask}: a dependent {@code CompletableFuture} stage registered and fired on this
+ *       thread, unbound, or inside a bound run of the generation it is registered in (then part of that run): the
+ *       stage hooks' cost where no run is counted, this thread's CPU time ({@code stage} also without the agent);</li>
  *   <li>{@code liveCount}: the generation's live count alone, one thread capturing and another releasing at once
  *       (needs the agent): the two threads' CPU time per task, the line they share, if any, included.</li>
  * </ul>
@@ -103,6 +106,31 @@ public final class HookCpuTime {
                 }
                 pool.shutdown();
             }
+            case "stage", "stageInTask" -> {
+                // "stage" runs without the agent too (the reference): Bindings is linked only in a task
+                ClassLoader generation = op.equals("stageInTask") ? Bindings.current() : null;
+                java.util.function.Function<Integer, Integer> increment = x -> x + 1;
+                Runnable stage = () -> {
+                    java.util.concurrent.CompletableFuture<Integer> source = new java.util.concurrent.CompletableFuture<>();
+                    java.util.concurrent.CompletableFuture<Integer> dependent = source.thenApply(increment);
+                    source.complete(steps);
+                    steps += dependent.join();
+                };
+                Runnable batch = () -> {
+                    for (int i = 0; i < ops; i++) {
+                        stage.run();
+                    }
+                };
+                for (int b = 0; b < batches; b++) {
+                    long start = THREADS.getCurrentThreadCpuTime();
+                    if (op.equals("stage")) {
+                        batch.run();
+                    } else {
+                        TestSeams.runBound(generation, batch);
+                    }
+                    perOp[b] = (THREADS.getCurrentThreadCpuTime() - start) / (double) ops;
+                }
+            }
             case "liveCount" -> {
                 GenerationLoader generation = (GenerationLoader) Bindings.current();
                 for (int b = 0; b < batches; b++) {
@@ -117,7 +145,7 @@ public final class HookCpuTime {
                     perOp[b] = (cpu[0] + cpu[1]) / (double) ops;
                 }
             }
-            default -> throw new IllegalArgumentException("no operation " + op + " (run, execute, executeFresh, batch, liveCount)");
+            default -> throw new IllegalArgumentException("no operation " + op + " (run, execute, executeFresh, batch, stage, stageInTask, liveCount)");
         }
         double[] measured = Arrays.copyOfRange(perOp, batches / 3, batches); // the first third warms up
         Arrays.sort(measured);

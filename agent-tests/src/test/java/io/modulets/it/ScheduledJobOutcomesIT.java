@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
+import io.modulets.testkit.FailingWork;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
@@ -64,15 +65,9 @@ class ScheduledJobOutcomesIT {
                 .build(jars.resolve("shell.jar"));
     }
 
-    /** Work that fails one run in {@code every} (its own count). */
+    /** Work that fails one run in {@code every} (its own count: the rate holds whatever its share of the runs). */
     private static Path version(String jar, int n, int every) throws IOException {
-        return new JarBuilder()
-                .source("sj.mod.Work", "package sj.mod; public class Work {"
-                        + " private static final java.util.concurrent.atomic.AtomicInteger CALLS ="
-                        + " new java.util.concurrent.atomic.AtomicInteger();"
-                        + " public static boolean check() { return CALLS.incrementAndGet() % " + every + " != 0; } }")
-                .manifest("Implementation-Version", n + ".0")
-                .build(jars.resolve(jar));
+        return FailingWork.jar(jars.resolve(jar), "sj.mod", n, every);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

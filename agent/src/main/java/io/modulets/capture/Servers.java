@@ -16,6 +16,7 @@ final class Servers {
     private Servers() {
     }
 
+    private static final String JETTY_REQUEST = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest";
     private static final String JETTY_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
     private static final String TOMCAT_WS = "org.apache.tomcat.websocket.";
     private static final String JETTY_WS = "org.eclipse.jetty.websocket.core.WebSocketCoreSession";
@@ -83,7 +84,17 @@ final class Servers {
      * callback Jetty runs when content arrives, from the connection's read on a pool thread.
      */
     static final List<String> CALLBACKS = List.of(
-            "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
+            JETTY_REQUEST + "#demand");
+
+    /**
+     * Where a request registers a listener that the server calls later, if at all, on a thread of its own ({@code
+     * class}, method, descriptor): the listener is the request's child and runs on its generation. Jetty 12 core:
+     * {@code Request.addFailureListener} and {@code addIdleTimeoutListener} (every wrapper delegates to the channel's
+     * request), whose listeners Jetty runs through the channel's serialized invoker when the request fails or idles.
+     */
+    static final List<String[]> LISTENERS = List.of(
+            new String[] {JETTY_REQUEST, "addFailureListener", "(Ljava/util/function/Consumer;)V"},
+            new String[] {JETTY_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"});
 
     /**
      * Where a server queues a delayed task without {@code execute} ({@code class}, then each {@code schedule}'s

@@ -18,9 +18,16 @@ import org.eclipse.jetty.util.Callback;
  * again, and answers, once the body's last chunk has come. A request named hold-* says so when it is handled,
  * and the test sends its body later. {@code /write?size=N} answers from a write's callback instead: it reads the
  * version, writes N bytes, and when Jetty has sent them (a client that does not read holds them up) reads the
- * version again in the write's callback and writes it last.
+ * version again in the write's callback and writes it last. {@code /fail} goes on in its idle-timeout and failure
+ * listeners: it reads the version, registers both and says it holds; the test's command "idle ID" gives that
+ * request's connection a short idle timeout, whose listener reads the version again and lets the request fail,
+ * and the failure listener reads it once more and fails the request.
  */
 public final class JettyDemandApp {
+    /** The connection of each /fail request held, by id, for the test's "idle ID". */
+    private static final java.util.Map<String, org.eclipse.jetty.io.EndPoint> HELD =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static void main(String[] args) throws Exception {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServerConnector connector = (ServerConnector) server.getConnectors()[0];
@@ -34,6 +41,21 @@ public final class JettyDemandApp {
                 String first = sv.mod.Version.version();
                 if (id.startsWith("hold")) {
                     System.out.println("holding " + id + " start=" + first + " on " + Thread.currentThread().getName());
+                }
+                if (request.getHttpURI().getPath().equals("/fail")) {
+                    request.addIdleTimeoutListener(timeout -> {
+                        System.out.println("idle " + id + " start=" + first + " end=" + sv.mod.Version.version()
+                                + " on " + Thread.currentThread().getName());
+                        return true;
+                    });
+                    request.addFailureListener(failure -> {
+                        System.out.println("failed " + id + " start=" + first + " end=" + sv.mod.Version.version()
+                                + " on " + Thread.currentThread().getName());
+                        callback.failed(failure);
+                    });
+                    HELD.put(id, request.getConnectionMetaData().getConnection().getEndPoint());
+                    System.out.println("listening " + id + " start=" + first);
+                    return true;
                 }
                 if (request.getHttpURI().getPath().equals("/write")) {
                     int size = Integer.parseInt(Request.extractQueryParameters(request).getValue("size"));
@@ -71,7 +93,11 @@ public final class JettyDemandApp {
         });
         server.start();
         System.out.println("ready " + connector.getLocalPort());
-        Gates.commands(line -> { });
+        Gates.commands(line -> {
+            if (line.startsWith("idle ")) {
+                HELD.remove(line.substring("idle ".length())).setIdleTimeout(50);
+            }
+        });
         server.stop();
     }
 }

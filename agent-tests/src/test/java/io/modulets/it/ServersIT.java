@@ -798,7 +798,8 @@ class ServersIT {
                     "the request in flight starts on version 1\n" + jvm.describe());
             // more than loopback's socket buffers take: Jetty completes the write once this client reads
             try (java.net.Socket unread = new java.net.Socket("127.0.0.1", port);
-                 java.net.Socket listened = listen(jvm, port, "listen-1", "1")) {
+                 java.net.Socket listened = listen(jvm, port, "/fail", "listen-1", "1");
+                 java.net.Socket inContext = listen(jvm, port, "/ctx/fail", "listen-ctx", "1")) {
                 unread.getOutputStream().write(("GET /write?id=hold-2&size=" + (64 << 20) + " HTTP/1.1\r\nHost: x\r\n"
                         + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 assertEquals("holding hold-2 start=1", jvm.expect("holding hold-2", WAIT).replaceAll(" on .*", ""),
@@ -819,7 +820,12 @@ class ServersIT {
                 assertEquals("failed listen-1 start=1 end=1",
                         jvm.expect("failed listen-1", WAIT).replaceAll(" on .*", ""),
                         "the request in flight keeps version 1 in its failure listener\n" + jvm.describe());
-                try (java.net.Socket after = listen(jvm, port, "listen-2", "2")) {
+                jvm.send("idle listen-ctx");
+                assertEquals("idle listen-ctx start=1 end=1", jvm.expect("idle listen-ctx", WAIT)
+                        .replaceAll(" on .*", ""), "the same under a ContextHandler\n" + jvm.describe());
+                assertEquals("failed listen-ctx start=1 end=1", jvm.expect("failed listen-ctx", WAIT)
+                        .replaceAll(" on .*", ""), "the same under a ContextHandler\n" + jvm.describe());
+                try (java.net.Socket after = listen(jvm, port, "/fail", "listen-2", "2")) {
                     jvm.send("idle listen-2");
                     assertEquals("failed listen-2 start=2 end=2",
                             jvm.expect("failed listen-2", WAIT).replaceAll(" on .*", ""),
@@ -848,12 +854,13 @@ class ServersIT {
     }
 
     /**
-     * A raw connection with a {@code /fail} request of JettyDemandApp on it, once the request has registered its
+     * A raw connection with a {@code /fail} request of JettyDemandApp on it ({@code path}), once the request has registered its
      * listeners, having read {@code version}: the test idles it with "idle ID".
      */
-    private static java.net.Socket listen(InteractiveJvm jvm, int port, String id, String version) throws Exception {
+    private static java.net.Socket listen(InteractiveJvm jvm, int port, String path, String id, String version)
+            throws Exception {
         java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
-        socket.getOutputStream().write(("GET /fail?id=" + id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+        socket.getOutputStream().write(("GET " + path + "?id=" + id + " HTTP/1.1\r\nHost: x\r\n\r\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals("listening " + id + " start=" + version, jvm.expect("listening " + id, WAIT),
                 "the request registers its listeners on version " + version + "\n" + jvm.describe());

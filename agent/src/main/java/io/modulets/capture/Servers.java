@@ -17,6 +17,7 @@ final class Servers {
     }
 
     private static final String JETTY_REQUEST = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest";
+    private static final String JETTY_CONTEXT_REQUEST = "org.eclipse.jetty.server.handler.ContextRequest";
     private static final String JETTY_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
     private static final String TOMCAT_WS = "org.apache.tomcat.websocket.";
     private static final String JETTY_WS = "org.eclipse.jetty.websocket.core.WebSocketCoreSession";
@@ -94,7 +95,11 @@ final class Servers {
      */
     static final List<String[]> LISTENERS = List.of(
             new String[] {JETTY_REQUEST, "addFailureListener", "(Ljava/util/function/Consumer;)V"},
-            new String[] {JETTY_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"});
+            new String[] {JETTY_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"},
+            // a handler under a ContextHandler: its request wraps each listener in a lambda of its own (to run it in
+            // the context's scope), which reaches the channel's request as Jetty's code, so the listener is taken here
+            new String[] {JETTY_CONTEXT_REQUEST, "addFailureListener", "(Ljava/util/function/Consumer;)V"},
+            new String[] {JETTY_CONTEXT_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"});
 
     /**
      * Where a server queues a delayed task without {@code execute} ({@code class}, then each {@code schedule}'s

@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.Callback;
  * version again in the write's callback and writes it last. {@code /fail} goes on in its idle-timeout and failure
  * listeners: it reads the version, registers both and says it holds; the test's command "idle ID" gives that
  * request's connection a short idle timeout, whose listener reads the version again and lets the request fail,
- * and the failure listener reads it once more and fails the request.
+ * and the failure listener reads it once more and fails the request. Under {@code /ctx/} the same handler runs
+ * inside a ContextHandler.
  */
 public final class JettyDemandApp {
     /** The connection of each /fail request held, by id, for the test's "idle ID". */
@@ -34,7 +35,7 @@ public final class JettyDemandApp {
         // dispatch at the headers, before any content, whatever this Jetty's default is
         connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
                 .setDelayDispatchUntilContent(false);
-        server.setHandler(new Handler.Abstract() {
+        java.util.function.Supplier<Handler> handlers = () -> new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 String id = Request.extractQueryParameters(request).getValue("id");
@@ -42,7 +43,7 @@ public final class JettyDemandApp {
                 if (id.startsWith("hold")) {
                     System.out.println("holding " + id + " start=" + first + " on " + Thread.currentThread().getName());
                 }
-                if (request.getHttpURI().getPath().equals("/fail")) {
+                if (Request.getPathInContext(request).equals("/fail")) {
                     request.addIdleTimeoutListener(timeout -> {
                         System.out.println("idle " + id + " start=" + first + " end=" + sv.mod.Version.version()
                                 + " on " + Thread.currentThread().getName());
@@ -57,7 +58,7 @@ public final class JettyDemandApp {
                     System.out.println("listening " + id + " start=" + first);
                     return true;
                 }
-                if (request.getHttpURI().getPath().equals("/write")) {
+                if (Request.getPathInContext(request).equals("/write")) {
                     int size = Integer.parseInt(Request.extractQueryParameters(request).getValue("size"));
                     response.write(false, ByteBuffer.allocate(size), Callback.from(() -> {
                         String end = sv.mod.Version.version();
@@ -90,7 +91,10 @@ public final class JettyDemandApp {
                 }.read();
                 return true;
             }
-        });
+        };
+        // the same handler under a context (/ctx/...), whose request wraps the listeners in lambdas of Jetty's
+        server.setHandler(new Handler.Sequence(
+                new org.eclipse.jetty.server.handler.ContextHandler(handlers.get(), "/ctx"), handlers.get()));
         server.start();
         System.out.println("ready " + connector.getLocalPort());
         Gates.commands(line -> {

@@ -769,7 +769,8 @@ class ServersIT {
      * that goes on in a write's callback, which Jetty runs once the bytes are sent (a client that reads only
      * after the deploy holds them up). The same for one that goes on in its idle-timeout and failure listeners
      * ({@code Request.addIdleTimeoutListener}, {@code addFailureListener}), which Jetty runs on its own threads when
-     * the connection, idle, times out after the deploy; one registered after it reads 2. Generation 1 retires and
+     * the connection, idle, times out after the deploy; one registered after it reads 2. Demand callbacks and
+     * listeners again under a ContextHandler, whose request wraps them in Jetty's own. Generation 1 retires and
      * unloads once all are answered.
      */
     @ParameterizedTest(name = "[{index}] {0}")
@@ -789,13 +790,13 @@ class ServersIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         ChildJvm child = storyChild(jdk, work, modules, Server.JETTY.classPath(), "sv.JettyDemandApp", withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
-             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
+             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>();
+             SubmissionPublisher<ByteBuffer> bodyInContext = new SubmissionPublisher<>()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demand?id=hold-1"))
-                    .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
-            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
-            assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
-                    "the request in flight starts on version 1\n" + jvm.describe());
+            CompletableFuture<HttpResponse<String>> held = post(jvm, port, "/demand", "hold-1", body);
+            // the same under a ContextHandler, whose request wraps the demand callback in a task of Jetty's
+            CompletableFuture<HttpResponse<String>> heldInContext = post(jvm, port, "/ctx/demand", "hold-ctx",
+                    bodyInContext);
             // more than loopback's socket buffers take: Jetty completes the write once this client reads
             try (java.net.Socket unread = new java.net.Socket("127.0.0.1", port);
                  java.net.Socket listened = listen(jvm, port, "/fail", "listen-1", "1");
@@ -836,6 +837,10 @@ class ServersIT {
                 HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 assertEquals("start=1 end=1", answer.body(),
                         "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
+                bodyInContext.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                bodyInContext.close();
+                assertEquals("start=1 end=1", heldInContext.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body(),
+                        "the same under a ContextHandler\n" + jvm.describe());
                 unread.setSoTimeout((int) WAIT.toMillis());
                 byte[] all = unread.getInputStream().readAllBytes();
                 String tail = new String(all, Math.max(0, all.length - 200), Math.min(all.length, 200),
@@ -851,6 +856,18 @@ class ServersIT {
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
             }
         }
+    }
+
+    /** A POST of {@code path} whose body {@code body} sends later, once the handler says it holds. */
+    private static CompletableFuture<HttpResponse<String>> post(InteractiveJvm jvm, int port, String path, String id,
+                                                                SubmissionPublisher<ByteBuffer> body)
+            throws InterruptedException {
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path + "?id=" + id))
+                .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+        CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
+        assertEquals("holding " + id + " start=1", jvm.expect("holding " + id, WAIT).replaceAll(" on .*", ""),
+                "the request in flight starts on version 1\n" + jvm.describe());
+        return held;
     }
 
     /**

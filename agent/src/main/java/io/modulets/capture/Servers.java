@@ -85,7 +85,10 @@ final class Servers {
      * callback Jetty runs when content arrives, from the connection's read on a pool thread.
      */
     static final List<String> CALLBACKS = List.of(
-            JETTY_REQUEST + "#demand");
+            JETTY_REQUEST + "#demand",
+            // a handler under a ContextHandler: its request wraps the callback in a task of Jetty's (DemandTask, to
+            // run it in the context's scope), which reaches the channel's request as Jetty's code
+            JETTY_CONTEXT_REQUEST + "#demand");
 
     /**
      * Where a request registers a listener that the server calls later, if at all, on a thread of its own ({@code

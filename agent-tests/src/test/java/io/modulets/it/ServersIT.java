@@ -767,7 +767,11 @@ class ServersIT {
      * body arrives, on its own thread, after the handler returned: held across a deploy (its body is sent
      * after it), it reads version 1 when handled and in the callback; requests after read 2. The same for one
      * that goes on in a write's callback, which Jetty runs once the bytes are sent (a client that reads only
-     * after the deploy holds them up). Generation 1 retires and unloads once both are answered.
+     * after the deploy holds them up). The same for one that goes on in its idle-timeout and failure listeners
+     * ({@code Request.addIdleTimeoutListener}, {@code addFailureListener}), which Jetty runs on its own threads when
+     * the connection, idle, times out after the deploy; one registered after it reads 2. Demand callbacks and
+     * listeners again under a ContextHandler, whose request wraps them in Jetty's own. Generation 1 retires and
+     * unloads once all are answered.
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
@@ -786,15 +790,17 @@ class ServersIT {
         Path modules = Files.createDirectories(work.resolve("modules"));
         ChildJvm child = storyChild(jdk, work, modules, Server.JETTY.classPath(), "sv.JettyDemandApp", withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
-             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>()) {
+             SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>();
+             SubmissionPublisher<ByteBuffer> bodyInContext = new SubmissionPublisher<>()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demand?id=hold-1"))
-                    .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
-            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
-            assertEquals("holding hold-1 start=1", jvm.expect("holding hold-1", WAIT).replaceAll(" on .*", ""),
-                    "the request in flight starts on version 1\n" + jvm.describe());
+            CompletableFuture<HttpResponse<String>> held = post(jvm, port, "/demand", "hold-1", body);
+            // the same under a ContextHandler, whose request wraps the demand callback in a task of Jetty's
+            CompletableFuture<HttpResponse<String>> heldInContext = post(jvm, port, "/ctx/demand", "hold-ctx",
+                    bodyInContext);
             // more than loopback's socket buffers take: Jetty completes the write once this client reads
-            try (java.net.Socket unread = new java.net.Socket("127.0.0.1", port)) {
+            try (java.net.Socket unread = new java.net.Socket("127.0.0.1", port);
+                 java.net.Socket listened = listen(jvm, port, "/fail", "listen-1", "1");
+                 java.net.Socket inContext = listen(jvm, port, "/ctx/fail", "listen-ctx", "1")) {
                 unread.getOutputStream().write(("GET /write?id=hold-2&size=" + (64 << 20) + " HTTP/1.1\r\nHost: x\r\n"
                         + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 assertEquals("holding hold-2 start=1", jvm.expect("holding hold-2", WAIT).replaceAll(" on .*", ""),
@@ -808,11 +814,33 @@ class ServersIT {
                                 + jvm.describe());
                 assertFalse(jvm.allLines().stream().anyMatch(line -> line.startsWith("written hold-2")),
                         "the write was sent before the deploy: the story needs it held up\n" + jvm.describe());
+                // the connection idles: Jetty runs the listeners on its own threads, after the deploy
+                jvm.send("idle listen-1");
+                assertEquals("idle listen-1 start=1 end=1", jvm.expect("idle listen-1", WAIT).replaceAll(" on .*", ""),
+                        "the request in flight keeps version 1 in its idle-timeout listener\n" + jvm.describe());
+                assertEquals("failed listen-1 start=1 end=1",
+                        jvm.expect("failed listen-1", WAIT).replaceAll(" on .*", ""),
+                        "the request in flight keeps version 1 in its failure listener\n" + jvm.describe());
+                jvm.send("idle listen-ctx");
+                assertEquals("idle listen-ctx start=1 end=1", jvm.expect("idle listen-ctx", WAIT)
+                        .replaceAll(" on .*", ""), "the same under a ContextHandler\n" + jvm.describe());
+                assertEquals("failed listen-ctx start=1 end=1", jvm.expect("failed listen-ctx", WAIT)
+                        .replaceAll(" on .*", ""), "the same under a ContextHandler\n" + jvm.describe());
+                try (java.net.Socket after = listen(jvm, port, "/fail", "listen-2", "2")) {
+                    jvm.send("idle listen-2");
+                    assertEquals("failed listen-2 start=2 end=2",
+                            jvm.expect("failed listen-2", WAIT).replaceAll(" on .*", ""),
+                            "a request started after the deploy runs version 2 in its listeners\n" + jvm.describe());
+                }
                 body.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 body.close();
                 HttpResponse<String> answer = held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 assertEquals("start=1 end=1", answer.body(),
                         "the request in flight keeps version 1 in its demand callback\n" + jvm.describe());
+                bodyInContext.submit(ByteBuffer.wrap("the body".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                bodyInContext.close();
+                assertEquals("start=1 end=1", heldInContext.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).body(),
+                        "the same under a ContextHandler\n" + jvm.describe());
                 unread.setSoTimeout((int) WAIT.toMillis());
                 byte[] all = unread.getInputStream().readAllBytes();
                 String tail = new String(all, Math.max(0, all.length - 200), Math.min(all.length, 200),
@@ -828,6 +856,32 @@ class ServersIT {
                 jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
             }
         }
+    }
+
+    /** A POST of {@code path} whose body {@code body} sends later, once the handler says it holds. */
+    private static CompletableFuture<HttpResponse<String>> post(InteractiveJvm jvm, int port, String path, String id,
+                                                                SubmissionPublisher<ByteBuffer> body)
+            throws InterruptedException {
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path + "?id=" + id))
+                .timeout(WAIT).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+        CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(post, HttpResponse.BodyHandlers.ofString());
+        assertEquals("holding " + id + " start=1", jvm.expect("holding " + id, WAIT).replaceAll(" on .*", ""),
+                "the request in flight starts on version 1\n" + jvm.describe());
+        return held;
+    }
+
+    /**
+     * A raw connection with a {@code /fail} request of JettyDemandApp on it ({@code path}), once the request has registered its
+     * listeners, having read {@code version}: the test idles it with "idle ID".
+     */
+    private static java.net.Socket listen(InteractiveJvm jvm, int port, String path, String id, String version)
+            throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        socket.getOutputStream().write(("GET " + path + "?id=" + id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("listening " + id + " start=" + version, jvm.expect("listening " + id, WAIT),
+                "the request registers its listeners on version " + version + "\n" + jvm.describe());
+        return socket;
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

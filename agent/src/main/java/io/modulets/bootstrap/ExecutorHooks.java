@@ -156,6 +156,44 @@ public final class ExecutorHooks {
     }
 
     /**
+     * A server's {@code addFailureListener(listener)} (Jetty 12 core's request), whose listener the server calls later,
+     * if the request fails, on a thread of its own: registered on a bound thread (the request's, or a task of it), it
+     * is the request's child, pending until it runs; the server's own listeners, and any registered on an unbound
+     * thread, stay as they are.
+     */
+    public static java.util.function.Consumer<Throwable> wrapChildListener(
+            java.util.function.Consumer<Throwable> listener) {
+        ClassLoader binding = childListenerBinding(listener);
+        if (binding == null) {
+            return listener;
+        }
+        BoundListeners.OnFailure bound = new BoundListeners.OnFailure(listener);
+        PendingTasks.add(bound, binding);
+        return bound;
+    }
+
+    /** As {@link #wrapChildListener(java.util.function.Consumer)}, for {@code addIdleTimeoutListener(listener)}. */
+    public static java.util.function.Predicate<java.util.concurrent.TimeoutException> wrapChildListener(
+            java.util.function.Predicate<java.util.concurrent.TimeoutException> listener) {
+        ClassLoader binding = childListenerBinding(listener);
+        if (binding == null) {
+            return listener;
+        }
+        BoundListeners.OnIdleTimeout bound = new BoundListeners.OnIdleTimeout(listener);
+        PendingTasks.add(bound, binding);
+        return bound;
+    }
+
+    private static ClassLoader childListenerBinding(Object listener) {
+        if (listener == null || listener instanceof BoundListeners.OnFailure
+                || listener instanceof BoundListeners.OnIdleTimeout || Bindings.bound() == null
+                || serverTask.test(listener)) {
+            return null;
+        }
+        return Bindings.captureFor(listener);
+    }
+
+    /**
      * A server's {@code schedule(task, delay, unit)} (Netty's event loop): what a request schedules (a
      * Vert.x timer) is its child, as with {@link #wrapChildForExecutor}; the server's own delayed tasks (a
      * read or write timeout, an idle check that schedules itself again) stay unbound, so that no

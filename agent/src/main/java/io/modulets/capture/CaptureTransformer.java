@@ -76,31 +76,40 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         for (String pool : Servers.POOLS) {
             Transformlet rule = CustomExecutorTransformlet.serverPool(pool);
-            appClasses.put(rule.className(), rule);
+            addAppRule(rule);
         }
         for (String callback : Servers.CALLBACKS) {
             int hash = callback.indexOf('#');
             Transformlet rule = CustomExecutorTransformlet.serverCallback(callback.substring(0, hash),
                     callback.substring(hash + 1));
-            appClasses.put(rule.className(), rule);
+            addAppRule(rule);
+        }
+        for (String[] listener : Servers.LISTENERS) {
+            addAppRule(CustomExecutorTransformlet.serverListener(listener[0], listener[1], listener[2]));
         }
         for (String[] schedule : Servers.SCHEDULES) {
             Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0],
                     List.of(schedule).subList(1, schedule.length));
-            appClasses.put(rule.className(), rule);
+            addAppRule(rule);
         }
         Transformlet timer = NettyTimerRule.rule();
-        appClasses.put(timer.className(), timer);
+        addAppRule(timer);
         for (Transformlet rule : CoroutineRules.rules()) {
-            appClasses.put(rule.className(), rule);
+            addAppRule(rule);
         }
         for (Transformlet rule : ApplicationLoaderTransformlet.rules()) {
-            appClasses.put(rule.className(), rule);
+            addAppRule(rule);
         }
         for (String executor : executors) {
+            // named by the application: in place of any rule of the agent's for that class, as always
             Transformlet rule = new CustomExecutorTransformlet(executor);
             appClasses.put(rule.className(), rule);
         }
+    }
+
+    /** A rule for an application's class; a second rule for the same class (Jetty's request) applies after it. */
+    private void addAppRule(Transformlet rule) {
+        appClasses.merge(rule.className(), rule, Transformlet::both);
     }
 
     /**

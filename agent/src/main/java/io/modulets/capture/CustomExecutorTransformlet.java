@@ -38,6 +38,15 @@ final class CustomExecutorTransformlet implements Transformlet {
     }
 
     /**
+     * A server's method {@code method(listener)} ({@code descriptor}) that keeps a listener a request registers and
+     * calls it later, if at all, on a thread of the server's (Jetty's {@code Request.addFailureListener}): the
+     * listener is the request's child (ExecutorHooks.wrapChildListener, one per listener type).
+     */
+    static CustomExecutorTransformlet serverListener(String binaryName, String method, String descriptor) {
+        return new CustomExecutorTransformlet(binaryName, method, descriptor, "wrapChildListener");
+    }
+
+    /**
      * A server's {@code schedule(Runnable or Callable, delay, unit)} that queues a delayed task without {@code
      * execute} (Netty's, called on its event loop): the task is the child of a request that schedules it (a
      * Vert.x timer); the server's own delayed tasks are not (ExecutorHooks.wrapScheduledChild, and
@@ -73,7 +82,7 @@ final class CustomExecutorTransformlet implements Transformlet {
         if (!name.equals(method) || !descriptors.contains(descriptor)) {
             return mv;
         }
-        // the task is the first parameter: a Runnable, or a Callable given to a server's schedule
+        // the task is the first parameter: a Runnable, a Callable given to a server's schedule, or a listener
         String task = Type.getArgumentTypes(descriptor)[0].getDescriptor();
         String taskHook = task.equals("Ljava/util/concurrent/Callable;") ? "wrapScheduledCallable" : hook;
         return new MethodVisitor(Opcodes.ASM9, mv) {

@@ -16,6 +16,8 @@ final class Servers {
     private Servers() {
     }
 
+    private static final String JETTY_REQUEST = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest";
+    private static final String JETTY_CONTEXT_REQUEST = "org.eclipse.jetty.server.handler.ContextRequest";
     private static final String JETTY_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
     private static final String TOMCAT_WS = "org.apache.tomcat.websocket.";
     private static final String JETTY_WS = "org.eclipse.jetty.websocket.core.WebSocketCoreSession";
@@ -83,7 +85,24 @@ final class Servers {
      * callback Jetty runs when content arrives, from the connection's read on a pool thread.
      */
     static final List<String> CALLBACKS = List.of(
-            "org.eclipse.jetty.server.internal.HttpChannelState$ChannelRequest#demand");
+            JETTY_REQUEST + "#demand",
+            // a handler under a ContextHandler: its request wraps the callback in a task of Jetty's (DemandTask, to
+            // run it in the context's scope), which reaches the channel's request as Jetty's code
+            JETTY_CONTEXT_REQUEST + "#demand");
+
+    /**
+     * Where a request registers a listener that the server calls later, if at all, on a thread of its own ({@code
+     * class}, method, descriptor): the listener is the request's child and runs on its generation. Jetty 12 core:
+     * {@code Request.addFailureListener} and {@code addIdleTimeoutListener} (every wrapper delegates to the channel's
+     * request), whose listeners Jetty runs through the channel's serialized invoker when the request fails or idles.
+     */
+    static final List<String[]> LISTENERS = List.of(
+            new String[] {JETTY_REQUEST, "addFailureListener", "(Ljava/util/function/Consumer;)V"},
+            new String[] {JETTY_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"},
+            // a handler under a ContextHandler: its request wraps each listener in a lambda of its own (to run it in
+            // the context's scope), which reaches the channel's request as Jetty's code, so the listener is taken here
+            new String[] {JETTY_CONTEXT_REQUEST, "addFailureListener", "(Ljava/util/function/Consumer;)V"},
+            new String[] {JETTY_CONTEXT_REQUEST, "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V"});
 
     /**
      * Where a server queues a delayed task without {@code execute} ({@code class}, then each {@code schedule}'s

@@ -9,4 +9,19 @@ interface Transformlet {
 
     /** Wraps {@code mv} for the methods this rule touches; returns {@code mv} for the others. */
     MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv);
+
+    /** Both rules of one class ({@code first}'s then {@code second}'s), where each touches its own methods. */
+    static Transformlet both(Transformlet first, Transformlet second) {
+        return new Transformlet() {
+            @Override
+            public String className() {
+                return first.className();
+            }
+
+            @Override
+            public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
+                return second.visitMethod(name, descriptor, first.visitMethod(name, descriptor, mv));
+            }
+        };
+    }
 }

@@ -129,6 +129,12 @@ class HookCallsTest {
         public Object schedule(java.util.concurrent.Callable<?> task, long delay, java.util.concurrent.TimeUnit unit) {
             return null;
         }
+
+        public void addFailureListener(java.util.function.Consumer<Throwable> listener) {
+        }
+
+        public void addIdleTimeoutListener(java.util.function.Predicate<java.util.concurrent.TimeoutException> listener) {
+        }
     }
 
     @Test
@@ -145,10 +151,15 @@ class HookCallsTest {
         for (Transformlet pool : List.of(CustomExecutorTransformlet.serverPool(name),
                 new CustomExecutorTransformlet(name), CustomExecutorTransformlet.serverSchedule(name, List.of(
                         "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;",
-                        "(Ljava/util/concurrent/Callable;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;")))) {
+                        "(Ljava/util/concurrent/Callable;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;")),
+                // two rules of one class, as Jetty's request has (with its demand's)
+                Transformlet.both(CustomExecutorTransformlet.serverListener(name, "addFailureListener",
+                        "(Ljava/util/function/Consumer;)V"), CustomExecutorTransformlet.serverListener(name,
+                        "addIdleTimeoutListener", "(Ljava/util/function/Predicate;)V")))) {
             all.addAll(emitted(bytes, next -> applying(pool, next)));
         }
-        assertEquals(8, all.size(), "enter, exit, exitFailed, end, the two pool hooks, the two schedule hooks: " + all);
+        assertEquals(10, all.size(), "enter, exit, exitFailed, end, the two pool hooks, the two schedule hooks, the two"
+                + " listener hooks: " + all);
         for (String call : all) {
             assertResolves(call);
         }

@@ -1,0 +1,76 @@
+package io.modulets.bootstrap;
+
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * {@link BoundTask} for the listeners a request hands a server, which the server calls later on a thread of its own,
+ * if at all: Jetty 12 core's {@code Request.addFailureListener} and {@code addIdleTimeoutListener}. Each is pending,
+ * so counted live, from its registration until it runs (or is collected unrun, once Jetty recycles the request).
+ */
+final class BoundListeners {
+    private BoundListeners() {
+    }
+
+    /** A failure listener: Jetty calls it at most once, then forgets it. */
+    static final class OnFailure implements Consumer<Throwable> {
+        private final Consumer<Throwable> listener;
+
+        OnFailure(Consumer<Throwable> listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void accept(Throwable failure) {
+            ExecutorHooks.runCaptured(this, () -> listener.accept(failure));
+        }
+
+        @Override
+        public String toString() {
+            return listener.toString();
+        }
+    }
+
+    /**
+     * An idle-timeout listener: Jetty calls it at each idle timeout of the request until it answers true (the request
+     * then fails); one that answers false stays pending, on the same binding, for the next.
+     */
+    static final class OnIdleTimeout implements Predicate<TimeoutException> {
+        private final Predicate<TimeoutException> listener;
+
+        OnIdleTimeout(Predicate<TimeoutException> listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public boolean test(TimeoutException timeout) {
+            Object captured = PendingTasks.take(this);
+            if (captured == null) {
+                return listener.test(timeout);
+            }
+            ClassLoader binding = ExecutorHooks.bindingOf(captured);
+            Scope scope = Scope.run(binding);
+            boolean again = false;
+            try {
+                boolean fails = listener.test(timeout);
+                again = !fails;
+                return fails;
+            } catch (Throwable failure) {
+                scope.failed(failure);
+                throw failure;
+            } finally {
+                scope.close();
+                if (again) {
+                    PendingTasks.add(this, binding); // counted again before this run's count is released
+                }
+                ExecutorHooks.releaseRun(captured, binding);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return listener.toString();
+        }
+    }
+}

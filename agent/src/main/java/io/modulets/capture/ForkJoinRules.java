@@ -5,10 +5,14 @@ import java.util.List;
 
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
  * Fork/join: {@code fork()} and the pool's one submission path (17: {@code externalSubmit}, 21+:
- * {@code poolSubmit}; every execute/submit/invoke/invokeAll goes through it) capture; {@code doExec()},
+ * {@code poolSubmit}; every execute/submit/invoke/invokeAll goes through it), and 25's public {@code externalSubmit},
+ * which does not, capture; {@code doExec()},
  * where every worker, helper and {@code invoke()} runs a task, binds around {@code exec()}; a
  * cancelled task stops counting; an exceptional completion ({@code trySetThrown}) fails the run it happens in.
  * Workers are never bound ({@code ThreadHooks.onThreadStart}).
@@ -51,6 +55,32 @@ final class ForkJoinRules {
         });
     }
 
+    /** 20+'s public {@code externalSubmit(task)}; on 17 the package-private one of the same name is {@link #SUBMIT}. */
+    private static final String EXTERNAL_SUBMIT =
+            "externalSubmit(Ljava/util/concurrent/ForkJoinTask;)Ljava/util/concurrent/ForkJoinTask;";
+
+    /**
+     * 20+'s {@code externalSubmit}: on 25 it pushes the task to a submission queue itself, not through {@code
+     * poolSubmit}, so its task went uncaptured and ran on the current generation. Hooked at entry only where its code
+     * does not call {@code poolSubmit} (read from the method as it is rewritten, whatever the JDK), so that no task is
+     * captured twice.
+     */
+    private static MethodVisitor externalSubmit(MethodVisitor next) {
+        // (not "mv" inside: MethodNode inherits a field of that name, its own delegate, null here)
+        return new MethodNode(Opcodes.ASM9) {
+            @Override
+            public void visitEnd() {
+                super.visitEnd();
+                boolean throughPoolSubmit = false;
+                for (AbstractInsnNode insn : instructions) {
+                    throughPoolSubmit |= insn instanceof MethodInsnNode call && call.name.equals("poolSubmit");
+                }
+                accept(throughPoolSubmit ? next : Hooks.atEntry(next, Hooks.FORK_JOIN, "onPoolSubmit",
+                        "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, 1));
+            }
+        };
+    }
+
     /** {@code exec()} runs bound; after doExec, a task found already done (so not run) releases its capture. */
     private static MethodVisitor afterExec(MethodVisitor mv) {
         return Hooks.replaceVirtualCall(mv, TASK::equals, "exec", "()Z", Hooks.FORK_JOIN, "execTask",
@@ -83,6 +113,9 @@ final class ForkJoinRules {
                     if (method.equals(SUBMIT)) {
                         return Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit",
                                 "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, SUBMIT.startsWith("poolSubmit") ? 2 : 1);
+                    }
+                    if (method.equals(EXTERNAL_SUBMIT) && !SUBMIT.equals(EXTERNAL_SUBMIT)) {
+                        return externalSubmit(mv);
                     }
                     return method.equals(SCHEDULE_DELAYED) ? onScheduleDelayed(mv) : mv;
                 }));

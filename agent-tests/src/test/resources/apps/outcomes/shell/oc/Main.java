@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -138,6 +139,11 @@ public final class Main {
             forkJoin.submit(() -> oc.mod.Work.version());
         }
         forkJoin.submit(() -> oc.mod.Work.fail(new ClassCastException("fork/join")));
+        if (Runtime.version().feature() >= 21) {
+            // 20+'s public externalSubmit, which on 25 pushes the task itself, not through the pool's usual path
+            ForkJoinPool.class.getMethod("externalSubmit", ForkJoinTask.class)
+                    .invoke(forkJoin, ForkJoinTask.adapt(() -> oc.mod.Work.version()));
+        }
 
         // threads: 1 normal, 1 whose body throws; on 21+, the same with virtual threads
         List<Thread> threads = new ArrayList<>();

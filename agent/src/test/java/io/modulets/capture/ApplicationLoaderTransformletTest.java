@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -135,7 +134,7 @@ class ApplicationLoaderTransformletTest {
     private ClassLoader rewritten(Class<?> shape, int rule, URL[] urls, ClassLoader parent) throws Exception {
         Transformlet transformlet = ApplicationLoaderTransformlet.rules().get(rule);
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        new ClassReader(bytes(shape)).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        new ClassReader(RewrittenClass.bytes(shape)).accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
@@ -144,20 +143,8 @@ class ApplicationLoaderTransformletTest {
             }
         }, 0);
         byte[] rewritten = writer.toByteArray();
-        ClassLoader definer = new ClassLoader("definer", getClass().getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(shape.getName())) {
-                    synchronized (getClassLoadingLock(name)) {
-                        Class<?> c = findLoadedClass(name);
-                        return c != null ? c : defineClass(name, rewritten, 0, rewritten.length);
-                    }
-                }
-                return super.loadClass(name, resolve);
-            }
-        };
         try {
-            return (ClassLoader) definer.loadClass(shape.getName())
+            return (ClassLoader) RewrittenClass.define(shape, rewritten)
                     .getConstructor(URL[].class, ClassLoader.class).newInstance(urls, parent);
         } catch (InvocationTargetException e) {
             throw (Exception) e.getCause();
@@ -167,18 +154,11 @@ class ApplicationLoaderTransformletTest {
     /** A real class file, renamed: what a jar's copy of a swappable class would be. */
     private static byte[] renamed(String internalName) throws IOException {
         ClassWriter writer = new ClassWriter(0);
-        new ClassReader(bytes(Empty.class)).accept(new ClassRemapper(writer,
+        new ClassReader(RewrittenClass.bytes(Empty.class)).accept(new ClassRemapper(writer,
                 new SimpleRemapper(Empty.class.getName().replace('.', '/'), internalName)), 0);
         return writer.toByteArray();
     }
 
     public static class Empty {
-    }
-
-    private static byte[] bytes(Class<?> c) throws IOException {
-        String file = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
-        try (InputStream in = c.getResourceAsStream(file)) {
-            return in.readAllBytes();
-        }
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -114,27 +113,13 @@ class RequestMethodVisitorTest {
                 new RequestMethod(name, "associate", "()V", Requests.BEGIN, 0, "state:Ljava/lang/Object;"),
                 new RequestMethod(name, "sendResponseHeaders", "(IJ)V", RequestMethod.RESPONDED, 1),
                 new RequestMethod(name, "notifyJobListenersComplete", null, RequestMethod.JOB_ENDED, 2));
-        byte[] original;
-        try (InputStream in = Server.class.getResourceAsStream("RequestMethodVisitorTest$Server.class")) {
-            original = in.readAllBytes();
-        }
+        byte[] original = RewrittenClass.bytes(Server.class);
         ClassReader reader = new ClassReader(original);
         // no COMPUTE_MAXS: the wrapper's own maximums must satisfy the verifier
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new RequestMethodVisitor(writer, rules), 0);
         byte[] rewritten = writer.toByteArray();
-        server = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-                if (className.equals(name)) {
-                    synchronized (getClassLoadingLock(className)) {
-                        Class<?> defined = findLoadedClass(className);
-                        return defined != null ? defined : defineClass(className, rewritten, 0, rewritten.length);
-                    }
-                }
-                return super.loadClass(className, resolve);
-            }
-        }.loadClass(name);
+        server = RewrittenClass.define(Server.class, rewritten);
     }
 
     @AfterEach

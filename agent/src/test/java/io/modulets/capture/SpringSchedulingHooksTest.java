@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +111,7 @@ class SpringSchedulingHooksTest {
 
     @Test
     void aClassOfAnotherShapeIsLeftAsItIs() throws IOException {
-        byte[] bytes = bytes(Other.class);
+        byte[] bytes = RewrittenClass.bytes(Other.class);
         ClassVisitor next = new ClassWriter(0);
         assertSame(next, SpringSchedulingHooks.visitorFor(bytes, next));
     }
@@ -128,31 +127,12 @@ class SpringSchedulingHooksTest {
         }
     }
 
-    private static byte[] bytes(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1)
-                + ".class")) {
-            return in.readAllBytes();
-        }
-    }
-
     private static Class<?> hooked(Class<?> type) throws IOException, ClassNotFoundException {
-        byte[] original = bytes(type);
+        byte[] original = RewrittenClass.bytes(type);
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         reader.accept(SpringSchedulingHooks.visitorFor(original, writer), 0);
         byte[] rewritten = writer.toByteArray();
-        String name = type.getName();
-        return new ClassLoader(SpringSchedulingHooksTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-                if (className.equals(name)) {
-                    synchronized (getClassLoadingLock(className)) {
-                        Class<?> defined = findLoadedClass(className);
-                        return defined != null ? defined : defineClass(className, rewritten, 0, rewritten.length);
-                    }
-                }
-                return super.loadClass(className, resolve);
-            }
-        }.loadClass(name);
+        return RewrittenClass.define(type, rewritten);
     }
 }

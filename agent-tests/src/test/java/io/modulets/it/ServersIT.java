@@ -1122,6 +1122,34 @@ class ServersIT {
         }
     }
 
+    /**
+     * Tomcat's WebSocket {@code onClose} for a session's idle timeout, which Tomcat's timeouts' thread (a loop)
+     * runs outside any message, is a root task: held across a deploy, it reads version 1 at its start and end, and
+     * generation 1 retires once it ends. Without the agent's hook it read version 2 at its end.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aTomcatWebSocketOnCloseAtItsIdleTimeoutKeepsItsVersion(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.TOMCAT.classPath(), Server.TOMCAT.mainClass, true)
+                .args("websocket");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            openWebSocket(socket, port, "/ws-idle");
+            assertEquals("holding hold-close start=1",
+                    jvm.expect("holding hold-close", WAIT).replaceAll(" on .*", ""),
+                    "onClose at the idle timeout starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            jvm.send("release hold-close");
+            assertEquals("onClose start=1 end=1", jvm.expect("onClose ", WAIT),
+                    "onClose in flight keeps version 1 to its end\n" + jvm.describe());
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+        }
+    }
+
     /** Connects {@code socket} and opens a WebSocket at {@code path}: its handshake answered by a 101. */
     private static void openWebSocket(java.net.Socket socket, int port, String path) throws IOException {
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());

@@ -281,6 +281,9 @@ final class Servers {
             new RequestMethod(TOMCAT_WS + "server.WsHttpUpgradeHandler", "onError", "(Ljava/lang/Throwable;)V",
                     Requests.CALL, -1),
             new RequestMethod(TOMCAT_WS + "server.WsHttpUpgradeHandler", "close", null, Requests.CALL, -1),
+            // and onClose wherever else the session closes: a session's idle timeout (on the timeouts' thread, a
+            // loop), the connector's stop (on the stopping thread); inside any of the above it is part of that run
+            new RequestMethod(TOMCAT_WS + "WsSession", "fireEndpointOnClose", null, Requests.CALL, -1),
             // Jetty 12's WebSockets (core, which Jetty's own API and the ee jakarta.websocket layers run on; Jetty 10
             // and 11 have the same class in core.internal): each frame handed to the application's frame handler,
             // where a message's handler runs at its last frame, from the connection's read on a pool thread

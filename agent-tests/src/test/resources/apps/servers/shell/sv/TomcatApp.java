@@ -40,6 +40,26 @@ public final class TomcatApp {
         }
     }
 
+    /**
+     * An endpoint whose session expires after half a second without a message: its onClose, run by Tomcat's
+     * timeouts' thread, serves the unit "hold-close" and prints what it read.
+     */
+    public static final class ClosingIdle extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.setMaxIdleTimeout(500);
+        }
+
+        @Override
+        public void onClose(Session session, jakarta.websocket.CloseReason reason) {
+            try {
+                System.out.println("onClose " + Gates.serve("hold-close"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
@@ -78,8 +98,12 @@ public final class TomcatApp {
             context.addServletContainerInitializer(new WsSci(), null);
             context.addServletContainerInitializer((classes, servletContext) -> {
                 try {
-                    ((ServerContainer) servletContext.getAttribute(ServerContainer.class.getName())).addEndpoint(
-                            ServerEndpointConfig.Builder.create(Answering.class, "/ws").build());
+                    ServerContainer container =
+                            (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+                    container.addEndpoint(ServerEndpointConfig.Builder.create(Answering.class, "/ws").build());
+                    container.addEndpoint(ServerEndpointConfig.Builder.create(ClosingIdle.class, "/ws-idle").build());
+                    // idle sessions checked every second (Tomcat's default: every 10 s)
+                    ((org.apache.tomcat.websocket.WsWebSocketContainer) container).setProcessPeriod(1);
                 } catch (jakarta.websocket.DeploymentException e) {
                     throw new jakarta.servlet.ServletException(e);
                 }

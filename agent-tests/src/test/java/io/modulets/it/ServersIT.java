@@ -1150,6 +1150,34 @@ class ServersIT {
         }
     }
 
+    /**
+     * Undertow's WebSocket connection callback ({@code onConnect}), which Undertow runs on an I/O thread once the
+     * handshake's 101 is written, after its request ended, is a root task: held across a deploy, it reads version
+     * 1 at its start and end, and generation 1 retires once it ends.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void anUndertowWebSocketOnConnectKeepsItsVersion(Jdk jdk, TestInfo info) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.UNDERTOW_BLOCKING.classPath(),
+                Server.UNDERTOW_BLOCKING.mainClass, true).args("websocket");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
+             java.net.Socket socket = new java.net.Socket()) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            openWebSocket(socket, port, "/ws-connect");
+            assertEquals("holding hold-connect start=1",
+                    jvm.expect("holding hold-connect", WAIT).replaceAll(" on .*", ""),
+                    "onConnect starts on version 1\n" + jvm.describe());
+            Deploys.renameInto(v2, modules, "version.jar");
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+            jvm.send("release hold-connect");
+            assertEquals("onConnect start=1 end=1", jvm.expect("onConnect ", WAIT),
+                    "onConnect in flight keeps version 1 to its end\n" + jvm.describe());
+            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+        }
+    }
+
     /** Connects {@code socket} and opens a WebSocket at {@code path}: its handshake answered by a 101. */
     private static void openWebSocket(java.net.Socket socket, int port, String path) throws IOException {
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());

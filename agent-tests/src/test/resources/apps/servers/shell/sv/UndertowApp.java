@@ -30,6 +30,14 @@ public final class UndertowApp {
                 .addHttpListener(0, "127.0.0.1")
                 .setHandler(args.length > 0 && args[0].equals("websocket")
                         ? Handlers.websocket((exchange, channel) -> {
+                            if (exchange.getRequestURI().startsWith("/ws-connect")) {
+                                // the connection callback itself serves a unit: what does it read to its end?
+                                try {
+                                    System.out.println("onConnect " + Gates.serve("hold-connect"));
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
                             channel.getReceiveSetter().set(new Answering());
                             channel.resumeReceives();
                         }, http)

@@ -1,5 +1,7 @@
 package io.modulets.generations;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -34,8 +36,13 @@ final class ShellFields {
     /** Paths reported, at most, to objects and then to classes; the rest are counted. */
     private static final int OBJECTS_NAMED = 5;
     private static final int CLASSES_NAMED = 2;
-    /** Far above what the budget takes (under a second for a Spring Boot app), for a JVM the load slows down. */
-    private static final long DEADLINE_NANOS = 10_000_000_000L;
+    /**
+     * The walking thread's CPU time, at most: far above what the budget takes (under a second for a Spring Boot
+     * app). CPU time, not wall time, so that a loaded machine, which gives the thread a fraction of a core, does
+     * not cut the walk short; wall time is bounded too, for a thread that gets almost none.
+     */
+    private static final long CPU_DEADLINE_NANOS = 10_000_000_000L;
+    private static final long WALL_DEADLINE_NANOS = 120_000_000_000L;
     private static final String AGENT_PACKAGE = "io.modulets.";
     private static final Class<?> AGENT = ShellFields.class;
 
@@ -87,7 +94,7 @@ final class ShellFields {
     }
 
     private void run(Iterable<Class<?>> shellClasses) {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        Deadline deadline = new Deadline();
         for (Class<?> shell : shellClasses) {
             for (Field field : declared(shell)) {
                 if (!Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
@@ -112,9 +119,28 @@ final class ShellFields {
             if (node.depth < depth) {
                 follow(node);
             }
-            if ((visited.size() & 1023) == 0 && System.nanoTime() > deadline) {
-                stopped = "stopped after " + DEADLINE_NANOS / 1_000_000_000L + " s at depth " + node.depth;
+            if ((visited.size() & 1023) == 0 && deadline.passed() != null) {
+                stopped = "stopped after " + deadline.passed() + " at depth " + node.depth;
             }
+        }
+    }
+
+    /** The walk's two deadlines, from its start: the thread's CPU time (where the JVM measures it) and wall time. */
+    private static final class Deadline {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final boolean cpu = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+        private final long cpuStart = cpu ? threads.getCurrentThreadCpuTime() : 0;
+        private final long wallStart = System.nanoTime();
+
+        /** Which deadline has passed ("10 s of CPU time", "120 s"), or null. */
+        String passed() {
+            if (System.nanoTime() - wallStart > (cpu ? WALL_DEADLINE_NANOS : CPU_DEADLINE_NANOS)) {
+                return (cpu ? WALL_DEADLINE_NANOS : CPU_DEADLINE_NANOS) / 1_000_000_000L + " s";
+            }
+            if (cpu && threads.getCurrentThreadCpuTime() - cpuStart > CPU_DEADLINE_NANOS) {
+                return CPU_DEADLINE_NANOS / 1_000_000_000L + " s of CPU time";
+            }
+            return null;
         }
     }
 

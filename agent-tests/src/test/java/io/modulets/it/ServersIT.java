@@ -1130,50 +1130,42 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aTomcatWebSocketOnCloseAtItsIdleTimeoutKeepsItsVersion(Jdk jdk, TestInfo info) throws Exception {
-        Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        ChildJvm child = storyChild(jdk, work, modules, Server.TOMCAT.classPath(), Server.TOMCAT.mainClass, true)
-                .args("websocket");
-        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
-             java.net.Socket socket = new java.net.Socket()) {
-            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            openWebSocket(socket, port, "/ws-idle");
-            assertEquals("holding hold-close start=1",
-                    jvm.expect("holding hold-close", WAIT).replaceAll(" on .*", ""),
-                    "onClose at the idle timeout starts on version 1\n" + jvm.describe());
-            Deploys.renameInto(v2, modules, "version.jar");
-            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
-            jvm.send("release hold-close");
-            assertEquals("onClose start=1 end=1", jvm.expect("onClose ", WAIT),
-                    "onClose in flight keeps version 1 to its end\n" + jvm.describe());
-            jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-        }
+        webSocketCallbackStory(jdk, info, Server.TOMCAT, "/ws-idle", "hold-close", "onClose");
     }
 
     /**
      * Undertow's WebSocket connection callback ({@code onConnect}), which Undertow runs on an I/O thread once the
-     * handshake's 101 is written, after its request ended, is a root task: held across a deploy, it reads version
-     * 1 at its start and end, and generation 1 retires once it ends.
+     * handshake's 101 is written, inside the handshake's request (which ends after it): held across a deploy, it
+     * reads version 1 at its start and end, and generation 1 retires once it ends.
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void anUndertowWebSocketOnConnectKeepsItsVersion(Jdk jdk, TestInfo info) throws Exception {
+        webSocketCallbackStory(jdk, info, Server.UNDERTOW_BLOCKING, "/ws-connect", "hold-connect", "onConnect");
+    }
+
+    /**
+     * Opens a WebSocket at {@code path} whose endpoint's {@code callback} serves the unit {@code unit} (the server
+     * calls it on its own, with no message sent) and prints "{@code callback} start=S end=E": it starts on
+     * version 1, is held across a deploy, and ends on version 1; then generation 1 retires.
+     */
+    private void webSocketCallbackStory(Jdk jdk, TestInfo info, Server server, String path, String unit,
+                                        String callback) throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        ChildJvm child = storyChild(jdk, work, modules, Server.UNDERTOW_BLOCKING.classPath(),
-                Server.UNDERTOW_BLOCKING.mainClass, true).args("websocket");
+        ChildJvm child = storyChild(jdk, work, modules, server.classPath(), server.mainClass, true)
+                .args("websocket");
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child");
              java.net.Socket socket = new java.net.Socket()) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
-            openWebSocket(socket, port, "/ws-connect");
-            assertEquals("holding hold-connect start=1",
-                    jvm.expect("holding hold-connect", WAIT).replaceAll(" on .*", ""),
-                    "onConnect starts on version 1\n" + jvm.describe());
+            openWebSocket(socket, port, path);
+            assertEquals("holding " + unit + " start=1", jvm.expect("holding " + unit, WAIT).replaceAll(" on .*", ""),
+                    callback + " starts on version 1\n" + jvm.describe());
             Deploys.renameInto(v2, modules, "version.jar");
             jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
-            jvm.send("release hold-connect");
-            assertEquals("onConnect start=1 end=1", jvm.expect("onConnect ", WAIT),
-                    "onConnect in flight keeps version 1 to its end\n" + jvm.describe());
+            jvm.send("release " + unit);
+            assertEquals(callback + " start=1 end=1", jvm.expect(callback + " ", WAIT),
+                    callback + " in flight keeps version 1 to its end\n" + jvm.describe());
             jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
         }
     }

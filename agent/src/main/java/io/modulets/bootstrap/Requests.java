@@ -55,6 +55,14 @@ public final class Requests {
      * frame there), is no part of them, and runs the generation current when it is dispatched.
      */
     public static final int MESSAGE = 7;
+    /**
+     * Binds for the call only, as {@link #CALL}, for a request that goes on after the call until its server completes
+     * it (Jetty 12's core requests: {@code Server.handle}, answered later from a callback on any thread): the key, the
+     * server's own object of the request ({@link StampedRequest}), is stamped with the generation's outcomes and the
+     * start, and {@link #stampedEnded} counts it where the server completes it. On a bound thread it binds nothing and
+     * the request counts for the thread's generation.
+     */
+    public static final int STAMP = 8;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -108,6 +116,9 @@ public final class Requests {
         if (mode == MESSAGE) {
             return message();
         }
+        if (mode == STAMP) {
+            return stamp(key);
+        }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
             if (mode == BEGIN && key != null) {
@@ -153,6 +164,45 @@ public final class Requests {
         }
         PendingTasks.count(binding);
         return new Entered(Scope.run(binding), binding, null);
+    }
+
+    private static Object stamp(Object key) {
+        ClassLoader bound = Bindings.bound();
+        if (bound != null) {
+            stamp(key, bound); // part of the task that runs it, and counted for that task's generation
+            return null;
+        }
+        ClassLoader binding = Bindings.rootBinding();
+        if (binding == null) {
+            return null;
+        }
+        stamp(key, binding);
+        PendingTasks.count(binding);
+        return new Entered(Scope.run(binding), binding, null);
+    }
+
+    private static void stamp(Object key, ClassLoader binding) {
+        if (key instanceof StampedRequest && binding instanceof GenerationLoader) {
+            ((StampedRequest) key).modulets$begin(((GenerationLoader) binding).outcomes(), System.nanoTime());
+        }
+    }
+
+    /**
+     * The server completes the request of {@code key}, stamped at its beginning ({@link #STAMP}): it counts, once,
+     * with its status and its latency, if its response was sent ({@code answered}: a request that ends with none, its
+     * connection failed before it, is not counted); one never stamped (no generation ran it) does not.
+     */
+    public static void stampedEnded(Object key, boolean answered) {
+        if (key instanceof StampedRequest) {
+            StampedRequest request = (StampedRequest) key;
+            TaskOutcomes outcomes = request.modulets$end();
+            if (outcomes != null && answered) {
+                int status = request.modulets$status();
+                if (status > 0) {
+                    outcomes.answered(status, System.nanoTime() - request.modulets$start());
+                }
+            }
+        }
     }
 
     private static Object keepCallback(Object key) {

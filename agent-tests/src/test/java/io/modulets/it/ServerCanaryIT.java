@@ -31,6 +31,7 @@ import io.modulets.testkit.WorkDirs;
 /**
  * A canary judged on the statuses of servers whose requests end after their first method returns (DESIGN §2.12),
  * on real servers from Maven Central (apps/statuses, sc.CanaryApp): a Jetty 12 core handler that answers from an
+ * application pool, and Netty 4.2's HTTP/2 (h2c with prior knowledge), each request a stream answered from an
  * application pool. The application answers 500 when its swappable code says the work failed (one request in ten on
  * generation 1); no exception leaves the swappable code and no task fails. With
  * {@code canary=50%,canaryMargin=5%,canaryMinTasks=50}, a release that fails one request in two is aborted by the
@@ -56,6 +57,7 @@ class ServerCanaryIT {
         shellJar = new JarBuilder().classpath(Stream.concat(Stream.of(v1), servers.stream()).toArray(Path[]::new))
                 .source("sc.CanaryApp", AppSources.read("apps/statuses/shell/sc/CanaryApp.java"))
                 .source("itkit.Operator", AppSources.read("apps/common/itkit/Operator.java"))
+                .source("itkit.NettyH2", AppSources.read("apps/common/itkit/NettyH2.java"))
                 .build(jars.resolve("shell.jar"));
     }
 
@@ -63,6 +65,12 @@ class ServerCanaryIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aJettyCoreCanaryAnsweringMore5xxIsAborted(Jdk jdk, TestInfo info) throws IOException {
         assertAborted(run(jdk, info, "jetty-core"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aNettyHttp2CanaryAnsweringMore5xxIsAborted(Jdk jdk, TestInfo info) throws IOException {
+        assertAborted(run(jdk, info, "netty-h2"));
     }
 
     private static ChildJvm.Result run(Jdk jdk, TestInfo info, String server) throws IOException {

@@ -157,6 +157,40 @@ public final class Requests {
         return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
     }
 
+    /**
+     * A server's connection writes the HEADERS of {@code stream} with {@code status}, its {@code :status} (null in
+     * trailers): the first final status (not an informational 1xx) is the response's, kept with the stream's request
+     * and counted when the stream closes. A client's streams ({@code server} false) are no request.
+     */
+    public static void streamHeaders(boolean server, Object stream, CharSequence status) {
+        if (!server || stream == null || status == null) {
+            return;
+        }
+        int code = statusCode(status);
+        if (code >= 200) {
+            KeptRequests.Kept kept = KEPT.get(stream);
+            if (kept != null && kept.status == 0) {
+                kept.status = code;
+            }
+        }
+    }
+
+    /** A status of three digits, or -1. */
+    private static int statusCode(CharSequence status) {
+        if (status.length() != 3) {
+            return -1;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = status.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+
     private static Object message() {
         ClassLoader binding = Bindings.rootBinding();
         if (binding == null) {
@@ -296,15 +330,15 @@ public final class Requests {
     }
 
     /**
-     * The request of {@code key} ends: its status counts, where its server has one, with its latency, from its
-     * beginning to now.
+     * The request of {@code key} ends: its status counts, where its server told one ({@link #streamHeaders}) or its
+     * key has one, with its latency, from its beginning to now.
      */
     private static void answered(KeptRequests.Kept kept, Object key) {
         ClassLoader binding = kept.binding;
         if (binding instanceof GenerationLoader) {
-            int status;
+            int status = kept.status;
             try {
-                status = statusReader.status(key);
+                status = status > 0 ? status : statusReader.status(key);
             } catch (Throwable unread) {
                 return; // the server's request end goes on, uncounted
             }

@@ -263,6 +263,29 @@ class RequestsTest {
     }
 
     @Test
+    void anHttp2StreamCountsTheStatusOfTheHeadersItsServerWroteWhenItCloses() {
+        Object stream = new Object();
+        Requests.exit(Requests.enterStream(true, stream));
+        Requests.streamHeaders(true, stream, "103"); // informational: not the response's
+        Requests.streamHeaders(true, stream, "503");
+        Requests.streamHeaders(true, stream, null); // trailers
+        Requests.streamHeaders(true, stream, "200"); // a second HEADERS with a status: the first counts
+        assertEquals(0, g1.outcomes.requestCount(), "counted when the stream closes");
+        Requests.end(stream);
+        assertEquals(1, g1.outcomes.requestCount());
+        assertEquals(1, g1.outcomes.serverErrorCount());
+        assertEquals(1, LatencyHistogram.total(g1.outcomes.requestLatencyBuckets()), "timed from its first frame");
+        Object reset = new Object(); // reset before any response
+        Requests.exit(Requests.enterStream(true, reset));
+        Requests.streamHeaders(false, reset, "404"); // a client's HEADERS
+        Requests.streamHeaders(true, reset, "4x4");
+        Requests.streamHeaders(true, new Object(), "404"); // no such request
+        Requests.end(reset);
+        assertEquals(1, g1.outcomes.requestCount(), "a stream that closes with no response is not counted");
+        assertEquals(0, g1.outcomes.clientErrorCount());
+    }
+
+    @Test
     void aKeptRequestIsTimedFromItsBeginningToItsEnd() {
         Requests.StatusReader saved = Requests.statusReader;
         Requests.statusReader = key -> 502;

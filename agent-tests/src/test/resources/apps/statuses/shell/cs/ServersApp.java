@@ -23,7 +23,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet, a Jetty 12 core handler that
- * answers some requests after its call returned, the same servlet on javax in Jetty's ee8 layer, an Undertow 2 handler, a Netty 4.2 HTTP/1 pipeline and a Reactor Netty 1.3 handler, one after
+ * answers some requests after its call returned, the same servlet on javax in Jetty's ee8 layer, Netty 4.2's HTTP/2
+ * (h2c with prior knowledge, a client of Netty's own), an Undertow 2 handler, a Netty 4.2 HTTP/1 pipeline and a Reactor Netty 1.3 handler, one after
  * the other, each asked for /ok twice, /missing (404),
  * /fail (500 set by the application) and /throw (a servlet that throws, which the container answers with a 500;
  * Undertow's handler answers 500 itself). After
@@ -226,6 +227,21 @@ public final class ServersApp {
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         serve("netty", ((InetSocketAddress) netty.localAddress()).getPort());
         netty.close().sync();
+
+        // Netty 4.2's HTTP/2 over cleartext (prior knowledge), each stream a child channel: the same answers, a handler
+        // that throws answered 500 from the stream's exception handler
+        io.netty.channel.Channel h2 = itkit.NettyH2.server(loops, (path, answer) -> {
+            int status = status(path);
+            if (status == 0) {
+                throw new IllegalStateException("broken");
+            }
+            answer.accept(status);
+        });
+        try (itkit.NettyH2.Client client = new itkit.NettyH2.Client(loops,
+                ((InetSocketAddress) h2.localAddress()).getPort())) {
+            serve("netty-h2", client::get);
+        }
+        h2.close().sync();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
 
         // Reactor Netty (so WebFlux): a handler whose answer fails is answered 500 by the server (one that throws
@@ -245,21 +261,33 @@ public final class ServersApp {
         System.exit(0);
     }
 
-    /** Sends the requests; once generation 1 counted as many (a request is counted as it ends), says what it saw. */
+    /** A client's GET of a path: the response's status. */
+    interface Client {
+        int get(String path) throws Exception;
+    }
+
+    /** Sends the requests over HTTP/1.1 (the JDK's client); see {@link #serve(String, Client)}. */
     static void serve(String server, int port) throws Exception {
-        long[] before = counts();
-        StringBuilder got = new StringBuilder();
-        for (String path : PATHS) {
+        serve(server, path -> {
             HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
                     .openConnection();
             connection.setReadTimeout(10_000);
             int status = connection.getResponseCode();
-            got.append(status).append(' ');
             try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 if (body != null) {
                     body.readAllBytes();
                 }
             }
+            return status;
+        });
+    }
+
+    /** Sends the requests; once generation 1 counted as many (a request is counted as it ends), says what it saw. */
+    static void serve(String server, Client client) throws Exception {
+        long[] before = counts();
+        StringBuilder got = new StringBuilder();
+        for (String path : PATHS) {
+            got.append(client.get(path)).append(' ');
         }
         // The server ends a request after the client has its response (Tomcat recycles it, Jetty its channel):
         // wait for the count, bounded.

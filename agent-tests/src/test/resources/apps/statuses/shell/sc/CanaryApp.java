@@ -26,6 +26,8 @@ import sc.mod.Work;
  * <ul>
  * <li>{@code jetty-core}: a Jetty 12 core handler (no servlet) that returns at once and answers from an application
  * pool, completing Jetty's callback on the pool's thread after the handler's call returned.</li>
+ * <li>{@code netty-h2}: Netty 4.2's HTTP/2 over cleartext with prior knowledge (itkit.NettyH2), each request a stream
+ * of one connection, answered from an application pool (the HEADERS and the DATA that ends the stream).</li>
  * </ul>
  */
 public final class CanaryApp {
@@ -38,6 +40,7 @@ public final class CanaryApp {
         String server = args[2];
         AutoCloseable stop = switch (server) {
             case "jetty-core" -> jettyCore();
+            case "netty-h2" -> nettyH2();
             default -> throw new IllegalArgumentException(server);
         };
         say("policy " + SERVER.getAttribute(MANAGER, "CanaryPolicy"));
@@ -90,8 +93,27 @@ public final class CanaryApp {
         return jetty::stop;
     }
 
-    /** One request, on a kept-alive connection; returns its status. */
+    static AutoCloseable nettyH2() throws Exception {
+        io.netty.channel.EventLoopGroup loops = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.Channel server = itkit.NettyH2.server(loops,
+                (path, answer) -> POOL.execute(() -> answer.accept(answer())));
+        h2 = new itkit.NettyH2.Client(loops, ((InetSocketAddress) server.localAddress()).getPort());
+        return () -> {
+            h2.close();
+            server.close().sync();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        };
+    }
+
+    /** The HTTP/2 client's connection, when the server is {@code netty-h2}: each request a stream of its own. */
+    static itkit.NettyH2.Client h2;
+
+    /** One request, on a kept-alive connection (one stream of the HTTP/2 connection); returns its status. */
     static int request() throws Exception {
+        if (h2 != null) {
+            return h2.get("/page?n=" + sent++);
+        }
         HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/page?n=" + sent++)
                 .toURL().openConnection();
         connection.setConnectTimeout(10_000);

@@ -27,6 +27,9 @@ import io.modulets.config.Log;
  * </ul>
  *
  * Only straight-line calls are inserted; a class whose shape differs (another version) is left as it is, said once.
+ * The fields are plain: they are written as {@code Server.handle} begins, before the handler runs, and whatever
+ * completes the request later, on another thread, was handed the request by the handler (an executor, a lock, Jetty's
+ * own serialization), which orders the writes before the completion's reads.
  */
 final class JettyCoreHooks {
     static final String CHANNEL = "org/eclipse/jetty/server/internal/HttpChannelState";

@@ -27,8 +27,9 @@ import io.modulets.testkit.WorkDirs;
 
 /**
  * The response statuses the agent reads where a server's request ends (DESIGN §2.12), on real servers from Maven
- * Central: embedded Tomcat 11, a Jetty 12 servlet in its ee10 and ee8 layers, Undertow 2, Netty 4.2's HTTP/1
- * codec and Reactor Netty 1.3 on it (apps/statuses, ServersApp). Each request
+ * Central: embedded Tomcat 11, a Jetty 12 servlet in its ee10 and ee8 layers (counted once: as Jetty core requests),
+ * a Jetty 12 core handler (some requests answered from a pool after its call returned), Undertow 2, Netty 4.2's HTTP/1
+ * codec and Reactor Netty 1.3 on it, Netty 4.2's HTTP/2 (h2c streams) (apps/statuses, ServersApp). Each request
  * counts once against generation 1, its 5xx and 4xx apart: a 500 the application sets, and one the container
  * answers for a servlet that throws (no task fails: the container catches it).
  */
@@ -53,6 +54,7 @@ class ServerStatusesIT {
                 .build(jars.resolve("v1.jar"));
         shellJar = new JarBuilder().classpath(servers.toArray(Path[]::new))
                 .source("cs.ServersApp", AppSources.read("apps/statuses/shell/cs/ServersApp.java"))
+                .source("itkit.NettyH2", AppSources.read("apps/common/itkit/NettyH2.java"))
                 .build(jars.resolve("shell.jar"));
     }
 
@@ -71,15 +73,18 @@ class ServerStatusesIT {
                 .name("server-statuses")
                 .run();
         List<String> out = r.stdoutLines();
-        String counted = " got 200 200 404 500 500 counted requests 5 5xx 2 4xx 1 failed 0";
+        String counted = " got 200 200 404 500 500 counted requests 5 5xx 2 4xx 1 failed 0 timed 5";
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(out.contains("done")),
                 () -> assertTrue(out.contains("tomcat" + counted), "Tomcat"),
                 () -> assertTrue(out.contains("jetty" + counted), "Jetty ee10"),
+                // the handler that throws lets its exception out of Server.handle: Jetty answers 500, the run fails
+                () -> assertTrue(out.contains("jetty-core" + counted.replace("failed 0", "failed 1")), "Jetty core"),
                 () -> assertTrue(out.contains("jetty-ee8" + counted), "Jetty ee8"),
                 () -> assertTrue(out.contains("undertow" + counted), "Undertow"),
                 () -> assertTrue(out.contains("netty" + counted), "Netty"),
+                () -> assertTrue(out.contains("netty-h2" + counted), "Netty HTTP/2"),
                 () -> assertTrue(out.contains("reactor-netty" + counted), "Reactor Netty"),
                 () -> assertTrue(r.stderrLines().stream().noneMatch(l -> l.contains("is not read")),
                         "every server's status was read"));

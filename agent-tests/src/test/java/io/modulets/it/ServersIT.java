@@ -638,6 +638,11 @@ class ServersIT {
             jvm.send("call new-2");
             assertEquals("done new-2 start=2 end=2", jvm.expect("done new-2", WAIT),
                     "a call started after the deploy runs version 2\n" + jvm.describe());
+            if (withAgent) {
+                // each call's stream counted once, with the :status gRPC's relocated Netty wrote (DESIGN §2.12)
+                jvm.send("requests 4");
+                assertEquals("requests 4 5xx 0", jvm.expect("requests", WAIT), jvm::describe);
+            }
         }
     }
 

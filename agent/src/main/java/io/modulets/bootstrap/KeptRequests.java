@@ -16,6 +16,11 @@ final class KeptRequests {
         final ClassLoader binding;
         /** {@link System#nanoTime()} when the request began. */
         final long start;
+        /**
+         * The response's status where the server tells it before the request ends (an HTTP/2 stream's HEADERS, written
+         * on the connection's event loop, which also closes it); 0: read from the key at the end.
+         */
+        int status;
 
         private Kept(Object key, ReferenceQueue<Object> queue, ClassLoader binding, long start) {
             super(key, queue);

@@ -55,6 +55,14 @@ public final class Requests {
      * frame there), is no part of them, and runs the generation current when it is dispatched.
      */
     public static final int MESSAGE = 7;
+    /**
+     * Binds for the call only, as {@link #CALL}, for a request that goes on after the call until its server completes
+     * it (Jetty 12's core requests: {@code Server.handle}, answered later from a callback on any thread): the key, the
+     * server's own object of the request ({@link StampedRequest}), is stamped with the generation's outcomes and the
+     * start, and {@link #stampedEnded} counts it where the server completes it. On a bound thread it binds nothing and
+     * the request counts for the thread's generation.
+     */
+    public static final int STAMP = 8;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -108,6 +116,9 @@ public final class Requests {
         if (mode == MESSAGE) {
             return message();
         }
+        if (mode == STAMP) {
+            return stamp(key);
+        }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
             if (mode == BEGIN && key != null) {
@@ -146,6 +157,40 @@ public final class Requests {
         return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
     }
 
+    /**
+     * A server's connection writes the HEADERS of {@code stream} with {@code status}, its {@code :status} (null in
+     * trailers): the first final status (not an informational 1xx) is the response's, kept with the stream's request
+     * and counted when the stream closes. A client's streams ({@code server} false) are no request.
+     */
+    public static void streamHeaders(boolean server, Object stream, CharSequence status) {
+        if (!server || stream == null || status == null) {
+            return;
+        }
+        int code = statusCode(status);
+        if (code >= 200) {
+            KeptRequests.Kept kept = KEPT.get(stream);
+            if (kept != null && kept.status == 0) {
+                kept.status = code;
+            }
+        }
+    }
+
+    /** A status of three digits, or -1. */
+    private static int statusCode(CharSequence status) {
+        if (status.length() != 3) {
+            return -1;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = status.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+
     private static Object message() {
         ClassLoader binding = Bindings.rootBinding();
         if (binding == null) {
@@ -153,6 +198,45 @@ public final class Requests {
         }
         PendingTasks.count(binding);
         return new Entered(Scope.run(binding), binding, null);
+    }
+
+    private static Object stamp(Object key) {
+        ClassLoader bound = Bindings.bound();
+        if (bound != null) {
+            stamp(key, bound); // part of the task that runs it, and counted for that task's generation
+            return null;
+        }
+        ClassLoader binding = Bindings.rootBinding();
+        if (binding == null) {
+            return null;
+        }
+        stamp(key, binding);
+        PendingTasks.count(binding);
+        return new Entered(Scope.run(binding), binding, null);
+    }
+
+    private static void stamp(Object key, ClassLoader binding) {
+        if (key instanceof StampedRequest && binding instanceof GenerationLoader) {
+            ((StampedRequest) key).modulets$begin(((GenerationLoader) binding).outcomes(), System.nanoTime());
+        }
+    }
+
+    /**
+     * The server completes the request of {@code key}, stamped at its beginning ({@link #STAMP}): it counts, once,
+     * with its status and its latency, if its response was sent ({@code answered}: a request that ends with none, its
+     * connection failed before it, is not counted); one never stamped (no generation ran it) does not.
+     */
+    public static void stampedEnded(Object key, boolean answered) {
+        if (key instanceof StampedRequest) {
+            StampedRequest request = (StampedRequest) key;
+            TaskOutcomes outcomes = request.modulets$end();
+            if (outcomes != null && answered) {
+                int status = request.modulets$status();
+                if (status > 0) {
+                    outcomes.answered(status, System.nanoTime() - request.modulets$start());
+                }
+            }
+        }
     }
 
     private static Object keepCallback(Object key) {
@@ -246,15 +330,15 @@ public final class Requests {
     }
 
     /**
-     * The request of {@code key} ends: its status counts, where its server has one, with its latency, from its
-     * beginning to now.
+     * The request of {@code key} ends: its status counts, where its server told one ({@link #streamHeaders}) or its
+     * key has one, with its latency, from its beginning to now.
      */
     private static void answered(KeptRequests.Kept kept, Object key) {
         ClassLoader binding = kept.binding;
         if (binding instanceof GenerationLoader) {
-            int status;
+            int status = kept.status;
             try {
-                status = statusReader.status(key);
+                status = status > 0 ? status : statusReader.status(key);
             } catch (Throwable unread) {
                 return; // the server's request end goes on, uncounted
             }

@@ -244,7 +244,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
         boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
         boolean jettyWebSocket = loader != null && JettyWebSocketHooks.hooks(name);
         boolean spring = loader != null && SpringSchedulingHooks.hooks(name);
-        if (rule == null && requests == null && !netty && !jettyWebSocket && !spring) {
+        boolean jettyCore = loader != null && JettyCoreHooks.hooks(name);
+        if (rule == null && requests == null && !netty && !jettyWebSocket && !spring && !jettyCore) {
             return null;
         }
         try {
@@ -257,6 +258,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
             out = spring ? SpringSchedulingHooks.visitorFor(bytes, out) : out;
+            out = jettyCore ? JettyCoreHooks.visitorFor(name, bytes, out) : out;
             if (rule == null) {
                 reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);
                 return writer.toByteArray();

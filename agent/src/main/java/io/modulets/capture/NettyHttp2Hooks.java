@@ -8,6 +8,8 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
+import io.modulets.config.Log;
+
 /**
  * Where a Netty HTTP/2 request runs (DESIGN §2.1, docs/SERVERS.md): each stream a client opens on a
  * server's connection is a request, keyed by Netty's {@code Http2Stream}, which lives as long as the
@@ -16,7 +18,9 @@ import org.objectweb.asm.Type;
  * the application's listener ({@code Http2FrameCodec} and so {@code Http2MultiplexHandler}'s stream
  * channels, Vert.x, gRPC over unshaded Netty): its calls of the listener's {@code onHeadersRead},
  * {@code onDataRead} and {@code onRstStreamRead} run bound to the stream's request, which begins at its
- * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}).
+ * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}), counted with the
+ * {@code :status} of the response's HEADERS, which the server's {@code DefaultHttp2ConnectionEncoder} writes
+ * ({@link Encoder}), if it wrote one.
  *
  * <p>Each such call is replaced by a call of a static method added to the listener's class (its {@code this}
  * passed last), which reads the stream from the decoder's connection and wraps the call:
@@ -38,17 +42,67 @@ final class NettyHttp2Hooks {
     private static final String CONNECTION = H2 + "Http2Connection";
     private static final String LISTENER = H2 + "Http2FrameListener";
     private static final String REQUESTS = "io/modulets/bootstrap/Requests";
+    static final String ENCODER = H2 + "DefaultHttp2ConnectionEncoder";
+    private static final String VALIDATE = "(L" + H2 + "Http2Stream;L" + H2 + "Http2Headers;ZZ)Z";
 
     private NettyHttp2Hooks() {
     }
 
     static boolean hooks(String className) {
-        return READER.equals(className);
+        return READER.equals(className) || ENCODER.equals(className);
     }
 
     /** The hooks of class {@code className} around {@code next}, or null if it has none. */
     static ClassVisitor visitorFor(String className, ClassVisitor next) {
-        return READER.equals(className) ? new Reader(next) : null;
+        return READER.equals(className) ? new Reader(next) : ENCODER.equals(className) ? new Encoder(next) : null;
+    }
+
+    /**
+     * At the entry of {@code validateHeadersSentState(stream, headers, isServer, endOfStream)}, which the encoder calls
+     * for each HEADERS frame as it writes it (at once, or once the stream's data queued before it is written):
+     * {@code Requests.streamHeaders(isServer, stream, headers.status())}, the response's {@code :status} (null in
+     * trailers). A version without that method reads no status, said once.
+     */
+    private static final class Encoder extends ClassVisitor {
+        private boolean hooked;
+
+        Encoder(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!name.equals("validateHeadersSentState") || !descriptor.equals(VALIDATE)
+                    || (access & Opcodes.ACC_STATIC) == 0) {
+                return mv;
+            }
+            hooked = true;
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitCode() {
+                    super.visitCode();
+                    super.visitVarInsn(Opcodes.ILOAD, 2);
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 1);
+                    super.visitMethodInsn(Opcodes.INVOKEINTERFACE, H2 + "Http2Headers", "status",
+                            "()Ljava/lang/CharSequence;", true);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "streamHeaders",
+                            "(ZLjava/lang/Object;Ljava/lang/CharSequence;)V", false);
+                }
+            };
+        }
+
+        @Override
+        public void visitEnd() {
+            if (!hooked) {
+                Log.warn("Netty's %s has no validateHeadersSentState%s: the response statuses of its HTTP/2 streams"
+                        + " are not read (they are not counted as requests; docs/SERVERS.md)",
+                        ENCODER.replace('/', '.'), VALIDATE);
+            }
+            super.visitEnd();
+        }
     }
 
     /** A frame of one stream: the listener's methods whose second parameter is the stream's id. */

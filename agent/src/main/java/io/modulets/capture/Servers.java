@@ -301,10 +301,12 @@ final class Servers {
             new RequestMethod(UNDERTOW_WS + "$2", "complete", null, Requests.MESSAGE, -1),
             new RequestMethod(UNDERTOW_WS + "$1", "onError", null, Requests.CALL, -1),
             new RequestMethod(UNDERTOW_WS + "$2", "onError", null, Requests.CALL, -1),
-            // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it
+            // Jetty 12: the handler tree's entry, on whichever thread the connection's strategy runs it; its response
+            // (Jetty's ChannelResponse) is stamped with the generation and the start, and the request counts with
+            // its status where the channel completes it (JettyCoreHooks), servlet requests too
             new RequestMethod("org.eclipse.jetty.server.Server", "handle",
                     "(Lorg/eclipse/jetty/server/Request;Lorg/eclipse/jetty/server/Response;"
-                            + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.CALL, -1),
+                            + "Lorg/eclipse/jetty/util/Callback;)Z", Requests.STAMP, 2),
             // Jetty 12: a response's write (every wrapper delegates to the channel's response, which is the write's
             // callback to the connection): what the writing request hands it runs, once the bytes are sent, on
             // whichever thread completes the write, in succeeded() or failed()
@@ -409,14 +411,8 @@ final class Servers {
             "org.apache.coyote.Request", List.of("getResponse", "getStatus"),
             // Undertow: the exchange, whose completion listeners run once it is answered
             "io.undertow.server.HttpServerExchange", List.of("getStatusCode"),
-            // Jetty 12 servlets: the channel's state recycles before the channel lets its request go
-            "org.eclipse.jetty.ee10.servlet.ServletChannelState",
-            List.of("getServletChannel", "getServletContextResponse", "getStatus"),
-            "org.eclipse.jetty.ee11.servlet.ServletChannelState",
-            List.of("getServletChannel", "getServletContextResponse", "getStatus"),
-            // Jetty 9.4 to 11 (the key is a subclass per protocol, HttpChannelOverHttp), and Jetty 12's ee8 and ee9
-            // servlets: the channel recycles its request and response after this
-            "org.eclipse.jetty.server.HttpChannel", List.of("getResponse", "getStatus"),
-            "org.eclipse.jetty.ee8.nested.HttpChannel", List.of("getResponse", "getStatus"),
-            "org.eclipse.jetty.ee9.nested.HttpChannel", List.of("getResponse", "getStatus"));
+            // Jetty 9.4 to 11 (the key is a subclass per protocol, HttpChannelOverHttp): the channel recycles its
+            // request and response after this. Jetty 12's requests, servlet ones too, count as core requests where
+            // the channel completes them (JettyCoreHooks), so its servlet layers' keys read none here
+            "org.eclipse.jetty.server.HttpChannel", List.of("getResponse", "getStatus"));
 }

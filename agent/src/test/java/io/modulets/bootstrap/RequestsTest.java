@@ -192,6 +192,99 @@ class RequestsTest {
         assertEquals(0, g1.outcomes.requestCount());
     }
 
+    /** A server's object of one request, as the agent makes Jetty's core response: two fields and a status. */
+    static final class Stamped implements StampedRequest {
+        TaskOutcomes outcomes;
+        long start;
+        int status;
+
+        @Override
+        public void modulets$begin(TaskOutcomes outcomes, long start) {
+            this.outcomes = outcomes;
+            this.start = start;
+        }
+
+        @Override
+        public TaskOutcomes modulets$end() {
+            TaskOutcomes ended = outcomes;
+            outcomes = null;
+            return ended;
+        }
+
+        @Override
+        public long modulets$start() {
+            return start;
+        }
+
+        @Override
+        public int modulets$status() {
+            return status;
+        }
+    }
+
+    @Test
+    void aStampedRequestIsBoundForItsCallAndCountedOnceWhenItsServerCompletesItLater() {
+        Stamped response = new Stamped();
+        Object scope = Requests.enter(response, Requests.STAMP);
+        assertSame(g1, Bindings.bound());
+        assertSame(g1.outcomes, response.outcomes, "stamped with the generation that runs it");
+        TestSeams.setCurrent(g2);
+        Requests.exit(scope);
+        assertNull(Bindings.bound(), "bound for the call only");
+        assertEquals(0, g1.liveTasks());
+        assertEquals(0, g1.outcomes.requestCount(), "not ended yet");
+        response.status = 503;
+        TestSeams.runBound(g2, () -> Requests.stampedEnded(response, true)); // completed on any thread, later
+        assertEquals(1, g1.outcomes.requestCount(), "counted for the generation that ran it");
+        assertEquals(1, g1.outcomes.serverErrorCount());
+        assertEquals(1, LatencyHistogram.total(g1.outcomes.requestLatencyBuckets()), "and timed");
+        assertEquals(0, g2.outcomes.requestCount());
+        Requests.stampedEnded(response, true);
+        assertEquals(1, g1.outcomes.requestCount(), "counted once");
+    }
+
+    @Test
+    void aStampedRequestCompletedWithNoResponseOrNeverStampedIsNotCounted() {
+        Stamped aborted = new Stamped();
+        Requests.exit(Requests.enter(aborted, Requests.STAMP));
+        aborted.status = 500;
+        Requests.stampedEnded(aborted, false); // its connection failed before a response was sent
+        Stamped unbound = new Stamped(); // a request no handler ran (a bad request Jetty answers itself)
+        unbound.status = 400;
+        Requests.stampedEnded(unbound, true);
+        Requests.stampedEnded(new Object(), true);
+        Requests.stampedEnded(null, true);
+        assertEquals(0, g1.outcomes.requestCount());
+        Stamped inTask = new Stamped();
+        TestSeams.runBound(g2, () -> assertNull(Requests.enter(inTask, Requests.STAMP), "part of the task"));
+        inTask.status = 404;
+        Requests.stampedEnded(inTask, true);
+        assertEquals(1, g2.outcomes.clientErrorCount(), "counted for the task's generation");
+    }
+
+    @Test
+    void anHttp2StreamCountsTheStatusOfTheHeadersItsServerWroteWhenItCloses() {
+        Object stream = new Object();
+        Requests.exit(Requests.enterStream(true, stream));
+        Requests.streamHeaders(true, stream, "103"); // informational: not the response's
+        Requests.streamHeaders(true, stream, "503");
+        Requests.streamHeaders(true, stream, null); // trailers
+        Requests.streamHeaders(true, stream, "200"); // a second HEADERS with a status: the first counts
+        assertEquals(0, g1.outcomes.requestCount(), "counted when the stream closes");
+        Requests.end(stream);
+        assertEquals(1, g1.outcomes.requestCount());
+        assertEquals(1, g1.outcomes.serverErrorCount());
+        assertEquals(1, LatencyHistogram.total(g1.outcomes.requestLatencyBuckets()), "timed from its first frame");
+        Object reset = new Object(); // reset before any response
+        Requests.exit(Requests.enterStream(true, reset));
+        Requests.streamHeaders(false, reset, "404"); // a client's HEADERS
+        Requests.streamHeaders(true, reset, "4x4");
+        Requests.streamHeaders(true, new Object(), "404"); // no such request
+        Requests.end(reset);
+        assertEquals(1, g1.outcomes.requestCount(), "a stream that closes with no response is not counted");
+        assertEquals(0, g1.outcomes.clientErrorCount());
+    }
+
     @Test
     void aKeptRequestIsTimedFromItsBeginningToItsEnd() {
         Requests.StatusReader saved = Requests.statusReader;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.Requests;
+import io.modulets.bootstrap.StampedRequest;
 import io.modulets.bootstrap.TaskOutcomes;
 import io.modulets.bootstrap.TestSeams;
 
@@ -13,7 +14,10 @@ import io.modulets.bootstrap.TestSeams;
  * Bytes the request hooks allocate per request (docs/PERFORMANCE.md, "Request latency"), read with
  * {@code ThreadMXBean.getThreadAllocatedBytes} around many requests once the code is compiled: a kept request
  * (begun under its key, resumed once, ended with a status read, as Tomcat's) and a call request (bound for its
- * method's call, answered through {@code responded}, as the JDK's HttpServer's). Both are counted and timed.
+ * method's call, answered through {@code responded}, as the JDK's HttpServer's), a stamped request (bound for its
+ * method's call, its server's own object stamped and counted where the server completes it, as Jetty 12's) and an
+ * HTTP/2 stream (begun at its first frame, its HEADERS' status kept, ended at its close, as Netty's). All are counted
+ * and timed.
  * The hooks run on the class path, without the agent: the figures are those of the hook code alone.
  *
  * <pre>
@@ -47,6 +51,35 @@ public final class RequestAllocation {
         }
     }
 
+    /** A server's own object of one request with the two fields the agent adds to Jetty 12's core response. */
+    private static final class Stamped implements StampedRequest {
+        private TaskOutcomes outcomes;
+        private long start;
+
+        @Override
+        public void modulets$begin(TaskOutcomes outcomes, long start) {
+            this.outcomes = outcomes;
+            this.start = start;
+        }
+
+        @Override
+        public TaskOutcomes modulets$end() {
+            TaskOutcomes ended = outcomes;
+            outcomes = null;
+            return ended;
+        }
+
+        @Override
+        public long modulets$start() {
+            return start;
+        }
+
+        @Override
+        public int modulets$status() {
+            return 200;
+        }
+    }
+
     private RequestAllocation() {
     }
 
@@ -59,8 +92,10 @@ public final class RequestAllocation {
         long id = Thread.currentThread().getId();
         int n = 200_000;
         Object[] keys = new Object[n];
+        Stamped[] responses = new Stamped[n];
         for (int i = 0; i < n; i++) {
             keys[i] = new Object();
+            responses[i] = new Stamped();
         }
         for (int round = 1; round <= 6; round++) { // the first rounds run interpreted or half compiled
             long before = threads.getThreadAllocatedBytes(id);
@@ -78,8 +113,23 @@ public final class RequestAllocation {
                 Requests.exit(scope);
             }
             long call = threads.getThreadAllocatedBytes(id) - before;
-            System.out.printf(Locale.ROOT, "round %d: kept request %.1f B, call request %.1f B%n", round,
-                    (double) kept / n, (double) call / n);
+            before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < n; i++) {
+                Requests.exit(Requests.enter(responses[i], Requests.STAMP));
+                Requests.stampedEnded(responses[i], true);
+            }
+            long stamped = threads.getThreadAllocatedBytes(id) - before;
+            before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < n; i++) {
+                Object stream = keys[i];
+                Requests.exit(Requests.enterStream(true, stream));
+                Requests.streamHeaders(true, stream, "200");
+                Requests.end(stream);
+            }
+            long stream = threads.getThreadAllocatedBytes(id) - before;
+            System.out.printf(Locale.ROOT, "round %d: kept request %.1f B, call request %.1f B, stamped request %.1f B,"
+                    + " HTTP/2 stream %.1f B%n", round, (double) kept / n, (double) call / n, (double) stamped / n,
+                    (double) stream / n);
         }
         System.out.printf(Locale.ROOT, "requests counted %d, timed %d%n", generation.outcomes.requestCount(),
                 java.util.Arrays.stream(generation.outcomes.requestLatencyBuckets()).sum());

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * inside it), with a client-streaming method: the server reads the version at the call's first message and
  * again when the client completes, and answers with both. Its calls run on gRPC's default executor. The
  * client, in this JVM too, is driven through stdin: "begin ID" opens a call and sends its first message,
- * "finish ID" completes it, "call ID" does both; each answer is printed as "done ID ANSWER".
+ * "finish ID" completes it, "call ID" does both; each answer is printed as "done ID ANSWER". "requests N" says how many
+ * requests the agent's generations count, once they count N (bounded): each call is an HTTP/2 stream.
  */
 public final class GrpcApp {
     private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
@@ -73,6 +74,30 @@ public final class GrpcApp {
         };
     }
 
+    /**
+     * Waits (bounded) until the generations' MBeans count {@code expected} requests (a call counts when its stream
+     * closes, which may come just after the client has its answer), then says "requests N 5xx M".
+     */
+    static void requests(long expected) {
+        try {
+            javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName all = new javax.management.ObjectName("io.modulets:type=Generation,*");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long[] counted;
+            do {
+                counted = new long[2];
+                for (javax.management.ObjectName generation : mbeans.queryNames(all, null)) {
+                    counted[0] += (Long) mbeans.getAttribute(generation, "Requests");
+                    counted[1] += (Long) mbeans.getAttribute(generation, "ServerErrors");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // bounded
+            } while (counted[0] < expected && System.nanoTime() < deadline);
+            System.out.println("requests " + counted[0] + " 5xx " + counted[1]);
+        } catch (javax.management.JMException e) {
+            System.out.println("requests failed " + e);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Server server = ServerBuilder.forPort(0)
                 .addService(ServerServiceDefinition.builder("sv.Versions")
@@ -106,6 +131,9 @@ public final class GrpcApp {
             }
             if (command[0].equals("finish") || command[0].equals("call")) {
                 open.remove(command[1]).onCompleted();
+            }
+            if (command[0].equals("requests")) {
+                requests(Long.parseLong(command[1]));
             }
         });
         channel.shutdownNow().awaitTermination(60, TimeUnit.SECONDS);

@@ -22,13 +22,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet, the same servlet on javax in
- * Jetty's ee8 layer, an Undertow 2 handler, a Netty 4.2 HTTP/1 pipeline and a Reactor Netty 1.3 handler, one after
+ * The child of ServerStatusesIT: an embedded Tomcat 11, a Jetty 12 ee10 servlet, a Jetty 12 core handler that
+ * answers some requests after its call returned, the same servlet on javax in Jetty's ee8 layer, Netty 4.2's HTTP/2
+ * (h2c with prior knowledge, a client of Netty's own), an Undertow 2 handler, a Netty 4.2 HTTP/1 pipeline and a Reactor Netty 1.3 handler, one after
  * the other, each asked for /ok twice, /missing (404),
  * /fail (500 set by the application) and /throw (a servlet that throws, which the container answers with a 500;
  * Undertow's handler answers 500 itself). After
  * each server, one line with the statuses the client got and the request counts generation 1's MBean shows
- * (requests, 5xx, 4xx, failed task runs), as differences from before that server. Every wait is bounded.
+ * (requests, 5xx, 4xx, failed task runs, requests timed), as differences from before that server. Every wait is bounded.
  */
 public final class ServersApp {
     static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
@@ -118,6 +119,48 @@ public final class ServersApp {
         }
     }
 
+    /**
+     * The same answers from a Jetty 12 core handler (no servlet): a 200 in its call; a 404 and a 500 (Jetty's
+     * {@code Response.writeError}) answered from an application pool after the call returned, completing Jetty's
+     * callback on the pool's thread; a handler that throws, which Jetty answers with a 500.
+     */
+    static final class CoreAnswer extends org.eclipse.jetty.server.Handler.Abstract {
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                              org.eclipse.jetty.util.Callback callback) {
+            int status = status(request.getHttpURI().getPath());
+            if (status == 0) {
+                throw new IllegalStateException("broken");
+            }
+            if (status == 200) {
+                answer(request, response, callback, status);
+            } else {
+                pool.execute(() -> answer(request, response, callback, status));
+            }
+            return true;
+        }
+
+        private static void answer(org.eclipse.jetty.server.Request request,
+                                   org.eclipse.jetty.server.Response response,
+                                   org.eclipse.jetty.util.Callback callback, int status) {
+            if (status == 500) {
+                org.eclipse.jetty.server.Response.writeError(request, response, callback, status);
+            } else {
+                response.setStatus(status);
+                response.write(true, java.nio.ByteBuffer.wrap("answer".getBytes(java.nio.charset.StandardCharsets
+                        .UTF_8)), callback);
+            }
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            pool.shutdown();
+            super.doStop();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         awaitManager();
         org.apache.catalina.startup.Tomcat tomcat = new org.apache.catalina.startup.Tomcat();
@@ -142,6 +185,13 @@ public final class ServersApp {
         jetty.start();
         serve("jetty", ((org.eclipse.jetty.server.ServerConnector) jetty.getConnectors()[0]).getLocalPort());
         jetty.stop();
+
+        org.eclipse.jetty.server.Server jettyCore = new org.eclipse.jetty.server.Server(
+                new InetSocketAddress("127.0.0.1", 0));
+        jettyCore.setHandler(new CoreAnswer());
+        jettyCore.start();
+        serve("jetty-core", ((org.eclipse.jetty.server.ServerConnector) jettyCore.getConnectors()[0]).getLocalPort());
+        jettyCore.stop();
 
         org.eclipse.jetty.server.Server jettyEe8 = new org.eclipse.jetty.server.Server(
                 new InetSocketAddress("127.0.0.1", 0));
@@ -177,6 +227,21 @@ public final class ServersApp {
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         serve("netty", ((InetSocketAddress) netty.localAddress()).getPort());
         netty.close().sync();
+
+        // Netty 4.2's HTTP/2 over cleartext (prior knowledge), each stream a child channel: the same answers, a handler
+        // that throws answered 500 from the stream's exception handler
+        io.netty.channel.Channel h2 = itkit.NettyH2.server(loops, (path, answer) -> {
+            int status = status(path);
+            if (status == 0) {
+                throw new IllegalStateException("broken");
+            }
+            answer.accept(status);
+        });
+        try (itkit.NettyH2.Client client = new itkit.NettyH2.Client(loops,
+                ((InetSocketAddress) h2.localAddress()).getPort())) {
+            serve("netty-h2", client::get);
+        }
+        h2.close().sync();
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
 
         // Reactor Netty (so WebFlux): a handler whose answer fails is answered 500 by the server (one that throws
@@ -196,21 +261,33 @@ public final class ServersApp {
         System.exit(0);
     }
 
-    /** Sends the requests; once generation 1 counted as many (a request is counted as it ends), says what it saw. */
+    /** A client's GET of a path: the response's status. */
+    interface Client {
+        int get(String path) throws Exception;
+    }
+
+    /** Sends the requests over HTTP/1.1 (the JDK's client); see {@link #serve(String, Client)}. */
     static void serve(String server, int port) throws Exception {
-        long[] before = counts();
-        StringBuilder got = new StringBuilder();
-        for (String path : PATHS) {
+        serve(server, path -> {
             HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
                     .openConnection();
             connection.setReadTimeout(10_000);
             int status = connection.getResponseCode();
-            got.append(status).append(' ');
             try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 if (body != null) {
                     body.readAllBytes();
                 }
             }
+            return status;
+        });
+    }
+
+    /** Sends the requests; once generation 1 counted as many (a request is counted as it ends), says what it saw. */
+    static void serve(String server, Client client) throws Exception {
+        long[] before = counts();
+        StringBuilder got = new StringBuilder();
+        for (String path : PATHS) {
+            got.append(client.get(path)).append(' ');
         }
         // The server ends a request after the client has its response (Tomcat recycles it, Jetty its channel):
         // wait for the count, bounded.
@@ -221,7 +298,8 @@ public final class ServersApp {
             now = counts();
         }
         say(server + " got " + got + "counted requests " + (now[0] - before[0]) + " 5xx " + (now[1] - before[1])
-                + " 4xx " + (now[2] - before[2]) + " failed " + (now[3] - before[3]));
+                + " 4xx " + (now[2] - before[2]) + " failed " + (now[3] - before[3])
+                + " timed " + (now[4] - before[4]));
     }
 
     static long[] counts() throws Exception {
@@ -229,7 +307,8 @@ public final class ServersApp {
         return new long[] {(Long) SERVER.getAttribute(generation, "Requests"),
             (Long) SERVER.getAttribute(generation, "ServerErrors"),
             (Long) SERVER.getAttribute(generation, "ClientErrors"),
-            (Long) SERVER.getAttribute(generation, "TasksFailed")};
+            (Long) SERVER.getAttribute(generation, "TasksFailed"),
+            (Long) SERVER.getAttribute(generation, "RequestsTimed")};
     }
 
     /** The agent registers its MBeans on its own thread after premain: waits for the manager, bounded. */

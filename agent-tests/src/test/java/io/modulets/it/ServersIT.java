@@ -70,7 +70,8 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp", "ReactorH2App"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp", "ReactorH2App",
+        "NettyH2App"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -584,6 +585,69 @@ class ServersIT {
             }
             assertEquals("start=2 end=2", send(h2, port, "/x?id=new-2"),
                     "a stream started after the deploy runs version 2\n" + jvm.describe());
+        }
+    }
+
+    /**
+     * h2c's upgrade on Netty 4.2 (HttpServerUpgradeHandler and Http2ServerUpgradeCodec, each stream a child channel
+     * of Http2MultiplexHandler): the HTTP/1.1 request that upgrades a cleartext connection goes on as HTTP/2 stream
+     * 1. One held across a deploy reads version 1 as it begins and again when the client resets it after the deploy;
+     * a stream opened on the same connection after the deploy reads 2; generation 1 drains until stream 1 closes,
+     * then retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aNettyH2cUpgradeRequestKeepsItsVersionAsStreamOne(Jdk jdk, TestInfo info) throws Exception {
+        h2cUpgradeStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
+    private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App",
+                withAgent);
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            try (H2cClient h2c = H2cClient.upgrade(port, "/hold?id=up-1", WAIT)) {
+                assertEquals("began up-1 start=1", jvm.expect("began up-1", WAIT),
+                        "the upgrading request starts on version 1\n" + jvm.describe());
+                deploy(jvm, modules, withAgent);
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-1"),
+                        "a stream opened after the deploy, while stream 1 is in flight, runs version 2\n"
+                                + jvm.describe());
+                if (withAgent) {
+                    assertTrue(jvm.stderrLines().stream().noneMatch(line -> line.contains("generation 1 (1.0")
+                            && line.contains(" retired")), "generation 1 drains while stream 1 is in flight\n"
+                            + jvm.describe());
+                }
+                h2c.reset(1);
+                assertEquals("reset up-1 start=1 end=1", jvm.expect("reset up-1", WAIT),
+                        "the upgrading request, reset after the deploy, keeps version 1 to its end\n"
+                                + jvm.describe());
+                if (withAgent) {
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                }
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
+                        "a stream opened after the deploy runs version 2\n" + jvm.describe());
+            }
+        }
+    }
+
+    /** Deploys version 2 and waits for it to be current (without the agent, for the child to answer). */
+    private static void deploy(InteractiveJvm jvm, Path modules, boolean withAgent) throws Exception {
+        Deploys.renameInto(v2, modules, "version.jar");
+        if (withAgent) {
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+        } else {
+            jvm.send("ping");
+            jvm.expect("pong", WAIT);
         }
     }
 

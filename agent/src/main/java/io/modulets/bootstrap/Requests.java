@@ -146,6 +146,23 @@ public final class Requests {
         return enter(stream, Bindings.bound() != null && !KEPT.containsKey(stream) ? BEGIN : RESUME);
     }
 
+    /**
+     * A server's connection was upgraded to HTTP/2 by an HTTP/1 request ({@code h2c}), which goes on as the
+     * connection's {@code stream} 1: that stream is the same request, kept under the stream with the binding of the
+     * request that upgraded it (the running thread's, in the connection's read event; unbound, a root task's) until
+     * the stream closes. Its frames, and what the server does with it later, resume that binding.
+     */
+    public static void upgraded(Object stream) {
+        if (stream == null || KEPT.containsKey(stream)) {
+            return;
+        }
+        ClassLoader bound = Bindings.bound();
+        ClassLoader binding = bound != null ? bound : Bindings.rootBinding();
+        if (binding != null) {
+            keep(stream, binding);
+        }
+    }
+
     private static Object message() {
         ClassLoader binding = Bindings.rootBinding();
         if (binding == null) {

@@ -16,7 +16,9 @@ import org.objectweb.asm.Type;
  * the application's listener ({@code Http2FrameCodec} and so {@code Http2MultiplexHandler}'s stream
  * channels, Vert.x, gRPC over unshaded Netty): its calls of the listener's {@code onHeadersRead},
  * {@code onDataRead} and {@code onRstStreamRead} run bound to the stream's request, which begins at its
- * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}).
+ * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}). The HTTP/1
+ * request that upgrades a cleartext connection (h2c) goes on as stream 1, which {@code Http2ConnectionHandler}
+ * makes for it: that stream keeps the upgrading request's binding ({@link Upgraded}).
  *
  * <p>Each such call is replaced by a call of a static method added to the listener's class (its {@code this}
  * passed last), which reads the stream from the decoder's connection and wraps the call:
@@ -38,17 +40,48 @@ final class NettyHttp2Hooks {
     private static final String CONNECTION = H2 + "Http2Connection";
     private static final String LISTENER = H2 + "Http2FrameListener";
     private static final String REQUESTS = "io/modulets/bootstrap/Requests";
+    /** Where a server's connection is upgraded from HTTP/1 (h2c): stream 1 is made for the upgrading request. */
+    static final String UPGRADED = H2 + "Http2ConnectionHandler";
+    private static final String SERVER_UPGRADE = "onHttpServerUpgrade(L" + H2 + "Http2Settings;)V";
 
     private NettyHttp2Hooks() {
     }
 
     static boolean hooks(String className) {
-        return READER.equals(className);
+        return READER.equals(className) || UPGRADED.equals(className);
     }
 
     /** The hooks of class {@code className} around {@code next}, or null if it has none. */
     static ClassVisitor visitorFor(String className, ClassVisitor next) {
-        return READER.equals(className) ? new Reader(next) : null;
+        return READER.equals(className) ? new Reader(next) : UPGRADED.equals(className) ? new Upgraded(next) : null;
+    }
+
+    /**
+     * {@code Http2ConnectionHandler.onHttpServerUpgrade(settings)}, which {@code Http2ServerUpgradeCodec} calls once
+     * the 101 of an h2c upgrade is written, makes stream 1 for the upgrading request: when it returns,
+     * {@code Requests.upgraded(connection().stream(1))}, so that the stream goes on as that request (its frames, its
+     * stream channel's reads) until it closes, instead of beginning as a request of its own at its next frame.
+     */
+    private static final class Upgraded extends ClassVisitor {
+        Upgraded(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!SERVER_UPGRADE.equals(name + descriptor) || (access & Opcodes.ACC_STATIC) != 0) {
+                return mv;
+            }
+            return Hooks.beforeReturn(mv, out -> {
+                out.visitVarInsn(Opcodes.ALOAD, 0);
+                out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UPGRADED, "connection", "()L" + CONNECTION + ";", false);
+                out.visitInsn(Opcodes.ICONST_1);
+                out.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONNECTION, "stream", "(I)L" + H2 + "Http2Stream;", true);
+                out.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "upgraded", "(Ljava/lang/Object;)V", false);
+            });
+        }
     }
 
     /** A frame of one stream: the listener's methods whose second parameter is the stream's id. */

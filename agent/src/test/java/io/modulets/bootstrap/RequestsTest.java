@@ -229,6 +229,26 @@ class RequestsTest {
     }
 
     @Test
+    void anH2cUpgradeKeepsTheUpgradingRequestsBindingUnderStreamOneUntilTheStreamCloses() {
+        Object streamOne = new Object();
+        TestSeams.runBound(g1, () -> Requests.upgraded(streamOne)); // in the upgrading request's read event
+        assertEquals(1, g1.liveTasks(), "stream 1 goes on as the request that upgraded the connection");
+        TestSeams.setCurrent(g2);
+        Object frame = Requests.enterStream(true, streamOne);
+        assertSame(g1, Bindings.bound(), "a frame of stream 1 after the deploy resumes the upgrading request");
+        Requests.exit(frame);
+        TestSeams.runBound(g2, () -> Requests.upgraded(streamOne));
+        assertEquals(0, g2.liveTasks(), "kept once");
+        Requests.end(streamOne);
+        assertEquals(0, g1.liveTasks());
+        Object unbound = new Object();
+        Requests.upgraded(unbound);
+        assertEquals(1, g2.liveTasks(), "upgraded outside a request, stream 1 is a root task of its own");
+        Requests.end(unbound);
+        assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
     void aJobThatEndsInsideATaskStillEnds() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));

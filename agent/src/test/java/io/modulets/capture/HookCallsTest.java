@@ -239,4 +239,27 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's Http2ConnectionHandler, in the shape its hook rewrites (generated, as above): onHttpServerUpgrade, where
+     * an h2c upgrade makes stream 1, tells the bootstrap which stream goes on as the upgrading request.
+     */
+    @Test
+    void theNettyH2cUpgradeHookIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        String handler = "io/netty/handler/codec/http2/Http2ConnectionHandler";
+        ClassWriter upgrades = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        upgrades.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, handler, null, "java/lang/Object", null);
+        MethodVisitor upgrade = upgrades.visitMethod(Opcodes.ACC_PUBLIC, "onHttpServerUpgrade",
+                "(Lio/netty/handler/codec/http2/Http2Settings;)V", null, null);
+        upgrade.visitCode();
+        upgrade.visitInsn(Opcodes.RETURN);
+        upgrade.visitMaxs(0, 0);
+        upgrade.visitEnd();
+        upgrades.visitEnd();
+        Set<String> all = emitted(upgrades.toByteArray(), next -> NettyHttp2Hooks.visitorFor(handler, next));
+        assertEquals(Set.of("io/modulets/bootstrap/Requests.upgraded (Ljava/lang/Object;)V"), all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
 }

@@ -640,6 +640,62 @@ class ServersIT {
         }
     }
 
+    /**
+     * Netty's periodic tasks (scheduleWithFixedDelay, scheduleAtFixedRate on an EventExecutor) are a JDK scheduled
+     * pool's (DESIGN §2.1). One the main thread schedules at startup, on an executor of the application's, binds
+     * afresh at each run: a run held across a deploy reads version 1 at its start and end, the next run reads 2. One
+     * a request schedules on its event loop runs on the request's generation at every run, also after the deploy,
+     * and keeps it live until it is cancelled; then generation 1 retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void nettyPeriodicTasksBindAsAScheduledPoolsDo(Jdk jdk, TestInfo info) throws Exception {
+        nettyPeriodicStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void nettyPeriodicTasksWithoutTheAgentFail(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> nettyPeriodicStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void nettyPeriodicStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyApp",
+                withAgent).args("periodic");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            assertEquals("scheduled p-1 start=1", get(port, "/periodic?id=p-1"), jvm::describe);
+            jvm.send("periodic hold-root");
+            assertEquals("holding hold-root start=1", jvm.expect("holding hold-root", WAIT).replaceAll(" on .*", ""),
+                    "a run of the periodic task scheduled at startup starts on version 1\n" + jvm.describe());
+            deploy(jvm, modules, withAgent);
+            assertEquals("start=2 end=2", get(port, "/x?id=new-1"),
+                    "a request started after the deploy runs version 2\n" + jvm.describe());
+            jvm.send("release hold-root");
+            assertEquals("ran hold-root start=1 end=1", jvm.expect("ran hold-root", WAIT),
+                    "a run held across the deploy keeps version 1 to its end\n" + jvm.describe());
+            jvm.send("periodic root-after");
+            assertEquals("ran root-after start=2 end=2", jvm.expect("ran root-after", WAIT),
+                    "the next run binds afresh, to version 2\n" + jvm.describe());
+            jvm.send("tick p-1");
+            assertEquals("tick p-1 start=1 now=1", jvm.expect("tick p-1", WAIT),
+                    "a periodic task a request scheduled runs the request's version at every run\n" + jvm.describe());
+            if (withAgent) {
+                assertTrue(jvm.stderrLines().stream().noneMatch(line -> line.contains("generation 1 (1.0")
+                        && line.contains(" retired")), "generation 1 drains while the request's periodic task may"
+                        + " run again\n" + jvm.describe());
+            }
+            jvm.send("stop p-1");
+            jvm.expect("stopped p-1", WAIT);
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+        }
+    }
+
     /** Deploys version 2 and waits for it to be current (without the agent, for the child to answer). */
     private static void deploy(InteractiveJvm jvm, Path modules, boolean withAgent) throws Exception {
         Deploys.renameInto(v2, modules, "version.jar");

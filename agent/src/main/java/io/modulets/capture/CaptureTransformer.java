@@ -94,6 +94,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         Transformlet timer = NettyTimerRule.rule();
         addAppRule(timer);
+        for (Transformlet rule : NettyPeriodicRules.rules()) {
+            addAppRule(rule);
+        }
         for (Transformlet rule : CoroutineRules.rules()) {
             addAppRule(rule);
         }

@@ -262,4 +262,47 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's AbstractScheduledEventExecutor and PromiseTask, in the shape their periodic rules rewrite (generated, as
+     * above): scheduleAtFixedRate and scheduleWithFixedDelay wrap their Runnable, clearTaskAfterCompletion tells the
+     * bootstrap that the task is let go.
+     */
+    @Test
+    void everyHookTheNettyPeriodicRulesEmitIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        String periodic = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Lio/netty/util/concurrent/ScheduledFuture;";
+        ClassWriter executor = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        executor.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT,
+                "io/netty/util/concurrent/AbstractScheduledEventExecutor", null, "java/lang/Object", null);
+        for (String name : List.of("scheduleAtFixedRate", "scheduleWithFixedDelay")) {
+            MethodVisitor schedule = executor.visitMethod(Opcodes.ACC_PUBLIC, name, periodic, null, null);
+            schedule.visitCode();
+            schedule.visitInsn(Opcodes.ACONST_NULL);
+            schedule.visitInsn(Opcodes.ARETURN);
+            schedule.visitMaxs(0, 0);
+            schedule.visitEnd();
+        }
+        executor.visitEnd();
+        ClassWriter task = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        task.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "io/netty/util/concurrent/PromiseTask", null, "java/lang/Object",
+                null);
+        task.visitField(Opcodes.ACC_PRIVATE, "task", "Ljava/lang/Object;", null, null).visitEnd();
+        MethodVisitor clear = task.visitMethod(Opcodes.ACC_PRIVATE, "clearTaskAfterCompletion",
+                "(ZLjava/lang/Runnable;)Z", null, null);
+        clear.visitCode();
+        clear.visitVarInsn(Opcodes.ILOAD, 1);
+        clear.visitInsn(Opcodes.IRETURN);
+        clear.visitMaxs(0, 0);
+        clear.visitEnd();
+        task.visitEnd();
+        List<Transformlet> rules = NettyPeriodicRules.rules();
+        Set<String> all = new TreeSet<>(emitted(executor.toByteArray(), next -> applying(rules.get(0), next)));
+        all.addAll(emitted(task.toByteArray(), next -> applying(rules.get(1), next)));
+        assertEquals(Set.of("io/modulets/bootstrap/ExecutorHooks.wrapScheduledPeriodic"
+                        + " (Ljava/lang/Runnable;)Ljava/lang/Runnable;",
+                "io/modulets/bootstrap/DroppedTaskHooks.onTaskCleared (ZLjava/lang/Object;)V"), all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
 }

@@ -24,6 +24,7 @@ final class H2cClient implements AutoCloseable {
     private static final int HEADERS = 1;
     private static final int RST_STREAM = 3;
     private static final int SETTINGS = 4;
+    private static final int PING = 6;
     private static final int GOAWAY = 7;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
@@ -86,6 +87,22 @@ final class H2cClient implements AutoCloseable {
     /** Resets {@code stream} (CANCEL). */
     void reset(int stream) throws IOException {
         frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8});
+    }
+
+    /** Sends a PING and reads frames up to its acknowledgement: the server has read every frame sent before. */
+    void ping() throws IOException {
+        frame(PING, 0, 0, new byte[8]);
+        for (;;) {
+            int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+            int type = in.readUnsignedByte();
+            int flags = in.readUnsignedByte();
+            in.readInt();
+            byte[] payload = in.readNBytes(length);
+            assertTrue(type != GOAWAY, () -> "the server went away: " + new String(payload, StandardCharsets.UTF_8));
+            if (type == PING && (flags & 0x1) != 0) {
+                return;
+            }
+        }
     }
 
     /** {@code GET path} on a new stream: the body of its response. */

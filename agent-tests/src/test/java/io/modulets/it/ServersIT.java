@@ -696,6 +696,57 @@ class ServersIT {
         }
     }
 
+    /**
+     * A stream channel of Netty's Http2MultiplexHandler whose reads are paused (auto-read off, as under
+     * back-pressure) queues the frames that arrive meanwhile, and delivers them when it reads again, outside the
+     * codec's frame listener. A POST whose handler paused its reads as it began, on version 1, gets its body after
+     * a deploy, read when a thread that runs no task (the application's main thread) resumes the reads: it reads 1
+     * at its end too, while a stream opened after the deploy reads 2; generation 1 retires and unloads once the
+     * stream is answered.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aPausedNettyHttp2StreamReadsItsLaterFramesOnItsVersion(Jdk jdk, TestInfo info) throws Exception {
+        pausedStreamStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPausedNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> pausedStreamStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
+    private void pausedStreamStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App",
+                withAgent);
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            try (H2cClient h2c = H2cClient.upgrade(port, "/x?id=first", WAIT)) {
+                assertEquals("start=1 end=1", h2c.body(1), jvm::describe);
+                int post = h2c.open("POST", "/body?id=body-1", false);
+                assertEquals("began body-1 start=1", jvm.expect("began body-1", WAIT),
+                        "the request in flight starts on version 1\n" + jvm.describe());
+                deploy(jvm, modules, withAgent);
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-1"),
+                        "a stream opened after the deploy, while one is paused, runs version 2\n" + jvm.describe());
+                h2c.data(post, "the body", true);
+                h2c.ping(); // the body's frame is read from the connection, and waits in the paused stream channel
+                jvm.send("resume body-1");
+                assertEquals("read body-1 start=1 end=1", jvm.expect("read body-1", WAIT),
+                        "the paused stream's body, read after the deploy, is read on version 1\n" + jvm.describe());
+                assertEquals("start=1 end=1", h2c.body(post), jvm::describe);
+                if (withAgent) {
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                }
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
+                        "a stream opened after the deploy runs version 2\n" + jvm.describe());
+            }
+        }
+    }
+
     /** Deploys version 2 and waits for it to be current (without the agent, for the child to answer). */
     private static void deploy(InteractiveJvm jvm, Path modules, boolean withAgent) throws Exception {
         Deploys.renameInto(v2, modules, "version.jar");

@@ -55,6 +55,13 @@ public final class Requests {
      * frame there), is no part of them, and runs the generation current when it is dispatched.
      */
     public static final int MESSAGE = 7;
+    /**
+     * Frames of an HTTP/2 stream that the server delivers outside its frame listener (the reads of a stream channel
+     * paused while its frames arrived, done later; the end of such a read): bound to the request kept under the key,
+     * the stream, also on a thread bound to another (a frame is its stream's, whoever reads it); nothing is bound if
+     * the stream is no request in flight.
+     */
+    public static final int STREAM = 8;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -107,6 +114,9 @@ public final class Requests {
         }
         if (mode == MESSAGE) {
             return message();
+        }
+        if (mode == STREAM) {
+            return streamFrames(key);
         }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
@@ -161,6 +171,15 @@ public final class Requests {
         if (binding != null) {
             keep(stream, binding);
         }
+    }
+
+    private static Object streamFrames(Object stream) {
+        KeptRequests.Kept kept = stream == null ? null : KEPT.get(stream);
+        if (kept == null || kept.binding == Bindings.bound()) {
+            return null;
+        }
+        PendingTasks.count(kept.binding); // live while the frames run, whether or not the stream closes meanwhile
+        return new Entered(Scope.run(kept.binding), kept.binding, null);
     }
 
     private static Object message() {

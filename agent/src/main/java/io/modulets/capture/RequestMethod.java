@@ -13,7 +13,8 @@ import io.modulets.bootstrap.Requests;
  * @param descriptor its descriptor, or null for every method of that name
  * @param keyField   null, or the field of {@code this} that holds the key ({@code name:descriptor}; key 0
  *                   only): a request that several of a server's objects share (Jetty's servlet channel
- *                   and async context both reach its state)
+ *                   and async context both reach its state); it may be followed, after a space, by static
+ *                   methods ({@code owner.name(Ljava/lang/Object;)Ljava/lang/Object;}) that read the key from it
  */
 record RequestMethod(String className, String method, String descriptor, int mode, int key, String keyField) {
     /** Not a request method: its call ends the request of its key. */

@@ -171,13 +171,22 @@ final class RequestMethodVisitor extends ClassVisitor {
         return slot;
     }
 
-    /** Pushes the rule's key: an argument, or a field of {@code this}. */
+    /**
+     * Pushes the rule's key: an argument, or a field of {@code this}, then passed through the static methods that
+     * follow the field, if any ({@code owner.name(Ljava/lang/Object;)Ljava/lang/Object;}, separated by spaces).
+     */
     private void loadKey(MethodVisitor mv, RequestMethod rule, boolean isStatic, String descriptor) {
         mv.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
         if (rule.keyField() != null) {
-            int colon = rule.keyField().indexOf(':');
-            mv.visitFieldInsn(Opcodes.GETFIELD, owner, rule.keyField().substring(0, colon),
-                    rule.keyField().substring(colon + 1));
+            String[] steps = rule.keyField().split(" ");
+            int colon = steps[0].indexOf(':');
+            mv.visitFieldInsn(Opcodes.GETFIELD, owner, steps[0].substring(0, colon), steps[0].substring(colon + 1));
+            for (int i = 1; i < steps.length; i++) {
+                int dot = steps[i].indexOf('.');
+                int open = steps[i].indexOf('(');
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, steps[i].substring(0, dot), steps[i].substring(dot + 1, open),
+                        steps[i].substring(open), false);
+            }
         }
     }
 

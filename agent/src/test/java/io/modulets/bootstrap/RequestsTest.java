@@ -249,6 +249,29 @@ class RequestsTest {
     }
 
     @Test
+    void framesAStreamChannelReadsLaterRunOnTheirStreamsRequestWhoeverReadsThem() {
+        Object stream = new Object();
+        Requests.exit(Requests.enterStream(true, stream)); // its first frame, before the deploy
+        TestSeams.setCurrent(g2);
+        Object read = Requests.enter(stream, Requests.STREAM);
+        assertSame(g1, Bindings.bound(), "read later by a thread that runs no task: the stream's request");
+        assertEquals(2, g1.liveTasks(), "kept, and running");
+        Requests.exit(read);
+        assertNull(Bindings.bound());
+        TestSeams.runBound(g2, () -> {
+            Object other = Requests.enter(stream, Requests.STREAM);
+            assertSame(g1, Bindings.bound(), "read by another request's task: still the stream's");
+            Requests.exit(other);
+            assertSame(g2, Bindings.bound(), "and back to the task's");
+        });
+        TestSeams.runBound(g1, () -> assertNull(Requests.enter(stream, Requests.STREAM), "its own: nothing to bind"));
+        Requests.end(stream);
+        assertEquals(0, g1.liveTasks());
+        assertNull(Requests.enter(stream, Requests.STREAM), "a stream that is no request in flight binds nothing");
+        assertNull(Bindings.bound());
+    }
+
+    @Test
     void aJobThatEndsInsideATaskStillEnds() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));

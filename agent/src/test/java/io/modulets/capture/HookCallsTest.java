@@ -305,4 +305,53 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's stream channel reads (AbstractHttp2StreamChannel$Http2ChannelUnsafe), in the shape their hooks rewrite
+     * (generated, as above): doBeginRead and notifyReadComplete run bound through Requests, with the key read by a
+     * method added to the codec's stream class; only where that class got it (it loads first).
+     */
+    @Test
+    void aStreamChannelsReadsAreHookedOnlyWhereTheCodecsStreamGotItsReader() throws Exception {
+        String frameStream = "io/netty/handler/codec/http2/Http2FrameCodec$DefaultHttp2FrameStream";
+        ClassWriter codecStream = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        codecStream.visit(Opcodes.V1_8, 0, frameStream, null, "java/lang/Object", null);
+        codecStream.visitEnd();
+        Set<String> added = new TreeSet<>();
+        new ClassReader(codecStream.toByteArray()).accept(NettyHttp2Hooks.visitorFor(frameStream, null, "",
+                new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                     String[] exceptions) {
+                        added.add(name + descriptor);
+                        return new MethodVisitor(Opcodes.ASM9) {
+                        };
+                    }
+                }), 0);
+        assertEquals(Set.of("modulets$streamOf(Lio/netty/handler/codec/http2/AbstractHttp2StreamChannel;)"
+                + "Ljava/lang/Object;"), added);
+        String reads = "io/netty/handler/codec/http2/AbstractHttp2StreamChannel$Http2ChannelUnsafe";
+        ClassWriter unsafe = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        unsafe.visit(Opcodes.V1_8, Opcodes.ACC_FINAL, reads, null, "java/lang/Object", null);
+        unsafe.visitField(Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC, "this$0",
+                "Lio/netty/handler/codec/http2/AbstractHttp2StreamChannel;", null, null).visitEnd();
+        for (String[] method : new String[][] {{"doBeginRead", "()V"},
+            {"notifyReadComplete", "(Lio/netty/channel/RecvByteBufAllocator$Handle;ZZ)V"}}) {
+            MethodVisitor read = unsafe.visitMethod(0, method[0], method[1], null, null);
+            read.visitCode();
+            read.visitInsn(Opcodes.RETURN);
+            read.visitMaxs(0, 0);
+            read.visitEnd();
+        }
+        unsafe.visitEnd();
+        Set<String> all = emitted(unsafe.toByteArray(), next -> NettyHttp2Hooks.visitorFor(reads, null, "", next));
+        assertEquals(3, all.size(), "entered, exited, failed: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+        ClassLoader other = new ClassLoader(null) {
+        };
+        assertEquals(Set.of(), emitted(unsafe.toByteArray(), next -> NettyHttp2Hooks.visitorFor(reads, other, "",
+                next)), "a loader whose codec stream loaded unchanged");
+    }
 }

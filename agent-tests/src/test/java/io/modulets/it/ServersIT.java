@@ -598,20 +598,32 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aNettyH2cUpgradeRequestKeepsItsVersionAsStreamOne(Jdk jdk, TestInfo info) throws Exception {
-        h2cUpgradeStory(jdk, info, true);
+        h2cUpgradeStory(jdk, info, true, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App");
     }
 
     @org.junit.jupiter.api.Test
     void aNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false));
+        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
+                Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App"));
         assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
     }
 
-    private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+    /**
+     * The same story on Reactor Netty 1.3 with {@code HttpProtocol.H2C} (CleartextHttp2ServerUpgradeHandler in front
+     * of the same upgrade): a route that never answers reads the version again when its stream is reset and Reactor
+     * cancels the route's publisher.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aReactorNettyH2cUpgradeRequestKeepsItsVersionAsStreamOne(Jdk jdk, TestInfo info) throws Exception {
+        h2cUpgradeStory(jdk, info, true, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App");
+    }
+
+    private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
+            throws Exception {
         Path work = WorkDirs.forTest(info);
         Path modules = Files.createDirectories(work.resolve("modules"));
-        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App",
-                withAgent);
+        ChildJvm child = storyChild(jdk, work, modules, jars, mainClass, withAgent);
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
             try (H2cClient h2c = H2cClient.upgrade(port, "/hold?id=up-1", WAIT)) {

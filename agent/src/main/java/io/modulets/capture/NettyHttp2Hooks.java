@@ -17,8 +17,9 @@ import org.objectweb.asm.Type;
  * the application's listener ({@code Http2FrameCodec} and so {@code Http2MultiplexHandler}'s stream
  * channels, Vert.x, gRPC over unshaded Netty): its calls of the listener's {@code onHeadersRead},
  * {@code onDataRead} and {@code onRstStreamRead} run bound to the stream's request, which begins at its
- * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}). The HTTP/1
- * request that upgrades a cleartext connection (h2c) goes on as stream 1, which {@code Http2ConnectionHandler}
+ * first frame; the stream's close ends it when it returns (a {@link RequestMethod#END_AFTER} in
+ * {@link Servers#REQUESTS}), after the stream channel's last read and close that it runs. The HTTP/1 request that
+ * upgrades a cleartext connection (h2c) goes on as stream 1, which {@code Http2ConnectionHandler}
  * makes for it: that stream keeps the upgrading request's binding ({@link Upgraded}). A stream channel of
  * {@code Http2MultiplexHandler} whose reads were paused queues the frames the listener hands it and reads them later,
  * outside the listener: its reads ({@code doBeginRead}, {@code notifyReadComplete}) run bound to the stream's request

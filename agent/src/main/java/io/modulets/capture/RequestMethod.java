@@ -29,12 +29,18 @@ record RequestMethod(String className, String method, String descriptor, int mod
      * parameter (the exception the scheduler caught) is not null.
      */
     static final int JOB_ENDED = -3;
+    /**
+     * Not a request method: the request of its key ends when it returns, after what it runs meanwhile (an HTTP/2
+     * stream's close, which runs its listeners: the stream channel's last read, its close). A throw leaves the
+     * request to end when its key is collected.
+     */
+    static final int END_AFTER = -4;
 
     RequestMethod {
         if ((mode == RESPONDED || mode == JOB_ENDED) && (key < 1 || keyField != null)) {
             throw new IllegalArgumentException(className + "#" + method + ": an outcome is read from a parameter");
         }
-        if (mode != Requests.CALL && mode != Requests.MESSAGE && mode != END && key < 0) {
+        if (mode != Requests.CALL && mode != Requests.MESSAGE && mode != END && mode != END_AFTER && key < 0) {
             throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
         }
         if (keyField != null && (key != 0 || keyField.indexOf(':') < 1)) {

@@ -15,7 +15,7 @@ import org.objectweb.asm.AnnotationVisitor;
  * method, and a method of the original name, access and annotations calls it between
  * {@code Requests.enter} and {@code Requests.exit}, in a try/catch that reports a throw with
  * {@code Requests.exitFailed} and rethrows it. A method that ends a request gets one straight-line call
- * at its entry, as does one that says a job run ended; one that answers a request with a status gets one before
+ * at its entry (or before each of its returns), as does one that says a job run ended; one that answers a request with a status gets one before
  * each of its returns. The wrapper's only stack-map frame is written here, so no class is loaded to compute it.
  */
 final class RequestMethodVisitor extends ClassVisitor {
@@ -99,6 +99,24 @@ final class RequestMethodVisitor extends ClassVisitor {
                     super.visitCode();
                     loadKey(this.mv, rule, isStatic, descriptor);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "end", "(Ljava/lang/Object;)V", false);
+                }
+            };
+        }
+        if (rule.mode() == RequestMethod.END_AFTER) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitInsn(int opcode) {
+                    if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                        loadKey(this.mv, rule, isStatic, descriptor);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "end", "(Ljava/lang/Object;)V", false);
+                    }
+                    super.visitInsn(opcode);
+                }
+
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    super.visitMaxs(maxStack + 1, maxLocals);
                 }
             };
         }

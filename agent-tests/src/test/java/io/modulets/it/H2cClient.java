@@ -110,7 +110,7 @@ final class H2cClient implements AutoCloseable {
         return body(open("GET", path, true));
     }
 
-    /** Reads frames until {@code stream}'s response has ended: its body (the DATA frames of other streams are skipped). */
+    /** Reads frames until {@code stream}'s response has ended: its body (other streams' frames are skipped). */
     String body(int stream) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (;;) {

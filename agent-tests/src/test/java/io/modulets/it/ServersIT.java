@@ -667,7 +667,8 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void nettyPeriodicTasksWithoutTheAgentFail(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> nettyPeriodicStory(Jdks.running(), info, false));
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> nettyPeriodicStory(Jdks.running(), info, false));
         assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
     }
 
@@ -724,7 +725,8 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aPausedNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> pausedStreamStory(Jdks.running(), info, false));
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> pausedStreamStory(Jdks.running(), info, false));
         assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
     }
 

@@ -49,9 +49,6 @@ final class NettyHttp2Hooks {
     static final String UPGRADED = H2 + "Http2ConnectionHandler";
     private static final String SERVER_UPGRADE = "onHttpServerUpgrade(L" + H2 + "Http2Settings;)V";
 
-    private NettyHttp2Hooks() {
-    }
-
     /** A stream channel's (Http2MultiplexHandler's child's) reads: its queued frames and its read's end. */
     static final String STREAM_READS = H2 + "AbstractHttp2StreamChannel$Http2ChannelUnsafe";
     private static final String STREAM_CHANNEL = H2 + "AbstractHttp2StreamChannel";
@@ -68,12 +65,15 @@ final class NettyHttp2Hooks {
     /** The class loaders (with the relocation prefix) whose {@link #FRAME_STREAM} has the reader. */
     private static final Map<ClassLoader, java.util.Set<String>> READERS_ADDED = new java.util.WeakHashMap<>();
 
+    private NettyHttp2Hooks() {
+    }
+
     static boolean hooks(String className) {
         return READER.equals(className) || UPGRADED.equals(className) || FRAME_STREAM.equals(className)
                 || STREAM_READS.equals(className);
     }
 
-    /** The hooks of class {@code className} around {@code next}, or null if it has none. */
+    /** The hooks of class {@code className} of the boot loader, unrelocated, around {@code next} (for tests). */
     static ClassVisitor visitorFor(String className, ClassVisitor next) {
         return visitorFor(className, null, "", next);
     }

@@ -26,7 +26,8 @@ final class NettyPeriodicRules {
 
     static List<Transformlet> rules() {
         return List.of(new Rule(EXECUTOR, (method, mv) ->
-                        method.equals("scheduleAtFixedRate" + PERIODIC) || method.equals("scheduleWithFixedDelay" + PERIODIC)
+                        method.equals("scheduleAtFixedRate" + PERIODIC)
+                                || method.equals("scheduleWithFixedDelay" + PERIODIC)
                                 ? Hooks.atEntry(mv, out -> {
                                     out.visitVarInsn(Opcodes.ALOAD, 1);
                                     out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "wrapScheduledPeriodic",

@@ -270,7 +270,8 @@ class HookCallsTest {
      */
     @Test
     void everyHookTheNettyPeriodicRulesEmitIsAPublicStaticMethodWithThatDescriptor() throws Exception {
-        String periodic = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)Lio/netty/util/concurrent/ScheduledFuture;";
+        String periodic = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)"
+                + "Lio/netty/util/concurrent/ScheduledFuture;";
         ClassWriter executor = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         executor.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT,
                 "io/netty/util/concurrent/AbstractScheduledEventExecutor", null, "java/lang/Object", null);

@@ -619,6 +619,13 @@ class ServersIT {
         h2cUpgradeStory(jdk, info, true, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App");
     }
 
+    @org.junit.jupiter.api.Test
+    void aReactorNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
+                Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App"));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
     private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
             throws Exception {
         Path work = WorkDirs.forTest(info);

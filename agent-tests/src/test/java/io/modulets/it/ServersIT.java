@@ -70,7 +70,8 @@ class ServersIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final String[] APPS = {"Gates", "JettyApp", "TomcatApp", "QuartzApp",
         "HttpServerApp", "LoopApp", "UndertowApp", "NettyApp", "ReactorApp", "spring.SpringApp", "JettyServletApp",
-        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp", "ReactorH2App"};
+        "JettyDemandApp", "jobs.SpringJobsApp", "VertxApp", "GrpcApp", "RxApp", "ReactorJdkApp", "ReactorH2App",
+        "NettyH2App"};
     /** The jars each app needs, from this JVM's class path (Maven resolved them, test scope). */
     private static final String PLAIN = "(jetty-|tomcat-|quartz-|slf4j-api-).*\\.jar";
     private static final String SPRING = "(spring-|logback-|log4j-|jul-to-slf4j-|slf4j-api-|jackson-|snakeyaml-"
@@ -584,6 +585,197 @@ class ServersIT {
             }
             assertEquals("start=2 end=2", send(h2, port, "/x?id=new-2"),
                     "a stream started after the deploy runs version 2\n" + jvm.describe());
+        }
+    }
+
+    /**
+     * h2c's upgrade on Netty 4.2 (HttpServerUpgradeHandler and Http2ServerUpgradeCodec, each stream a child channel
+     * of Http2MultiplexHandler): the HTTP/1.1 request that upgrades a cleartext connection goes on as HTTP/2 stream
+     * 1. One held across a deploy reads version 1 as it begins and again when the client resets it after the deploy;
+     * a stream opened on the same connection after the deploy reads 2; generation 1 drains until stream 1 closes,
+     * then retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aNettyH2cUpgradeRequestKeepsItsVersionAsStreamOne(Jdk jdk, TestInfo info) throws Exception {
+        h2cUpgradeStory(jdk, info, true, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
+                Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App"));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
+    /**
+     * The same story on Reactor Netty 1.3 with {@code HttpProtocol.H2C} (CleartextHttp2ServerUpgradeHandler in front
+     * of the same upgrade): a route that never answers reads the version again when its stream is reset and Reactor
+     * cancels the route's publisher.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aReactorNettyH2cUpgradeRequestKeepsItsVersionAsStreamOne(Jdk jdk, TestInfo info) throws Exception {
+        h2cUpgradeStory(jdk, info, true, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReactorNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
+                Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App"));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
+    private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
+            throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, jars, mainClass, withAgent);
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            try (H2cClient h2c = H2cClient.upgrade(port, "/hold?id=up-1", WAIT)) {
+                assertEquals("began up-1 start=1", jvm.expect("began up-1", WAIT),
+                        "the upgrading request starts on version 1\n" + jvm.describe());
+                deploy(jvm, modules, withAgent);
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-1"),
+                        "a stream opened after the deploy, while stream 1 is in flight, runs version 2\n"
+                                + jvm.describe());
+                if (withAgent) {
+                    assertTrue(jvm.stderrLines().stream().noneMatch(line -> line.contains("generation 1 (1.0")
+                            && line.contains(" retired")), "generation 1 drains while stream 1 is in flight\n"
+                            + jvm.describe());
+                }
+                h2c.reset(1);
+                assertEquals("reset up-1 start=1 end=1", jvm.expect("reset up-1", WAIT),
+                        "the upgrading request, reset after the deploy, keeps version 1 to its end\n"
+                                + jvm.describe());
+                if (withAgent) {
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                }
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
+                        "a stream opened after the deploy runs version 2\n" + jvm.describe());
+            }
+        }
+    }
+
+    /**
+     * Netty's periodic tasks (scheduleWithFixedDelay, scheduleAtFixedRate on an EventExecutor) are a JDK scheduled
+     * pool's (DESIGN §2.1). One the main thread schedules at startup, on an executor of the application's, binds
+     * afresh at each run: a run held across a deploy reads version 1 at its start and end, the next run reads 2. One
+     * a request schedules on its event loop runs on the request's generation at every run, also after the deploy,
+     * and keeps it live until it is cancelled; then generation 1 retires and unloads.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void nettyPeriodicTasksBindAsAScheduledPoolsDo(Jdk jdk, TestInfo info) throws Exception {
+        nettyPeriodicStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void nettyPeriodicTasksWithoutTheAgentFail(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> nettyPeriodicStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+    }
+
+    private void nettyPeriodicStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyApp",
+                withAgent).args("periodic");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            assertEquals("scheduled p-1 start=1", get(port, "/periodic?id=p-1"), jvm::describe);
+            jvm.send("periodic hold-root");
+            assertEquals("holding hold-root start=1", jvm.expect("holding hold-root", WAIT).replaceAll(" on .*", ""),
+                    "a run of the periodic task scheduled at startup starts on version 1\n" + jvm.describe());
+            deploy(jvm, modules, withAgent);
+            assertEquals("start=2 end=2", get(port, "/x?id=new-1"),
+                    "a request started after the deploy runs version 2\n" + jvm.describe());
+            jvm.send("release hold-root");
+            assertEquals("ran hold-root start=1 end=1", jvm.expect("ran hold-root", WAIT),
+                    "a run held across the deploy keeps version 1 to its end\n" + jvm.describe());
+            jvm.send("periodic root-after");
+            assertEquals("ran root-after start=2 end=2", jvm.expect("ran root-after", WAIT),
+                    "the next run binds afresh, to version 2\n" + jvm.describe());
+            jvm.send("tick p-1");
+            assertEquals("tick p-1 start=1 now=1", jvm.expect("tick p-1", WAIT),
+                    "a periodic task a request scheduled runs the request's version at every run\n" + jvm.describe());
+            if (withAgent) {
+                assertTrue(jvm.stderrLines().stream().noneMatch(line -> line.contains("generation 1 (1.0")
+                        && line.contains(" retired")), "generation 1 drains while the request's periodic task may"
+                        + " run again\n" + jvm.describe());
+            }
+            jvm.send("stop p-1");
+            jvm.expect("stopped p-1", WAIT);
+            if (withAgent) {
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+            }
+        }
+    }
+
+    /**
+     * A stream channel of Netty's Http2MultiplexHandler whose reads are paused (auto-read off, as under
+     * back-pressure) queues the frames that arrive meanwhile, and delivers them when it reads again, outside the
+     * codec's frame listener. A POST whose handler paused its reads as it began, on version 1, gets its body after
+     * a deploy, read when a thread that runs no task (the application's main thread) resumes the reads: it reads 1
+     * at its end too, while a stream opened after the deploy reads 2; generation 1 retires and unloads once the
+     * stream is answered.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aPausedNettyHttp2StreamReadsItsLaterFramesOnItsVersion(Jdk jdk, TestInfo info) throws Exception {
+        pausedStreamStory(jdk, info, true);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPausedNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> pausedStreamStory(Jdks.running(), info, false));
+        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+    }
+
+    private void pausedStreamStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        ChildJvm child = storyChild(jdk, work, modules, Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App",
+                withAgent);
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            int port = Integer.parseInt(jvm.expect("ready ", START).substring("ready ".length()));
+            try (H2cClient h2c = H2cClient.upgrade(port, "/x?id=first", WAIT)) {
+                assertEquals("start=1 end=1", h2c.body(1), jvm::describe);
+                int post = h2c.open("POST", "/body?id=body-1", false);
+                assertEquals("began body-1 start=1", jvm.expect("began body-1", WAIT),
+                        "the request in flight starts on version 1\n" + jvm.describe());
+                deploy(jvm, modules, withAgent);
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-1"),
+                        "a stream opened after the deploy, while one is paused, runs version 2\n" + jvm.describe());
+                h2c.data(post, "the body", true);
+                h2c.ping(); // the body's frame is read from the connection, and waits in the paused stream channel
+                jvm.send("resume body-1");
+                assertEquals("read body-1 start=1 end=1", jvm.expect("read body-1", WAIT),
+                        "the paused stream's body, read after the deploy, is read on version 1\n" + jvm.describe());
+                assertEquals("start=1 end=1", h2c.body(post), jvm::describe);
+                if (withAgent) {
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                }
+                assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
+                        "a stream opened after the deploy runs version 2\n" + jvm.describe());
+            }
+        }
+    }
+
+    /** Deploys version 2 and waits for it to be current (without the agent, for the child to answer). */
+    private static void deploy(InteractiveJvm jvm, Path modules, boolean withAgent) throws Exception {
+        Deploys.renameInto(v2, modules, "version.jar");
+        if (withAgent) {
+            jvm.awaitLog("generation 2 \\(2\\.0, \\w+\\) is current", "ping", "pong", WAIT);
+        } else {
+            jvm.send("ping");
+            jvm.expect("pong", WAIT);
         }
     }
 

@@ -74,6 +74,18 @@ public final class DroppedTaskHooks {
     }
 
     /**
+     * A server's task object lets its task go ({@code done}: Netty's {@code PromiseTask}, when it is cancelled, fails
+     * or completes): a wrapper of the agent's there (a periodic task's, {@link ExecutorHooks#wrapScheduledPeriodic};
+     * a request's child given to {@code schedule}, a {@code Runnable} or a {@code Callable}) will not run again, and
+     * stops counting now rather than when it is collected.
+     */
+    public static void onTaskCleared(boolean done, Object task) {
+        if (done && (task instanceof BoundTask || task instanceof BoundCallable)) {
+            PendingTasks.removeAll(task);
+        }
+    }
+
+    /**
      * {@code ForkJoinTask.trySetCancelled()}, which returns the status before: not yet done means this call
      * cancelled the task, so it will never run. 25's delayed tasks are cancelled this way without {@code
      * cancel} (their pool's shutdown, a failed hand-over to the pool).

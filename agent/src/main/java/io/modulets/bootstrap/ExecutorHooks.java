@@ -116,6 +116,11 @@ public final class ExecutorHooks {
 
     /** A periodic task scheduled now (a scheduled pool's, a repeating TimerTask, 25+'s fork/join one). */
     static void onPeriodic(Object task) {
+        PendingTasks.add(task, periodicCapture(task));
+    }
+
+    /** What a periodic {@code task} scheduled now keeps for all its runs. */
+    private static PendingTasks.Periodic periodicCapture(Object task) {
         ClassLoader own = Bindings.ownGeneration(task);
         // A root task of shell code picks up the current generation afresh at each run; so does a
         // server's own housekeeping, which it schedules from inside other periodic runs (Tomcat's
@@ -125,7 +130,7 @@ public final class ExecutorHooks {
         if (bound != null && serverCode.test(Bindings.innermost(task))) {
             bound = null; // only looked at for a periodic task scheduled from inside a task
         }
-        PendingTasks.add(task, new PendingTasks.Periodic(own != null ? own : bound));
+        return new PendingTasks.Periodic(own != null ? own : bound);
     }
 
     /** An executor named by the {@code executors} agent argument: its {@code execute(task)} gets this instead. */
@@ -204,6 +209,23 @@ public final class ExecutorHooks {
             return task;
         }
         return wrapChildForExecutor(task);
+    }
+
+    /**
+     * A periodic task given to a server's own scheduler ({@code scheduleAtFixedRate}, {@code scheduleWithFixedDelay}
+     * of Netty's event loops and executors), which runs it from its own loop without {@code execute}: the same rule
+     * as a JDK scheduled pool's periodic task ({@link #onPeriodic}). Scheduled by unbound code, or a server's own,
+     * each run binds afresh when it starts; scheduled from inside a task (a request), every run inherits its binding.
+     * The wrapper keeps the capture across the runs until the task is dropped ({@link
+     * DroppedTaskHooks#onTaskCleared}) or collected.
+     */
+    public static Runnable wrapScheduledPeriodic(Runnable task) {
+        if (task == null || task instanceof BoundTask) {
+            return task;
+        }
+        BoundTask periodic = new BoundTask(task);
+        PendingTasks.add(periodic, periodicCapture(task));
+        return periodic;
     }
 
     /**

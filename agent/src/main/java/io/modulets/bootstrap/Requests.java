@@ -63,6 +63,13 @@ public final class Requests {
      * the request counts for the thread's generation.
      */
     public static final int STAMP = 8;
+    /**
+     * Frames of an HTTP/2 stream that the server delivers outside its frame listener (the reads of a stream channel
+     * paused while its frames arrived, done later; the end of such a read): bound to the request kept under the key,
+     * the stream, also on a thread bound to another (a frame is its stream's, whoever reads it); nothing is bound if
+     * the stream is no request in flight.
+     */
+    public static final int STREAM = 9;
 
     /**
      * Reads the response status of a kept request from its key, as the request ends (DESIGN §4, "Outcomes"), or
@@ -118,6 +125,9 @@ public final class Requests {
         }
         if (mode == STAMP) {
             return stamp(key);
+        }
+        if (mode == STREAM) {
+            return streamFrames(key);
         }
         ClassLoader bound = Bindings.bound();
         if (bound != null) {
@@ -189,6 +199,32 @@ public final class Requests {
             code = code * 10 + (c - '0');
         }
         return code;
+    }
+
+    /**
+     * A server's connection was upgraded to HTTP/2 by an HTTP/1 request ({@code h2c}), which goes on as the
+     * connection's {@code stream} 1: that stream is the same request, kept under the stream with the binding of the
+     * request that upgraded it (the running thread's, in the connection's read event; unbound, a root task's) until
+     * the stream closes. Its frames, and what the server does with it later, resume that binding.
+     */
+    public static void upgraded(Object stream) {
+        if (stream == null || KEPT.containsKey(stream)) {
+            return;
+        }
+        ClassLoader bound = Bindings.bound();
+        ClassLoader binding = bound != null ? bound : Bindings.rootBinding();
+        if (binding != null) {
+            keep(stream, binding);
+        }
+    }
+
+    private static Object streamFrames(Object stream) {
+        KeptRequests.Kept kept = stream == null ? null : KEPT.get(stream);
+        if (kept == null || kept.binding == Bindings.bound()) {
+            return null;
+        }
+        PendingTasks.count(kept.binding); // live while the frames run, whether or not the stream closes meanwhile
+        return new Entered(Scope.run(kept.binding), kept.binding, null);
     }
 
     private static Object message() {

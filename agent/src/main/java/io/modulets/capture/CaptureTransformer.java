@@ -94,6 +94,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         Transformlet timer = NettyTimerRule.rule();
         addAppRule(timer);
+        for (Transformlet rule : NettyPeriodicRules.rules()) {
+            addAppRule(rule);
+        }
         for (Transformlet rule : CoroutineRules.rules()) {
             addAppRule(rule);
         }
@@ -254,7 +257,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             ClassVisitor out = relocation.isEmpty() ? writer : Relocated.toRelocated(writer, relocation);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
             out = !netty ? out : NettyHooks.hooks(name) ? NettyHooks.visitorFor(name, out)
-                    : NettyHttp2Hooks.visitorFor(name, out);
+                    : NettyHttp2Hooks.visitorFor(name, loader, relocation, out);
             out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
             out = requests == null ? out : new RequestMethodVisitor(out, requests);
             out = spring ? SpringSchedulingHooks.visitorFor(bytes, out) : out;

@@ -1,6 +1,7 @@
 package io.modulets.capture;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
@@ -18,9 +19,15 @@ import io.modulets.config.Log;
  * the application's listener ({@code Http2FrameCodec} and so {@code Http2MultiplexHandler}'s stream
  * channels, Vert.x, gRPC over unshaded Netty): its calls of the listener's {@code onHeadersRead},
  * {@code onDataRead} and {@code onRstStreamRead} run bound to the stream's request, which begins at its
- * first frame; the stream's close ends it (a {@link RequestMethod#END} in {@link Servers#REQUESTS}), counted with the
+ * first frame; the stream's close ends it when it returns (a {@link RequestMethod#END_AFTER} in
+ * {@link Servers#REQUESTS}), after the stream channel's last read and close that it runs, counted with the
  * {@code :status} of the response's HEADERS, which the server's {@code DefaultHttp2ConnectionEncoder} writes
- * ({@link Encoder}), if it wrote one.
+ * ({@link Encoder}), if it wrote one. The HTTP/1 request that
+ * upgrades a cleartext connection (h2c) goes on as stream 1, which {@code Http2ConnectionHandler}
+ * makes for it: that stream keeps the upgrading request's binding ({@link Upgraded}). A stream channel of
+ * {@code Http2MultiplexHandler} whose reads were paused queues the frames the listener hands it and reads them later,
+ * outside the listener: its reads ({@code doBeginRead}, {@code notifyReadComplete}) run bound to the stream's request
+ * too ({@link #STREAM_READS}).
  *
  * <p>Each such call is replaced by a call of a static method added to the listener's class (its {@code this}
  * passed last), which reads the stream from the decoder's connection and wraps the call:
@@ -44,17 +51,77 @@ final class NettyHttp2Hooks {
     private static final String REQUESTS = "io/modulets/bootstrap/Requests";
     static final String ENCODER = H2 + "DefaultHttp2ConnectionEncoder";
     private static final String VALIDATE = "(L" + H2 + "Http2Stream;L" + H2 + "Http2Headers;ZZ)Z";
+    /** Where a server's connection is upgraded from HTTP/1 (h2c): stream 1 is made for the upgrading request. */
+    static final String UPGRADED = H2 + "Http2ConnectionHandler";
+    private static final String SERVER_UPGRADE = "onHttpServerUpgrade(L" + H2 + "Http2Settings;)V";
+
+    /** A stream channel's (Http2MultiplexHandler's child's) reads: its queued frames and its read's end. */
+    static final String STREAM_READS = H2 + "AbstractHttp2StreamChannel$Http2ChannelUnsafe";
+    private static final String STREAM_CHANNEL = H2 + "AbstractHttp2StreamChannel";
+    /** The codec's stream, which holds the connection's {@code Http2Stream}: given a static reader of it. */
+    static final String FRAME_STREAM = H2 + "Http2FrameCodec$DefaultHttp2FrameStream";
+    private static final String STREAM_OF = "modulets$streamOf";
+    private static final String STREAM_OF_DESCRIPTOR = "(L" + STREAM_CHANNEL + ";)Ljava/lang/Object;";
+    /**
+     * The reads of a stream channel, bound to its stream's request: the key is read from the channel ({@code this$0})
+     * by the reader added to {@link #FRAME_STREAM}. {@code notifyReadComplete}'s parameters differ between 4.1 and 4.2.
+     */
+    private static final List<RequestMethod> STREAM_READ_METHODS = List.of(
+            streamRead("doBeginRead", "()V"), streamRead("notifyReadComplete", null));
+    /** The class loaders (with the relocation prefix) whose {@link #FRAME_STREAM} has the reader. */
+    private static final Map<ClassLoader, java.util.Set<String>> READERS_ADDED = new java.util.WeakHashMap<>();
 
     private NettyHttp2Hooks() {
     }
 
     static boolean hooks(String className) {
-        return READER.equals(className) || ENCODER.equals(className);
+        return READER.equals(className) || ENCODER.equals(className) || UPGRADED.equals(className)
+                || FRAME_STREAM.equals(className) || STREAM_READS.equals(className);
     }
 
-    /** The hooks of class {@code className} around {@code next}, or null if it has none. */
+    /** The hooks of class {@code className} of the boot loader, unrelocated, around {@code next} (for tests). */
     static ClassVisitor visitorFor(String className, ClassVisitor next) {
-        return READER.equals(className) ? new Reader(next) : ENCODER.equals(className) ? new Encoder(next) : null;
+        return visitorFor(className, null, "", next);
+    }
+
+    /**
+     * The hooks of class {@code className} (its name without {@code relocation}) of {@code loader} around {@code
+     * next}, or {@code next} if it has none. A stream channel's reads are hooked only where the codec's stream got
+     * the reader they call: it always loads first (a stream channel is made with one), but it may have loaded
+     * before the agent was attached, unchanged.
+     */
+    static ClassVisitor visitorFor(String className, ClassLoader loader, String relocation, ClassVisitor next) {
+        if (READER.equals(className)) {
+            return new Reader(next);
+        }
+        if (ENCODER.equals(className)) {
+            return new Encoder(next);
+        }
+        if (UPGRADED.equals(className)) {
+            return new Upgraded(next);
+        }
+        if (FRAME_STREAM.equals(className)) {
+            synchronized (READERS_ADDED) {
+                READERS_ADDED.computeIfAbsent(loader, key -> new java.util.HashSet<>()).add(relocation);
+            }
+            return new StreamReader(next);
+        }
+        if (STREAM_READS.equals(className)) {
+            synchronized (READERS_ADDED) {
+                java.util.Set<String> added = READERS_ADDED.get(loader);
+                if (added == null || !added.contains(relocation)) {
+                    return next;
+                }
+            }
+            return new RequestMethodVisitor(next, STREAM_READ_METHODS);
+        }
+        return next;
+    }
+
+    private static RequestMethod streamRead(String method, String descriptor) {
+        return new RequestMethod(STREAM_READS.replace('/', '.'), method, descriptor,
+                io.modulets.bootstrap.Requests.STREAM, 0,
+                "this$0:L" + STREAM_CHANNEL + "; " + FRAME_STREAM + "." + STREAM_OF + STREAM_OF_DESCRIPTOR);
     }
 
     /**
@@ -102,6 +169,75 @@ final class NettyHttp2Hooks {
                         ENCODER.replace('/', '.'), VALIDATE);
             }
             super.visitEnd();
+        }
+    }
+
+    /**
+     * Adds to the codec's stream a reader of its connection's stream, which a stream channel's hooks call (its field
+     * is private, and Netty's classes are Java 8's: no nest mates):
+     * <pre>
+     * static Object modulets$streamOf(AbstractHttp2StreamChannel channel) {
+     *     Http2FrameStream stream = channel.stream();
+     *     return stream instanceof DefaultHttp2FrameStream ? ((DefaultHttp2FrameStream) stream).stream : null;
+     * }
+     * </pre>
+     */
+    private static final class StreamReader extends ClassVisitor {
+        StreamReader(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitEnd() {
+            MethodVisitor mv = super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, STREAM_OF,
+                    STREAM_OF_DESCRIPTOR, null, null);
+            mv.visitCode();
+            Label none = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, STREAM_CHANNEL, "stream", "()L" + H2 + "Http2FrameStream;",
+                    false);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitTypeInsn(Opcodes.INSTANCEOF, FRAME_STREAM);
+            mv.visitJumpInsn(Opcodes.IFEQ, none);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, FRAME_STREAM);
+            mv.visitFieldInsn(Opcodes.GETFIELD, FRAME_STREAM, "stream", "L" + H2 + "Http2Stream;");
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitLabel(none);
+            mv.visitFrame(Opcodes.F_FULL, 1, new Object[] {STREAM_CHANNEL}, 1, new Object[] {H2 + "Http2FrameStream"});
+            mv.visitInsn(Opcodes.POP);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitMaxs(2, 1);
+            mv.visitEnd();
+            super.visitEnd();
+        }
+    }
+
+    /**
+     * {@code Http2ConnectionHandler.onHttpServerUpgrade(settings)}, which {@code Http2ServerUpgradeCodec} calls once
+     * the 101 of an h2c upgrade is written, makes stream 1 for the upgrading request: when it returns,
+     * {@code Requests.upgraded(connection().stream(1))}, so that the stream goes on as that request (its frames, its
+     * stream channel's reads) until it closes, instead of beginning as a request of its own at its next frame.
+     */
+    private static final class Upgraded extends ClassVisitor {
+        Upgraded(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!SERVER_UPGRADE.equals(name + descriptor) || (access & Opcodes.ACC_STATIC) != 0) {
+                return mv;
+            }
+            return Hooks.beforeReturn(mv, out -> {
+                out.visitVarInsn(Opcodes.ALOAD, 0);
+                out.visitMethodInsn(Opcodes.INVOKEVIRTUAL, UPGRADED, "connection", "()L" + CONNECTION + ";", false);
+                out.visitInsn(Opcodes.ICONST_1);
+                out.visitMethodInsn(Opcodes.INVOKEINTERFACE, CONNECTION, "stream", "(I)L" + H2 + "Http2Stream;", true);
+                out.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "upgraded", "(Ljava/lang/Object;)V", false);
+            });
         }
     }
 

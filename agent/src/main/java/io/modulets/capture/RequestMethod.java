@@ -13,7 +13,8 @@ import io.modulets.bootstrap.Requests;
  * @param descriptor its descriptor, or null for every method of that name
  * @param keyField   null, or the field of {@code this} that holds the key ({@code name:descriptor}; key 0
  *                   only): a request that several of a server's objects share (Jetty's servlet channel
- *                   and async context both reach its state)
+ *                   and async context both reach its state); it may be followed, after a space, by static
+ *                   methods ({@code owner.name(Ljava/lang/Object;)Ljava/lang/Object;}) that read the key from it
  */
 record RequestMethod(String className, String method, String descriptor, int mode, int key, String keyField) {
     /** Not a request method: its call ends the request of its key. */
@@ -28,12 +29,18 @@ record RequestMethod(String className, String method, String descriptor, int mod
      * parameter (the exception the scheduler caught) is not null.
      */
     static final int JOB_ENDED = -3;
+    /**
+     * Not a request method: the request of its key ends when it returns, after what it runs meanwhile (an HTTP/2
+     * stream's close, which runs its listeners: the stream channel's last read, its close). A throw leaves the
+     * request to end when its key is collected.
+     */
+    static final int END_AFTER = -4;
 
     RequestMethod {
         if ((mode == RESPONDED || mode == JOB_ENDED) && (key < 1 || keyField != null)) {
             throw new IllegalArgumentException(className + "#" + method + ": an outcome is read from a parameter");
         }
-        if (mode != Requests.CALL && mode != Requests.MESSAGE && mode != END && key < 0) {
+        if (mode != Requests.CALL && mode != Requests.MESSAGE && mode != END && mode != END_AFTER && key < 0) {
             throw new IllegalArgumentException(className + "#" + method + ": a kept request needs a key");
         }
         if (keyField != null && (key != 0 || keyField.indexOf(':') < 1)) {

@@ -15,7 +15,7 @@ import org.objectweb.asm.AnnotationVisitor;
  * method, and a method of the original name, access and annotations calls it between
  * {@code Requests.enter} and {@code Requests.exit}, in a try/catch that reports a throw with
  * {@code Requests.exitFailed} and rethrows it. A method that ends a request gets one straight-line call
- * at its entry, as does one that says a job run ended; one that answers a request with a status gets one before
+ * at its entry (or before each of its returns), as does one that says a job run ended; one that answers a request with a status gets one before
  * each of its returns. The wrapper's only stack-map frame is written here, so no class is loaded to compute it.
  */
 final class RequestMethodVisitor extends ClassVisitor {
@@ -102,6 +102,24 @@ final class RequestMethodVisitor extends ClassVisitor {
                 }
             };
         }
+        if (rule.mode() == RequestMethod.END_AFTER) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitInsn(int opcode) {
+                    if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                        loadKey(this.mv, rule, isStatic, descriptor);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "end", "(Ljava/lang/Object;)V", false);
+                    }
+                    super.visitInsn(opcode);
+                }
+
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    super.visitMaxs(maxStack + 1, maxLocals);
+                }
+            };
+        }
         int wrapperAccess = access & ~(Opcodes.ACC_SYNCHRONIZED | Opcodes.ACC_NATIVE | Opcodes.ACC_ABSTRACT);
         MethodVisitor wrapper = super.visitMethod(wrapperAccess, name, descriptor, signature, exceptions);
         int bodyAccess = (access & ~(Opcodes.ACC_PUBLIC | Opcodes.ACC_PROTECTED | Opcodes.ACC_VARARGS
@@ -171,13 +189,22 @@ final class RequestMethodVisitor extends ClassVisitor {
         return slot;
     }
 
-    /** Pushes the rule's key: an argument, or a field of {@code this}. */
+    /**
+     * Pushes the rule's key: an argument, or a field of {@code this}, then passed through the static methods that
+     * follow the field, if any ({@code owner.name(Ljava/lang/Object;)Ljava/lang/Object;}, separated by spaces).
+     */
     private void loadKey(MethodVisitor mv, RequestMethod rule, boolean isStatic, String descriptor) {
         mv.visitVarInsn(Opcodes.ALOAD, slotOf(rule.key(), isStatic, descriptor));
         if (rule.keyField() != null) {
-            int colon = rule.keyField().indexOf(':');
-            mv.visitFieldInsn(Opcodes.GETFIELD, owner, rule.keyField().substring(0, colon),
-                    rule.keyField().substring(colon + 1));
+            String[] steps = rule.keyField().split(" ");
+            int colon = steps[0].indexOf(':');
+            mv.visitFieldInsn(Opcodes.GETFIELD, owner, steps[0].substring(0, colon), steps[0].substring(colon + 1));
+            for (int i = 1; i < steps.length; i++) {
+                int dot = steps[i].indexOf('.');
+                int open = steps[i].indexOf('(');
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, steps[i].substring(0, dot), steps[i].substring(dot + 1, open),
+                        steps[i].substring(open), false);
+            }
         }
     }
 

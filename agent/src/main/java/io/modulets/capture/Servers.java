@@ -372,9 +372,10 @@ final class Servers {
             new RequestMethod("io.netty.channel.DefaultChannelPipeline", "fireChannelUnregistered", null,
                     RequestMethod.END, 0),
             // Netty's HTTP/2 (4.1/4.2): a stream a client opens is a request, begun at its first frame (see
-            // NettyHttp2Hooks) and ended when the stream closes
+            // NettyHttp2Hooks) and ended when the stream's close returns, after its listeners ran: the stream
+            // channel's last read and its close (Http2MultiplexHandler's), which a reset brings, run on the request
             new RequestMethod("io.netty.handler.codec.http2.DefaultHttp2Connection$DefaultStream", "close",
-                    "(Ljava/util/Iterator;)Lio/netty/handler/codec/http2/Http2Stream;", RequestMethod.END, 0),
+                    "(Ljava/util/Iterator;)Lio/netty/handler/codec/http2/Http2Stream;", RequestMethod.END_AFTER, 0),
             // Quartz: a job run's shell makes the job on the scheduler thread, then runs it on a worker
             new RequestMethod("org.quartz.core.JobRunShell", "initialize", "(Lorg/quartz/core/QuartzScheduler;)V",
                     Requests.BEGIN, 0),

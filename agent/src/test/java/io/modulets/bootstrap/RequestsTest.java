@@ -322,6 +322,49 @@ class RequestsTest {
     }
 
     @Test
+    void anH2cUpgradeKeepsTheUpgradingRequestsBindingUnderStreamOneUntilTheStreamCloses() {
+        Object streamOne = new Object();
+        TestSeams.runBound(g1, () -> Requests.upgraded(streamOne)); // in the upgrading request's read event
+        assertEquals(1, g1.liveTasks(), "stream 1 goes on as the request that upgraded the connection");
+        TestSeams.setCurrent(g2);
+        Object frame = Requests.enterStream(true, streamOne);
+        assertSame(g1, Bindings.bound(), "a frame of stream 1 after the deploy resumes the upgrading request");
+        Requests.exit(frame);
+        TestSeams.runBound(g2, () -> Requests.upgraded(streamOne));
+        assertEquals(0, g2.liveTasks(), "kept once");
+        Requests.end(streamOne);
+        assertEquals(0, g1.liveTasks());
+        Object unbound = new Object();
+        Requests.upgraded(unbound);
+        assertEquals(1, g2.liveTasks(), "upgraded outside a request, stream 1 is a root task of its own");
+        Requests.end(unbound);
+        assertEquals(0, g2.liveTasks());
+    }
+
+    @Test
+    void framesAStreamChannelReadsLaterRunOnTheirStreamsRequestWhoeverReadsThem() {
+        Object stream = new Object();
+        Requests.exit(Requests.enterStream(true, stream)); // its first frame, before the deploy
+        TestSeams.setCurrent(g2);
+        Object read = Requests.enter(stream, Requests.STREAM);
+        assertSame(g1, Bindings.bound(), "read later by a thread that runs no task: the stream's request");
+        assertEquals(2, g1.liveTasks(), "kept, and running");
+        Requests.exit(read);
+        assertNull(Bindings.bound());
+        TestSeams.runBound(g2, () -> {
+            Object other = Requests.enter(stream, Requests.STREAM);
+            assertSame(g1, Bindings.bound(), "read by another request's task: still the stream's");
+            Requests.exit(other);
+            assertSame(g2, Bindings.bound(), "and back to the task's");
+        });
+        TestSeams.runBound(g1, () -> assertNull(Requests.enter(stream, Requests.STREAM), "its own: nothing to bind"));
+        Requests.end(stream);
+        assertEquals(0, g1.liveTasks());
+        assertNull(Requests.enter(stream, Requests.STREAM), "a stream that is no request in flight binds nothing");
+        assertNull(Bindings.bound());
+    }
+
+    @Test
     void aJobThatEndsInsideATaskStillEnds() {
         Object job = new Object();
         Requests.exit(Requests.enter(job, Requests.BEGIN));

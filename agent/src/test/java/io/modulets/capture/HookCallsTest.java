@@ -239,4 +239,120 @@ class HookCallsTest {
             assertResolves(call);
         }
     }
+
+    /**
+     * Netty's Http2ConnectionHandler, in the shape its hook rewrites (generated, as above): onHttpServerUpgrade, where
+     * an h2c upgrade makes stream 1, tells the bootstrap which stream goes on as the upgrading request.
+     */
+    @Test
+    void theNettyH2cUpgradeHookIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        String handler = "io/netty/handler/codec/http2/Http2ConnectionHandler";
+        ClassWriter upgrades = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        upgrades.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, handler, null, "java/lang/Object", null);
+        MethodVisitor upgrade = upgrades.visitMethod(Opcodes.ACC_PUBLIC, "onHttpServerUpgrade",
+                "(Lio/netty/handler/codec/http2/Http2Settings;)V", null, null);
+        upgrade.visitCode();
+        upgrade.visitInsn(Opcodes.RETURN);
+        upgrade.visitMaxs(0, 0);
+        upgrade.visitEnd();
+        upgrades.visitEnd();
+        Set<String> all = emitted(upgrades.toByteArray(), next -> NettyHttp2Hooks.visitorFor(handler, next));
+        assertEquals(Set.of("io/modulets/bootstrap/Requests.upgraded (Ljava/lang/Object;)V"), all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
+
+    /**
+     * Netty's AbstractScheduledEventExecutor and PromiseTask, in the shape their periodic rules rewrite (generated, as
+     * above): scheduleAtFixedRate and scheduleWithFixedDelay wrap their Runnable, clearTaskAfterCompletion tells the
+     * bootstrap that the task is let go.
+     */
+    @Test
+    void everyHookTheNettyPeriodicRulesEmitIsAPublicStaticMethodWithThatDescriptor() throws Exception {
+        String periodic = "(Ljava/lang/Runnable;JJLjava/util/concurrent/TimeUnit;)"
+                + "Lio/netty/util/concurrent/ScheduledFuture;";
+        ClassWriter executor = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        executor.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT,
+                "io/netty/util/concurrent/AbstractScheduledEventExecutor", null, "java/lang/Object", null);
+        for (String name : List.of("scheduleAtFixedRate", "scheduleWithFixedDelay")) {
+            MethodVisitor schedule = executor.visitMethod(Opcodes.ACC_PUBLIC, name, periodic, null, null);
+            schedule.visitCode();
+            schedule.visitInsn(Opcodes.ACONST_NULL);
+            schedule.visitInsn(Opcodes.ARETURN);
+            schedule.visitMaxs(0, 0);
+            schedule.visitEnd();
+        }
+        executor.visitEnd();
+        ClassWriter task = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        task.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "io/netty/util/concurrent/PromiseTask", null, "java/lang/Object",
+                null);
+        task.visitField(Opcodes.ACC_PRIVATE, "task", "Ljava/lang/Object;", null, null).visitEnd();
+        MethodVisitor clear = task.visitMethod(Opcodes.ACC_PRIVATE, "clearTaskAfterCompletion",
+                "(ZLjava/lang/Runnable;)Z", null, null);
+        clear.visitCode();
+        clear.visitVarInsn(Opcodes.ILOAD, 1);
+        clear.visitInsn(Opcodes.IRETURN);
+        clear.visitMaxs(0, 0);
+        clear.visitEnd();
+        task.visitEnd();
+        List<Transformlet> rules = NettyPeriodicRules.rules();
+        Set<String> all = new TreeSet<>(emitted(executor.toByteArray(), next -> applying(rules.get(0), next)));
+        all.addAll(emitted(task.toByteArray(), next -> applying(rules.get(1), next)));
+        assertEquals(Set.of("io/modulets/bootstrap/ExecutorHooks.wrapScheduledPeriodic"
+                        + " (Ljava/lang/Runnable;)Ljava/lang/Runnable;",
+                "io/modulets/bootstrap/DroppedTaskHooks.onTaskCleared (ZLjava/lang/Object;)V"), all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+    }
+
+    /**
+     * Netty's stream channel reads (AbstractHttp2StreamChannel$Http2ChannelUnsafe), in the shape their hooks rewrite
+     * (generated, as above): doBeginRead and notifyReadComplete run bound through Requests, with the key read by a
+     * method added to the codec's stream class; only where that class got it (it loads first).
+     */
+    @Test
+    void aStreamChannelsReadsAreHookedOnlyWhereTheCodecsStreamGotItsReader() throws Exception {
+        String frameStream = "io/netty/handler/codec/http2/Http2FrameCodec$DefaultHttp2FrameStream";
+        ClassWriter codecStream = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        codecStream.visit(Opcodes.V1_8, 0, frameStream, null, "java/lang/Object", null);
+        codecStream.visitEnd();
+        Set<String> added = new TreeSet<>();
+        new ClassReader(codecStream.toByteArray()).accept(NettyHttp2Hooks.visitorFor(frameStream, null, "",
+                new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                     String[] exceptions) {
+                        added.add(name + descriptor);
+                        return new MethodVisitor(Opcodes.ASM9) {
+                        };
+                    }
+                }), 0);
+        assertEquals(Set.of("modulets$streamOf(Lio/netty/handler/codec/http2/AbstractHttp2StreamChannel;)"
+                + "Ljava/lang/Object;"), added);
+        String reads = "io/netty/handler/codec/http2/AbstractHttp2StreamChannel$Http2ChannelUnsafe";
+        ClassWriter unsafe = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        unsafe.visit(Opcodes.V1_8, Opcodes.ACC_FINAL, reads, null, "java/lang/Object", null);
+        unsafe.visitField(Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC, "this$0",
+                "Lio/netty/handler/codec/http2/AbstractHttp2StreamChannel;", null, null).visitEnd();
+        for (String[] method : new String[][] {{"doBeginRead", "()V"},
+            {"notifyReadComplete", "(Lio/netty/channel/RecvByteBufAllocator$Handle;ZZ)V"}}) {
+            MethodVisitor read = unsafe.visitMethod(0, method[0], method[1], null, null);
+            read.visitCode();
+            read.visitInsn(Opcodes.RETURN);
+            read.visitMaxs(0, 0);
+            read.visitEnd();
+        }
+        unsafe.visitEnd();
+        Set<String> all = emitted(unsafe.toByteArray(), next -> NettyHttp2Hooks.visitorFor(reads, null, "", next));
+        assertEquals(3, all.size(), "entered, exited, failed: " + all);
+        for (String call : all) {
+            assertResolves(call);
+        }
+        ClassLoader other = new ClassLoader(null) {
+        };
+        assertEquals(Set.of(), emitted(unsafe.toByteArray(), next -> NettyHttp2Hooks.visitorFor(reads, other, "",
+                next)), "a loader whose codec stream loaded unchanged");
+    }
 }

@@ -86,6 +86,14 @@ class RequestMethodVisitorTest {
             return context != null;
         }
 
+        /** Netty's HTTP/2 stream's shape: its close runs what reads the stream's request, then ends it. */
+        public Object close() {
+            Object read = Requests.enter(this, Requests.STREAM);
+            seen = Bindings.bound();
+            Requests.exit(read);
+            return this;
+        }
+
         /** Jetty's shape: a request kept under an object that a field of {@code this} holds. */
         public final Object state = new Object();
 
@@ -110,6 +118,7 @@ class RequestMethodVisitorTest {
                 new RequestMethod(name, "recycle", "()V", RequestMethod.END, 0),
                 new RequestMethod(name, "dispatch", null, Requests.RESUME, 2),
                 new RequestMethod(name, "invokeListeners", "()V", RequestMethod.END, 0),
+                new RequestMethod(name, "close", "()Ljava/lang/Object;", RequestMethod.END_AFTER, 0),
                 new RequestMethod(name, "associate", "()V", Requests.BEGIN, 0, "state:Ljava/lang/Object;"),
                 new RequestMethod(name, "sendResponseHeaders", "(IJ)V", RequestMethod.RESPONDED, 1),
                 new RequestMethod(name, "notifyJobListenersComplete", null, RequestMethod.JOB_ENDED, 2));
@@ -143,6 +152,18 @@ class RequestMethodVisitorTest {
         server.getMethod("recycle").invoke(instance);
         assertEquals(0, g1.liveTasks());
         assertEquals(1, field("ended"), "the ending method still runs its own body");
+    }
+
+    @Test
+    void aMethodThatEndsItsRequestWhenItReturnsRunsItsBodyOnTheRequest() throws Exception {
+        Object stream = server.getConstructor().newInstance();
+        server.getMethod("handle", String.class, long.class, double.class, int[].class)
+                .invoke(stream, "r", 1L, 1.0, new int[0]);
+        PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
+        TestSeams.setCurrent(g2);
+        assertSame(stream, server.getMethod("close").invoke(stream), "its result returned");
+        assertSame(g1, field("seen"), "what the close runs still reads its request");
+        assertEquals(0, g1.liveTasks(), "which ends as it returns");
     }
 
     @Test

@@ -3,9 +3,11 @@ package sv;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -31,6 +33,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * A Netty 4.2 HTTP server as its examples write one: the codec, an aggregator, and a handler that gets
@@ -40,11 +45,17 @@ import io.netty.util.HashedWheelTimer;
  * after a HashedWheelTimer task (a timer many Netty clients use for their timeouts). Responses
  * leave in the order their requests came, also when a connection pipelines them (a later one waits for
  * the one before), as HTTP/1.1 wants. With the argument "websocket", /ws opens a WebSocket (Netty's
- * protocol handler answers the handshake).
+ * protocol handler answers the handshake). With the argument "periodic", /periodic schedules a periodic task on its
+ * event loop ({@code scheduleAtFixedRate}) that reads the version at each run, says what it read at the run after
+ * the command "tick ID", and stops at "stop ID"; and the main thread schedules one at startup on an executor of its
+ * own ({@code scheduleWithFixedDelay}), whose run after the command "periodic ID" serves a unit of that id.
  */
 public final class NettyApp {
     private static final ExecutorService POOL = Executors.newCachedThreadPool();
     private static final HashedWheelTimer TIMER = new HashedWheelTimer();
+    /** The periodic tasks requests scheduled, by id, and those whose next run says what it read. */
+    private static final ConcurrentHashMap<String, ScheduledFuture<?>> TICKING = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> TICK_SAID = ConcurrentHashMap.newKeySet();
 
     /** One per connection: the handler's state is the connection's. */
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -58,6 +69,7 @@ public final class NettyApp {
             CompletableFuture<String> body = uri.path().equals("/later")
                     ? CompletableFuture.supplyAsync(() -> checkedOnTheLoop(ctx, serve(id)), POOL)
                     : uri.path().equals("/wheel") ? afterTimer(id)
+                    : uri.path().equals("/periodic") ? CompletableFuture.completedFuture(periodic(ctx, id))
                     : CompletableFuture.completedFuture(serve(id));
             previous = previous.thenCombine(body, (written, answer) -> answer)
                     .thenCompose(answer -> write(ctx, answer));
@@ -90,6 +102,18 @@ public final class NettyApp {
             return answer;
         }
 
+        /** A periodic task scheduled by the request on its event loop: each run reads the version. */
+        private static String periodic(ChannelHandlerContext ctx, String id) {
+            String start = sv.mod.Version.version();
+            TICKING.put(id, ctx.executor().scheduleAtFixedRate(() -> {
+                String now = sv.mod.Version.version();
+                if (TICK_SAID.remove(id)) {
+                    System.out.println("tick " + id + " start=" + start + " now=" + now);
+                }
+            }, 0, 20, TimeUnit.MILLISECONDS));
+            return "scheduled " + id + " start=" + start;
+        }
+
         /**
          * What a request hands the event loop (ctx.executor()) is part of it, submitted or scheduled: the loop
          * reads the version the request ended with, else the answer says what it read.
@@ -118,6 +142,22 @@ public final class NettyApp {
 
     public static void main(String[] args) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory());
+        boolean periodic = args.length > 0 && args[0].equals("periodic");
+        EventExecutor jobs = new DefaultEventExecutor();
+        AtomicReference<String> nextRun = new AtomicReference<>();
+        if (periodic) {
+            // a periodic task of the application's, scheduled at startup by the main thread, which runs no task
+            jobs.scheduleWithFixedDelay(() -> {
+                String id = nextRun.getAndSet(null);
+                if (id != null) {
+                    try {
+                        System.out.println("ran " + id + " " + Gates.serve(id));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, 0, 20, TimeUnit.MILLISECONDS);
+        }
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -142,9 +182,20 @@ public final class NettyApp {
                     })
                     .bind("127.0.0.1", 0).sync().channel();
             System.out.println("ready " + ((InetSocketAddress) server.localAddress()).getPort());
-            Gates.commands(line -> { });
+            Gates.commands(line -> {
+                if (line.startsWith("periodic ")) {
+                    nextRun.set(line.substring("periodic ".length()));
+                } else if (line.startsWith("tick ")) {
+                    TICK_SAID.add(line.substring("tick ".length()));
+                } else if (line.startsWith("stop ")) {
+                    String id = line.substring("stop ".length());
+                    TICKING.remove(id).cancel(false);
+                    System.out.println("stopped " + id);
+                }
+            });
             server.close().sync();
         } finally {
+            jobs.shutdownGracefully().sync();
             group.shutdownGracefully().sync();
             POOL.shutdown();
             TIMER.stop();

@@ -10,7 +10,7 @@ import reactor.netty.http.server.HttpServerRequest;
  * A Reactor Netty server speaking HTTP/2 over cleartext (h2c: HTTP/1.1 with the upgrade, or HTTP/2 from the
  * first byte), as Spring WebFlux configures it with {@code server.http2.enabled}. "/x" answers from a Mono;
  * "/body" reads the version as it begins and again once the request body has all arrived, on the event loop,
- * and answers with both.
+ * and answers with both; "/hold" reads it as it begins and again when the client resets its stream.
  */
 public final class ReactorH2App {
     public static void main(String[] args) throws Exception {
@@ -21,6 +21,14 @@ public final class ReactorH2App {
                 .route(routes -> routes
                         .get("/x", (request, response) -> response.sendString(
                                 Mono.fromCallable(() -> Gates.serve(id(request)))))
+                        .get("/hold", (request, response) -> {
+                            // a request held until the client resets its stream: it reads the version again then
+                            String id = id(request);
+                            String start = sv.mod.Version.version();
+                            System.out.println("began " + id + " start=" + start);
+                            return response.sendString(Mono.<String>never().doOnCancel(() -> System.out.println(
+                                    "reset " + id + " start=" + start + " end=" + sv.mod.Version.version())));
+                        })
                         .post("/body", (request, response) -> {
                             String start = sv.mod.Version.version();
                             System.out.println("began " + id(request) + " start=" + start);

@@ -580,8 +580,7 @@ class ServersIT {
             assertEquals("start=1 end=1", answer.body(),
                     "the stream in flight keeps version 1 to its last frame\n" + jvm.describe());
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
             assertEquals("start=2 end=2", send(h2, port, "/x?id=new-2"),
                     "a stream started after the deploy runs version 2\n" + jvm.describe());
@@ -650,8 +649,7 @@ class ServersIT {
                         "the upgrading request, reset after the deploy, keeps version 1 to its end\n"
                                 + jvm.describe());
                 if (withAgent) {
-                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                    awaitRetiredAndUnloaded(jvm);
                 }
                 assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
                         "a stream opened after the deploy runs version 2\n" + jvm.describe());
@@ -710,8 +708,7 @@ class ServersIT {
             jvm.send("stop p-1");
             jvm.expect("stopped p-1", WAIT);
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
         }
     }
@@ -759,8 +756,7 @@ class ServersIT {
                         "the paused stream's body, read after the deploy, is read on version 1\n" + jvm.describe());
                 assertEquals("start=1 end=1", h2c.body(post), jvm::describe);
                 if (withAgent) {
-                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                    jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                    awaitRetiredAndUnloaded(jvm);
                 }
                 assertEquals("start=2 end=2", h2c.get("/x?id=new-2"),
                         "a stream opened after the deploy runs version 2\n" + jvm.describe());
@@ -824,8 +820,7 @@ class ServersIT {
             assertEquals("done call-1 start=1 end=1", jvm.expect("done call-1", WAIT),
                     "the call in flight keeps version 1 to its end\n" + jvm.describe());
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
             jvm.send("call new-2");
             assertEquals("done new-2 start=2 end=2", jvm.expect("done new-2", WAIT),
@@ -1049,8 +1044,7 @@ class ServersIT {
                         "the request in flight keeps version 1 in its write's callback\n" + jvm.describe());
             }
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
         }
     }
@@ -1161,8 +1155,7 @@ class ServersIT {
             assertEquals("start=2 end=2", start(jvm, server, port, "new-2").result(WAIT),
                     "a request started after the deploy runs version 2\n" + jvm.describe());
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
                 List<String> log = jvm.stderrLines();
                 assertTrue(log.stream().noneMatch(line -> line.contains("draining for")),
                         () -> "no server thread stays bound to generation 1\n" + String.join("\n", log));
@@ -1227,8 +1220,7 @@ class ServersIT {
             assertEquals("start=2 end=2", readBody(in), "a request pipelined after the deploy runs version 2\n"
                     + jvm.describe());
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
             out.write(httpGet("/x", "kept-alive"));
             out.flush();
@@ -1312,9 +1304,8 @@ class ServersIT {
                         "a streamed message started after the deploy runs version 2\n" + jvm.describe());
             }
             if (withAgent) {
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
                 // while the connections stay open (Jetty's session keeps its handshake's context class loader)
-                jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
+                awaitRetiredAndUnloaded(jvm);
             }
         }
     }
@@ -1365,6 +1356,12 @@ class ServersIT {
                     callback + " in flight keeps version 1 to its end\n" + jvm.describe());
             jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
         }
+    }
+
+    /** Generation 1 retires (pinged until it does), then unloads (collections until it does). */
+    private static void awaitRetiredAndUnloaded(InteractiveJvm jvm) throws Exception {
+        jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) retired", "ping", "pong", WAIT);
+        jvm.awaitLog("generation 1 \\(1\\.0, \\w+\\) unloaded", "gc", "gc done", WAIT);
     }
 
     /** Connects {@code socket} and opens a WebSocket at {@code path}: its handshake answered by a 101. */

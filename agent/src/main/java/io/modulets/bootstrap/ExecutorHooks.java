@@ -168,34 +168,29 @@ public final class ExecutorHooks {
      */
     public static java.util.function.Consumer<Throwable> wrapChildListener(
             java.util.function.Consumer<Throwable> listener) {
-        ClassLoader binding = childListenerBinding(listener);
-        if (binding == null) {
-            return listener;
-        }
-        BoundListeners.OnFailure bound = new BoundListeners.OnFailure(listener);
-        PendingTasks.add(bound, binding);
-        return bound;
+        return wrapChildListener(listener, BoundListeners.OnFailure::new);
     }
 
     /** As {@link #wrapChildListener(java.util.function.Consumer)}, for {@code addIdleTimeoutListener(listener)}. */
     public static java.util.function.Predicate<java.util.concurrent.TimeoutException> wrapChildListener(
             java.util.function.Predicate<java.util.concurrent.TimeoutException> listener) {
-        ClassLoader binding = childListenerBinding(listener);
-        if (binding == null) {
-            return listener;
-        }
-        BoundListeners.OnIdleTimeout bound = new BoundListeners.OnIdleTimeout(listener);
-        PendingTasks.add(bound, binding);
-        return bound;
+        return wrapChildListener(listener, BoundListeners.OnIdleTimeout::new);
     }
 
-    private static ClassLoader childListenerBinding(Object listener) {
+    /** {@code listener} in {@code wrapper}, pending as the running task's child, where it is one; else as it is. */
+    private static <L> L wrapChildListener(L listener, java.util.function.UnaryOperator<L> wrapper) {
         if (listener == null || listener instanceof BoundListeners.OnFailure
                 || listener instanceof BoundListeners.OnIdleTimeout || Bindings.bound() == null
                 || serverTask.test(listener)) {
-            return null;
+            return listener;
         }
-        return Bindings.captureFor(listener);
+        ClassLoader binding = Bindings.captureFor(listener);
+        if (binding == null) {
+            return listener;
+        }
+        L bound = wrapper.apply(listener);
+        PendingTasks.add(bound, binding);
+        return bound;
     }
 
     /**

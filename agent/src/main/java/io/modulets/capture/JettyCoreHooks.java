@@ -101,18 +101,14 @@ final class JettyCoreHooks {
                     || (access & Opcodes.ACC_STATIC) != 0) {
                 return mv;
             }
-            return new MethodVisitor(Opcodes.ASM9, mv) {
-                @Override
-                public void visitCode() {
-                    super.visitCode();
-                    super.visitVarInsn(Opcodes.ALOAD, 0);
-                    super.visitFieldInsn(Opcodes.GETFIELD, CHANNEL, "_response", "L" + RESPONSE + ";");
-                    super.visitVarInsn(Opcodes.ALOAD, 1);
-                    super.visitMethodInsn(Opcodes.INVOKEINTERFACE, STREAM, "isCommitted", "()Z", true);
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, RequestMethodVisitor.REQUESTS, "stampedEnded",
-                            "(Ljava/lang/Object;Z)V", false);
-                }
-            };
+            return Hooks.atEntry(mv, out -> {
+                out.visitVarInsn(Opcodes.ALOAD, 0);
+                out.visitFieldInsn(Opcodes.GETFIELD, CHANNEL, "_response", "L" + RESPONSE + ";");
+                out.visitVarInsn(Opcodes.ALOAD, 1);
+                out.visitMethodInsn(Opcodes.INVOKEINTERFACE, STREAM, "isCommitted", "()Z", true);
+                out.visitMethodInsn(Opcodes.INVOKESTATIC, RequestMethodVisitor.REQUESTS, "stampedEnded",
+                        "(Ljava/lang/Object;Z)V", false);
+            });
         }
     }
 

@@ -146,19 +146,15 @@ final class NettyHttp2Hooks {
                 return mv;
             }
             hooked = true;
-            return new MethodVisitor(Opcodes.ASM9, mv) {
-                @Override
-                public void visitCode() {
-                    super.visitCode();
-                    super.visitVarInsn(Opcodes.ILOAD, 2);
-                    super.visitVarInsn(Opcodes.ALOAD, 0);
-                    super.visitVarInsn(Opcodes.ALOAD, 1);
-                    super.visitMethodInsn(Opcodes.INVOKEINTERFACE, H2 + "Http2Headers", "status",
-                            "()Ljava/lang/CharSequence;", true);
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "streamHeaders",
-                            "(ZLjava/lang/Object;Ljava/lang/CharSequence;)V", false);
-                }
-            };
+            return Hooks.atEntry(mv, out -> {
+                out.visitVarInsn(Opcodes.ILOAD, 2);
+                out.visitVarInsn(Opcodes.ALOAD, 0);
+                out.visitVarInsn(Opcodes.ALOAD, 1);
+                out.visitMethodInsn(Opcodes.INVOKEINTERFACE, H2 + "Http2Headers", "status",
+                        "()Ljava/lang/CharSequence;", true);
+                out.visitMethodInsn(Opcodes.INVOKESTATIC, REQUESTS, "streamHeaders",
+                        "(ZLjava/lang/Object;Ljava/lang/CharSequence;)V", false);
+            });
         }
 
         @Override

@@ -26,14 +26,16 @@ import java.util.concurrent.TimeUnit;
  * A real server's cost under the agent, as a user measures it: the whole process, started with and
  * without {@code -javaagent} in alternation. Each run reports the time from the start of the process
  * to its "ready PORT" line, then the throughput and p99 latency of {@code REQUESTS} requests sent by
- * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load).
+ * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load). With
+ * {@code WARMUP} requests (default 0) sent first and not measured, the throughput and p99 are those of a warm
+ * server, and the server's CPU time per measured request is reported too (steady state, without the start-up).
  * The app is one of ServersIT's (its shell jar and class path are given), whose requests call the
  * swappable {@code sv.mod.Version} at their start and end. With {@code -jar} as MAIN_CLASS, the class path
  * is a Spring Boot executable jar, run with {@code java -jar} (its own copy of the version in BOOT-INF/lib).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.app.ServerStartup AGENT_JAR SHELL_CLASSPATH
- *      MAIN_CLASS VERSION_JAR [RUNS] [REQUESTS]
+ *      MAIN_CLASS VERSION_JAR [RUNS] [REQUESTS] [WARMUP]
  * </pre>
  */
 public final class ServerStartup {
@@ -42,7 +44,7 @@ public final class ServerStartup {
     private ServerStartup() {
     }
 
-    record Run(double readyMs, double requestsPerSecond, double p99Ms, double cpuMs) {
+    record Run(double readyMs, double requestsPerSecond, double p99Ms, double cpuMs, double cpuPerRequestUs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -52,6 +54,7 @@ public final class ServerStartup {
         Path version = Path.of(args[3]);
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int requests = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
+        int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Run> without = new ArrayList<>();
         List<Run> with = new ArrayList<>();
@@ -61,33 +64,34 @@ public final class ServerStartup {
             Files.copy(version, modules.resolve("version.jar"), StandardCopyOption.REPLACE_EXISTING);
             boolean jar = mainClass.equals("-jar");
             without.add(run(jar ? List.of(java, "-jar", classPath)
-                    : List.of(java, "-cp", classPath + ":" + version, mainClass), requests));
+                    : List.of(java, "-cp", classPath + ":" + version, mainClass), warmup, requests));
             String agentOption = "-javaagent:" + agent + "=packages=sv.mod,modules=" + modules + ",store="
                     + work.resolve("store");
             with.add(run(jar ? List.of(java, agentOption, "-jar", classPath)
-                    : List.of(java, agentOption, "-cp", classPath, mainClass), requests));
+                    : List.of(java, agentOption, "-cp", classPath, mainClass), warmup, requests));
         }
-        System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients, JDK %s%n", mainClass, runs,
-                requests, CLIENTS, Runtime.version());
-        System.out.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s%n", "median", "ready (ms)", "req/s", "p99 (ms)",
-                "CPU (ms)");
+        System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients after %d not measured, JDK %s%n",
+                mainClass, runs, requests, CLIENTS, warmup, Runtime.version());
+        System.out.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s %14s%n", "median", "ready (ms)", "req/s", "p99 (ms)",
+                "CPU (ms)", "CPU/req (us)");
         print("without agent", without);
         print("with agent", with);
         Run a = median(without);
         Run b = median(with);
-        System.out.printf(Locale.ROOT, "%-14s %11.2fx %11.3fx %11.2fx %11.2fx%n", "ratio", b.readyMs / a.readyMs,
-                b.requestsPerSecond / a.requestsPerSecond, b.p99Ms / a.p99Ms, b.cpuMs / a.cpuMs);
+        System.out.printf(Locale.ROOT, "%-14s %11.2fx %11.3fx %11.2fx %11.2fx %13.3fx%n", "ratio",
+                b.readyMs / a.readyMs, b.requestsPerSecond / a.requestsPerSecond, b.p99Ms / a.p99Ms, b.cpuMs / a.cpuMs,
+                b.cpuPerRequestUs / a.cpuPerRequestUs);
     }
 
     private static void print(String name, List<Run> runs) {
         Run m = median(runs);
-        System.out.printf(Locale.ROOT, "%-14s %12.0f %12.0f %12.2f %12.0f%n", name, m.readyMs, m.requestsPerSecond,
-                m.p99Ms, m.cpuMs);
+        System.out.printf(Locale.ROOT, "%-14s %12.0f %12.0f %12.2f %12.0f %14.1f%n", name, m.readyMs,
+                m.requestsPerSecond, m.p99Ms, m.cpuMs, m.cpuPerRequestUs);
     }
 
     private static Run median(List<Run> runs) {
         return new Run(median(runs, Run::readyMs), median(runs, Run::requestsPerSecond), median(runs, Run::p99Ms),
-                median(runs, Run::cpuMs));
+                median(runs, Run::cpuMs), median(runs, Run::cpuPerRequestUs));
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> field) {
@@ -95,7 +99,7 @@ public final class ServerStartup {
         return values[values.length / 2];
     }
 
-    private static Run run(List<String> command, int requests) throws Exception {
+    private static Run run(List<String> command, int warmup, int requests) throws Exception {
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -114,8 +118,31 @@ public final class ServerStartup {
         Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
         drain.setDaemon(true);
         drain.start();
-        long[] latencies = new long[requests];
         URI uri = URI.create("http://127.0.0.1:" + port + "/x?id=bench");
+        load(uri, new long[warmup]);
+        double cpuBefore = cpuMs(process);
+        long[] latencies = new long[requests];
+        double seconds = load(uri, latencies);
+        // read while the process lives (a dead process has no info): start-up and the load, not the exit
+        double cpuMs = cpuMs(process);
+        try (Writer in = process.outputWriter()) {
+            in.flush(); // closing stdin ends the app
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        Arrays.sort(latencies);
+        return new Run(readyMs, requests / seconds, latencies[(int) (requests * 0.99)] / 1e6, cpuMs,
+                (cpuMs - cpuBefore) * 1e3 / requests);
+    }
+
+    private static double cpuMs(Process process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+    }
+
+    /** Sends latencies.length requests by CLIENTS keep-alive clients, records each one's latency; returns seconds. */
+    private static double load(URI uri, long[] latencies) throws Exception {
+        int requests = latencies.length;
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         long began = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
@@ -140,15 +167,6 @@ public final class ServerStartup {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         clients.shutdown();
-        // read while the process lives (a dead process has no info): start-up and the load, not the exit
-        double cpuMs = process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
-        try (Writer in = process.outputWriter()) {
-            in.flush(); // closing stdin ends the app
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        Arrays.sort(latencies);
-        return new Run(readyMs, requests / seconds, latencies[(int) (requests * 0.99)] / 1e6, cpuMs);
+        return seconds;
     }
 }

@@ -103,8 +103,22 @@ final class ByName {
         if (name == null || swappable == null) {
             return false;
         }
-        String element = name.replaceFirst("^\\[+L(.*);$", "$1"); // "[Lcom.acme.W;" names an array of W
-        return swappable.test(element);
+        return swappable.test(elementName(name));
+    }
+
+    /**
+     * The class whose arrays a name stands for ("[[Lcom.acme.W;" → "com.acme.W"), or the name itself.
+     * Every {@code Class.forName} of shell code passes here, some on every request: no regex, no
+     * allocation for a name that is no array.
+     */
+    static String elementName(String name) {
+        int dimensions = 0;
+        while (dimensions < name.length() && name.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        boolean objectArray = dimensions > 0 && name.length() > dimensions + 2 && name.charAt(dimensions) == 'L'
+                && name.charAt(name.length() - 1) == ';';
+        return objectArray ? name.substring(dimensions + 1, name.length() - 1) : name;
     }
 
     private static boolean isGeneration(ClassLoader loader) {

@@ -34,6 +34,8 @@ final class BoundaryClassVisitor extends ClassVisitor {
     private LambdaBridges bridges;
     /** javac's bridges that erasure makes the same as their method ({@link ErasedBridges}): left out. */
     private Set<String> droppedBridges = Set.of();
+    /** The methods (name + descriptor) to rewrite; null for all. The others go to the writer unparsed. */
+    private Set<String> onlyMethods;
 
     BoundaryClassVisitor(ClassVisitor next, Erasure erasure, ClassLoader loader) {
         this(next, erasure, loader, false);
@@ -50,6 +52,15 @@ final class BoundaryClassVisitor extends ClassVisitor {
     /** Leaves out the bridges {@link ErasedBridges#dropped} found in the class; call before it is visited. */
     void dropBridges(Set<String> erasedBridges) {
         this.droppedBridges = erasedBridges;
+    }
+
+    /**
+     * Rewrites only these methods (name + descriptor) and hands the others to the next visitor as they
+     * are, so that a {@code ClassWriter} made from the same reader copies their bytes unparsed; only for
+     * a class that names no swappable class ({@link RoutedCalls#methods}).
+     */
+    void onlyMethods(Set<String> methods) {
+        this.onlyMethods = methods;
     }
 
     /** What cannot be made transparent, each as "Class.member: what (how to split instead)". */
@@ -101,8 +112,8 @@ final class BoundaryClassVisitor extends ClassVisitor {
                     + other + " are the same method once swappable types are erased (rename one of them)");
         }
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (next == null) {
-            return null;
+        if (next == null || (onlyMethods != null && !onlyMethods.contains(name + descriptor))) {
+            return next;
         }
         String where = className.replace('/', '.') + "." + name;
         return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {

@@ -108,6 +108,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         }
         ClassWriter writer = new ClassWriter(reader, 0);
         BoundaryClassVisitor boundary = new BoundaryClassVisitor(writer, erasure, loader);
+        boundary.onlyMethods(RoutedCalls.methods(bytes));
         reader.accept(boundary, 0);
         return writer.toByteArray();
     }

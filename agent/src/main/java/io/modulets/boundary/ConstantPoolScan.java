@@ -90,7 +90,9 @@ public final class ConstantPoolScan {
                     return Mention.NOTHING;
             }
         }
-        return found;
+        // the markers only say the class may: a Spring class calling its own ClassUtils.forName, a class
+        // loader defining findClass, a field of type ServiceLoader name them too
+        return found == Mention.LOAD_BY_NAME && !RoutedCalls.any(b) ? Mention.NOTHING : found;
     }
 
     /**
@@ -127,7 +129,7 @@ public final class ConstantPoolScan {
         return false;
     }
 
-    private static int u2(byte[] b, int at) {
+    static int u2(byte[] b, int at) {
         return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
     }
 }

@@ -1,11 +1,14 @@
 package io.modulets.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.util.List;
+import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +38,74 @@ class ConstantPoolScanTest {
         assertFalse(new ConstantPoolScan(List.of("java/lang")).mentionsSwappable(new byte[] {1, 2, 3}));
         byte[] truncated = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 9, 1, 0, 50};
         assertFalse(new ConstantPoolScan(List.of("java/lang")).mentionsSwappable(truncated));
+    }
+
+    private static ConstantPoolScan.Mention scan(Class<?> type) throws IOException {
+        String name = type.getName();
+        try (InputStream in = type.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            return new ConstantPoolScan(List.of("com/acme/jobs")).scan(in.readAllBytes());
+        }
+    }
+
+    @Test
+    void aClassThatCallsARoutedJdkMethodLoadsByName() throws IOException {
+        assertEquals(ConstantPoolScan.Mention.LOAD_BY_NAME, scan(CallsClassForName.class));
+        assertEquals(ConstantPoolScan.Mention.LOAD_BY_NAME, scan(ServiceLoaderLoad.class));
+        assertEquals(ConstantPoolScan.Mention.LOAD_BY_NAME, scan(LookupFindClass.class));
+        assertEquals(ConstantPoolScan.Mention.LOAD_BY_NAME, scan(ForNameReference.class), "Class::forName");
+    }
+
+    @Test
+    void aClassThatOnlyNamesWhatThoseMethodsAreCalledIsNotRewritten() throws IOException {
+        assertEquals(ConstantPoolScan.Mention.NOTHING, scan(CallsItsOwnForName.class), "Spring's ClassUtils.forName");
+        assertEquals(ConstantPoolScan.Mention.NOTHING, scan(DefinesFindClass.class), "ClassLoader.findClass");
+        assertEquals(ConstantPoolScan.Mention.NOTHING, scan(ServiceLoaderInstalled.class), "not a routed load");
+    }
+
+    static final class CallsClassForName {
+        static Class<?> of(String name) throws ClassNotFoundException {
+            return Class.forName(name);
+        }
+    }
+
+    static final class ServiceLoaderLoad {
+        static Object first() {
+            return ServiceLoader.load(Runnable.class).findFirst();
+        }
+    }
+
+    static final class LookupFindClass {
+        static Class<?> of(String name) throws ReflectiveOperationException {
+            return MethodHandles.lookup().findClass(name);
+        }
+    }
+
+    interface Loader {
+        Class<?> load(String name) throws ClassNotFoundException;
+    }
+
+    static final class ForNameReference {
+        static final Loader LOADER = Class::forName;
+    }
+
+    static final class CallsItsOwnForName {
+        static Class<?> forName(String name) {
+            return name.isEmpty() ? null : Object.class;
+        }
+
+        static Class<?> use() {
+            return forName("x");
+        }
+    }
+
+    static final class DefinesFindClass extends ClassLoader {
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            return super.findClass(name);
+        }
+    }
+
+    static final class ServiceLoaderInstalled {
+        ServiceLoader<Runnable> loader = ServiceLoader.loadInstalled(Runnable.class);
     }
 }

@@ -38,7 +38,12 @@ import io.modulets.testkit.WorkDirs;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeployWatchIT {
     private static final String APP = "apps/deploy/";
-    private static final long QUIET_MILLIS = 250;
+    /**
+     * The watcher's quiet period. Each step's file operations (two renames; the kubelet's directory, links and swap)
+     * must fall within one: at 250 ms a loaded machine that stalled the app between two of them made two deploys
+     * of one change. Each step also waits 3 quiet periods + 0.5 s for an unwanted second line.
+     */
+    private static final long QUIET_MILLIS = 1000;
     private static Path shellJar;
     private static Path versions;
 

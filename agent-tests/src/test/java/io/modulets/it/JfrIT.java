@@ -102,7 +102,6 @@ class JfrIT {
         if (atStartup) {
             child.jvmOptions("-XX:StartFlightRecording=name=modulets,settings=" + jfc);
         }
-        Path dump = work.resolve("recording.jfr");
         try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
             jvm.expect("ready ", WAIT);
             if (!atStartup) {
@@ -123,15 +122,31 @@ class JfrIT {
             Deploys.renameInto(broken, modules, "mod.jar");
             jvm.awaitLog("refused, generation 2 \\(2\\.0, \\w+\\) stays current", "version", "version", WAIT);
 
+            return dumpUntil(jdk, jvm, work, "modulets.Rejection");
+        }
+    }
+
+    /**
+     * The modulets events of the recording, dumped until it has one named {@code last} (bounded): the agent's manage
+     * thread writes the events after the log lines the test waits for, in order, and a loaded machine may run it late.
+     */
+    private static List<RecordedEvent> dumpUntil(Jdk jdk, InteractiveJvm jvm, Path work, String last) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int dumps = 0; ; dumps++) {
+            Path dump = work.resolve("recording-" + dumps + ".jfr");
             jcmd(jdk, jvm, work, "JFR.dump", "name=modulets", "filename=" + dump);
-        }
-        List<RecordedEvent> events = new ArrayList<>();
-        for (RecordedEvent e : RecordingFile.readAllEvents(dump)) {
-            if (e.getEventType().getName().startsWith("modulets.")) {
-                events.add(e);
+            List<RecordedEvent> events = new ArrayList<>();
+            for (RecordedEvent e : RecordingFile.readAllEvents(dump)) {
+                if (e.getEventType().getName().startsWith("modulets.")) {
+                    events.add(e);
+                }
             }
+            if (count(events, last) > 0 || System.nanoTime() - deadline > 0) {
+                return events;
+            }
+            jvm.send("version"); // a round trip paces the next dump
+            jvm.expect("version 2", WAIT);
         }
-        return events;
     }
 
     private static void assertLifecycle(List<RecordedEvent> events) {

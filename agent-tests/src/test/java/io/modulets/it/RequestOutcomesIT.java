@@ -32,8 +32,9 @@ import io.modulets.testkit.WorkDirs;
  * release that answers 500 to one request in ten, as the current one does, serves 10,000 requests and is not
  * aborted; a release that answers 500 to one in two is aborted by the agent, and the line names the 5xx signal.
  * The counts per generation, read through JMX, add up to the statuses the client got; 404s count apart; the
- * periodic JFR event shows the same counts. A release as good, but whose report page takes three times as long, is
- * aborted by the latency rule ({@code 1.5x}, set through JMX), the line naming it; every request is timed.
+ * periodic JFR event shows the same counts. A release as good, but whose report page takes twenty times as long
+ * (100 ms against 5 ms: the machine's delays, in both p99s, must not bring the two within 1.5x), is aborted by the
+ * latency rule ({@code 1.5x}, set through JMX), the line naming it; every request is timed.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RequestOutcomesIT {
@@ -46,7 +47,7 @@ class RequestOutcomesIT {
         Path v1 = version("v1.jar", 1, 10, 5);
         version("good.jar", 2, 10, 5);
         version("bad.jar", 9, 2, 5);
-        version("slow.jar", 4, 10, 15);
+        version("slow.jar", 4, 10, 100);
         shellJar = new JarBuilder().classpath(v1)
                 .source("cs.App", AppSources.read("apps/statuses/shell/cs/App.java"))
                 .source("itkit.Operator", AppSources.read("apps/common/itkit/Operator.java"))
@@ -147,7 +148,7 @@ class RequestOutcomesIT {
                         count(out, "bad generation 3", 2) + count(out, "bad generation 2", 2)
                                 - count(out, "good generation 2", 2),
                         "every 500 counted once, against the generation that answered it"),
-                // (3) the slow release: as good, three times as slow, aborted by the latency rule set through JMX
+                // (3) the slow release: as good, twenty times as slow, aborted by the latency rule set through JMX
                 () -> assertTrue(out.contains("slow canary 4")),
                 () -> assertTrue(out.contains("slow policy abort above the current generation's failure,"
                         + " thrown-exception, 5xx or failed-job rate + 5% (99% confidence) after 50 ended tasks, or at"
@@ -162,7 +163,7 @@ class RequestOutcomesIT {
                 () -> assertTrue(latency(out, "slow generation 4", 1) >= 50, "at least the minimum timed"),
                 () -> assertEquals(count(out, "slow generation 4", 1), latency(out, "slow generation 4", 1),
                         "every request timed"),
-                () -> assertTrue(latency(out, "slow generation 4", 3) >= 15_000_000, "its p99 at least 15 ms"),
+                () -> assertTrue(latency(out, "slow generation 4", 3) >= 100_000_000, "its p99 at least 100 ms"),
                 () -> assertTrue(latency(out, "slow generation 4", 3) > 1.5 * latency(out, "slow generation 2", 3),
                         "above 1.5 times the current's"));
     }

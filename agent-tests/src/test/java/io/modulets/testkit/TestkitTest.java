@@ -65,13 +65,15 @@ class TestkitTest {
                         + "}\n")
                 .build(dir.resolve("sleepy.jar"));
         ChildJvm child = ChildJvm.on(Jdks.running()).classpath(jar).mainClass("sleepy.Sleepy")
-                .timeout(Duration.ofSeconds(5)).outputIn(dir);
+                // long enough for a loaded machine to start the JVM and print before it is killed: at 5 s the
+                // output the test looks for could still be missing
+                .timeout(Duration.ofSeconds(15)).outputIn(dir);
 
         AssertionFailedError e = assertThrows(AssertionFailedError.class, child::run);
 
         Matcher pid = Pattern.compile("PID (\\d+)").matcher(e.getMessage());
         assertAll(e.getMessage(),
-                () -> assertTrue(e.getMessage().contains("did not exit within 5 s")),
+                () -> assertTrue(e.getMessage().contains("did not exit within 15 s")),
                 () -> assertTrue(e.getMessage().contains("SLEEPING"), "stderr is in the message"),
                 () -> assertTrue(pid.find(), "stdout is in the message"),
                 () -> assertFalse(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false),

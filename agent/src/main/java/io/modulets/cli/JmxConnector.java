@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.management.JMException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
@@ -28,10 +29,16 @@ import javax.management.remote.JMXServiceURL;
 final class JmxConnector implements Connector {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * How long a connection waits for the manager MBean: the agent registers it on its own thread a
+     * How long a connection waits at least for the manager MBean: the agent registers it on its own thread a
      * second after premain (manage's Monitoring), so a JVM that has just started may not have it yet.
      */
     static final Duration REGISTRATION_WAIT = Duration.ofSeconds(5);
+    /**
+     * A JVM this young may still be starting: it is waited for until it is this old. On a loaded machine premain, the
+     * second after it and the registration can take several seconds (a wait of 5 s from the CLI's connection could
+     * run out before the registration of a JVM that had just said it was ready).
+     */
+    static final Duration STARTING = Duration.ofSeconds(60);
 
     private final RemoteJmx.StubSource stubs;
 
@@ -84,9 +91,12 @@ final class JmxConnector implements Connector {
         return new Connection(jvm, connector, server);
     }
 
-    /** Whether {@code name} is registered, or gets registered within {@link #REGISTRATION_WAIT}. */
-    private static boolean registered(MBeanServerConnection server, ObjectName name) throws IOException {
-        long deadline = System.nanoTime() + REGISTRATION_WAIT.toNanos();
+    /** Whether {@code name} is registered, or gets registered within {@link #registrationWait}. */
+    static boolean registered(MBeanServerConnection server, ObjectName name) throws IOException {
+        if (server.isRegistered(name)) {
+            return true;
+        }
+        long deadline = System.nanoTime() + registrationWait(uptimeMillis(server)).toNanos();
         while (!server.isRegistered(name)) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
@@ -99,6 +109,24 @@ final class JmxConnector implements Connector {
             }
         }
         return true;
+    }
+
+    /**
+     * How long to wait for the manager in a JVM up for {@code uptimeMillis} (-1: not known):
+     * {@link #REGISTRATION_WAIT}, or, while the JVM is younger than {@link #STARTING}, until it is that old.
+     */
+    static Duration registrationWait(long uptimeMillis) {
+        Duration untilStarted = STARTING.minusMillis(Math.max(0, uptimeMillis));
+        return uptimeMillis < 0 || untilStarted.compareTo(REGISTRATION_WAIT) < 0 ? REGISTRATION_WAIT : untilStarted;
+    }
+
+    /** The JVM's uptime from its platform Runtime MXBean, or -1 if it has none (a server that is not a JVM's own). */
+    private static long uptimeMillis(MBeanServerConnection server) throws IOException {
+        try {
+            return ((Number) server.getAttribute(name("java.lang:type=Runtime"), "Uptime")).longValue();
+        } catch (JMException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**

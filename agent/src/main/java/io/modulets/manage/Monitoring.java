@@ -24,8 +24,8 @@ public final class Monitoring {
      * introspection load about 300 classes of {@code java.management} and {@code jdk.management}, 60-150 ms
      * of CPU: a JVM done within this time (a CLI, a batch job, a test run under the agent) never pays
      * it, a longer one pays it off its start-up. Nothing is lost: a client that connects meanwhile
-     * waits for the manager's registration (the CLI does, up to 5 s), which shows the state of
-     * everything done before it (generation 1, any deploy of that second, the counts); only
+     * waits for the manager's registration (the CLI does: 5 s, or until the JVM is a minute old), which
+     * shows the state of everything done before it (generation 1, any deploy of that second, the counts); only
      * notifications of that second had no MBean to come from. JFR is not delayed: a recording started
      * with the JVM must get the events of its first second.
      */

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.modulets.testing.Collections;
+
 /** The counting rule of DESIGN §2.7: every capture is released exactly once, however the task ends. */
 @Timeout(30)
 public class PendingTasksTest {
@@ -141,11 +143,10 @@ public class PendingTasksTest {
     void aTaskDroppedWithoutRunningIsReleasedWhenCollected() throws InterruptedException {
         PendingTasks.add(new Object(), g1);
         assertEquals(1, g1.liveTasks());
-        for (int i = 0; i < 100 && g1.liveTasks() != 0; i++) {
-            System.gc();
-            Thread.sleep(20);
+        Collections.awaitAfterCollections(() -> {
             PendingTasks.size(); // expunges collected entries on the way, as every add does
-        }
+            return g1.liveTasks() == 0;
+        });
         assertEquals(0, g1.liveTasks());
     }
 
@@ -175,9 +176,9 @@ public class PendingTasksTest {
                     return null;
                 });
                 go.countDown();
-                a.get(5, TimeUnit.SECONDS);
-                b.get(5, TimeUnit.SECONDS);
-                c.get(5, TimeUnit.SECONDS);
+                a.get(20, TimeUnit.SECONDS);
+                b.get(20, TimeUnit.SECONDS);
+                c.get(20, TimeUnit.SECONDS);
                 assertEquals(0, g1.liveTasks(), "round " + round);
             }
         } finally {

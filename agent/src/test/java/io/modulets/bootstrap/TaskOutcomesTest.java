@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The counters of one generation's task runs: exact under contention, bounded whatever the failures. */
-@Timeout(30)
+@Timeout(60)
 class TaskOutcomesTest {
     @Test
     void countsEachTimedRunInTheBucketOfItsRunTimeWithItsWeight() {
@@ -61,7 +61,7 @@ class TaskOutcomesTest {
             workers[t] = new Thread(() -> {
                 try {
                     TaskOutcomes.Cell cell = ownCell ? outcomes.newCell() : null;
-                    go.await(10, TimeUnit.SECONDS);
+                    go.await(30, TimeUnit.SECONDS);
                     for (int i = 0; i < runs; i++) {
                         if (cell != null) {
                             cell.started();
@@ -74,22 +74,22 @@ class TaskOutcomesTest {
                             outcomes.failed("E" + (i % 3));
                         }
                     }
-                    done.await(10, TimeUnit.SECONDS); // counted while the cells' threads are alive
-                    done.await(10, TimeUnit.SECONDS);
+                    done.await(30, TimeUnit.SECONDS); // counted while the cells' threads are alive
+                    done.await(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
             });
             workers[t].start();
         }
-        go.await(10, TimeUnit.SECONDS);
-        done.await(20, TimeUnit.SECONDS);
+        go.await(30, TimeUnit.SECONDS);
+        done.await(30, TimeUnit.SECONDS);
         assertEquals((long) threads * runs, outcomes.startedCount());
         assertEquals((long) threads * runs, outcomes.endedCount());
         assertEquals((long) threads * runs / 10, outcomes.failedCount());
         long named = Arrays.stream(outcomes.exceptions(10)).mapToLong(c -> c.count).sum();
         assertEquals(outcomes.failedCount(), named, "three classes fit the table: every failure is named");
-        done.await(10, TimeUnit.SECONDS);
+        done.await(30, TimeUnit.SECONDS);
         for (Thread worker : workers) {
             worker.join(20_000);
             assertTrue(!worker.isAlive());

@@ -267,8 +267,8 @@ class TaskRunsTest {
         });
         TestSeams.runBound(g1, () -> ThreadHooks.onThreadStart(thread));
         thread.start();
-        assertTrue(exited.await(10, TimeUnit.SECONDS));
-        thread.join(10_000);
+        assertTrue(exited.await(30, TimeUnit.SECONDS));
+        thread.join(30_000);
         assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
         assertEquals(2, ended(g1.outcomes));
         assertEquals("java.lang.ArrayStoreException 1", topException(g1.outcomes));
@@ -301,8 +301,8 @@ class TaskRunsTest {
         assertEquals(2, g1.outcomes.startedCount(), "the starting run, and the thread's body from start()");
         assertEquals(1, ended(g1.outcomes));
         thread.start();
-        assertTrue(failed.await(10, TimeUnit.SECONDS));
-        thread.join(10_000);
+        assertTrue(failed.await(30, TimeUnit.SECONDS));
+        thread.join(30_000);
         assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
         assertEquals(2, ended(g1.outcomes));
         assertEquals(1, g1.outcomes.failedCount());

@@ -3,7 +3,6 @@ package io.modulets.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import io.modulets.testing.Collections;
 
 /** The table behind the map path: identity, one entry per submission, rebuilds that lose nothing, collection. */
 @Timeout(60)
@@ -179,8 +180,18 @@ class TaskTableTest {
 
     @Test
     void aBurstOfRunTasksLeavesNothingBehindOnceCollected() throws InterruptedException {
+        addAndRun(10_000); // on a frame of its own: no stale local slot of this one keeps the burst reachable
+        Collections.awaitAfterCollections(() -> {
+            table.size(); // hands over collected entries on the way, as the reclaimer thread does
+            return table.entriesHeld() == 0;
+        });
+        assertEquals(0, table.entriesHeld(), "the run tasks' entries were dropped once the tasks were collected");
+        assertEquals(0, collected.get(), "nothing was pending: nothing handed over");
+    }
+
+    private void addAndRun(int tasks) {
         List<Object> burst = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < tasks; i++) {
             Object task = new Object();
             burst.add(task);
             table.add(task, i);
@@ -189,33 +200,23 @@ class TaskTableTest {
             table.takeAny(task);
         }
         assertEquals(0, table.size());
-        burst = null;
-        for (int i = 0; i < 100 && table.entriesHeld() != 0; i++) {
-            System.gc();
-            Thread.sleep(20);
-            table.size(); // hands over collected entries on the way, as the reclaimer thread does
-        }
-        assertEquals(0, table.entriesHeld(), "the run tasks' entries were dropped once the tasks were collected");
-        assertEquals(0, collected.get(), "nothing was pending: nothing handed over");
     }
 
     @Test
     void aTaskCollectedWithItsCaptureHandsItOver() throws InterruptedException {
         Object task = new Object();
-        ReferenceQueue<Object> probe = new ReferenceQueue<>();
-        WeakReference<Object> watch = new WeakReference<>(task, probe);
+        WeakReference<Object> watch = new WeakReference<>(task);
         table.add(task, "dropped");
         Object ran = new Object();
         table.add(ran, "ran");
         assertEquals("ran", table.takeAny(ran));
         task = null;
         // The JVM clears the task at a collection and the Reference Handler enqueues its entry a little
-        // later: wait for that, bounded, on a queue of our own.
-        for (int i = 0; i < 50 && collected.get() == 0; i++) {
-            System.gc();
-            probe.remove(100);
+        // later: wait for that, bounded.
+        Collections.awaitAfterCollections(() -> {
             table.size(); // hands over collected entries on the way, as every add does
-        }
+            return collected.get() != 0;
+        });
         assertNull(watch.get(), "the task was collected");
         assertEquals(1, collected.get(), "the dropped task's capture was handed over, the run one's was not");
         assertEquals(0, table.size());

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 
 import org.junit.jupiter.api.Test;
+
+import io.modulets.testing.Collections;
 
 class WeakIdentityMapTest {
     /** Equal by value but distinct: the map must tell them apart. */
@@ -33,17 +34,13 @@ class WeakIdentityMapTest {
     void aCollectedKeyTakesItsEntryWithIt() throws InterruptedException {
         WeakIdentityMap<String> map = new WeakIdentityMap<>();
         Object key = new Object();
-        ReferenceQueue<Object> probe = new ReferenceQueue<>();
-        WeakReference<Object> watch = new WeakReference<>(key, probe);
+        WeakReference<Object> watch = new WeakReference<>(key);
         map.put(key, "value");
         assertEquals(1, map.size());
         key = null;
         // The JVM clears the key at a collection and the Reference Handler thread enqueues it a
-        // little later: wait for that, bounded, on a queue of our own.
-        for (int i = 0; i < 50 && map.size() != 0; i++) {
-            System.gc();
-            probe.remove(100);
-        }
+        // little later: wait for that, bounded (size() expunges what was enqueued).
+        Collections.awaitAfterCollections(() -> map.size() == 0);
         assertNull(watch.get(), "the key was collected");
         assertEquals(0, map.size(), "the stale entry was expunged");
     }

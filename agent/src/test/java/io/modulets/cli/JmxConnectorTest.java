@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.time.Duration;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +42,37 @@ class JmxConnectorTest {
         CliFailure e = assertThrows(CliFailure.class, () -> connector.open(jvm, Credentials.NONE));
         assertTrue(e.getMessage().startsWith("cannot connect to " + jvm + ": "), e.getMessage());
         assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+    }
+
+    @Test
+    void aJvmInItsFirstMinuteIsWaitedForUntilItIsAMinuteOldAnOlderOneFiveSeconds() {
+        assertEquals(Duration.ofSeconds(60), JmxConnector.registrationWait(0));
+        assertEquals(Duration.ofSeconds(48), JmxConnector.registrationWait(12_000));
+        assertEquals(JmxConnector.REGISTRATION_WAIT, JmxConnector.registrationWait(58_000));
+        assertEquals(JmxConnector.REGISTRATION_WAIT, JmxConnector.registrationWait(3_600_000));
+        assertEquals(JmxConnector.REGISTRATION_WAIT, JmxConnector.registrationWait(-1), "uptime not known");
+    }
+
+    /** Registered before the wait or during it: found either way (the wait is what a starting JVM needs). */
+    @Test
+    void anMBeanRegisteredWhileTheConnectionWaitsIsFound() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.modulets.test:type=Late");
+        Thread registering = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+                Runnable nothing = () -> { };
+                server.registerMBean(new StandardMBean(nothing, Runnable.class), name);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        registering.start();
+        try {
+            assertTrue(JmxConnector.registered(server, name));
+        } finally {
+            registering.join(30_000);
+            server.unregisterMBean(name);
+        }
     }
 }

@@ -150,10 +150,10 @@ class LifecycleTest {
                 }
             });
             tasks.start();
-            assertTrue(started.await(10, TimeUnit.SECONDS));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
             Generation b = activate(registry, "b");
             stop.set(true);
-            tasks.join(10_000);
+            tasks.join(30_000);
             assertEquals(0, loader.liveTasks());
             assertEquals(State.RETIRED, a.state(), "round " + round + ": " + states(a));
             assertSame(b, registry.current());
@@ -265,7 +265,7 @@ class LifecycleTest {
         holder.setContextClassLoader(a.loader());
         holder.start();
         try {
-            assertTrue(running.await(10, TimeUnit.SECONDS));
+            assertTrue(running.await(30, TimeUnit.SECONDS));
             activate(registry, "b");
             assertEquals(State.RETIRED, a.state());
             PinReport report = registry.pins(a.sequence());
@@ -274,7 +274,7 @@ class LifecycleTest {
             assertNotEquals(-1, report.summary().indexOf("context class loader: thread 'holds-a'"));
         } finally {
             release.countDown();
-            holder.join(10_000);
+            holder.join(30_000);
         }
     }
 }

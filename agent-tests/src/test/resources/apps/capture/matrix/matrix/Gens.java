@@ -29,7 +29,7 @@ final class Gens {
         Files.copy(versions.resolve("magic-" + magic + ".jar"), temp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(temp, modules.resolve("magic.jar"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // the watcher, then the checks: under load
         while (currentMagic() != magic) {
             if (System.nanoTime() > deadline) {
                 Out.print("swap-not-seen", magic);

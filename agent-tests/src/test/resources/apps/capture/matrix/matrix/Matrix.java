@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TimerTask;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +41,11 @@ public final class Matrix {
 
         CountDownLatch childGo = new CountDownLatch(1);
         List<Runnable> stopChildPeriodic = new CopyOnWriteArrayList<>();
+        Map<String, List<String>> childPeriodicRuns = new ConcurrentHashMap<>();
         Thread parent = new Thread(() -> {
             Point.await(childGo);
             childTasks(points);
-            stopChildPeriodic.addAll(periodic("periodic-child/"));
+            stopChildPeriodic.addAll(periodic("periodic-child/", childPeriodicRuns));
         }, "parent");
         parent.start(); // bound to 1001
 
@@ -52,6 +54,7 @@ public final class Matrix {
         parent.join(60_000);
         rootTasksOfWaitingSubmitters(points);
         periodicRootTasks();
+        awaitEachRan(childPeriodicRuns, 1001);
         stopChildPeriodic.forEach(Runnable::run);
         cancelled(points);
         throwing(points);
@@ -152,7 +155,7 @@ public final class Matrix {
     }
 
     /** Periodic tasks: a root one binds afresh at each run; a child one keeps its binding for every run. */
-    static List<Runnable> periodic(String prefix) {
+    static List<Runnable> periodic(String prefix, Map<String, List<String>> runsByKind) {
         List<Runnable> stops = new ArrayList<>();
         ScheduledThreadPoolExecutor pool = Points.pool(new ScheduledThreadPoolExecutor(1));
         List<String> kinds = new ArrayList<>(List.of("stpe-fixed-rate", "stpe-fixed-delay", "timer-repeating"));
@@ -162,6 +165,7 @@ public final class Matrix {
         }
         for (String kind : kinds) {
             List<String> runs = new CopyOnWriteArrayList<>();
+            runsByKind.put(kind, runs);
             Runnable body = () -> runs.add(seen());
             Runnable stop;
             if (kind.startsWith("fjp-")) {
@@ -185,6 +189,20 @@ public final class Matrix {
             });
         }
         return stops;
+    }
+
+    /**
+     * Waits until every periodic task has run at least once seeing {@code magic}: a loaded machine may not run a
+     * 5 ms periodic task for a while, so no fixed sleep is long enough. Bounded: a task that never sees it (the
+     * binding this checks is wrong) is reported by its summary once stopped.
+     */
+    static void awaitEachRan(Map<String, List<String>> runsByKind, int magic) throws InterruptedException {
+        String value = Integer.toString(magic);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!runsByKind.values().stream().allMatch(runs -> runs.stream().anyMatch(v -> v.startsWith(value)))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     /** {@code pool.method(body, 0, 5 ms)}: a periodic task of 25+'s ForkJoinPool, by reflection (compiled for 17). */
@@ -212,10 +230,12 @@ public final class Matrix {
 
     static void periodicRootTasks() throws Exception {
         int before = Gens.currentMagic();
-        List<Runnable> stops = periodic("periodic-root/");
-        Thread.sleep(100); // a few runs under the first generation (5 ms period)
-        Gens.swapTo(before == 1003 ? 1002 : 1003);
-        Thread.sleep(100); // a few runs under the next
+        int after = before == 1003 ? 1002 : 1003;
+        Map<String, List<String>> runs = new ConcurrentHashMap<>();
+        List<Runnable> stops = periodic("periodic-root/", runs);
+        awaitEachRan(runs, before); // runs under the first generation (5 ms period)
+        Gens.swapTo(after);
+        awaitEachRan(runs, after); // and under the next
         stops.forEach(Runnable::run);
         Out.put("periodic-root/expected", before + ">" + Gens.currentMagic());
     }

@@ -190,15 +190,19 @@ public final class CaptureTransformer implements ClassFileTransformer {
         if (missed.isEmpty()) {
             return;
         }
+        List<String> names = new ArrayList<>();
+        for (Class<?> type : missed) {
+            names.add(type.getName());
+        }
         if (warn) {
             Log.warn("capture: %s loaded while the agent was transforming another class, so it was not instrumented"
                     + " as it loaded; instrumented now, tasks it took before now ran unbound (a modulets bug: please"
-                    + " report it)", missed);
+                    + " report it)", String.join(", ", names));
         }
         try {
             inst.retransformClasses(missed.toArray(new Class<?>[0]));
         } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-            Log.error("capture: cannot instrument %s, the tasks it starts will not be bound: %s", missed, e);
+            Log.error("capture: cannot instrument %s, the tasks it starts will not be bound: %s", names, e);
         }
     }
 

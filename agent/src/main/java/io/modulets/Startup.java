@@ -135,6 +135,7 @@ final class Startup {
         BoundaryLinks.followContext();
         SystemLoaderInstaller.install(shell);
         stages.done("boundary, system loader");
+        capture.instrumentMissed(inst, true); // what premain's own class loads may have let past, before main runs
         capture.checkLater(inst);
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Monitoring.started();

@@ -185,7 +185,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * TransformerReferencesTest}), so after premain this finds nothing; it is the net in case it ever does.
      * Tasks such a target took before this ran were not bound.
      */
-    void instrumentMissed(Instrumentation inst, boolean warn) {
+    public void instrumentMissed(Instrumentation inst, boolean warn) {
         List<Class<?>> missed = missed(inst.getAllLoadedClasses(), jdkClasses.keySet(), given);
         if (missed.isEmpty()) {
             return;

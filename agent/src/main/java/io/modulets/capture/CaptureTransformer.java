@@ -127,7 +127,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * (see {@link #instrumentMissed} for why that matters).
      */
     public static CaptureTransformer install(Instrumentation inst, PackageFilter filter, List<String> executors,
-                               List<String> loops, List<String> requests) throws ReflectiveOperationException {
+                               List<String> loops, List<String> requests)
+            throws UnmodifiableClassException, ReflectiveOperationException {
         // Named modules do not read unnamed ones: without this, the inserted calls from
         // java.lang.Thread to the holder would fail with IllegalAccessError. The holder and the agent
         // read private members of java.util.concurrent (the adapters' tasks, ForkJoinTask.exec).
@@ -181,29 +182,25 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * was added, or when it first loaded on a thread that was inside one of the agent's transformers:
      * {@code java.lang.instrument} gives an agent's transformers no class while one of them runs on the same
      * thread (JPLISAgent's re-entrancy token). No target is loaded by the transformers' code (nor by the
-     * classes they use, their static initialisers and verification included: {@code
-     * TransformerReferencesTest}), so after premain this finds nothing; it is the net in case it ever does.
-     * Tasks such a target took before this ran were not bound.
+     * classes they use, their static initialisers and verification included: {@code CaptureTargetsTest}), so
+     * after install this finds nothing; it is the net in case it ever does. Tasks such a target took before this
+     * ran were not bound.
      */
-    public void instrumentMissed(Instrumentation inst, boolean warn) {
+    public void instrumentMissed(Instrumentation inst, boolean warn) throws UnmodifiableClassException {
         List<Class<?>> missed = missed(inst.getAllLoadedClasses(), jdkClasses.keySet(), given);
         if (missed.isEmpty()) {
             return;
         }
-        List<String> names = new ArrayList<>();
-        for (Class<?> type : missed) {
-            names.add(type.getName());
-        }
         if (warn) {
+            List<String> names = new ArrayList<>();
+            for (Class<?> type : missed) {
+                names.add(type.getName());
+            }
             Log.warn("capture: %s loaded while the agent was transforming another class, so it was not instrumented"
                     + " as it loaded; instrumented now, tasks it took before now ran unbound (a modulets bug: please"
                     + " report it)", String.join(", ", names));
         }
-        try {
-            inst.retransformClasses(missed.toArray(new Class<?>[0]));
-        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-            Log.error("capture: cannot instrument %s, the tasks it starts will not be bound: %s", names, e);
-        }
+        inst.retransformClasses(missed.toArray(new Class<?>[0]));
     }
 
     /** The boot loader's classes named in {@code targets} (internal names) but not in {@code given}. */
@@ -231,6 +228,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 instrumentMissed(inst, true);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                Log.error("capture: cannot instrument what the transformer missed, its tasks will not be bound: %s",
+                        e);
             }
         }, "modulets-capture-check").start();
     }

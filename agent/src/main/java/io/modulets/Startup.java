@@ -69,7 +69,8 @@ final class Startup {
         // could not take its field as it loads (docs/JVM-NOTES.md, capture).
         SystemLoaderInstaller.openJavaLang(inst);
         Pins.openJdk(inst);
-        CaptureTransformer.install(inst, filter, options.executors(), options.loops(), options.requests());
+        CaptureTransformer capture = CaptureTransformer.install(inst, filter, options.executors(), options.loops(),
+                options.requests());
         stages.done("capture");
         if (layout.isModular()) {
             modular(inst, layout);
@@ -134,6 +135,8 @@ final class Startup {
         BoundaryLinks.followContext();
         SystemLoaderInstaller.install(shell);
         stages.done("boundary, system loader");
+        capture.instrumentMissed(inst, true); // what premain's own class loads may have let past, before main runs
+        capture.checkLater(inst);
         Log.info("agent %s started; swappable: %s", version(), String.join(", ", packages));
         Monitoring.started();
         stages.log();

@@ -1,8 +1,6 @@
 package io.modulets.bootstrap;
 
 import java.lang.invoke.SwitchPoint;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -196,35 +194,6 @@ public final class Bindings {
     public static String taskFields() {
         return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null)
                 + ", CompletableFuture stages " + (Slots.COMPLETION != null);
-    }
-
-    /**
-     * Fails now, at startup, if a JDK member the hooks call is missing or of another type. By reflection:
-     * {@link JdkMethods}' handles (a few spun classes) are made when a hook first needs them.
-     */
-    public static void checkJdkMethods() {
-        try {
-            // As JdkMethods looks them up (a member of another type, or none, would fail there)
-            require(ForkJoinTask.class.getDeclaredMethod("exec").getReturnType() == boolean.class);
-            Class<?> completion = jdkClass("CompletableFuture$Completion");
-            require(completion.getDeclaredMethod("tryFire", int.class).getReturnType() == CompletableFuture.class);
-            require(jdkClass("CompletableFuture$UniCompletion").getDeclaredField("dep").getType()
-                    == CompletableFuture.class);
-            require(jdkClass("CompletableFuture$CoCompletion").getDeclaredField("base").getType()
-                    == jdkClass("CompletableFuture$BiCompletion"));
-            jdkClass("CompletableFuture$UniRelay");
-            jdkClass("CompletableFuture$BiRelay");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("modulets: JDK methods not found: " + e, e);
-        }
-    }
-
-    private static Class<?> jdkClass(String name) throws ClassNotFoundException {
-        return Class.forName("java.util.concurrent." + name, false, null);
-    }
-
-    private static void require(boolean sameType) throws NoSuchMethodException {
-        if (!sameType) throw new NoSuchMethodException("a member of another type");
     }
 
     /**

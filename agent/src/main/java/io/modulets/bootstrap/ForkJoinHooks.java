@@ -2,6 +2,7 @@ package io.modulets.bootstrap;
 
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.function.Supplier;
 
 /**
  * Fork/join (DESIGN §2.1): the pool's one submission path, {@code fork()} and, on 25+, its delayed tasks
@@ -10,17 +11,33 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * Workers are never bound ({@link ThreadHooks}). Hooks of the capture rules {@code ForkJoinRules}.
  */
 public final class ForkJoinHooks {
-    /** The virtual-thread scheduler: what it runs are continuations, the carriers' loop work, never tasks. */
-    public static volatile Object carrierPool;
+    /**
+     * Reads the virtual-thread scheduler (21+), or gives null: what it runs are continuations, the carriers' loop
+     * work, never tasks. Read at the first submission to a pool, not in premain (it would make the scheduler,
+     * a ForkJoinPool, there).
+     */
+    public static volatile Supplier<Object> carrierPoolReader = () -> null;
+    /** What {@link #carrierPoolReader} gave ({@link #NO_CARRIER_POOL} for null); null until the first submission. */
+    private static volatile Object carrierPool;
+    private static final Object NO_CARRIER_POOL = new Object();
 
     private ForkJoinHooks() {
     }
 
     /** {@code ForkJoinPool}'s one submission path; the virtual-thread scheduler's continuations are no tasks. */
     public static void onPoolSubmit(Object pool, Object task) {
-        if (pool != carrierPool) {
+        if (pool != carrierPool()) {
             ExecutorHooks.onSubmit(task);
         }
+    }
+
+    private static Object carrierPool() {
+        Object pool = carrierPool;
+        if (pool == null) {
+            Object read = carrierPoolReader.get();
+            carrierPool = pool = read == null ? NO_CARRIER_POOL : read;
+        }
+        return pool;
     }
 
     /**
@@ -30,7 +47,7 @@ public final class ForkJoinHooks {
      * own loop work, never tasks.
      */
     public static void onScheduleDelayed(Object pool, Object task, long nextDelay) {
-        if (pool == carrierPool) {
+        if (pool == carrierPool()) {
             return;
         }
         if (nextDelay != 0) {

@@ -7,6 +7,7 @@ import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -62,8 +64,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** JDK task classes that get the capture field when they load. */
     private final Set<String> withField;
 
-    /** The JDK classes this transformer rewrote as they loaded: {@link #install} need not retransform them. */
-    private final Set<String> rewrittenAtLoad = ConcurrentHashMap.newKeySet();
+    /**
+     * The JDK targets this transformer was given, as they loaded or at a retransformation: a target loaded but
+     * not among them was never instrumented ({@link #instrumentMissed}).
+     */
+    private final Set<String> given = ConcurrentHashMap.newKeySet();
 
     private CaptureTransformer(List<Transformlet> jdk, List<String> executors, List<RequestMethod> requests,
                                Set<String> withField) {
@@ -117,9 +122,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
 
     /**
      * Lets java.base call the bootstrap holder, gives the holder what it needs from the agent, then
-     * installs the rules and rewrites the JDK classes already loaded.
+     * installs the rules and rewrites the JDK targets already loaded. Loads no target: each is rewritten as it
+     * loads, and the code here and in the transformers names them by their names, never by class literals
+     * (see {@link #instrumentMissed} for why that matters).
      */
-    public static void install(Instrumentation inst, PackageFilter filter, List<String> executors,
+    public static CaptureTransformer install(Instrumentation inst, PackageFilter filter, List<String> executors,
                                List<String> loops, List<String> requests)
             throws UnmodifiableClassException, ReflectiveOperationException {
         // Named modules do not read unnamed ones: without this, the inserted calls from
@@ -130,8 +137,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
         List<Transformlet> rules = jdkRules();
         // The task classes not loaded yet get a field for their capture as they load (a loaded class
-        // cannot take a new field): so they must load after the transformer is in place, before
-        // anything below touches them.
+        // cannot take a new field).
         Set<String> withField = notLoaded(inst, TASK_CLASSES);
         // The JDK's HttpServer is a platform module: its request method calls the holder too.
         ModuleLayer.boot().findModule("jdk.httpserver").ifPresent(httpServer -> inst.redefineModule(httpServer,
@@ -142,15 +148,14 @@ public final class CaptureTransformer implements ClassFileTransformer {
             requestMethods.add(RequestMethod.call(request.substring(0, hash), request.substring(hash + 1)));
         }
         CaptureTransformer transformer = new CaptureTransformer(rules, executors, requestMethods, withField);
+        // before the pool's hooks can run: a pool submission before it would take it for no carrier pool
+        ForkJoinHooks.carrierPoolReader = ThreadTargets::virtualThreadScheduler;
         inst.addTransformer(transformer, true);
-        for (String name : withField) {
-            Class.forName(name.replace('/', '.'), false, null);
-        }
         if (Log.debugging()) {
-            // Only then: the fields' handles are otherwise made when the first such task is submitted.
+            // Only then (it loads the three task classes): the fields' handles are otherwise made when the
+            // first such task is submitted.
             Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
         }
-        Bindings.checkJdkMethods();
         LoaderHooks.swappableName = filter::isSwappable;
         ThreadHooks.threadTarget = ThreadTargets.reader();
         List<String> loopNames = new ArrayList<>(Servers.LOOPS);
@@ -164,30 +169,70 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Requests.jobHandOff = Servers::isJobHandOff;
         ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
-        ForkJoinHooks.carrierPool = ThreadTargets.virtualThreadScheduler();
         startReclaimer();
-        List<Class<?>> targets = new ArrayList<>();
-        for (Transformlet rule : rules) {
-            String name = rule.className().replace('/', '.');
-            Class<?> target;
-            try {
-                // Load each target first: a class first loaded while another is transformed
-                // could otherwise slip past (docs/JVM-NOTES.md, capture).
-                target = Class.forName(name, false, null);
-            } catch (ClassNotFoundException absentOnThisJdk) {
-                Log.debug("capture: %s is absent on this JDK", name);
-                continue;
-            }
-            // A target loaded since addTransformer (here, or by the code above) was rewritten as it loaded;
-            // retransforming it would parse and rewrite it again and redefine it, for the same bytes.
-            if (!transformer.rewrittenAtLoad.contains(rule.className())) {
-                targets.add(target);
-            }
-        }
-        if (!targets.isEmpty()) {
-            inst.retransformClasses(targets.toArray(new Class<?>[0]));
-        }
+        // Loaded before the transformer (Thread, BuiltinClassLoader): retransformed, as expected, without a word.
+        transformer.instrumentMissed(inst, false);
         Bindings.contextIsBinding = ThreadRules.contextHooked();
+        return transformer;
+    }
+
+    /**
+     * Retransforms the JDK targets that are loaded but were never given to this transformer, and with
+     * {@code warn} says so in one line. A target is missed that way when it loaded before the transformer
+     * was added, or when it first loaded on a thread that was inside one of the agent's transformers:
+     * {@code java.lang.instrument} gives an agent's transformers no class while one of them runs on the same
+     * thread (JPLISAgent's re-entrancy token). No target is loaded by the transformers' code (nor by the
+     * classes they use, their static initialisers and verification included: {@code CaptureTargetsTest}), so
+     * after install this finds nothing; it is the net in case it ever does. Tasks such a target took before this
+     * ran were not bound.
+     */
+    public void instrumentMissed(Instrumentation inst, boolean warn) throws UnmodifiableClassException {
+        List<Class<?>> missed = missed(inst.getAllLoadedClasses(), jdkClasses.keySet(), given);
+        if (missed.isEmpty()) {
+            return;
+        }
+        if (warn) {
+            List<String> names = new ArrayList<>();
+            for (Class<?> type : missed) {
+                names.add(type.getName());
+            }
+            Log.warn("capture: %s loaded while the agent was transforming another class, so it was not instrumented"
+                    + " as it loaded; instrumented now, tasks it took before now ran unbound (a modulets bug: please"
+                    + " report it)", String.join(", ", names));
+        }
+        inst.retransformClasses(missed.toArray(new Class<?>[0]));
+    }
+
+    /** The boot loader's classes named in {@code targets} (internal names) but not in {@code given}. */
+    static List<Class<?>> missed(Class<?>[] loaded, Set<String> targets, Set<String> given) {
+        List<Class<?>> missed = new ArrayList<>();
+        for (Class<?> type : loaded) {
+            if (type.getClassLoader() == null) {
+                String name = type.getName().replace('.', '/');
+                if (targets.contains(name) && !given.contains(name)) {
+                    missed.add(type);
+                }
+            }
+        }
+        return missed;
+    }
+
+    /**
+     * The net of {@link #instrumentMissed} once more, a second after premain, when the application's first
+     * classes have loaded through the transformers (their first runs load the classes they use).
+     */
+    public void checkLater(Instrumentation inst) {
+        ThreadHooks.agentThread(() -> {
+            try {
+                Thread.sleep(1000);
+                instrumentMissed(inst, true);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                Log.error("capture: cannot instrument what the transformer missed, its tasks will not be bound: %s",
+                        e);
+            }
+        }, "modulets-capture-check").start();
     }
 
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
@@ -234,6 +279,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
             Log.warn("%s", Servers.UNHOOKED.get(name));
         }
         Transformlet rule = loader == null ? jdkClasses.get(name) : appClasses.get(name);
+        if (rule != null && loader == null) {
+            given.add(className);
+        }
         if (rule != null && module != null && module.isNamed() && CoroutineRules.covers(name)) {
             // a named module reads neither the hooks' module nor opens its package to the agent: left as it is
             if (unhookedSaid.add("kotlinx.coroutines")) {
@@ -267,12 +315,33 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 return writer.toByteArray();
             }
             boolean addField = redefined == null && loader == null && withField.contains(className);
+            Set<String> members = loader == null && JdkMembers.checks(className) ? new HashSet<>() : null;
             ClassVisitor hooked = new ClassVisitor(Opcodes.ASM9, out) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor,
                                                  String signature, String[] exceptions) {
+                    if (members != null) {
+                        members.add(name + descriptor);
+                    }
                     MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                     return rule.visitMethod(name, descriptor, mv);
+                }
+
+                @Override
+                public FieldVisitor visitField(int access, String name, String descriptor, String signature,
+                                               Object value) {
+                    if (members != null) {
+                        members.add(name + ":" + descriptor);
+                    }
+                    return super.visitField(access, name, descriptor, signature, value);
+                }
+
+                @Override
+                public void visitInnerClass(String name, String outerName, String innerName, int access) {
+                    if (members != null) {
+                        members.add(name);
+                    }
+                    super.visitInnerClass(name, outerName, innerName, access);
                 }
 
                 @Override
@@ -287,11 +356,13 @@ public final class CaptureTransformer implements ClassFileTransformer {
                 }
             };
             reader.accept(relocation.isEmpty() ? hooked : Relocated.toPlain(hooked, relocation), 0);
-            byte[] rewritten = writer.toByteArray();
-            if (redefined == null && loader == null) {
-                rewrittenAtLoad.add(className);
+            Set<String> missing = members == null ? Set.of() : JdkMembers.missing(className, members);
+            if (!missing.isEmpty()) {
+                Log.error("capture: %s has no %s, which the hooks need (a JDK modulets does not support): left as"
+                        + " it is, the tasks it runs will not be bound", className, missing);
+                return null;
             }
-            return rewritten;
+            return writer.toByteArray();
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
             Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",

@@ -37,40 +37,66 @@ final class TaskAdapters {
     private TaskAdapters() {
     }
 
-    static Function<Object, Object> reader() throws ReflectiveOperationException {
-        MethodHandles.Lookup agent = MethodHandles.lookup();
-        VarHandle callable = MethodHandles.privateLookupIn(FutureTask.class, agent)
-                .findVarHandle(FutureTask.class, "callable", Callable.class);
-        Map<Class<?>, VarHandle[]> byClass = new HashMap<>();
+    /**
+     * Loads no JDK class: each adapter's fields are found the first time a task of that class is read, so that
+     * the adapters' outer classes (ForkJoinTask, CompletableFuture) load when the application uses them, and the
+     * capture transformer rewrites them as they load.
+     */
+    static Function<Object, Object> reader() {
+        Map<String, String[]> adapters = new HashMap<>();
         for (String[] names : FIELDS) {
-            Class<?> adapter;
-            try {
-                adapter = Class.forName(names[0], false, null);
-            } catch (ClassNotFoundException absentOnThisJdk) {
-                continue;
-            }
-            List<VarHandle> fields = new ArrayList<>();
-            for (int i = 1; i < names.length; i++) {
-                for (java.lang.reflect.Field f : adapter.getDeclaredFields()) {
-                    if (f.getName().equals(names[i])) {
-                        fields.add(MethodHandles.privateLookupIn(adapter, agent).unreflectVarHandle(f));
-                    }
-                }
-            }
-            if (!fields.isEmpty()) {
-                byClass.put(adapter, fields.toArray(new VarHandle[0]));
-            }
+            adapters.put(names[0], names);
         }
+        ClassValue<VarHandle[]> byClass = new ClassValue<>() {
+            @Override
+            protected VarHandle[] computeValue(Class<?> type) {
+                String[] names = type.getClassLoader() == null ? adapters.get(type.getName()) : null;
+                return names == null ? NONE : fields(type, names);
+            }
+        };
         return task -> {
             if (task instanceof FutureTask) {
-                return callable.get((FutureTask<?>) task);
+                return FutureTaskCallable.HANDLE.get((FutureTask<?>) task);
             }
             VarHandle[] fields = byClass.get(task.getClass());
             Object inner = null;
-            for (int i = 0; fields != null && inner == null && i < fields.length; i++) {
+            for (int i = 0; inner == null && i < fields.length; i++) {
                 inner = fields[i].get(task);
             }
             return inner;
         };
+    }
+
+    private static final VarHandle[] NONE = new VarHandle[0];
+
+    private static VarHandle[] fields(Class<?> adapter, String[] names) {
+        List<VarHandle> fields = new ArrayList<>();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(adapter, MethodHandles.lookup());
+            for (int i = 1; i < names.length; i++) {
+                for (java.lang.reflect.Field f : adapter.getDeclaredFields()) {
+                    if (f.getName().equals(names[i])) {
+                        fields.add(lookup.unreflectVarHandle(f));
+                    }
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("modulets: cannot read " + adapter.getName() + "'s task: " + e, e);
+        }
+        return fields.toArray(NONE);
+    }
+
+    /** {@code FutureTask.callable}, made when the first FutureTask is read (its presence is checked at startup). */
+    private static final class FutureTaskCallable {
+        static final VarHandle HANDLE;
+
+        static {
+            try {
+                HANDLE = MethodHandles.privateLookupIn(FutureTask.class, MethodHandles.lookup())
+                        .findVarHandle(FutureTask.class, "callable", Callable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.ForkJoinTask;
  * plain static method with a try/finally, so the JDK method around it needs no new frames. Constant
  * method handles, so the JIT inlines them. Needs {@code java.util.concurrent} opened to this module.
  * Made when a hook first needs one (the handles spin a few classes that an application without fork/join
- * tasks or stages would pay at every start); the capture package's {@code JdkMembers} checks at startup, from the
- * class files, that each member exists with these types, so a JDK without them stops the agent there, not in a task.
+ * tasks or stages would pay at every start); the capture package's {@code JdkMembers} checks, from each class file
+ * as it loads, that each member exists with these types: a JDK without them gets one error line and that class is
+ * left as it is, rather than rewritten to call a handle that would fail in a task.
  */
 final class JdkMethods {
     /** {@code ForkJoinTask.exec()}, protected. */

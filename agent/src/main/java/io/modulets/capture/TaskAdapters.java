@@ -86,7 +86,7 @@ final class TaskAdapters {
         return fields.toArray(NONE);
     }
 
-    /** {@code FutureTask.callable}, made when the first FutureTask is read (its presence is checked at startup). */
+    /** {@code FutureTask.callable}, made when the first FutureTask is read (JdkMembers checks it is there as FutureTask loads). */
     private static final class FutureTaskCallable {
         static final VarHandle HANDLE;
 

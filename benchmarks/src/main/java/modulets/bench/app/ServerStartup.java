@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,13 +31,16 @@ import java.util.concurrent.TimeUnit;
  * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load). With
  * {@code WARMUP} requests (default 0) sent first and not measured, the throughput and p99 are those of a warm
  * server, and the server's CPU time per measured request is reported too (steady state, without the start-up).
+ * With {@code VERSION_2_JAR}, after the warm-up one request is held in the app (ServersIT's {@code hold-} ids) while
+ * version 2 is deployed, so the measured requests run with two live generations (the agent's run only; the run
+ * without the agent measures its one version).
  * The app is one of ServersIT's (its shell jar and class path are given), whose requests call the
  * swappable {@code sv.mod.Version} at their start and end. With {@code -jar} as MAIN_CLASS, the class path
  * is a Spring Boot executable jar, run with {@code java -jar} (its own copy of the version in BOOT-INF/lib).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.app.ServerStartup AGENT_JAR SHELL_CLASSPATH
- *      MAIN_CLASS VERSION_JAR [RUNS] [REQUESTS] [WARMUP]
+ *      MAIN_CLASS VERSION_JAR [RUNS] [REQUESTS] [WARMUP] [VERSION_2_JAR]
  * </pre>
  */
 public final class ServerStartup {
@@ -55,6 +60,7 @@ public final class ServerStartup {
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int requests = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
         int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        Path second = args.length > 7 ? Path.of(args[7]) : null;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Run> without = new ArrayList<>();
         List<Run> with = new ArrayList<>();
@@ -64,14 +70,16 @@ public final class ServerStartup {
             Files.copy(version, modules.resolve("version.jar"), StandardCopyOption.REPLACE_EXISTING);
             boolean jar = mainClass.equals("-jar");
             without.add(run(jar ? List.of(java, "-jar", classPath)
-                    : List.of(java, "-cp", classPath + ":" + version, mainClass), warmup, requests));
+                    : List.of(java, "-cp", classPath + ":" + version, mainClass), warmup, requests, null));
             String agentOption = "-javaagent:" + agent + "=packages=sv.mod,modules=" + modules + ",store="
                     + work.resolve("store");
             with.add(run(jar ? List.of(java, agentOption, "-jar", classPath)
-                    : List.of(java, agentOption, "-cp", classPath, mainClass), warmup, requests));
+                    : List.of(java, agentOption, "-cp", classPath, mainClass), warmup, requests,
+                    second == null ? null : new Deploy(second, modules)));
         }
-        System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients after %d not measured, JDK %s%n",
-                mainClass, runs, requests, CLIENTS, warmup, Runtime.version());
+        System.out.printf(Locale.ROOT, "%s, %d runs each, %d requests by %d clients after %d not measured, %s, JDK %s%n",
+                mainClass, runs, requests, CLIENTS, warmup, second == null ? "one generation"
+                        : "two live generations with the agent", Runtime.version());
         System.out.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s %14s%n", "median", "ready (ms)", "req/s", "p99 (ms)",
                 "CPU (ms)", "CPU/req (us)");
         print("without agent", without);
@@ -99,9 +107,14 @@ public final class ServerStartup {
         return values[values.length / 2];
     }
 
-    private static Run run(List<String> command, int warmup, int requests) throws Exception {
+    /** Version 2's jar, and the modules directory to deploy it to. */
+    record Deploy(Path jar, Path modules) {
+    }
+
+    private static Run run(List<String> command, int warmup, int requests, Deploy deploy) throws Exception {
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // the agent logs to stderr: read with the app's output, for its "generation 2 ... is current" line
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         int port = -1;
@@ -115,25 +128,57 @@ public final class ServerStartup {
         if (port < 0) {
             throw new IOException("no ready line from " + command);
         }
-        Thread drain = new Thread(() -> out.lines().forEach(line -> { }));
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch secondCurrent = new CountDownLatch(1);
+        Thread drain = new Thread(() -> out.lines().forEach(line -> {
+            if (line.startsWith("holding hold-bench")) {
+                held.countDown();
+            } else if (line.contains("modulets: generation 2 ") && line.contains(" is current")) {
+                secondCurrent.countDown();
+            }
+        }));
         drain.setDaemon(true);
         drain.start();
         URI uri = URI.create("http://127.0.0.1:" + port + "/x?id=bench");
         load(uri, new long[warmup]);
+        CompletableFuture<HttpResponse<String>> holding = null;
+        if (deploy != null) {
+            holding = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/x?id=hold-bench")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await(held, "the held request");
+            Path next = deploy.modules().resolve("version.jar.new");
+            Files.copy(deploy.jar(), next, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, deploy.modules().resolve("version.jar"), StandardCopyOption.ATOMIC_MOVE);
+            await(secondCurrent, "generation 2 current");
+        }
         double cpuBefore = cpuMs(process);
         long[] latencies = new long[requests];
         double seconds = load(uri, latencies);
         // read while the process lives (a dead process has no info): start-up and the load, not the exit
         double cpuMs = cpuMs(process);
         try (Writer in = process.outputWriter()) {
-            in.flush(); // closing stdin ends the app
-        }
+            if (holding != null) {
+                in.write("release hold-bench\n");
+                in.flush();
+                String body = holding.get(60, TimeUnit.SECONDS).body();
+                if (!body.equals("start=1 end=1")) {
+                    throw new IOException("the request held across the deploy answered " + body);
+                }
+            }
+        } // closing stdin ends the app
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
         Arrays.sort(latencies);
         return new Run(readyMs, requests / seconds, latencies[(int) (requests * 0.99)] / 1e6, cpuMs,
                 (cpuMs - cpuBefore) * 1e3 / requests);
+    }
+
+    private static void await(CountDownLatch latch, String what) throws Exception {
+        if (!latch.await(60, TimeUnit.SECONDS)) {
+            throw new IOException("no " + what + " within 60 s");
+        }
     }
 
     private static double cpuMs(Process process) {

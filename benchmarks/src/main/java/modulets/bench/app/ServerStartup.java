@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * server, and the server's CPU time per measured request is reported too (steady state, without the start-up).
  * With {@code VERSION_2_JAR}, after the warm-up one request is held in the app (ServersIT's {@code hold-} ids) while
  * version 2 is deployed, so the measured requests run with two live generations (the agent's run only; the run
- * without the agent measures its one version).
+ * without the agent measures its one version); the warm-up is sent again after the deploy, so that what the deploy
+ * makes the JIT redo (docs/PERFORMANCE.md, the activation wave) is not measured.
  * The app is one of ServersIT's (its shell jar and class path are given), whose requests call the
  * swappable {@code sv.mod.Version} at their start and end. With {@code -jar} as MAIN_CLASS, the class path
  * is a Spring Boot executable jar, run with {@code java -jar} (its own copy of the version in BOOT-INF/lib).
@@ -151,6 +152,8 @@ public final class ServerStartup {
             Files.copy(deploy.jar(), next, StandardCopyOption.REPLACE_EXISTING);
             Files.move(next, deploy.modules().resolve("version.jar"), StandardCopyOption.ATOMIC_MOVE);
             await(secondCurrent, "generation 2 current");
+            // the same warm-up again: what the deploy made the JIT redo (the activation wave) is not measured
+            load(uri, new long[warmup]);
         }
         double cpuBefore = cpuMs(process);
         long[] latencies = new long[requests];

@@ -2,8 +2,8 @@ package io.modulets.boundary;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
@@ -38,8 +38,15 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     /** A constant-pool scan and the list (by identity) it was built for. */
     private record Scan(List<String> packages, ConstantPoolScan scan) {
         Scan(List<String> packages) {
-            this(packages, new ConstantPoolScan(packages.stream()
-                    .map(p -> p.replace('.', '/')).collect(Collectors.toList())));
+            this(packages, new ConstantPoolScan(internalNames(packages)));
+        }
+
+        private static List<String> internalNames(List<String> packages) {
+            List<String> names = new ArrayList<>(packages.size());
+            for (String p : packages) {
+                names.add(p.replace('.', '/'));
+            }
+            return names;
         }
     }
 

@@ -28,9 +28,16 @@ final class CatchStubs {
     private CatchStubs() {
     }
 
+    private static boolean catchesSwappable(List<TryCatchBlockNode> table, Erasure erasure) {
+        for (TryCatchBlockNode entry : table) {
+            if (entry.type != null && erasure.isSwappable(entry.type)) return true;
+        }
+        return false;
+    }
+
     static void apply(MethodNode method, Erasure erasure) {
         List<TryCatchBlockNode> table = method.tryCatchBlocks;
-        if (table == null || table.stream().noneMatch(e -> e.type != null && erasure.isSwappable(e.type))) {
+        if (table == null || !catchesSwappable(table, erasure)) {
             return;
         }
         InsnList code = method.instructions;

@@ -65,9 +65,11 @@ public final class Erasure extends Remapper {
      */
     public java.util.List<String> changesIn(ClassLoader candidate) {
         java.util.List<String> changes = new java.util.ArrayList<>();
-        erased.forEach((type, erasure) -> {
+        for (java.util.Map.Entry<String, String> entry : erased.entrySet()) {
+            String type = entry.getKey();
+            String erasure = entry.getValue();
             if (candidate.getResource(type + ".class") == null) {
-                return; // a type the candidate drops changes no erasure; its users fail as in plain Java
+                continue; // a type the candidate drops changes no erasure; its users fail as in plain Java
             }
             String would = nearestShared(type, candidate);
             if (!would.equals(erasure)) {
@@ -75,7 +77,7 @@ public final class Erasure extends Remapper {
                         + " in shell code, and would be " + would.replace('/', '.')
                         + " (keep its nearest shared superclass)");
             }
-        });
+        }
         changes.sort(null);
         return changes;
     }

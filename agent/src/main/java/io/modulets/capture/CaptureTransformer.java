@@ -6,6 +6,7 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -117,7 +118,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
 
     /** A rule for an application's class; a second rule for the same class (Jetty's request) applies after it. */
     private void addAppRule(Transformlet rule) {
-        appClasses.merge(rule.className(), rule, Transformlet::both);
+        Transformlet earlier = appClasses.get(rule.className());
+        appClasses.put(rule.className(), earlier == null ? rule : Transformlet.both(earlier, rule));
     }
 
     /**
@@ -140,8 +142,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
         // cannot take a new field).
         Set<String> withField = notLoaded(inst, TASK_CLASSES);
         // The JDK's HttpServer is a platform module: its request method calls the holder too.
-        ModuleLayer.boot().findModule("jdk.httpserver").ifPresent(httpServer -> inst.redefineModule(httpServer,
-                Set.of(Bindings.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of()));
+        Optional<Module> httpServer = ModuleLayer.boot().findModule("jdk.httpserver");
+        if (httpServer.isPresent()) {
+            inst.redefineModule(httpServer.get(), Set.of(Bindings.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+        }
         List<RequestMethod> requestMethods = new ArrayList<>(Servers.REQUESTS);
         for (String request : requests) {
             int hash = request.indexOf('#');

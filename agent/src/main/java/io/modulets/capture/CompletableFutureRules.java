@@ -21,21 +21,41 @@ final class CompletableFutureRules {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule(CF, (method, mv) -> method.equals("completeThrowable(Ljava/lang/Throwable;)Z")
-                        ? Hooks.atEntry(fireBound(mv), Hooks.STAGES, "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
-                        : fireBound(mv)),
-                new Rule(CF + "$CoCompletion", (method, mv) -> fireBound(mv)),
+                new Rule(CF) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("completeThrowable(Ljava/lang/Throwable;)Z")
+                                ? Hooks.atEntry(fireBound(mv), Hooks.STAGES, "onStageFailed", "(Ljava/lang/Throwable;)V", 1)
+                                : fireBound(mv);
+                    }
+                },
+                new Rule(CF + "$CoCompletion") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return fireBound(mv);
+                    }
+                },
                 // who runs a stage's function synchronously: the one thread whose claim() returns true
-                new Rule(CF + "$UniCompletion", (method, mv) -> method.equals("claim()Z")
-                        ? Hooks.beforeIreturn(mv, Hooks.STAGES, "onClaim", "(ZLjava/lang/Object;)V", 0)
-                        : mv),
-                new Rule(CF + "$Completion", (method, mv) -> method.equals("<init>()V")
-                        ? Hooks.beforeReturn(mv, out -> {
-                            out.visitVarInsn(Opcodes.ALOAD, 0);
-                            out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.STAGES, "onCompletionRegistered",
-                                    "(Ljava/lang/Object;)V", false);
-                        })
-                        : fireBound(mv)));
+                new Rule(CF + "$UniCompletion") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("claim()Z")
+                                ? Hooks.beforeIreturn(mv, Hooks.STAGES, "onClaim", "(ZLjava/lang/Object;)V", 0)
+                                : mv;
+                    }
+                },
+                new Rule(CF + "$Completion") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("<init>()V")
+                                ? Hooks.beforeReturn(mv, out -> {
+                                    out.visitVarInsn(Opcodes.ALOAD, 0);
+                                    out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.STAGES, "onCompletionRegistered",
+                                            "(Ljava/lang/Object;)V", false);
+                                })
+                                : fireBound(mv);
+                    }
+                });
     }
 
     private static MethodVisitor fireBound(MethodVisitor mv) {

@@ -32,30 +32,40 @@ final class CoroutineRules {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule(CONTEXTS, (method, mv) -> switch (method) {
-                    case "newCoroutineContext(Lkotlinx/coroutines/CoroutineScope;" + CONTEXT + ")" + CONTEXT ->
-                            contextReturned(mv, "onNewCoroutine", "(Ljava/lang/Object;Ljava/lang/Class;)", -1);
-                    case "newCoroutineContext(" + CONTEXT + CONTEXT + ")" + CONTEXT ->
-                            contextReturned(mv, "onWithContext",
-                                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)", 0);
-                    default -> mv;
-                }),
-                new Rule(COROUTINE, (method, mv) -> switch (method) {
-                    case "<init>(" + CONTEXT + "ZZ)V" -> Hooks.beforeReturn(mv, out -> {
-                        out.visitVarInsn(Opcodes.ALOAD, 0);
-                        out.visitVarInsn(Opcodes.ALOAD, 1);
-                        out.visitLdcInsn(Type.getObjectType(CONTEXTS));
-                        out.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "onCoroutine",
-                                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)V", false);
-                    });
-                    case "onCompletionInternal(Ljava/lang/Object;)V" -> Hooks.atEntry(mv, out -> {
-                        out.visitVarInsn(Opcodes.ALOAD, 0);
-                        out.visitLdcInsn(Type.getObjectType(CONTEXTS));
-                        out.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "onCompleted",
-                                "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
-                    });
-                    default -> mv;
-                }));
+                new Rule(CONTEXTS) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return switch (method) {
+                            case "newCoroutineContext(Lkotlinx/coroutines/CoroutineScope;" + CONTEXT + ")" + CONTEXT ->
+                                    contextReturned(mv, "onNewCoroutine", "(Ljava/lang/Object;Ljava/lang/Class;)", -1);
+                            case "newCoroutineContext(" + CONTEXT + CONTEXT + ")" + CONTEXT ->
+                                    contextReturned(mv, "onWithContext",
+                                            "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)", 0);
+                            default -> mv;
+                        };
+                    }
+                },
+                new Rule(COROUTINE) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return switch (method) {
+                            case "<init>(" + CONTEXT + "ZZ)V" -> Hooks.beforeReturn(mv, out -> {
+                                out.visitVarInsn(Opcodes.ALOAD, 0);
+                                out.visitVarInsn(Opcodes.ALOAD, 1);
+                                out.visitLdcInsn(Type.getObjectType(CONTEXTS));
+                                out.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "onCoroutine",
+                                        "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Class;)V", false);
+                            });
+                            case "onCompletionInternal(Ljava/lang/Object;)V" -> Hooks.atEntry(mv, out -> {
+                                out.visitVarInsn(Opcodes.ALOAD, 0);
+                                out.visitLdcInsn(Type.getObjectType(CONTEXTS));
+                                out.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "onCompleted",
+                                        "(Ljava/lang/Object;Ljava/lang/Class;)V", false);
+                            });
+                            default -> mv;
+                        };
+                    }
+                });
     }
 
     /**

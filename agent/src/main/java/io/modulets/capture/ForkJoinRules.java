@@ -89,35 +89,48 @@ final class ForkJoinRules {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule(TASK, (method, mv) -> switch (method) {
-                    case "fork()Ljava/util/concurrent/ForkJoinTask;" ->
-                            Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 0);
-                    case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, Hooks.FORK_JOIN, "afterExec", "(ILjava/lang/Object;)V", 0));
-                    case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, out -> {
-                        out.visitVarInsn(Opcodes.ALOAD, 0);
-                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "afterExec",
-                                "(Ljava/lang/Object;)V", false);
-                    }));
-                    case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0);
-                    // 25's delayed tasks are also cancelled without cancel(): a pool's shutdown, a failed hand-over
-                    case "trySetCancelled()I" ->
-                            Hooks.beforeIreturn(mv, Hooks.DROPPED, "onTrySetCancelled", "(ILjava/lang/Object;)V", 0);
-                    // every exceptional completion (17: int, 25: boolean); 21+'s submit(Callable) catches in exec()
-                    case "trySetThrown(Ljava/lang/Throwable;)I", "trySetThrown(Ljava/lang/Throwable;)Z" ->
-                            Hooks.atEntry(mv, Hooks.FORK_JOIN, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
-                    default -> mv;
-                }),
-                new Rule(TASK + "$InterruptibleTask", (method, mv) -> method.equals("cancel(Z)Z")
-                        ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0) : mv),
-                new Rule("java/util/concurrent/ForkJoinPool", (method, mv) -> {
-                    if (method.equals(SUBMIT)) {
-                        return Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit",
-                                "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, SUBMIT.startsWith("poolSubmit") ? 2 : 1);
+                new Rule(TASK) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return switch (method) {
+                            case "fork()Ljava/util/concurrent/ForkJoinTask;" ->
+                                    Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 0);
+                            case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, Hooks.FORK_JOIN, "afterExec", "(ILjava/lang/Object;)V", 0));
+                            case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, out -> {
+                                out.visitVarInsn(Opcodes.ALOAD, 0);
+                                out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "afterExec",
+                                        "(Ljava/lang/Object;)V", false);
+                            }));
+                            case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0);
+                            // 25's delayed tasks are also cancelled without cancel(): a pool's shutdown, a failed hand-over
+                            case "trySetCancelled()I" ->
+                                    Hooks.beforeIreturn(mv, Hooks.DROPPED, "onTrySetCancelled", "(ILjava/lang/Object;)V", 0);
+                            // every exceptional completion (17: int, 25: boolean); 21+'s submit(Callable) catches in exec()
+                            case "trySetThrown(Ljava/lang/Throwable;)I", "trySetThrown(Ljava/lang/Throwable;)Z" ->
+                                    Hooks.atEntry(mv, Hooks.FORK_JOIN, "onForkJoinFailed", "(Ljava/lang/Throwable;)V", 1);
+                            default -> mv;
+                        };
                     }
-                    if (method.equals(EXTERNAL_SUBMIT) && !SUBMIT.equals(EXTERNAL_SUBMIT)) {
-                        return externalSubmit(mv);
+                },
+                new Rule(TASK + "$InterruptibleTask") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("cancel(Z)Z")
+                                ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0) : mv;
                     }
-                    return method.equals(SCHEDULE_DELAYED) ? onScheduleDelayed(mv) : mv;
-                }));
+                },
+                new Rule("java/util/concurrent/ForkJoinPool") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        if (method.equals(SUBMIT)) {
+                            return Hooks.atEntry(mv, Hooks.FORK_JOIN, "onPoolSubmit",
+                                    "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, SUBMIT.startsWith("poolSubmit") ? 2 : 1);
+                        }
+                        if (method.equals(EXTERNAL_SUBMIT) && !SUBMIT.equals(EXTERNAL_SUBMIT)) {
+                            return externalSubmit(mv);
+                        }
+                        return method.equals(SCHEDULE_DELAYED) ? onScheduleDelayed(mv) : mv;
+                    }
+                });
     }
 }

@@ -2,6 +2,7 @@ package io.modulets.capture;
 
 import java.util.List;
 
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -25,23 +26,32 @@ final class NettyPeriodicRules {
     }
 
     static List<Transformlet> rules() {
-        return List.of(new Rule(EXECUTOR, (method, mv) ->
-                        method.equals("scheduleAtFixedRate" + PERIODIC)
+        return List.of(
+                new Rule(EXECUTOR) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("scheduleAtFixedRate" + PERIODIC)
                                 || method.equals("scheduleWithFixedDelay" + PERIODIC)
                                 ? Hooks.atEntry(mv, out -> {
                                     out.visitVarInsn(Opcodes.ALOAD, 1);
                                     out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "wrapScheduledPeriodic",
                                             "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", false);
                                     out.visitVarInsn(Opcodes.ASTORE, 1);
-                                }) : mv),
-                new Rule(PROMISE_TASK, (method, mv) ->
-                        method.equals("clearTaskAfterCompletion(ZLjava/lang/Runnable;)Z")
+                                }) : mv;
+                    }
+                },
+                new Rule(PROMISE_TASK) {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("clearTaskAfterCompletion(ZLjava/lang/Runnable;)Z")
                                 ? Hooks.atEntry(mv, out -> {
                                     out.visitVarInsn(Opcodes.ILOAD, 1);
                                     out.visitVarInsn(Opcodes.ALOAD, 0);
                                     out.visitFieldInsn(Opcodes.GETFIELD, PROMISE_TASK, "task", "Ljava/lang/Object;");
                                     out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.DROPPED, "onTaskCleared",
                                             "(ZLjava/lang/Object;)V", false);
-                                }) : mv));
+                                }) : mv;
+                    }
+                });
     }
 }

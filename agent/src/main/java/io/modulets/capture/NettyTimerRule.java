@@ -18,18 +18,23 @@ final class NettyTimerRule {
     }
 
     static Transformlet rule() {
-        return new Rule(TIMEOUT, (method, mv) -> switch (method) {
-            case MADE -> Hooks.beforeReturn(mv, out -> {
-                out.visitVarInsn(Opcodes.ALOAD, 0);
-                out.visitVarInsn(Opcodes.ALOAD, 2);
-                out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "onTimerTimeout",
-                        "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
-            });
-            case "expire()V" -> Hooks.replaceInterfaceCall(mv, "java/util/concurrent/Executor", "execute",
-                    "(Ljava/lang/Runnable;)V", Hooks.EXECUTORS, "executeCaptured",
-                    "(Ljava/util/concurrent/Executor;Ljava/lang/Runnable;)V");
-            case "cancel()Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0);
-            default -> mv;
-        });
+        return new Rule(TIMEOUT) {
+            @Override
+            MethodVisitor rewrite(String method, MethodVisitor mv) {
+                return switch (method) {
+                    case MADE -> Hooks.beforeReturn(mv, out -> {
+                        out.visitVarInsn(Opcodes.ALOAD, 0);
+                        out.visitVarInsn(Opcodes.ALOAD, 2);
+                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "onTimerTimeout",
+                                "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+                    });
+                    case "expire()V" -> Hooks.replaceInterfaceCall(mv, "java/util/concurrent/Executor", "execute",
+                            "(Ljava/lang/Runnable;)V", Hooks.EXECUTORS, "executeCaptured",
+                            "(Ljava/util/concurrent/Executor;Ljava/lang/Runnable;)V");
+                    case "cancel()Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0);
+                    default -> mv;
+                };
+            }
+        };
     }
 }

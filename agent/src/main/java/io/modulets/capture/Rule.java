@@ -1,19 +1,21 @@
 package io.modulets.capture;
 
-import java.util.function.BiFunction;
-
 import org.objectweb.asm.MethodVisitor;
 
-/** A {@link Transformlet} given as a class name and a function of (method name + descriptor, visitor). */
-final class Rule implements Transformlet {
+/**
+ * A {@link Transformlet} given as a class name and a function of (method name + descriptor, visitor). Each rule is
+ * an anonymous subclass, not a lambda: the rules are made in premain, where each lambda would be a class spun by
+ * {@code LambdaMetafactory} (docs/PERFORMANCE.md, start-up).
+ */
+abstract class Rule implements Transformlet {
     private final String className;
-    private final BiFunction<String, MethodVisitor, MethodVisitor> methods;
 
-    /** @param methods receives {@code name + descriptor} (e.g. {@code "fork()Ljava/util/concurrent/ForkJoinTask;"}) */
-    Rule(String className, BiFunction<String, MethodVisitor, MethodVisitor> methods) {
+    Rule(String className) {
         this.className = className;
-        this.methods = methods;
     }
+
+    /** @param method {@code name + descriptor} (e.g. {@code "fork()Ljava/util/concurrent/ForkJoinTask;"}) */
+    abstract MethodVisitor rewrite(String method, MethodVisitor mv);
 
     @Override
     public String className() {
@@ -22,6 +24,6 @@ final class Rule implements Transformlet {
 
     @Override
     public MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv) {
-        return methods.apply(name + descriptor, mv);
+        return rewrite(name + descriptor, mv);
     }
 }

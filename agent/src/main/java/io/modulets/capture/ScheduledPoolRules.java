@@ -2,6 +2,8 @@ package io.modulets.capture;
 
 import java.util.List;
 
+import org.objectweb.asm.MethodVisitor;
+
 /**
  * {@code ScheduledThreadPoolExecutor} queues its tasks without {@code execute}: {@code delayedExecute}
  * is where every schedule/submit/execute arrives. A periodic task's capture stays for all its runs
@@ -12,8 +14,12 @@ final class ScheduledPoolRules {
     }
 
     static List<Transformlet> rules() {
-        return List.of(new Rule("java/util/concurrent/ScheduledThreadPoolExecutor", (method, mv) ->
-                method.equals("delayedExecute(Ljava/util/concurrent/RunnableScheduledFuture;)V")
-                        ? Hooks.atEntry(mv, Hooks.EXECUTORS, "onSchedule", "(Ljava/lang/Object;)V", 1) : mv));
+        return List.of(new Rule("java/util/concurrent/ScheduledThreadPoolExecutor") {
+            @Override
+            MethodVisitor rewrite(String method, MethodVisitor mv) {
+                return method.equals("delayedExecute(Ljava/util/concurrent/RunnableScheduledFuture;)V")
+                        ? Hooks.atEntry(mv, Hooks.EXECUTORS, "onSchedule", "(Ljava/lang/Object;)V", 1) : mv;
+            }
+        });
     }
 }

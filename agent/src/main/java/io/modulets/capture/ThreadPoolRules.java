@@ -2,6 +2,8 @@ package io.modulets.capture;
 
 import java.util.List;
 
+import org.objectweb.asm.MethodVisitor;
+
 /**
  * {@code ThreadPoolExecutor} (and so {@code ScheduledThreadPoolExecutor}'s workers and the
  * {@code Executors} wrappers around both): {@code execute} captures the task's binding, the worker
@@ -14,23 +16,32 @@ final class ThreadPoolRules {
     }
 
     static List<Transformlet> rules() {
-        return List.of(new Rule("java/util/concurrent/ThreadPoolExecutor", (method, mv) -> switch (method) {
-            case "execute(Ljava/lang/Runnable;)V" -> Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 1);
-            case "runWorker(Ljava/util/concurrent/ThreadPoolExecutor$Worker;)V" -> Hooks.replaceInterfaceCall(mv,
-                    "java/lang/Runnable", "run", "()V", Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V");
-            case "reject(Ljava/lang/Runnable;)V" -> Hooks.replaceInterfaceCall(mv,
-                    "java/util/concurrent/RejectedExecutionHandler", "rejectedExecution",
-                    "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V", Hooks.DROPPED, "onRejected",
-                    "(Ljava/util/concurrent/RejectedExecutionHandler;Ljava/lang/Runnable;"
-                            + "Ljava/util/concurrent/ThreadPoolExecutor;)V");
-            case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onRemoved", "(ZLjava/lang/Object;)V", 1);
-            case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, Hooks.DROPPED, "onDrained", "(Ljava/util/List;)V");
-            default -> mv;
-        }), new Rule("java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy", (method, mv) ->
-                method.equals("rejectedExecution(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V")
+        return List.of(new Rule("java/util/concurrent/ThreadPoolExecutor") {
+            @Override
+            MethodVisitor rewrite(String method, MethodVisitor mv) {
+                return switch (method) {
+                    case "execute(Ljava/lang/Runnable;)V" -> Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 1);
+                    case "runWorker(Ljava/util/concurrent/ThreadPoolExecutor$Worker;)V" -> Hooks.replaceInterfaceCall(mv,
+                            "java/lang/Runnable", "run", "()V", Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V");
+                    case "reject(Ljava/lang/Runnable;)V" -> Hooks.replaceInterfaceCall(mv,
+                            "java/util/concurrent/RejectedExecutionHandler", "rejectedExecution",
+                            "(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V", Hooks.DROPPED, "onRejected",
+                            "(Ljava/util/concurrent/RejectedExecutionHandler;Ljava/lang/Runnable;"
+                                    + "Ljava/util/concurrent/ThreadPoolExecutor;)V");
+                    case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onRemoved", "(ZLjava/lang/Object;)V", 1);
+                    case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, Hooks.DROPPED, "onDrained", "(Ljava/util/List;)V");
+                    default -> mv;
+                };
+            }
+        }, new Rule("java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy") {
+            @Override
+            MethodVisitor rewrite(String method, MethodVisitor mv) {
+                return method.equals("rejectedExecution(Ljava/lang/Runnable;Ljava/util/concurrent/ThreadPoolExecutor;)V")
                         ? Hooks.replaceInterfaceCall(mv, "java/util/concurrent/BlockingQueue", "poll",
                                 "()Ljava/lang/Object;", Hooks.DROPPED, "pollDropped",
                                 "(Ljava/util/concurrent/BlockingQueue;)Ljava/lang/Object;")
-                        : mv));
+                        : mv;
+            }
+        });
     }
 }

@@ -2,6 +2,8 @@ package io.modulets.capture;
 
 import java.util.List;
 
+import org.objectweb.asm.MethodVisitor;
+
 /**
  * Threads: {@code start} submits the thread's body as a task, its end releases it; an uncaught
  * exception ({@code dispatchUncaughtException}, on the thread itself) is the body's failure. Platform threads
@@ -24,25 +26,35 @@ final class ThreadRules {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule("java/lang/Thread", (method, mv) -> switch (method) {
-                    case "start()V", "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
-                    case "exit()V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadExit", THREAD_HOOK, 0);
-                    case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadFailed",
-                            "(Ljava/lang/Thread;Ljava/lang/Throwable;)V", 0, 1);
-                    case "setContextClassLoader(Ljava/lang/ClassLoader;)V" -> {
-                        contextHooked = true;
-                        yield Hooks.atEntry(mv, Hooks.THREADS, "onSetContext", "(Ljava/lang/Thread;Ljava/lang/ClassLoader;)V", 0, 1);
+                new Rule("java/lang/Thread") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return switch (method) {
+                            case "start()V", "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
+                            case "exit()V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadExit", THREAD_HOOK, 0);
+                            case "dispatchUncaughtException(Ljava/lang/Throwable;)V" -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadFailed",
+                                    "(Ljava/lang/Thread;Ljava/lang/Throwable;)V", 0, 1);
+                            case "setContextClassLoader(Ljava/lang/ClassLoader;)V" -> {
+                                contextHooked = true;
+                                yield Hooks.atEntry(mv, Hooks.THREADS, "onSetContext", "(Ljava/lang/Thread;Ljava/lang/ClassLoader;)V", 0, 1);
+                            }
+                            default -> mv;
+                        };
                     }
-                    default -> mv;
-                }),
-                new Rule("java/lang/VirtualThread", (method, mv) -> switch (method) {
-                    case "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
-                    case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, out -> {
-                        out.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
-                        out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.THREADS, "onThreadExit",
-                                THREAD_HOOK, false);
-                    });
-                    default -> mv;
-                }));
+                },
+                new Rule("java/lang/VirtualThread") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return switch (method) {
+                            case "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
+                            case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, out -> {
+                                out.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+                                out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.THREADS, "onThreadExit",
+                                        THREAD_HOOK, false);
+                            });
+                            default -> mv;
+                        };
+                    }
+                });
     }
 }

@@ -17,14 +17,29 @@ final class TimerRules {
 
     static List<Transformlet> rules() {
         return List.of(
-                new Rule("java/util/Timer", (method, mv) -> method.equals("sched(Ljava/util/TimerTask;JJ)V")
-                        ? captureBeforeQueueAdd(mv) : mv),
-                new Rule("java/util/TimerThread", (method, mv) -> method.equals("mainLoop()V")
-                        ? Hooks.replaceVirtualCall(mv, "java/util/TimerTask"::equals, "run", "()V",
-                                Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V", null)
-                        : mv),
-                new Rule("java/util/TimerTask", (method, mv) -> method.equals("cancel()Z")
-                        ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0) : mv));
+                new Rule("java/util/Timer") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("sched(Ljava/util/TimerTask;JJ)V")
+                                ? captureBeforeQueueAdd(mv) : mv;
+                    }
+                },
+                new Rule("java/util/TimerThread") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("mainLoop()V")
+                                ? Hooks.replaceVirtualCall(mv, "java/util/TimerTask"::equals, "run", "()V",
+                                        Hooks.EXECUTORS, "runTask", "(Ljava/lang/Runnable;)V", null)
+                                : mv;
+                    }
+                },
+                new Rule("java/util/TimerTask") {
+                    @Override
+                    MethodVisitor rewrite(String method, MethodVisitor mv) {
+                        return method.equals("cancel()Z")
+                                ? Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", "(ZLjava/lang/Object;)V", 0) : mv;
+                    }
+                });
     }
 
     /** Before {@code queue.add(task)} (stack: queue, task): {@code ExecutorHooks.onTimerSchedule(task, period)}. */

@@ -338,13 +338,11 @@ public final class AgentOptions {
         }
     }
 
-    /** Checks one element of a list value; throws the setting's error for a bad one. */
-    private interface ElementCheck {
-        void check(Setting setting, String name) throws OptionsException;
-    }
-
-    /** Elements separated by ':', trimmed, empty ones skipped, duplicates dropped, each passing {@code check}. */
-    private static List<String> list(Setting setting, ElementCheck check) throws OptionsException {
+    /**
+     * Elements separated by ':', trimmed, empty ones skipped, duplicates dropped. Each list below checks its own in a
+     * loop, not through a lambda per kind of list: those were spun classes in premain (docs/PERFORMANCE.md, start-up).
+     */
+    private static List<String> list(Setting setting) {
         if (setting == null) {
             return List.of();
         }
@@ -352,7 +350,6 @@ public final class AgentOptions {
         for (String element : setting.value().split(":")) {
             String name = element.trim();
             if (!name.isEmpty()) {
-                check.check(setting, name);
                 names.add(name);
             }
         }
@@ -361,63 +358,73 @@ public final class AgentOptions {
 
     /** Each element a package name. */
     private static List<String> packageList(Setting setting) throws OptionsException {
-        return list(setting, (s, name) -> {
+        List<String> names = list(setting);
+        for (String name : names) {
             if (!PackageFilter.isPackageName(name)) {
-                throw s.error("'" + name + "' is not a Java package name (give dot-separated Java"
+                throw setting.error("'" + name + "' is not a Java package name (give dot-separated Java"
                         + " identifiers such as com.acme.jobs, separated by ':'; a prefix covers its subpackages)");
             }
-        });
+        }
+        return names;
     }
 
     /** Each element a binary class name outside the JDK. */
     private static List<String> classList(Setting setting) throws OptionsException {
-        return list(setting, (s, name) -> {
+        List<String> names = list(setting);
+        for (String name : names) {
             if (!isClassName(name)) {
-                throw s.error("'" + name + "' is not a class name (give binary names such as"
+                throw setting.error("'" + name + "' is not a class name (give binary names such as"
                         + " com.acme.EventLoop or com.acme.Loop$Queue, separated by ':')");
             }
             if (isJdk(name)) {
-                throw s.error(name + " is a JDK class; the JDK's executors are captured already");
+                throw setting.error(name + " is a JDK class; the JDK's executors are captured already");
             }
-        });
+        }
+        return names;
     }
 
     /** Each element a binary class name, the JDK's included (java.io.FileNotFoundException). */
     private static List<String> exceptionList(Setting setting) throws OptionsException {
-        return list(setting, (s, name) -> {
+        List<String> names = list(setting);
+        for (String name : names) {
             if (!isClassName(name)) {
-                throw s.error("'" + name + "' is not a class name (give binary names such as"
+                throw setting.error("'" + name + "' is not a class name (give binary names such as"
                         + " java.io.FileNotFoundException or com.acme.Orders$NotFound, separated by ':')");
             }
-        });
+        }
+        return names;
     }
 
     /** As {@link #classList}, where a name may end in {@code *} (a prefix, for anonymous classes). */
     private static List<String> loopList(Setting setting) throws OptionsException {
-        return list(setting, (s, name) -> {
+        List<String> names = list(setting);
+        for (String name : names) {
             String stem = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
             String checked = stem.endsWith("$") || stem.endsWith(".") ? stem.substring(0, stem.length() - 1) : stem;
             if (!isClassName(checked)) {
-                throw s.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
+                throw setting.error("'" + name + "' is not a class name (give binary names of thread or Runnable"
                         + " classes such as com.acme.Poller or com.acme.Server$Worker, a trailing * for a prefix,"
                         + " separated by ':')");
             }
-        });
+        }
+        return names;
     }
 
     /** Each element {@code binary.ClassName#method}, outside the JDK. */
     private static List<String> requestList(Setting setting) throws OptionsException {
-        return list(setting, (s, name) -> {
+        List<String> names = list(setting);
+        for (String name : names) {
             int hash = name.indexOf('#');
             String type = hash < 0 ? name : name.substring(0, hash);
             if (hash < 0 || !isClassName(type) || !isIdentifier(name.substring(hash + 1))) {
-                throw s.error("'" + name + "' is not a method (give binary class name#method such as"
+                throw setting.error("'" + name + "' is not a method (give binary class name#method such as"
                         + " com.acme.Server#handle, separated by ':')");
             }
             if (isJdk(type)) {
-                throw s.error(type + " is a JDK class; the JDK's tasks are captured already");
+                throw setting.error(type + " is a JDK class; the JDK's tasks are captured already");
             }
-        });
+        }
+        return names;
     }
 
     private static boolean isClassName(String name) {
@@ -709,7 +716,11 @@ public final class AgentOptions {
         if (setting == null) {
             return LogLevel.INFO;
         }
-        return LogLevel.fromArgument(setting.value()).orElseThrow(() -> setting.error("must be one of "
-                + Arrays.stream(LogLevel.values()).map(LogLevel::argument).collect(Collectors.joining(", "))));
+        Optional<LogLevel> level = LogLevel.fromArgument(setting.value());
+        if (level.isEmpty()) {
+            throw setting.error("must be one of "
+                    + Arrays.stream(LogLevel.values()).map(LogLevel::argument).collect(Collectors.joining(", ")));
+        }
+        return level.get();
     }
 }

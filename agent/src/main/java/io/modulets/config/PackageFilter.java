@@ -99,9 +99,11 @@ public final class PackageFilter {
     }
 
     private static String[] withSeparator(List<String> prefixes, char separator) {
-        return prefixes.stream()
-                .map(prefix -> prefix.replace('.', separator) + separator)
-                .toArray(String[]::new);
+        String[] withSeparator = new String[prefixes.size()];
+        for (int i = 0; i < withSeparator.length; i++) {
+            withSeparator[i] = prefixes.get(i).replace('.', separator) + separator;
+        }
+        return withSeparator;
     }
 
     private static List<String> checked(List<String> prefixes) {

@@ -340,7 +340,7 @@ public final class Deployer {
             // One deploy's error (out of memory, a stack overflow in a parser) ends neither the deploying
             // thread nor the agent: the candidate is dropped, and what it allocated with it.
             throw refused(what, journaled(new DeployRefused(LoadCheck.firstLine(e) + " while checking "
-                    + snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), e), snapshot, checking, budget));
+                    + snapshot.fileNames(), e), snapshot, checking, budget));
         }
     }
 
@@ -355,7 +355,7 @@ public final class Deployer {
         // The gate with trust=: nothing unsigned is even parsed; without, a signed jar must match.
         new SignatureCheck(rules.trust(), bounds).check(snapshot);
         JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
-        new LinkCheck(classes, snapshot.jars().stream().map(Snapshot.Jar::fileName).toList(), shell,
+        new LinkCheck(classes, snapshot.fileNames(), shell,
                 filter::isSwappableInternal).check(shellReferences.get());
         checkErasure(snapshot);
         budget.check();

@@ -61,8 +61,12 @@ final class JarCheck {
             readJar(jar.fileName(), jar.stored(), classes, jarOf, versions);
         }
         Map<String, String> sources = new HashMap<>();
-        jarOf.forEach((name, jar) -> sources.put(name, versions.get(name) == 0 ? jar
-                : jar + " (META-INF/versions/" + versions.get(name) + ")"));
+        for (Map.Entry<String, String> entry : jarOf.entrySet()) {
+            String name = entry.getKey();
+            int version = versions.get(name);
+            sources.put(name, version == 0 ? entry.getValue()
+                    : entry.getValue() + " (META-INF/versions/" + version + ")");
+        }
         return new Classes(classes, sources, classBytes);
     }
 

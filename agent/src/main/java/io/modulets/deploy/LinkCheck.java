@@ -58,8 +58,7 @@ final class LinkCheck {
     void check(List<Reference> references) throws DeployRefused {
         List<String> broken = new ArrayList<>();
         List<Reference> sorted = new ArrayList<>(references);
-        sorted.sort(Comparator.comparing(Reference::owner).thenComparing(Reference::member)
-                .thenComparing(Reference::descriptor).thenComparing(Reference::usedBy));
+        sorted.sort(new StableOrder());
         for (Reference reference : sorted) {
             String problem = problem(reference);
             if (problem != null) {
@@ -171,6 +170,24 @@ final class LinkCheck {
             return in == null ? UNKNOWN : ClassShapes.readMembers(in.readAllBytes());
         } catch (IOException | RuntimeException e) {
             return UNKNOWN;
+        }
+    }
+
+    /**
+     * By owner, member, descriptor, then user. Written out: a comparator composed of method references spins a class
+     * for each at the first deploy check, which generation 1's runs in premain (docs/PERFORMANCE.md, start-up).
+     */
+    private static final class StableOrder implements Comparator<Reference> {
+        @Override
+        public int compare(Reference a, Reference b) {
+            int order = a.owner().compareTo(b.owner());
+            if (order == 0) {
+                order = a.member().compareTo(b.member());
+            }
+            if (order == 0) {
+                order = a.descriptor().compareTo(b.descriptor());
+            }
+            return order != 0 ? order : a.usedBy().compareTo(b.usedBy());
         }
     }
 }

@@ -74,9 +74,14 @@ public final class Restarts implements DeployJournal {
      * lists; the rollback re-hashes it, and says so in one line if it is gone or altered).
      */
     private void seedRollback(Generation first) {
-        DeployState.Recorded before;
+        DeployState.Recorded before = null;
         synchronized (this) {
-            before = state.history().stream().filter(r -> !r.hash().equals(first.hash())).findFirst().orElse(null);
+            for (DeployState.Recorded r : state.history()) {
+                if (!r.hash().equals(first.hash())) {
+                    before = r;
+                    break;
+                }
+            }
         }
         if (before == null) return;
         try {
@@ -239,14 +244,20 @@ public final class Restarts implements DeployJournal {
         }
     }
 
+    private static void addHashes(Snapshot snapshot, Set<String> hashes) {
+        for (Snapshot.Jar jar : snapshot.jars()) {
+            hashes.add(jar.sha256());
+        }
+    }
+
     /** The jars of this JVM's generations that are not unloaded, and of the rollback target. */
     private Set<String> live() {
         Set<String> live = new HashSet<>();
         for (Generation g : registry.all()) {
-            if (g.state() != Generation.State.UNLOADED) g.snapshot().jars().forEach(j -> live.add(j.sha256()));
+            if (g.state() != Generation.State.UNLOADED) addHashes(g.snapshot(), live);
         }
         try {
-            registry.rollbackTo().snapshot().jars().forEach(j -> live.add(j.sha256()));
+            addHashes(registry.rollbackTo().snapshot(), live);
         } catch (IOException none) {
             // only one generation so far
         }

@@ -66,8 +66,11 @@ public record DeployState(Path modules, String directory, List<Recorded> history
         }
 
         static Recorded of(Snapshot snapshot) {
-            return new Recorded(snapshot.hash(), snapshot.jars().stream()
-                    .map(j -> new Jar(j.sha256(), j.size(), j.fileName())).toList());
+            List<Jar> jars = new ArrayList<>(snapshot.jars().size());
+            for (Snapshot.Jar j : snapshot.jars()) {
+                jars.add(new Jar(j.sha256(), j.size(), j.fileName()));
+            }
+            return new Recorded(snapshot.hash(), jars);
         }
 
         /** Its snapshot, reading the stored jars only for the label; the caller verifies them ({@link Store#check}). */
@@ -114,8 +117,10 @@ public record DeployState(Path modules, String directory, List<Recorded> history
     public DeployState current(Snapshot snapshot, int retain) {
         List<Recorded> next = new ArrayList<>(history.size() + 1);
         next.add(Recorded.of(snapshot));
-        history.stream().filter(r -> !r.hash().equals(snapshot.hash())).limit(Math.max(0, retain - 1))
-                .forEach(next::add);
+        for (Recorded r : history) {
+            if (next.size() >= retain) break;
+            if (!r.hash().equals(snapshot.hash())) next.add(r);
+        }
         return new DeployState(modules, directory, next, without(snapshot.hash()));
     }
 
@@ -123,7 +128,8 @@ public record DeployState(Path modules, String directory, List<Recorded> history
     public DeployState decided(String hash, Kind kind, Instant at, String reason) {
         List<Decision> next = new ArrayList<>(decisions.size() + 1);
         next.add(new Decision(hash, kind, at, reason == null ? "" : reason));
-        without(hash).stream().limit(MAX_DECISIONS - 1).forEach(next::add);
+        List<Decision> others = without(hash);
+        next.addAll(others.subList(0, Math.min(others.size(), MAX_DECISIONS - 1)));
         return new DeployState(modules, directory, history, next);
     }
 
@@ -139,13 +145,19 @@ public record DeployState(Path modules, String directory, List<Recorded> history
     }
 
     private List<Decision> without(String hash) {
-        return decisions.stream().filter(d -> !d.hash().equals(hash)).toList();
+        List<Decision> others = new ArrayList<>(decisions.size());
+        for (Decision d : decisions) {
+            if (!d.hash().equals(hash)) others.add(d);
+        }
+        return others;
     }
 
     /** The stored jars this state needs kept: every jar of its history. */
     public Set<String> jarHashes() {
         Set<String> hashes = new TreeSet<>();
-        history.forEach(r -> r.jars().forEach(j -> hashes.add(j.sha256())));
+        for (Recorded r : history) {
+            for (Jar j : r.jars()) hashes.add(j.sha256());
+        }
         return hashes;
     }
 
@@ -261,8 +273,11 @@ public record DeployState(Path modules, String directory, List<Recorded> history
                     jars.add(new Jar(parts[0], Long.parseLong(parts[1]), parts[2]));
                 }
                 Recorded recorded = new Recorded(p.getProperty(key), jars);
-                if (!Snapshot.hashOf(jars.stream().map(jar -> new Snapshot.Jar(jar.fileName(), jar.sha256(),
-                        Path.of(jar.sha256() + ".jar"), jar.size())).toList()).equals(recorded.hash())) {
+                List<Snapshot.Jar> hashed = new ArrayList<>(jars.size());
+                for (Jar jar : jars) {
+                    hashed.add(new Snapshot.Jar(jar.fileName(), jar.sha256(), Path.of(jar.sha256() + ".jar"), jar.size()));
+                }
+                if (!Snapshot.hashOf(hashed).equals(recorded.hash())) {
                     throw new IOException(key + "'s hash does not match its jars");
                 }
                 history.add(recorded);

@@ -1,15 +1,17 @@
 package io.modulets.generations;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 /** What the jars of a modules directory hold, read without loading any class. */
@@ -19,14 +21,17 @@ public final class JarContents {
 
     /** The jars of a modules directory: {@code *.jar} regular files, hidden ones (temporary) excluded, sorted. */
     public static List<Path> jarsIn(Path directory) throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            List<Path> jars = new ArrayList<>();
-            entries.filter(p -> {
+        List<Path> jars = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path p : entries) {
                 String name = p.getFileName().toString();
-                return name.endsWith(".jar") && !name.startsWith(".") && Files.isRegularFile(p);
-            }).sorted().forEach(jars::add);
-            return jars;
+                if (name.endsWith(".jar") && !name.startsWith(".") && Files.isRegularFile(p)) jars.add(p);
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
         }
+        Collections.sort(jars);
+        return jars;
     }
 
     /** Every package that holds a class in these jars: the default swappable packages (DESIGN §4). */

@@ -2,6 +2,7 @@ package io.modulets.generations;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -32,10 +33,21 @@ final class Labels {
     /** Reads content from each jar's {@code stored} copy; names come from {@code fileName}. */
     static String of(List<Snapshot.Jar> jars) {
         Set<String> labels = new LinkedHashSet<>();
-        jars.stream()
-                .sorted(Comparator.comparing(Snapshot.Jar::fileName).thenComparing(Snapshot.Jar::sha256))
-                .forEach(jar -> labels.add(of(jar)));
+        List<Snapshot.Jar> sorted = new ArrayList<>(jars);
+        sorted.sort(new ByNameThenHash());
+        for (Snapshot.Jar jar : sorted) {
+            labels.add(of(jar));
+        }
         return String.join("+", labels);
+    }
+
+    /** Written out, not composed of method references: each would be a spun class at generation 1 (premain). */
+    private static final class ByNameThenHash implements Comparator<Snapshot.Jar> {
+        @Override
+        public int compare(Snapshot.Jar a, Snapshot.Jar b) {
+            int order = a.fileName().compareTo(b.fileName());
+            return order != 0 ? order : a.sha256().compareTo(b.sha256());
+        }
     }
 
     static String of(Snapshot.Jar jar) {

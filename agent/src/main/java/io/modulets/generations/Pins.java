@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -63,8 +64,10 @@ public final class Pins {
             "java.base:java.util", "java.base:java.util.concurrent.atomic"}) {
             String module = name.substring(0, name.indexOf(':'));
             String pkg = name.substring(name.indexOf(':') + 1);
-            ModuleLayer.boot().findModule(module).ifPresent(m -> inst.redefineModule(m, Set.of(), Map.of(),
-                    Map.of(pkg, Set.of(agent)), Set.of(), Map.of()));
+            Optional<Module> m = ModuleLayer.boot().findModule(module);
+            if (m.isPresent()) {
+                inst.redefineModule(m.get(), Set.of(), Map.of(), Map.of(pkg, Set.of(agent)), Set.of(), Map.of());
+            }
         }
         loadedClasses = inst::getAllLoadedClasses;
         initialized = initializedTest(inst, agent);

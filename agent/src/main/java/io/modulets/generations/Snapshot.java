@@ -2,6 +2,8 @@ package io.modulets.generations;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,7 +53,12 @@ public record Snapshot(String hash, List<Snapshot.Jar> jars, String label) {
     }
 
     static String hashOf(List<Jar> jars) {
-        String joined = String.join("\n", jars.stream().map(Jar::sha256).sorted().toList());
+        List<String> hashes = new ArrayList<>(jars.size());
+        for (Jar jar : jars) {
+            hashes.add(jar.sha256());
+        }
+        Collections.sort(hashes);
+        String joined = String.join("\n", hashes);
         return Sha256.hex(Sha256.newDigest().digest(joined.getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -60,8 +67,21 @@ public record Snapshot(String hash, List<Snapshot.Jar> jars, String label) {
         return hash.substring(0, 12);
     }
 
+    /** The jars' file names, in class path order. */
+    public List<String> fileNames() {
+        List<String> names = new ArrayList<>(jars.size());
+        for (Jar jar : jars) {
+            names.add(jar.fileName());
+        }
+        return List.copyOf(names);
+    }
+
     /** The stored copies, in class path order. */
     public List<Path> paths() {
-        return jars.stream().map(Jar::stored).toList();
+        List<Path> paths = new ArrayList<>(jars.size());
+        for (Jar jar : jars) {
+            paths.add(jar.stored());
+        }
+        return List.copyOf(paths);
     }
 }

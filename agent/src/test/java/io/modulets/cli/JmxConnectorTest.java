@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXServiceURL;
@@ -53,14 +57,24 @@ class JmxConnectorTest {
         assertEquals(JmxConnector.REGISTRATION_WAIT, JmxConnector.registrationWait(-1), "uptime not known");
     }
 
-    /** Registered before the wait or during it: found either way (the wait is what a starting JVM needs). */
+    /** Registered while the connection waits for it: found (the wait is what a starting JVM needs). */
     @Test
     void anMBeanRegisteredWhileTheConnectionWaitsIsFound() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("io.modulets.test:type=Late");
+        CountDownLatch missed = new CountDownLatch(1);
+        // the platform server, seen through a connection that says when a look found nothing yet
+        MBeanServerConnection connection = (MBeanServerConnection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {MBeanServerConnection.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(server, args);
+                    if (method.getName().equals("isRegistered") && Boolean.FALSE.equals(result)) {
+                        missed.countDown();
+                    }
+                    return result;
+                });
         Thread registering = new Thread(() -> {
             try {
-                Thread.sleep(200);
+                assertTrue(missed.await(30, TimeUnit.SECONDS), "the connection looked");
                 Runnable nothing = () -> { };
                 server.registerMBean(new StandardMBean(nothing, Runnable.class), name);
             } catch (Exception e) {
@@ -69,7 +83,7 @@ class JmxConnectorTest {
         });
         registering.start();
         try {
-            assertTrue(JmxConnector.registered(server, name));
+            assertTrue(JmxConnector.registered(connection, name));
         } finally {
             registering.join(30_000);
             server.unregisterMBean(name);

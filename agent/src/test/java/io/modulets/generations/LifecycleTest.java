@@ -26,6 +26,7 @@ import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Generation.State;
 import io.modulets.loader.GenerationClassLoader;
+import io.modulets.testing.Collections;
 
 /**
  * The life of a generation in the registry (DESIGN §2.7): draining while tasks remain, retired when
@@ -64,12 +65,8 @@ class LifecycleTest {
 
     /** Collects until {@code g} is observed unloaded: a wait for a condition, bounded. */
     private static void awaitUnloaded(Generation g) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (g.state() != State.UNLOADED) {
-            assertTrue(System.nanoTime() < deadline, g + " was not unloaded: " + g.state());
-            System.gc();
-            Thread.sleep(10);
-        }
+        Collections.awaitAfterCollections(() -> g.state() == State.UNLOADED);
+        assertEquals(State.UNLOADED, g.state(), g + " was not unloaded");
     }
 
     @Test

@@ -523,9 +523,9 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aVertxHttp2StreamWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> http2BodyStory(Jdks.running(), info, false, Server.VERTX.classPath(), "sv.VertxApp"));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(
+                () -> http2BodyStory(Jdks.running(), info, false, Server.VERTX.classPath(), "sv.VertxApp"),
+                "started after the deploy");
     }
 
     /**
@@ -542,9 +542,10 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aReactorNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> http2BodyStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App"));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(
+                () -> http2BodyStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(),
+                        "sv.ReactorH2App"),
+                "started after the deploy");
     }
 
     private void http2BodyStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
@@ -602,9 +603,10 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
-                Server.NETTY_ON_EVENT_LOOP.classPath(), "sv.NettyH2App"));
-        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(
+                () -> h2cUpgradeStory(Jdks.running(), info, false, Server.NETTY_ON_EVENT_LOOP.classPath(),
+                        "sv.NettyH2App"),
+                "opened after the deploy");
     }
 
     /**
@@ -620,9 +622,10 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aReactorNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> h2cUpgradeStory(Jdks.running(), info, false,
-                Server.REACTOR_NETTY.classPath(), "sv.ReactorH2App"));
-        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(
+                () -> h2cUpgradeStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(),
+                        "sv.ReactorH2App"),
+                "opened after the deploy");
     }
 
     private void h2cUpgradeStory(Jdk jdk, TestInfo info, boolean withAgent, List<Path> jars, String mainClass)
@@ -672,9 +675,14 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void nettyPeriodicTasksWithoutTheAgentFail(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> nettyPeriodicStory(Jdks.running(), info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> nettyPeriodicStory(Jdks.running(), info, false), "started after the deploy");
+    }
+
+    /** The same story without the agent fails where the agent keeps the promise: {@code broken} is in its message. */
+    private static void assertFailsWithoutTheAgent(org.junit.jupiter.api.function.Executable withoutTheAgent,
+                                                   String broken) {
+        AssertionError failed = assertThrows(AssertionError.class, withoutTheAgent);
+        assertTrue(failed.getMessage().contains(broken), failed::getMessage);
     }
 
     private void nettyPeriodicStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
@@ -729,9 +737,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aPausedNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> pausedStreamStory(Jdks.running(), info, false));
-        assertTrue(failed.getMessage().contains("opened after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> pausedStreamStory(Jdks.running(), info, false), "opened after the deploy");
     }
 
     private void pausedStreamStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
@@ -790,8 +796,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aGrpcCallWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> grpcStory(Jdks.running(), info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> grpcStory(Jdks.running(), info, false), "started after the deploy");
     }
 
     private void grpcStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
@@ -973,8 +978,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void jettyCoreDemandCallbackWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> demandStory(Jdks.running(), info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> demandStory(Jdks.running(), info, false), "started after the deploy");
     }
 
     private void demandStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
@@ -1103,8 +1107,7 @@ class ServersIT {
 
     /** The story of {@code server} without the agent, on this JVM's JDK, fails: a request after the deploy runs 1. */
     private void failsWithoutTheAgent(Server server, TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> story(Jdks.running(), server, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> story(Jdks.running(), server, info, false), "started after the deploy");
     }
 
     private void story(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {
@@ -1180,8 +1183,7 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void withoutTheAgentThePipelinedStoryFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class, () -> pipelinedStory(Jdks.running(), info, false));
-        assertTrue(failed.getMessage().contains("after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> pipelinedStory(Jdks.running(), info, false), "after the deploy");
     }
 
     private void pipelinedStory(Jdk jdk, TestInfo info, boolean withAgent) throws Exception {
@@ -1253,9 +1255,8 @@ class ServersIT {
 
     @org.junit.jupiter.api.Test
     void aNettyWebSocketMessageWithoutTheAgentFails(TestInfo info) {
-        AssertionError failed = assertThrows(AssertionError.class,
-                () -> webSocketStory(Jdks.running(), Server.NETTY_ON_EVENT_LOOP, info, false));
-        assertTrue(failed.getMessage().contains("started after the deploy"), failed::getMessage);
+        assertFailsWithoutTheAgent(() -> webSocketStory(Jdks.running(), Server.NETTY_ON_EVENT_LOOP, info, false),
+                "started after the deploy");
     }
 
     private void webSocketStory(Jdk jdk, Server server, TestInfo info, boolean withAgent) throws Exception {

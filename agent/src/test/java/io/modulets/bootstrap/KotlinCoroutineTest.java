@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.modulets.testing.CurrentGeneration;
 
 /**
  * What a Kotlin coroutine carries (DESIGN §2.1, "coroutines"), through the hooks its context element calls at
@@ -18,18 +19,9 @@ import org.junit.jupiter.api.Timeout;
 class KotlinCoroutineTest {
     private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
     private final PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
-    private ClassLoader savedCurrent;
 
-    @BeforeEach
-    void current() {
-        savedCurrent = Bindings.current();
-        TestSeams.setCurrent(g1);
-    }
-
-    @AfterEach
-    void restore() {
-        TestSeams.setCurrent(savedCurrent);
-    }
+    @RegisterExtension
+    final CurrentGeneration current = new CurrentGeneration(g1);
 
     @Test
     void aCoroutineMadeInsideATaskResumesOnItsGenerationAfterADeployUntilItsOwnerCompletes() {

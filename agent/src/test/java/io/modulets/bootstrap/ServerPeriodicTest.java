@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.modulets.testing.CurrentGeneration;
 
 /**
  * A periodic task given to a server's own scheduler (Netty's {@code scheduleAtFixedRate} and {@code
@@ -23,18 +24,9 @@ class ServerPeriodicTest {
     private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
     private final PendingTasksTest.Generation g2 = new PendingTasksTest.Generation();
     private final List<ClassLoader> runs = new ArrayList<>();
-    private ClassLoader savedCurrent;
 
-    @BeforeEach
-    void current() {
-        savedCurrent = Bindings.current();
-        TestSeams.setCurrent(g1);
-    }
-
-    @AfterEach
-    void restore() {
-        TestSeams.setCurrent(savedCurrent);
-    }
+    @RegisterExtension
+    final CurrentGeneration current = new CurrentGeneration(g1);
 
     private Runnable tick() {
         return () -> runs.add(Bindings.bound());

@@ -9,17 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.springframework.util.ErrorHandler;
 
-import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.PendingTasksTest;
 import io.modulets.bootstrap.Requests;
-import io.modulets.bootstrap.TestSeams;
+import io.modulets.testing.CurrentGeneration;
 
 /**
  * The hooks in Spring's DelegatingErrorHandlingRunnable.run (DESIGN §2.12), on a copy of its shape compiled by
@@ -66,18 +65,13 @@ class SpringSchedulingHooksTest {
 
     private final PendingTasksTest.Generation g1 = new PendingTasksTest.Generation();
     private final List<Throwable> handled = new ArrayList<>();
-    private ClassLoader savedCurrent;
 
-    @BeforeEach
-    void current() {
-        savedCurrent = Bindings.current();
-        TestSeams.setCurrent(g1);
-    }
+    @RegisterExtension
+    final CurrentGeneration current = new CurrentGeneration(g1);
 
     @AfterEach
     void restore() {
         Requests.jobHandOff = task -> false;
-        TestSeams.setCurrent(savedCurrent);
     }
 
     @Test

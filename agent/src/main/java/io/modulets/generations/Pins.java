@@ -44,7 +44,7 @@ public final class Pins {
     private static final int ELEMENTS_SEEN = 1_000;
 
     /** The JVM's loaded classes, once the agent has its {@link Instrumentation}. */
-    private static volatile Supplier<Class<?>[]> loadedClasses = () -> new Class<?>[0];
+    private static volatile Supplier<Class<?>[]> loadedClasses = null;
     /** Whether a class is initialized (reading a static field of one that is not would initialize it). */
     private static volatile Predicate<Class<?>> initialized;
     private static volatile String initializedUnknown = "the agent did not start";
@@ -69,7 +69,12 @@ public final class Pins {
                 inst.redefineModule(m.get(), Set.of(), Map.of(), Map.of(pkg, Set.of(agent)), Set.of(), Map.of());
             }
         }
-        loadedClasses = inst::getAllLoadedClasses;
+        loadedClasses = new Supplier<>() { // a class, not a method reference: made in premain
+            @Override
+            public Class<?>[] get() {
+                return inst.getAllLoadedClasses();
+            }
+        };
         initialized = initializedTest(inst, agent);
     }
 

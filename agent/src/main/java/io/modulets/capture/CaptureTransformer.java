@@ -60,6 +60,18 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
 
+    /**
+     * Every class a server family's own hooks rewrite ({@code NettyHooks}, {@code NettyHttp2Hooks},
+     * {@code JettyWebSocketHooks}, {@code SpringSchedulingHooks}, {@code JettyCoreHooks}), by their constants, which
+     * the compiler copies here: a family's classes then load when one of its classes does, not at the first class the
+     * transformer is given (about 20 classes in every JVM; docs/PERFORMANCE.md, start-up). {@code
+     * FamilyHookedTest} checks that it names all of them.
+     */
+    static final Set<String> FAMILY_HOOKED = Set.of(NettyHooks.DECODER, NettyHooks.ENCODER, NettyHooks.FRAME_DECODER,
+            NettyHttp2Hooks.READER, NettyHttp2Hooks.ENCODER, NettyHttp2Hooks.UPGRADED, NettyHttp2Hooks.FRAME_STREAM,
+            NettyHttp2Hooks.STREAM_READS, JettyWebSocketHooks.SESSION, JettyWebSocketHooks.SESSION_10,
+            SpringSchedulingHooks.RUNNABLE, JettyCoreHooks.CHANNEL, JettyCoreHooks.RESPONSE);
+
     /** The classes of {@link Servers#UNHOOKED} already said (once per JVM). */
     private final Set<String> unhookedSaid = ConcurrentHashMap.newKeySet();
 
@@ -313,10 +325,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
-        boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
-        boolean jettyWebSocket = loader != null && JettyWebSocketHooks.hooks(name);
-        boolean spring = loader != null && SpringSchedulingHooks.hooks(name);
-        boolean jettyCore = loader != null && JettyCoreHooks.hooks(name);
+        boolean family = loader != null && FAMILY_HOOKED.contains(name);
+        boolean netty = family && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
+        boolean jettyWebSocket = family && JettyWebSocketHooks.hooks(name);
+        boolean spring = family && SpringSchedulingHooks.hooks(name);
+        boolean jettyCore = family && JettyCoreHooks.hooks(name);
         if (rule == null && requests == null && !netty && !jettyWebSocket && !spring && !jettyCore) {
             return null;
         }

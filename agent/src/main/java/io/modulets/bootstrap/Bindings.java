@@ -26,7 +26,7 @@ public final class Bindings {
     private static volatile LiveSet liveSet = LiveSet.NONE;
 
     /** The task a JDK adapter (FutureTask, ForkJoinTask.adapt, …) wraps, else null; set once by the agent. */
-    public static volatile Function<Object, Object> taskInner = t -> null;
+    public static volatile Function<Object, Object> taskInner = NoHook.instance();
 
     /**
      * Whether a JFR recording wants the {@code modulets.TaskBinding} event: flipped by the agent when
@@ -35,7 +35,7 @@ public final class Bindings {
     public static volatile boolean taskBindingEvents;
 
     /** Told of each binding of a task's thread while {@link #taskBindingEvents}; set once by the agent. */
-    public static volatile Consumer<ClassLoader> taskBound = binding -> { };
+    public static volatile Consumer<ClassLoader> taskBound = NoHook.instance();
 
     /**
      * Whether a running thread's context class loader, when it is a generation's loader, is the thread's
@@ -47,7 +47,7 @@ public final class Bindings {
     public static volatile boolean contextIsBinding;
 
     /** Told once when {@link #contextIsBinding} turns false; set once by the agent. */
-    public static volatile Runnable contextNotBinding = () -> { };
+    public static volatile Runnable contextNotBinding = NoHook.instance();
 
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 

@@ -23,7 +23,7 @@ public final class CoroutineHooks {
      * the agent. In order: make(carried), plus(context, element), elementOf(context), carriedOf(element),
      * contextOf(coroutine).
      */
-    public static volatile Function<Class<?>, MethodHandle[]> elements = anchor -> null;
+    public static volatile Function<Class<?>, MethodHandle[]> elements = NoHook.instance();
 
     private static final int MAKE = 0;
     private static final int PLUS = 1;

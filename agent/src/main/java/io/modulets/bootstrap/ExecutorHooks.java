@@ -15,16 +15,16 @@ public final class ExecutorHooks {
      * The Runnables a server's own pool runs for itself (a connection's processing, a selector): never
      * a child of the thread that submits them; set once by the agent.
      */
-    public static volatile Predicate<Object> serverTask = task -> false;
+    public static volatile Predicate<Object> serverTask = NoHook.instance();
 
     /** A task of a server's or scheduler's own code (its periodic housekeeping); set once by the agent. */
-    public static volatile Predicate<Object> serverCode = task -> false;
+    public static volatile Predicate<Object> serverCode = NoHook.instance();
 
     /**
      * A scheduler's task that is periodic by scheduling itself again, one-shot, at the end of each run
      * (Spring's trigger and cron tasks); set once by the agent.
      */
-    public static volatile Predicate<Object> reschedulingTask = task -> false;
+    public static volatile Predicate<Object> reschedulingTask = NoHook.instance();
 
     /** The rescheduling tasks first scheduled as root tasks: each of their runs binds afresh. */
     private static final WeakIdentityMap<Boolean> ROOT_RESCHEDULING = new WeakIdentityMap<>();

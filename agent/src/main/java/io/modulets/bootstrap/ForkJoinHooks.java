@@ -16,7 +16,7 @@ public final class ForkJoinHooks {
      * work, never tasks. Read at the first submission to a pool, not in premain (it would make the scheduler,
      * a ForkJoinPool, there).
      */
-    public static volatile Supplier<Object> carrierPoolReader = () -> null;
+    public static volatile Supplier<Object> carrierPoolReader = NoHook.instance();
     /** What {@link #carrierPoolReader} gave ({@link #NO_CARRIER_POOL} for null); null until the first submission. */
     private static volatile Object carrierPool;
     private static final Object NO_CARRIER_POOL = new Object();

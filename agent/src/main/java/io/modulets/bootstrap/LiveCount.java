@@ -2,6 +2,7 @@ package io.modulets.bootstrap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * A generation's live tasks (DESIGN §2.7): submitted and not finished. Each thread counts the captures and the
@@ -125,7 +126,12 @@ public final class LiveCount {
     private long capturedFolded;
     private long releasedFolded;
     /** The threads' cells, folded back into the counts above. Guarded by this. */
-    private final ThreadCells<Cell> cells = new ThreadCells<>(this::addFolded);
+    private final ThreadCells<Cell> cells = new ThreadCells<>(new Consumer<Cell>() {
+        @Override
+        public void accept(Cell cell) {
+            addFolded(cell); // a class, not a method reference: generation 1 makes the first in premain (see NoHook)
+        }
+    });
 
     /** A task was captured on the running thread. */
     public void captured() {

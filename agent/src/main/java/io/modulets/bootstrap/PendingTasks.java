@@ -3,6 +3,7 @@ package io.modulets.bootstrap;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Tasks submitted and not yet run, each with what it captured (DESIGN §2.1), and the live-task count
@@ -43,7 +44,12 @@ final class PendingTasks {
         }
     }
 
-    private static final TaskTable TASKS = new TaskTable(PendingTasks::release);
+    private static final TaskTable TASKS = new TaskTable(new Consumer<Object>() {
+        @Override
+        public void accept(Object task) {
+            release(task); // a class, not a method reference: made in premain (see NoHook)
+        }
+    });
 
     private PendingTasks() {
     }

@@ -80,7 +80,7 @@ public final class Requests {
     }
 
     /** The agent's status reader; until it is set, no status is read. */
-    public static volatile StatusReader statusReader = key -> -1;
+    public static volatile StatusReader statusReader = NoHook.instance();
 
     /** The binding of each request begun and not yet ended, and when it began, by key. */
     private static final KeptRequests KEPT = new KeptRequests();
@@ -416,7 +416,7 @@ public final class Requests {
      * The tasks of a scheduler that only hand a run to another thread, where it runs inside a wrapper of its own
      * (Spring's {@code SimpleAsyncTaskScheduler}: its trigger task starts a thread per run); set once by the agent.
      */
-    public static volatile Predicate<Object> jobHandOff = task -> false;
+    public static volatile Predicate<Object> jobHandOff = NoHook.instance();
 
     /**
      * A run of a scheduler's {@code task} ended (Spring's error-handling wrapper, after the task returned, or as it

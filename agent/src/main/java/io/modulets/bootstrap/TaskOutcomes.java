@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * What one generation's task runs did (DESIGN §4, "Outcomes"): how many started, how many ended, how many of those
@@ -85,7 +86,12 @@ public final class TaskOutcomes {
     private final LongAdder failedJobs = new LongAdder();
     private final ExceptionTable jobExceptions = new ExceptionTable(ExceptionTable.CAPACITY);
     /** The threads' cells, folded back into the shared counters. Guarded by this. */
-    private final ThreadCells<Cell> cells = new ThreadCells<>(this::addShared);
+    private final ThreadCells<Cell> cells = new ThreadCells<>(new Consumer<Cell>() {
+        @Override
+        public void accept(Cell cell) {
+            addShared(cell); // a class, not a method reference: generation 1 makes the first in premain (see NoHook)
+        }
+    });
 
     /** A task run bound to this generation starts (counted in the shared counters). */
     public void started() {

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  */
 public final class ThreadHooks {
     /** The Runnable a platform thread was given (a private JDK field); set once by the agent. */
-    public static volatile Function<Thread, Object> threadTarget = t -> null;
+    public static volatile Function<Thread, Object> threadTarget = NoHook.instance();
 
     /**
      * Makes a thread forget the access control context it inherited from its creator's stack (JDK
@@ -21,19 +21,24 @@ public final class ThreadHooks {
      * worker created while a generation's code submitted work would pin that generation for the
      * worker's whole life (§2.1: a pool never pins a generation). Set once by the agent.
      */
-    public static volatile Consumer<Thread> forgetCreator = t -> { };
+    public static volatile Consumer<Thread> forgetCreator = NoHook.instance();
 
     /**
      * Threads of servers and schedulers that only loop and hand out work (acceptors, pollers, pool
      * workers: DESIGN §2.1), by their class or their Runnable's; set once by the agent.
      */
-    public static volatile Predicate<Thread> loopThread = t -> false;
+    public static volatile Predicate<Thread> loopThread = NoHook.instance();
 
     /**
      * Threads started but not yet running their first read of the binding, each with its body's run
      * (its binding, and the run counted in the generation's outcomes); counted.
      */
-    private static final WeakIdentityMap<TaskRuns.Frame> STARTED = new WeakIdentityMap<>(TaskRuns::neverRan);
+    private static final WeakIdentityMap<TaskRuns.Frame> STARTED = new WeakIdentityMap<>(new Consumer<TaskRuns.Frame>() {
+        @Override
+        public void accept(TaskRuns.Frame body) {
+            TaskRuns.neverRan(body); // a class, not a method reference: made in premain (see NoHook)
+        }
+    });
 
     /** Pool worker and agent threads: their start is not a task submission. */
     private static final WeakIdentityMap<Boolean> NEVER_BIND = new WeakIdentityMap<>();

@@ -19,7 +19,7 @@ final class WeakIdentityMap<V> {
     private final Consumer<V> onCollected;
 
     WeakIdentityMap() {
-        this(value -> { });
+        this(NoHook.instance());
     }
 
     WeakIdentityMap(Consumer<V> onCollected) {

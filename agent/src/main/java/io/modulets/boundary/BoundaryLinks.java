@@ -137,7 +137,12 @@ public final class BoundaryLinks {
      * when it ends.
      */
     public static void followContext() {
-        Bindings.contextNotBinding = BindingTokens::followContext;
+        Bindings.contextNotBinding = new Runnable() { // a class, not a method reference: made in premain
+            @Override
+            public void run() {
+                BindingTokens.followContext();
+            }
+        };
         BindingTokens.followContext();
     }
 

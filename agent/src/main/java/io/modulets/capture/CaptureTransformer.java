@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -59,6 +60,18 @@ public final class CaptureTransformer implements ClassFileTransformer {
     /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
 
+    /**
+     * Every class a server family's own hooks rewrite ({@code NettyHooks}, {@code NettyHttp2Hooks},
+     * {@code JettyWebSocketHooks}, {@code SpringSchedulingHooks}, {@code JettyCoreHooks}), by their constants, which
+     * the compiler copies here: a family's classes then load when one of its classes does, not at the first class the
+     * transformer is given (about 20 classes in every JVM; docs/PERFORMANCE.md, start-up). {@code
+     * FamilyHookedTest} checks that it names all of them.
+     */
+    static final Set<String> FAMILY_HOOKED = Set.of(NettyHooks.DECODER, NettyHooks.ENCODER, NettyHooks.FRAME_DECODER,
+            NettyHttp2Hooks.READER, NettyHttp2Hooks.ENCODER, NettyHttp2Hooks.UPGRADED, NettyHttp2Hooks.FRAME_STREAM,
+            NettyHttp2Hooks.STREAM_READS, JettyWebSocketHooks.SESSION, JettyWebSocketHooks.SESSION_10,
+            SpringSchedulingHooks.RUNNABLE, JettyCoreHooks.CHANNEL, JettyCoreHooks.RESPONSE);
+
     /** The classes of {@link Servers#UNHOOKED} already said (once per JVM). */
     private final Set<String> unhookedSaid = ConcurrentHashMap.newKeySet();
 
@@ -75,7 +88,12 @@ public final class CaptureTransformer implements ClassFileTransformer {
                                Set<String> withField) {
         this.withField = withField;
         for (RequestMethod request : requests) {
-            requestClasses.computeIfAbsent(request.internalName(), name -> new ArrayList<>()).add(request);
+            List<RequestMethod> methods = requestClasses.get(request.internalName());
+            if (methods == null) {
+                methods = new ArrayList<>();
+                requestClasses.put(request.internalName(), methods);
+            }
+            methods.add(request);
         }
         for (Transformlet rule : jdk) {
             jdkClasses.put(rule.className(), rule);
@@ -153,24 +171,29 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }
         CaptureTransformer transformer = new CaptureTransformer(rules, executors, requestMethods, withField);
         // before the pool's hooks can run: a pool submission before it would take it for no carrier pool
-        ForkJoinHooks.carrierPoolReader = ThreadTargets::virtualThreadScheduler;
+        ForkJoinHooks.carrierPoolReader = HookFunctions.CARRIER_POOL;
         inst.addTransformer(transformer, true);
         if (Log.debugging()) {
             // Only then (it loads the three task classes): the fields' handles are otherwise made when the
             // first such task is submitted.
             Log.debug("capture: the capture in a field of the task: %s", Bindings.taskFields());
         }
-        LoaderHooks.swappableName = filter::isSwappable;
+        LoaderHooks.swappableName = new Predicate<>() {
+            @Override
+            public boolean test(String name) {
+                return filter.isSwappable(name); // a class, not a method reference: see HookFunctions
+            }
+        };
         ThreadHooks.threadTarget = ThreadTargets.reader();
         List<String> loopNames = new ArrayList<>(Servers.LOOPS);
         loopNames.addAll(loops);
         ThreadHooks.loopThread = new LoopThreads(loopNames, ThreadHooks.threadTarget);
-        CoroutineHooks.elements = CoroutineElements::handles;
+        CoroutineHooks.elements = HookFunctions.COROUTINE_ELEMENTS;
         Requests.statusReader = new ResponseStatuses(Servers.STATUSES);
-        ExecutorHooks.serverTask = Servers::isServerTask;
-        ExecutorHooks.serverCode = Servers::isServerCode;
-        ExecutorHooks.reschedulingTask = Servers::isReschedulingTask;
-        Requests.jobHandOff = Servers::isJobHandOff;
+        ExecutorHooks.serverTask = HookFunctions.SERVER_TASK;
+        ExecutorHooks.serverCode = HookFunctions.SERVER_CODE;
+        ExecutorHooks.reschedulingTask = HookFunctions.RESCHEDULING_TASK;
+        Requests.jobHandOff = HookFunctions.JOB_HAND_OFF;
         ThreadHooks.forgetCreator = ThreadTargets.creatorForgetter();
         Bindings.taskInner = TaskAdapters.reader();
         startReclaimer();
@@ -226,15 +249,18 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * classes have loaded through the transformers (their first runs load the classes they use).
      */
     public void checkLater(Instrumentation inst) {
-        ThreadHooks.agentThread(() -> {
-            try {
-                Thread.sleep(1000);
-                instrumentMissed(inst, true);
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-                Log.error("capture: cannot instrument what the transformer missed, its tasks will not be bound: %s",
-                        e);
+        ThreadHooks.agentThread(new Runnable() { // a class, not a lambda: see HookFunctions
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(1000);
+                    instrumentMissed(inst, true);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                    Log.error("capture: cannot instrument what the transformer missed, its tasks will not be bound:"
+                            + " %s", e);
+                }
             }
         }, "modulets-capture-check").start();
     }
@@ -259,13 +285,16 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * when nothing is submitted any more to expunge them on the way.
      */
     private static void startReclaimer() {
-        ThreadHooks.agentThread(() -> {
-            try {
-                while (true) {
-                    Bindings.reclaimCollected();
+        ThreadHooks.agentThread(new Runnable() { // a class, not a lambda: see HookFunctions
+            @Override
+            public void run() {
+                try {
+                    while (true) {
+                        Bindings.reclaimCollected();
+                    }
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
             }
         }, "modulets-reclaimer").start();
     }
@@ -296,10 +325,11 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return null;
         }
         List<RequestMethod> requests = loader == null ? null : requestClasses.get(name);
-        boolean netty = loader != null && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
-        boolean jettyWebSocket = loader != null && JettyWebSocketHooks.hooks(name);
-        boolean spring = loader != null && SpringSchedulingHooks.hooks(name);
-        boolean jettyCore = loader != null && JettyCoreHooks.hooks(name);
+        boolean family = loader != null && FAMILY_HOOKED.contains(name);
+        boolean netty = family && (NettyHooks.hooks(name) || NettyHttp2Hooks.hooks(name));
+        boolean jettyWebSocket = family && JettyWebSocketHooks.hooks(name);
+        boolean spring = family && SpringSchedulingHooks.hooks(name);
+        boolean jettyCore = family && JettyCoreHooks.hooks(name);
         if (rule == null && requests == null && !netty && !jettyWebSocket && !spring && !jettyCore) {
             return null;
         }

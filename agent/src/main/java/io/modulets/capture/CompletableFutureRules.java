@@ -14,7 +14,12 @@ import org.objectweb.asm.Opcodes;
  */
 final class CompletableFutureRules {
     private static final String CF = "java/util/concurrent/CompletableFuture";
-    private static final Predicate<String> COMPLETIONS = owner -> owner.startsWith(CF + "$");
+    private static final Predicate<String> COMPLETIONS = new Predicate<>() { // a class, not a lambda: see HookFunctions
+        @Override
+        public boolean test(String owner) {
+            return owner.startsWith(CF + "$");
+        }
+    };
 
     private CompletableFutureRules() {
     }

@@ -13,8 +13,8 @@ import org.objectweb.asm.Opcodes;
  * call after its {@code Thread.getContextClassLoader()}.
  */
 final class JettyWebSocketHooks {
-    private static final String SESSION = "org/eclipse/jetty/websocket/core/WebSocketCoreSession";
-    private static final String SESSION_10 = "org/eclipse/jetty/websocket/core/internal/WebSocketCoreSession";
+    static final String SESSION = "org/eclipse/jetty/websocket/core/WebSocketCoreSession";
+    static final String SESSION_10 = "org/eclipse/jetty/websocket/core/internal/WebSocketCoreSession";
 
     private JettyWebSocketHooks() {
     }

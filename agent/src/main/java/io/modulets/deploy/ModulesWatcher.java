@@ -74,7 +74,7 @@ public final class ModulesWatcher implements Runnable {
 
     private void watch() throws InterruptedException {
         while (true) {
-            while (!drain(watcher.take())) {
+            while (!drain(next())) {
                 // only events about other names in the parent directory
             }
             long quietUntil = System.nanoTime() + quietNanos;
@@ -93,6 +93,20 @@ public final class ModulesWatcher implements Runnable {
                 Log.error("watching %s: %s; still watching", modules, Log.oneLine(e));
             }
         }
+    }
+
+    /**
+     * The next key, by a timed poll rather than {@code take()}: an untimed wait on a {@code Condition} goes through
+     * {@code ForkJoinPool.managedBlock} on JDK 17 and 25, so {@code take()} loaded and initialised
+     * {@code ForkJoinPool} (and capture rewrote it) in every JVM with a watched modules directory, whether or not
+     * the application ever uses one (docs/PERFORMANCE.md, start-up).
+     */
+    private WatchKey next() throws InterruptedException {
+        WatchKey key;
+        while ((key = watcher.poll(1, TimeUnit.DAYS)) == null) {
+            // a day without an event: wait again
+        }
+        return key;
     }
 
     private void deploy() {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
@@ -43,9 +42,12 @@ public final class Pins {
     /** Elements of a collection held in a thread-local that are looked at, at most. */
     private static final int ELEMENTS_SEEN = 1_000;
 
-    /** The JVM's loaded classes, once the agent has its {@link Instrumentation}. */
-    private static volatile Supplier<Class<?>[]> loadedClasses = () -> new Class<?>[0];
-    /** Whether a class is initialized (reading a static field of one that is not would initialize it). */
+    /** The agent's {@link Instrumentation} once it started: the loaded classes, and what makes {@link #initialized}. */
+    private static volatile Instrumentation instrumentation;
+    /**
+     * Whether a class is initialized (reading a static field of one that is not would initialize it); made at the
+     * first report that needs it, not in premain, where its method handle and lambda spun classes every start.
+     */
     private static volatile Predicate<Class<?>> initialized;
     private static volatile String initializedUnknown = "the agent did not start";
 
@@ -69,8 +71,18 @@ public final class Pins {
                 inst.redefineModule(m.get(), Set.of(), Map.of(), Map.of(pkg, Set.of(agent)), Set.of(), Map.of());
             }
         }
-        loadedClasses = inst::getAllLoadedClasses;
-        initialized = initializedTest(inst, agent);
+        instrumentation = inst;
+    }
+
+    /** {@link #initialized}, made now if it was not yet; null when it cannot be (see initializedUnknown). */
+    private static Predicate<Class<?>> initialized() {
+        Predicate<Class<?>> test = initialized;
+        Instrumentation inst = instrumentation;
+        if (test == null && inst != null) {
+            test = initializedTest(inst, Pins.class.getModule());
+            initialized = test;
+        }
+        return test;
     }
 
     /** jdk.internal.misc.Unsafe#shouldBeInitialized, the one way to ask without initializing; null if closed. */
@@ -384,7 +396,7 @@ public final class Pins {
     // ---- objects held by shell code ------------------------------------------------------------
 
     private static void shellFields(GenerationClassLoader loader, List<Pin> pins, List<String> blind) {
-        Predicate<Class<?>> isInitialized = initialized;
+        Predicate<Class<?>> isInitialized = initialized();
         if (isInitialized == null) {
             blind.add("objects held by shell code (cannot tell which classes are initialized: " + initializedUnknown
                     + ")");
@@ -392,7 +404,7 @@ public final class Pins {
         }
         long start = System.nanoTime();
         List<Class<?>> shell = new ArrayList<>();
-        for (Class<?> c : loadedClasses.get()) {
+        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
             if ((isShell(c.getClassLoader()) || isShellModule(c)) && !c.isArray() && isInitialized.test(c)) {
                 shell.add(c);
             }

@@ -81,7 +81,12 @@ final class EventThread implements Runnable {
     /** The next queued job, or the {@link #later} one once it is due. */
     private Runnable next() throws InterruptedException {
         if (later == null) {
-            return work.take();
+            // a timed poll, not take(): take's untimed Condition wait loads ForkJoinPool (see ModulesWatcher.next)
+            Runnable job;
+            while ((job = work.poll(1, TimeUnit.DAYS)) == null) {
+                // a day without a job: wait again
+            }
+            return job;
         }
         long wait = laterDue - System.nanoTime();
         Runnable job = wait > 0 ? work.poll(wait, TimeUnit.NANOSECONDS) : null;

@@ -64,17 +64,24 @@ class TestkitTest {
                         + "    }\n"
                         + "}\n")
                 .build(dir.resolve("sleepy.jar"));
-        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(jar).mainClass("sleepy.Sleepy")
-                // long enough for a loaded machine to start the JVM and print before it is killed: at 5 s the
-                // output the test looks for could still be missing
-                .timeout(Duration.ofSeconds(15)).outputIn(dir);
+        ChildJvm child = ChildJvm.on(Jdks.running()).classpath(jar).mainClass("sleepy.Sleepy").outputIn(dir);
 
-        AssertionFailedError e = assertThrows(AssertionFailedError.class, child::run);
+        // The time-out always elapses, so it is short, and doubled while the child was killed before it printed
+        // (a loaded machine can take more than 5 s to start it): up to 16 s, the time-out the test had always
+        // waited (15 s) and more. A kit that leaves the output out of the failure still fails, after 2+4+8+16 s.
+        AssertionFailedError e;
+        long seconds = 1;
+        do {
+            seconds *= 2;
+            e = assertThrows(AssertionFailedError.class, child.timeout(Duration.ofSeconds(seconds))::run);
+        } while (seconds < 16 && !(e.getMessage().contains("SLEEPING") && e.getMessage().contains("PID ")));
 
-        Matcher pid = Pattern.compile("PID (\\d+)").matcher(e.getMessage());
-        assertAll(e.getMessage(),
-                () -> assertTrue(e.getMessage().contains("did not exit within 15 s")),
-                () -> assertTrue(e.getMessage().contains("SLEEPING"), "stderr is in the message"),
+        String message = e.getMessage();
+        String within = "did not exit within " + seconds + " s";
+        Matcher pid = Pattern.compile("PID (\\d+)").matcher(message);
+        assertAll(message,
+                () -> assertTrue(message.contains(within), within),
+                () -> assertTrue(message.contains("SLEEPING"), "stderr is in the message"),
                 () -> assertTrue(pid.find(), "stdout is in the message"),
                 () -> assertFalse(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false),
                         "the child is gone"));

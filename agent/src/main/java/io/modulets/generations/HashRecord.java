@@ -97,7 +97,14 @@ final class HashRecord {
             mine = new LinkedHashMap<>(entries);
         }
         try {
-            write(merged(mine));
+            Map<String, Entry> written = merged(mine);
+            write(written);
+            synchronized (this) { // what is in memory stays bounded too; an entry added meanwhile costs a re-hash
+                mine.forEach((path, e) -> {
+                    if (isRacy(e)) written.putIfAbsent(path, e);
+                });
+                entries = written;
+            }
         } catch (IOException | RuntimeException e) {
             Log.debug("cannot write %s (%s): the next start hashes its jars again", file, e);
         }

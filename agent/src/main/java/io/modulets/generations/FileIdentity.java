@@ -46,6 +46,15 @@ record FileIdentity(long size, long mtime, long ctime, long device, long inode) 
         return new FileIdentity(size, nanos(mtime), nanos(ctime), device, inode);
     }
 
+    /**
+     * Whether this is {@code before} after setting its modification time to {@code mtime}: the same file, the same
+     * size, that mtime (to the file system's precision, at worst a second).
+     */
+    boolean touchedFrom(FileIdentity before, long mtime) {
+        return before != null && size == before.size && device == before.device && inode == before.inode
+                && Math.abs(this.mtime - mtime) < 1_000_000_000L;
+    }
+
     // Written out: a record's generated equals and hashCode bootstrap through ObjectMethods, which loads some
     // forty java.lang.invoke classes at the start of a JVM that would not otherwise load them.
     @Override

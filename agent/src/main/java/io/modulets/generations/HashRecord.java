@@ -84,6 +84,15 @@ final class HashRecord {
         if (!isRacy(e) && (before == null || !before.identity().equals(identity))) changed = true;
     }
 
+    /**
+     * Records that {@code path}, known to hold {@code sha256} just before this JVM set its modification time, has
+     * {@code identity} after it: not racy, since the content was not read now but verified before.
+     */
+    synchronized void touched(Path path, FileIdentity identity, String sha256) {
+        entries().put(key(path), new Entry(identity, sha256, 0));
+        changed = true;
+    }
+
     private boolean isRacy(Entry e) {
         return e.hashedAt() != 0 && e.identity().ctime() > e.hashedAt() * 1_000_000 - racy;
     }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -219,8 +220,7 @@ public final class Store {
                 // intact, and only as a regular file (a link could point at a file that changes).
                 altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
                 if (!altered) {
-                    touchIfOld(target);
-                    altered = !sha256(target, false, reader).sha256().equals(jar.sha256());
+                    altered = !intact(target, jar.sha256(), reader);
                 }
             }
         } catch (IOException e) {
@@ -251,9 +251,8 @@ public final class Store {
         }
         Path target = dir.resolve(hashed.sha256() + ".jar");
         if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return null;
-        touchIfOld(target);
         try {
-            if (!sha256(target, false, reader).sha256().equals(hashed.sha256())) return null;
+            if (!intact(target, hashed.sha256(), reader)) return null;
         } catch (IOException unreadable) {
             return null;
         }
@@ -358,19 +357,41 @@ public final class Store {
     }
 
     /**
-     * Used again now: the retention keeps a jar used within its grace period ({@link StoreHygiene}), so one
-     * not touched within half of it is touched. Done before the jar is verified, so that the identity the
-     * record keeps is the one after the touch; and only every so often, since a touch changes the ctime and
-     * the next start then verifies the jar again.
+     * Whether the stored copy {@code target} holds {@code sha256}, touched if it is old: used again now, and the
+     * retention keeps a jar used within its grace period ({@link StoreHygiene}). The touch changes its ctime, so
+     * a copy the record knew intact just before is recorded at its identity after the touch (our own touch is
+     * the only change between the two looks, bar a write into the read-only file in those microseconds); one
+     * the record did not know is hashed after the touch.
      */
-    private static void touchIfOld(Path stored) {
+    private boolean intact(Path target, String sha256, Reader reader) throws IOException {
+        FileIdentity before = FileIdentity.of(target, false);
+        boolean known = sha256.equals(hashes.known(target, before));
+        long touched = touchIfOld(target);
+        if (known && touched == 0) return true;
+        if (known) {
+            FileIdentity after = FileIdentity.of(target, false);
+            if (after != null && after.touchedFrom(before, touched)) {
+                hashes.touched(target, after, sha256);
+                return true;
+            }
+        }
+        return sha256(target, false, reader).sha256().equals(sha256);
+    }
+
+    /**
+     * Sets the stored copy's modification time to now if it is older than half the grace period (not at every
+     * use: the next start would have to re-verify the copy); returns the time set in nanoseconds, 0 if none.
+     */
+    private static long touchIfOld(Path stored) {
         try {
             Instant now = Instant.now();
             FileTime modified = Files.getLastModifiedTime(stored, LinkOption.NOFOLLOW_LINKS);
-            if (modified.toMillis() > now.toEpochMilli() - TOUCH_AFTER_MS) return;
-            Files.setLastModifiedTime(stored, FileTime.from(now));
+            if (modified.toMillis() > now.toEpochMilli() - TOUCH_AFTER_MS) return 0;
+            FileTime set = FileTime.from(now);
+            Files.setLastModifiedTime(stored, set);
+            return set.to(TimeUnit.NANOSECONDS);
         } catch (IOException | RuntimeException e) {
-            // only the retention's grace period reads it; the jar stays usable
+            return 0; // only the retention's grace period reads it; the jar stays usable
         }
     }
 

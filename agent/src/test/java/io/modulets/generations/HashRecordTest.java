@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -136,6 +137,24 @@ class HashRecordTest {
         IOException e = assertThrows(IOException.class, () -> start().check(snapshot));
         assertTrue(e.getMessage().contains("changed after it was written (hash mismatch)"), e.getMessage());
         assertFalse(start().verify(snapshot), "a mismatch is not recorded as verified");
+    }
+
+    @Test
+    void aStoredCopyTouchedForTheRetentionStaysKnown() throws Exception {
+        Path jar = file("a.jar", "version-1");
+        Snapshot snapshot = start().snapshot(List.of(jar));
+        Path copy = snapshot.jars().get(0).stored();
+        FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Files.setLastModifiedTime(copy, hourAgo);
+        start().check(snapshot); // verified at its old mtime, and recorded so
+
+        Store next = start(dir, Store.RACY); // the racy rule as in production: the touch is just now
+        next.snapshot(List.of(jar));
+        assertTrue(Files.getLastModifiedTime(copy).compareTo(hourAgo) > 0, "touched for the retention");
+        assertEquals(0, next.filesHashed.get());
+        Store after = start(dir, Store.RACY);
+        after.check(snapshot);
+        assertEquals(0, after.filesHashed.get(), "recorded at its identity after the touch");
     }
 
     @Test

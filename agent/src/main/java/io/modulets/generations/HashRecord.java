@@ -60,10 +60,6 @@ final class HashRecord {
         this.racy = racy.toNanos();
     }
 
-    Path path() {
-        return file;
-    }
-
     /** The SHA-256 recorded for {@code path} at exactly {@code identity}; null if none. */
     synchronized String known(Path path, FileIdentity identity) {
         if (identity == null) return null;

@@ -59,7 +59,7 @@ public record Snapshot(String hash, List<Snapshot.Jar> jars, String label) {
         }
         Collections.sort(hashes);
         String joined = String.join("\n", hashes);
-        return Sha256.hex(Sha256.newDigest().digest(joined.getBytes(StandardCharsets.US_ASCII)));
+        return Sha256.of(joined.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The first 12 hex digits of {@link #hash()}, enough for people and log lines. */

@@ -33,7 +33,7 @@ public final class StateFile {
 
     public StateFile(Store store, Path modules) {
         this.modules = modules.toAbsolutePath().normalize();
-        String key = Sha256.hex(Sha256.newDigest().digest(this.modules.toString().getBytes(StandardCharsets.UTF_8)));
+        String key = Sha256.of(this.modules.toString().getBytes(StandardCharsets.UTF_8));
         this.file = store.dir().resolve(PREFIX + key.substring(0, 16) + SUFFIX);
     }
 

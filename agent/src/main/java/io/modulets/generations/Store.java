@@ -21,18 +21,21 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The content-addressed store of immutable jar snapshots (§2.6: a generation reads only
  * from here, never from the deploy directory). Each jar is kept once, as the read-only
- * file {@code <sha256>.jar}, in a directory private to the user. Thread-safe: the only
- * state is the directory, and concurrent writers of the same content publish the same
- * bytes under the same name.
+ * file {@code <sha256>.jar}, in a directory private to the user. Thread-safe: the state
+ * is the directory, where concurrent writers of the same content publish the same bytes
+ * under the same name, and the {@link HashRecord} of files already hashed, which locks.
  */
 public final class Store {
 
@@ -43,8 +46,17 @@ public final class Store {
     static final String TEMP_PREFIX = ".snapshot-";
     static final String TEMP_SUFFIX = ".tmp";
 
+    /** How close to its hashing a file's change makes its hash one not to keep ({@link HashRecord}). */
+    static final Duration RACY = Duration.ofSeconds(2);
+
+    /** Half the retention's grace period: how long a used jar goes untouched (not Duration.dividedBy: BigDecimal). */
+    private static final long TOUCH_AFTER_MS = StoreHygiene.GRACE.toMillis() / 2;
+
     private final Path dir;
     private final Writes writes;
+    private final HashRecord hashes;
+    /** How many files were read to be hashed where they are (not counting copies into the store), for tests. */
+    final AtomicInteger filesHashed = new AtomicInteger();
 
     /**
      * How a copy writes to its temporary file: {@link FileChannel#write}, or in tests one that
@@ -61,8 +73,13 @@ public final class Store {
     }
 
     Store(Path dir, Writes writes) {
+        this(dir, writes, RACY);
+    }
+
+    Store(Path dir, Writes writes, Duration racy) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         this.writes = writes;
+        this.hashes = new HashRecord(this.dir, racy);
     }
 
     public Path dir() {
@@ -81,24 +98,25 @@ public final class Store {
         if (jars.isEmpty()) throw new IOException("modulets: no jars to snapshot");
         for (Path jar : jars) checkSource(jar); // refuse before writing anything
         boolean posix = createDirectory();
-        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
-        MessageDigest digest = Sha256.newDigest();
+        Reader reader = new Reader();
         List<Snapshot.Jar> stored = new ArrayList<>(jars.size());
         boolean published = false;
         for (Path jar : jars) {
-            Stored one = store(jar, posix, buffer, digest);
+            Stored one = store(jar, posix, reader);
             stored.add(one.jar());
             published |= one.published();
         }
         // Only a new name needs the directory synced; jars stored before are durable already (the
         // common case at every start after the first: no fsync at all).
         if (posix && published) syncDirectory();
+        hashes.save();
         return Snapshot.of(stored, Labels.of(stored));
     }
 
     /**
      * Re-hashes every stored file of the snapshot: false if one is missing, unreadable, altered, or
-     * no longer a regular file ({@link #check} says which and why).
+     * no longer a regular file ({@link #check} says which and why). A file the {@link HashRecord} says
+     * was verified at exactly its present identity is not read again.
      */
     public boolean verify(Snapshot snapshot) {
         try {
@@ -114,8 +132,15 @@ public final class Store {
      * of mail.jar (/…/store/5d0c….jar) changed after it was written (hash mismatch); it is not used"}.
      */
     public void check(Snapshot snapshot) throws IOException {
-        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
-        MessageDigest digest = Sha256.newDigest();
+        Reader reader = new Reader();
+        try {
+            check(snapshot, reader);
+        } finally {
+            hashes.save();
+        }
+    }
+
+    private void check(Snapshot snapshot, Reader reader) throws IOException {
         for (Snapshot.Jar jar : snapshot.jars()) {
             String copy = "the store's copy of " + jar.fileName() + " (" + jar.stored() + ")";
             // A link could point at a file that changes: the store holds regular files only.
@@ -124,7 +149,7 @@ public final class Store {
             }
             String sha256;
             try {
-                sha256 = Sha256.of(jar.stored(), digest, buffer);
+                sha256 = sha256(jar.stored(), false, reader).sha256();
             } catch (IOException e) {
                 throw new IOException(oneLine("modulets: " + copy + " cannot be read (" + condition(e) + ")"), e);
             }
@@ -169,9 +194,8 @@ public final class Store {
     }
 
     /** Copies one jar to a temp file, then publishes it as {@code <sha256>.jar} or reuses that file. */
-    private Stored store(Path source, boolean posix, byte[] buffer, MessageDigest digest)
-            throws IOException {
-        Stored kept = storedAlready(source, buffer, digest);
+    private Stored store(Path source, boolean posix, Reader reader) throws IOException {
+        Stored kept = storedAlready(source, reader);
         if (kept != null) return kept;
         Path temp;
         try {
@@ -185,7 +209,7 @@ public final class Store {
         boolean altered = false;
         boolean published = false;
         try {
-            Stored copied = copy(source, temp, buffer, digest);
+            Stored copied = copy(source, temp, reader.buffer(), reader.digest());
             jar = copied.jar();
             Path target = jar.stored();
             if (copied.published() && publish(temp, target, posix)) {
@@ -194,10 +218,10 @@ public final class Store {
             } else {
                 // Already stored (by an earlier snapshot or a concurrent writer): reuse it only if
                 // intact, and only as a regular file (a link could point at a file that changes).
-                altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                        || !Sha256.of(target, digest, buffer).equals(jar.sha256());
-                // Used again now: the retention keeps a jar used within its grace period (StoreHygiene).
-                if (!altered) touch(target);
+                altered = !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+                if (!altered) {
+                    altered = !intact(target, jar.sha256(), reader);
+                }
             }
         } catch (IOException e) {
             throw failure(source, reason(e, source), e);
@@ -215,29 +239,67 @@ public final class Store {
      * The jar as already stored and intact, found by hashing the source where it is; null if the store has no
      * such file or not an intact regular one (the copy then stores it, or says what is wrong). Every start
      * after the first snapshots jars the store holds: no temporary copy, no file lock, no write (and none of
-     * the classes they load, {@code SecureRandom} for the temporary name among them).
+     * the classes they load, {@code SecureRandom} for the temporary name among them); and where the
+     * {@link HashRecord} knows both files at their present identity, not a byte of either is read.
      */
-    private Stored storedAlready(Path source, byte[] buffer, MessageDigest digest) throws IOException {
-        digest.reset();
-        long size = 0;
-        try (InputStream in = Files.newInputStream(source)) {
-            for (int n; (n = in.read(buffer)) != -1; size += n) {
-                digest.update(buffer, 0, n);
-            }
+    private Stored storedAlready(Path source, Reader reader) throws IOException {
+        Hashed hashed;
+        try {
+            hashed = sha256(source, true, reader);
         } catch (IOException e) {
             throw failure(source, reason(e, source), e);
         }
-        String sha256 = Sha256.hex(digest.digest());
-        Path target = dir.resolve(sha256 + ".jar");
+        Path target = dir.resolve(hashed.sha256() + ".jar");
         if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
-            if (!Sha256.of(target, digest, buffer).equals(sha256)) return null;
+            if (!intact(target, hashed.sha256(), reader)) return null;
         } catch (IOException unreadable) {
             return null;
         }
-        // Used again now: the retention keeps a jar used within its grace period (StoreHygiene).
-        touch(target);
-        return new Stored(new Snapshot.Jar(source.getFileName().toString(), sha256, target, size), false);
+        return new Stored(new Snapshot.Jar(source.getFileName().toString(), hashed.sha256(), target, hashed.size()),
+                false);
+    }
+
+    /** A file's hash and its size in bytes. */
+    private record Hashed(String sha256, long size) {
+    }
+
+    /**
+     * The file's SHA-256: the {@link HashRecord}'s if the file's {@link FileIdentity} is exactly the one it was
+     * hashed at, else read, and recorded if the identity did not change while it was read.
+     */
+    private Hashed sha256(Path file, boolean follow, Reader reader) throws IOException {
+        FileIdentity before = FileIdentity.of(file, follow);
+        String known = hashes.known(file, before);
+        if (known != null) return new Hashed(known, before.size());
+        long at = System.currentTimeMillis();
+        filesHashed.incrementAndGet();
+        String sha256 = Sha256.of(file, reader.digest(), reader.buffer());
+        FileIdentity after = FileIdentity.of(file, follow);
+        if (before != null && before.equals(after)) {
+            hashes.hashed(file, after, sha256, at);
+            return new Hashed(sha256, after.size());
+        }
+        return new Hashed(sha256, Files.size(file));
+    }
+
+    /**
+     * One operation's digest and read buffer, made at the first file that must be read: a start whose every
+     * hash the record knows creates no {@code MessageDigest} for the jars.
+     */
+    private static final class Reader {
+        private MessageDigest digest;
+        private byte[] buffer;
+
+        MessageDigest digest() {
+            if (digest == null) digest = Sha256.newDigest();
+            return digest;
+        }
+
+        byte[] buffer() {
+            if (buffer == null) buffer = new byte[Sha256.BUFFER_SIZE];
+            return buffer;
+        }
     }
 
     /**
@@ -294,11 +356,42 @@ public final class Store {
         }
     }
 
-    private static void touch(Path stored) {
+    /**
+     * Whether the stored copy {@code target} holds {@code sha256}, touched if it is old: used again now, and the
+     * retention keeps a jar used within its grace period ({@link StoreHygiene}). The touch changes its ctime, so
+     * a copy the record knew intact just before is recorded at its identity after the touch (our own touch is
+     * the only change between the two looks, bar a write into the read-only file in those microseconds); one
+     * the record did not know is hashed after the touch.
+     */
+    private boolean intact(Path target, String sha256, Reader reader) throws IOException {
+        FileIdentity before = FileIdentity.of(target, false);
+        boolean known = sha256.equals(hashes.known(target, before));
+        long touched = touchIfOld(target);
+        if (known && touched == 0) return true;
+        if (known) {
+            FileIdentity after = FileIdentity.of(target, false);
+            if (after != null && after.touchedFrom(before, touched)) {
+                hashes.touched(target, after, sha256);
+                return true;
+            }
+        }
+        return sha256(target, false, reader).sha256().equals(sha256);
+    }
+
+    /**
+     * Sets the stored copy's modification time to now if it is older than half the grace period (not at every
+     * use: the next start would have to re-verify the copy); returns the time set in nanoseconds, 0 if none.
+     */
+    private static long touchIfOld(Path stored) {
         try {
-            Files.setLastModifiedTime(stored, FileTime.from(Instant.now()));
+            Instant now = Instant.now();
+            FileTime modified = Files.getLastModifiedTime(stored, LinkOption.NOFOLLOW_LINKS);
+            if (modified.toMillis() > now.toEpochMilli() - TOUCH_AFTER_MS) return 0;
+            FileTime set = FileTime.from(now);
+            Files.setLastModifiedTime(stored, set);
+            return set.to(TimeUnit.NANOSECONDS);
         } catch (IOException | RuntimeException e) {
-            // only the retention's grace period reads it; the jar stays usable
+            return 0; // only the retention's grace period reads it; the jar stays usable
         }
     }
 
@@ -307,13 +400,12 @@ public final class Store {
      * anything into the store: what a start compares with the deployment state.
      */
     public String contentHash(List<Path> jars) throws IOException {
-        byte[] buffer = new byte[Sha256.BUFFER_SIZE];
-        MessageDigest digest = Sha256.newDigest();
+        Reader reader = new Reader();
         List<Snapshot.Jar> hashed = new ArrayList<>(jars.size());
         for (Path jar : jars) {
             try {
-                hashed.add(new Snapshot.Jar(jar.getFileName().toString(), Sha256.of(jar, digest, buffer),
-                        jar, Files.size(jar)));
+                Hashed h = sha256(jar, true, reader); // kept for the snapshot that follows (the record's memory)
+                hashed.add(new Snapshot.Jar(jar.getFileName().toString(), h.sha256(), jar, h.size()));
             } catch (IOException e) {
                 throw failure(jar, reason(e, jar), e);
             }

@@ -2,6 +2,7 @@ package io.modulets.cli;
 
 import io.modulets.resolve.ArtifactSource;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -24,23 +25,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
         exitCodeOnSuccess = CommandLine.ExitCode.OK,
         exitCodeOnExecutionException = Main.FAILED,
         exitCodeOnInvalidInput = CommandLine.ExitCode.USAGE,
-        subcommands = {
-            ListCommand.class,
-            StatusCommand.class,
-            GenerationsCommand.class,
-            ActivateCommand.class,
-            RescanCommand.class,
-            RollbackCommand.class,
-            PromoteCommand.class,
-            AbortCommand.class,
-            CanaryPolicyCommand.class,
-            PackagesCommand.class,
-            PinsCommand.class,
-            OutcomesCommand.class,
-            RolloutCommand.class,
-            CompletionCommand.class,
-            CommandLine.HelpCommand.class
-        },
         description = {
             "The modulets agent and CLI: Erlang-style hot code swapping for the JVM, per task. "
                     + "Tasks already running keep the code they started with, new tasks run the new code, "
@@ -95,7 +79,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code, without exiting. */
     static int run(String... args) {
-        return commandLine(new Main()).execute(args);
+        return commandLine(new Main(), args).execute(args);
     }
 
     /** As {@link #run(String...)}, writing to {@code out} and {@code err} (for tests). */
@@ -105,15 +89,52 @@ public final class Main implements Callable<Integer> {
 
     /** As {@link #run(PrintWriter, PrintWriter, String...)}, with another way to reach JVMs (for tests). */
     static int run(Connector connector, PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(new Main(connector)).setOut(out).setErr(err).execute(args);
+        return commandLine(new Main(connector), args).setOut(out).setErr(err).execute(args);
     }
 
+    /**
+     * The commands, in the order the usage lists them. Not in {@code @Command(subcommands)}: picocli builds the
+     * model of every subcommand it is given (reflection over each class, a converter table each), about half of
+     * what a CLI start costs; a run names one command, so only that one is built ({@link #commandsFor}).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(ListCommand.class, StatusCommand.class,
+            GenerationsCommand.class, ActivateCommand.class, RescanCommand.class, RollbackCommand.class,
+            PromoteCommand.class, AbortCommand.class, CanaryPolicyCommand.class, PackagesCommand.class,
+            PinsCommand.class, OutcomesCommand.class, RolloutCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** As {@link #commandLine(Main, String...)} with every command (the usage, completion, suggestions). */
     static CommandLine commandLine(Main main) {
+        return commandLine(main, new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: with only the command the first argument names, if it names one
+     * that needs no other ({@code help} and {@code completion} describe them all), else with every command, so
+     * that the usage, {@code --help}, {@code --version} and the suggestions for a mistyped command are as before.
+     */
+    static CommandLine commandLine(Main main, String... args) {
         CommandLine cl = new CommandLine(main);
+        for (Class<?> command : commandsFor(args)) {
+            cl.addSubcommand(command);
+        }
         cl.setExitCodeExceptionMapper(EXIT_CODES);
         cl.setExecutionExceptionHandler(Main::failed);
         cl.setParameterExceptionHandler(Main::usage);
         return cl;
+    }
+
+    static List<Class<?>> commandsFor(String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS) {
+                Command named = command.getAnnotation(Command.class);
+                if (command != CommandLine.HelpCommand.class && command != CompletionCommand.class
+                        && (named.name().equals(args[0]) || List.of(named.aliases()).contains(args[0]))) {
+                    return List.of(command);
+                }
+            }
+        }
+        return COMMANDS;
     }
 
     /** Something went wrong while a command ran (a refusal, an unreachable JVM): one line, exit code 1. */

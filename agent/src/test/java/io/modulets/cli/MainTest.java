@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -56,5 +59,38 @@ class MainTest {
     @Test
     void unexpectedArgumentIsAUsageError() {
         assertEquals(2, run("no-such-command"));
+    }
+
+    @Test
+    void aCommandBuiltAloneIsTheCommandBuiltWithTheOthers() {
+        Map<String, CommandLine> all = Main.commandLine(new Main()).getSubcommands();
+        assertEquals(15, all.size(), all.keySet().toString()); // every command, its aliases too
+        for (Map.Entry<String, CommandLine> named : all.entrySet()) {
+            String name = named.getKey();
+            Map<String, CommandLine> alone = Main.commandLine(new Main(), name, "--help").getSubcommands();
+            if (name.equals("help") || name.equals("completion")) {
+                assertEquals(all.keySet(), alone.keySet(), name + " describes every command"); // so it gets them all
+                continue;
+            }
+            assertEquals(List.of(name), List.copyOf(alone.keySet()), name);
+            assertEquals(named.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF),
+                    alone.get(name).getUsageMessage(CommandLine.Help.Ansi.OFF), name);
+            assertEquals("modulets " + name, alone.get(name).getCommandSpec().qualifiedName(), name);
+        }
+    }
+
+    @Test
+    void aCommandBuiltAloneKeepsTheExitCodesAndTheUsageErrorLines() {
+        assertEquals(2, run("status"));
+        assertTrue(err.toString().contains("Missing required parameter: 'JVM'"), err.toString());
+        assertTrue(err.toString().contains("Try 'modulets status --help' for more information."), err.toString());
+        assertEquals(0, run("status", "--help"));
+        assertTrue(out.toString().startsWith("Usage: modulets status"), out.toString());
+    }
+
+    @Test
+    void aMistypedCommandIsAnsweredWithSuggestionsFromEveryCommand() {
+        assertEquals(2, run("statsu"));
+        assertTrue(err.toString().contains("Did you mean: modulets status"), err.toString());
     }
 }

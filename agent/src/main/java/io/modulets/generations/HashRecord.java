@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -225,16 +224,8 @@ final class HashRecord {
         if (!Files.isDirectory(dir)) return;
         byte[] bytes = format(entries).getBytes(StandardCharsets.UTF_8);
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        // Named here, not by Files.createTempFile: its random name comes from SecureRandom, whose first use
-        // loads the JDK's security providers (some hundred classes) at a start that otherwise needs none.
-        // CREATE_NEW never takes another writer's file; the time and an identity hash make a clash unlikely.
-        Path temp = dir.resolve(Store.TEMP_PREFIX + Long.toHexString(System.nanoTime()) + "-"
-                + Integer.toHexString(System.identityHashCode(new Object())) + Store.TEMP_SUFFIX);
-        Set<StandardOpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        FileChannel opened = posix ? FileChannel.open(temp, create,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : FileChannel.open(temp, create);
-        try (FileChannel out = opened) {
+        Path temp = Store.newTemporary(dir, posix);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             // Held while written: the clean-up at another start removes only temporary files no one holds.
             out.lock();
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 import io.modulets.config.Log;
@@ -93,9 +92,7 @@ public final class StateFile {
         }
         Path dir = file.getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        Path temp = posix ? Files.createTempFile(dir, Store.TEMP_PREFIX, Store.TEMP_SUFFIX,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, Store.TEMP_PREFIX, Store.TEMP_SUFFIX);
+        Path temp = Store.newTemporary(dir, posix);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 // Held while written: the clean-up at another start removes only temporary files no one holds.

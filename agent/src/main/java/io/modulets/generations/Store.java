@@ -193,15 +193,32 @@ public final class Store {
     private record Stored(Snapshot.Jar jar, boolean published) {
     }
 
+    /**
+     * A new empty temporary file in the store's {@code dir}, {@code rw-------} where the file system has POSIX
+     * permissions, named {@code .snapshot-<time>-<n>.tmp} (what {@link StoreHygiene} cleans up): the jars' copies,
+     * the state file's and the record of hashes' replacements. Named here, not by {@code Files.createTempFile},
+     * whose random name comes from {@code SecureRandom}, whose first use loads the JDK's security providers (some
+     * hundred classes) at a start that otherwise needs none. Created exclusively: another writer's name is skipped.
+     */
+    static Path newTemporary(Path dir, boolean posix) throws IOException {
+        while (true) {
+            Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(System.nanoTime()) + "-"
+                    + Integer.toHexString(System.identityHashCode(new Object())) + TEMP_SUFFIX);
+            try {
+                return posix ? Files.createFile(temp, PosixFilePermissions.asFileAttribute(TEMP)) : Files.createFile(temp);
+            } catch (FileAlreadyExistsException taken) {
+                // another writer's at the same moment: another name
+            }
+        }
+    }
+
     /** Copies one jar to a temp file, then publishes it as {@code <sha256>.jar} or reuses that file. */
     private Stored store(Path source, boolean posix, Reader reader) throws IOException {
         Stored kept = storedAlready(source, reader);
         if (kept != null) return kept;
         Path temp;
         try {
-            temp = posix
-                    ? Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(TEMP))
-                    : Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
+            temp = newTemporary(dir, posix);
         } catch (IOException e) {
             throw failure(source, "cannot create a file in the store (" + condition(e) + ")", e);
         }

@@ -256,7 +256,7 @@ public final class Store {
      * The jar as already stored and intact, found by hashing the source where it is; null if the store has no
      * such file or not an intact regular one (the copy then stores it, or says what is wrong). Every start
      * after the first snapshots jars the store holds: no temporary copy, no file lock, no write (and none of
-     * the classes they load, {@code SecureRandom} for the temporary name among them); and where the
+     * the classes they load); and where the
      * {@link HashRecord} knows both files at their present identity, not a byte of either is read.
      */
     private Stored storedAlready(Path source, Reader reader) throws IOException {

@@ -79,7 +79,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         }
         try {
             return mention == ConstantPoolScan.Mention.SWAPPABLE ? rewrite(loader, className, bytes)
-                    : rewriteLoadByName(loader, className, bytes);
+                    : rewriteLoadByName(module, loader, className, bytes);
         } catch (RuntimeException | LinkageError e) {
             // The JVM swallows a transformer's exception and defines the original bytes.
             Log.error("boundary: cannot rewrite %s, it will reach swappable code directly and pin "
@@ -104,11 +104,18 @@ public final class BoundaryTransformer implements ClassFileTransformer {
     }
 
     /**
-     * A shell class that names no swappable class but may load classes by name: its routed calls
-     * become sites of the same stack effect, so its stack-map frames are kept as they are (old
-     * class files without frames, below version 51, take the full path).
+     * A shell class that names no swappable class but may load classes by name: its routed calls become
+     * plain static calls of the same stack effect where they can ({@link RoutedCalls#asStaticCalls}: a
+     * constant-pool patch, no ASM), else sites of the same stack effect, so its stack-map frames are kept
+     * as they are (old class files without frames, below version 51, take the full path). A named
+     * module's class keeps the call sites: the patch would make it name the bootstrap's classes, in a module
+     * it does not read.
      */
-    byte[] rewriteLoadByName(ClassLoader loader, String className, byte[] bytes) {
+    byte[] rewriteLoadByName(Module module, ClassLoader loader, String className, byte[] bytes) {
+        byte[] patched = module == null || !module.isNamed() ? RoutedCalls.asStaticCalls(bytes) : null;
+        if (patched != null) {
+            return patched;
+        }
         ClassReader reader = new ClassReader(bytes);
         if (reader.readShort(6) < 51) {
             return rewrite(loader, className, bytes);

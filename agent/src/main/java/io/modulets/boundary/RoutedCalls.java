@@ -1,8 +1,12 @@
 package io.modulets.boundary;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,9 +23,20 @@ final class RoutedCalls {
             "findClass".getBytes(StandardCharsets.UTF_8)};
     private static final byte[] CODE = "Code".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * The routes that {@link #asStaticCalls} turns into static calls of the same name and descriptor, and the class
+     * whose method each becomes. Not the virtual {@code Lookup.findClass}, whose sites rewritten by ASM bind the
+     * receiver; nor {@code Class.forName(String)}, which resolves in its caller's loader, where the JVM could not
+     * define {@code ForNameOfCaller} (in the agent's own unit tests, for one).
+     */
+    private static final Map<String, byte[]> STATIC_ROUTES = staticRoutes();
+    private static final int METHOD_REF = 10;
+
     /** Each constant's offset (0 for the second slot of a Long or Double) and the routed method refs. */
     private final int[] entry;
     private final boolean[] routed;
+    /** The route of each routed method ref. */
+    private final String[] routes;
     private final int poolEnd;
     private boolean anyRouted;
 
@@ -29,6 +44,7 @@ final class RoutedCalls {
         int count = ConstantPoolScan.u2(b, 8);
         entry = new int[count];
         routed = new boolean[count];
+        routes = new String[count];
         int at = 10;
         for (int index = 1; index < count; index++) {
             entry[index] = at;
@@ -45,9 +61,10 @@ final class RoutedCalls {
         poolEnd = at;
         for (int index = 1; index < count; index++) {
             int ref = entry[index];
-            if (ref != 0 && ((b[ref] & 0xff) == 10 || (b[ref] & 0xff) == 11) && isRouted(b, ref)) {
-                routed[index] = true;
-                anyRouted = true;
+            if (ref != 0 && ((b[ref] & 0xff) == 10 || (b[ref] & 0xff) == 11)) {
+                routes[index] = route(b, ref);
+                routed[index] = routes[index] != null;
+                anyRouted |= routed[index];
             }
         }
     }
@@ -77,6 +94,95 @@ final class RoutedCalls {
         } catch (IndexOutOfBoundsException malformed) {
             return null;
         }
+    }
+
+    /**
+     * The class file with its routed calls made plain static calls of the routes' methods in the bootstrap
+     * ({@code LoadByName}, {@code ForNameOfCaller}), or null where that cannot be done this way. Each routed method
+     * ref is pointed at a class entry appended to the constant pool; its name and type stay, and no method's code
+     * changes, so no offset or stack-map frame does either. What the call sites of the ASM rewrite do at run time,
+     * without ASM at load time nor a call site to link at the first call: a Spring Boot web app's start-up has
+     * about 90 framework classes that load by name and name no swappable class.
+     *
+     * <p>Null (the caller rewrites with ASM) for a class that also calls {@code Lookup.findClass}, names a routed
+     * method in a method handle (a method reference, whose lambda the rewriter routes), or cannot be read here.
+     */
+    static byte[] asStaticCalls(byte[] b) {
+        try {
+            RoutedCalls calls = new RoutedCalls(b);
+            return calls.anyRouted && !calls.handleRouted(b) ? calls.pointedAtByName(b) : null;
+        } catch (IndexOutOfBoundsException malformed) {
+            return null;
+        }
+    }
+
+    private byte[] pointedAtByName(byte[] b) {
+        int count = entry.length;
+        List<byte[]> targets = new ArrayList<>(2); // each appended as a Utf8 entry, then a Class entry naming it
+        int[] classIndex = new int[count];
+        int added = 0;
+        for (int index = 1; index < count; index++) {
+            if (!routed[index]) {
+                continue;
+            }
+            byte[] target = STATIC_ROUTES.get(routes[index]);
+            if (target == null || (b[entry[index]] & 0xff) != METHOD_REF) {
+                return null;
+            }
+            int t = targets.indexOf(target); // the map's own arrays: compared by identity
+            if (t < 0) {
+                t = targets.size();
+                targets.add(target);
+                added += 3 + target.length + 3;
+            }
+            classIndex[index] = count + 2 * t + 1;
+        }
+        if (count + 2 * targets.size() > 0xffff) {
+            return null;
+        }
+        byte[] out = new byte[b.length + added];
+        System.arraycopy(b, 0, out, 0, poolEnd);
+        putU2(out, 8, count + 2 * targets.size());
+        for (int index = 1; index < count; index++) {
+            if (routed[index]) {
+                putU2(out, entry[index] + 1, classIndex[index]);
+            }
+        }
+        int at = poolEnd;
+        for (int t = 0; t < targets.size(); t++) {
+            byte[] name = targets.get(t);
+            out[at] = 1; // Utf8, index count + 2t
+            putU2(out, at + 1, name.length);
+            System.arraycopy(name, 0, out, at + 3, name.length);
+            at += 3 + name.length;
+            out[at] = 7; // Class, index count + 2t + 1
+            putU2(out, at + 1, count + 2 * t);
+            at += 3;
+        }
+        System.arraycopy(b, poolEnd, out, at, b.length - poolEnd);
+        return out;
+    }
+
+    private static Map<String, byte[]> staticRoutes() {
+        byte[] loadByName = "io/modulets/bootstrap/LoadByName".getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> routes = new HashMap<>();
+        routes.put("java/lang/Class.forName(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", loadByName);
+        routes.put("java/util/ServiceLoader.load(Ljava/lang/Class;)Ljava/util/ServiceLoader;", loadByName);
+        routes.put("java/util/ServiceLoader.load(Ljava/lang/Class;Ljava/lang/ClassLoader;)Ljava/util/ServiceLoader;",
+                loadByName);
+        try {
+            Class.forName("io.modulets.bootstrap.ForNameOfCaller", false, null);
+            routes.put("java/lang/Class.forName(Ljava/lang/String;)Ljava/lang/Class;",
+                    "io/modulets/bootstrap/ForNameOfCaller".getBytes(StandardCharsets.UTF_8));
+        } catch (ClassNotFoundException notDefined) {
+            // Class.forName(String) keeps its call sites
+        }
+        return routes;
+    }
+
+    private static void putU2(byte[] b, int at, int value) {
+        b[at] = (byte) (value >>> 8);
+        b[at + 1] = (byte) value;
     }
 
     private boolean handleRouted(byte[] b) {
@@ -139,17 +245,18 @@ final class RoutedCalls {
         return at;
     }
 
-    private boolean isRouted(byte[] b, int ref) {
+    /** The route of a method ref, or null if {@link ByName} does not route it. */
+    private String route(byte[] b, int ref) {
         int nameAndType = entry[ConstantPoolScan.u2(b, ref + 3)];
         int name = entry[ConstantPoolScan.u2(b, nameAndType + 1)];
         for (byte[] routedName : ROUTED_NAMES) {
             if (isUtf8(b, name, routedName)) {
                 int owner = entry[ConstantPoolScan.u2(b, entry[ConstantPoolScan.u2(b, ref + 1)] + 1)];
                 return ByName.route(utf8(b, owner), utf8(b, name),
-                        utf8(b, entry[ConstantPoolScan.u2(b, nameAndType + 3)])) != null;
+                        utf8(b, entry[ConstantPoolScan.u2(b, nameAndType + 3)]));
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean isUtf8(byte[] b, int utf8, byte[] text) {

@@ -18,6 +18,8 @@ import java.util.jar.JarFile;
 
 import org.objectweb.asm.ClassReader;
 
+import io.modulets.config.Log;
+
 /**
  * Defines the tiny part that JDK classes must see, {@code io.modulets.bootstrap}, in the bootstrap
  * class loader, and nothing else (DESIGN §3).
@@ -59,6 +61,25 @@ public final class BootstrapClasses {
         Set<String> defined = new HashSet<>();
         for (String name : classes.keySet()) {
             define(name, classes, defined, unsafe, defineClass);
+        }
+        defineForNameOfCaller(inst, javaBase, unsafe, defineClass);
+    }
+
+    /**
+     * {@link ForNameOfCaller}, which reads its caller through {@code jdk.internal.reflect}: exported to the boot
+     * loader's unnamed module, where the bootstrap classes are. Without it (a JDK where this fails) the boundary
+     * keeps rewriting {@code Class.forName(String)} calls into call sites, which need no such class.
+     */
+    private static void defineForNameOfCaller(Instrumentation inst, Module javaBase, Object unsafe,
+                                              Method defineClass) {
+        try {
+            Module bootUnnamed = Class.forName("io.modulets.bootstrap.LoadByName", false, null).getModule();
+            inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.reflect", Set.of(bootUnnamed)), Map.of(),
+                    Set.of(), Map.of());
+            byte[] bytes = ForNameOfCaller.classFile();
+            defineClass.invoke(unsafe, ForNameOfCaller.NAME.replace('/', '.'), bytes, 0, bytes.length, null, null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Log.debug("no ForNameOfCaller, Class.forName(String) calls stay call sites: %s", e);
         }
     }
 

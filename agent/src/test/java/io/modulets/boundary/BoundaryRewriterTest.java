@@ -23,8 +23,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.bootstrap.LoaderHooks;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationClassLoader;
@@ -210,6 +215,100 @@ class BoundaryRewriterTest {
                     "a plugin's class that loads by name is rewritten");
             assertNull(transformer.transform(null, otherAgent, "other/Probe", null, null, probe),
                     "a class of a loader that cannot see the agent's classes is left as it is");
+        }
+    }
+
+    /**
+     * A class that loads by name only through calls not bound to their caller ({@code Class.forName} with a loader,
+     * {@code ServiceLoader.load}) is patched in its constant pool, not rewritten by ASM: its calls become plain
+     * static calls of {@code LoadByName}, no call site, and a swappable name still resolves in the binding's
+     * generation.
+     */
+    @Test
+    void callsNotBoundToTheirCallerBecomeStaticCallsOfTheRoutes() throws Throwable {
+        byte[] finder = Files.readAllBytes(Compiler.compile(temp.resolve("finder"), Map.of("other.Finder",
+                "package other; public class Finder {"
+                        + " public static Class<?> find(String n) throws Exception {"
+                        + "  return Class.forName(n, true, ClassLoader.getSystemClassLoader()); }"
+                        + " public static Object services() {"
+                        + "  return java.util.ServiceLoader.load(Runnable.class).findFirst().isPresent(); }"
+                        + " public static Object servicesOf(ClassLoader l) {"
+                        + "  return java.util.ServiceLoader.load(Runnable.class, l).findFirst().isPresent(); } }"))
+                .resolve("other/Finder.class"));
+        BoundaryTransformer transformer = new BoundaryTransformer(filter, new Erasure(filter, () -> g1), null);
+        byte[] out;
+        try (URLClassLoader plugin = new URLClassLoader(new URL[0], ClassLoader.getSystemClassLoader())) {
+            out = transformer.transform(null, plugin, "other/Finder", null, null, finder);
+        }
+        assertNotNull(out);
+        List<String> calls = new java.util.ArrayList<>();
+        new ClassReader(out).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        calls.add(opcode + " " + owner + "." + n + d);
+                    }
+
+                    @Override
+                    public void visitInvokeDynamicInsn(String n, String d, Handle bootstrap, Object... arguments) {
+                        calls.add("indy " + n + d);
+                    }
+                };
+            }
+        }, 0);
+        String byName = "io/modulets/bootstrap/LoadByName";
+        assertTrue(calls.contains(Opcodes.INVOKESTATIC + " " + byName
+                + ".forName(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;"), calls::toString);
+        assertTrue(calls.contains(Opcodes.INVOKESTATIC + " " + byName
+                + ".load(Ljava/lang/Class;)Ljava/util/ServiceLoader;"), calls::toString);
+        assertTrue(calls.contains(Opcodes.INVOKESTATIC + " " + byName
+                + ".load(Ljava/lang/Class;Ljava/lang/ClassLoader;)Ljava/util/ServiceLoader;"), calls::toString);
+        assertTrue(calls.stream().noneMatch(c -> c.startsWith("indy") || c.contains("java/lang/Class.forName")
+                || c.contains("java/util/ServiceLoader.load")), calls::toString);
+
+        // defined (and so verified) beside the agent's classes, it runs: a swappable name from the binding
+        Class<?> patched = new ClassLoader("plugin", getClass().getClassLoader()) {
+            Class<?> define() {
+                return defineClass("other.Finder", out, 0, out.length);
+            }
+        }.define();
+        java.util.function.Predicate<String> savedNames = LoaderHooks.swappableName;
+        LoaderHooks.swappableName = filter::isSwappable;
+        try {
+            Method find = patched.getMethod("find", String.class);
+            assertSame(g1, ((Class<?>) find.invoke(null, "sw.W")).getClassLoader());
+            assertSame(String.class, find.invoke(null, "java.lang.String"));
+            assertEquals(false, patched.getMethod("services").invoke(null));
+            assertEquals(false, patched.getMethod("servicesOf", ClassLoader.class).invoke(null, g1));
+        } finally {
+            LoaderHooks.swappableName = savedNames;
+        }
+    }
+
+    /**
+     * {@code Class.forName(String)} resolves in its caller's loader: where {@code ForNameOfCaller} is not defined
+     * (here: the agent's premain did not run), such a class keeps its call sites. (With the agent, {@code
+     * LoadingIT} and {@code BoundaryIT} run it patched.)
+     */
+    @Test
+    void withoutForNameOfCallerAOneArgumentForNameKeepsItsCallSites() throws IOException {
+        byte[] probe = Files.readAllBytes(Compiler.compile(temp.resolve("probe1"), Map.of("other.Probe",
+                "package other; public class Probe {"
+                        + " public static Class<?> load(String n) throws Exception { return Class.forName(n); }"
+                        + " public static Class<?> load2(String n) throws Exception {"
+                        + "  return Class.forName(n, true, null); } }"))
+                .resolve("other/Probe.class"));
+        assertNull(RoutedCalls.asStaticCalls(probe));
+        BoundaryTransformer transformer = new BoundaryTransformer(filter, new Erasure(filter, () -> g1), null);
+        try (URLClassLoader plugin = new URLClassLoader(new URL[0], ClassLoader.getSystemClassLoader())) {
+            byte[] out = transformer.transform(null, plugin, "other/Probe", null, null, probe);
+            assertNotNull(out);
+            List<String> named = new java.util.ArrayList<>();
+            new ClassReader(out).accept(new NameCollector(named), 0);
+            assertTrue(named.stream().anyMatch(n -> n.contains("io/modulets/boundary/Boundary")), named::toString);
         }
     }
 }

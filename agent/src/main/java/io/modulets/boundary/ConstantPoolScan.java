@@ -111,19 +111,25 @@ public final class ConstantPoolScan {
     private boolean containsPrefix(byte[] b, int from, int length) {
         int end = from + length;
         for (byte[] prefix : prefixes) {
+            byte first = prefix[0];
             int last = end - prefix.length;
-            outer:
             for (int i = from; i <= last; i++) {
-                // A prefix starts a name: at the start, or after 'L' (descriptor) or '[' or ';'.
+                // Most bytes are not the prefix's first: one compare each (every shell class is scanned as it loads,
+                // thousands at a framework's start-up, most in the interpreter).
+                if (b[i] != first) {
+                    continue;
+                }
+                // A prefix starts a name: at the start, or after 'L' (descriptor) or '[' or ';' or '('.
                 if (i != from && b[i - 1] != 'L' && b[i - 1] != '[' && b[i - 1] != ';' && b[i - 1] != '(') {
                     continue;
                 }
-                for (int k = 0; k < prefix.length; k++) {
-                    if (b[i + k] != prefix[k]) {
-                        continue outer;
-                    }
+                int k = 1;
+                while (k < prefix.length && b[i + k] == prefix[k]) {
+                    k++;
                 }
-                return true;
+                if (k == prefix.length) {
+                    return true;
+                }
             }
         }
         return false;

@@ -34,6 +34,7 @@ class LoadingIT {
     private static Path appJar;
     private static Path magicJar;
     private static Path otherAgentJar;
+    private static Path pluginJar;
 
     @BeforeAll
     static void build() throws IOException {
@@ -44,6 +45,12 @@ class LoadingIT {
         otherAgentJar = new JarBuilder().source("other.Probe", "package other; public class Probe {"
                 + " public static Class<?> load(String name) throws Exception { return Class.forName(name); } }")
                 .build(dir.resolve("other-agent.jar"));
+        pluginJar = new JarBuilder().source("plugin.Finder", "package plugin; public class Finder {"
+                        + " public static Class<?> find(String name) throws Exception { return Class.forName(name); }"
+                        + " public static Class<?> viaLambda(String name) throws Exception {"
+                        + "  java.util.concurrent.Callable<Class<?>> c = () -> Class.forName(name); return c.call(); } }")
+                .source("plugin.Only", "package plugin; public class Only {}")
+                .build(dir.resolve("plugin.jar"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -67,7 +74,7 @@ class LoadingIT {
                 .agent(agentArgs + ",store=" + work.resolve("store"))
                 .classpath(appJar, swappableJar)
                 .mainClass("loading.App")
-                .args(otherAgentJar)
+                .args(otherAgentJar.toString(), pluginJar.toString())
                 .timeout(Duration.ofSeconds(60))
                 .outputIn(work)
                 .run();
@@ -89,6 +96,12 @@ class LoadingIT {
                 () -> assertEquals("refused", seen.get("builtin-app-forName"), "nor initiate one"),
                 () -> assertEquals("refused", seen.get("platform-loadClass")),
                 () -> assertEquals("class java.util.ArrayList", seen.get("other-agent-loader"),
-                        "a class of a loader that cannot see modulets (parent: the boot loader) is not rewritten"));
+                        "a class of a loader that cannot see modulets (parent: the boot loader) is not rewritten"),
+                // Class.forName(String) resolves in its caller's loader: a plugin's class that only loads by name
+                // is patched to a route that must read its caller, as the JDK does
+                () -> assertEquals("the plugin's loader", seen.get("plugin-forName")),
+                () -> assertEquals("the same class", seen.get("plugin-forName-lambda")),
+                () -> assertEquals("io.modulets.loader.GenerationClassLoader", seen.get("plugin-forName-swappable")),
+                () -> assertEquals("refused", seen.get("plugin-forName-missing")));
     }
 }

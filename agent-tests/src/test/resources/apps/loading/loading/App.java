@@ -3,8 +3,10 @@ package loading;
 import org.example.magic.MagicModule;
 
 /**
- * Shell program for LoadingIT: which loader defines what, what the JDK's own loaders refuse, and that another
- * agent's loader (args[0]: a jar of other.Probe) is left alone. */
+ * Shell program for LoadingIT: which loader defines what, what the JDK's own loaders refuse, that another
+ * agent's loader (args[0]: a jar of other.Probe) is left alone, and that a plugin's class (args[1]: a jar of
+ * plugin.Finder and plugin.Only, in a loader below the system loader) loading by name with Class.forName(String)
+ * resolves in its own loader, a swappable name in the generation. */
 public final class App {
     private static final String SWAPPABLE = "org.example.magic.MagicModule";
 
@@ -29,6 +31,29 @@ public final class App {
         } catch (ReflectiveOperationException | java.io.IOException | LinkageError e) {
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
             print("other-agent-loader", cause);
+        }
+        try (java.net.URLClassLoader plugin = new java.net.URLClassLoader(
+                new java.net.URL[] {java.nio.file.Path.of(args[1]).toUri().toURL()}, ClassLoader.getSystemClassLoader())) {
+            java.lang.reflect.Method find = plugin.loadClass("plugin.Finder").getMethod("find", String.class);
+            java.lang.reflect.Method viaLambda = plugin.loadClass("plugin.Finder").getMethod("viaLambda", String.class);
+            Class<?> only = (Class<?>) find.invoke(null, "plugin.Only");
+            print("plugin-forName", only.getClassLoader() == plugin ? "the plugin's loader" : only.getClassLoader());
+            Class<?> fromLambda = (Class<?>) viaLambda.invoke(null, "plugin.Only");
+            print("plugin-forName-lambda", fromLambda == only ? "the same class" : fromLambda.getClassLoader());
+            print("plugin-forName-swappable", ((Class<?>) find.invoke(null, SWAPPABLE)).getClassLoader().getClass()
+                    .getName());
+            print("plugin-forName-missing", attempt(() -> {
+                try {
+                    return (Class<?>) find.invoke(null, "plugin.Nope");
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw (ClassNotFoundException) e.getCause();
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        } catch (ReflectiveOperationException | java.io.IOException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            print("plugin-forName", cause);
         }
     }
 

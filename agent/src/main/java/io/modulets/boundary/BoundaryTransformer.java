@@ -10,6 +10,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.commons.ClassRemapper;
 
 import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.LoadByName;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationModules;
@@ -107,12 +108,15 @@ public final class BoundaryTransformer implements ClassFileTransformer {
      * A shell class that names no swappable class but may load classes by name: its routed calls become
      * plain static calls of the same stack effect where they can ({@link RoutedCalls#asStaticCalls}: a
      * constant-pool patch, no ASM), else sites of the same stack effect, so its stack-map frames are kept
-     * as they are (old class files without frames, below version 51, take the full path). A named
-     * module's class keeps the call sites: the patch would make it name the bootstrap's classes, in a module
-     * it does not read.
+     * as they are (old class files without frames, below version 51, take the full path). The patch
+     * makes the class name the bootstrap's classes: a class of a named module that does not read theirs (the
+     * boot loader's unnamed module) keeps the call sites. The JDK's dynamic proxies, in modules {@code
+     * jdk.proxyN} that do read it, call {@code Class.forName} in their static initialisers: at a Spring Boot
+     * start-up, about 50 of them, one per annotation type read.
      */
     byte[] rewriteLoadByName(Module module, ClassLoader loader, String className, byte[] bytes) {
-        byte[] patched = module == null || !module.isNamed() ? RoutedCalls.asStaticCalls(bytes) : null;
+        byte[] patched = module == null || module.canRead(LoadByName.class.getModule())
+                ? RoutedCalls.asStaticCalls(bytes) : null;
         if (patched != null) {
             return patched;
         }

@@ -49,15 +49,16 @@ public final class CaptureTransformer implements ClassFileTransformer {
             "java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
             "java/util/concurrent/ForkJoinTask$InterruptibleTask", "java/util/concurrent/ForkJoinPool",
             "java/util/Timer", "java/util/TimerThread", "java/util/TimerTask", "java/util/concurrent/CompletableFuture",
-            "java/util/concurrent/CompletableFuture$CoCompletion", "java/util/concurrent/CompletableFuture$UniCompletion",
-            "java/util/concurrent/CompletableFuture$Completion", "jdk/internal/loader/BuiltinClassLoader");
+            "java/util/concurrent/CompletableFuture$CoCompletion",
+            "java/util/concurrent/CompletableFuture$UniCompletion", "java/util/concurrent/CompletableFuture$Completion",
+            "jdk/internal/loader/BuiltinClassLoader");
 
     /** The rules of the family that rewrites {@code target} (one of {@link #JDK_TARGETS}), one family per file. */
     static List<Transformlet> family(String target) {
         return switch (target) {
             case "java/lang/Thread", "java/lang/VirtualThread" -> ThreadRules.rules();
-            case "java/util/concurrent/ThreadPoolExecutor", "java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy"
-                    -> ThreadPoolRules.rules();
+            case "java/util/concurrent/ThreadPoolExecutor",
+                    "java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy" -> ThreadPoolRules.rules();
             case "java/util/concurrent/ThreadPoolExecutor$Worker" -> List.of(new PoolWorkerTransformlet());
             case "java/util/concurrent/ScheduledThreadPoolExecutor" -> ScheduledPoolRules.rules();
             case "java/util/concurrent/FutureTask" -> FutureTaskRules.rules();
@@ -164,7 +165,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
             "io/netty/util/concurrent/AbstractScheduledEventExecutor", "io/netty/util/concurrent/PromiseTask",
             "kotlinx/coroutines/CoroutineContextKt", "kotlinx/coroutines/AbstractCoroutine",
             "org/springframework/boot/loader/launch/LaunchedClassLoader",
-            "org/springframework/boot/loader/LaunchedURLClassLoader", "org/apache/catalina/loader/WebappClassLoaderBase",
+            "org/springframework/boot/loader/LaunchedURLClassLoader",
+            "org/apache/catalina/loader/WebappClassLoaderBase",
             "org/eclipse/jetty/webapp/WebAppClassLoader", "org/eclipse/jetty/ee/webapp/WebAppClassLoader",
             "org/eclipse/jetty/ee8/webapp/WebAppClassLoader", "org/eclipse/jetty/ee9/webapp/WebAppClassLoader",
             "org/eclipse/jetty/ee10/webapp/WebAppClassLoader", "org/eclipse/jetty/ee11/webapp/WebAppClassLoader");
@@ -441,16 +443,16 @@ public final class CaptureTransformer implements ClassFileTransformer {
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            ClassVisitor out = relocation.isEmpty() ? writer : Relocated.toRelocated(writer, relocation);
+            ClassVisitor out = relocation.isEmpty() ? writer : Relocated.Remapping.toRelocated(writer, relocation);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
             out = !netty ? out : NettyHooks.hooks(name) ? NettyHooks.visitorFor(name, out)
                     : NettyHttp2Hooks.visitorFor(name, loader, relocation, out);
             out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
-            out = requests == null ? out : new RequestMethodVisitor(out, requests);
+            out = requests == null ? out : RequestMethodVisitor.around(out, requests);
             out = spring ? SpringSchedulingHooks.visitorFor(bytes, out) : out;
             out = jettyCore ? JettyCoreHooks.visitorFor(name, bytes, out) : out;
             if (rule == null) {
-                reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);
+                reader.accept(relocation.isEmpty() ? out : Relocated.Remapping.toPlain(out, relocation), 0);
                 return writer.toByteArray();
             }
             boolean addField = redefined == null && loader == null && withField.contains(className);
@@ -494,7 +496,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     super.visitEnd();
                 }
             };
-            reader.accept(relocation.isEmpty() ? hooked : Relocated.toPlain(hooked, relocation), 0);
+            reader.accept(relocation.isEmpty() ? hooked : Relocated.Remapping.toPlain(hooked, relocation), 0);
             Set<String> missing = members == null ? Set.of() : JdkMembers.missing(className, members);
             if (!missing.isEmpty()) {
                 Log.error("capture: %s has no %s, which the hooks need (a JDK modulets does not support): left as"

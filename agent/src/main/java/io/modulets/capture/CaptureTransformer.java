@@ -418,7 +418,15 @@ public final class CaptureTransformer implements ClassFileTransformer {
         if (loader != null && Servers.UNHOOKED.containsKey(name) && unhookedSaid.add(name)) {
             Log.warn("%s", Servers.UNHOOKED.get(name));
         }
-        Transformlet rule = loader == null ? jdkRule(name) : appRule(name);
+        Transformlet rule;
+        try {
+            rule = loader == null ? jdkRule(name) : appRule(name);
+        } catch (RuntimeException | LinkageError e) {
+            // making the rules loads their classes here: a failure is this class's, said as below
+            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
+                    className, e);
+            return null;
+        }
         if (rule != null && loader == null) {
             given.add(className);
         }

@@ -128,6 +128,65 @@ class CaptureIT {
                                 + "CompletableFuture stages true"), "the startup log names the classes with a field"));
     }
 
+    /**
+     * Capture makes a family's rules when one of its targets first loads, not in premain (docs/PERFORMANCE.md,
+     * start-up): in a JVM that uses a Timer and no pool, the timer's rules load, with the task bound, and no other
+     * family's. Read from {@code -Xlog:class+load}: each family's rule class loaded exactly when one of its targets
+     * did.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aFamilysRulesLoadWithItsFirstTarget(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path timed = new JarBuilder().classpath(shellJar)
+                .source("capture.Timed", "package capture; import java.util.concurrent.*; public class Timed {"
+                        + " public static void main(String[] a) throws Exception {"
+                        + " CountDownLatch done = new CountDownLatch(1);"
+                        + " new java.util.Timer(true).schedule(new java.util.TimerTask() { public void run() {"
+                        + " System.out.println(\"timer \" + capture.mod.Magic.magic()); done.countDown(); } }, 1);"
+                        + " if (!done.await(30, TimeUnit.SECONDS)) { System.out.println(\"timer never ran\"); } } }")
+                .build(work.resolve("timed.jar"));
+        Path log = work.resolve("class-load.txt");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmOptions("-Xlog:class+load:file=" + log)
+                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .classpath(timed)
+                .mainClass("capture.Timed")
+                .timeout(Duration.ofSeconds(60))
+                .outputIn(work)
+                .run();
+        List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains(" source: "))
+                .map(l -> l.substring(l.indexOf("] ") + 2, l.indexOf(" source: "))).toList();
+        Map<String, List<String>> families = Map.of(
+                "ThreadPoolRules", List.of("java.util.concurrent.ThreadPoolExecutor",
+                        "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy"),
+                "ScheduledPoolRules", List.of("java.util.concurrent.ScheduledThreadPoolExecutor"),
+                "FutureTaskRules", List.of("java.util.concurrent.FutureTask"),
+                "ForkJoinRules", List.of("java.util.concurrent.ForkJoinTask",
+                        "java.util.concurrent.ForkJoinTask$InterruptibleTask", "java.util.concurrent.ForkJoinPool"),
+                "TimerRules", List.of("java.util.Timer", "java.util.TimerThread", "java.util.TimerTask"),
+                "CompletableFutureRules", List.of("java.util.concurrent.CompletableFuture",
+                        "java.util.concurrent.CompletableFuture$CoCompletion",
+                        "java.util.concurrent.CompletableFuture$UniCompletion",
+                        "java.util.concurrent.CompletableFuture$Completion"),
+                // the application's rules: none of their classes is in this JVM
+                "CustomExecutorTransformlet", List.of(), "NettyTimerRule", List.of(), "CoroutineRules", List.of(),
+                "ApplicationLoaderTransformlet", List.of());
+        Map<String, Boolean> expected = new java.util.TreeMap<>();
+        Map<String, Boolean> actual = new java.util.TreeMap<>();
+        families.forEach((rules, targets) -> {
+            expected.put(rules, targets.stream().anyMatch(loaded::contains));
+            actual.put(rules, loaded.contains("io.modulets.capture." + rules));
+        });
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertEquals(List.of("timer 1000"), r.stdoutLines()),
+                () -> assertEquals(true, actual.get("TimerRules"), "the timer's rules load with it"),
+                () -> assertEquals(expected, actual, "each family's rules loaded iff one of its targets did"));
+    }
+
     private static String read(String resource) throws IOException {
         return AppSources.read(APP + resource);
     }

@@ -193,7 +193,7 @@ public final class Bindings {
     /** Which JDK task classes keep their capture in a field of their own (for the startup log). */
     public static String taskFields() {
         return "FutureTask " + (Slots.FUTURE_TASK != null) + ", ForkJoinTask " + (Slots.FORK_JOIN_TASK != null)
-                + ", CompletableFuture stages " + (Slots.COMPLETION != null);
+                + ", CompletableFuture stages " + (StageHooks.COMPLETION != null);
     }
 
     /**

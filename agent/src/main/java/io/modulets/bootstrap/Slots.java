@@ -22,21 +22,24 @@ final class Slots {
 
     static final VarHandle FUTURE_TASK = find(FutureTask.class);
     static final VarHandle FORK_JOIN_TASK = find(ForkJoinTask.class);
-    /** {@code CompletableFuture.Completion}: the binding of the code that registered the stage. */
-    static final VarHandle COMPLETION = find(completionClass());
 
     private Slots() {
     }
 
-    private static Class<?> completionClass() {
+    /**
+     * {@code CompletableFuture.Completion}'s slot: the binding of the code that registered the stage. Kept by {@link
+     * StageHooks}, which only its stages' hooks initialise: finding it initialises {@code Completion} and so {@code
+     * ForkJoinTask}, which the first task submitted to a pool or a timer need not (it finds the other two).
+     */
+    static VarHandle completion() {
         try {
-            return Class.forName("java.util.concurrent.CompletableFuture$Completion");
+            return find(Class.forName("java.util.concurrent.CompletableFuture$Completion"));
         } catch (ClassNotFoundException e) {
             return null;
         }
     }
 
-    private static VarHandle find(Class<?> type) {
+    static VarHandle find(Class<?> type) {
         if (type == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package io.modulets.bootstrap;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * CompletableFuture (DESIGN §2.1): a dependent stage runs bound to the binding of the code that
  * registered it, on whichever thread completes it; a stage that fires its function is a task run.
@@ -8,6 +10,8 @@ package io.modulets.bootstrap;
 public final class StageHooks {
     /** Stages (their Completion objects) with the binding of the code that registered them, where no field can hold it. */
     private static final WeakIdentityMap<ClassLoader> REGISTERED = new WeakIdentityMap<>();
+    /** The field {@code Completion} took as it loaded, or null (then {@link #REGISTERED}). */
+    static final VarHandle COMPLETION = Slots.completion();
 
     private StageHooks() {
     }
@@ -22,15 +26,15 @@ public final class StageHooks {
         if (binding == null) {
             return;
         }
-        if (Slots.COMPLETION != null) {
-            Slots.COMPLETION.setRelease(completion, binding);
+        if (COMPLETION != null) {
+            COMPLETION.setRelease(completion, binding);
         } else {
             REGISTERED.put(completion, binding);
         }
     }
 
     private static ClassLoader registeredBinding(Object completion) {
-        return Slots.COMPLETION != null ? (ClassLoader) Slots.COMPLETION.getAcquire(completion)
+        return COMPLETION != null ? (ClassLoader) COMPLETION.getAcquire(completion)
                 : REGISTERED.get(completion);
     }
 
@@ -173,7 +177,7 @@ public final class StageHooks {
      * small; a stage that never fires is dropped when collected.
      */
     private static void forgetIfFired(Object completion) throws Throwable {
-        if (Slots.COMPLETION == null && JdkMethods.UNI_COMPLETION.isInstance(completion)
+        if (COMPLETION == null && JdkMethods.UNI_COMPLETION.isInstance(completion)
                 && (Object) JdkMethods.DEPENDENT.invokeExact(completion) == null) {
             REGISTERED.remove(completion);
         }

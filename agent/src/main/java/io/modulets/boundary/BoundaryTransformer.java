@@ -94,7 +94,7 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         FrameTypes writer = new FrameTypes(loader, erasure);
         BoundaryClassVisitor boundary = new BoundaryClassVisitor(new ClassRemapper(writer, erasure), erasure, loader, true);
         boundary.dropBridges(ErasedBridges.dropped(reader, erasure));
-        reader.accept(reader.readShort(6) < 51 ? new Subroutines(boundary) : boundary, ClassReader.SKIP_FRAMES);
+        reader.accept(reader.readShort(6) < 51 ? Subroutines.around(boundary) : boundary, ClassReader.SKIP_FRAMES);
         List<String> unsupported = boundary.unsupported();
         if (!unsupported.isEmpty()) {
             String message = Refusal.message(className, unsupported);

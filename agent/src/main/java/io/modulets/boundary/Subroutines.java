@@ -17,6 +17,15 @@ final class Subroutines extends ClassVisitor {
         super(Opcodes.ASM9, next);
     }
 
+    /**
+     * {@code new Subroutines(next)} as a {@code ClassVisitor}: called so, for a class file before version 51 only,
+     * this class loads with the first such class, not with the boundary transformer (whose verifier would load it
+     * to check the type of its {@code new}).
+     */
+    static ClassVisitor around(ClassVisitor next) {
+        return new Subroutines(next);
+    }
+
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                      String[] exceptions) {

@@ -37,25 +37,61 @@ import io.modulets.config.PackageFilter;
  * so the classes keep their frames and no class is loaded to compute one.
  */
 public final class CaptureTransformer implements ClassFileTransformer {
-    /** The JDK's submission points, one family per file (TTL's shape). */
-    static List<Transformlet> jdkRules() {
-        List<Transformlet> rules = new ArrayList<>();
-        rules.addAll(ThreadRules.rules());
-        rules.addAll(ThreadPoolRules.rules());
-        rules.add(new PoolWorkerTransformlet());
-        rules.addAll(ScheduledPoolRules.rules());
-        rules.addAll(FutureTaskRules.rules());
-        rules.addAll(ForkJoinRules.rules());
-        rules.addAll(TimerRules.rules());
-        rules.addAll(CompletableFutureRules.rules());
-        rules.add(new BuiltinLoaderTransformlet());
-        return rules;
+    /**
+     * The JDK's submission points by internal name: every class {@link #family} makes rules for. Names, not rules:
+     * a family's rules (and their classes) are made when one of its targets is first given to the transformer, as
+     * it loads or at install's retransformation, so a JVM that never loads a Timer or a fork/join pool never loads
+     * their rules either (docs/PERFORMANCE.md, start-up). {@code CaptureTargetsTest} checks the two agree.
+     */
+    static final Set<String> JDK_TARGETS = Set.of("java/lang/Thread", "java/lang/VirtualThread",
+            "java/util/concurrent/ThreadPoolExecutor", "java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy",
+            "java/util/concurrent/ThreadPoolExecutor$Worker", "java/util/concurrent/ScheduledThreadPoolExecutor",
+            "java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
+            "java/util/concurrent/ForkJoinTask$InterruptibleTask", "java/util/concurrent/ForkJoinPool",
+            "java/util/Timer", "java/util/TimerThread", "java/util/TimerTask", "java/util/concurrent/CompletableFuture",
+            "java/util/concurrent/CompletableFuture$CoCompletion",
+            "java/util/concurrent/CompletableFuture$UniCompletion", "java/util/concurrent/CompletableFuture$Completion",
+            "jdk/internal/loader/BuiltinClassLoader");
+
+    /** The rules of the family that rewrites {@code target} (one of {@link #JDK_TARGETS}), one family per file. */
+    static List<Transformlet> family(String target) {
+        return switch (target) {
+            case "java/lang/Thread", "java/lang/VirtualThread" -> ThreadRules.rules();
+            case "java/util/concurrent/ThreadPoolExecutor",
+                    "java/util/concurrent/ThreadPoolExecutor$DiscardOldestPolicy" -> ThreadPoolRules.rules();
+            case "java/util/concurrent/ThreadPoolExecutor$Worker" -> List.of(new PoolWorkerTransformlet());
+            case "java/util/concurrent/ScheduledThreadPoolExecutor" -> ScheduledPoolRules.rules();
+            case "java/util/concurrent/FutureTask" -> FutureTaskRules.rules();
+            case "java/util/concurrent/ForkJoinTask", "java/util/concurrent/ForkJoinTask$InterruptibleTask",
+                    "java/util/concurrent/ForkJoinPool" -> ForkJoinRules.rules();
+            case "java/util/Timer", "java/util/TimerThread", "java/util/TimerTask" -> TimerRules.rules();
+            case "java/util/concurrent/CompletableFuture", "java/util/concurrent/CompletableFuture$CoCompletion",
+                    "java/util/concurrent/CompletableFuture$UniCompletion",
+                    "java/util/concurrent/CompletableFuture$Completion" -> CompletableFutureRules.rules();
+            case "jdk/internal/loader/BuiltinClassLoader" -> List.of(new BuiltinLoaderTransformlet());
+            default -> List.of();
+        };
     }
 
-    /** JDK classes (boot loader) by internal name. */
-    private final Map<String, Transformlet> jdkClasses = new HashMap<>();
-    /** Application executor classes named by the {@code executors} agent argument. */
-    private final Map<String, Transformlet> appClasses = new HashMap<>();
+    /** Every family's rules (the tests'). */
+    static List<Transformlet> jdkRules() {
+        Map<String, Transformlet> rules = new java.util.TreeMap<>();
+        for (String target : JDK_TARGETS) {
+            for (Transformlet rule : family(target)) {
+                rules.putIfAbsent(rule.className(), rule);
+            }
+        }
+        return new ArrayList<>(rules.values());
+    }
+
+    /** The rules of the JDK targets given so far, by internal name: filled a family at a time ({@link #jdkRule}). */
+    private final Map<String, Transformlet> jdkClasses = new ConcurrentHashMap<>();
+    /** The application classes the agent's rules rewrite, and those named by the {@code executors} argument. */
+    private final Set<String> appTargets;
+    /** The {@code executors} argument: the classes it names. */
+    private final List<String> executors;
+    /** The rules of {@link #appTargets} by internal name, null until the first of them loads ({@link #appRule}). */
+    private volatile Map<String, Transformlet> appClasses;
 
     /** Classes with request methods (servers, schedulers, the {@code requests} agent argument). */
     private final Map<String, List<RequestMethod>> requestClasses = new HashMap<>();
@@ -84,8 +120,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
      */
     private final Set<String> given = ConcurrentHashMap.newKeySet();
 
-    private CaptureTransformer(List<Transformlet> jdk, List<String> executors, List<RequestMethod> requests,
-                               Set<String> withField) {
+    private CaptureTransformer(List<String> executors, List<RequestMethod> requests, Set<String> withField) {
         this.withField = withField;
         for (RequestMethod request : requests) {
             List<RequestMethod> methods = requestClasses.get(request.internalName());
@@ -95,49 +130,104 @@ public final class CaptureTransformer implements ClassFileTransformer {
             }
             methods.add(request);
         }
-        for (Transformlet rule : jdk) {
-            jdkClasses.put(rule.className(), rule);
-        }
+        this.executors = executors;
+        this.appTargets = appTargets(executors);
+    }
+
+    /** The internal names of the classes {@link #appRules} rewrite, without making the rules. */
+    static Set<String> appTargets(List<String> executors) {
+        Set<String> names = new HashSet<>(OWN_APP_TARGETS);
         for (String pool : Servers.POOLS) {
-            Transformlet rule = CustomExecutorTransformlet.serverPool(pool);
-            addAppRule(rule);
+            names.add(pool.replace('.', '/'));
+        }
+        for (String callback : Servers.CALLBACKS) {
+            names.add(callback.substring(0, callback.indexOf('#')).replace('.', '/'));
+        }
+        for (String[] listener : Servers.LISTENERS) {
+            names.add(listener[0].replace('.', '/'));
+        }
+        for (String[] schedule : Servers.SCHEDULES) {
+            names.add(schedule[0].replace('.', '/'));
+        }
+        for (String executor : executors) {
+            names.add(executor.replace('.', '/'));
+        }
+        return Set.copyOf(names);
+    }
+
+    /**
+     * The application classes the agent's own rules rewrite besides the server executors of {@link Servers}, by
+     * name ({@link NettyTimerRule}, {@link NettyPeriodicRules}, {@link CoroutineRules}, {@link
+     * ApplicationLoaderTransformlet}): the application's rules are made when the first class they rewrite loads, not
+     * in premain (about 15 classes; docs/PERFORMANCE.md, start-up). {@code FamilyHookedTest} checks it names them all.
+     */
+    static final Set<String> OWN_APP_TARGETS = Set.of("io/netty/util/HashedWheelTimer$HashedWheelTimeout",
+            "io/netty/util/concurrent/AbstractScheduledEventExecutor", "io/netty/util/concurrent/PromiseTask",
+            "kotlinx/coroutines/CoroutineContextKt", "kotlinx/coroutines/AbstractCoroutine",
+            "org/springframework/boot/loader/launch/LaunchedClassLoader",
+            "org/springframework/boot/loader/LaunchedURLClassLoader",
+            "org/apache/catalina/loader/WebappClassLoaderBase",
+            "org/eclipse/jetty/webapp/WebAppClassLoader", "org/eclipse/jetty/ee/webapp/WebAppClassLoader",
+            "org/eclipse/jetty/ee8/webapp/WebAppClassLoader", "org/eclipse/jetty/ee9/webapp/WebAppClassLoader",
+            "org/eclipse/jetty/ee10/webapp/WebAppClassLoader", "org/eclipse/jetty/ee11/webapp/WebAppClassLoader");
+
+    /** The application's rules by internal name, made at once ({@link #appRule}); {@code executors} as given. */
+    static Map<String, Transformlet> appRules(List<String> executors) {
+        Map<String, Transformlet> rules = new HashMap<>();
+        for (String pool : Servers.POOLS) {
+            addAppRule(rules, CustomExecutorTransformlet.serverPool(pool));
         }
         for (String callback : Servers.CALLBACKS) {
             int hash = callback.indexOf('#');
-            Transformlet rule = CustomExecutorTransformlet.serverCallback(callback.substring(0, hash),
-                    callback.substring(hash + 1));
-            addAppRule(rule);
+            addAppRule(rules, CustomExecutorTransformlet.serverCallback(callback.substring(0, hash),
+                    callback.substring(hash + 1)));
         }
         for (String[] listener : Servers.LISTENERS) {
-            addAppRule(CustomExecutorTransformlet.serverListener(listener[0], listener[1], listener[2]));
+            addAppRule(rules, CustomExecutorTransformlet.serverListener(listener[0], listener[1], listener[2]));
         }
         for (String[] schedule : Servers.SCHEDULES) {
-            Transformlet rule = CustomExecutorTransformlet.serverSchedule(schedule[0],
-                    List.of(schedule).subList(1, schedule.length));
-            addAppRule(rule);
+            addAppRule(rules, CustomExecutorTransformlet.serverSchedule(schedule[0],
+                    List.of(schedule).subList(1, schedule.length)));
         }
-        Transformlet timer = NettyTimerRule.rule();
-        addAppRule(timer);
+        addAppRule(rules, NettyTimerRule.rule());
         for (Transformlet rule : NettyPeriodicRules.rules()) {
-            addAppRule(rule);
+            addAppRule(rules, rule);
         }
         for (Transformlet rule : CoroutineRules.rules()) {
-            addAppRule(rule);
+            addAppRule(rules, rule);
         }
         for (Transformlet rule : ApplicationLoaderTransformlet.rules()) {
-            addAppRule(rule);
+            addAppRule(rules, rule);
         }
         for (String executor : executors) {
             // named by the application: in place of any rule of the agent's for that class, as always
             Transformlet rule = new CustomExecutorTransformlet(executor);
-            appClasses.put(rule.className(), rule);
+            rules.put(rule.className(), rule);
         }
+        return rules;
     }
 
     /** A rule for an application's class; a second rule for the same class (Jetty's request) applies after it. */
-    private void addAppRule(Transformlet rule) {
-        Transformlet earlier = appClasses.get(rule.className());
-        appClasses.put(rule.className(), earlier == null ? rule : Transformlet.both(earlier, rule));
+    private static void addAppRule(Map<String, Transformlet> rules, Transformlet rule) {
+        Transformlet earlier = rules.get(rule.className());
+        rules.put(rule.className(), earlier == null ? rule : Transformlet.both(earlier, rule));
+    }
+
+    /**
+     * The rule of an application class, the application's rules made the first time one is asked for; null for
+     * any other class. Two threads may make them at once (no lock: making them loads classes): either's are kept,
+     * they are equal.
+     */
+    private Transformlet appRule(String name) {
+        if (!appTargets.contains(name)) {
+            return null;
+        }
+        Map<String, Transformlet> rules = appClasses;
+        if (rules == null) {
+            rules = appRules(executors);
+            appClasses = rules;
+        }
+        return rules.get(name);
     }
 
     /**
@@ -155,7 +245,6 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Set<Module> agentModules = Set.of(Bindings.class.getModule(), CaptureTransformer.class.getModule());
         inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
-        List<Transformlet> rules = jdkRules();
         // The task classes not loaded yet get a field for their capture as they load (a loaded class
         // cannot take a new field).
         Set<String> withField = notLoaded(inst, TASK_CLASSES);
@@ -169,7 +258,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             int hash = request.indexOf('#');
             requestMethods.add(RequestMethod.call(request.substring(0, hash), request.substring(hash + 1)));
         }
-        CaptureTransformer transformer = new CaptureTransformer(rules, executors, requestMethods, withField);
+        CaptureTransformer transformer = new CaptureTransformer(executors, requestMethods, withField);
         // before the pool's hooks can run: a pool submission before it would take it for no carrier pool
         ForkJoinHooks.carrierPoolReader = HookFunctions.CARRIER_POOL;
         inst.addTransformer(transformer, true);
@@ -214,7 +303,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
      * ran were not bound.
      */
     public void instrumentMissed(Instrumentation inst, boolean warn) throws UnmodifiableClassException {
-        List<Class<?>> missed = missed(inst.getAllLoadedClasses(), jdkClasses.keySet(), given);
+        List<Class<?>> missed = missed(inst.getAllLoadedClasses(), JDK_TARGETS, given);
         if (missed.isEmpty()) {
             return;
         }
@@ -299,6 +388,24 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }, "modulets-reclaimer").start();
     }
 
+    /**
+     * The rule of a JDK target, its family's rules made the first time one of them is asked for; null for any other
+     * class. Two threads may make a family at once: the first one's rules are kept, the others' are equal.
+     */
+    private Transformlet jdkRule(String name) {
+        if (!JDK_TARGETS.contains(name)) {
+            return null;
+        }
+        Transformlet rule = jdkClasses.get(name);
+        if (rule == null) {
+            for (Transformlet made : family(name)) {
+                jdkClasses.putIfAbsent(made.className(), made);
+            }
+            rule = jdkClasses.get(name);
+        }
+        return rule;
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain domain, byte[] bytes) {
@@ -311,11 +418,19 @@ public final class CaptureTransformer implements ClassFileTransformer {
         if (loader != null && Servers.UNHOOKED.containsKey(name) && unhookedSaid.add(name)) {
             Log.warn("%s", Servers.UNHOOKED.get(name));
         }
-        Transformlet rule = loader == null ? jdkClasses.get(name) : appClasses.get(name);
+        Transformlet rule;
+        try {
+            rule = loader == null ? jdkRule(name) : appRule(name);
+        } catch (RuntimeException | LinkageError e) {
+            // making the rules loads their classes here: a failure is this class's, said as below
+            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
+                    className, e);
+            return null;
+        }
         if (rule != null && loader == null) {
             given.add(className);
         }
-        if (rule != null && module != null && module.isNamed() && CoroutineRules.covers(name)) {
+        if (rule != null && loader != null && module != null && module.isNamed() && CoroutineRules.covers(name)) {
             // a named module reads neither the hooks' module nor opens its package to the agent: left as it is
             if (unhookedSaid.add("kotlinx.coroutines")) {
                 Log.warn("Kotlin coroutines are loaded as the named module %s: its coroutines are not hooked and"
@@ -336,16 +451,16 @@ public final class CaptureTransformer implements ClassFileTransformer {
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            ClassVisitor out = relocation.isEmpty() ? writer : Relocated.toRelocated(writer, relocation);
+            ClassVisitor out = relocation.isEmpty() ? writer : Relocated.Remapping.toRelocated(writer, relocation);
             // The same wrapping at a retransformation as at load: a class may not lose a method.
             out = !netty ? out : NettyHooks.hooks(name) ? NettyHooks.visitorFor(name, out)
                     : NettyHttp2Hooks.visitorFor(name, loader, relocation, out);
             out = jettyWebSocket ? JettyWebSocketHooks.visitorFor(out) : out;
-            out = requests == null ? out : new RequestMethodVisitor(out, requests);
+            out = requests == null ? out : RequestMethodVisitor.around(out, requests);
             out = spring ? SpringSchedulingHooks.visitorFor(bytes, out) : out;
             out = jettyCore ? JettyCoreHooks.visitorFor(name, bytes, out) : out;
             if (rule == null) {
-                reader.accept(relocation.isEmpty() ? out : Relocated.toPlain(out, relocation), 0);
+                reader.accept(relocation.isEmpty() ? out : Relocated.Remapping.toPlain(out, relocation), 0);
                 return writer.toByteArray();
             }
             boolean addField = redefined == null && loader == null && withField.contains(className);
@@ -389,7 +504,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     super.visitEnd();
                 }
             };
-            reader.accept(relocation.isEmpty() ? hooked : Relocated.toPlain(hooked, relocation), 0);
+            reader.accept(relocation.isEmpty() ? hooked : Relocated.Remapping.toPlain(hooked, relocation), 0);
             Set<String> missing = members == null ? Set.of() : JdkMembers.missing(className, members);
             if (!missing.isEmpty()) {
                 Log.error("capture: %s has no %s, which the hooks need (a JDK modulets does not support): left as"

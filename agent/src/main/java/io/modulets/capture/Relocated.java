@@ -30,25 +30,36 @@ final class Relocated {
     }
 
     /**
-     * Reads a relocated class as the class it copies, for hooks written for that class: {@code toPlain} before
-     * them, {@code toRelocated} after them, so that what they insert names the relocated types. The two maps
-     * are exact inverses on a relocated jar, which names no unrelocated Netty type.
+     * The remapping of a relocated class, a class of its own: its anonymous remappers and ASM's {@code ClassRemapper}
+     * then load (the verifier loads them to check their types) with the first relocated class, not with the first
+     * class capture is given.
      */
-    static ClassVisitor toPlain(ClassVisitor next, String prefix) {
-        return new ClassRemapper(next, new Remapper() {
-            @Override
-            public String map(String internalName) {
-                return internalName.startsWith(prefix + NETTY) ? internalName.substring(prefix.length()) : internalName;
-            }
-        });
-    }
+    static final class Remapping {
+        private Remapping() {
+        }
 
-    static ClassVisitor toRelocated(ClassVisitor next, String prefix) {
-        return new ClassRemapper(next, new Remapper() {
-            @Override
-            public String map(String internalName) {
-                return internalName.startsWith(NETTY) ? prefix + internalName : internalName;
-            }
-        });
+        /**
+         * Reads a relocated class as the class it copies, for hooks written for that class: {@code toPlain} before
+         * them, {@code toRelocated} after them, so that what they insert names the relocated types. The two maps
+         * are exact inverses on a relocated jar, which names no unrelocated Netty type.
+         */
+        static ClassVisitor toPlain(ClassVisitor next, String prefix) {
+            return new ClassRemapper(next, new Remapper() {
+                @Override
+                public String map(String internalName) {
+                    return internalName.startsWith(prefix + NETTY) ? internalName.substring(prefix.length())
+                            : internalName;
+                }
+            });
+        }
+
+        static ClassVisitor toRelocated(ClassVisitor next, String prefix) {
+            return new ClassRemapper(next, new Remapper() {
+                @Override
+                public String map(String internalName) {
+                    return internalName.startsWith(NETTY) ? prefix + internalName : internalName;
+                }
+            });
+        }
     }
 }

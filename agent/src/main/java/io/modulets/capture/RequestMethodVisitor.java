@@ -32,6 +32,15 @@ final class RequestMethodVisitor extends ClassVisitor {
         this.methods = methods;
     }
 
+    /**
+     * {@code new RequestMethodVisitor(next, methods)} as a {@code ClassVisitor}: called so, this class loads with the
+     * first class that has request methods, not with the capture transformer (whose verifier would load it to check
+     * the type of {@code new}).
+     */
+    static ClassVisitor around(ClassVisitor next, List<RequestMethod> methods) {
+        return new RequestMethodVisitor(next, methods);
+    }
+
     @Override
     public void visit(int version, int access, String name, String signature, String superName,
                       String[] interfaces) {

@@ -57,6 +57,24 @@ class CaptureTargetsTest {
         return targets;
     }
 
+    /**
+     * The transformer knows the targets by name and makes a family's rules when one of them is given: a target
+     * missing from JDK_TARGETS would be left as it is, silently, and one whose family has no rule for it likewise.
+     */
+    @Test
+    void theTargetsByNameAreWhatTheFamiliesRewrite() {
+        for (String target : CaptureTransformer.JDK_TARGETS) {
+            Set<String> family = new TreeSet<>();
+            for (Transformlet rule : CaptureTransformer.family(target)) {
+                family.add(rule.className());
+            }
+            assertTrue(family.contains(target), target + "'s family rewrites " + family);
+            assertTrue(CaptureTransformer.JDK_TARGETS.containsAll(family), family + " are all targets");
+        }
+        assertEquals(CaptureTransformer.JDK_TARGETS, targets());
+        assertEquals(List.of(), CaptureTransformer.family("java/lang/String"));
+    }
+
     @Test
     void theNetFindsTheTargetsLoadedButNeverGivenToTheTransformer() {
         Class<?>[] loaded = {String.class, Thread.class, ThreadPoolExecutor.class, ForkJoinPool.class,

@@ -1,6 +1,8 @@
 package io.modulets.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -37,5 +39,16 @@ class FamilyHookedTest {
             }
         }
         assertEquals(hooked, CaptureTransformer.FAMILY_HOOKED);
+    }
+
+    /**
+     * CaptureTransformer.appTargets gates the application's rules, made when the first class they rewrite loads: a
+     * class a rule rewrites but the set misses would be left as it is, silently.
+     */
+    @Test
+    void theApplicationTargetsAreWhatTheApplicationRulesRewrite() {
+        List<String> executors = List.of("com.example.Pool", "io.netty.util.concurrent.PromiseTask");
+        assertEquals(CaptureTransformer.appRules(executors).keySet(), CaptureTransformer.appTargets(executors));
+        assertTrue(CaptureTransformer.appTargets(List.of()).contains("io/netty/util/HashedWheelTimer$HashedWheelTimeout"));
     }
 }

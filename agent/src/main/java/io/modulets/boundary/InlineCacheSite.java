@@ -41,14 +41,23 @@ abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
     /** Levels grown below the top link before a link starts from the top again (see {@link #link}). */
     private static final int MAX_DEPTH = 4;
-    private static final MethodHandle RELINK;
 
-    static {
-        try {
-            RELINK = MethodHandles.lookup().findVirtual(InlineCacheSite.class, "relink",
-                    MethodType.methodType(Object.class, Object[].class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    /**
+     * {@code (InlineCacheSite, Object[])Object}: {@link #relink}. A static method, looked up once this class is
+     * initialised: the form of its direct handle ({@code invokeStatic L3_L}) is then in the JDK's archived
+     * holders, where an instance method's ({@code invokeVirtual}) or one of a class still being initialised
+     * ({@code invokeStaticInit}) would be spun at the first boundary call.
+     */
+    private static final class Relink {
+        static final MethodHandle RELINK;
+
+        static {
+            try {
+                RELINK = MethodHandles.lookup().findStatic(InlineCacheSite.class, "relink",
+                        MethodType.methodType(Object.class, InlineCacheSite.class, Object[].class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -98,7 +107,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         super(type);
         this.resolver = resolver;
         this.links = links;
-        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+        this.fallback = Relink.RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
@@ -110,6 +119,10 @@ abstract class InlineCacheSite extends MutableCallSite {
 
     /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
     abstract Object relink(Object[] arguments) throws Throwable;
+
+    private static Object relink(InlineCacheSite site, Object[] arguments) throws Throwable {
+        return site.relink(arguments);
+    }
 
     /** The epoch the site links in now. */
     abstract LiveSet.Epoch epoch();

@@ -16,17 +16,32 @@ import io.modulets.bootstrap.GenerationLoader;
  * cache is keyed by the receiver's class.
  */
 final class ReceiverSite extends InlineCacheSite {
-    private static final MethodHandle IS_CLASS;
     private static final MethodHandle IS_INSTANCE;
 
     static {
         try {
-            IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
-                    MethodType.methodType(boolean.class, Class.class, Object.class));
             IS_INSTANCE = MethodHandles.lookup().findVirtual(Class.class, "isInstance",
                     MethodType.methodType(boolean.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * {@code (Class, Object)boolean}: {@link #isClass}, looked up once ReceiverSite is initialised (a handle of
+     * a static method of a class still being initialised takes a form of its own, {@code invokeStaticInit},
+     * which the JDK's archived holders lack: see InlineCacheSite.Relink).
+     */
+    private static final class IsClass {
+        static final MethodHandle IS_CLASS;
+
+        static {
+            try {
+                IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
+                        MethodType.methodType(boolean.class, Class.class, Object.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -46,7 +61,7 @@ final class ReceiverSite extends InlineCacheSite {
         boolean sameGenerationSubclasses = receiverClass.getClassLoader() instanceof GenerationLoader
                 || (!receiverClass.isArray() && Modifier.isFinal(receiverClass.getModifiers()));
         return sameGenerationSubclasses ? IS_INSTANCE.bindTo(receiverClass)
-                : MethodHandles.insertArguments(IS_CLASS, 0, receiverClass);
+                : MethodHandles.insertArguments(IsClass.IS_CLASS, 0, receiverClass);
     }
 
     private static boolean isClass(Class<?> expected, Object receiver) {

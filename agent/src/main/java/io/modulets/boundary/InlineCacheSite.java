@@ -43,18 +43,23 @@ abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_DEPTH = 4;
 
     /**
-     * {@code (InlineCacheSite, Object[])Object}: {@link #relink}. A static method, looked up once this class is
-     * initialised: the form of its direct handle ({@code invokeStatic L3_L}) is then in the JDK's archived
+     * {@code (InlineCacheSite)MethodHandle} and {@code (InlineCacheSite, Object)MethodHandle}: {@link #relink}
+     * without and with the call's receiver ({@link #relinkOf}, {@link #relinkOn}). Static methods, looked up once this class is initialised: the
+     * forms of their direct handles ({@code invokeStatic LL_L}, {@code L3_L}) are then in the JDK's archived
      * holders, where an instance method's ({@code invokeVirtual}) or one of a class still being initialised
      * ({@code invokeStaticInit}) would be spun at the first boundary call.
      */
     private static final class Relink {
         static final MethodHandle RELINK;
+        static final MethodHandle RELINK_ON;
 
         static {
             try {
-                RELINK = MethodHandles.lookup().findStatic(InlineCacheSite.class, "relink",
-                        MethodType.methodType(Object.class, InlineCacheSite.class, Object[].class));
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                RELINK = lookup.findStatic(InlineCacheSite.class, "relinkOf",
+                        MethodType.methodType(MethodHandle.class, InlineCacheSite.class));
+                RELINK_ON = lookup.findStatic(InlineCacheSite.class, "relinkOn",
+                        MethodType.methodType(MethodHandle.class, InlineCacheSite.class, Object.class));
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -107,7 +112,13 @@ abstract class InlineCacheSite extends MutableCallSite {
         super(type);
         this.resolver = resolver;
         this.links = links;
-        this.fallback = Relink.RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+        // The handle relink returns makes the call, through an exact invoker: the shape of a call site's
+        // dynamic invoker (a fold of the target's getter into exactInvoker), whose forms the site's levels and
+        // spare share; collecting the arguments for relink to invokeWithArguments spun forms of its own.
+        MethodHandle relink = relinksOnReceiver()
+                ? Relink.RELINK_ON.bindTo(this).asType(MethodType.methodType(MethodHandle.class, inner.parameterType(0)))
+                : Relink.RELINK.bindTo(this);
+        this.fallback = MethodHandles.foldArguments(MethodHandles.exactInvoker(inner), relink);
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
@@ -117,11 +128,24 @@ abstract class InlineCacheSite extends MutableCallSite {
         links.register(this);
     }
 
-    /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
-    abstract Object relink(Object[] arguments) throws Throwable;
+    /**
+     * A miss, or the first call in a new epoch: {@link #link} as needed, and return the handle, of the
+     * resolver's type, that makes the call. {@code receiver} is the call's first argument if
+     * {@link #relinksOnReceiver}, else null.
+     */
+    abstract MethodHandle relink(Object receiver) throws Throwable;
 
-    private static Object relink(InlineCacheSite site, Object[] arguments) throws Throwable {
-        return site.relink(arguments);
+    /** Whether {@link #relink} needs the call's first argument. */
+    boolean relinksOnReceiver() {
+        return false;
+    }
+
+    private static MethodHandle relinkOf(InlineCacheSite site) throws Throwable {
+        return site.relink(null);
+    }
+
+    private static MethodHandle relinkOn(InlineCacheSite site, Object receiver) throws Throwable {
+        return site.relink(receiver);
     }
 
     /** The epoch the site links in now. */

@@ -22,7 +22,7 @@ final class BindingSite extends InlineCacheSite {
     /** @param type the site's type, which ends in the method's token if {@code withToken} */
     BindingSite(MethodType type, Resolver resolver, boolean withToken, BoundaryLinks links) {
         super(type, withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type,
-                resolver, links);
+                false, resolver, links);
         this.withToken = withToken;
     }
 

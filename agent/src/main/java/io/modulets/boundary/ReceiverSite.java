@@ -46,7 +46,7 @@ final class ReceiverSite extends InlineCacheSite {
     }
 
     ReceiverSite(MethodType type, Resolver resolver, BoundaryLinks links) {
-        super(type, type, resolver, links);
+        super(type, type, true, resolver, links);
     }
 
     /**
@@ -85,11 +85,6 @@ final class ReceiverSite extends InlineCacheSite {
             return resolveIn(type.getClassLoader());
         }
     };
-
-    @Override
-    boolean relinksOnReceiver() {
-        return true;
-    }
 
     @Override
     MethodHandle relink(Object receiver) throws Throwable {

@@ -16,13 +16,10 @@ import io.modulets.bootstrap.GenerationLoader;
  * cache is keyed by the receiver's class.
  */
 final class ReceiverSite extends InlineCacheSite {
-    private static final MethodHandle IS_CLASS;
     private static final MethodHandle IS_INSTANCE;
 
     static {
         try {
-            IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
-                    MethodType.methodType(boolean.class, Class.class, Object.class));
             IS_INSTANCE = MethodHandles.lookup().findVirtual(Class.class, "isInstance",
                     MethodType.methodType(boolean.class, Object.class));
         } catch (ReflectiveOperationException e) {
@@ -30,8 +27,26 @@ final class ReceiverSite extends InlineCacheSite {
         }
     }
 
+    /**
+     * {@code (Class, Object)boolean}: {@link #isClass}, looked up once ReceiverSite is initialised (a handle of
+     * a static method of a class still being initialised takes a form of its own, {@code invokeStaticInit},
+     * which the JDK's archived holders lack: see InlineCacheSite.Relink).
+     */
+    private static final class IsClass {
+        static final MethodHandle IS_CLASS;
+
+        static {
+            try {
+                IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
+                        MethodType.methodType(boolean.class, Class.class, Object.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     ReceiverSite(MethodType type, Resolver resolver, BoundaryLinks links) {
-        super(type, type, resolver, links);
+        super(type, type, true, resolver, links);
     }
 
     /**
@@ -46,7 +61,7 @@ final class ReceiverSite extends InlineCacheSite {
         boolean sameGenerationSubclasses = receiverClass.getClassLoader() instanceof GenerationLoader
                 || (!receiverClass.isArray() && Modifier.isFinal(receiverClass.getModifiers()));
         return sameGenerationSubclasses ? IS_INSTANCE.bindTo(receiverClass)
-                : MethodHandles.insertArguments(IS_CLASS, 0, receiverClass);
+                : MethodHandles.insertArguments(IsClass.IS_CLASS, 0, receiverClass);
     }
 
     private static boolean isClass(Class<?> expected, Object receiver) {
@@ -72,14 +87,12 @@ final class ReceiverSite extends InlineCacheSite {
     };
 
     @Override
-    Object relink(Object[] arguments) throws Throwable {
-        Object receiver = arguments[0];
+    MethodHandle relink(Object receiver) throws Throwable {
         if (receiver == null) {
             switch (resolver.kind()) {
-                case CHECKCAST:
-                    return null;
-                case INSTANCEOF:
-                    return false;
+                case CHECKCAST: // null
+                case INSTANCEOF: // false
+                    return MethodHandles.empty(type());
                 default:
                     throw new NullPointerException();
             }
@@ -90,22 +103,22 @@ final class ReceiverSite extends InlineCacheSite {
             if (!awaitsRelinker()) {
                 link(List.of());
             }
-            return target.invokeWithArguments(arguments);
+            return target;
         }
         ClassLoader own = receiverClass.getClassLoader();
         if (own instanceof GenerationLoader) {
             target = inOwnGeneration.get(receiverClass);
             if (links.isRetired(own)) {
-                return target.invokeWithArguments(arguments);
+                return target;
             }
             addEntry(receiverClass, own, target);
-            return target.invokeWithArguments(arguments);
+            return target;
         }
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
         ClassLoader generation = Bindings.effective();
         target = resolveIn(generation);
         addEntry(receiverClass, generation, target);
-        return target.invokeWithArguments(arguments);
+        return target;
     }
 
     private void addEntry(Class<?> receiverClass, ClassLoader generation, MethodHandle target) {

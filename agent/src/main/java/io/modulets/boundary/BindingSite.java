@@ -22,7 +22,7 @@ final class BindingSite extends InlineCacheSite {
     /** @param type the site's type, which ends in the method's token if {@code withToken} */
     BindingSite(MethodType type, Resolver resolver, boolean withToken, BoundaryLinks links) {
         super(type, withToken ? type.dropParameterTypes(type.parameterCount() - 1, type.parameterCount()) : type,
-                false, resolver, links);
+                resolver, links);
         this.withToken = withToken;
     }
 
@@ -86,12 +86,12 @@ final class BindingSite extends InlineCacheSite {
      * the new generation arrives (each change deoptimises the code that inlined the site).
      */
     @Override
-    MethodHandle relink(Object receiver) throws Throwable {
+    Object relink(Object[] arguments) throws Throwable {
         LiveSet.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();
         MethodHandle target = cached(generation);
         if (awaitsRelinker()) {
-            return target != null ? target : resolver.resolve(generation);
+            return (target != null ? target : resolver.resolve(generation)).invokeWithArguments(arguments);
         }
         List<Entry> added = new ArrayList<>(2);
         if (target == null) {
@@ -107,7 +107,7 @@ final class BindingSite extends InlineCacheSite {
             }
         }
         link(added);
-        return target;
+        return target.invokeWithArguments(arguments);
     }
 
     /** Links every live generation not cached yet, ahead of the calls (the relinker's pass after a change). */

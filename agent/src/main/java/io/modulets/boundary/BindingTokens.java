@@ -59,6 +59,8 @@ final class BindingTokens {
     private static final MethodHandle CONTEXT_TOKEN_NOW;
     private static final MethodHandle NO_TOKEN = MethodHandles.constant(int.class, UNBOUND);
     private static final MethodHandle NOT_BOUND = MethodHandles.constant(boolean.class, false);
+    /** {@code (Thread)ClassLoader}: the field itself where java.lang is open to the agent (it is), else the getter. */
+    private static final MethodHandle CONTEXT_OF = contextOf();
     /** {@code ()int}: the token of the calling thread's context class loader if the context path holds, else 0. */
     static final MethodHandle CONTEXT_TOKEN;
     /** {@code ()boolean}: the context path holds and the calling thread's context is a generation's loader. */
@@ -76,21 +78,20 @@ final class BindingTokens {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            lookup.ensureInitialized(Reads.class);
             MethodHandle effective = lookup.findStatic(Bindings.class, "effective",
                     MethodType.methodType(ClassLoader.class));
-            MethodHandle tokenOf = lookup.findStatic(Reads.class, "tokenOf",
+            MethodHandle tokenOf = lookup.findStatic(BindingTokens.class, "tokenOf",
                     MethodType.methodType(int.class, ClassLoader.class));
             CURRENT = MethodHandles.filterReturnValue(effective, tokenOf);
             BOUND = MethodHandles.filterReturnValue(lookup.findStatic(Bindings.class, "bound",
                     MethodType.methodType(ClassLoader.class)), tokenOf);
-            KEY_OF = lookup.findStatic(Reads.class, "keyOf", MethodType.methodType(int.class, int.class));
-            IS_GENERATION_CONTEXT = lookup.findStatic(Reads.class, "isGenerationContext",
+            KEY_OF = lookup.findStatic(BindingTokens.class, "keyOf", MethodType.methodType(int.class, int.class));
+            IS_GENERATION_CONTEXT = lookup.findStatic(BindingTokens.class, "isGenerationContext",
                     MethodType.methodType(boolean.class));
-            CONTEXT_KEY = lookup.findStatic(Reads.class, "contextKey",
+            CONTEXT_KEY = lookup.findStatic(BindingTokens.class, "contextKey",
                     MethodType.methodType(int.class, int.class));
-            CONTEXT_KEY_NOW = lookup.findStatic(Reads.class, "contextKeyNow", MethodType.methodType(int.class));
-            CONTEXT_TOKEN_NOW = lookup.findStatic(Reads.class, "contextToken",
+            CONTEXT_KEY_NOW = lookup.findStatic(BindingTokens.class, "contextKeyNow", MethodType.methodType(int.class));
+            CONTEXT_TOKEN_NOW = lookup.findStatic(BindingTokens.class, "contextToken",
                     MethodType.methodType(int.class));
             CONTEXT_TOKEN_SITE = new MutableCallSite(NO_TOKEN);
             CONTEXT_TOKEN = CONTEXT_TOKEN_SITE.dynamicInvoker();
@@ -137,79 +138,61 @@ final class BindingTokens {
         MutableCallSite.syncAll(sites);
     }
 
-    /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */
-    static int tokenOf(ClassLoader generation) {
-        return Reads.tokenOf(generation);
+    // Not generation-dependent, the three below: a bound thread's context is a generation's loader
+    // whatever the generation, so a publish does not flip their branches.
+    private static boolean isGenerationContext() throws Throwable {
+        return (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread()) instanceof GenerationClassLoader;
+    }
+
+    private static int contextToken() throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial() : UNBOUND;
+    }
+
+    private static int contextKey(int methodToken) throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
+                : keyOf(methodToken);
+    }
+
+    private static int contextKeyNow() throws Throwable {
+        ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
+        return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
+                : tokenOf(Bindings.effective());
     }
 
     /**
-     * The reads the handles above call. In a class of their own, initialised before they are looked up: a
-     * handle of a static method of a class still being initialised (BindingTokens, whose initialiser looks
-     * them up) takes a form of its own ({@code invokeStaticInit}), which the JDK's archived holders lack.
+     * JDK 17's {@code getContextClassLoader()} also reads the security manager, a volatile field that
+     * keeps the JIT from sharing the read between inlined methods.
      */
-    private static final class Reads {
-        /** {@code (Thread)ClassLoader}: the field itself where java.lang is open to the agent (it is), else the getter. */
-        private static final MethodHandle CONTEXT_OF = contextOf();
-
-        private Reads() {
-        }
-
-        // Not generation-dependent, the three below: a bound thread's context is a generation's loader
-        // whatever the generation, so a publish does not flip their branches.
-        private static boolean isGenerationContext() throws Throwable {
-            return (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread()) instanceof GenerationClassLoader;
-        }
-
-        private static int contextToken() throws Throwable {
-            ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
-            return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial() : UNBOUND;
-        }
-
-        private static int contextKey(int methodToken) throws Throwable {
-            ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
-            return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
-                    : keyOf(methodToken);
-        }
-
-        private static int contextKeyNow() throws Throwable {
-            ClassLoader context = (ClassLoader) CONTEXT_OF.invokeExact(Thread.currentThread());
-            return context instanceof GenerationClassLoader ? ((GenerationClassLoader) context).serial()
-                    : tokenOf(Bindings.effective());
-        }
-
-        /**
-         * JDK 17's {@code getContextClassLoader()} also reads the security manager, a volatile field that
-         * keeps the JIT from sharing the read between inlined methods.
-         */
-        private static MethodHandle contextOf() {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
+    private static MethodHandle contextOf() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, lookup).findGetter(Thread.class, "contextClassLoader",
+                    ClassLoader.class);
+        } catch (ReflectiveOperationException | RuntimeException notOpen) {
             try {
-                return MethodHandles.privateLookupIn(Thread.class, lookup).findGetter(Thread.class, "contextClassLoader",
-                        ClassLoader.class);
-            } catch (ReflectiveOperationException | RuntimeException notOpen) {
-                try {
-                    return lookup.findVirtual(Thread.class, "getContextClassLoader",
-                            MethodType.methodType(ClassLoader.class));
-                } catch (ReflectiveOperationException e) {
-                    throw new ExceptionInInitializerError(e);
-                }
+                return lookup.findVirtual(Thread.class, "getContextClassLoader",
+                        MethodType.methodType(ClassLoader.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
             }
         }
+    }
 
-        private static int keyOf(int methodToken) {
-            // Bound or unbound thread, not generation-dependent: a publish does not flip these branches
-            // (UNREAD only comes from frames that started before it).
-            if (methodToken > 0) {
-                return methodToken;
-            }
-            return tokenOf(methodToken == UNBOUND ? Bindings.current() : Bindings.effective());
+    private static int keyOf(int methodToken) {
+        // Bound or unbound thread, not generation-dependent: a publish does not flip these branches
+        // (UNREAD only comes from frames that started before it).
+        if (methodToken > 0) {
+            return methodToken;
         }
+        return tokenOf(methodToken == UNBOUND ? Bindings.current() : Bindings.effective());
+    }
 
-        /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */
-        static int tokenOf(ClassLoader generation) {
-            // Not generation-dependent: this branch goes the same way for every generation.
-            return generation instanceof GenerationClassLoader ? ((GenerationClassLoader) generation).serial() : 0;
-        }
+    /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */
+    static int tokenOf(ClassLoader generation) {
+        // Not generation-dependent: this branch goes the same way for every generation.
+        return generation instanceof GenerationClassLoader ? ((GenerationClassLoader) generation).serial() : 0;
     }
 
     /**

@@ -10,52 +10,41 @@ import java.util.List;
 /**
  * The bootstrap method of every rewritten boundary site. Public because shell classes link to it;
  * the call sites it returns resolve the member lazily, per generation.
- *
- * <p>Why its type is {@code StringConcatFactory.makeConcatWithConstants}'s, (Lookup, String, MethodType,
- * String, Object...): the JDK calls a bootstrap method of exactly that type without an invoker or an
- * argument conversion of its own ({@code BootstrapMethodInvoker}: JDK 17 with an {@code invokeExact} whose
- * form is pre-generated, JDK 25 with {@code invokeBasic}), and its direct handle's form ({@code invokeStatic
- * L6_L}) is pre-generated too, in the holder classes of the JDK's CDS archive. The bootstrap's earlier type,
- * seven parameters with an {@code int}, made the first boundary call of every JVM spin about seven
- * {@code LambdaForm} classes for it (docs/PERFORMANCE.md).
  */
 public final class Boundary {
     private Boundary() {
     }
 
     /**
-     * @param caller the shell class's lookup
-     * @param name   the site's name (informative)
-     * @param type   the erased type of the site
-     * @param owner  the swappable class, internal form (an array descriptor for array types; "" for a token site)
-     * @param site   the rest of the site, in this order:
-     *               <ol>
-     *               <li>its kind, an {@code Integer}: a {@link SiteKind} ordinal, with {@link SiteKind#WITH_TOKEN}
-     *               if the last argument is the calling method's binding token (not part of the member's
-     *               arguments);</li>
-     *               <li>the member's name ("" for a type operation; the case table of an enum switch; the JDK
-     *               method of a load by name);</li>
-     *               <li>the member's original descriptor ("" for a type operation);</li>
-     *               <li>only for a lambda or method reference whose functional interface is swappable
-     *               ({@link SiteKind#LAMBDA}), where {@code owner} is the interface, the member its method and
-     *               the descriptor the method's type as the lambda was written: the body (a
-     *               {@code MethodHandle}: a method of the shell class, or the member a method reference names,
-     *               which is not swappable), the method's type as the interface declares it, and further
-     *               types the object must implement (descriptors separated by spaces, or "").</li>
-     *               </ol>
+     * @param caller     the shell class's lookup
+     * @param name       the site's name (informative)
+     * @param type       the erased type of the site
+     * @param kind       a {@link SiteKind} ordinal, with {@link SiteKind#WITH_TOKEN} if the last argument
+     *                   is the calling method's binding token (not part of the member's arguments)
+     * @param owner      the swappable class, internal form (an array descriptor for array types)
+     * @param member     the member's name ("" for a type operation; the case table of an enum switch;
+     *                   the JDK method of a load by name)
+     * @param descriptor the member's original descriptor ("" for a type operation)
      */
-    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, String owner,
-                                Object... site) {
-        int kind = (Integer) site[0];
-        String member = (String) site[1];
-        String descriptor = (String) site[2];
-        LambdaObjects.Shape lambda = null;
-        if (site.length > 3) {
-            String bridges = (String) site[5];
-            List<String> more = bridges.isEmpty() ? List.of() : List.of(bridges.split(" "));
-            lambda = new LambdaObjects.Shape((MethodHandle) site[3], (String) site[4], descriptor, more);
-        }
-        return link(caller, type, kind, owner, member, descriptor, lambda);
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, int kind,
+                                String owner, String member, String descriptor) {
+        return link(caller, type, kind, owner, member, descriptor, null);
+    }
+
+    /**
+     * The bootstrap of a lambda or method reference whose functional interface is swappable
+     * ({@link SiteKind#LAMBDA}): {@code owner} is the interface, {@code member} its method, {@code descriptor}
+     * the method's type as the lambda was written, {@code implementation} the body (a method of the shell
+     * class, or the member a method reference names, which is not swappable), {@code sam} the method's type
+     * as the interface declares it and {@code bridges} further types the object must implement (descriptors
+     * separated by spaces, or "").
+     */
+    public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, int kind,
+                                  String owner, String member, String descriptor, MethodHandle implementation,
+                                  String sam, String bridges) {
+        List<String> more = bridges.isEmpty() ? List.of() : List.of(bridges.split(" "));
+        return link(caller, type, kind, owner, member, descriptor,
+                new LambdaObjects.Shape(implementation, sam, descriptor, more));
     }
 
     private static CallSite link(MethodHandles.Lookup caller, MethodType type, int kind, String owner, String member,

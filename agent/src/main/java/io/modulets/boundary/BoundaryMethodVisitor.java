@@ -20,11 +20,14 @@ import org.objectweb.asm.Type;
  * emitted.
  */
 final class BoundaryMethodVisitor extends MethodVisitor {
-    /** Boundary.link, whose type is the JDK's string concatenation bootstrap's (see Boundary). */
     static final Handle BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary", "link",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;",
+                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;",
             false);
+    static final Handle LAMBDA_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary",
+            "lambda", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/invoke/MethodHandle;"
+                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String SWITCH_MAP = "$SwitchMap$";
 
@@ -322,7 +325,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
 
     /**
      * @param lambda for a {@link SiteKind#LAMBDA} site, its body's handle, the interface method's
-     *               declared type and its bridge types (see {@link Boundary#link}); else empty
+     *               declared type and its bridge types (see {@link Boundary#lambda}); else empty
      */
     private void site(SiteKind kind, String name, String erasedDescriptor, String owner, String member,
                       String originalDescriptor, Object... lambda) {
@@ -338,10 +341,10 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             tokenSites++;
         }
         if (lambda.length > 0) {
-            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, owner, linkKind, member,
+            super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_BOOTSTRAP, linkKind, owner, member,
                     originalDescriptor, lambda[0], lambda[1], lambda[2]);
         } else {
-            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, owner, linkKind, member, originalDescriptor);
+            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
         }
     }
 
@@ -360,7 +363,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
      * {@code local} (docs/JVM-NOTES.md: one binding read per shell method, not one per site).
      */
     static void readToken(MethodVisitor code, int local) {
-        code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, "", SiteKind.TOKEN.ordinal(), "", "");
+        code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, SiteKind.TOKEN.ordinal(), "", "", "");
         code.visitVarInsn(Opcodes.ISTORE, local);
     }
 

@@ -1,7 +1,6 @@
 package io.modulets.boundary;
 
 import java.lang.instrument.ClassFileTransformer;
-import java.lang.invoke.MethodHandles;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +34,6 @@ public final class BoundaryTransformer implements ClassFileTransformer {
         this.filter = filter;
         this.scan = new Scan(filter.packages());
         this.agentLoader = agentLoader;
-        try {
-            // Before the first site links: a direct handle of a static method of a class not yet initialized
-            // takes a form of its own (invokeStaticInit), which the JDK's archived holders lack for Boundary.link.
-            MethodHandles.lookup().ensureInitialized(Boundary.class);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A constant-pool scan and the list (by identity) it was built for. */

@@ -14,21 +14,14 @@ import io.modulets.bootstrap.GenerationLoader;
  * names both generations.
  */
 final class CrossGeneration {
-    /**
-     * {@code (Class, Object)Object}: {@link #cast}. In a class of its own, looked up once CrossGeneration is
-     * initialised: a handle of a static method of a class still being initialised takes a form of its own
-     * ({@code invokeStaticInit}), one more {@code LambdaForm} class spun at the first boundary call.
-     */
-    private static final class Cast {
-        static final MethodHandle CAST;
+    private static final MethodHandle CAST;
 
-        static {
-            try {
-                CAST = MethodHandles.lookup().findStatic(CrossGeneration.class, "cast",
-                        MethodType.methodType(Object.class, Class.class, Object.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+    static {
+        try {
+            CAST = MethodHandles.lookup().findStatic(CrossGeneration.class, "cast",
+                    MethodType.methodType(Object.class, Class.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -45,7 +38,7 @@ final class CrossGeneration {
         for (int i = byReceiver ? 1 : 0; i < type.parameterCount(); i++) {
             Class<?> parameter = type.parameterType(i);
             if (parameter != siteType.parameterType(i) && isOfAGeneration(parameter)) {
-                MethodHandle cast = MethodHandles.insertArguments(Cast.CAST, 0, parameter)
+                MethodHandle cast = MethodHandles.insertArguments(CAST, 0, parameter)
                         .asType(MethodType.methodType(parameter, Object.class));
                 explained = MethodHandles.filterArguments(explained, i, cast);
             }

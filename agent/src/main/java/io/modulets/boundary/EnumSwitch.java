@@ -14,17 +14,14 @@ import java.util.Map;
  * (a name no case knows goes to {@code default}, as a constant added later would).
  */
 final class EnumSwitch {
-    /** {@code (Map, Object)int}: {@link #caseOf}, looked up once EnumSwitch is initialised (see InlineCacheSite.Relink). */
-    private static final class CaseOf {
-        static final MethodHandle CASE_OF;
+    private static final MethodHandle CASE_OF;
 
-        static {
-            try {
-                CASE_OF = MethodHandles.lookup().findStatic(EnumSwitch.class, "caseOf",
-                        MethodType.methodType(int.class, Map.class, Object.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+    static {
+        try {
+            CASE_OF = MethodHandles.lookup().findStatic(EnumSwitch.class, "caseOf",
+                    MethodType.methodType(int.class, Map.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -40,7 +37,7 @@ final class EnumSwitch {
                 cases.put(entry.substring(0, eq), Integer.valueOf(entry.substring(eq + 1)));
             }
         }
-        return MethodHandles.insertArguments(CaseOf.CASE_OF, 0, Map.copyOf(cases));
+        return MethodHandles.insertArguments(CASE_OF, 0, Map.copyOf(cases));
     }
 
     private static int caseOf(Map<String, Integer> cases, Object constant) {

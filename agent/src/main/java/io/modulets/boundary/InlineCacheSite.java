@@ -41,28 +41,14 @@ abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
     /** Levels grown below the top link before a link starts from the top again (see {@link #link}). */
     private static final int MAX_DEPTH = 4;
+    private static final MethodHandle RELINK;
 
-    /**
-     * {@code (Ref)MethodHandle} and {@code (Ref, Object)MethodHandle}: {@link #relink} of the site the
-     * {@link Ref} holds, without and with the call's receiver ({@link #relinkOf}, {@link #relinkOn}). Static methods, looked up once this class is initialised: the
-     * forms of their direct handles ({@code invokeStatic LL_L}, {@code L3_L}) are then in the JDK's archived
-     * holders, where an instance method's ({@code invokeVirtual}) or one of a class still being initialised
-     * ({@code invokeStaticInit}) would be spun at the first boundary call.
-     */
-    private static final class Relink {
-        static final MethodHandle RELINK;
-        static final MethodHandle RELINK_ON;
-
-        static {
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                RELINK = lookup.findStatic(InlineCacheSite.class, "relinkOf",
-                        MethodType.methodType(MethodHandle.class, Ref.class));
-                RELINK_ON = lookup.findStatic(InlineCacheSite.class, "relinkOn",
-                        MethodType.methodType(MethodHandle.class, Ref.class, Object.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+    static {
+        try {
+            RELINK = MethodHandles.lookup().findVirtual(InlineCacheSite.class, "relink",
+                    MethodType.methodType(Object.class, Object[].class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -106,76 +92,24 @@ abstract class InlineCacheSite extends MutableCallSite {
      * @param type  the site's type
      * @param inner the resolver's type: the site's type, or without the parameters that {@link #outer}
      *              adds
-     * @param onReceiver whether {@link #relink} needs the call's first argument, its receiver
      * @param links the links it registers with
      */
-    InlineCacheSite(MethodType type, MethodType inner, boolean onReceiver, Resolver resolver, BoundaryLinks links) {
-        this(new Ref(), type, inner, onReceiver, resolver, links);
-    }
-
-    /**
-     * The fallback is the site's first target, given to the constructor of MutableCallSite: the one that
-     * takes only a type makes a placeholder target first, an asType of a varargs collector to the site's
-     * type, whose forms are spun for every new shape of site. So the fallback is bound to a {@link Ref},
-     * which gets the site once it exists.
-     */
-    private InlineCacheSite(Ref ref, MethodType type, MethodType inner, boolean onReceiver, Resolver resolver,
-                            BoundaryLinks links) {
-        this(ref, type, fallback(ref, inner, onReceiver), resolver, links);
-    }
-
-    private InlineCacheSite(Ref ref, MethodType type, MethodHandle fallback, Resolver resolver, BoundaryLinks links) {
-        super(withTrailing(fallback, type));
-        ref.site = this;
+    InlineCacheSite(MethodType type, MethodType inner, Resolver resolver, BoundaryLinks links) {
+        super(type);
         this.resolver = resolver;
         this.links = links;
-        this.fallback = fallback;
+        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
-    /**
-     * The handle relink returns makes the call, through an exact invoker: the shape of a call site's dynamic
-     * invoker (a fold of the target's getter into exactInvoker), whose forms the site's levels and spare
-     * share; collecting the arguments for relink to invokeWithArguments spun forms of its own.
-     */
-    private static MethodHandle fallback(Ref ref, MethodType inner, boolean onReceiver) {
-        MethodHandle relink = onReceiver
-                ? Relink.RELINK_ON.bindTo(ref).asType(MethodType.methodType(MethodHandle.class, inner.parameterType(0)))
-                : Relink.RELINK.bindTo(ref);
-        return MethodHandles.foldArguments(MethodHandles.exactInvoker(inner), relink);
-    }
-
-    /** {@code inner} taking the trailing parameters of {@code type} it lacks too (see {@link #outer}). */
-    private static MethodHandle withTrailing(MethodHandle inner, MethodType type) {
-        int count = inner.type().parameterCount();
-        return count == type.parameterCount() ? inner
-                : MethodHandles.dropArguments(inner, count, type.parameterList().subList(count, type.parameterCount()));
-    }
-
-    /** The site that a fallback made before it reaches, once it exists (cold: only relink reads it). */
-    private static final class Ref {
-        volatile InlineCacheSite site;
-    }
-
-    /** Call once constructed: registers the site (its target is the fallback already: the first call relinks). */
+    /** Call once constructed: the first call relinks. */
     final void start() {
+        setTarget(outer(fallback));
         links.register(this);
     }
 
-    /**
-     * A miss, or the first call in a new epoch: {@link #link} as needed, and return the handle, of the
-     * resolver's type, that makes the call. {@code receiver} is the call's first argument if the site
-     * was made {@code onReceiver}, else null.
-     */
-    abstract MethodHandle relink(Object receiver) throws Throwable;
-
-    private static MethodHandle relinkOf(Ref ref) throws Throwable {
-        return ref.site.relink(null);
-    }
-
-    private static MethodHandle relinkOn(Ref ref, Object receiver) throws Throwable {
-        return ref.site.relink(receiver);
-    }
+    /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
+    abstract Object relink(Object[] arguments) throws Throwable;
 
     /** The epoch the site links in now. */
     abstract LiveSet.Epoch epoch();

@@ -26,9 +26,6 @@ import org.objectweb.asm.tree.VarInsnNode;
  * (each such re-target deoptimises the method: the activation wave).
  */
 final class MethodTokens {
-    /** Where a boundary site's kind is among its bootstrap arguments (after the owner: see Boundary#link). */
-    private static final int SITE_KIND = 1;
-
     private MethodTokens() {
     }
 
@@ -46,7 +43,7 @@ final class MethodTokens {
             }
             InvokeDynamicInsnNode site = (InvokeDynamicInsnNode) insn;
             if (!site.bsm.getOwner().equals(Type.getInternalName(Boundary.class))
-                    || ((Integer) site.bsmArgs[SITE_KIND] & SiteKind.WITH_TOKEN) == 0) {
+                    || ((Integer) site.bsmArgs[0] & SiteKind.WITH_TOKEN) == 0) {
                 continue;
             }
             AbstractInsnNode load = site.getPrevious();
@@ -55,7 +52,7 @@ final class MethodTokens {
                 throw new IllegalStateException("a binding site's token is not loaded right before it");
             }
             code.remove(load);
-            site.bsmArgs[SITE_KIND] = (Integer) site.bsmArgs[SITE_KIND] & ~SiteKind.WITH_TOKEN;
+            site.bsmArgs[0] = (Integer) site.bsmArgs[0] & ~SiteKind.WITH_TOKEN;
             int close = site.desc.indexOf(')');
             site.desc = site.desc.substring(0, close - 1) + site.desc.substring(close);
         }

@@ -16,10 +16,13 @@ import io.modulets.bootstrap.GenerationLoader;
  * cache is keyed by the receiver's class.
  */
 final class ReceiverSite extends InlineCacheSite {
+    private static final MethodHandle IS_CLASS;
     private static final MethodHandle IS_INSTANCE;
 
     static {
         try {
+            IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
+                    MethodType.methodType(boolean.class, Class.class, Object.class));
             IS_INSTANCE = MethodHandles.lookup().findVirtual(Class.class, "isInstance",
                     MethodType.methodType(boolean.class, Object.class));
         } catch (ReflectiveOperationException e) {
@@ -27,26 +30,8 @@ final class ReceiverSite extends InlineCacheSite {
         }
     }
 
-    /**
-     * {@code (Class, Object)boolean}: {@link #isClass}, looked up once ReceiverSite is initialised (a handle of
-     * a static method of a class still being initialised takes a form of its own, {@code invokeStaticInit},
-     * which the JDK's archived holders lack: see InlineCacheSite.Relink).
-     */
-    private static final class IsClass {
-        static final MethodHandle IS_CLASS;
-
-        static {
-            try {
-                IS_CLASS = MethodHandles.lookup().findStatic(ReceiverSite.class, "isClass",
-                        MethodType.methodType(boolean.class, Class.class, Object.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-    }
-
     ReceiverSite(MethodType type, Resolver resolver, BoundaryLinks links) {
-        super(type, type, true, resolver, links);
+        super(type, type, resolver, links);
     }
 
     /**
@@ -61,7 +46,7 @@ final class ReceiverSite extends InlineCacheSite {
         boolean sameGenerationSubclasses = receiverClass.getClassLoader() instanceof GenerationLoader
                 || (!receiverClass.isArray() && Modifier.isFinal(receiverClass.getModifiers()));
         return sameGenerationSubclasses ? IS_INSTANCE.bindTo(receiverClass)
-                : MethodHandles.insertArguments(IsClass.IS_CLASS, 0, receiverClass);
+                : MethodHandles.insertArguments(IS_CLASS, 0, receiverClass);
     }
 
     private static boolean isClass(Class<?> expected, Object receiver) {
@@ -87,12 +72,14 @@ final class ReceiverSite extends InlineCacheSite {
     };
 
     @Override
-    MethodHandle relink(Object receiver) throws Throwable {
+    Object relink(Object[] arguments) throws Throwable {
+        Object receiver = arguments[0];
         if (receiver == null) {
             switch (resolver.kind()) {
-                case CHECKCAST: // null
-                case INSTANCEOF: // false
-                    return MethodHandles.empty(type());
+                case CHECKCAST:
+                    return null;
+                case INSTANCEOF:
+                    return false;
                 default:
                     throw new NullPointerException();
             }
@@ -103,22 +90,22 @@ final class ReceiverSite extends InlineCacheSite {
             if (!awaitsRelinker()) {
                 link(List.of());
             }
-            return target;
+            return target.invokeWithArguments(arguments);
         }
         ClassLoader own = receiverClass.getClassLoader();
         if (own instanceof GenerationLoader) {
             target = inOwnGeneration.get(receiverClass);
             if (links.isRetired(own)) {
-                return target;
+                return target.invokeWithArguments(arguments);
             }
             addEntry(receiverClass, own, target);
-            return target;
+            return target.invokeWithArguments(arguments);
         }
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
         ClassLoader generation = Bindings.effective();
         target = resolveIn(generation);
         addEntry(receiverClass, generation, target);
-        return target;
+        return target.invokeWithArguments(arguments);
     }
 
     private void addEntry(Class<?> receiverClass, ClassLoader generation, MethodHandle target) {

@@ -16,30 +16,19 @@ import io.modulets.bootstrap.ThrownExceptions;
  * and C2 inlines through it as before (docs/BOUNDARY.md, "Cost").
  */
 final class ThrownHandler {
-    /**
-     * {@code (TaskOutcomes, Throwable)Object}: {@link #countAndRethrow}. Looked up once ThrownHandler is
-     * initialised (a handle of a static method of a class still being initialised takes a form of its own).
-     */
-    private static final class Handler {
-        static final MethodHandle COUNT_AND_RETHROW;
+    /** {@code (TaskOutcomes, Throwable) void}. */
+    private static final MethodHandle CROSSED;
 
-        static {
-            try {
-                COUNT_AND_RETHROW = MethodHandles.lookup().findStatic(ThrownHandler.class, "countAndRethrow",
-                        MethodType.methodType(Object.class, TaskOutcomes.class, Throwable.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+    static {
+        try {
+            CROSSED = MethodHandles.publicLookup().findStatic(ThrownExceptions.class, "crossed",
+                    MethodType.methodType(void.class, TaskOutcomes.class, Throwable.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
     private ThrownHandler() {
-    }
-
-    /** Counts {@code thrown} against the generation of {@code outcomes}, then throws it again, unchanged. */
-    private static Object countAndRethrow(TaskOutcomes outcomes, Throwable thrown) throws Throwable {
-        ThrownExceptions.crossed(outcomes, thrown);
-        throw thrown;
     }
 
     /** {@code member} of {@code generation}, counting what it throws; {@code member} itself for no generation. */
@@ -54,10 +43,9 @@ final class ThrownHandler {
         // converted type in a strong cache field. A type that names the generation's classes would keep the
         // generation loaded until another call replaced it (BoundaryUnloadIT).
         MethodType erased = type.erase();
-        // (Throwable, arguments...) -> count it, then throw it again. One method rather than a fold of the
-        // count into throwException: two fewer LambdaForm classes spun at the first boundary call.
-        MethodHandle handler = Handler.COUNT_AND_RETHROW.bindTo(outcomes)
-                .asType(MethodType.methodType(erased.returnType(), Throwable.class));
+        // (Throwable, arguments...) -> count it, then throw it again
+        MethodHandle rethrow = MethodHandles.throwException(erased.returnType(), Throwable.class);
+        MethodHandle handler = MethodHandles.foldArguments(rethrow, CROSSED.bindTo(outcomes));
         handler = MethodHandles.dropArguments(handler, 1, erased.parameterList());
         return MethodHandles.catchException(member.asType(erased), Throwable.class, handler).asType(type);
     }

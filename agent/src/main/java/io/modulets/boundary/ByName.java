@@ -17,13 +17,19 @@ import io.modulets.bootstrap.LoadByName;
  * classes that ASM rewrites; {@link RoutedCalls#asStaticCalls} patches the others.
  */
 final class ByName {
-    /** The JDK calls that are rerouted, as owner.name+descriptor → the helper's name. */
-    private static final Map<String, String> ROUTES = Map.of(
-            "java/lang/Class.forName(Ljava/lang/String;)Ljava/lang/Class;", "forName",
-            "java/lang/Class.forName(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", "forName",
-            "java/util/ServiceLoader.load(Ljava/lang/Class;)Ljava/util/ServiceLoader;", "load",
-            "java/util/ServiceLoader.load(Ljava/lang/Class;Ljava/lang/ClassLoader;)Ljava/util/ServiceLoader;", "load",
-            "java/lang/invoke/MethodHandles$Lookup.findClass(Ljava/lang/String;)Ljava/lang/Class;", "findClass");
+    /** The routes, each a JDK method as owner.name+descriptor. */
+    static final String FOR_NAME_OF_CALLER = "java/lang/Class.forName(Ljava/lang/String;)Ljava/lang/Class;";
+    static final String FOR_NAME =
+            "java/lang/Class.forName(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;";
+    static final String LOAD = "java/util/ServiceLoader.load(Ljava/lang/Class;)Ljava/util/ServiceLoader;";
+    static final String LOAD_WITH_LOADER =
+            "java/util/ServiceLoader.load(Ljava/lang/Class;Ljava/lang/ClassLoader;)Ljava/util/ServiceLoader;";
+    static final String FIND_CLASS =
+            "java/lang/invoke/MethodHandles$Lookup.findClass(Ljava/lang/String;)Ljava/lang/Class;";
+
+    /** The JDK calls that are rerouted → the helper's name. */
+    private static final Map<String, String> ROUTES = Map.of(FOR_NAME_OF_CALLER, "forName", FOR_NAME, "forName",
+            LOAD, "load", LOAD_WITH_LOADER, "load", FIND_CLASS, "findClass");
 
     private ByName() {
     }
@@ -40,13 +46,13 @@ final class ByName {
             throw new IllegalArgumentException("modulets: no route for " + route);
         }
         String descriptor = route.substring(route.indexOf('('));
-        boolean virtual = route.startsWith("java/lang/invoke/MethodHandles$Lookup.");
+        boolean virtual = route.equals(FIND_CLASS);
         MethodType jdkType = MethodType.fromMethodDescriptorString(descriptor, null);
         if (virtual) {
             jdkType = jdkType.insertParameterTypes(0, MethodHandles.Lookup.class);
         }
         try {
-            if (route.equals("java/lang/Class.forName(Ljava/lang/String;)Ljava/lang/Class;")) {
+            if (route.equals(FOR_NAME_OF_CALLER)) {
                 MethodHandle full = MethodHandles.lookup().findStatic(LoadByName.class, helper,
                         MethodType.methodType(Class.class, String.class, boolean.class, ClassLoader.class));
                 return MethodHandles.insertArguments(full, 1, true, caller.getClassLoader());

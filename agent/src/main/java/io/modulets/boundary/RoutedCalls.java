@@ -32,10 +32,9 @@ final class RoutedCalls {
     private static final Map<String, byte[]> STATIC_ROUTES = staticRoutes();
     private static final int METHOD_REF = 10;
 
-    /** Each constant's offset (0 for the second slot of a Long or Double) and the routed method refs. */
+    /** Each constant's offset (0 for the second slot of a Long or Double). */
     private final int[] entry;
-    private final boolean[] routed;
-    /** The route of each routed method ref. */
+    /** The route of each routed method ref, null for every other constant. */
     private final String[] routes;
     private final int poolEnd;
     private boolean anyRouted;
@@ -43,7 +42,6 @@ final class RoutedCalls {
     private RoutedCalls(byte[] b) {
         int count = ConstantPoolScan.u2(b, 8);
         entry = new int[count];
-        routed = new boolean[count];
         routes = new String[count];
         int at = 10;
         for (int index = 1; index < count; index++) {
@@ -63,8 +61,7 @@ final class RoutedCalls {
             int ref = entry[index];
             if (ref != 0 && ((b[ref] & 0xff) == 10 || (b[ref] & 0xff) == 11)) {
                 routes[index] = route(b, ref);
-                routed[index] = routes[index] != null;
-                anyRouted |= routed[index];
+                anyRouted |= routes[index] != null;
             }
         }
     }
@@ -122,7 +119,7 @@ final class RoutedCalls {
         int[] classIndex = new int[count];
         int added = 0;
         for (int index = 1; index < count; index++) {
-            if (!routed[index]) {
+            if (routes[index] == null) {
                 continue;
             }
             byte[] target = STATIC_ROUTES.get(routes[index]);
@@ -144,7 +141,7 @@ final class RoutedCalls {
         System.arraycopy(b, 0, out, 0, poolEnd);
         putU2(out, 8, count + 2 * targets.size());
         for (int index = 1; index < count; index++) {
-            if (routed[index]) {
+            if (routes[index] != null) {
                 putU2(out, entry[index] + 1, classIndex[index]);
             }
         }
@@ -166,13 +163,12 @@ final class RoutedCalls {
     private static Map<String, byte[]> staticRoutes() {
         byte[] loadByName = "io/modulets/bootstrap/LoadByName".getBytes(StandardCharsets.UTF_8);
         Map<String, byte[]> routes = new HashMap<>();
-        routes.put("java/lang/Class.forName(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", loadByName);
-        routes.put("java/util/ServiceLoader.load(Ljava/lang/Class;)Ljava/util/ServiceLoader;", loadByName);
-        routes.put("java/util/ServiceLoader.load(Ljava/lang/Class;Ljava/lang/ClassLoader;)Ljava/util/ServiceLoader;",
-                loadByName);
+        routes.put(ByName.FOR_NAME, loadByName);
+        routes.put(ByName.LOAD, loadByName);
+        routes.put(ByName.LOAD_WITH_LOADER, loadByName);
         try {
             Class.forName("io.modulets.bootstrap.ForNameOfCaller", false, null);
-            routes.put("java/lang/Class.forName(Ljava/lang/String;)Ljava/lang/Class;",
+            routes.put(ByName.FOR_NAME_OF_CALLER,
                     "io/modulets/bootstrap/ForNameOfCaller".getBytes(StandardCharsets.UTF_8));
         } catch (ClassNotFoundException notDefined) {
             // Class.forName(String) keeps its call sites
@@ -188,7 +184,7 @@ final class RoutedCalls {
     private boolean handleRouted(byte[] b) {
         for (int index = 1; index < entry.length; index++) {
             int at = entry[index];
-            if (at != 0 && (b[at] & 0xff) == 15 && routed[ConstantPoolScan.u2(b, at + 2)]) {
+            if (at != 0 && (b[at] & 0xff) == 15 && routes[ConstantPoolScan.u2(b, at + 2)] != null) {
                 return true;
             }
         }
@@ -228,7 +224,7 @@ final class RoutedCalls {
             int op = b[i] & 0xff;
             if (op >= 0xb6 && op <= 0xb9) { // invokevirtual, invokespecial, invokestatic, invokeinterface
                 int index = ConstantPoolScan.u2(b, i + 1);
-                if (index < routed.length && routed[index]) {
+                if (index < routes.length && routes[index] != null) {
                     return true;
                 }
             }

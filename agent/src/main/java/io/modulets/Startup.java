@@ -112,7 +112,7 @@ final class Startup {
         Deployer deployer = new Deployer(registry, store, filter, options.allowOutside() || modules == null,
                 application, modules, erasure, rules, restarts);
         // Before generation 1, so that it is counted and announced like any other.
-        Monitoring.start(options, inst, registry, deployer, filter, classPath);
+        Monitoring.start(options, inst, registry, deployer, filter, classPath, capture.seesPlatformServerMade());
         if (modules != null && options.watch()) {
             // The watcher's thread is never bound (neverBind), and the JDK's WatchService poller is a
             // JDK loop thread: neither is a task that would keep a generation live.

@@ -185,6 +185,42 @@ class JmxIT {
     }
 
     /**
+     * The MBeans wait for the platform MBean server: a JVM nobody manages never makes it (about 300 classes and
+     * 60-150 ms of CPU), and an application that makes it finds the agent's MBeans there, with no client attached.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void theMBeansAreRegisteredWhenTheApplicationMakesThePlatformServerAndNotBefore(Jdk jdk, TestInfo info)
+            throws Exception {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(v1, modules.resolve("mod.jar"));
+        Path classes = work.resolve("class-load.log");
+        ChildJvm child = ChildJvm.on(jdk)
+                .agent("packages=jx.mod,modules=" + modules + ",watch=false,log=debug,store=" + work.resolve("store"))
+                .jvmOptions("-Xlog:class+load:file=" + classes)
+                .classpath(shellJar)
+                .mainClass("jx.Main");
+        try (InteractiveJvm jvm = InteractiveJvm.start(child, work, "child")) {
+            jvm.awaitLog("jmx: the MBeans are registered when the platform MBean server is made", "version",
+                    "version 1", WAIT);
+            // Before, the agent made the server itself a second after premain: this JVM outlives that second (a
+            // wait for nothing to happen cannot be shorter than the time it happened in)
+            Thread.sleep(1500);
+            jvm.send("version");
+            jvm.expect("version 1", WAIT);
+            List<String> serverClasses = Files.readAllLines(classes).stream()
+                    .filter(line -> line.contains(" javax.management.MBeanServerFactory ")).toList();
+            assertEquals(List.of(), serverClasses, "nobody made the platform MBean server\n" + jvm.describe());
+
+            jvm.send("mbeans");
+            String mbeans = jvm.expect("mbeans", WAIT);
+            assertTrue(mbeans.contains(MANAGER) && mbeans.contains("io.modulets:type=Generation,id=1"),
+                    mbeans + "\n" + jvm.describe());
+        }
+    }
+
+    /**
      * The agent registers its MBeans on its own thread once premain is done: a client that connects
      * at once may be first. Waits (bounded) for the manager's registration, as a tool would.
      */

@@ -51,7 +51,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             "java/util/Timer", "java/util/TimerThread", "java/util/TimerTask", "java/util/concurrent/CompletableFuture",
             "java/util/concurrent/CompletableFuture$CoCompletion",
             "java/util/concurrent/CompletableFuture$UniCompletion", "java/util/concurrent/CompletableFuture$Completion",
-            "jdk/internal/loader/BuiltinClassLoader");
+            "jdk/internal/loader/BuiltinClassLoader", ManagementRules.FACTORY);
 
     /** The rules of the family that rewrites {@code target} (one of {@link #JDK_TARGETS}), one family per file. */
     static List<Transformlet> family(String target) {
@@ -69,6 +69,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     "java/util/concurrent/CompletableFuture$UniCompletion",
                     "java/util/concurrent/CompletableFuture$Completion" -> CompletableFutureRules.rules();
             case "jdk/internal/loader/BuiltinClassLoader" -> List.of(new BuiltinLoaderTransformlet());
+            case ManagementRules.FACTORY -> ManagementRules.rules();
             default -> List.of();
         };
     }
@@ -120,8 +121,13 @@ public final class CaptureTransformer implements ClassFileTransformer {
      */
     private final Set<String> given = ConcurrentHashMap.newKeySet();
 
-    private CaptureTransformer(List<String> executors, List<RequestMethod> requests, Set<String> withField) {
+    /** Whether {@code ManagementFactory} loads after the transformer, so that its hook sees the MBean server made. */
+    private final boolean seesPlatformServerMade;
+
+    private CaptureTransformer(List<String> executors, List<RequestMethod> requests, Set<String> withField,
+                               boolean seesPlatformServerMade) {
         this.withField = withField;
+        this.seesPlatformServerMade = seesPlatformServerMade;
         for (RequestMethod request : requests) {
             List<RequestMethod> methods = requestClasses.get(request.internalName());
             if (methods == null) {
@@ -245,20 +251,26 @@ public final class CaptureTransformer implements ClassFileTransformer {
         Set<Module> agentModules = Set.of(Bindings.class.getModule(), CaptureTransformer.class.getModule());
         inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
+        Set<String> notLoaded = notLoaded(inst, NOT_LOADED_YET);
         // The task classes not loaded yet get a field for their capture as they load (a loaded class
         // cannot take a new field).
-        Set<String> withField = notLoaded(inst, TASK_CLASSES);
-        // The JDK's HttpServer is a platform module: its request method calls the holder too.
-        Optional<Module> httpServer = ModuleLayer.boot().findModule("jdk.httpserver");
-        if (httpServer.isPresent()) {
-            inst.redefineModule(httpServer.get(), Set.of(Bindings.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+        Set<String> withField = new HashSet<>(notLoaded);
+        withField.retainAll(TASK_CLASSES);
+        // The JDK's HttpServer and java.management are platform modules: their hooked methods call the holder too.
+        for (String name : List.of("jdk.httpserver", "java.management")) {
+            Optional<Module> platform = ModuleLayer.boot().findModule(name);
+            if (platform.isPresent()) {
+                inst.redefineModule(platform.get(), Set.of(Bindings.class.getModule()), Map.of(), Map.of(), Set.of(),
+                        Map.of());
+            }
         }
         List<RequestMethod> requestMethods = new ArrayList<>(Servers.REQUESTS);
         for (String request : requests) {
             int hash = request.indexOf('#');
             requestMethods.add(RequestMethod.call(request.substring(0, hash), request.substring(hash + 1)));
         }
-        CaptureTransformer transformer = new CaptureTransformer(executors, requestMethods, withField);
+        CaptureTransformer transformer = new CaptureTransformer(executors, requestMethods, withField,
+                notLoaded.contains(ManagementRules.FACTORY));
         // before the pool's hooks can run: a pool submission before it would take it for no carrier pool
         ForkJoinHooks.carrierPoolReader = HookFunctions.CARRIER_POOL;
         inst.addTransformer(transformer, true);
@@ -354,10 +366,23 @@ public final class CaptureTransformer implements ClassFileTransformer {
         }, "modulets-capture-check").start();
     }
 
+    /**
+     * Whether {@code ManagementHooks} will hear of the platform MBean server's making: {@code ManagementFactory} was
+     * not loaded when the transformer was installed (another agent before this one may have loaded it, and made the
+     * server), so it is rewritten as it loads.
+     */
+    public boolean seesPlatformServerMade() {
+        return seesPlatformServerMade;
+    }
+
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
     private static final List<String> TASK_CLASSES =
             List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
                     "java/util/concurrent/CompletableFuture$Completion");
+
+    /** The classes install asks whether they are loaded yet: the task classes and {@code ManagementFactory}. */
+    private static final List<String> NOT_LOADED_YET = List.of(TASK_CLASSES.get(0), TASK_CLASSES.get(1),
+            TASK_CLASSES.get(2), ManagementRules.FACTORY);
 
     private static Set<String> notLoaded(Instrumentation inst, List<String> names) {
         Set<String> absent = new java.util.HashSet<>(names);

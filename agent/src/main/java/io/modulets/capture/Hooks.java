@@ -19,6 +19,7 @@ final class Hooks {
     static final String FORK_JOIN = BOOTSTRAP + "ForkJoinHooks";
     static final String STAGES = BOOTSTRAP + "StageHooks";
     static final String LOADERS = BOOTSTRAP + "LoaderHooks";
+    static final String MANAGEMENT = BOOTSTRAP + "ManagementHooks";
 
     private Hooks() {
     }

@@ -1,6 +1,5 @@
 package io.modulets.manage;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -18,9 +17,9 @@ import io.modulets.generations.Registry;
 
 /**
  * Registers the MBeans of DESIGN §4 in the platform MBean server and sends the manager's
- * notifications. Everything here runs on the manage thread: the first job starts the platform
- * MBean server (tens of milliseconds, off premain's path) and registers the manager and the
- * generations made so far; later jobs follow the registry.
+ * notifications. Everything here runs on the manage thread: the first job, once the platform MBean
+ * server is made ({@code Monitoring}), registers the manager and the generations made so far; later
+ * jobs follow the registry.
  *
  * <p>An unloaded generation's MBean stays, state {@code unloaded}, but only the newest
  * {@link #UNLOADED_KEPT} of them: a JVM that activates all day would otherwise collect MBeans
@@ -36,11 +35,7 @@ final class Jmx implements Transitions.Output {
     private final Set<Integer> registered = new HashSet<>();
     private final Deque<Integer> unloaded = new ArrayDeque<>();
 
-    Jmx(Registry registry, Manager manager) {
-        this(registry, manager, ManagementFactory::getPlatformMBeanServer);
-    }
-
-    /** @param platform the MBean server to register in (tests give their own) */
+    /** @param platform the MBean server to register in: the platform's, once made (tests give their own) */
     Jmx(Registry registry, Manager manager, Supplier<MBeanServer> platform) {
         this.registry = registry;
         this.manager = manager;

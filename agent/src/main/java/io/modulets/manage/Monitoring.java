@@ -1,10 +1,16 @@
 package io.modulets.manage;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
+import javax.management.MBeanServer;
+
+import io.modulets.bootstrap.ManagementHooks;
 import io.modulets.config.AgentOptions;
+import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.deploy.Deployer;
 import io.modulets.generations.Registry;
@@ -20,14 +26,10 @@ public final class Monitoring {
     public static final String AGENT_PROPERTY = "io.modulets.agent";
 
     /**
-     * How long after premain the MBeans are registered. The platform MBean server and the MXBeans'
-     * introspection load about 300 classes of {@code java.management} and {@code jdk.management}, 60-150 ms
-     * of CPU: a JVM done within this time (a CLI, a batch job, a test run under the agent) never pays
-     * it, a longer one pays it off its start-up. Nothing is lost: a client that connects meanwhile
-     * waits for the manager's registration (the CLI does: 5 s, or until the JVM is a minute old), which
-     * shows the state of everything done before it (generation 1, any deploy of that second, the counts); only
-     * notifications of that second had no MBean to come from. JFR is not delayed: a recording started
-     * with the JVM must get the events of its first second.
+     * How long after premain the MBeans are registered when the agent cannot hear of the platform MBean server's
+     * making ({@code ManagementFactory} loaded before the agent): the server and the MXBeans' introspection load
+     * about 300 classes of {@code java.management} and {@code jdk.management}, 60-150 ms of CPU, which a JVM done
+     * within this time never pays. Otherwise the MBeans are registered when someone makes the server.
      */
     static final long JMX_DELAY_MILLIS = 1000;
 
@@ -46,9 +48,10 @@ public final class Monitoring {
 
     /**
      * @param classPath the class path without the agent jar; used when {@code modules} is absent
+     * @param hearsPlatformServer whether {@code ManagementHooks} will hear of the platform MBean server's making
      */
     public static void start(AgentOptions options, Instrumentation inst, Registry registry, Deployer deployer,
-                             PackageFilter filter, List<Path> classPath) {
+                             PackageFilter filter, List<Path> classPath, boolean hearsPlatformServer) {
         System.setProperty(AGENT_PROPERTY, version());
         EventThread thread = EventThread.start();
         events = thread;
@@ -58,27 +61,40 @@ public final class Monitoring {
         Transitions transitions = new Transitions(thread, registry, counts);
         registry.listen(transitions);
         deployer.onRefusal(transitions);
-        long jmxDelay = jvmStartsJmx() ? 0 : JMX_DELAY_MILLIS;
+        // -1: the server's making is heard (or the JVM's management agent makes it anyway), the MBeans wait for it
+        long jmxDelay = jvmStartsJmx() ? 0 : hearsPlatformServer ? -1 : JMX_DELAY_MILLIS;
         thread.submit(() -> outputs(options, registry, deployer, packages, counts, thread, transitions, jmxDelay));
     }
 
     /**
      * The first job on the manage thread, so that neither JMX nor JFR classes load on premain's path:
      * starts JFR's listener at once (a recording started with the JVM, or in its first moments, gets
-     * every event), and JMX {@code jmxDelay} later.
+     * every event), and registers the MBeans once the platform MBean server is made: by whoever makes it,
+     * or by this thread {@code jmxDelay} ms later (never if -1).
      */
     private static void outputs(AgentOptions options, Registry registry, Deployer deployer, PackageLists packages,
                                 Counts counts, EventThread thread, Transitions transitions, long jmxDelay) {
         Flight flight = new Flight(registry, thread);
         flight.start();
         transitions.outputs(flight);
-        if (options.jmx()) {
-            thread.later(() -> {
-                Jmx jmx = new Jmx(registry, new Manager(Jmx.managerName(), registry, deployer, packages, counts,
-                        options.modules().orElse(null), options.store()));
-                jmx.register();
-                transitions.outputs(flight, jmx);
-            }, jmxDelay);
+        if (!options.jmx()) {
+            return;
+        }
+        ManagementHooks.whenPlatformServer(new Consumer<>() { // called under ManagementFactory's lock: queues only
+            @Override
+            public void accept(Object server) {
+                thread.submit(() -> {
+                    Jmx jmx = new Jmx(registry, new Manager(Jmx.managerName(), registry, deployer, packages, counts,
+                            options.modules().orElse(null), options.store()), () -> (MBeanServer) server);
+                    jmx.register();
+                    transitions.outputs(flight, jmx);
+                });
+            }
+        });
+        if (jmxDelay >= 0) {
+            thread.later(() -> ManagementHooks.platformServer(ManagementFactory.getPlatformMBeanServer()), jmxDelay);
+        } else {
+            Log.debug("jmx: the MBeans are registered when the platform MBean server is made");
         }
     }
 

@@ -14,7 +14,10 @@ import jx.util.Helper;
  * <li>{@code version}: prints {@code version N}, from the swappable {@code jx.mod.Version};</li>
  * <li>{@code extra}: prints {@code extra <text> <loader>} from {@code ext.Extra}, through
  * {@link UsesExtra}, a shell class loaded only then (the package may have become swappable);</li>
- * <li>{@code gc}: asks for a collection and prints {@code gc}.</li>
+ * <li>{@code gc}: asks for a collection and prints {@code gc};</li>
+ * <li>{@code mbeans}: makes the platform MBean server, as an application that registers MBeans of its own does,
+ * waits (up to 30 s) until the agent's manager is registered in it, and prints {@code mbeans} and the names of
+ * the agent's MBeans.</li>
  * </ul>
  */
 public final class Main {
@@ -32,6 +35,7 @@ public final class Main {
                         System.gc();
                         say("gc");
                     }
+                    case "mbeans" -> say("mbeans " + agentMBeans());
                     default -> say("unknown " + command);
                 }
             } catch (Exception e) {
@@ -39,6 +43,16 @@ public final class Main {
             }
         }
         pool.shutdown();
+    }
+
+    private static java.util.Set<javax.management.ObjectName> agentMBeans() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName manager = new javax.management.ObjectName("io.modulets:type=Manager");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!server.isRegistered(manager) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return new java.util.TreeSet<>(server.queryNames(new javax.management.ObjectName("io.modulets:*"), null));
     }
 
     private static void say(String line) {

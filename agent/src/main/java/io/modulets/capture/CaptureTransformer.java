@@ -375,6 +375,13 @@ public final class CaptureTransformer implements ClassFileTransformer {
         return seesPlatformServerMade;
     }
 
+    /** What a class left as it is costs, for the error line that says so. */
+    private static String whatIsLost(String className) {
+        return className.equals(ManagementRules.FACTORY)
+                ? "the agent will not hear of the platform MBean server and its MBeans will not be registered"
+                : "the tasks or requests it starts will not be bound";
+    }
+
     /** The JDK task classes that can keep their capture in a field of their own (see Bindings' Slots). */
     private static final List<String> TASK_CLASSES =
             List.of("java/util/concurrent/FutureTask", "java/util/concurrent/ForkJoinTask",
@@ -448,8 +455,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             rule = loader == null ? jdkRule(name) : appRule(name);
         } catch (RuntimeException | LinkageError e) {
             // making the rules loads their classes here: a failure is this class's, said as below
-            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
-                    className, e);
+            Log.error("capture: cannot instrument %s, %s: %s", className, whatIsLost(className), e);
             return null;
         }
         if (rule != null && loader == null) {
@@ -539,8 +545,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             return writer.toByteArray();
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
-            Log.error("capture: cannot instrument %s, the tasks or requests it starts will not be bound: %s",
-                    className, e);
+            Log.error("capture: cannot instrument %s, %s: %s", className, whatIsLost(className), e);
             return null;
         }
     }

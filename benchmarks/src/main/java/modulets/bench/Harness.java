@@ -16,6 +16,7 @@ import modulets.bench.report.Row;
 import modulets.bench.report.Row.Verdict;
 import modulets.bench.report.Table;
 import modulets.bench.startup.Startup;
+import modulets.bench.startup.WebStartup;
 import modulets.bench.startup.WholeProcess;
 
 /**
@@ -154,8 +155,17 @@ public final class Harness {
         return rows;
     }
 
-    /** The headline of startup: the whole process of a trivial application, start to exit. */
+    /**
+     * The headline of startup: the whole process of a trivial application, start to exit; then a Spring Boot web
+     * application's time to its first answer and its whole process's CPU.
+     */
     private List<Row> process() throws Exception {
+        List<Row> rows = new ArrayList<>(trivialProcess());
+        rows.addAll(webProcess());
+        return rows;
+    }
+
+    private List<Row> trivialProcess() throws Exception {
         int runs = quick ? 5 : 11;
         WholeProcess.Result r = WholeProcess.measure(Compare.SETUPS, runs);
         WholeProcess.Figures none = r.medians().get("none");
@@ -176,6 +186,29 @@ public final class Harness {
                 new Row("whole process: peak RSS, " + of, jdk, mb(none.rssMb()), mb(mod.rssMb()), mb(ttl.rssMb()),
                         String.format(Locale.ROOT, "%+.1f MB; TTL %+.1f MB", modAdded.rssMb(), ttlAdded.rssMb()),
                         "≤ +20 MB", Verdict.of(modAdded.rssMb() <= 20)));
+    }
+
+    private List<Row> webProcess() throws Exception {
+        int runs = quick ? 1 : 11;
+        WebStartup.Result r = WebStartup.measure(Compare.SETUPS, runs);
+        WebStartup.Figures none = r.medians().get("none");
+        WebStartup.Figures mod = r.medians().get("modulets");
+        WebStartup.Figures ttl = r.medians().get("ttl");
+        String of = "a Spring Boot 4 web app (MVC on Tomcat, exploded), median of " + runs + " interleaved runs, load "
+                + r.loadBefore() + " → " + r.loadAfter();
+        return List.of(
+                ratioRow("JVM start to the first answered request, " + of, none.firstAnswerMs(), mod.firstAnswerMs(),
+                        ttl.firstAnswerMs()),
+                ratioRow("whole process: CPU (user + system), " + of, none.cpuMs(), mod.cpuMs(), ttl.cpuMs()),
+                new Row("whole process: peak RSS, " + of, jdk, mb(none.rssMb()), mb(mod.rssMb()), mb(ttl.rssMb()),
+                        String.format(Locale.ROOT, "%+.1f MB; TTL %+.1f MB", mod.rssMb() - none.rssMb(),
+                                ttl.rssMb() - none.rssMb()), "-", Verdict.NONE));
+    }
+
+    private Row ratioRow(String figure, double none, double modulets, double ttl) {
+        return new Row(figure, jdk, ms(none), ms(modulets), ms(ttl),
+                String.format(Locale.ROOT, "×%.2f; TTL ×%.2f", modulets / none, ttl / none), "≤ ×1.10",
+                Verdict.of(modulets / none <= 1.10));
     }
 
     private static String mb(double value) {

@@ -163,7 +163,7 @@ public final class WholeProcess {
                 Double.parseDouble(f[2]) / 1024);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -178,7 +178,7 @@ public final class WholeProcess {
                 median(values.stream().mapToDouble(Figures::rssMb).toArray()));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -4,9 +4,10 @@ import java.util.function.Consumer;
 
 /**
  * The platform MBean server's making, which the agent's MBeans wait for instead of making it themselves: about 300
- * classes and 60-150 ms of CPU that a JVM nobody manages never pays. Hook of the capture rule {@code
- * ManagementRules}: {@code ManagementFactory.getPlatformMBeanServer()} calls {@link #platformServer} before it
- * returns, whoever called it (the application, a framework, a JMX client's attach, the JVM's management agent).
+ * classes and a few hundred ms of CPU (docs/PERFORMANCE.md) that a JVM nobody manages never pays. Hook of the
+ * capture rule {@code ManagementRules}: {@code ManagementFactory.getPlatformMBeanServer()} calls {@link
+ * #platformServer} before it returns, whoever called it (the application, a framework, a JMX client's attach, the
+ * JVM's management agent).
  */
 public final class ManagementHooks {
     private static final Handoff PLATFORM_SERVER = new Handoff();

@@ -28,8 +28,8 @@ public final class Monitoring {
     /**
      * How long after premain the MBeans are registered when the agent cannot hear of the platform MBean server's
      * making ({@code ManagementFactory} loaded before the agent): the server and the MXBeans' introspection load
-     * about 300 classes of {@code java.management} and {@code jdk.management}, 60-150 ms of CPU, which a JVM done
-     * within this time never pays. Otherwise the MBeans are registered when someone makes the server.
+     * about 300 classes of {@code java.management} and {@code jdk.management}, a few hundred ms of CPU, which a
+     * JVM done within this time never pays. Otherwise the MBeans are registered when someone makes the server.
      */
     static final long JMX_DELAY_MILLIS = 1000;
 

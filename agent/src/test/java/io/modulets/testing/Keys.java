@@ -1,15 +1,29 @@
 package io.modulets.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertPath;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+
+import jdk.security.jarsigner.JarSigner;
 
 /**
- * Keystores and signed jars for tests, made with the running JDK's own {@code keytool} and
- * {@code jarsigner} (each run bounded to a minute). Every keystore's password is {@link #PASSWORD}.
+ * Keystores and signed jars for tests, made with the running JDK's own {@code keytool} (each run bounded to a
+ * minute) and its {@link JarSigner}, the {@code jarsigner} tool's engine. Every keystore's password is
+ * {@link #PASSWORD}.
  */
 public final class Keys {
     public static final String PASSWORD = "changeit";
@@ -68,11 +82,32 @@ public final class Keys {
         return trust;
     }
 
-    /** Signs {@code jar} in place with {@code alias} from {@code keystore}. */
+    /**
+     * Signs {@code jar} in place with {@code alias} from {@code keystore}, through the JDK's {@link JarSigner}: what the
+     * {@code jarsigner} tool signs with (its default digest and signature algorithms, the signature files named after
+     * the alias as the tool names them), in this JVM rather than in one started per jar.
+     */
     public static Path sign(Path jar, Path keystore, String alias) throws IOException {
-        run("jarsigner", List.of("-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD,
-                jar.toString(), alias));
-        return jar;
+        try {
+            KeyStore store = KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
+            PrivateKey key = (PrivateKey) store.getKey(alias, PASSWORD.toCharArray());
+            CertPath chain = CertificateFactory.getInstance("X.509")
+                    .generateCertPath(Arrays.asList(store.getCertificateChain(alias)));
+            JarSigner signer = new JarSigner.Builder(key, chain).signerName(signerName(alias)).build();
+            Path signed = jar.resolveSibling(jar.getFileName() + ".sig");
+            try (ZipFile in = new ZipFile(jar.toFile()); OutputStream out = Files.newOutputStream(signed)) {
+                signer.sign(in, out);
+            }
+            return Files.move(signed, jar, StandardCopyOption.REPLACE_EXISTING);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("signing " + jar + " with " + alias + " from " + keystore + ": " + e, e);
+        }
+    }
+
+    /** The tool's name for the signature files: the alias in upper case, at most 8 characters, others as '_'. */
+    private static String signerName(String alias) {
+        String upper = alias.toUpperCase(Locale.ROOT);
+        return (upper.length() > 8 ? upper.substring(0, 8) : upper).replaceAll("[^A-Z0-9_-]", "_");
     }
 
     private static void run(String tool, List<String> args) throws IOException {

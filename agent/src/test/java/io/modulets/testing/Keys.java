@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertPath;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +23,9 @@ import jdk.security.jarsigner.JarSigner;
 
 /**
  * Keystores and signed jars for tests, made with the running JDK's own {@code keytool} (each run bounded to a
- * minute) and its {@link JarSigner}, the {@code jarsigner} tool's engine. Every keystore's password is
- * {@link #PASSWORD}.
+ * minute: key pairs, certificate requests, issuing, installing a reply), its {@link KeyStore} (trusted certificate
+ * entries, as keytool -importcert adds them) and its {@link JarSigner}, the {@code jarsigner} tool's engine. Every
+ * keystore's password is {@link #PASSWORD}.
  */
 public final class Keys {
     public static final String PASSWORD = "changeit";
@@ -41,45 +43,77 @@ public final class Keys {
         return keystore;
     }
 
-    /** {@code issuer} (a key in {@code caKeystore}) signs the certificate of {@code alias} in {@code keystore}. */
+    /**
+     * {@code issuer} (a key in {@code caKeystore}) signs the certificate of {@code alias} in {@code keystore}: keytool
+     * makes the request, issues it and installs the reply, with the issuer's certificate put in {@code keystore} first
+     * as keytool -importcert puts it (see {@link #addTrusted}).
+     */
     public static void issue(Path caKeystore, String issuer, Path keystore, String alias) throws IOException {
         Path request = keystore.resolveSibling(alias + ".csr");
         Path issued = keystore.resolveSibling(alias + ".issued.pem");
-        Path caCert = keystore.resolveSibling(issuer + ".pem");
         run("keytool", List.of("-certreq", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
                 "-file", request.toString()));
         run("keytool", List.of("-gencert", "-rfc", "-keystore", caKeystore.toString(), "-storepass", PASSWORD, "-alias",
                 issuer, "-infile", request.toString(), "-outfile", issued.toString(), "-validity", "30"));
-        run("keytool", List.of("-exportcert", "-rfc", "-keystore", caKeystore.toString(), "-storepass", PASSWORD,
-                "-alias", issuer, "-file", caCert.toString()));
-        run("keytool", List.of("-importcert", "-noprompt", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-alias", issuer, "-file", caCert.toString()));
+        addTrusted(keystore, issuer, certificate(caKeystore, issuer));
         run("keytool", List.of("-importcert", "-noprompt", "-keystore", keystore.toString(), "-storepass", PASSWORD,
                 "-alias", alias, "-file", issued.toString()));
     }
 
     /** A keystore {@code trust} with the certificate of {@code alias} from {@code keystore}, as a trusted entry. */
     public static Path trust(Path keystore, String alias, Path trust) throws IOException {
-        Path cert = trust.resolveSibling(alias + "-" + trust.getFileName() + ".cer");
-        run("keytool", List.of("-exportcert", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
-                "-file", cert.toString()));
-        run("keytool", List.of("-importcert", "-noprompt", "-keystore", trust.toString(), "-storepass", PASSWORD,
-                "-alias", alias, "-file", cert.toString()));
+        addTrusted(trust, alias, certificate(keystore, alias));
         return trust;
     }
 
     /**
      * As {@link #trust}, into a PKCS12 keystore without password protection (as the JDK's own
-     * {@code cacerts}): readable without a password.
+     * {@code cacerts}): readable without a password. keytool imports it, with the system properties that say so.
      */
     public static Path trustWithoutPassword(Path keystore, String alias, Path trust) throws IOException {
         Path cert = trust.resolveSibling(alias + "-" + trust.getFileName() + ".cer");
-        run("keytool", List.of("-exportcert", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-alias", alias,
-                "-file", cert.toString()));
+        try {
+            Files.write(cert, certificate(keystore, alias).getEncoded()); // what keytool -exportcert writes
+        } catch (GeneralSecurityException e) {
+            throw new IOException("exporting " + alias + " from " + keystore + ": " + e, e);
+        }
         run("keytool", List.of("-importcert", "-noprompt", "-keystore", trust.toString(), "-storepass", PASSWORD,
                 "-alias", alias, "-file", cert.toString(), "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE",
                 "-J-Dkeystore.pkcs12.macAlgorithm=NONE"));
         return trust;
+    }
+
+    /** The certificate of {@code alias} in {@code keystore} (of its key entry: the first of its chain). */
+    private static Certificate certificate(Path keystore, String alias) throws IOException {
+        try {
+            return KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray()).getCertificate(alias);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("reading " + alias + " from " + keystore + ": " + e, e);
+        }
+    }
+
+    /**
+     * Puts {@code cert} in {@code keystore} (a new PKCS12 keystore if there is none) as a trusted certificate entry, in
+     * this JVM: what keytool -importcert -noprompt does with a certificate (KeyStore.setCertificateEntry, then store
+     * with the password, the running JDK's default PKCS12 protection), without a keytool JVM for each (and one more
+     * for each -exportcert before it).
+     */
+    private static void addTrusted(Path keystore, String alias, Certificate cert) throws IOException {
+        try {
+            KeyStore store;
+            if (Files.exists(keystore)) {
+                store = KeyStore.getInstance(keystore.toFile(), PASSWORD.toCharArray());
+            } else {
+                store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+            }
+            store.setCertificateEntry(alias, cert);
+            try (OutputStream out = Files.newOutputStream(keystore)) {
+                store.store(out, PASSWORD.toCharArray());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("adding " + alias + " to " + keystore + ": " + e, e);
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.deploy.RawZip;
-import io.modulets.testkit.Signing;
+import io.modulets.testing.Keys;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -200,10 +200,9 @@ class DeployCorpusIT {
                 });
         jarCase("f04-signed-class-altered-after-signing",
                 "magic.jar entry deploy/mod/Magic.class does not match its signature (", c -> {
-                    Signing signing = new Signing(Jdks.running());
-                    Path keystore = signing.keyPair(dir.resolve("signer.p12"), "signer");
+                    Path keystore = Keys.generate(dir.resolve("signer.p12"), "signer");
                     Path copy = Files.copy(v2, dir.resolve("signed.jar"), StandardCopyOption.REPLACE_EXISTING);
-                    Path signed = signing.sign(copy, keystore, "signer");
+                    Path signed = Keys.sign(copy, keystore, "signer");
                     byte[] other = entry(module(new JarBuilder(), Map.of("MAGIC", "1003")).build(
                             dir.resolve("v3/magic.jar")), "deploy/mod/Magic.class");
                     write(c, "magic.jar", zip(signed, false, Map.of("deploy/mod/Magic.class", other)));

@@ -31,13 +31,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.modulets.testing.Keys;
 import io.modulets.testkit.AppSources;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
-import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
-import io.modulets.testkit.Signing;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -77,20 +76,19 @@ class SecurityIT {
         v3 = magic(dir, 3);
         shellJar = new JarBuilder().classpath(v1).source("sec.SecApp", AppSources.read("apps/security/shell/sec/SecApp.java"))
                 .build(dir.resolve("shell.jar"));
-        Signing signing = new Signing(Jdks.running());
-        Path signer = signing.keyPair(dir.resolve("signer.p12"), "signer");
-        Path other = signing.keyPair(dir.resolve("other.p12"), "other");
-        trust = signing.trust(signer, "signer", dir.resolve("trust.p12"));
-        signedV1 = signing.sign(copy(v1, dir.resolve("signed-1.jar")), signer, "signer");
-        signedV2 = signing.sign(copy(v2, dir.resolve("signed-2.jar")), signer, "signer");
-        otherV2 = signing.sign(copy(v2, dir.resolve("other.jar")), other, "other");
+        Path signer = Keys.generate(dir.resolve("signer.p12"), "signer");
+        Path other = Keys.generate(dir.resolve("other.p12"), "other");
+        trust = Keys.trust(signer, "signer", dir.resolve("trust.p12"));
+        signedV1 = Keys.sign(copy(v1, dir.resolve("signed-1.jar")), signer, "signer");
+        signedV2 = Keys.sign(copy(v2, dir.resolve("signed-2.jar")), signer, "signer");
+        otherV2 = Keys.sign(copy(v2, dir.resolve("other.jar")), other, "other");
         partlyV2 = rewrite(signedV2, dir.resolve("partly.jar"), null, null, "sec/mod/added.txt");
         byte[] magic3;
         try (ZipFile zip = new ZipFile(v3.toFile())) {
             magic3 = zip.getInputStream(zip.getEntry("sec/mod/Magic.class")).readAllBytes();
         }
         tamperedV2 = rewrite(signedV2, dir.resolve("tampered.jar"), "sec/mod/Magic.class", magic3, null);
-        passwordFile = secret(dir.resolve("password.txt"), Signing.PASSWORD + "\n");
+        passwordFile = secret(dir.resolve("password.txt"), Keys.PASSWORD + "\n");
         wrongPasswordFile = secret(dir.resolve("wrong.txt"), "not-the-password\n");
     }
 
@@ -128,7 +126,7 @@ class SecurityIT {
     void thePasswordMayComeFromAnEnvironmentVariable(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
         ChildJvm.Result r = child(jdk, work, args(work, modules(work, signedV1)) + ",trust=" + trust
-                + ",trustPassword=env:" + PASSWORD_VARIABLE).env(PASSWORD_VARIABLE, Signing.PASSWORD).run();
+                + ",trustPassword=env:" + PASSWORD_VARIABLE).env(PASSWORD_VARIABLE, Keys.PASSWORD).run();
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertEquals(List.of("READY magic=1"), r.stdoutLines()));
@@ -143,7 +141,7 @@ class SecurityIT {
                 "modulets: trustPassword=env:MODULETS_IT_UNSET: the variable is not set");
         assertStopped(child(jdk, work, base).name("none").run(), "modulets: trust=" + trust + " holds no certificate"
                 + " that can be read without a password: give trustPassword=file:PATH or trustPassword=env:NAME");
-        assertStopped(child(jdk, work, base + ",trustPassword=" + Signing.PASSWORD).name("inline").run(),
+        assertStopped(child(jdk, work, base + ",trustPassword=" + Keys.PASSWORD).name("inline").run(),
                 "modulets: bad agent argument trustPassword (from the command line): give file:PATH (its first line"
                         + " is the password) or env:NAME (an environment variable); never the password itself, a"
                         + " command line is visible to every user");

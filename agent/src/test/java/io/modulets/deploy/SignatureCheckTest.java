@@ -32,8 +32,9 @@ import io.modulets.testing.Keys;
 
 /**
  * The signature rules of {@code trust=KEYSTORE} on real keystores and jars made by the JDK's keytool
- * and jarsigner: what jarsigner accepts as signed by a trusted certificate passes; unsigned, partly
- * signed, tampered, untrusted and expired ones are refused with one line naming the jar and entry.
+ * and JarSigner (what jarsigner signs with): what jarsigner accepts as signed by a trusted certificate
+ * passes; unsigned, partly signed, tampered, untrusted and expired ones are refused with one line naming
+ * the jar and entry.
  */
 class SignatureCheckTest {
     @TempDir

@@ -56,15 +56,9 @@ public final class Startup {
     }
 
     private static void cli(String[] args) throws Exception {
-        int runs = 10;
-        List<String> setups = Compare.SETUPS;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--setups" -> setups = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("usage: [--runs 10] [--setups none,modulets,ttl]");
-            }
-        }
+        Rounds rounds = Rounds.parse(args, 10);
+        int runs = rounds.runs();
+        List<String> setups = rounds.setups();
         Map<String, Times> times = measure(setups, runs);
         System.out.printf(Locale.ROOT, "startup of a small application, median of %d runs (JDK %s)%n", runs,
                 Runtime.version());

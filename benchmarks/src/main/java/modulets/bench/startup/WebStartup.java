@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,15 +60,9 @@ public final class WebStartup {
     }
 
     private static void cli(String[] args) throws Exception {
-        int runs = 11;
-        List<String> setups = Compare.SETUPS;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--setups" -> setups = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("usage: [--runs 11] [--setups none,modulets,ttl]");
-            }
-        }
+        Rounds rounds = Rounds.parse(args, 11);
+        int runs = rounds.runs();
+        List<String> setups = rounds.setups();
         Result r = measure(setups, runs);
         System.out.printf(Locale.ROOT, "a Spring Boot web application, median of %d interleaved runs (JDK %s); load"
                 + " average before %s, after %s%n", runs, Runtime.version(), r.loadBefore(), r.loadAfter());
@@ -99,24 +92,15 @@ public final class WebStartup {
                 commands.put(setup, command(setup, classPath, modules, work));
             }
             String loadBefore = WholeProcess.loadAverage();
-            for (String setup : setups) {
-                runOnce(commands.get(setup), work); // warm-up: file cache, the agent's store
-            }
-            Map<String, Figures[]> samples = new LinkedHashMap<>();
-            setups.forEach(s -> samples.put(s, new Figures[runs]));
-            for (int i = 0; i < runs; i++) {
-                for (int k = 0; k < setups.size(); k++) {
-                    String setup = setups.get((i + k) % setups.size());
-                    samples.get(setup)[i] = runOnce(commands.get(setup), work);
-                }
-            }
+            Map<String, List<Figures>> samples = new Rounds(runs, setups)
+                    .run(setup -> runOnce(commands.get(setup), work));
             String loadAfter = WholeProcess.loadAverage();
             Map<String, Figures> medians = new LinkedHashMap<>();
             samples.forEach((setup, s) -> medians.put(setup, new Figures(
-                    WholeProcess.median(Arrays.stream(s).mapToDouble(Figures::firstAnswerMs).toArray()),
-                    WholeProcess.median(Arrays.stream(s).mapToDouble(Figures::wallMs).toArray()),
-                    WholeProcess.median(Arrays.stream(s).mapToDouble(Figures::cpuMs).toArray()),
-                    WholeProcess.median(Arrays.stream(s).mapToDouble(Figures::rssMb).toArray()))));
+                    WholeProcess.median(s.stream().mapToDouble(Figures::firstAnswerMs).toArray()),
+                    WholeProcess.median(s.stream().mapToDouble(Figures::wallMs).toArray()),
+                    WholeProcess.median(s.stream().mapToDouble(Figures::cpuMs).toArray()),
+                    WholeProcess.median(s.stream().mapToDouble(Figures::rssMb).toArray()))));
             return new Result(medians, runs, loadBefore, loadAfter);
         } finally {
             Compare.deleteTree(work);

@@ -59,15 +59,9 @@ public final class WholeProcess {
     }
 
     private static void cli(String[] args) throws Exception {
-        int runs = 11;
-        List<String> setups = Compare.SETUPS;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--setups" -> setups = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("usage: [--runs 11] [--setups none,modulets,ttl]");
-            }
-        }
+        Rounds rounds = Rounds.parse(args, 11);
+        int runs = rounds.runs();
+        List<String> setups = rounds.setups();
         Result r = measure(setups, runs);
         System.out.printf(Locale.ROOT, "whole process of a trivial application, median of %d interleaved runs (JDK %s);"
                 + " load average before %s, after %s%n", runs, Runtime.version(), r.loadBefore(), r.loadAfter());
@@ -98,27 +92,18 @@ public final class WholeProcess {
                 commands.put(setup, command(setup, classPath, modules, work.resolve("store"), times));
             }
             String loadBefore = loadAverage();
-            for (String setup : setups) {
-                runOnce(commands.get(setup), times); // warm-up
-            }
-            Map<String, Figures[]> samples = new LinkedHashMap<>();
-            setups.forEach(s -> samples.put(s, new Figures[runs]));
-            for (int i = 0; i < runs; i++) {
-                for (int k = 0; k < setups.size(); k++) {
-                    String setup = setups.get((i + k) % setups.size()); // rotated: no setup always runs first
-                    samples.get(setup)[i] = runOnce(commands.get(setup), times);
-                }
-            }
+            Map<String, List<Figures>> samples = new Rounds(runs, setups)
+                    .run(setup -> runOnce(commands.get(setup), times));
             String loadAfter = loadAverage();
             Map<String, Figures> medians = new LinkedHashMap<>();
             Map<String, Figures> added = new LinkedHashMap<>();
-            Figures[] base = samples.get(setups.get(0));
+            List<Figures> base = samples.get(setups.get(0));
             samples.forEach((setup, s) -> {
-                medians.put(setup, median(Arrays.asList(s)));
+                medians.put(setup, median(s));
                 if (!setup.equals(setups.get(0))) {
                     List<Figures> differences = new ArrayList<>();
                     for (int i = 0; i < runs; i++) {
-                        differences.add(s[i].minus(base[i]));
+                        differences.add(s.get(i).minus(base.get(i)));
                     }
                     added.put(setup, median(differences));
                 }

@@ -302,7 +302,8 @@ class RestartIT {
                 if (System.nanoTime() > deadline) {
                     fail("no temporary file in the store within 60 s\n" + first.describe());
                 }
-                Thread.onSpinWait();
+                // a millisecond between looks: spinning here took a core from the child that copies the jar
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             ProcessHandle.of(first.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
             ProcessHandle.of(first.pid()).ifPresent(p -> p.onExit().join());
@@ -340,11 +341,12 @@ class RestartIT {
     /** {@code jar}'s entries and one STORED entry of {@code size} random (incompressible) bytes, made at test time. */
     private static Path withLargeEntry(Path jar, int size, Path target) throws IOException {
         Files.createDirectories(target.getParent());
+        // one random MiB, repeated: the entry is stored, so what it holds does not matter, and 200 MB of
+        // Random.nextBytes was a few seconds of the tests' CPU
         byte[] chunk = new byte[1 << 20];
+        new Random(19).nextBytes(chunk);
         CRC32 crc = new CRC32();
-        Random random = new Random(19);
         for (int n = 0; n < size; n += chunk.length) {
-            random.nextBytes(chunk);
             crc.update(chunk);
         }
         try (ZipFile in = new ZipFile(jar.toFile());
@@ -362,9 +364,7 @@ class RestartIT {
             big.setCompressedSize(size);
             big.setCrc(crc.getValue());
             out.putNextEntry(big);
-            random = new Random(19);
             for (int n = 0; n < size; n += chunk.length) {
-                random.nextBytes(chunk);
                 out.write(chunk);
             }
             out.closeEntry();

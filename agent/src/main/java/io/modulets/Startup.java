@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.ThreadHooks;
@@ -99,7 +100,12 @@ final class Startup {
                 options.drainWarning().orElse(null));
         // On the class path the swappable classes share their jars with the shell's: only a
         // modules directory is held to outside=refuse.
-        Erasure erasure = new Erasure(filter, Bindings::current);
+        Erasure erasure = new Erasure(filter, new Supplier<ClassLoader>() {
+            @Override
+            public ClassLoader get() {
+                return Bindings.current();
+            }
+        });
         PathGuard guard = guard(options);
         // Before anything writes to the store: what an interrupted deploy left goes (DESIGN §2.10).
         StoreHygiene hygiene = new StoreHygiene(store);
@@ -274,17 +280,20 @@ final class Startup {
                 outside.add(entry);
             }
         }
-        ThreadHooks.agentThread(() -> {
-            try {
-                for (Path jar : ClassPathJars.jarsHoldingSwappable(outside, filter)) {
-                    Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used",
-                            jar, modules);
+        ThreadHooks.agentThread(new Runnable() { // not a lambda: one class spun fewer at every start
+            @Override
+            public void run() {
+                try {
+                    for (Path jar : ClassPathJars.jarsHoldingSwappable(outside, filter)) {
+                        Log.warn("%s on the class path holds swappable classes; they are ignored, modules=%s is used",
+                                jar, modules);
+                    }
+                } catch (IOException e) {
+                    Log.debug("class path check: %s", e);
+                } catch (Throwable e) {
+                    Log.warn("the class path check stopped (%s): it only warns; nothing depends on it",
+                            Log.oneLine(e));
                 }
-            } catch (IOException e) {
-                Log.debug("class path check: %s", e);
-            } catch (Throwable e) {
-                Log.warn("the class path check stopped (%s): it only warns; nothing depends on it",
-                        Log.oneLine(e));
             }
         }, "modulets-classpath-check").start();
     }

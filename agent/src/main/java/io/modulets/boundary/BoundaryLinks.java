@@ -50,7 +50,12 @@ public final class BoundaryLinks {
      * with the published live set, under this lock: {@link #update} is the one way to change either.
      */
     private final Set<ClassLoader> retired = Collections.newSetFromMap(new WeakHashMap<>());
-    final Relinker relinker = new Relinker(this::catchUp);
+    final Relinker relinker = new Relinker(new Runnable() { // not a method reference: made at every start
+        @Override
+        public void run() {
+            catchUp();
+        }
+    });
 
     private BoundaryLinks() {
     }
@@ -84,7 +89,12 @@ public final class BoundaryLinks {
      * current again.
      */
     public void publish(ClassLoader generation) {
-        update(live -> live.withCurrent(generation), generation);
+        update(new UnaryOperator<LiveSet>() { // not a lambda: generation 1 is published at every start
+            @Override
+            public LiveSet apply(LiveSet live) {
+                return live.withCurrent(generation);
+            }
+        }, generation);
     }
 
     /**

@@ -128,7 +128,14 @@ public final class NamedModules {
                 modules.add(module);
             }
         }
-        modules.sort(Comparator.comparing(ResolvedModule::name));
+        if (modules.size() > 1) { // on the class path none: no comparator made (a lambda spun) for nothing
+            modules.sort(new Comparator<ResolvedModule>() {
+                @Override
+                public int compare(ResolvedModule a, ResolvedModule b) {
+                    return a.name().compareTo(b.name());
+                }
+            });
+        }
         return modules;
     }
 

@@ -12,7 +12,12 @@ final class Budget {
     /** What a deploy's checks may take at most; far more than a real jar's (a 5 MB jar: milliseconds). */
     static final Duration CHECKS = Duration.ofSeconds(60);
     /** No deadline, no rollback to give way to: generation 1 at startup, and unit tests. */
-    static final Budget NONE = new Budget(Duration.ofDays(365), () -> false);
+    static final Budget NONE = new Budget(Duration.ofDays(365), new BooleanSupplier() { // not a lambda: start-up
+        @Override
+        public boolean getAsBoolean() {
+            return false;
+        }
+    });
 
     private final Duration time;
     private final long deadline;

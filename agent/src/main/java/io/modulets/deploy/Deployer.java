@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.modulets.boundary.BoundaryReferences;
@@ -42,6 +43,8 @@ public final class Deployer {
     private final Registry registry;
     private final Store store;
     private final PackageFilter filter;
+    /** {@link PackageFilter#isSwappableInternal}, made once (not a method reference per deploy check). */
+    private final Predicate<String> swappableInternal;
     private final boolean allowOutside;
     private final ClassLoader shell;
     private final Path modules;
@@ -50,7 +53,7 @@ public final class Deployer {
     /** What every deploy is held to (agent arguments), fixed at startup. */
     private final DeployRules rules;
     /** Told of each refusal after generation 1 (its one line), on the refusing thread. */
-    private volatile Consumer<String> onRefusal = line -> { };
+    private volatile Consumer<String> onRefusal = NO_LISTENER;
     /** Told of each decision a restart keeps ({@link Restarts}); {@link DeployJournal#NONE} without one. */
     private final DeployJournal journal;
     /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
@@ -67,9 +70,26 @@ public final class Deployer {
      */
     public Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
                     Path modules, Erasure erasure, DeployRules rules, DeployJournal journal) {
-        this(registry, store, filter, allowOutside, shell, modules, BoundaryReferences::all, erasure::changesIn,
-                rules, journal);
+        // Classes, not a lambda or method reference each: these are made at every start, where each lambda is a
+        // class spun (docs/PERFORMANCE.md, start-up).
+        this(registry, store, filter, allowOutside, shell, modules, new Supplier<List<Reference>>() {
+            @Override
+            public List<Reference> get() {
+                return BoundaryReferences.all();
+            }
+        }, new Function<ClassLoader, List<String>>() {
+            @Override
+            public List<String> apply(ClassLoader candidate) {
+                return erasure.changesIn(candidate);
+            }
+        }, rules, journal);
     }
+
+    private static final Consumer<String> NO_LISTENER = new Consumer<String>() {
+        @Override
+        public void accept(String line) {
+        }
+    };
 
     /**
      * @param shellReferences what shell code reaches through the boundary (tests give their own)
@@ -85,6 +105,12 @@ public final class Deployer {
         this.registry = registry;
         this.store = store;
         this.filter = filter;
+        this.swappableInternal = new Predicate<String>() {
+            @Override
+            public boolean test(String internalName) {
+                return filter.isSwappableInternal(internalName);
+            }
+        };
         this.allowOutside = allowOutside;
         this.shell = shell;
         this.modules = modules;
@@ -356,7 +382,7 @@ public final class Deployer {
         new SignatureCheck(rules.trust(), bounds).check(snapshot);
         JarCheck.Classes classes = new JarCheck(filter, allowOutside, bounds).read(snapshot);
         new LinkCheck(classes, snapshot.fileNames(), shell,
-                filter::isSwappableInternal).check(shellReferences.get());
+                swappableInternal).check(shellReferences.get());
         checkErasure(snapshot);
         budget.check();
         if (load) new LoadCheck(shell, filter, budget).check(snapshot, classes);
@@ -405,7 +431,7 @@ public final class Deployer {
     /** Shell classes already defined depend on each swappable type's erasure: it may not change. */
     private void checkErasure(Snapshot snapshot) throws IOException, DeployRefused {
         List<String> changes;
-        try (SnapshotResources candidate = SnapshotResources.of(snapshot, shell, filter::isSwappableInternal)) {
+        try (SnapshotResources candidate = SnapshotResources.of(snapshot, shell, swappableInternal)) {
             changes = erasureChanges.apply(candidate);
         }
         if (!changes.isEmpty()) {
@@ -463,7 +489,7 @@ public final class Deployer {
 
     /** Sets the one listener told of every refusal of activate, rescan and rollback (JMX, JFR). */
     public void onRefusal(Consumer<String> listener) {
-        this.onRefusal = listener == null ? line -> { } : listener;
+        this.onRefusal = listener == null ? NO_LISTENER : listener;
     }
 
     private DeployRefused logged(DeployRefused refusal) {

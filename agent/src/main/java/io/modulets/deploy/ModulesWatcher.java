@@ -54,7 +54,12 @@ public final class ModulesWatcher implements Runnable {
         ThreadHooks.agentThread(watcher, "modulets-watcher").start();
         // An open WatchService holds the JVM's exit back by about 300 ms on Linux (its poller
         // thread sits in poll()); close it when the JVM shuts down.
-        Thread closer = new Thread(() -> close(service), "modulets-watcher-close");
+        Thread closer = new Thread(new Runnable() { // not a lambda: one class spun fewer at every start
+            @Override
+            public void run() {
+                close(service);
+            }
+        }, "modulets-watcher-close");
         ThreadHooks.neverBind(closer);
         Runtime.getRuntime().addShutdownHook(closer);
     }

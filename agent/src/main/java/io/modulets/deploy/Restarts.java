@@ -190,13 +190,16 @@ public final class Restarts implements DeployJournal {
 
     @Override
     public synchronized void current(Snapshot now, String what, Generation before) {
-        safely(() -> {
-            DeployState next = fromDirectory(now).current(now, retain);
-            if (what.equals("rollback") && before != null) {
-                next = next.decided(before.hash(), DeployState.Kind.ROLLED_BACK, Instant.now(), "");
+        safely(new Runnable() { // not a lambda: generation 1 records here at every start
+            @Override
+            public void run() {
+                DeployState next = fromDirectory(now).current(now, retain);
+                if (what.equals("rollback") && before != null) {
+                    next = next.decided(before.hash(), DeployState.Kind.ROLLED_BACK, Instant.now(), "");
+                }
+                save(next);
+                hygiene.prune(live(), Instant.now());
             }
-            save(next);
-            hygiene.prune(live(), Instant.now());
         });
     }
 

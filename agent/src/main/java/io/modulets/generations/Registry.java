@@ -557,15 +557,22 @@ public final class Registry {
     private void register(Generation generation, GenerationClassLoader loader) {
         lastSequence = generation.sequence();
         generation.attach(loader, collected);
-        // Cheap in the common case: one volatile read on the capturing or releasing thread.
-        loader.onIdle(() -> {
-            if (generation.state() == State.DRAINING && generation.liveTasks() == 0) {
-                retireIfIdle(generation);
+        // Cheap in the common case: one volatile read on the capturing or releasing thread. Classes, not lambdas:
+        // generation 1 registers at every start, where each lambda is a class spun (docs/PERFORMANCE.md, start-up).
+        loader.onIdle(new Runnable() {
+            @Override
+            public void run() {
+                if (generation.state() == State.DRAINING && generation.liveTasks() == 0) {
+                    retireIfIdle(generation);
+                }
             }
         });
-        loader.onBusy(() -> {
-            if (generation.state() == State.RETIRED) {
-                takeBack(generation);
+        loader.onBusy(new Runnable() {
+            @Override
+            public void run() {
+                if (generation.state() == State.RETIRED) {
+                    takeBack(generation);
+                }
             }
         });
         generations.add(generation);

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.modulets.config.Log;
 
@@ -33,7 +32,6 @@ import io.modulets.config.Log;
 public final class StoreHygiene {
     /** How long a stored jar is kept after it was last written or used, whatever else holds. */
     public static final Duration GRACE = Duration.ofMinutes(10);
-    private static final Pattern STORED = Pattern.compile("[0-9a-f]{64}\\.jar");
 
     private final Store store;
 
@@ -48,7 +46,7 @@ public final class StoreHygiene {
     public int removeTemporaries() {
         int removed = 0;
         long bytes = 0;
-        for (Path temp : list(name -> name.startsWith(Store.TEMP_PREFIX) && name.endsWith(Store.TEMP_SUFFIX))) {
+        for (Path temp : list(Store.TEMP_PREFIX, Store.TEMP_SUFFIX)) {
             long size = size(temp);
             if (removeUnlocked(temp)) {
                 removed++;
@@ -88,7 +86,7 @@ public final class StoreHygiene {
      */
     public int prune(Set<String> live, Instant now) {
         Set<String> kept = new HashSet<>(live);
-        for (Path state : list(name -> name.startsWith(StateFile.PREFIX) && name.endsWith(StateFile.SUFFIX))) {
+        for (Path state : list(StateFile.PREFIX, StateFile.SUFFIX)) {
             try {
                 kept.addAll(StateFile.parse(state).jarHashes());
             } catch (NoSuchFileException e) {
@@ -102,7 +100,8 @@ public final class StoreHygiene {
         }
         Instant graceStart = now.minus(GRACE);
         int removed = 0;
-        for (Path jar : list(name -> STORED.matcher(name).matches())) {
+        for (Path jar : list("", ".jar")) {
+            if (!isStored(jar.getFileName().toString())) continue;
             String sha256 = jar.getFileName().toString().substring(0, 64);
             if (kept.contains(sha256) || recent(jar, graceStart)) continue;
             if (delete(jar)) removed++;
@@ -120,7 +119,7 @@ public final class StoreHygiene {
      */
     public void forget(Snapshot refused, Set<String> live) {
         Set<String> kept = new HashSet<>(live);
-        for (Path state : list(name -> name.startsWith(StateFile.PREFIX) && name.endsWith(StateFile.SUFFIX))) {
+        for (Path state : list(StateFile.PREFIX, StateFile.SUFFIX)) {
             try {
                 kept.addAll(StateFile.parse(state).jarHashes());
             } catch (IOException e) {
@@ -152,16 +151,27 @@ public final class StoreHygiene {
         }
     }
 
-    private interface NameTest {
-        boolean test(String name);
+    /** A stored copy's name: 64 lowercase hex digits, then {@code .jar}. */
+    static boolean isStored(String name) {
+        if (name.length() != 64 + ".jar".length() || !name.endsWith(".jar")) return false;
+        for (int i = 0; i < 64; i++) {
+            char c = name.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
     }
 
-    private List<Path> list(NameTest test) {
+    /**
+     * The store's files whose names have this prefix and suffix. Not a lambda per question: these run at every start,
+     * where each lambda is a class spun (docs/PERFORMANCE.md, start-up).
+     */
+    private List<Path> list(String prefix, String suffix) {
         List<Path> found = new ArrayList<>();
         if (!Files.isDirectory(store.dir())) return found;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(store.dir())) {
             for (Path entry : entries) {
-                if (test.test(entry.getFileName().toString())) found.add(entry);
+                String name = entry.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(suffix)) found.add(entry);
             }
         } catch (IOException e) {
             Log.debug("cannot list the store %s: %s", store.dir(), e);

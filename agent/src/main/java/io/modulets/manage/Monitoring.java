@@ -63,7 +63,12 @@ public final class Monitoring {
         deployer.onRefusal(transitions);
         // -1: the server's making is heard (or the JVM's management agent makes it anyway), the MBeans wait for it
         long jmxDelay = jvmStartsJmx() ? 0 : hearsPlatformServer ? -1 : JMX_DELAY_MILLIS;
-        thread.submit(() -> outputs(options, registry, deployer, packages, counts, thread, transitions, jmxDelay));
+        thread.submit(new Runnable() { // not a lambda: one class spun fewer at every start
+            @Override
+            public void run() {
+                outputs(options, registry, deployer, packages, counts, thread, transitions, jmxDelay);
+            }
+        });
     }
 
     /**

@@ -56,9 +56,12 @@ final class Transitions implements Registry.Listener, Consumer<String> {
 
     @Override
     public void created(Generation g) {
-        thread.submit(() -> {
-            for (Output out : outputs) {
-                out.created(g);
+        thread.submit(new Runnable() { // not a lambda: generation 1 is created at every start
+            @Override
+            public void run() {
+                for (Output out : outputs) {
+                    out.created(g);
+                }
             }
         });
     }
@@ -68,9 +71,12 @@ final class Transitions implements Registry.Listener, Consumer<String> {
         counts.activation();
         String message = now + " is current" + (before == null ? ""
                 : " (was " + before.sequence() + (what.equals("activation") ? "" : ", " + what) + ")");
-        thread.submit(() -> {
-            for (Output out : outputs) {
-                out.activated(now, before, what, message);
+        thread.submit(new Runnable() { // not a lambda: generation 1 is activated at every start
+            @Override
+            public void run() {
+                for (Output out : outputs) {
+                    out.activated(now, before, what, message);
+                }
             }
         });
     }

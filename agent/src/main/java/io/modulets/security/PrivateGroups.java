@@ -1,8 +1,10 @@
 package io.modulets.security;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,22 +16,40 @@ import java.util.List;
  * then refuses, which {@code chmod g-w} or {@code permissions=warn} settles.
  */
 final class PrivateGroups {
-    private final List<String> groupLines;
-    private final List<String> passwdLines;
+    private List<String> groupLines; // null until a question needs them (ofThisMachine)
+    private List<String> passwdLines;
 
     PrivateGroups(List<String> groupLines, List<String> passwdLines) {
         this.groupLines = groupLines;
         this.passwdLines = passwdLines;
     }
 
-    /** This machine's account files, read once; missing or unreadable files make no group private. */
+    /**
+     * This machine's account files, read once, when a group-writable path first asks (most starts never do);
+     * missing or unreadable files make no group private.
+     */
     static PrivateGroups ofThisMachine() {
-        return new PrivateGroups(lines(Path.of("/etc/group")), lines(Path.of("/etc/passwd")));
+        return new PrivateGroups(null, null);
     }
 
-    private static List<String> lines(Path file) {
+    /**
+     * The file's lines, without {@code Files.readAllLines}: its reader and charset decoder were about 30 classes
+     * loaded at every start (docs/PERFORMANCE.md, start-up). Account files are ASCII or UTF-8.
+     */
+    static List<String> lines(Path file) {
         try {
-            return Files.readAllLines(file);
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>();
+            int start = 0;
+            while (start < text.length()) {
+                int end = text.indexOf('\n', start);
+                if (end < 0) {
+                    end = text.length();
+                }
+                lines.add(text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end));
+                start = end + 1;
+            }
+            return lines;
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
@@ -39,6 +59,16 @@ final class PrivateGroups {
     boolean isPrivate(String group, String owner) {
         if (!group.equals(owner)) {
             return false;
+        }
+        List<String> groupLines;
+        List<String> passwdLines;
+        synchronized (this) {
+            if (this.groupLines == null) {
+                this.groupLines = lines(Path.of("/etc/group"));
+                this.passwdLines = lines(Path.of("/etc/passwd"));
+            }
+            groupLines = this.groupLines;
+            passwdLines = this.passwdLines;
         }
         String gid = null;
         for (String line : groupLines) {

@@ -97,4 +97,16 @@ class StoreHygieneTest {
         assertTrue(store.verify(current));
         assertFalse(Files.exists(refused.jars().get(1).stored()));
     }
+
+    @Test
+    void aStoredCopysNameIsSixtyFourLowercaseHexDigitsAndJar() {
+        String hex = "0123456789abcdef".repeat(4);
+        assertTrue(StoreHygiene.isStored(hex + ".jar"));
+        assertFalse(StoreHygiene.isStored(hex.toUpperCase() + ".jar"), "upper case");
+        assertFalse(StoreHygiene.isStored(hex.substring(1) + ".jar"), "63 digits");
+        assertFalse(StoreHygiene.isStored(hex + "0.jar"), "65 digits");
+        assertFalse(StoreHygiene.isStored(hex + ".jar.tmp"), "a temporary name");
+        assertFalse(StoreHygiene.isStored(hex.substring(1) + "g.jar"), "not hex");
+        assertFalse(StoreHygiene.isStored(hex + ".zip"));
+    }
 }

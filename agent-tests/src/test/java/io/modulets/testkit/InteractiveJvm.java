@@ -6,8 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,21 +108,12 @@ public final class InteractiveJvm implements AutoCloseable {
             throws IOException, InterruptedException {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
-        // each look reads and matches only the lines that came since the last: the round trip is quick,
-        // and matching every line again at each look was a tenth of the integration tests' own CPU
-        NewLines newStderr = new NewLines(err);
-        int stdoutLooked = 0;
         while (System.nanoTime() < deadline) {
-            if (newStderr.next().stream().anyMatch(l -> pattern.matcher(l).find())) {
-                return;
-            }
             // stdout too: an application whose logging takes over the JDK's (Spring Boot's) logs the
             // agent's records with its own
-            List<String> stdout = List.copyOf(seen);
-            for (; stdoutLooked < stdout.size(); stdoutLooked++) {
-                if (pattern.matcher(stdout.get(stdoutLooked)).find()) {
-                    return;
-                }
+            if (stderrLines().stream().anyMatch(l -> pattern.matcher(l).find())
+                    || List.copyOf(seen).stream().anyMatch(l -> pattern.matcher(l).find())) {
+                return;
             }
             send(ask);
             expect(answer, timeout);
@@ -170,39 +159,6 @@ public final class InteractiveJvm implements AutoCloseable {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** The complete lines a growing file gained since the last call (a line still being written waits for its end). */
-    static final class NewLines {
-        private final Path file;
-        private long offset;
-
-        NewLines(Path file) {
-            this.file = file;
-        }
-
-        List<String> next() throws IOException {
-            if (!Files.exists(file)) {
-                return List.of();
-            }
-            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-                long size = channel.size();
-                if (size <= offset) {
-                    return List.of();
-                }
-                ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(size - offset));
-                channel.position(offset);
-                while (bytes.hasRemaining() && channel.read(bytes) > 0) {
-                    // reads up to the size seen
-                }
-                int end = bytes.position();
-                while (end > 0 && bytes.get(end - 1) != '\n') {
-                    end--; // '\n' never occurs inside a UTF-8 sequence
-                }
-                offset += end;
-                return new String(bytes.array(), 0, end, StandardCharsets.UTF_8).lines().toList();
-            }
         }
     }
 }

@@ -123,17 +123,4 @@ class TestkitTest {
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
         return home;
     }
-
-    @Test
-    void aGrowingLogIsReadOnceAndALineOnlyWhenItIsWhole(@TempDir Path dir) throws IOException {
-        Path log = dir.resolve("stderr.txt");
-        InteractiveJvm.NewLines lines = new InteractiveJvm.NewLines(log);
-        assertEquals(List.of(), lines.next(), "no file yet");
-        Files.writeString(log, "one\ntw");
-        assertEquals(List.of("one"), lines.next());
-        assertEquals(List.of(), lines.next(), "the half line waits");
-        Files.writeString(log, "o \u00e9t\u00e9\r\n\nthree\n", java.nio.file.StandardOpenOption.APPEND);
-        assertEquals(List.of("two \u00e9t\u00e9", "", "three"), lines.next());
-        assertEquals(List.of(), lines.next(), "each line once");
-    }
 }

@@ -338,11 +338,13 @@ class RestartIT {
         }
     }
 
-    /** {@code jar}'s entries and one STORED entry of {@code size} random (incompressible) bytes, made at test time. */
+    /**
+     * {@code jar}'s entries and one STORED entry of {@code size} bytes, made at test time: one random MiB repeated,
+     * which deflate cannot shrink either (its window is 32 KB).
+     */
     private static Path withLargeEntry(Path jar, int size, Path target) throws IOException {
         Files.createDirectories(target.getParent());
-        // one random MiB, repeated: the entry is stored, so what it holds does not matter, and 200 MB of
-        // Random.nextBytes was a few seconds of the tests' CPU
+        // not 200 MB drawn from Random: that was a few seconds of the tests' CPU
         byte[] chunk = new byte[1 << 20];
         new Random(19).nextBytes(chunk);
         CRC32 crc = new CRC32();

@@ -1,9 +1,13 @@
 package io.modulets.boundary;
 
-import java.util.List;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Every swappable class and member that shell code reaches through the boundary, recorded when
@@ -13,7 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * size is bounded by the boundary sites in the shell's code.
  */
 public final class BoundaryReferences {
-    private static final Set<Reference> RECORDED = ConcurrentHashMap.newKeySet();
+    /**
+     * The shell methods that use each member, by member (a reference whose {@code usedBy} is empty): a deploy's
+     * link check looks each member up once, however many sites use it.
+     */
+    private static final ConcurrentHashMap<Reference, Set<String>> RECORDED = new ConcurrentHashMap<>();
+    /** Not a lambda: the first shell class records in premain, and a lambda spins classes there. */
+    private static final Function<Reference, Set<String>> NEW_USERS = new Function<Reference, Set<String>>() {
+        @Override
+        public Set<String> apply(Reference member) {
+            return ConcurrentHashMap.newKeySet();
+        }
+    };
 
     private BoundaryReferences() {
     }
@@ -66,9 +81,9 @@ public final class BoundaryReferences {
     static void record(SiteKind kind, String owner, String member, String descriptor, String usedBy) {
         Need need = need(kind);
         if (need == Need.CLASS) {
-            RECORDED.add(new Reference(need, elementType(owner), "", "", usedBy));
+            RECORDED.computeIfAbsent(new Reference(need, elementType(owner), "", "", ""), NEW_USERS).add(usedBy);
         } else if (need != null) {
-            RECORDED.add(new Reference(need, owner, member, descriptor, usedBy));
+            RECORDED.computeIfAbsent(new Reference(need, owner, member, descriptor, ""), NEW_USERS).add(usedBy);
         }
     }
 
@@ -78,9 +93,22 @@ public final class BoundaryReferences {
         return element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : element;
     }
 
-    /** The references recorded so far, in no particular order. */
-    public static List<Reference> all() {
-        return List.copyOf(RECORDED);
+    /**
+     * The references recorded so far: each member (a reference whose {@code usedBy} is empty) with the shell
+     * methods that use it, in no particular order; a live view, which shell classes loading meanwhile add to.
+     */
+    public static Map<Reference, Set<String>> byMember() {
+        return Collections.unmodifiableMap(RECORDED);
+    }
+
+    /** {@code references} grouped as {@link #byMember()} groups the recorded ones. */
+    public static Map<Reference, Set<String>> byMember(Collection<Reference> references) {
+        Map<Reference, Set<String>> grouped = new HashMap<>();
+        for (Reference r : references) {
+            grouped.computeIfAbsent(new Reference(r.need(), r.owner(), r.member(), r.descriptor(), ""), NEW_USERS)
+                    .add(r.usedBy());
+        }
+        return grouped;
     }
 
     /** What {@code kind} needs of the generation, or null for a site that needs nothing of it. */

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -13,6 +16,7 @@ import java.util.function.Supplier;
 import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.JarLimits;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
@@ -48,7 +52,7 @@ public final class Deployer {
     private final boolean allowOutside;
     private final ClassLoader shell;
     private final Path modules;
-    private final Supplier<List<Reference>> shellReferences;
+    private final Supplier<Map<Reference, Set<String>>> shellReferences;
     private final Function<ClassLoader, List<String>> erasureChanges;
     /** What every deploy is held to (agent arguments), fixed at startup. */
     private final DeployRules rules;
@@ -58,6 +62,8 @@ public final class Deployer {
     private final DeployJournal journal;
     /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
     private final AtomicInteger rollbacksWaiting = new AtomicInteger();
+    /** Whether {@link #prepare} has started its one run. */
+    private final AtomicBoolean prepared = new AtomicBoolean();
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -72,10 +78,10 @@ public final class Deployer {
                     Path modules, Erasure erasure, DeployRules rules, DeployJournal journal) {
         // Classes, not a lambda or method reference each: these are made at every start, where each lambda is a
         // class spun (docs/PERFORMANCE.md, start-up).
-        this(registry, store, filter, allowOutside, shell, modules, new Supplier<List<Reference>>() {
+        this(registry, store, filter, allowOutside, shell, modules, new Supplier<Map<Reference, Set<String>>>() {
             @Override
-            public List<Reference> get() {
-                return BoundaryReferences.all();
+            public Map<Reference, Set<String>> get() {
+                return BoundaryReferences.byMember();
             }
         }, new Function<ClassLoader, List<String>>() {
             @Override
@@ -96,7 +102,7 @@ public final class Deployer {
      * @param erasureChanges  the erasures a candidate's classes (read through the loader) would change
      */
     Deployer(Registry registry, Store store, PackageFilter filter, boolean allowOutside, ClassLoader shell,
-             Path modules, Supplier<List<Reference>> shellReferences,
+             Path modules, Supplier<Map<Reference, Set<String>>> shellReferences,
              Function<ClassLoader, List<String>> erasureChanges, DeployRules rules, DeployJournal journal) {
         this.rules = rules;
         this.journal = journal == null ? DeployJournal.NONE : journal;
@@ -218,6 +224,28 @@ public final class Deployer {
         } catch (DeployRefused e) {
             throw logged(e);
         }
+    }
+
+    /**
+     * What every deploy's checks need whatever the content, done ahead: the watcher calls it when the modules
+     * directory starts changing, and it runs once per JVM, on a thread of its own, while the directory settles
+     * (on the watcher's thread it would hold back the events that restart the quiet period). What fails here
+     * fails again, and is reported, in the deploy.
+     */
+    public void prepare() {
+        if (!prepared.compareAndSet(false, true)) {
+            return;
+        }
+        ThreadHooks.agentThread(new Runnable() { // not a lambda: no class spun for it (docs/PERFORMANCE.md)
+            @Override
+            public void run() {
+                try {
+                    LoadCheck.prepare();
+                } catch (Throwable e) {
+                    // whatever it is, the load check meets it again and refuses with it in one line
+                }
+            }
+        }, "modulets-deploy-prepare").start();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -54,20 +55,31 @@ final class LinkCheck {
         this.swappable = swappable;
     }
 
-    /** Refuses with the first broken reference (in a stable order) and how many more there are. */
-    void check(List<Reference> references) throws DeployRefused {
-        List<String> broken = new ArrayList<>();
-        List<Reference> sorted = new ArrayList<>(references);
-        sorted.sort(new StableOrder());
-        for (Reference reference : sorted) {
-            String problem = problem(reference);
-            if (problem != null) {
-                String jar = sources.get(reference.owner());
-                broken.add((jar == null ? "" : jar + ": ") + problem + ", used by shell " + reference.usedBy());
+    /**
+     * Refuses with the first broken reference (in a stable order) and how many more there are. Each member is
+     * looked up once however many shell methods use it, and only the broken references are sorted: code that runs
+     * once per deploy runs interpreted, and a shell's thousands of sites would otherwise take tens of
+     * milliseconds of the deploy (docs/PERFORMANCE.md, the activation time).
+     *
+     * @param usersByMember each member (a reference whose {@code usedBy} is empty) with the shell methods that use it
+     */
+    void check(Map<Reference, ? extends Collection<String>> usersByMember) throws DeployRefused {
+        List<Reference> broken = new ArrayList<>();
+        for (Map.Entry<Reference, ? extends Collection<String>> used : usersByMember.entrySet()) {
+            Reference member = used.getKey();
+            if (problem(member) != null) {
+                for (String user : used.getValue()) {
+                    broken.add(new Reference(member.need(), member.owner(), member.member(), member.descriptor(),
+                            user));
+                }
             }
         }
         if (!broken.isEmpty()) {
-            throw new DeployRefused("link check: " + broken.get(0)
+            broken.sort(new StableOrder());
+            Reference reference = broken.get(0);
+            String jar = sources.get(reference.owner());
+            throw new DeployRefused("link check: " + (jar == null ? "" : jar + ": ") + problem(reference)
+                    + ", used by shell " + reference.usedBy()
                     + (broken.size() > 1 ? " (and " + (broken.size() - 1) + " more)" : ""));
         }
     }

@@ -125,12 +125,35 @@ final class LoadCheck {
      * {@code MaxMetaspaceSize} (no limit: nothing to judge; a metaspace error is then caught per class).
      */
     private static void checkMetaspace(long classBytes) throws DeployRefused {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (!pool.getName().equals("Metaspace")) continue;
+        MemoryPoolMXBean pool = metaspacePool();
+        if (pool != null) {
             MemoryUsage usage = pool.getUsage();
             String shortage = metaspaceShortage(classBytes, usage.getUsed(), usage.getMax());
             if (shortage != null) throw new DeployRefused(shortage);
         }
+    }
+
+    /** The JVM's metaspace pool, looked up once; null on a JVM that has none. */
+    private static volatile MemoryPoolMXBean metaspace;
+
+    /**
+     * Looks the metaspace pool up ahead of the first load check: the first lookup loads and starts the JDK's
+     * management classes (about 25 ms on a busy 2-core machine), which the watcher does while the modules
+     * directory settles instead of after it (docs/PERFORMANCE.md, the activation time).
+     */
+    static void prepare() {
+        metaspacePool();
+    }
+
+    private static MemoryPoolMXBean metaspacePool() {
+        MemoryPoolMXBean found = metaspace;
+        if (found == null) {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getName().equals("Metaspace")) found = pool;
+            }
+            metaspace = found;
+        }
+        return found;
     }
 
     /** Why class files of {@code classBytes} would not fit in the metaspace left, or null (also for no limit). */

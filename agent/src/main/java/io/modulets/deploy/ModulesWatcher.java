@@ -83,6 +83,7 @@ public final class ModulesWatcher implements Runnable {
                 // only events about other names in the parent directory
             }
             long quietUntil = System.nanoTime() + quietNanos;
+            deployer.prepare(); // within the quiet period, not after it
             for (long left; (left = quietUntil - System.nanoTime()) > 0; ) {
                 WatchKey more = watcher.poll(left, TimeUnit.NANOSECONDS);
                 if (more != null && drain(more)) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.TestSeams;
 import io.modulets.boundary.Erasure;
+import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.PackageFilter;
@@ -55,14 +56,16 @@ class DeployerTest {
         // The shell reaches sw.V.v(); references recorded by other tests in this JVM are not ours.
         erasure = new Erasure(FILTER, Bindings::current);
         deployer = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
-                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                () -> BoundaryReferences.byMember(
+                        List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run"))),
                 erasure::changesIn, DeployRules.OPEN, null);
     }
 
     /** A deployer of this test's registry and store whose deploys are held to {@code rules}. */
     private Deployer deployer(DeployRules rules) {
         return new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
-                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                () -> BoundaryReferences.byMember(
+                        List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run"))),
                 erasure::changesIn, rules, null);
     }
 
@@ -229,7 +232,7 @@ class DeployerTest {
         Deployer failing = new Deployer(registry, store, FILTER, false, DeployerTest.class.getClassLoader(), modules,
                 () -> {
                     if (fail[0]) throw new OutOfMemoryError("Java heap space");
-                    return List.of();
+                    return Map.of();
                 }, erasure::changesIn, DeployRules.OPEN, null);
         Generation first = failing.start(List.of(version("v1", 1)));
         fail[0] = true;
@@ -253,7 +256,7 @@ class DeployerTest {
                         checking.countDown();
                         await(release);
                     }
-                    return List.of();
+                    return Map.of();
                 }, erasure::changesIn, DeployRules.OPEN, null);
         Generation first = slow.start(List.of(version("v1", 1)));
         Generation second = slow.activate(List.of(version("v2", 2)));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.config.PackageFilter;
@@ -82,12 +83,28 @@ class LinkCheckTest {
 
     @Test
     void theRefusalNamesTheFirstBrokenReferenceItsShellUserAndHowManyMore() {
-        DeployRefused refused = assertThrows(DeployRefused.class, () -> check.check(List.of(
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> check(
                 new Reference(Need.STATIC_METHOD, "sw/Thing", "make", "()I", "app.Main.run"),
                 new Reference(Need.STATIC_METHOD, "sw/Thing", "gone", "()I", "app.Main.run"),
-                new Reference(Need.CLASS, "sw/Gone", "", "", "app.Other.call"))));
+                new Reference(Need.CLASS, "sw/Gone", "", "", "app.Other.call")));
         assertEquals("link check: sw.Gone is missing from sw.jar, used by shell app.Other.call (and 1 more)",
                 refused.getMessage());
+    }
+
+    @Test
+    void aMemberIsLookedUpOnceButEachOfItsShellUsersCounts() {
+        DeployRefused refused = assertThrows(DeployRefused.class, () -> check(
+                new Reference(Need.STATIC_METHOD, "sw/Thing", "gone", "()I", "app.Main.run"),
+                new Reference(Need.STATIC_METHOD, "sw/Thing", "make", "()I", "app.Main.run"),
+                new Reference(Need.STATIC_METHOD, "sw/Thing", "gone", "()I", "app.Another.run"),
+                new Reference(Need.STATIC_METHOD, "sw/Thing", "make", "()I", "app.Another.run")));
+        assertEquals("link check: sw.jar: static method sw.Thing.gone()I is missing, used by shell app.Another.run"
+                + " (and 1 more)",
+                refused.getMessage());
+    }
+
+    private static void check(Reference... references) throws DeployRefused {
+        check.check(BoundaryReferences.byMember(List.of(references)));
     }
 
     private static String problem(Need need, String owner, String member, String descriptor) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.TestSeams;
+import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Need;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
@@ -69,7 +70,8 @@ class RestartsTest {
         Erasure erasure = new Erasure(FILTER, Bindings::current);
         Restarts restarts = Restarts.open(store, modules, registry, 5);
         Deployer deployer = new Deployer(registry, store, FILTER, false, RestartsTest.class.getClassLoader(), modules,
-                () -> List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run")),
+                () -> BoundaryReferences.byMember(
+                        List.of(new Reference(Need.STATIC_METHOD, "sw/V", "v", "()I", "app.Main.run"))),
                 erasure::changesIn, rules, restarts);
         return new Agent(registry, deployer, restarts);
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
@@ -33,19 +34,21 @@ final class AgentControl {
      * new content; the forks of one run share the modules directory, so each adds its own jar)
      * and waits until it is current. Generation 1 stays live, as it does in a server while a task
      * bound to it runs: the benchmark's loop is such a task, so it is counted as one (a thread
-     * bound with {@code runBound} alone is no task, and generation 1 would retire under it).
+     * bound with {@code runBound} alone is no task, and generation 1 would retire under it). Returns
+     * {@code System.nanoTime()} right after the jar's rename, the operator's deploy (without the agent: now);
+     * the wait polls every millisecond.
      */
-    static void deploySecondGeneration() throws IOException, InterruptedException {
-        deploySecondGeneration(true);
+    static long deploySecondGeneration() throws IOException, InterruptedException {
+        return deploySecondGeneration(true);
     }
 
     /**
      * The same; unless {@code keepFirstLive}, generation 1 has no live task and retires as the
      * second becomes current: what is left of it is what shell state holds (a pinned generation).
      */
-    static void deploySecondGeneration(boolean keepFirstLive) throws IOException, InterruptedException {
+    static long deploySecondGeneration(boolean keepFirstLive) throws IOException, InterruptedException {
         if (!active()) {
-            return;
+            return System.nanoTime();
         }
         ClassLoader first = Bindings.current();
         if (keepFirstLive) {
@@ -60,13 +63,15 @@ final class AgentControl {
             out.closeEntry();
         }
         Files.move(temp, modules.resolve("extra-" + unique + ".jar"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long renamed = System.nanoTime();
+        long deadline = renamed + TimeUnit.SECONDS.toNanos(30);
         while (Bindings.current() == first) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the second generation did not become current");
             }
-            Thread.sleep(10);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+        return renamed;
     }
 
     /** The generation current now (null without the agent). */

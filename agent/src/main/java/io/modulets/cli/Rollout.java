@@ -200,8 +200,10 @@ final class Rollout {
                 + " of new root tasks; waiting for " + judge.minTasks() + " ended tasks");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Tally mine = remote(t, () -> t.tally(id));
+            // The abort first, then the tally: read the other way round, an abort between the two reads left a
+            // tally from before it, too small to judge, and the verdict without the failures that caused it.
             boolean aborted = remote(t, () -> m.getCanary() != id);
+            Tally mine = remote(t, () -> t.tally(id));
             if (aborted || judge.ready(mine)) {
                 String verdict = judge(t, id, mine, remote(t, () -> t.tally(t.before)).since(currentAtStart));
                 if (aborted) {

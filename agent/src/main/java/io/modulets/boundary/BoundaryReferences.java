@@ -26,7 +26,7 @@ public final class BoundaryReferences {
     private static final Function<Reference, Set<String>> NEW_USERS = new Function<Reference, Set<String>>() {
         @Override
         public Set<String> apply(Reference member) {
-            return ConcurrentHashMap.newKeySet();
+            return ConcurrentHashMap.newKeySet(1); // most members have one user: a table of two, not sixteen
         }
     };
 

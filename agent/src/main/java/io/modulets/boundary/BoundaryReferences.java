@@ -63,6 +63,11 @@ public final class BoundaryReferences {
             return member.isEmpty() ? type : type + "." + member + descriptor;
         }
 
+        /** The same need of the same member, used by {@code user} ({@code ""}: the member alone). */
+        public Reference withUser(String user) {
+            return new Reference(need, owner, member, descriptor, user);
+        }
+
         // Written out: a record's own equals and hashCode bootstrap java.lang.runtime.ObjectMethods, about 30
         // spun method-handle classes on the first shell class the boundary transformer reads (JVM start-up).
         @Override
@@ -105,8 +110,7 @@ public final class BoundaryReferences {
     public static Map<Reference, Set<String>> byMember(Collection<Reference> references) {
         Map<Reference, Set<String>> grouped = new HashMap<>();
         for (Reference r : references) {
-            grouped.computeIfAbsent(new Reference(r.need(), r.owner(), r.member(), r.descriptor(), ""), NEW_USERS)
-                    .add(r.usedBy());
+            grouped.computeIfAbsent(r.withUser(""), NEW_USERS).add(r.usedBy());
         }
         return grouped;
     }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -16,7 +15,6 @@ import java.util.function.Supplier;
 import io.modulets.boundary.BoundaryReferences;
 import io.modulets.boundary.BoundaryReferences.Reference;
 import io.modulets.boundary.Erasure;
-import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.JarLimits;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
@@ -62,8 +60,6 @@ public final class Deployer {
     private final DeployJournal journal;
     /** Rollbacks waiting for the lock: a deploy's checks stop for them. */
     private final AtomicInteger rollbacksWaiting = new AtomicInteger();
-    /** Whether {@link #prepare} has started its one run. */
-    private final AtomicBoolean prepared = new AtomicBoolean();
 
     /**
      * @param allowOutside whether jars may hold classes outside the swappable packages
@@ -228,24 +224,10 @@ public final class Deployer {
 
     /**
      * What every deploy's checks need whatever the content, done ahead: the watcher calls it when the modules
-     * directory starts changing, and it runs once per JVM, on a thread of its own, while the directory settles
-     * (on the watcher's thread it would hold back the events that restart the quiet period). What fails here
-     * fails again, and is reported, in the deploy.
+     * directory starts changing, so that it runs while the directory settles ({@link LoadCheck#prepareAhead}).
      */
     public void prepare() {
-        if (!prepared.compareAndSet(false, true)) {
-            return;
-        }
-        ThreadHooks.agentThread(new Runnable() { // not a lambda: no class spun for it (docs/PERFORMANCE.md)
-            @Override
-            public void run() {
-                try {
-                    LoadCheck.prepare();
-                } catch (Throwable e) {
-                    // whatever it is, the load check meets it again and refuses with it in one line
-                }
-            }
-        }, "modulets-deploy-prepare").start();
+        LoadCheck.prepareAhead();
     }
 
     /**

@@ -69,8 +69,7 @@ final class LinkCheck {
             Reference member = used.getKey();
             if (problem(member) != null) {
                 for (String user : used.getValue()) {
-                    broken.add(new Reference(member.need(), member.owner(), member.member(), member.descriptor(),
-                            user));
+                    broken.add(member.withUser(user));
                 }
             }
         }

@@ -8,7 +8,9 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.modulets.bootstrap.ThreadHooks;
 import io.modulets.config.PackageFilter;
 import io.modulets.generations.Snapshot;
 import io.modulets.loader.GenerationClassLoader;
@@ -135,14 +137,30 @@ final class LoadCheck {
 
     /** The JVM's metaspace pool, looked up once; null on a JVM that has none. */
     private static volatile MemoryPoolMXBean metaspace;
+    /** Whether {@link #prepareAhead} has started its one lookup. */
+    private static final AtomicBoolean LOOKUP_STARTED = new AtomicBoolean();
 
     /**
-     * Looks the metaspace pool up ahead of the first load check: the first lookup loads and starts the JDK's
-     * management classes (about 25 ms on a busy 2-core machine), which the watcher does while the modules
-     * directory settles instead of after it (docs/PERFORMANCE.md, the activation time).
+     * Looks the metaspace pool up ahead of the first load check, once per JVM, on a thread of its own: the first
+     * lookup loads and starts the JDK's management classes (about 25 ms on a busy 2-core machine), which then
+     * happens while the modules directory settles instead of after it (on the watcher's thread it would hold
+     * back the events that restart the quiet period; docs/PERFORMANCE.md, the activation time). What fails
+     * here fails again, and is reported, in the load check.
      */
-    static void prepare() {
-        metaspacePool();
+    static void prepareAhead() {
+        if (!LOOKUP_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        ThreadHooks.agentThread(new Runnable() { // not a lambda: no class spun for it (docs/PERFORMANCE.md)
+            @Override
+            public void run() {
+                try {
+                    metaspacePool();
+                } catch (Throwable e) {
+                    // whatever it is, the load check meets it again and refuses with it in one line
+                }
+            }
+        }, "modulets-deploy-prepare").start();
     }
 
     private static MemoryPoolMXBean metaspacePool() {

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WithoutTheAgent;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -73,6 +74,7 @@ class JobServerIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    @WithoutTheAgent
     void withoutAgent_theSameServerSendsPlainMailForever(Jdk jdk, TestInfo info) throws Exception {
         Outcome o = story(jdk, null, info, Duration.ofSeconds(1));
         assertAll(o.serverOutput(),

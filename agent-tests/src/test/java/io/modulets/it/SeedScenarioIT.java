@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.modulets.testkit.Artifacts;
 import io.modulets.testkit.ChildJvm;
 import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WithoutTheAgent;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -69,6 +70,7 @@ class SeedScenarioIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
+    @WithoutTheAgent
     void withoutAgent_theSameProgramSeesTheOldCode(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
         Path modules = modulesWithFirstVersion(work);

@@ -41,6 +41,7 @@ import io.modulets.testkit.InteractiveJvm;
 import io.modulets.testkit.JarBuilder;
 import io.modulets.testkit.Jdks;
 import io.modulets.testkit.Jdks.Jdk;
+import io.modulets.testkit.WithoutTheAgent;
 import io.modulets.testkit.WorkDirs;
 
 /**
@@ -377,6 +378,7 @@ class ServersIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("servers")
+    @WithoutTheAgent
     void withoutTheAgentTheSameStoryFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
     }
@@ -522,6 +524,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aVertxHttp2StreamWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(
                 () -> http2BodyStory(Jdks.running(), info, false, Server.VERTX.classPath(), "sv.VertxApp"),
@@ -541,6 +544,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aReactorNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(
                 () -> http2BodyStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(),
@@ -602,6 +606,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(
                 () -> h2cUpgradeStory(Jdks.running(), info, false, Server.NETTY_ON_EVENT_LOOP.classPath(),
@@ -621,6 +626,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aReactorNettyH2cUpgradeRequestWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(
                 () -> h2cUpgradeStory(Jdks.running(), info, false, Server.REACTOR_NETTY.classPath(),
@@ -674,6 +680,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void nettyPeriodicTasksWithoutTheAgentFail(TestInfo info) {
         assertFailsWithoutTheAgent(() -> nettyPeriodicStory(Jdks.running(), info, false), "started after the deploy");
     }
@@ -736,6 +743,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aPausedNettyHttp2StreamWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(() -> pausedStreamStory(Jdks.running(), info, false), "opened after the deploy");
     }
@@ -795,6 +803,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aGrpcCallWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(() -> grpcStory(Jdks.running(), info, false), "started after the deploy");
     }
@@ -848,6 +857,7 @@ class ServersIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = Server.class, names = {"VERTX", "VERTX_EXECUTE_BLOCKING", "VERTX_TIMER"})
+    @WithoutTheAgent
     void aVertxRequestWithoutTheAgentFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
     }
@@ -873,6 +883,7 @@ class ServersIT {
 
     /** Without the agent nothing is swapped, on any dispatcher: one of them shows the story fails then. */
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aCoroutineWithoutTheAgentFails(TestInfo info) {
         failsWithoutTheAgent(Server.KOTLIN_DEFAULT, info);
     }
@@ -892,6 +903,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void anRxJavaRequestWithoutTheAgentFails(TestInfo info) {
         failsWithoutTheAgent(Server.RXJAVA_SCHEDULERS, info);
     }
@@ -910,6 +922,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aReactorRequestOnAnotherServerWithoutTheAgentFails(TestInfo info) {
         failsWithoutTheAgent(Server.REACTOR_ON_JDK_SERVER, info);
     }
@@ -938,6 +951,7 @@ class ServersIT {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("springJobs")
+    @WithoutTheAgent
     void aSpringJobWithoutTheAgentFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
     }
@@ -977,6 +991,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void jettyCoreDemandCallbackWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(() -> demandStory(Jdks.running(), info, false), "started after the deploy");
     }
@@ -1082,6 +1097,7 @@ class ServersIT {
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = Server.class, names = {"JETTY_SERVLET_START", "JETTY_SERVLET_DISPATCH",
         "JETTY_EE8_SERVLET_DISPATCH", "JETTY_9_SERVLET_DISPATCH"})
+    @WithoutTheAgent
     void jettyServletAsyncRequestWithoutTheAgentFails(Server server, TestInfo info) {
         failsWithoutTheAgent(server, info);
     }
@@ -1182,6 +1198,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void withoutTheAgentThePipelinedStoryFails(TestInfo info) {
         assertFailsWithoutTheAgent(() -> pipelinedStory(Jdks.running(), info, false), "after the deploy");
     }
@@ -1254,6 +1271,7 @@ class ServersIT {
     }
 
     @org.junit.jupiter.api.Test
+    @WithoutTheAgent
     void aNettyWebSocketMessageWithoutTheAgentFails(TestInfo info) {
         assertFailsWithoutTheAgent(() -> webSocketStory(Jdks.running(), Server.NETTY_ON_EVENT_LOOP, info, false),
                 "started after the deploy");

@@ -100,11 +100,16 @@ public final class Bindings {
      * submitter's; a root task (submitted by a thread that runs no task) gets {@link #rootBinding()}.
      */
     public static ClassLoader captureFor(Object task) {
+        return captureFor(task, ThreadState.current());
+    }
+
+    /** As {@link #captureFor(Object)}, on the thread whose state the caller has read already. */
+    static ClassLoader captureFor(Object task, ThreadState state) {
         ClassLoader own = ownGeneration(task);
         if (own != null) {
             return own;
         }
-        ClassLoader bound = ThreadState.current().bound;
+        ClassLoader bound = state.bound;
         return bound != null ? bound : rootBinding();
     }
 

@@ -28,7 +28,7 @@ final class BoundCallable<V> implements Callable<V> {
             throw failure;
         } finally {
             scope.close();
-            ExecutorHooks.releaseRun(captured, binding);
+            ExecutorHooks.releaseRun(captured, binding, scope.state());
         }
     }
 

@@ -64,7 +64,7 @@ final class BoundListeners {
                 if (again) {
                     PendingTasks.add(this, binding); // counted again before this run's count is released
                 }
-                ExecutorHooks.releaseRun(captured, binding);
+                ExecutorHooks.releaseRun(captured, binding, scope.state());
             }
         }
 

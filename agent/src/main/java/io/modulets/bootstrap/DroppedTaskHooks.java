@@ -37,7 +37,7 @@ public final class DroppedTaskHooks {
             throw failure;
         } finally {
             scope.close();
-            PendingTasks.release(binding);
+            PendingTasks.release(binding, scope.state());
         }
     }
 

@@ -37,9 +37,10 @@ public final class ExecutorHooks {
     /** {@code ThreadPoolExecutor.execute(task)}, {@code ForkJoinTask.fork()}: a one-shot task submitted now. */
     public static void onSubmit(Object task) {
         if (task != null && !isJdkLoopTask(task)) {
-            ClassLoader binding = Bindings.captureFor(task);
+            ThreadState state = ThreadState.current();
+            ClassLoader binding = Bindings.captureFor(task, state);
             if (binding != null) {
-                PendingTasks.add(task, binding);
+                PendingTasks.add(task, binding, state);
             }
         }
     }
@@ -312,7 +313,7 @@ public final class ExecutorHooks {
             throw failure;
         } finally {
             scope.close();
-            releaseRun(captured, binding);
+            releaseRun(captured, binding, scope.state());
         }
     }
 
@@ -334,9 +335,9 @@ public final class ExecutorHooks {
     }
 
     /** The run that {@link #bindingOf} bound is over: its count ends (a periodic task's capture stays). */
-    static void releaseRun(Object captured, ClassLoader binding) {
+    static void releaseRun(Object captured, ClassLoader binding, ThreadState state) {
         if (!(captured instanceof PendingTasks.Periodic) || ((PendingTasks.Periodic) captured).binding == null) {
-            PendingTasks.release(binding);
+            PendingTasks.release(binding, state);
         }
     }
 }

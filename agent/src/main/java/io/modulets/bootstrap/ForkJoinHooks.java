@@ -80,7 +80,7 @@ public final class ForkJoinHooks {
             throw failure;
         } finally {
             scope.close();
-            ExecutorHooks.releaseRun(captured, binding);
+            ExecutorHooks.releaseRun(captured, binding, scope.state());
         }
     }
 

@@ -8,14 +8,23 @@ package io.modulets.bootstrap;
  * path so that code inlined into JDK classes can call it.
  */
 public interface GenerationLoader {
+    /** The generation's live tasks: what {@link #taskCaptured()} and {@link #taskReleased()} count in. */
+    LiveCount live();
+
     /** A task bound to this generation was submitted (or a thread bound to it started). */
-    void taskCaptured();
+    default void taskCaptured() {
+        live().captured();
+    }
 
     /** A task counted by {@link #taskCaptured()} finished, or will never run. */
-    void taskReleased();
+    default void taskReleased() {
+        live().released();
+    }
 
     /** Tasks submitted and not yet finished; never negative. */
-    long liveTasks();
+    default long liveTasks() {
+        return live().sum();
+    }
 
     /** What this generation's task runs did; the agent's record of the generation keeps it after the loader is gone. */
     TaskOutcomes outcomes();

@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * (the order both sides of the retire race follow, {@code Registry}). The add's line is the thread's own: on x86
  * it costs the barrier, not a line moved between cores.
  *
- * <p>Keeps no reference to the generation's loader: a thread's cells of a generation long gone hold counts only.
+ * <p>Keeps no reference to the generation's loader: a thread's cells of a generation long gone hold counts only, and
+ * the listeners ({@link #onIdle}, {@link #onBusy}) hold the agent's record of the generation, which lets its loader go
+ * when it retires.
  */
 public final class LiveCount {
     private static final VarHandle CAPTURED;
@@ -133,23 +135,62 @@ public final class LiveCount {
         }
     });
 
+    /** Told after each release; the registry uses it to retire a draining generation whose count is zero. */
+    private volatile Runnable onIdle;
+    /** Told after each capture; the registry uses it to take back a retired generation. */
+    private volatile Runnable onBusy;
+
+    /**
+     * Runs {@code listener} after each release of a task (on the releasing thread, after its count is visible): it
+     * must be cheap in the common case (a volatile read), and sum the count only then.
+     */
+    public void onIdle(Runnable listener) {
+        this.onIdle = listener;
+    }
+
+    /**
+     * Runs {@code listener} after each capture of a task (on the capturing thread, after its count is visible).
+     * The listener runs on a hot path: it must be cheap in the common case (a volatile read).
+     */
+    public void onBusy(Runnable listener) {
+        this.onBusy = listener;
+    }
+
     /** A task was captured on the running thread. */
     public void captured() {
-        Cell cell = ThreadState.current().liveCells.of(this);
+        captured(ThreadState.current());
+    }
+
+    /** As {@link #captured()}, on the thread whose state the caller has read already (one thread-local read less). */
+    void captured(ThreadState state) {
+        Cell cell = state.liveCells.of(this);
         if (cell != null) {
             CAPTURED.getAndAdd(cell, 1L);
         } else {
             SHARED_CAPTURED.getAndAdd(this, 1L);
         }
+        Runnable busy = onBusy;
+        if (busy != null) {
+            busy.run();
+        }
     }
 
     /** A task counted by {@link #captured} was released on the running thread (it finished, or will never run). */
     public void released() {
-        Cell cell = ThreadState.current().liveCells.of(this);
+        released(ThreadState.current());
+    }
+
+    /** As {@link #released()}, on the thread whose state the caller has read already. */
+    void released(ThreadState state) {
+        Cell cell = state.liveCells.of(this);
         if (cell != null) {
             RELEASED.getAndAdd(cell, 1L);
         } else {
             SHARED_RELEASED.getAndAdd(this, 1L);
+        }
+        Runnable idle = onIdle;
+        if (idle != null) {
+            idle.run();
         }
     }
 

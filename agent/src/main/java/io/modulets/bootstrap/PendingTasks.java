@@ -56,7 +56,12 @@ final class PendingTasks {
 
     /** Records a submission of {@code task} with what it captured, and counts it. */
     static void add(Object task, Object captured) {
-        count(captured);
+        add(task, captured, ThreadState.current());
+    }
+
+    /** As {@link #add(Object, Object)}, on the thread whose state the caller has read already. */
+    static void add(Object task, Object captured, ThreadState state) {
+        count(captured, state);
         VarHandle slot = Slots.of(task);
         if (slot == null) {
             TASKS.add(task, captured);
@@ -163,24 +168,37 @@ final class PendingTasks {
     }
 
     static void count(Object captured) {
+        count(captured, ThreadState.current());
+    }
+
+    /**
+     * Counts {@code captured} in its generation's live tasks, on the thread whose state is {@code state}: a hook that
+     * has read the thread's state passes it, so that a capture costs one thread-local read, not two.
+     */
+    static void count(Object captured, ThreadState state) {
         if (captured instanceof GenerationLoader) {
-            ((GenerationLoader) captured).taskCaptured();
+            ((GenerationLoader) captured).live().captured(state);
         } else if (captured instanceof Periodic) {
-            count(((Periodic) captured).binding);
+            count(((Periodic) captured).binding, state);
         } else if (captured instanceof Again) {
-            count(((Again) captured).first);
-            count(((Again) captured).rest);
+            count(((Again) captured).first, state);
+            count(((Again) captured).rest, state);
         }
     }
 
     static void release(Object captured) {
+        release(captured, ThreadState.current());
+    }
+
+    /** Releases what {@link #count} counted, on the thread whose state is {@code state}. */
+    static void release(Object captured, ThreadState state) {
         if (captured instanceof GenerationLoader) {
-            ((GenerationLoader) captured).taskReleased();
+            ((GenerationLoader) captured).live().released(state);
         } else if (captured instanceof Periodic) {
-            release(((Periodic) captured).binding);
+            release(((Periodic) captured).binding, state);
         } else if (captured instanceof Again) {
-            release(((Again) captured).first);
-            release(((Again) captured).rest);
+            release(((Again) captured).first, state);
+            release(((Again) captured).rest, state);
         }
     }
 }

@@ -74,6 +74,11 @@ final class Scope {
         return rebound;
     }
 
+    /** The running thread's state, read once when the scope opened. */
+    ThreadState state() {
+        return state;
+    }
+
     /** Whether this scope bound the thread (else the thread already ran on the binding). */
     boolean rebound() {
         return rebound;

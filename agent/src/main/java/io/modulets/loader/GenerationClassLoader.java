@@ -34,10 +34,6 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     private final TaskOutcomes outcomes = new TaskOutcomes();
     /** Classes this loader has defined (JMX shows it); written under the class's loading lock. */
     private final AtomicLong defined = new AtomicLong();
-    /** Told after each release; the registry uses it to retire a draining generation whose count is zero. */
-    private volatile Runnable onIdle;
-    /** Told after each capture; the registry uses it to take back a retired generation. */
-    private volatile Runnable onBusy;
     /**
      * Unique among this JVM's generation loaders and never reused, positive. The boundary keys its
      * caches by it rather than by the loader, so that its guards can be branch-free int compares;
@@ -67,26 +63,8 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     }
 
     @Override
-    public void taskCaptured() {
-        live.captured();
-        Runnable busy = onBusy;
-        if (busy != null) {
-            busy.run();
-        }
-    }
-
-    @Override
-    public void taskReleased() {
-        live.released();
-        Runnable idle = onIdle;
-        if (idle != null) {
-            idle.run();
-        }
-    }
-
-    @Override
-    public long liveTasks() {
-        return live.sum();
+    public LiveCount live() {
+        return live;
     }
 
     @Override
@@ -104,7 +82,7 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
      * must be cheap in the common case (a volatile read), and read {@link #liveTasks()} only then.
      */
     public void onIdle(Runnable listener) {
-        this.onIdle = listener;
+        live.onIdle(listener);
     }
 
     /**
@@ -112,7 +90,7 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
      * The listener runs on a hot path: it must be cheap in the common case (a volatile read).
      */
     public void onBusy(Runnable listener) {
-        this.onBusy = listener;
+        live.onBusy(listener);
     }
 
     /**

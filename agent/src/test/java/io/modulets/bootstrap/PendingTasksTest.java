@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,22 +22,12 @@ public class PendingTasksTest {
     /** A generation's loader that only counts. */
     /** A generation as the capture code sees it, counting its live tasks and outcomes (shared by other tests). */
     public static final class Generation extends ClassLoader implements GenerationLoader {
-        final AtomicLong live = new AtomicLong();
+        final LiveCount live = new LiveCount();
         public final TaskOutcomes outcomes = new TaskOutcomes();
 
         @Override
-        public void taskCaptured() {
-            live.incrementAndGet();
-        }
-
-        @Override
-        public void taskReleased() {
-            live.decrementAndGet();
-        }
-
-        @Override
-        public long liveTasks() {
-            return live.get();
+        public LiveCount live() {
+            return live;
         }
 
         @Override

@@ -2,9 +2,9 @@ package modulets.bench.capture;
 
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.modulets.bootstrap.GenerationLoader;
+import io.modulets.bootstrap.LiveCount;
 import io.modulets.bootstrap.Requests;
 import io.modulets.bootstrap.StampedRequest;
 import io.modulets.bootstrap.TaskOutcomes;
@@ -28,21 +28,11 @@ public final class RequestAllocation {
     /** A generation as the hooks see it, counting only. */
     private static final class Generation extends ClassLoader implements GenerationLoader {
         private final TaskOutcomes outcomes = new TaskOutcomes();
-        private final AtomicLong live = new AtomicLong();
+        private final LiveCount live = new LiveCount();
 
         @Override
-        public void taskCaptured() {
-            live.incrementAndGet();
-        }
-
-        @Override
-        public void taskReleased() {
-            live.decrementAndGet();
-        }
-
-        @Override
-        public long liveTasks() {
-            return live.get();
+        public LiveCount live() {
+            return live;
         }
 
         @Override

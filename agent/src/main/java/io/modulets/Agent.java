@@ -26,6 +26,7 @@ public final class Agent {
             Stages stages = new Stages();
             AgentOptions options = AgentOptions.parse(arguments);
             stages.done("options");
+            Startup.refuseArchiveDump(inst);
             Path agentJar = agentJar();
             BootstrapClasses.define(inst, agentJar);
             stages.done("bootstrap classes");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -159,6 +160,33 @@ final class Startup {
             throw new IOException("modulets: -Djava.system.class.loader=" + own + " cannot be used with modulets,"
                     + " which installs its own system class loader; remove it (create that loader in main instead,"
                     + " if the application needs one)");
+        }
+    }
+
+    /**
+     * A JVM that writes a class-data archive or an AOT cache at its exit ({@code -XX:AOTCacheOutput}, {@code
+     * -XX:AOTMode=record} or {@code create} on JDK 25, {@code -XX:ArchiveClassesAtExit}) does not run the agent:
+     * JDK 25.0.3 crashes in that dump (SIGSEGV in {@code ArchiveBuilder}, after the application ran) once an agent
+     * has rewritten {@code java.lang.Thread}, which capture does; JDK 17 refuses a dump with any agent unless a
+     * flag for testing allows it. An archive or cache made without the agent serves a JVM with it. Asked of the
+     * JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or rewrites any class, so that the dump
+     * the JVM still makes as it exits has only the few classes of premain to skip; a JDK without it is taken not
+     * to dump.
+     */
+    static void refuseArchiveDump(Instrumentation inst) throws IOException {
+        boolean dumping;
+        try {
+            inst.redefineModule(Object.class.getModule(), Set.of(),
+                    Map.of("jdk.internal.misc", Set.of(Startup.class.getModule())), Map.of(), Set.of(), Map.of());
+            dumping = (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            dumping = false;
+        }
+        if (dumping) {
+            throw new IOException("modulets: this JVM writes a class-data archive or AOT cache at its exit"
+                    + " (-XX:AOTCacheOutput, -XX:AOTMode=record or create, -XX:ArchiveClassesAtExit), which the"
+                    + " JDK classes the agent rewrites make fail; create it without -javaagent (a JVM with modulets"
+                    + " can use it)");
         }
     }
 

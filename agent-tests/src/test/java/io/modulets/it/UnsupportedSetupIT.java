@@ -33,7 +33,7 @@ import io.modulets.testkit.WorkDirs;
  * application running without the isolation it asked for: a swappable main class (with a modules
  * directory, from the class path, with {@code -jar}, with the packages read from the modules
  * jars, a Spring Boot executable jar's {@code Start-Class}), and an application's own
- * {@code -Djava.system.class.loader}.
+ * {@code -Djava.system.class.loader}; and a JVM that writes a class-data archive or AOT cache at its exit.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class UnsupportedSetupIT {
@@ -44,6 +44,9 @@ class UnsupportedSetupIT {
     private static final String OWN_LOADER = "modulets: -Djava.system.class.loader=loader.AppLoader cannot be used"
             + " with modulets, which installs its own system class loader; remove it (create that loader in main"
             + " instead, if the application needs one)";
+    private static final String ARCHIVE_DUMP = "modulets: this JVM writes a class-data archive or AOT cache at its"
+            + " exit (-XX:AOTCacheOutput, -XX:AOTMode=record or create, -XX:ArchiveClassesAtExit), which the JDK"
+            + " classes the agent rewrites make fail; create it without -javaagent (a JVM with modulets can use it)";
     /** What the JVM itself prints about class-data sharing when a system class loader is set (17: stderr). */
     private static final String JVM_CDS_WARNING = "Archived non-system classes are disabled";
 
@@ -137,6 +140,30 @@ class UnsupportedSetupIT {
                 () -> assertEquals(1, r.exitCode(), "exit code"),
                 () -> assertFalse(r.stdout().contains(MAIN_RAN), "main must not run"),
                 () -> assertEquals(List.of(setup.line()), lines, "exactly this one line on stderr"));
+    }
+
+    /**
+     * A JVM that writes a class-data archive or AOT cache as it exits stops before main too: JDK 25 crashes in that
+     * dump once the agent has rewritten {@code java.lang.Thread} (its two-step training run, {@code -XX:AOTMode=record},
+     * here; {@code -XX:AOTCacheOutput} is the same run), and JDK 17 dumps with an agent only under a flag for testing,
+     * given here so that the agent, not the JVM, is what refuses. The JVM's own warning about that flag is its own.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aJvmThatWritesAnArchiveAtItsExitStopsBeforeMainWithOneLine(Jdk jdk, TestInfo info) throws IOException {
+        Path dir = WorkDirs.forTest(info);
+        String[] dump = jdk.version().feature() >= 25
+                ? new String[] {"-XX:AOTMode=record", "-XX:AOTConfiguration=" + dir.resolve("app.aotconf")}
+                : new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent",
+                    "-XX:ArchiveClassesAtExit=" + dir.resolve("app.jsa")};
+        ChildJvm.Result r = ChildJvm.on(jdk).agent(args(dir, "packages=app.work,modules=" + modules(dir)))
+                .jvmOptions(dump).classpath(app).mainClass("app.Main").outputIn(dir).name("dump").run();
+        List<String> lines = r.stderrLines().stream()
+                .filter(l -> !l.isBlank() && !l.contains("AllowArchivingWithJavaAgent")).toList();
+        assertAll(r.describe(),
+                () -> assertEquals(1, r.exitCode(), "exit code"),
+                () -> assertFalse(r.stdout().contains(MAIN_RAN), "main must not run"),
+                () -> assertEquals(List.of(ARCHIVE_DUMP), lines, "exactly this one line on stderr"));
     }
 
     private static String args(Path dir, String args) {

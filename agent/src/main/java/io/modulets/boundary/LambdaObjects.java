@@ -7,13 +7,16 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+
+import io.modulets.bootstrap.LambdaBodies;
 
 /**
  * Lambdas and method references whose functional interface is swappable ({@code Fn<T> f = () -> "hi"},
@@ -23,22 +26,18 @@ import org.objectweb.asm.Opcodes;
  * class's loader, and the site only knows the erasure, {@code Object}: "Object is not an interface").
  *
  * <p>So the object is made by {@code LambdaMetafactory} <em>in the generation</em>: its caller is a class
- * defined in {@code Fn}'s package and loader (a host, one per interface and arity), whose static method
- * {@code invoke(body, captured..., arguments...)} calls a method handle, the body: the
- * shell's synthetic method (or the method referred to), adapted to all-{@code Object} parameters, and is
- * the object's first captured value. The lambda class is the host's nestmate and goes with the
- * generation. Captures, casts to the instantiated types, boxing and bridges are the metafactory's own; a
- * non-capturing lambda is one object per generation. A call costs one more method handle invocation
- * (the body) than a plain lambda.
+ * defined in {@code Fn}'s package and loader (a host, one per site and generation), whose static method
+ * {@code invoke(captured..., arguments...)} calls a method handle, the body: the shell's synthetic method (or
+ * the method referred to), adapted to all-{@code Object} parameters, loaded as a dynamic constant of the host
+ * ({@link LambdaBodies}), a constant to the JIT. The lambda class is the host's nestmate and goes with the
+ * generation. Captures, casts to the
+ * instantiated types, boxing and bridges are the metafactory's own; a non-capturing lambda is one object per
+ * generation. (The body was the lambda object's first captured value until 7 December: a method handle the JIT
+ * could not see through when the object escaped, docs/BOUNDARY.md.)
  */
 final class LambdaObjects {
-    /** Per interface, held by it (so collected with its generation). */
-    private static final ClassValue<Hosts> HOSTS = new ClassValue<>() {
-        @Override
-        protected Hosts computeValue(Class<?> type) {
-            return new Hosts(type);
-        }
-    };
+    /** Numbers the sites' host classes: two sites of one interface in one generation get two. */
+    private static final AtomicLong SITES = new AtomicLong();
 
     private LambdaObjects() {
     }
@@ -79,18 +78,19 @@ final class LambdaObjects {
         MethodType bodyType = instantiated.insertParameterTypes(0,
                 implementation.type().parameterList().subList(0, captured));
         MethodHandle body = implementation.asFixedArity().asType(bodyType).asType(MethodType.genericMethodType(arity));
-        MethodHandles.Lookup host = HOSTS.get(fn).host(arity);
-        MethodHandle invoke = host.findStatic(host.lookupClass(), "invoke",
-                MethodType.genericMethodType(arity).insertParameterTypes(0, MethodHandle.class));
-        MethodType factoryType = MethodType.methodType(fn, MethodHandle.class)
-                .appendParameterTypes(Collections.nCopies(captured, Object.class));
+        // The body as a dynamic constant of a host class of the site's own, which the JIT reads as a constant and
+        // inlines; captured by the lambda object instead, it was a method handle invocation the JIT could not see
+        // through. (Not a hidden class with the body as class data: JDK 17's metafactory names its caller's class
+        // in the lambda class it spins, which fails for a hidden one.)
+        MethodHandles.Lookup host = siteHost(fn, arity, body);
+        MethodHandle invoke = host.findStatic(host.lookupClass(), "invoke", MethodType.genericMethodType(arity));
+        MethodType factoryType = MethodType.methodType(fn, Collections.nCopies(captured, Object.class));
         List<Object> arguments = new ArrayList<>(List.of(sam, invoke, instantiated, LambdaMetafactory.FLAG_BRIDGES,
                 bridges.size()));
         arguments.addAll(bridges);
         MethodHandle make;
         try {
-            make = LambdaMetafactory.altMetafactory(host, method, factoryType, arguments.toArray()).getTarget()
-                    .bindTo(body);
+            make = LambdaMetafactory.altMetafactory(host, method, factoryType, arguments.toArray()).getTarget();
         } catch (LambdaConversionException e) {
             throw (IncompatibleClassChangeError) new IncompatibleClassChangeError("modulets: a lambda of "
                     + fn.getName() + " in " + fn.getClassLoader() + ": " + e.getMessage()).initCause(e);
@@ -106,49 +106,34 @@ final class LambdaObjects {
     }
 
     /**
-     * The classes in a functional interface's package and loader that make its lambdas, one per arity
-     * ({@code modulets$Lambdas$Fn$1}): {@code static Object invoke(MethodHandle body, Object... arguments)}
-     * calls the body, and is the metafactory's implementation; {@code static Lookup lookup()} gives the
-     * metafactory its caller, with the full privilege that the lookup which defined the class (through the
-     * interface's package) lacks. Not hidden: the lambda class names its host, resolved in the generation.
+     * A new class in {@code fn}'s package and loader ({@code modulets$LambdaSite$Fn$N}) whose {@code invoke} calls
+     * {@code body}, and its lookup, with the full privilege that the lookup which defined it (through the
+     * interface's package) lacks, which the metafactory needs of its caller.
      */
-    private static final class Hosts {
-        private final Class<?> fn;
-        private final Map<Integer, MethodHandles.Lookup> hosts = new HashMap<>();
-
-        Hosts(Class<?> fn) {
-            this.fn = fn;
-        }
-
-        synchronized MethodHandles.Lookup host(int arity) throws ReflectiveOperationException {
-            MethodHandles.Lookup host = hosts.get(arity);
-            if (host != null) {
-                return host;
-            }
-            String name = fn.getName().replace('.', '/');
-            int simple = name.lastIndexOf('/') + 1;
-            Class<?> defined = MethodHandles.privateLookupIn(fn, MethodHandles.lookup()).defineClass(
-                    hostBytes(name.substring(0, simple) + "modulets$Lambdas$" + name.substring(simple) + "$" + arity,
-                            arity));
-            try {
-                host = (MethodHandles.Lookup) MethodHandles.privateLookupIn(defined, MethodHandles.lookup())
-                        .findStatic(defined, "lookup", MethodType.methodType(MethodHandles.Lookup.class))
-                        .invokeExact();
-            } catch (ReflectiveOperationException | RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-            hosts.put(arity, host);
-            return host;
+    private static MethodHandles.Lookup siteHost(Class<?> fn, int arity, MethodHandle body)
+            throws ReflectiveOperationException {
+        String name = fn.getName().replace('.', '/');
+        int simple = name.lastIndexOf('/') + 1;
+        Class<?> defined = MethodHandles.privateLookupIn(fn, MethodHandles.lookup()).defineClass(siteHostBytes(
+                name.substring(0, simple) + "modulets$LambdaSite$" + name.substring(simple) + "$" + SITES.incrementAndGet(),
+                arity));
+        LambdaBodies.set(defined, body);
+        try {
+            return (MethodHandles.Lookup) MethodHandles.privateLookupIn(defined, MethodHandles.lookup())
+                    .findStatic(defined, "lookup", MethodType.methodType(MethodHandles.Lookup.class)).invokeExact();
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
     /**
-     * {@code final class NAME { static Lookup lookup() { return MethodHandles.lookup(); }
-     * static Object invoke(MethodHandle body, Object a1, .. an) { return body.invokeExact(a1, .. an); } }}
+     * A site's host in the interface's package: {@code final class NAME { static Lookup lookup() { return
+     * MethodHandles.lookup(); } static Object invoke(Object a1, .. an) { return BODY.invokeExact(a1, .. an); } }},
+     * where {@code BODY} is a dynamic constant, {@link LambdaBodies#of}.
      */
-    private static byte[] hostBytes(String name, int arity) {
+    private static byte[] siteHostBytes(String name, int arity) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC, name, null,
                 "java/lang/Object", null);
@@ -161,10 +146,12 @@ final class LambdaObjects {
         lookup.visitMaxs(0, 0);
         lookup.visitEnd();
         String generic = "(" + "Ljava/lang/Object;".repeat(arity) + ")Ljava/lang/Object;";
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "invoke", "(Ljava/lang/invoke/MethodHandle;"
-                + generic.substring(1), null, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "invoke", generic, null, null);
         mv.visitCode();
-        for (int slot = 0; slot <= arity; slot++) {
+        mv.visitLdcInsn(new ConstantDynamic("body", "Ljava/lang/invoke/MethodHandle;", new Handle(Opcodes.H_INVOKESTATIC,
+                "io/modulets/bootstrap/LambdaBodies", "of",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false)));
+        for (int slot = 0; slot < arity; slot++) {
             mv.visitVarInsn(Opcodes.ALOAD, slot);
         }
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", generic, false);

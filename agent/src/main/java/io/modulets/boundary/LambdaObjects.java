@@ -30,9 +30,8 @@ import io.modulets.bootstrap.LambdaBodies;
  * {@code invoke(captured..., arguments...)} calls a method handle, the body: the shell's synthetic method (or
  * the method referred to), adapted to all-{@code Object} parameters, loaded as a dynamic constant of the host
  * ({@link LambdaBodies}), a constant to the JIT. The lambda class is the host's nestmate and goes with the
- * generation. Captures, casts to the
- * instantiated types, boxing and bridges are the metafactory's own; a non-capturing lambda is one object per
- * generation. (The body was the lambda object's first captured value until 7 December: a method handle the JIT
+ * generation. Captures, casts to the instantiated types, boxing and bridges are the metafactory's own; a
+ * non-capturing lambda is one object per generation. (The body was the lambda object's first captured value until 7 December: a method handle the JIT
  * could not see through when the object escaped, docs/BOUNDARY.md.)
  */
 final class LambdaObjects {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,6 +21,7 @@ import io.modulets.boundary.BoundaryLinks;
 import io.modulets.boundary.BoundaryTransformer;
 import io.modulets.boundary.Erasure;
 import io.modulets.boundary.NamedModules;
+import io.modulets.capture.BootstrapClasses;
 import io.modulets.capture.CaptureTransformer;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.Log;
@@ -176,8 +176,7 @@ final class Startup {
     static void refuseArchiveDump(Instrumentation inst) throws IOException {
         boolean dumping;
         try {
-            inst.redefineModule(Object.class.getModule(), Set.of(),
-                    Map.of("jdk.internal.misc", Set.of(Startup.class.getModule())), Map.of(), Set.of(), Map.of());
+            BootstrapClasses.exportInternalMisc(inst);
             dumping = (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException unknown) {
             dumping = false;

@@ -37,10 +37,18 @@ public final class BootstrapClasses {
     private BootstrapClasses() {
     }
 
+    /**
+     * Exports {@code jdk.internal.misc} to the agent's own module, for {@code Unsafe.defineClass} below and the start's
+     * question whether the JVM dumps an archive ({@code CDS}); the first caller does it, before any class is defined.
+     */
+    public static void exportInternalMisc(Instrumentation inst) {
+        inst.redefineModule(Object.class.getModule(), Set.of(),
+                Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())), Map.of(), Set.of(), Map.of());
+    }
+
     public static void define(Instrumentation inst, Path agentJar) throws IOException, ReflectiveOperationException {
         Module javaBase = Object.class.getModule();
-        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())),
-                Map.of(), Set.of(), Map.of());
+        exportInternalMisc(inst);
         Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
         Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
         Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,

@@ -559,7 +559,7 @@ public final class Registry {
         generation.attach(loader, collected);
         // Cheap in the common case: one volatile read on the capturing or releasing thread. Classes, not lambdas:
         // generation 1 registers at every start, where each lambda is a class spun (docs/PERFORMANCE.md, start-up).
-        loader.onIdle(new Runnable() {
+        loader.live().onIdle(new Runnable() {
             @Override
             public void run() {
                 if (generation.state() == State.DRAINING && generation.liveTasks() == 0) {
@@ -567,7 +567,7 @@ public final class Registry {
                 }
             }
         });
-        loader.onBusy(new Runnable() {
+        loader.live().onBusy(new Runnable() {
             @Override
             public void run() {
                 if (generation.state() == State.RETIRED) {

@@ -78,22 +78,6 @@ public final class GenerationClassLoader extends URLClassLoader implements Gener
     }
 
     /**
-     * Runs {@code listener} after each release of a task (on the releasing thread, after its count is visible): it
-     * must be cheap in the common case (a volatile read), and read {@link #liveTasks()} only then.
-     */
-    public void onIdle(Runnable listener) {
-        live.onIdle(listener);
-    }
-
-    /**
-     * Runs {@code listener} after each capture of a task (on the capturing thread, after its count is visible).
-     * The listener runs on a hot path: it must be cheap in the common case (a volatile read).
-     */
-    public void onBusy(Runnable listener) {
-        live.onBusy(listener);
-    }
-
-    /**
      * Opens every snapshot jar now (a URLClassLoader opens each at its first lookup) and keeps it
      * open: the loader then reads the files as they are now, even if a name in the store is later
      * replaced, so that a hash check made after this call covers every byte the loader will read.

@@ -1,16 +1,14 @@
 package io.modulets;
 
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 
 import io.modulets.capture.BootstrapClasses;
 import io.modulets.config.AgentOptions;
 import io.modulets.config.OptionsException;
 
 /**
- * The {@code -javaagent} entry (JaCoCo's shape): parse the options, put the bootstrap holder on
- * the boot class path, wire the runtime. A bad argument or a failed start stops the JVM before
+ * The {@code -javaagent} entry (JaCoCo's shape): parse the options, make sure the bootstrap holder is
+ * in the boot loader ({@link AgentJar}), wire the runtime. A bad argument or a failed start stops the JVM before
  * {@code main} with one line: an agent that silently ran the application without the isolation
  * it was asked for would be worse (DESIGN §4).
  *
@@ -27,10 +25,10 @@ public final class Agent {
             AgentOptions options = AgentOptions.parse(arguments);
             stages.done("options");
             Startup.refuseArchiveDump(inst);
-            Path agentJar = agentJar();
-            BootstrapClasses.define(inst, agentJar);
+            AgentJar jar = AgentJar.locate();
+            BootstrapClasses.define(inst, jar.path(), jar.bootLoaded());
             stages.done("bootstrap classes");
-            Startup.start(options, inst, agentJar, stages);
+            Startup.start(options, inst, jar, stages);
         } catch (OptionsException e) {
             stop(e.getMessage());
         } catch (Exception | LinkageError e) {
@@ -78,9 +76,5 @@ public final class Agent {
         System.err.println(line.replace('\n', ' '));
         System.err.flush();
         System.exit(1);
-    }
-
-    private static Path agentJar() throws URISyntaxException {
-        return Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -55,10 +55,14 @@ final class Startup {
     private Startup() {
     }
 
-    static void start(AgentOptions options, Instrumentation inst, Path agentJar, Stages stages) throws Exception {
+    static void start(AgentOptions options, Instrumentation inst, AgentJar jar, Stages stages) throws Exception {
         refuseOwnSystemLoader();
         Log.setLevel(options.log());
-        List<Path> classPath = classPathWithout(agentJar);
+        if (!jar.bootLoaded()) {
+            Log.info("the agent jar is not named %s, so its classes load through the application class loader: about"
+                    + " 100 ms more CPU at each start (docs/REFERENCE.md, \"The agent jar\")", AgentJar.NAME);
+        }
+        List<Path> classPath = classPathWithout(jar.path());
         Path modules = options.modules().orElse(null);
         List<String> packages = options.packages().isEmpty() && modules != null
                 ? JarContents.packagesIn(modulesJars(modules)) : options.packages();
@@ -168,8 +172,8 @@ final class Startup {
      * -XX:AOTMode=record} or {@code create} on JDK 25, {@code -XX:ArchiveClassesAtExit}) does not run the agent:
      * with the agent, JDK 25.0.3 crashes in that dump (SIGSEGV in {@code ArchiveBuilder}, serializing the JDK's
      * well-known classes, of which capture rewrites {@code java.lang.Thread}), after the application ran; JDK 17
-     * refuses a dump with any agent unless a flag for testing allows it. An archive or cache made without the agent
-     * serves a JVM with it. Asked of the JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or
+     * refuses a dump with any agent unless a flag for testing allows it. A JDK 17 archive made without the agent but
+     * with its jar on the boot class path serves a JVM with it; JDK 25 uses no AOT cache in a JVM with any agent. Asked of the JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or
      * rewrites any class, so that the dump the JVM still makes as it exits has only the few classes of premain to
      * skip; a JDK without it is taken not to dump.
      */
@@ -184,8 +188,8 @@ final class Startup {
         if (dumping) {
             throw new IOException("modulets: this JVM writes a class-data archive or AOT cache at its exit"
                     + " (-XX:AOTCacheOutput, -XX:AOTMode=record or create, -XX:ArchiveClassesAtExit), which the"
-                    + " JDK classes the agent rewrites make fail; create it without -javaagent (a JVM with modulets"
-                    + " can use it)");
+                    + " JDK classes the agent rewrites make fail; create it without -javaagent (docs/REFERENCE.md,"
+                    + " \"The agent jar\", says which archives a JVM with modulets can use)");
         }
     }
 

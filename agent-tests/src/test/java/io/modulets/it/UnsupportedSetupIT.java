@@ -46,7 +46,8 @@ class UnsupportedSetupIT {
             + " instead, if the application needs one)";
     private static final String ARCHIVE_DUMP = "modulets: this JVM writes a class-data archive or AOT cache at its"
             + " exit (-XX:AOTCacheOutput, -XX:AOTMode=record or create, -XX:ArchiveClassesAtExit), which the JDK"
-            + " classes the agent rewrites make fail; create it without -javaagent (a JVM with modulets can use it)";
+            + " classes the agent rewrites make fail; create it without -javaagent (docs/REFERENCE.md,"
+            + " \"The agent jar\", says which archives a JVM with modulets can use)";
     /** What the JVM itself prints about class-data sharing when a system class loader is set (17: stderr). */
     private static final String JVM_CDS_WARNING = "Archived non-system classes are disabled";
 

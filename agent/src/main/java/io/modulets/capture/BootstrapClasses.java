@@ -46,13 +46,23 @@ public final class BootstrapClasses {
                 Map.of("jdk.internal.misc", Set.of(BootstrapClasses.class.getModule())), Map.of(), Set.of(), Map.of());
     }
 
-    public static void define(Instrumentation inst, Path agentJar) throws IOException, ReflectiveOperationException {
+    /**
+     * Defines the bootstrap holder's classes from {@code agentJar} in the boot loader, unless the whole jar is on the
+     * boot class path already ({@code bootLoaded}: the boot loader finds them there as they are first used), and the
+     * class made at run time, {@link ForNameOfCaller}, in either case.
+     */
+    public static void define(Instrumentation inst, Path agentJar, boolean bootLoaded)
+            throws IOException, ReflectiveOperationException {
         Module javaBase = Object.class.getModule();
         exportInternalMisc(inst);
         Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
         Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
         Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
+        if (bootLoaded) {
+            defineForNameOfCaller(inst, javaBase, unsafe, defineClass);
+            return;
+        }
         Map<String, byte[]> classes = new LinkedHashMap<>(); // by internal name
         try (JarFile agent = new JarFile(agentJar.toFile())) {
             Enumeration<JarEntry> entries = agent.entries();

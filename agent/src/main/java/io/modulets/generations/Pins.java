@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
-import java.sql.Driver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -353,12 +352,15 @@ public final class Pins {
         }
         try {
             // DriverManager.getDrivers() shows only the drivers the caller's loader can see: read the list.
-            Class<?> manager = Class.forName("java.sql.DriverManager");
-            Class<?> info = Class.forName("java.sql.DriverInfo");
+            // java.sql is the platform loader's, which the agent's classes in the boot loader do not see by default
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            Class<?> manager = Class.forName("java.sql.DriverManager", false, platform);
+            Class<?> info = Class.forName("java.sql.DriverInfo", false, platform);
+            Class<?> driverType = Class.forName("java.sql.Driver", false, platform);
             VarHandle registered = MethodHandles.privateLookupIn(manager, MethodHandles.lookup())
                     .findStaticVarHandle(manager, "registeredDrivers", java.util.concurrent.CopyOnWriteArrayList.class);
             VarHandle driver = MethodHandles.privateLookupIn(info, MethodHandles.lookup())
-                    .findVarHandle(info, "driver", Driver.class);
+                    .findVarHandle(info, "driver", driverType);
             for (Object entry : (List<?>) registered.get()) {
                 Object d = driver.get(entry);
                 if (ofLoader(d, loader)) {

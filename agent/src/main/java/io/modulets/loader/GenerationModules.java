@@ -69,7 +69,8 @@ public final class GenerationModules {
         GenerationModules modules = new GenerationModules(inst, shellModules, swappableModules,
                 !swappableModules.isEmpty() || System.getProperty("jdk.module.main") != null);
         Module agentModule = GenerationModules.class.getModule();
-        Set<Module> agent = Set.of(agentModule, Bindings.class.getModule());
+        // one module when the agent's classes are in the boot loader with the holder, two when not
+        Set<Module> agent = new HashSet<>(List.of(agentModule, Bindings.class.getModule()));
         for (Module shell : modules.shellModules) {
             // opened to the agent too: the pin report reads the static fields of shell classes (DESIGN §6)
             Map<String, Set<Module>> opens = new HashMap<>();

@@ -3,6 +3,7 @@ package io.modulets.capture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
@@ -49,20 +50,25 @@ public final class BootstrapClasses {
     /**
      * Defines the bootstrap holder's classes from {@code agentJar} in the boot loader, unless the whole jar is on the
      * boot class path already ({@code bootLoaded}: the boot loader finds them there as they are first used), and the
-     * class made at run time, {@link ForNameOfCaller}, in either case.
+     * class made at run time, {@link ForNameOfCaller}, in either case (through a lookup on the holder when the jar is
+     * on the boot class path, through {@code Unsafe} when not).
      */
     public static void define(Instrumentation inst, Path agentJar, boolean bootLoaded)
             throws IOException, ReflectiveOperationException {
         Module javaBase = Object.class.getModule();
         exportInternalMisc(inst);
+        if (bootLoaded) {
+            // This class shares the boot loader's unnamed module with the holder: a lookup on one of the holder's
+            // classes defines another in its package, without Unsafe or a reflective call.
+            Class<?> holder = Class.forName("io.modulets.bootstrap.LoadByName", false, null);
+            defineForNameOfCaller(inst, javaBase, MethodHandles.privateLookupIn(holder, MethodHandles.lookup()), null,
+                    null);
+            return;
+        }
         Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
         Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
         Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        if (bootLoaded) {
-            defineForNameOfCaller(inst, javaBase, unsafe, defineClass);
-            return;
-        }
         Map<String, byte[]> classes = new LinkedHashMap<>(); // by internal name
         try (JarFile agent = new JarFile(agentJar.toFile())) {
             Enumeration<JarEntry> entries = agent.entries();
@@ -80,7 +86,7 @@ public final class BootstrapClasses {
         for (String name : classes.keySet()) {
             define(name, classes, defined, unsafe, defineClass);
         }
-        defineForNameOfCaller(inst, javaBase, unsafe, defineClass);
+        defineForNameOfCaller(inst, javaBase, null, unsafe, defineClass);
     }
 
     /**
@@ -88,14 +94,18 @@ public final class BootstrapClasses {
      * loader's unnamed module, where the bootstrap classes are. Without it (a JDK where this fails) the boundary
      * keeps rewriting {@code Class.forName(String)} calls into call sites, which need no such class.
      */
-    private static void defineForNameOfCaller(Instrumentation inst, Module javaBase, Object unsafe,
-                                              Method defineClass) {
+    private static void defineForNameOfCaller(Instrumentation inst, Module javaBase, MethodHandles.Lookup holder,
+                                              Object unsafe, Method defineClass) {
         try {
             Module bootUnnamed = Class.forName("io.modulets.bootstrap.LoadByName", false, null).getModule();
             inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.reflect", Set.of(bootUnnamed)), Map.of(),
                     Set.of(), Map.of());
             byte[] bytes = ForNameOfCaller.classFile();
-            defineClass.invoke(unsafe, ForNameOfCaller.NAME.replace('/', '.'), bytes, 0, bytes.length, null, null);
+            if (holder != null) {
+                holder.defineClass(bytes);
+            } else {
+                defineClass.invoke(unsafe, ForNameOfCaller.NAME.replace('/', '.'), bytes, 0, bytes.length, null, null);
+            }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             Log.debug("no ForNameOfCaller, Class.forName(String) calls stay call sites: %s", e);
         }

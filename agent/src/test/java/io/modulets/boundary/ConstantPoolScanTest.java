@@ -62,6 +62,24 @@ class ConstantPoolScanTest {
         assertEquals(ConstantPoolScan.Mention.NOTHING, scan(ServiceLoaderInstalled.class), "not a routed load");
     }
 
+    @Test
+    void thePrefixCountsOnlyWhereItStartsANameInOneConstant() throws IOException {
+        assertEquals(ConstantPoolScan.Mention.SWAPPABLE, scan(NamesItInAString.class));
+        assertEquals(ConstantPoolScan.Mention.NOTHING, scan(HasItInsideAWord.class), "xcom/acme/jobs/ is no name");
+    }
+
+    static final class NamesItInAString {
+        static String name() {
+            return "com/acme/jobs/Work";
+        }
+    }
+
+    static final class HasItInsideAWord {
+        static String name() {
+            return "xcom/acme/jobs/Work";
+        }
+    }
+
     static final class CallsClassForName {
         static Class<?> of(String name) throws ClassNotFoundException {
             return Class.forName(name);

@@ -23,7 +23,8 @@ record AgentJar(Path path, boolean bootLoaded) {
 
     static AgentJar locate() throws IOException, URISyntaxException {
         if (Agent.class.getClassLoader() != null) {
-            return new AgentJar(Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI()), false);
+            Path path = Path.of(Agent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new AgentJar(path, false);
         }
         URL own = Agent.class.getResource("Agent.class"); // jar:file:/…/modulets-agent.jar!/io/modulets/Agent.class
         String url = own == null ? "" : own.toString();

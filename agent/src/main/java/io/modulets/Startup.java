@@ -172,10 +172,11 @@ final class Startup {
      * -XX:AOTMode=record} or {@code create} on JDK 25, {@code -XX:ArchiveClassesAtExit}) does not run the agent:
      * with the agent, JDK 25.0.3 crashes in that dump (SIGSEGV in {@code ArchiveBuilder}, serializing the JDK's
      * well-known classes, of which capture rewrites {@code java.lang.Thread}), after the application ran; JDK 17
-     * refuses a dump with any agent unless a flag for testing allows it. A JDK 17 archive made without the agent but
-     * with its jar on the boot class path serves a JVM with it; JDK 25 uses no AOT cache in a JVM with any agent. Asked of the JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or
-     * rewrites any class, so that the dump the JVM still makes as it exits has only the few classes of premain to
-     * skip; a JDK without it is taken not to dump.
+     * refuses a dump with any agent unless a flag for testing allows it. An AppCDS archive made without the agent but
+     * with its jar on the boot class path serves a JVM with it; JDK 25 uses no AOT cache in a JVM with any agent.
+     * Asked of the JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or rewrites any class, so that
+     * the dump the JVM still makes as it exits has only the few classes of premain to skip; a JDK without it is taken
+     * not to dump.
      */
     static void refuseArchiveDump(Instrumentation inst) throws IOException {
         boolean dumping;

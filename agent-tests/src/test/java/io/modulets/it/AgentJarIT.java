@@ -81,7 +81,8 @@ class AgentJarIT {
                 () -> assertTrue(r.stdout().contains("AGENT LOADER jdk.internal.loader.ClassLoaders$AppClassLoader"),
                         "the application class loader"),
                 () -> assertTrue(r.stdoutLines().contains("VERSION 2"), "generation 1 from the modules directory"),
-                () -> assertTrue(r.stderrLines().stream().anyMatch(l -> l.endsWith(RENAMED)), "the line about the name"));
+                () -> assertTrue(r.stderrLines().stream().anyMatch(l -> l.endsWith(RENAMED)),
+                        "the line about the name"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

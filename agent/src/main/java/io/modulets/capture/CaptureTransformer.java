@@ -249,7 +249,8 @@ public final class CaptureTransformer implements ClassFileTransformer {
         // java.lang.Thread to the holder would fail with IllegalAccessError. The holder and the agent
         // read private members of java.util.concurrent (the adapters' tasks, ForkJoinTask.exec).
         // One module when the agent's classes are in the boot loader with the holder (AgentJar), two when not.
-        Set<Module> agentModules = new HashSet<>(List.of(Bindings.class.getModule(), CaptureTransformer.class.getModule()));
+        Set<Module> agentModules = new HashSet<>(
+                List.of(Bindings.class.getModule(), CaptureTransformer.class.getModule()));
         inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
         Set<String> notLoaded = notLoaded(inst, NOT_LOADED_YET);

@@ -5,6 +5,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.HashMap;
@@ -335,16 +336,30 @@ public final class CaptureTransformer implements ClassFileTransformer {
 
     /** The boot loader's classes named in {@code targets} (internal names) but not in {@code given}. */
     static List<Class<?>> missed(Class<?>[] loaded, Set<String> targets, Set<String> given) {
+        Set<String> binaryNames = binaryNames(targets);
         List<Class<?>> missed = new ArrayList<>();
         for (Class<?> type : loaded) {
-            if (type.getClassLoader() == null) {
+            if (type.getClassLoader() == null && binaryNames.contains(type.getName())) {
                 String name = type.getName().replace('.', '/');
-                if (targets.contains(name) && !given.contains(name)) {
+                if (!given.contains(name)) {
                     missed.add(type);
                 }
             }
         }
         return missed;
+    }
+
+    /**
+     * {@code internalNames} as {@code Class.getName} spells them: the loops over every loaded class (a thousand and more,
+     * three times in premain) compare the class's own name, instead of converting each, which made the JIT compile the
+     * conversion at every start.
+     */
+    private static Set<String> binaryNames(Collection<String> internalNames) {
+        Set<String> binaryNames = new HashSet<>();
+        for (String name : internalNames) {
+            binaryNames.add(name.replace('/', '.'));
+        }
+        return binaryNames;
     }
 
     /**
@@ -394,13 +409,17 @@ public final class CaptureTransformer implements ClassFileTransformer {
             TASK_CLASSES.get(2), ManagementRules.FACTORY);
 
     private static Set<String> notLoaded(Instrumentation inst, List<String> names) {
-        Set<String> absent = new java.util.HashSet<>(names);
+        Set<String> absent = binaryNames(names);
         for (Class<?> loaded : inst.getAllLoadedClasses()) {
             if (loaded.getClassLoader() == null) {
-                absent.remove(loaded.getName().replace('.', '/'));
+                absent.remove(loaded.getName());
             }
         }
-        return absent;
+        Set<String> internalNames = new HashSet<>();
+        for (String name : absent) {
+            internalNames.add(name.replace('.', '/'));
+        }
+        return internalNames;
     }
 
     /**

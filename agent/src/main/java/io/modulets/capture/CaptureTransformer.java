@@ -350,9 +350,9 @@ public final class CaptureTransformer implements ClassFileTransformer {
     }
 
     /**
-     * {@code internalNames} as {@code Class.getName} spells them: the loops over every loaded class (a thousand and more,
-     * three times in premain) compare the class's own name, instead of converting each, which made the JIT compile the
-     * conversion at every start.
+     * {@code internalNames} as {@code Class.getName} spells them: the loops over every loaded class (a thousand and
+     * more, three times in premain) compare the class's own name, instead of converting each, which made the JIT
+     * compile the conversion at every start.
      */
     private static Set<String> binaryNames(Collection<String> internalNames) {
         Set<String> binaryNames = new HashSet<>();

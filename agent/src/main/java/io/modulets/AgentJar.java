@@ -10,15 +10,15 @@ import java.nio.file.Path;
 
 /**
  * Where the agent's classes come from. The jar's manifest names the jar itself on the boot class path
- * ({@code Boot-Class-Path: modulets-agent.jar}, resolved beside the jar given to {@code -javaagent}), so
- * that the JVM loads every agent class through the boot loader: read by the JVM's own zip code, not
- * verified, with no protection domain, and the bootstrap holder needs no defining of its own
- * (docs/PERFORMANCE.md, "The agent's classes in the boot loader"). A jar renamed on its way to the
- * server leaves that entry pointing at nothing: then the classes load through the application class
- * loader, as they did before, and the bootstrap holder is defined by {@code BootstrapClasses}.
+ * ({@code Boot-Class-Path: modulets-agent.jar modulets-agent-VERSION.jar}: the build's name and the one a Maven
+ * repository gives it, resolved beside the jar given to {@code -javaagent}), so that the JVM loads every agent class
+ * through the boot loader: read by the JVM's own zip code, not verified, with no protection domain, and the bootstrap
+ * holder needs no defining of its own (docs/PERFORMANCE.md, "The agent's classes in the boot loader"). A jar renamed
+ * otherwise on its way to the server leaves those entries pointing at nothing: then the classes load through the
+ * application class loader, as they did before, and the bootstrap holder is defined by {@code BootstrapClasses}.
  */
 record AgentJar(Path path, boolean bootLoaded) {
-    /** The name the build gives the jar and its manifest's {@code Boot-Class-Path} names. */
+    /** The name the build gives the jar, the first its manifest's {@code Boot-Class-Path} names. */
     static final String NAME = "modulets-agent.jar";
 
     static AgentJar locate() throws IOException, URISyntaxException {
@@ -38,9 +38,9 @@ record AgentJar(Path path, boolean bootLoaded) {
     }
 
     /**
-     * The boot class path's entry is resolved beside the jar given to {@code -javaagent}: a jar of another name in a
+     * The boot class path's entries are resolved beside the jar given to {@code -javaagent}: a jar of another name in a
      * directory that also holds a {@code modulets-agent.jar} (an upgrade copied beside the old jar) would run the old
-     * jar's classes, and so would a {@code modulets-agent.jar} put on the boot class path by hand. Refused when no
+     * jar's classes, and so would one put on the boot class path by hand. Refused when no
      * {@code -javaagent} jar of the JVM's arguments is the one the classes came from; a JVM that does not tell its
      * arguments is not refused.
      */
@@ -66,8 +66,8 @@ record AgentJar(Path path, boolean bootLoaded) {
         }
         if (given.length() > 0) {
             throw new IOException("modulets: the agent's classes come from " + loaded + " on the boot class path,"
-                    + " not from the jar given to -javaagent (" + given + "); give the jar named " + NAME
-                    + ", or put it in a directory without another " + NAME);
+                    + " not from the jar given to -javaagent (" + given + "); put the jar you mean in a directory of"
+                    + " its own, named " + NAME);
         }
     }
 }

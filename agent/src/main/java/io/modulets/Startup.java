@@ -59,8 +59,9 @@ final class Startup {
         refuseOwnSystemLoader();
         Log.setLevel(options.log());
         if (!jar.bootLoaded()) {
-            Log.info("the agent jar is not named %s, so its classes load through the application class loader: about"
-                    + " 100 ms more CPU at each start (docs/REFERENCE.md, \"The agent jar\")", AgentJar.NAME);
+            Log.info("the agent jar is named neither %s nor modulets-agent-%s.jar, so its classes load through the"
+                    + " application class loader: about 100 ms more CPU at each start (docs/REFERENCE.md, \"The agent"
+                    + " jar\")", AgentJar.NAME, version());
         }
         List<Path> classPath = classPathWithout(jar.path());
         Path modules = options.modules().orElse(null);

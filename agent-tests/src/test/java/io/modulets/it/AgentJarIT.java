@@ -24,17 +24,19 @@ import io.modulets.testkit.Jdks.Jdk;
 import io.modulets.testkit.WorkDirs;
 
 /**
- * The agent jar's name (docs/REFERENCE.md, "The agent jar"): named {@code modulets-agent.jar}, its manifest puts it on
- * the boot class path and the agent's classes load there; renamed, it still works, through the application class
- * loader, and says so; renamed beside another {@code modulets-agent.jar}, whose classes the JVM would run instead, it
- * stops before main with one line. In each case the application shows which loader defined the agent's entry class
- * and runs its swappable code from the modules directory (version 2; the class path holds version 1).
+ * The agent jar's name (docs/REFERENCE.md, "The agent jar"): named {@code modulets-agent.jar} or as a Maven
+ * repository names it, its manifest puts it on the boot class path and the agent's classes load there; renamed
+ * otherwise, it still works, through the application class loader, and says so; renamed beside another {@code
+ * modulets-agent.jar}, whose classes the JVM would run instead, it stops before main with one line. In each case the
+ * application shows which loader defined the agent's entry class and runs its swappable code from the modules
+ * directory (version 2; the class path holds version 1).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AgentJarIT {
-    private static final String RENAMED = "modulets: the agent jar is not named modulets-agent.jar, so its classes"
-            + " load through the application class loader: about 100 ms more CPU at each start (docs/REFERENCE.md,"
-            + " \"The agent jar\")";
+    private static final String VERSION = System.getProperty("modulets.version");
+    private static final String RENAMED = "modulets: the agent jar is named neither modulets-agent.jar nor"
+            + " modulets-agent-" + VERSION + ".jar, so its classes load through the application class loader: about"
+            + " 100 ms more CPU at each start (docs/REFERENCE.md, \"The agent jar\")";
     private static Path app;
     private static Path work;
 
@@ -71,11 +73,24 @@ class AgentJarIT {
                 () -> assertFalse(r.stderr().contains(RENAMED), "no line about the name"));
     }
 
+    /** The name a Maven repository gives the jar (the artifact and its version) is the manifest's second entry. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void namedAsInAMavenRepositoryItsClassesLoadInTheBootLoaderToo(Jdk jdk, TestInfo info) throws IOException {
+        Path dir = WorkDirs.forTest(info);
+        ChildJvm.Result r = start(jdk, dir, copy(dir, "modulets-agent-" + VERSION + ".jar"));
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode(), "exit code"),
+                () -> assertTrue(r.stdoutLines().contains("AGENT LOADER null"), "the boot loader"),
+                () -> assertTrue(r.stdoutLines().contains("VERSION 2"), "generation 1 from the modules directory"),
+                () -> assertFalse(r.stderr().contains(RENAMED), "no line about the name"));
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
     void renamedItWorksThroughTheApplicationLoaderAndSaysSo(Jdk jdk, TestInfo info) throws IOException {
         Path dir = WorkDirs.forTest(info);
-        ChildJvm.Result r = start(jdk, dir, copy(dir, "modulets-agent-0.1.0.jar"));
+        ChildJvm.Result r = start(jdk, dir, copy(dir, "agent.jar"));
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode(), "exit code"),
                 () -> assertTrue(r.stdout().contains("AGENT LOADER jdk.internal.loader.ClassLoaders$AppClassLoader"),
@@ -94,8 +109,8 @@ class AgentJarIT {
         Path given = copy(dir, "modulets-agent-new.jar");
         ChildJvm.Result r = start(jdk, dir, given);
         String line = "modulets: the agent's classes come from " + other + " on the boot class path, not from the"
-                + " jar given to -javaagent (" + given + "); give the jar named modulets-agent.jar, or put it in a"
-                + " directory without another modulets-agent.jar";
+                + " jar given to -javaagent (" + given + "); put the jar you mean in a directory of its own, named"
+                + " modulets-agent.jar";
         assertAll(r.describe(),
                 () -> assertEquals(1, r.exitCode(), "exit code"),
                 () -> assertFalse(r.stdout().contains("VERSION"), "main must not run"),

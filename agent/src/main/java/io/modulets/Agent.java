@@ -24,7 +24,9 @@ public final class Agent {
             Stages stages = new Stages();
             AgentOptions options = AgentOptions.parse(arguments);
             stages.done("options");
-            Startup.refuseArchiveDump(inst);
+            // once, for the three steps below: the archive-dump question (CDS), the JVM's arguments (VM), Unsafe
+            BootstrapClasses.exportInternalMisc(inst);
+            Startup.refuseArchiveDump();
             AgentJar jar = AgentJar.locate();
             BootstrapClasses.define(inst, jar.path(), jar.bootLoaded());
             stages.done("bootstrap classes");

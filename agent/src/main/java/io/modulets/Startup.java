@@ -175,14 +175,14 @@ final class Startup {
      * well-known classes, of which capture rewrites {@code java.lang.Thread}), after the application ran; JDK 17
      * refuses a dump with any agent unless a flag for testing allows it. An AppCDS archive made without the agent but
      * with its jar on the boot class path serves a JVM with it; JDK 25 uses no AOT cache in a JVM with any agent.
-     * Asked of the JDK's {@code jdk.internal.misc.CDS} (17+), before the agent defines or rewrites any class, so that
+     * Asked of the JDK's {@code jdk.internal.misc.CDS} (17+; premain has exported its package to the agent), before
+     * the agent defines or rewrites any class, so that
      * the dump the JVM still makes as it exits has only the few classes of premain to skip; a JDK without it is taken
      * not to dump.
      */
-    static void refuseArchiveDump(Instrumentation inst) throws IOException {
+    static void refuseArchiveDump() throws IOException {
         boolean dumping;
         try {
-            BootstrapClasses.exportInternalMisc(inst);
             dumping = (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException unknown) {
             dumping = false;

@@ -65,12 +65,7 @@ class AgentJarIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void namedModuletsAgentJarItsClassesLoadInTheBootLoader(Jdk jdk, TestInfo info) throws IOException {
         Path dir = WorkDirs.forTest(info);
-        ChildJvm.Result r = start(jdk, dir, copy(dir, "modulets-agent.jar"));
-        assertAll(r.describe(),
-                () -> assertEquals(0, r.exitCode(), "exit code"),
-                () -> assertTrue(r.stdoutLines().contains("AGENT LOADER null"), "the boot loader"),
-                () -> assertTrue(r.stdoutLines().contains("VERSION 2"), "generation 1 from the modules directory"),
-                () -> assertFalse(r.stderr().contains(RENAMED), "no line about the name"));
+        assertRanFromTheBootLoader(start(jdk, dir, copy(dir, "modulets-agent.jar")));
     }
 
     /** The name a Maven repository gives the jar (the artifact and its version) is the manifest's second entry. */
@@ -78,7 +73,10 @@ class AgentJarIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void namedAsInAMavenRepositoryItsClassesLoadInTheBootLoaderToo(Jdk jdk, TestInfo info) throws IOException {
         Path dir = WorkDirs.forTest(info);
-        ChildJvm.Result r = start(jdk, dir, copy(dir, "modulets-agent-" + VERSION + ".jar"));
+        assertRanFromTheBootLoader(start(jdk, dir, copy(dir, "modulets-agent-" + VERSION + ".jar")));
+    }
+
+    private static void assertRanFromTheBootLoader(ChildJvm.Result r) {
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode(), "exit code"),
                 () -> assertTrue(r.stdoutLines().contains("AGENT LOADER null"), "the boot loader"),

@@ -31,10 +31,14 @@ import io.modulets.bootstrap.LambdaBodies;
  * the method referred to), adapted to all-{@code Object} parameters, loaded as a dynamic constant of the host
  * ({@link LambdaBodies}), a constant to the JIT. The lambda class is the host's nestmate and goes with the
  * generation. Captures, casts to the instantiated types, boxing and bridges are the metafactory's own; a
- * non-capturing lambda is one object per generation. (The body was the lambda object's first captured value until 7 December: a method handle the JIT
- * could not see through when the object escaped, docs/BOUNDARY.md.)
+ * non-capturing lambda is one object per generation. (The body was the lambda object's first captured value until
+ * 7 December: a method handle the JIT could not see through when the object escaped, docs/BOUNDARY.md.)
  */
 final class LambdaObjects {
+    /** {@link LambdaBodies#of}, the bootstrap method of each host's dynamic constant. */
+    private static final Handle BODY_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC,
+            "io/modulets/bootstrap/LambdaBodies", "of",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
     /** Numbers the sites' host classes: two sites of one interface in one generation get two. */
     private static final AtomicLong SITES = new AtomicLong();
 
@@ -113,9 +117,10 @@ final class LambdaObjects {
             throws ReflectiveOperationException {
         String name = fn.getName().replace('.', '/');
         int simple = name.lastIndexOf('/') + 1;
-        Class<?> defined = MethodHandles.privateLookupIn(fn, MethodHandles.lookup()).defineClass(siteHostBytes(
-                name.substring(0, simple) + "modulets$LambdaSite$" + name.substring(simple) + "$" + SITES.incrementAndGet(),
-                arity));
+        String hostName = name.substring(0, simple) + "modulets$LambdaSite$" + name.substring(simple) + "$"
+                + SITES.incrementAndGet();
+        Class<?> defined = MethodHandles.privateLookupIn(fn, MethodHandles.lookup())
+                .defineClass(siteHostBytes(hostName, arity));
         LambdaBodies.set(defined, body);
         try {
             return (MethodHandles.Lookup) MethodHandles.privateLookupIn(defined, MethodHandles.lookup())
@@ -147,9 +152,7 @@ final class LambdaObjects {
         String generic = "(" + "Ljava/lang/Object;".repeat(arity) + ")Ljava/lang/Object;";
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "invoke", generic, null, null);
         mv.visitCode();
-        mv.visitLdcInsn(new ConstantDynamic("body", "Ljava/lang/invoke/MethodHandle;", new Handle(Opcodes.H_INVOKESTATIC,
-                "io/modulets/bootstrap/LambdaBodies", "of",
-                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false)));
+        mv.visitLdcInsn(new ConstantDynamic("body", "Ljava/lang/invoke/MethodHandle;", BODY_BOOTSTRAP));
         for (int slot = 0; slot < arity; slot++) {
             mv.visitVarInsn(Opcodes.ALOAD, slot);
         }

@@ -40,7 +40,7 @@ public final class BootstrapClasses {
 
     /**
      * Exports {@code jdk.internal.misc} to the agent's own module, for {@code Unsafe.defineClass} below and the start's
-     * question whether the JVM dumps an archive ({@code CDS}); the first caller does it, before any class is defined.
+     * questions to the JDK ({@code CDS}, {@code VM}); premain does it once, before any of them.
      */
     public static void exportInternalMisc(Instrumentation inst) {
         inst.redefineModule(Object.class.getModule(), Set.of(),
@@ -50,19 +50,12 @@ public final class BootstrapClasses {
     /**
      * Defines the bootstrap holder's classes from {@code agentJar} in the boot loader, unless the whole jar is on the
      * boot class path already ({@code bootLoaded}: the boot loader finds them there as they are first used), and the
-     * class made at run time, {@link ForNameOfCaller}, in either case (through a lookup on the holder when the jar is
-     * on the boot class path, through {@code Unsafe} when not).
+     * class made at run time, {@link ForNameOfCaller}, in either case.
      */
     public static void define(Instrumentation inst, Path agentJar, boolean bootLoaded)
             throws IOException, ReflectiveOperationException {
-        Module javaBase = Object.class.getModule();
-        exportInternalMisc(inst);
         if (bootLoaded) {
-            // This class shares the boot loader's unnamed module with the holder: a lookup on one of the holder's
-            // classes defines another in its package, without Unsafe or a reflective call.
-            Class<?> holder = Class.forName("io.modulets.bootstrap.LoadByName", false, null);
-            defineForNameOfCaller(inst, javaBase, MethodHandles.privateLookupIn(holder, MethodHandles.lookup()), null,
-                    null);
+            defineForNameOfCaller(inst);
             return;
         }
         Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
@@ -86,26 +79,22 @@ public final class BootstrapClasses {
         for (String name : classes.keySet()) {
             define(name, classes, defined, unsafe, defineClass);
         }
-        defineForNameOfCaller(inst, javaBase, null, unsafe, defineClass);
+        defineForNameOfCaller(inst);
     }
 
     /**
      * {@link ForNameOfCaller}, which reads its caller through {@code jdk.internal.reflect}: exported to the boot
-     * loader's unnamed module, where the bootstrap classes are. Without it (a JDK where this fails) the boundary
-     * keeps rewriting {@code Class.forName(String)} calls into call sites, which need no such class.
+     * loader's unnamed module, where the bootstrap classes are, and defined there through a lookup on one of them
+     * (unnamed modules open every package to every module), with no {@code Unsafe} and no reflective call. Without it
+     * (a JDK where this fails) the boundary keeps rewriting {@code Class.forName(String)} calls into call sites, which
+     * need no such class.
      */
-    private static void defineForNameOfCaller(Instrumentation inst, Module javaBase, MethodHandles.Lookup holder,
-                                              Object unsafe, Method defineClass) {
+    private static void defineForNameOfCaller(Instrumentation inst) {
         try {
-            Module bootUnnamed = Class.forName("io.modulets.bootstrap.LoadByName", false, null).getModule();
-            inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.reflect", Set.of(bootUnnamed)), Map.of(),
-                    Set.of(), Map.of());
-            byte[] bytes = ForNameOfCaller.classFile();
-            if (holder != null) {
-                holder.defineClass(bytes);
-            } else {
-                defineClass.invoke(unsafe, ForNameOfCaller.NAME.replace('/', '.'), bytes, 0, bytes.length, null, null);
-            }
+            Class<?> holder = Class.forName("io.modulets.bootstrap.LoadByName", false, null);
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.reflect",
+                    Set.of(holder.getModule())), Map.of(), Set.of(), Map.of());
+            MethodHandles.privateLookupIn(holder, MethodHandles.lookup()).defineClass(ForNameOfCaller.classFile());
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             Log.debug("no ForNameOfCaller, Class.forName(String) calls stay call sites: %s", e);
         }

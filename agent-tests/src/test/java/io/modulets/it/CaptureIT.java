@@ -101,7 +101,8 @@ class CaptureIT {
      * The JDK's task classes load after the capture transformer is installed, on every JDK, and so keep
      * their capture in a field of their own rather than in the table of the map path. On JDK 25 the
      * first thread that waits on a Condition loads ForkJoinTask (docs/JVM-NOTES.md): the agent's own
-     * threads used to do it before the transformer was in place.
+     * threads used to do it before the transformer was in place. The application's lambdas of Runnable and
+     * Callable and its own task classes take one too (for ThreadPoolExecutor.execute), no other lambda or class.
      */
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.modulets.testkit.Jdks#all")
@@ -111,7 +112,16 @@ class CaptureIT {
         Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
         Path hello = new JarBuilder().classpath(shellJar)
                 .source("capture.Hello", "package capture; public class Hello { public static void main(String[] a) "
-                        + "{ System.out.println(\"magic \" + capture.mod.Magic.magic()); } }")
+                        + "{ System.out.println(\"magic \" + capture.mod.Magic.magic());"
+                        + " int n = a.length; Runnable lambda = () -> System.out.print(n);"
+                        + " java.util.concurrent.Callable<String> callable = () -> \"\";"
+                        + " java.util.function.Supplier<String> supplier = () -> \"\";"
+                        + " for (Object o : new Object[] {lambda, callable, supplier, new Job(), new Hello()}) {"
+                        + " boolean field = java.util.Arrays.stream(o.getClass().getDeclaredFields())"
+                        + ".anyMatch(f -> f.getName().equals(\"modulets$capture\"));"
+                        + " System.out.println(o.getClass().getSimpleName().replaceAll(\"\\\\$\\\\$Lambda.*\", \"-lambda\")"
+                        + " + \" \" + field); } }"
+                        + " static class Job implements Runnable { public void run() { } } }")
                 .build(work.resolve("hello.jar"));
         ChildJvm.Result r = ChildJvm.on(jdk)
                 .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store") + ",log=debug")
@@ -122,7 +132,9 @@ class CaptureIT {
                 .run();
         assertAll(r.describe(),
                 () -> assertEquals(0, r.exitCode()),
-                () -> assertEquals(List.of("magic 1000"), r.stdoutLines()),
+                () -> assertEquals(List.of("magic 1000", "Hello-lambda true", "Hello-lambda true",
+                        "Hello-lambda false", "Job true", "Hello false"), r.stdoutLines(),
+                        "Runnable and Callable lambdas and task classes have the field, a Supplier and Hello not"),
                 () -> assertTrue(r.stderr().contains(
                         "the capture in a field of the task: FutureTask true, ForkJoinTask true, "
                                 + "CompletableFuture stages true"), "the startup log names the classes with a field"));
@@ -159,7 +171,7 @@ class CaptureIT {
                 .run();
         List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains(" source: "))
                 .map(l -> l.substring(l.indexOf("] ") + 2, l.indexOf(" source: "))).toList();
-        Map<String, List<String>> families = Map.of(
+        Map<String, List<String>> families = new java.util.HashMap<>(Map.of(
                 "ThreadPoolRules", List.of("java.util.concurrent.ThreadPoolExecutor",
                         "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy"),
                 "ScheduledPoolRules", List.of("java.util.concurrent.ScheduledThreadPoolExecutor"),
@@ -173,7 +185,9 @@ class CaptureIT {
                         "java.util.concurrent.CompletableFuture$Completion"),
                 // the application's rules: none of their classes is in this JVM
                 "CustomExecutorTransformlet", List.of(), "NettyTimerRule", List.of(), "CoroutineRules", List.of(),
-                "ApplicationLoaderTransformlet", List.of());
+                "ApplicationLoaderTransformlet", List.of()));
+        // loaded before premain on every JDK: its rule loads there, for the retransformation
+        families.put("LambdaClassRule", List.of("java.lang.invoke.InnerClassLambdaMetafactory"));
         Map<String, Boolean> expected = new java.util.TreeMap<>();
         Map<String, Boolean> actual = new java.util.TreeMap<>();
         families.forEach((rules, targets) -> {

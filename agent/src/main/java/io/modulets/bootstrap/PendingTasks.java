@@ -17,11 +17,14 @@ import java.util.function.Consumer;
  * Taking an entry out is atomic, so each capture is released exactly once.
  *
  * <p>The JDK's own task classes keep it in a field of the task instead ({@link Slots}), where the agent
- * could add one.
+ * could add one; so do the lambdas and the application's task classes given to {@code ThreadPoolExecutor.execute}
+ * ({@link #addHeld}). A task in a field is not collected on the way: when it is dropped without running in a way no
+ * hook sees (the application empties the pool's queue itself, {@code getQueue().clear()}), its generation keeps
+ * counting it (docs/USER-GUIDE.md, capture).
  *
  * <p>A value is a binding (a one-shot task) or a {@link Periodic}. The same task instance submitted
  * again before it ran keeps each submission's binding: the table holds one entry per submission, a
- * field holds an {@link Again}.
+ * JDK task's field an {@link Again}, an application task's field a {@link Held} queue.
  */
 final class PendingTasks {
     /** A periodic task's capture, kept across its runs. A root one (binding null) binds afresh at each run. */
@@ -76,12 +79,74 @@ final class PendingTasks {
     }
 
     /**
+     * Records a submission to {@code ThreadPoolExecutor.execute}, whose every way to drop a queued task is hooked
+     * (rejected, removed, returned by {@code shutdownNow}, dropped by {@code DiscardOldestPolicy}): in the task's own
+     * field when its class took one ({@link TaskClassFiles}: a lambda, an application's task class), with no allocation
+     * and no identity hash; else as {@link #add(Object, Object, ThreadState)}.
+     */
+    static void addHeld(Object task, Object captured, ThreadState state) {
+        if (Slots.of(task) == null) {
+            long field = TaskFields.offset(task);
+            if (field != TaskFields.NONE) {
+                count(captured, state);
+                for (;;) {
+                    Object present = TaskFields.get(task, field);
+                    if (present instanceof Held) {
+                        ((Held) present).offer(captured);
+                        return;
+                    }
+                    if (TaskFields.compareAndSet(task, field, present,
+                            present == null ? captured : new Held(present, captured))) {
+                        return;
+                    }
+                }
+            }
+        }
+        add(task, captured, state);
+    }
+
+    /**
+     * The pending submissions of one task instance submitted again before it ran (a lambda that captures nothing is
+     * one instance), in its own field, oldest first, as the pool's queue holds them. Once in the field it stays there,
+     * empty or not: taking it out again could lose a submission added meanwhile.
+     */
+    static final class Held extends java.util.concurrent.ConcurrentLinkedQueue<Object> {
+        private static final long serialVersionUID = 1L;
+
+        Held(Object first, Object second) {
+            offer(first);
+            offer(second);
+        }
+    }
+
+    /**
      * Takes one pending submission of {@code task} for a run: its binding (the caller releases it when
      * the run ends), a {@link Periodic} (left in place for the next run, not to be released), or null.
      */
     static Object take(Object task) {
         VarHandle slot = Slots.of(task);
-        return slot != null ? takeFromSlot(slot, task) : TASKS.take(task, Periodic.class);
+        if (slot != null) {
+            return takeFromSlot(slot, task);
+        }
+        Object held = takeHeld(task);
+        return held != null ? held : TASKS.take(task, Periodic.class);
+    }
+
+    /** Takes one submission out of {@code task}'s own field ({@link #addHeld}), if its class has one; else null. */
+    private static Object takeHeld(Object task) {
+        long field = TaskFields.offset(task);
+        if (field == TaskFields.NONE) {
+            return null;
+        }
+        for (;;) {
+            Object captured = TaskFields.get(task, field);
+            if (captured == null || captured instanceof Held) {
+                return captured == null ? null : ((Held) captured).poll();
+            }
+            if (TaskFields.compareAndSet(task, field, captured, null)) {
+                return captured;
+            }
+        }
     }
 
     private static Object takeFromSlot(VarHandle slot, Object task) {
@@ -111,7 +176,8 @@ final class PendingTasks {
             release(captured);
             return;
         }
-        release(TASKS.takeAny(task));
+        Object held = takeHeld(task);
+        release(held != null ? held : TASKS.takeAny(task));
     }
 
     /** {@code task} will never run again (cancelled, completed for good): release all its submissions. */
@@ -120,6 +186,9 @@ final class PendingTasks {
         if (slot != null) {
             release(slot.getAndSet(task, null));
         } else {
+            for (Object held; (held = takeHeld(task)) != null; ) {
+                release(held);
+            }
             TASKS.takeAll(task, PendingTasks::release);
         }
     }

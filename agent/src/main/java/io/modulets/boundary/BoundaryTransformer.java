@@ -11,6 +11,7 @@ import org.objectweb.asm.commons.ClassRemapper;
 
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.LoadByName;
+import io.modulets.bootstrap.TaskClassFiles;
 import io.modulets.config.Log;
 import io.modulets.config.PackageFilter;
 import io.modulets.loader.GenerationModules;
@@ -68,24 +69,46 @@ public final class BoundaryTransformer implements ClassFileTransformer {
             return null;
         }
         if (loader instanceof GenerationLoader) {
-            return rewriteSwappable(className, bytes);
+            byte[] rewritten = rewriteSwappable(className, bytes);
+            return withTaskField(rewritten != null ? rewritten : bytes, rewritten);
         }
         if (!isShell(loader) && !isShellModule(module)) {
             return null;
         }
         WebappLoaders.defining(loader, domain);
-        ConstantPoolScan.Mention mention = scan().scan(bytes);
-        if (mention == ConstantPoolScan.Mention.NOTHING) {
+        int found = scan().flags(bytes);
+        if (found == 0) {
             return null;
         }
+        byte[] rewritten = null;
         try {
-            return mention == ConstantPoolScan.Mention.SWAPPABLE ? rewrite(loader, className, bytes)
-                    : rewriteLoadByName(module, loader, className, bytes);
+            if ((found & ConstantPoolScan.SWAPPABLE) != 0) {
+                rewritten = rewrite(loader, className, bytes);
+            } else if ((found & ConstantPoolScan.LOAD_BY_NAME) != 0) {
+                rewritten = rewriteLoadByName(module, loader, className, bytes);
+            }
         } catch (RuntimeException | LinkageError e) {
             // The JVM swallows a transformer's exception and defines the original bytes.
             Log.error("boundary: cannot rewrite %s, it will reach swappable code directly and pin "
                     + "one generation: %s", className.replace('/', '.'), e);
             return null;
+        }
+        // the scan stops at a swappable name, before it could see a task interface: the splice looks itself
+        return (found & (ConstantPoolScan.TASK | ConstantPoolScan.SWAPPABLE)) != 0
+                ? withTaskField(rewritten != null ? rewritten : bytes, rewritten) : rewritten;
+    }
+
+    /**
+     * {@code bytes} with the capture field if the class implements {@code Runnable} or {@code Callable} itself
+     * ({@code TaskClassFiles}), else {@code otherwise}. Added at every load and retransformation alike: a class may
+     * not lose a field.
+     */
+    private static byte[] withTaskField(byte[] bytes, byte[] otherwise) {
+        try {
+            byte[] spliced = TaskClassFiles.withField(bytes);
+            return spliced != null ? spliced : otherwise;
+        } catch (RuntimeException malformed) {
+            return otherwise; // the JVM says what is wrong with the class when it defines it
         }
     }
 

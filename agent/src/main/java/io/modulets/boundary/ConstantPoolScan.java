@@ -10,7 +10,7 @@ import java.util.List;
  * whose UTF-8 constants contain no swappable package prefix cannot reach swappable code by name.
  */
 public final class ConstantPoolScan {
-    private static final byte[][] LOAD_BY_NAME = {
+    private static final byte[][] BY_NAME_MARKERS = {
             "forName".getBytes(StandardCharsets.UTF_8),
             "java/util/ServiceLoader".getBytes(StandardCharsets.UTF_8),
             "findClass".getBytes(StandardCharsets.UTF_8)};
@@ -35,6 +35,18 @@ public final class ConstantPoolScan {
     /** What a class file names, as far as the boundary is concerned. */
     enum Mention { NOTHING, LOAD_BY_NAME, SWAPPABLE }
 
+    /** {@link #flags}: a UTF-8 constant contains a swappable package prefix (the walk stopped there). */
+    static final int SWAPPABLE = 1;
+    /** {@link #flags}: the class may load classes by name. */
+    static final int LOAD_BY_NAME = 2;
+    /**
+     * {@link #flags}: the class names {@code Runnable} or {@code Callable}, so it may implement one of them itself and
+     * take the capture field ({@code TaskClassFiles} decides from its interfaces). Not looked for past a swappable name.
+     */
+    static final int TASK = 4;
+    private static final byte[] RUNNABLE = "java/lang/Runnable".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CALLABLE = "java/util/concurrent/Callable".getBytes(StandardCharsets.UTF_8);
+
     /** True if some UTF-8 constant contains a swappable package prefix; false also for a malformed class. */
     boolean mentionsSwappable(byte[] b) {
         return scan(b) == Mention.SWAPPABLE;
@@ -45,7 +57,14 @@ public final class ConstantPoolScan {
      * the class may load classes by name, else (also for a malformed class) NOTHING.
      */
     Mention scan(byte[] b) {
-        Mention found = Mention.NOTHING;
+        int found = flags(b);
+        return (found & SWAPPABLE) != 0 ? Mention.SWAPPABLE
+                : (found & LOAD_BY_NAME) != 0 ? Mention.LOAD_BY_NAME : Mention.NOTHING;
+    }
+
+    /** {@link #SWAPPABLE}, {@link #LOAD_BY_NAME} and {@link #TASK} as found; 0 also for a malformed class. */
+    int flags(byte[] b) {
+        int found = 0;
         if (b.length < 10) {
             return found;
         }
@@ -53,20 +72,22 @@ public final class ConstantPoolScan {
         int at = 10;
         for (int index = 1; index < count; index++) {
             if (at + 2 >= b.length) {
-                return Mention.NOTHING;
+                return 0;
             }
             int tag = b[at] & 0xff;
             switch (tag) {
                 case 1: { // Utf8
                     int length = at + 3 <= b.length ? u2(b, at + 1) : 0;
                     if (at + 3 + length > b.length) {
-                        return Mention.NOTHING;
+                        return 0;
                     }
                     if (containsPrefix(b, at + 3, length)) {
-                        return Mention.SWAPPABLE;
+                        return SWAPPABLE;
                     }
                     if (isLoadByName(b, at + 3, length)) {
-                        found = Mention.LOAD_BY_NAME;
+                        found |= LOAD_BY_NAME;
+                    } else if (isTaskInterface(b, at + 3, length)) {
+                        found |= TASK;
                     }
                     at += 3 + length;
                     break;
@@ -87,12 +108,17 @@ public final class ConstantPoolScan {
                     at += 4;
                     break;
                 default:
-                    return Mention.NOTHING;
+                    return 0;
             }
         }
         // the markers only say the class may: a Spring class calling its own ClassUtils.forName, a class
         // loader defining findClass, a field of type ServiceLoader name them too
-        return found == Mention.LOAD_BY_NAME && !RoutedCalls.any(b) ? Mention.NOTHING : found;
+        return (found & LOAD_BY_NAME) != 0 && !RoutedCalls.any(b) ? found & ~LOAD_BY_NAME : found;
+    }
+
+    private static boolean isTaskInterface(byte[] b, int from, int length) {
+        return length == RUNNABLE.length && java.util.Arrays.equals(b, from, from + length, RUNNABLE, 0, length)
+                || length == CALLABLE.length && java.util.Arrays.equals(b, from, from + length, CALLABLE, 0, length);
     }
 
     /**
@@ -100,7 +126,7 @@ public final class ConstantPoolScan {
      * {@code Lookup.findClass}) is rewritten too, whatever the name (see {@link ByName}).
      */
     private static boolean isLoadByName(byte[] b, int from, int length) {
-        for (byte[] marker : LOAD_BY_NAME) {
+        for (byte[] marker : BY_NAME_MARKERS) {
             if (marker.length == length && java.util.Arrays.equals(b, from, from + length, marker, 0, length)) {
                 return true;
             }

@@ -52,7 +52,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
             "java/util/Timer", "java/util/TimerThread", "java/util/TimerTask", "java/util/concurrent/CompletableFuture",
             "java/util/concurrent/CompletableFuture$CoCompletion",
             "java/util/concurrent/CompletableFuture$UniCompletion", "java/util/concurrent/CompletableFuture$Completion",
-            "jdk/internal/loader/BuiltinClassLoader", ManagementRules.FACTORY);
+            "jdk/internal/loader/BuiltinClassLoader", LambdaClassRule.METAFACTORY, ManagementRules.FACTORY);
 
     /** The rules of the family that rewrites {@code target} (one of {@link #JDK_TARGETS}), one family per file. */
     static List<Transformlet> family(String target) {
@@ -70,6 +70,7 @@ public final class CaptureTransformer implements ClassFileTransformer {
                     "java/util/concurrent/CompletableFuture$UniCompletion",
                     "java/util/concurrent/CompletableFuture$Completion" -> CompletableFutureRules.rules();
             case "jdk/internal/loader/BuiltinClassLoader" -> List.of(new BuiltinLoaderTransformlet());
+            case LambdaClassRule.METAFACTORY -> List.of(new LambdaClassRule());
             case ManagementRules.FACTORY -> ManagementRules.rules();
             default -> List.of();
         };
@@ -252,7 +253,10 @@ public final class CaptureTransformer implements ClassFileTransformer {
         // One module when the agent's classes are in the boot loader with the holder (AgentJar), two when not.
         Set<Module> agentModules = new HashSet<>(
                 List.of(Bindings.class.getModule(), CaptureTransformer.class.getModule()));
-        inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()), Map.of(),
+        // jdk.internal.misc: the holder's Unsafe for the tasks' own fields (exported to the agent's module in premain,
+        // which is the holder's when the agent's classes are in the boot loader).
+        inst.redefineModule(Object.class.getModule(), Set.of(Bindings.class.getModule()),
+                Map.of("jdk.internal.misc", Set.of(Bindings.class.getModule())),
                 Map.of("java.util.concurrent", agentModules), Set.of(), Map.of());
         Set<String> notLoaded = notLoaded(inst, NOT_LOADED_YET);
         // The task classes not loaded yet get a field for their capture as they load (a loaded class
@@ -563,7 +567,12 @@ public final class CaptureTransformer implements ClassFileTransformer {
                         + " it is, the tasks it runs will not be bound", className, missing);
                 return null;
             }
-            return writer.toByteArray();
+            byte[] rewritten = writer.toByteArray();
+            String notApplied = rule.notApplied();
+            if (notApplied != null) {
+                Log.warn("%s", notApplied);
+            }
+            return rewritten;
         } catch (RuntimeException | LinkageError e) {
             // The JVM would swallow it and keep the class unchanged: say so once, loudly.
             Log.error("capture: cannot instrument %s, %s: %s", className, whatIsLost(className), e);

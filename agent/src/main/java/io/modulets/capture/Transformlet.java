@@ -10,6 +10,11 @@ interface Transformlet {
     /** Wraps {@code mv} for the methods this rule touches; returns {@code mv} for the others. */
     MethodVisitor visitMethod(String name, String descriptor, MethodVisitor mv);
 
+    /** After the class was rewritten: one line to say when this rule found nothing to change (null when it did). */
+    default String notApplied() {
+        return null;
+    }
+
     /** Both rules of one class ({@code first}'s then {@code second}'s), where each touches its own methods. */
     static Transformlet both(Transformlet first, Transformlet second) {
         return new Transformlet() {

@@ -174,4 +174,108 @@ public class PendingTasksTest {
             racers.shutdownNow();
         }
     }
+    /**
+     * A task given to {@code ThreadPoolExecutor.execute} whose class took the capture field keeps its submissions there
+     * (no table entry): the same instance twice keeps both, a run takes one, a removal releases one, a cancellation
+     * all, each exactly once; a submission to another executor still goes to the table and is found too.
+     */
+    @Test
+    void aTaskWithItsOwnFieldKeepsItsSubmissionsThere() throws Exception {
+        Class<?> job = TaskClassFilesTest.define(TaskClassFilesTest.Job.class.getName(),
+                TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class)));
+        Object task = job.getDeclaredConstructor().newInstance();
+        java.lang.reflect.Field field = job.getDeclaredField(Slots.FIELD);
+        field.setAccessible(true);
+        ThreadState state = ThreadState.current();
+        int tableBefore = PendingTasks.size();
+
+        PendingTasks.addHeld(task, g1, state);
+        assertSame(g1, field.get(task), "in the task's own field");
+        PendingTasks.addHeld(task, g2, state);
+        assertEquals(tableBefore, PendingTasks.size(), "nothing in the table");
+        assertEquals(1, g1.liveTasks());
+        assertEquals(1, g2.liveTasks());
+        Object first = PendingTasks.take(task);
+        Object second = PendingTasks.take(task);
+        assertSame(g1, first, "the oldest submission first, as the queue runs them");
+        assertSame(g2, second);
+        assertNull(PendingTasks.take(task));
+        assertTrue(((PendingTasks.Held) field.get(task)).isEmpty(), "the queue of submissions stays, empty");
+        PendingTasks.release(first);
+        PendingTasks.release(second);
+        assertEquals(0, g1.liveTasks() + g2.liveTasks());
+
+        PendingTasks.addHeld(task, g1, state);
+        PendingTasks.addHeld(task, g1, state);
+        PendingTasks.add(task, g2); // another executor's submission: the table
+        PendingTasks.removeOne(task);
+        assertEquals(1, g1.liveTasks(), "a removal releases one submission");
+        assertEquals(1, g2.liveTasks());
+        PendingTasks.removeAll(task);
+        assertEquals(0, g1.liveTasks() + g2.liveTasks(), "a cancellation releases the field's and the table's");
+        assertTrue(((PendingTasks.Held) field.get(task)).isEmpty());
+        assertEquals(tableBefore, PendingTasks.size());
+
+        Object single = job.getDeclaredConstructor().newInstance();
+        PendingTasks.addHeld(single, g1, state);
+        assertSame(g1, field.get(single), "one submission: the binding itself, no queue");
+        assertSame(g1, PendingTasks.take(single));
+        assertNull(field.get(single));
+        PendingTasks.release(g1);
+
+        Job plain = new Job(); // loaded without the agent: no field, the table as before
+        PendingTasks.addHeld(plain, g1, state);
+        assertEquals(tableBefore + 1, PendingTasks.size());
+        assertSame(g1, PendingTasks.take(plain));
+        PendingTasks.release(g1);
+    }
+    /**
+     * One task instance submitted from two threads while two others take its submissions: every submission is taken
+     * exactly once, whichever way the field goes from empty to one binding to a queue of them.
+     */
+    @Test
+    void oneInstanceSubmittedAndTakenFromSeveralThreadsLosesNothing() throws Exception {
+        Class<?> job = TaskClassFilesTest.define(TaskClassFilesTest.Job.class.getName(),
+                TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class)));
+        Object task = job.getDeclaredConstructor().newInstance();
+        int perSubmitter = 20_000;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<Future<?>> all = new java.util.ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                all.add(threads.submit(() -> {
+                    start.await();
+                    ThreadState state = ThreadState.current();
+                    for (int i = 0; i < perSubmitter; i++) {
+                        PendingTasks.addHeld(task, g1, state);
+                    }
+                    return null;
+                }));
+            }
+            for (int t = 0; t < 2; t++) {
+                all.add(threads.submit(() -> {
+                    start.await();
+                    while (taken.get() < 2 * perSubmitter) {
+                        Object captured = PendingTasks.take(task);
+                        if (captured != null) {
+                            assertSame(g1, captured);
+                            PendingTasks.release(captured);
+                            taken.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(2 * perSubmitter, taken.get());
+        assertNull(PendingTasks.take(task), "nothing left");
+        assertEquals(0, g1.liveTasks(), "each capture released once");
+    }
 }

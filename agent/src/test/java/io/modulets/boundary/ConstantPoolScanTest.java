@@ -68,6 +68,46 @@ class ConstantPoolScanTest {
         assertEquals(ConstantPoolScan.Mention.NOTHING, scan(HasItInsideAWord.class), "xcom/acme/jobs/ is no name");
     }
 
+    /** A class that names a task interface is marked for the capture field, also when it may load by name. */
+    @Test
+    void aClassThatNamesATaskInterfaceIsMarked() throws IOException {
+        assertEquals(ConstantPoolScan.TASK, flags(ATask.class));
+        assertEquals(ConstantPoolScan.TASK, flags(ACallable.class));
+        assertEquals(ConstantPoolScan.TASK | ConstantPoolScan.LOAD_BY_NAME, flags(ATaskLoadingByName.class));
+        assertEquals(0, flags(HasItInsideAWord.class));
+    }
+
+    private static int flags(Class<?> type) throws IOException {
+        String name = type.getName();
+        try (InputStream in = type.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+            return new ConstantPoolScan(List.of("com/acme/jobs")).flags(in.readAllBytes());
+        }
+    }
+
+    static final class ATask implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    static final class ACallable implements java.util.concurrent.Callable<String> {
+        @Override
+        public String call() {
+            return "";
+        }
+    }
+
+    static final class ATaskLoadingByName implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Class.forName("x");
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     static final class NamesItInAString {
         static String name() {
             return "com/acme/jobs/Work";

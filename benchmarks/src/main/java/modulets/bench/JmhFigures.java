@@ -58,8 +58,8 @@ final class JmhFigures {
             case "TaskBatches.forkJoinFork" -> new Name("ForkJoinTask.fork + join inside the pool, 1,000, per task", Target.TASK);
             case "TaskBatches.completableFutureChain" -> new Name("CompletableFuture supplyAsync + 3 thenApply, 1,000 chains, per chain", Target.TASK);
             case "TaskBatches.virtualThreads" -> new Name("virtual thread started per task, 1,000, per task", Target.TASK);
-            case "CaptureHooks.threadPoolExecuteCallerRuns" -> new Name("hooks alone: execute(lambda) run here by CallerRunsPolicy (map path)", Target.TASK);
-            case "CaptureHooks.threadPoolExecuteFreshTaskCallerRuns" -> new Name("hooks alone: execute(new task object each call) run here by CallerRunsPolicy (map path)", Target.TASK);
+            case "CaptureHooks.threadPoolExecuteCallerRuns" -> new Name("hooks alone: execute(lambda) run here by CallerRunsPolicy", Target.TASK);
+            case "CaptureHooks.threadPoolExecuteFreshTaskCallerRuns" -> new Name("hooks alone: execute(new task object each call) run here by CallerRunsPolicy", Target.TASK);
             case "CaptureHooks.forkJoinInvokeHere" -> new Name("hooks alone: ForkJoinTask.invoke on this thread", Target.TASK);
             case "CaptureHooks.futureTaskRunHere" -> new Name("hooks alone: FutureTask run on this thread", Target.TASK_NO_TTL);
             case "CaptureHooks.dependentStage" -> new Name("hooks alone: CompletableFuture dependent stage", Target.TASK_NO_TTL);

@@ -40,7 +40,7 @@ public final class ExecutorHooks {
             ThreadState state = ThreadState.current();
             ClassLoader binding = Bindings.captureFor(task, state);
             if (binding != null) {
-                PendingTasks.addHeld(task, binding, state); // both pools hook every way a queued task is dropped
+                PendingTasks.addHeld(task, binding, state); // the pool hooks every way a queued task is dropped
             }
         }
     }

@@ -67,8 +67,9 @@ public class CaptureHooks {
     }
 
     /**
-     * The same with a new task object per call, as a capturing lambda is: the first identity hash of an
-     * object is a call into the VM, which the map path pays once per task (a singleton task pays it once).
+     * The same with a new task object per call, as a capturing lambda is. With the capture in the task's own field
+     * (a lambda's, or this application class's) it costs what one task object does; in the weak table, where a task
+     * whose class has no field keeps it, the first identity hash of each object is a call into the VM.
      */
     @Benchmark
     public void threadPoolExecuteFreshTaskCallerRuns() {

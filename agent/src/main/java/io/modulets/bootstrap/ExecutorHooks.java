@@ -45,6 +45,11 @@ public final class ExecutorHooks {
         }
     }
 
+    /** A {@code ThreadPoolExecutor} was made: its queue is one the pin report reads ({@link PendingTasks#queuedByClass}). */
+    public static void onPoolMade(Object pool) {
+        PendingTasks.poolMade(pool);
+    }
+
     /**
      * A task of the JDK that is a loop for its whole life, like a JDK loop thread (§2.1): capturing
      * it would keep a generation live as long as it runs. Listed one by one, with the reason:

@@ -214,22 +214,73 @@ final class PendingTasks {
         return out.toString();
     }
 
+    /** The thread pools made since premain, weakly: their queues hold tasks that keep their capture in a field. */
+    private static final WeakIdentityMap<Boolean> POOLS = new WeakIdentityMap<>();
+
+    static void poolMade(Object pool) {
+        POOLS.put(pool, Boolean.TRUE);
+    }
+
     /**
-     * The tasks in the table (not those kept in a field of their own) that captured {@code generation}, counted
-     * by class (a lambda's without its address; a wrapped task's own), for the drain warning and the pin report.
+     * The queued tasks that captured {@code generation}, counted by class (a lambda's without its address; a wrapped
+     * task's own, a FutureTask's inner task's), for the drain warning and the pin report: those in the table, and
+     * those in the queues of the thread pools made since premain that keep their capture in a field of their own.
+     * Fork/join tasks and CompletableFuture stages are not found.
      */
     static Map<String, Integer> queuedByClass(ClassLoader generation) {
         Map<String, Integer> counts = new TreeMap<>();
         TASKS.forEach((task, captured) -> {
-            Object binding = captured instanceof Periodic ? ((Periodic) captured).binding : captured;
-            if (binding == generation) {
-                Object shown = task instanceof BoundTask ? ((BoundTask) task).task() : task;
-                String name = shown.getClass().getName();
-                int hidden = name.indexOf('/');
-                counts.merge(hidden < 0 ? name : name.substring(0, hidden), 1, Integer::sum);
+            if (bindingOf(captured) == generation) {
+                countClass(counts, task instanceof BoundTask ? ((BoundTask) task).task() : task);
+            }
+        });
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        POOLS.forEach((pool, made) -> {
+            for (Object task : ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue()) {
+                if (!seen.add(task)) {
+                    continue; // queued again: its field holds every submission
+                }
+                VarHandle slot = Slots.of(task);
+                long field = slot == null ? TaskFields.offset(task) : TaskFields.NONE;
+                Object held = slot != null ? slot.getVolatile(task)
+                        : field != TaskFields.NONE ? TaskFields.get(task, field) : null;
+                for (Object captured : submissions(held)) {
+                    if (bindingOf(captured) == generation) {
+                        countClass(counts, Bindings.innermost(task));
+                    }
+                }
             }
         });
         return counts;
+    }
+
+    /** What one field holds, one entry per submission. */
+    private static java.util.List<Object> submissions(Object held) {
+        java.util.List<Object> all = new java.util.ArrayList<>();
+        for (Object rest = held; rest != null; ) {
+            if (rest instanceof Again) {
+                all.add(((Again) rest).first);
+                rest = ((Again) rest).rest;
+            } else {
+                if (rest instanceof Held) {
+                    all.addAll((Held) rest);
+                } else {
+                    all.add(rest);
+                }
+                rest = null;
+            }
+        }
+        return all;
+    }
+
+    private static Object bindingOf(Object captured) {
+        return captured instanceof Periodic ? ((Periodic) captured).binding : captured;
+    }
+
+    private static void countClass(Map<String, Integer> counts, Object shown) {
+        String name = shown.getClass().getName();
+        int hidden = name.indexOf('/');
+        counts.merge(hidden < 0 ? name : name.substring(0, hidden), 1, Integer::sum);
     }
 
     static int size() {

@@ -83,6 +83,22 @@ final class Hooks {
         };
     }
 
+    /** Emits the hook before each {@code return} of a void method or a constructor: the given locals. */
+    static MethodVisitor beforeReturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitInsn(int opcode) {
+                if (opcode == Opcodes.RETURN) {
+                    for (int local : locals) {
+                        super.visitVarInsn(Opcodes.ALOAD, local);
+                    }
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+                }
+                super.visitInsn(opcode);
+            }
+        };
+    }
+
     /** Emits {@code emit} before each {@code return} (void methods, constructors). */
     static MethodVisitor beforeReturn(MethodVisitor mv, Consumer<MethodVisitor> emit) {
         return new MethodVisitor(Opcodes.ASM9, mv) {

@@ -30,6 +30,10 @@ final class ThreadPoolRules {
                                     + "Ljava/util/concurrent/ThreadPoolExecutor;)V");
                     case "remove(Ljava/lang/Runnable;)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onRemoved", "(ZLjava/lang/Object;)V", 1);
                     case "shutdownNow()Ljava/util/List;" -> Hooks.beforeAreturn(mv, Hooks.DROPPED, "onDrained", "(Ljava/util/List;)V");
+                    // the one constructor the others call: the pools whose queues the pin report reads
+                    case "<init>(IIJLjava/util/concurrent/TimeUnit;Ljava/util/concurrent/BlockingQueue;"
+                            + "Ljava/util/concurrent/ThreadFactory;Ljava/util/concurrent/RejectedExecutionHandler;)V" ->
+                            Hooks.beforeReturn(mv, Hooks.EXECUTORS, "onPoolMade", "(Ljava/lang/Object;)V", 0);
                     default -> mv;
                 };
             }

@@ -112,8 +112,8 @@ public final class Pins {
     /**
      * The live tasks of {@code loader} that wait in the agent's table, one entry per class ("2 com.acme.Job"):
      * what a generation that keeps draining with no thread bound to it waits for. Tasks that keep their
-     * capture in a field of their own (FutureTask, fork/join tasks, CompletableFuture stages, the lambdas and task
-     * classes given to ThreadPoolExecutor.execute) are not listed.
+     * capture in a field of their own are listed when they wait in the queue of a thread pool made after premain;
+     * fork/join tasks and CompletableFuture stages are not.
      */
     static List<String> queued(ClassLoader loader) {
         List<String> out = new ArrayList<>();

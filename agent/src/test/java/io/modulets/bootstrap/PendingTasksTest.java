@@ -278,4 +278,42 @@ public class PendingTasksTest {
         assertNull(PendingTasks.take(task), "nothing left");
         assertEquals(0, g1.liveTasks(), "each capture released once");
     }
+    /** The pin report names the tasks waiting in a pool's queue with their capture in their own field, by class. */
+    @Test
+    void theTasksInAPoolsQueueAreNamedByClassToo() throws Exception {
+        Class<?> job = TaskClassFilesTest.define(TaskClassFilesTest.Job.class.getName(),
+                TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class)));
+        Runnable task = (Runnable) job.getDeclaredConstructor().newInstance();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        PendingTasks.poolMade(pool);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            pool.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(busy.await(20, TimeUnit.SECONDS));
+            ThreadState state = ThreadState.current();
+            PendingTasks.addHeld(task, g1, state); // what the execute hook does, then the pool queues it
+            pool.execute(task);
+            PendingTasks.addHeld(task, g1, state);
+            pool.execute(task);
+            PendingTasks.addHeld(task, g2, state);
+            pool.execute(task);
+            java.util.Map<String, Integer> queued = Bindings.queuedTasks(g1);
+            assertEquals(java.util.Map.of(job.getName(), 2), queued, "one instance queued thrice: " + queued);
+            assertEquals(java.util.Map.of(job.getName(), 1), Bindings.queuedTasks(g2));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+            PendingTasks.removeAll(task);
+        }
+        assertEquals(0, g1.liveTasks() + g2.liveTasks());
+    }
 }

@@ -32,8 +32,14 @@ public final class AgentOptions {
     public static final long DEFAULT_CANARY_MIN_TASKS = 100;
     /** The generations made current the store keeps per modules directory, when {@code retain} is absent. */
     public static final int DEFAULT_RETAIN = 5;
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg])?");
+    /**
+     * The syntaxes of a duration and a size, compiled only when an argument gives one: compiling a pattern loads and
+     * interprets about 25 classes of {@code java.util.regex} in premain, which most applications never use.
+     */
+    private static final class Syntax {
+        static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m)?");
+        static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg])?");
+    }
 
     private final List<String> packages;
     private final Optional<Path> modules;
@@ -522,7 +528,7 @@ public final class AgentOptions {
 
     private static Duration duration(Setting setting) throws OptionsException {
         String value = setting.value().toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(value);
+        Matcher m = Syntax.DURATION.matcher(value);
         if (!m.matches()) {
             throw setting.error("not a duration; give a number with ms, s or m (200ms, 2s, 1m; a plain number is ms)"
                     + (setting.key().equals("drainWarning") ? ", or off" : ""));
@@ -594,7 +600,7 @@ public final class AgentOptions {
         if (setting == null) {
             return absent;
         }
-        Matcher m = SIZE.matcher(setting.value().toLowerCase(Locale.ROOT));
+        Matcher m = Syntax.SIZE.matcher(setting.value().toLowerCase(Locale.ROOT));
         long bytes = 0;
         if (m.matches()) {
             int shift = m.group(2) == null ? 0 : switch (m.group(2)) {

@@ -14,7 +14,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import java.util.regex.Pattern;
 
 /**
  * The label people see for a generation. Per jar: the manifest's
@@ -24,9 +23,6 @@ import java.util.regex.Pattern;
  * repeated labels are collapsed ({@code 1.2.0} and {@code 1.2.0} give {@code 1.2.0}).
  */
 final class Labels {
-
-    private static final Pattern POM_PROPERTIES =
-            Pattern.compile("META-INF/maven/[^/]+/[^/]+/pom\\.properties");
 
     private Labels() {}
 
@@ -76,7 +72,7 @@ final class Labels {
         try {
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
                 JarEntry entry = entries.nextElement();
-                if (!POM_PROPERTIES.matcher(entry.getName()).matches()) continue;
+                if (!isPomProperties(entry.getName())) continue;
                 Properties properties = new Properties();
                 try (InputStream in = file.getInputStream(entry)) {
                     properties.load(in);
@@ -87,6 +83,21 @@ final class Labels {
             // an unreadable entry falls back to the file name
         }
         return null;
+    }
+
+    /**
+     * {@code META-INF/maven/GROUP/ARTIFACT/pom.properties}, each part one non-empty name: read by hand, since a
+     * regular expression here was the one premain compiled (about 25 classes loaded and interpreted at each start).
+     */
+    static boolean isPomProperties(String name) {
+        String prefix = "META-INF/maven/";
+        String suffix = "/pom.properties";
+        if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length() <= prefix.length() + suffix.length()) {
+            return false;
+        }
+        String middle = name.substring(prefix.length(), name.length() - suffix.length());
+        int slash = middle.indexOf('/');
+        return slash > 0 && slash < middle.length() - 1 && middle.indexOf('/', slash + 1) < 0;
     }
 
     private static String nonBlank(String s) {

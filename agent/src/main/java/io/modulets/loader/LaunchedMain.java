@@ -36,8 +36,18 @@ public final class LaunchedMain {
                 return mainOf(jar);
             }
         }
-        String first = command.strip().split("\\s+", 2)[0];
+        String first = firstWord(command.strip());
         return first.contains("/") || first.endsWith(".java") ? Optional.empty() : Optional.of(first);
+    }
+
+    /** {@code text} up to its first white space ({@code \\s}), without a regular expression: premain compiles none. */
+    private static String firstWord(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (" \t\n\u000B\f\r".indexOf(text.charAt(i)) >= 0) {
+                return text.substring(0, i);
+            }
+        }
+        return text;
     }
 
     private static Optional<String> mainOf(Path jar) {

@@ -74,4 +74,13 @@ class LabelsTest {
                 stored("billing.jar", null, pomProperties("com.acme", "billing", "1.2.0")));
         assertEquals("1.2.0", Labels.of(jars));
     }
+    @Test
+    void pomPropertiesAreFoundByTheirPathOnly() {
+        org.junit.jupiter.api.Assertions.assertTrue(Labels.isPomProperties("META-INF/maven/com.acme/jobs/pom.properties"));
+        for (String other : new String[] {"META-INF/maven/com.acme/pom.properties", "META-INF/maven//jobs/pom.properties",
+                "META-INF/maven/com.acme//pom.properties", "META-INF/maven/a/b/c/pom.properties",
+                "META-INF/maven/a/b/pom.xml", "META-INF/maven/pom.properties", "x/META-INF/maven/a/b/pom.properties"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(Labels.isPomProperties(other), other);
+        }
+    }
 }

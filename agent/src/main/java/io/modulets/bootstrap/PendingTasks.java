@@ -236,7 +236,13 @@ final class PendingTasks {
         });
         java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         POOLS.forEach((pool, made) -> {
-            for (Object task : ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue()) {
+            java.util.Collection<?> queue;
+            try {
+                queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
+            } catch (RuntimeException overridden) {
+                return; // a subclass's own getQueue: the report goes on without that pool
+            }
+            for (Object task : queue) {
                 if (!seen.add(task)) {
                     continue; // queued again: its field holds every submission
                 }

@@ -141,6 +141,50 @@ class CaptureIT {
     }
 
     /**
+     * Tasks waiting in a ThreadPoolExecutor's queue keep their capture in their own field, where the weak table no
+     * longer sees them: the generation's pin report (its MBean's {@code Pins}) still names them by class, read from the
+     * queues of the pools made after premain. The queued lambda and task class then run on the binding they captured.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void thePinReportNamesTheTasksQueuedInAPool(Jdk jdk, TestInfo info) throws IOException {
+        Path work = WorkDirs.forTest(info);
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path app = new JarBuilder().classpath(shellJar)
+                .source("capture.Queued", "package capture; import java.util.concurrent.*; public class Queued {"
+                        + " public static void main(String[] a) throws Exception {"
+                        + " ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,"
+                        + " new LinkedBlockingQueue<>()); CountDownLatch release = new CountDownLatch(1);"
+                        + " pool.execute(() -> { try { release.await(30, TimeUnit.SECONDS); }"
+                        + " catch (InterruptedException e) { } });"
+                        + " int n = a.length; pool.execute(() -> System.out.println(\"lambda \" + (capture.mod.Magic.magic() + n)));"
+                        + " pool.execute(new Job());"
+                        + " javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();"
+                        + " javax.management.ObjectName g1 = new javax.management.ObjectName(\"io.modulets:type=Generation,id=1\");"
+                        + " long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);"
+                        + " while (!server.isRegistered(g1) && System.nanoTime() < deadline) { Thread.sleep(10); }"
+                        + " for (String pin : (String[]) server.getAttribute(g1, \"Pins\")) {"
+                        + " if (pin.startsWith(\"queued\")) { System.out.println(pin.replaceAll(\"[$][$]Lambda.*\", \"-lambda\")); } }"
+                        + " release.countDown(); pool.shutdown(); pool.awaitTermination(30, TimeUnit.SECONDS); }"
+                        + " static class Job implements Runnable { public void run() {"
+                        + " System.out.println(\"job \" + capture.mod.Magic.magic()); } } }")
+                .build(work.resolve("queued.jar"));
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .classpath(app)
+                .mainClass("capture.Queued")
+                .timeout(Duration.ofSeconds(90))
+                .outputIn(work)
+                .run();
+        assertAll(r.describe(),
+                () -> assertEquals(0, r.exitCode()),
+                () -> assertEquals(List.of("queued task: 1 capture.Queued-lambda", "queued task: 1 capture.Queued$Job",
+                        "lambda 1000", "job 1000"), r.stdoutLines(), "named by class while queued (in the order of"
+                        + " their names), then run bound"));
+    }
+
+    /**
      * Capture makes a family's rules when one of its targets first loads, not in premain (docs/PERFORMANCE.md,
      * start-up): in a JVM that uses a Timer and no pool, the timer's rules load, with the task bound, and no other
      * family's. Read from {@code -Xlog:class+load}: each family's rule class loaded exactly when one of its targets

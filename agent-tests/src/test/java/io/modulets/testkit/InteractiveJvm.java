@@ -86,7 +86,10 @@ public final class InteractiveJvm implements AutoCloseable {
         }
     }
 
-    /** Everything for a failure message: the command, stdout so far, the agent's log. */
+    /**
+     * Everything for a failure message: the command, stdout so far, the agent's log. The lines are copied under the
+     * list's lock: the reader thread adds to it meanwhile (joining it unlocked threw ConcurrentModificationException).
+     */
     public String describe() {
         String log;
         try {
@@ -94,7 +97,7 @@ public final class InteractiveJvm implements AutoCloseable {
         } catch (IOException e) {
             log = e.toString();
         }
-        return "command: " + String.join(" ", command) + "\n----- stdout -----\n" + String.join("\n", seen)
+        return "command: " + String.join(" ", command) + "\n----- stdout -----\n" + String.join("\n", List.copyOf(seen))
                 + "\n----- stderr -----\n" + log + "\n------------------";
     }
 

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /**
  * {@code CompletableFuture}: a dependent stage is a {@code Completion} object made when the code
@@ -53,11 +52,8 @@ final class CompletableFutureRules {
                     @Override
                     MethodVisitor rewrite(String method, MethodVisitor mv) {
                         return method.equals("<init>()V")
-                                ? Hooks.beforeReturn(mv, out -> {
-                                    out.visitVarInsn(Opcodes.ALOAD, 0);
-                                    out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.STAGES, "onCompletionRegistered",
-                                            "(Ljava/lang/Object;)V", false);
-                                })
+                                ? Hooks.beforeReturn(mv, Hooks.STAGES, "onCompletionRegistered",
+                                        "(Ljava/lang/Object;)V", 0)
                                 : fireBound(mv);
                     }
                 });

@@ -96,11 +96,8 @@ final class ForkJoinRules {
                             case "fork()Ljava/util/concurrent/ForkJoinTask;" ->
                                     Hooks.atEntry(mv, Hooks.EXECUTORS, "onSubmit", "(Ljava/lang/Object;)V", 0);
                             case "doExec()I" -> afterExec(Hooks.beforeIreturn(mv, Hooks.FORK_JOIN, "afterExec", "(ILjava/lang/Object;)V", 0));
-                            case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, out -> {
-                                out.visitVarInsn(Opcodes.ALOAD, 0);
-                                out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.FORK_JOIN, "afterExec",
-                                        "(Ljava/lang/Object;)V", false);
-                            }));
+                            case "doExec()V" -> afterExec(Hooks.beforeReturn(mv, Hooks.FORK_JOIN, "afterExec",
+                                    "(Ljava/lang/Object;)V", 0));
                             case "cancel(Z)Z" -> Hooks.beforeIreturn(mv, Hooks.DROPPED, "onCancelled", CANCELLED, 0);
                             // 25's delayed tasks are also cancelled without cancel(): a pool's shutdown, a failed hand-over
                             case "trySetCancelled()I" ->

@@ -1,7 +1,6 @@
 package io.modulets.capture;
 
 import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /**
  * Netty's {@code HashedWheelTimer} (4.1, 4.2; Lettuce's, Redisson's and async-http-client's timeouts): its
@@ -22,12 +21,8 @@ final class NettyTimerRule {
             @Override
             MethodVisitor rewrite(String method, MethodVisitor mv) {
                 return switch (method) {
-                    case MADE -> Hooks.beforeReturn(mv, out -> {
-                        out.visitVarInsn(Opcodes.ALOAD, 0);
-                        out.visitVarInsn(Opcodes.ALOAD, 2);
-                        out.visitMethodInsn(Opcodes.INVOKESTATIC, Hooks.EXECUTORS, "onTimerTimeout",
-                                "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
-                    });
+                    case MADE -> Hooks.beforeReturn(mv, Hooks.EXECUTORS, "onTimerTimeout",
+                            "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, 2);
                     case "expire()V" -> Hooks.replaceInterfaceCall(mv, "java/util/concurrent/Executor", "execute",
                             "(Ljava/lang/Runnable;)V", Hooks.EXECUTORS, "executeCaptured",
                             "(Ljava/util/concurrent/Executor;Ljava/lang/Runnable;)V");

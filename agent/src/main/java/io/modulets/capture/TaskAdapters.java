@@ -54,7 +54,19 @@ final class TaskAdapters {
                 return names == null ? NONE : fields(type, names);
             }
         };
-        return task -> {
+        return new Reader(byClass);
+    }
+
+    /** The reader, a class and not a lambda: made in premain (see HookFunctions); only the hooks run it. */
+    private static final class Reader implements Function<Object, Object> {
+        private final ClassValue<VarHandle[]> byClass;
+
+        Reader(ClassValue<VarHandle[]> byClass) {
+            this.byClass = byClass;
+        }
+
+        @Override
+        public Object apply(Object task) {
             if (task instanceof FutureTask) {
                 return FutureTaskCallable.HANDLE.get((FutureTask<?>) task);
             }
@@ -64,7 +76,7 @@ final class TaskAdapters {
                 inner = fields[i].get(task);
             }
             return inner;
-        };
+        }
     }
 
     private static final VarHandle[] NONE = new VarHandle[0];

@@ -47,11 +47,8 @@ final class ThreadRules {
                     MethodVisitor rewrite(String method, MethodVisitor mv) {
                         return switch (method) {
                             case "start" + START -> Hooks.atEntry(mv, Hooks.THREADS, "onThreadStart", THREAD_HOOK, 0);
-                            case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, out -> {
-                                out.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
-                                out.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESTATIC, Hooks.THREADS, "onThreadExit",
-                                        THREAD_HOOK, false);
-                            });
+                            case "run(Ljava/lang/Runnable;)V" -> Hooks.beforeReturn(mv, Hooks.THREADS, "onThreadExit",
+                                    THREAD_HOOK, 0);
                             default -> mv;
                         };
                     }

@@ -19,18 +19,33 @@ final class ThreadTargets {
         MethodHandles.Lookup threadLookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
         try {
             VarHandle target = threadLookup.findVarHandle(Thread.class, "target", Runnable.class);
-            return thread -> target.get(thread);
+            return new Function<>() { // classes, not lambdas: made in premain (see HookFunctions)
+                @Override
+                public Object apply(Thread thread) {
+                    return target.get(thread);
+                }
+            };
         } catch (NoSuchFieldException notJdk17) {
             Class<?> holderClass = Class.forName("java.lang.Thread$FieldHolder");
             VarHandle holder = threadLookup.findVarHandle(Thread.class, "holder", holderClass);
             VarHandle task = MethodHandles.privateLookupIn(holderClass, MethodHandles.lookup())
                     .findVarHandle(holderClass, "task", Runnable.class);
-            return thread -> {
-                Object fields = holder.get(thread);
-                return fields == null ? null : task.get(fields);
+            return new Function<>() {
+                @Override
+                public Object apply(Thread thread) {
+                    Object fields = holder.get(thread);
+                    return fields == null ? null : task.get(fields);
+                }
             };
         }
     }
+
+    /** Does nothing to a thread. */
+    private static final Consumer<Thread> UNCHANGED = new Consumer<>() {
+        @Override
+        public void accept(Thread thread) {
+        }
+    };
 
     /**
      * Up to JDK 23 a thread keeps its creator's access control context ({@code
@@ -42,17 +57,22 @@ final class ThreadTargets {
     @SuppressWarnings("removal")
     static Consumer<Thread> creatorForgetter() throws ReflectiveOperationException {
         if (System.getSecurityManager() != null) {
-            return thread -> { };
+            return UNCHANGED;
         }
         VarHandle inherited;
         try {
             inherited = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
                     .findVarHandle(Thread.class, "inheritedAccessControlContext", AccessControlContext.class);
         } catch (NoSuchFieldException jdk24) {
-            return thread -> { };
+            return UNCHANGED;
         }
         AccessControlContext none = new AccessControlContext(new ProtectionDomain[0]);
-        return thread -> inherited.set(thread, none);
+        return new Consumer<>() {
+            @Override
+            public void accept(Thread thread) {
+                inherited.set(thread, none);
+            }
+        };
     }
 
     /** The virtual-thread scheduler (21+: {@code VirtualThread.DEFAULT_SCHEDULER}), or null. */

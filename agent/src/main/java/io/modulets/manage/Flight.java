@@ -42,7 +42,12 @@ final class Flight implements Transitions.Output {
      */
     void start() {
         try {
-            Bindings.taskBound = Flight::bound;
+            Bindings.taskBound = new java.util.function.Consumer<>() { // a class, not a method reference: at start-up
+                @Override
+                public void accept(ClassLoader binding) {
+                    bound(binding);
+                }
+            };
             FlightRecorder.addListener(new FlightRecorderListener() {
                 @Override
                 public void recorderInitialized(FlightRecorder recorder) {

@@ -37,7 +37,8 @@ import org.objectweb.asm.commons.Remapper;
 class CaptureTargetsTest {
     /** Capture classes that the transformers never run: they run in the hooks, on the application's threads. */
     private static final Set<String> HOOKS_ONLY = Set.of("io/modulets/capture/TaskAdapters",
-            "io/modulets/capture/TaskAdapters$1", "io/modulets/capture/TaskAdapters$FutureTaskCallable");
+            "io/modulets/capture/TaskAdapters$1", "io/modulets/capture/TaskAdapters$Reader",
+            "io/modulets/capture/TaskAdapters$FutureTaskCallable");
 
     /** Loaded by the JVM before any agent runs: retransformed in premain, whoever names them later. */
     private static final Set<String> LOADED_FIRST = Set.of("java/lang/Thread", "jdk/internal/loader/BuiltinClassLoader");

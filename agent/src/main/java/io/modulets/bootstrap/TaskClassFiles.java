@@ -77,7 +77,7 @@ public final class TaskClassFiles {
         boolean task = false;
         for (int i = 0; i < interfaces && !task; i++) {
             int name = offsets[u2(b, offsets[u2(b, at + 8 + 2 * i)] + 1)];
-            task = utf8Equals(b, name, RUNNABLE) || utf8Equals(b, name, CALLABLE);
+            task = (b[name] & 0xff) == 1 && isTaskInterface(b, name + 3, u2(b, name + 1));
         }
         if (!task) {
             return null;
@@ -116,6 +116,16 @@ public final class TaskClassFiles {
         at += 10;
         System.arraycopy(b, fieldsAt + 2, out, at, b.length - fieldsAt - 2);
         return out;
+    }
+
+    /**
+     * Whether the {@code length} bytes of {@code b} at {@code from} spell {@code java/lang/Runnable} or {@code
+     * java/util/concurrent/Callable}: the interfaces that give a class the field (the boundary's constant-pool scan asks
+     * it of each UTF-8 constant, and tries the splice only on a class that has one).
+     */
+    public static boolean isTaskInterface(byte[] b, int from, int length) {
+        return length == RUNNABLE.length && java.util.Arrays.equals(b, from, from + length, RUNNABLE, 0, length)
+                || length == CALLABLE.length && java.util.Arrays.equals(b, from, from + length, CALLABLE, 0, length);
     }
 
     private static boolean utf8Equals(byte[] b, int entry, byte[] expected) {

@@ -3,6 +3,8 @@ package io.modulets.boundary;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.modulets.bootstrap.TaskClassFiles;
+
 /**
  * Decides from the constant pool alone, without a full parse, whether a class names a swappable
  * type at all (DESIGN §3): most classes that pass the transformer never do. Every type reference
@@ -44,8 +46,6 @@ public final class ConstantPoolScan {
      * take the capture field ({@code TaskClassFiles} decides from its interfaces). Not looked for past a swappable name.
      */
     static final int TASK = 4;
-    private static final byte[] RUNNABLE = "java/lang/Runnable".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CALLABLE = "java/util/concurrent/Callable".getBytes(StandardCharsets.UTF_8);
 
     /** True if some UTF-8 constant contains a swappable package prefix; false also for a malformed class. */
     boolean mentionsSwappable(byte[] b) {
@@ -86,7 +86,7 @@ public final class ConstantPoolScan {
                     }
                     if (isLoadByName(b, at + 3, length)) {
                         found |= LOAD_BY_NAME;
-                    } else if (isTaskInterface(b, at + 3, length)) {
+                    } else if (TaskClassFiles.isTaskInterface(b, at + 3, length)) {
                         found |= TASK;
                     }
                     at += 3 + length;
@@ -116,10 +116,6 @@ public final class ConstantPoolScan {
         return (found & LOAD_BY_NAME) != 0 && !RoutedCalls.any(b) ? found & ~LOAD_BY_NAME : found;
     }
 
-    private static boolean isTaskInterface(byte[] b, int from, int length) {
-        return length == RUNNABLE.length && java.util.Arrays.equals(b, from, from + length, RUNNABLE, 0, length)
-                || length == CALLABLE.length && java.util.Arrays.equals(b, from, from + length, CALLABLE, 0, length);
-    }
 
     /**
      * Shell code that loads classes by name ({@code Class.forName}, {@code ServiceLoader.load},

@@ -24,16 +24,21 @@ final class Hooks {
     private Hooks() {
     }
 
+    /** Loads the given locals (references), then calls {@code owner.hook(hookDescriptor)}: every hook's shape. */
+    private static void call(MethodVisitor out, String owner, String hook, String hookDescriptor, int[] locals) {
+        for (int local : locals) {
+            out.visitVarInsn(Opcodes.ALOAD, local);
+        }
+        out.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+    }
+
     /** Emits the hook at method entry: loads the given locals, then calls owner.hook(desc). */
     static MethodVisitor atEntry(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitCode() {
                 super.visitCode();
-                for (int local : locals) {
-                    super.visitVarInsn(Opcodes.ALOAD, local);
-                }
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+                call(getDelegate(), owner, hook, hookDescriptor, locals);
             }
         };
     }
@@ -56,10 +61,7 @@ final class Hooks {
             public void visitInsn(int opcode) {
                 if (opcode == Opcodes.ARETURN) {
                     super.visitInsn(Opcodes.DUP);
-                    for (int local : locals) {
-                        super.visitVarInsn(Opcodes.ALOAD, local);
-                    }
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+                    call(getDelegate(), owner, hook, hookDescriptor, locals);
                 }
                 super.visitInsn(opcode);
             }
@@ -73,10 +75,7 @@ final class Hooks {
             public void visitInsn(int opcode) {
                 if (opcode == Opcodes.IRETURN) {
                     super.visitInsn(Opcodes.DUP);
-                    for (int local : locals) {
-                        super.visitVarInsn(Opcodes.ALOAD, local);
-                    }
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+                    call(getDelegate(), owner, hook, hookDescriptor, locals);
                 }
                 super.visitInsn(opcode);
             }
@@ -89,10 +88,7 @@ final class Hooks {
             @Override
             public void visitInsn(int opcode) {
                 if (opcode == Opcodes.RETURN) {
-                    for (int local : locals) {
-                        super.visitVarInsn(Opcodes.ALOAD, local);
-                    }
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, hook, hookDescriptor, false);
+                    call(getDelegate(), owner, hook, hookDescriptor, locals);
                 }
                 super.visitInsn(opcode);
             }

@@ -60,10 +60,9 @@ class CaptureIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void tasksKeepTheBindingTheyCapturedAtSubmission(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path modules = magicModules(work);
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .agent(agentArguments(work, modules))
                 .classpath(shellJar)
                 .mainClass("capture.App")
                 .args(versions, modules)
@@ -108,8 +107,7 @@ class CaptureIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void theJdkTaskClassesKeepTheirCaptureInAFieldOfTheirOwn(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path modules = magicModules(work);
         Path hello = new JarBuilder().classpath(shellJar)
                 .source("capture.Hello", "package capture; public class Hello { public static void main(String[] a) "
                         + "{ System.out.println(\"magic \" + capture.mod.Magic.magic());"
@@ -124,7 +122,7 @@ class CaptureIT {
                         + " static class Job implements Runnable { public void run() { } } }")
                 .build(work.resolve("hello.jar"));
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store") + ",log=debug")
+                .agent(agentArguments(work, modules) + ",log=debug")
                 .classpath(hello)
                 .mainClass("capture.Hello")
                 .timeout(Duration.ofSeconds(60))
@@ -149,8 +147,7 @@ class CaptureIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void thePinReportNamesTheTasksQueuedInAPool(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path modules = magicModules(work);
         Path app = new JarBuilder().classpath(shellJar)
                 .source("capture.Queued", "package capture; import java.util.concurrent.*; public class Queued {"
                         + " public static void main(String[] a) throws Exception {"
@@ -171,7 +168,7 @@ class CaptureIT {
                         + " System.out.println(\"job \" + capture.mod.Magic.magic()); } } }")
                 .build(work.resolve("queued.jar"));
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .agent(agentArguments(work, modules))
                 .classpath(app)
                 .mainClass("capture.Queued")
                 .timeout(Duration.ofSeconds(90))
@@ -194,8 +191,7 @@ class CaptureIT {
     @MethodSource("io.modulets.testkit.Jdks#all")
     void aFamilysRulesLoadWithItsFirstTarget(Jdk jdk, TestInfo info) throws IOException {
         Path work = WorkDirs.forTest(info);
-        Path modules = Files.createDirectories(work.resolve("modules"));
-        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        Path modules = magicModules(work);
         Path timed = new JarBuilder().classpath(shellJar)
                 .source("capture.Timed", "package capture; import java.util.concurrent.*; public class Timed {"
                         + " public static void main(String[] a) throws Exception {"
@@ -207,7 +203,7 @@ class CaptureIT {
         Path log = work.resolve("class-load.txt");
         ChildJvm.Result r = ChildJvm.on(jdk)
                 .jvmOptions("-Xlog:class+load:file=" + log)
-                .agent("packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store"))
+                .agent(agentArguments(work, modules))
                 .classpath(timed)
                 .mainClass("capture.Timed")
                 .timeout(Duration.ofSeconds(60))
@@ -243,6 +239,17 @@ class CaptureIT {
                 () -> assertEquals(List.of("timer 1000"), r.stdoutLines()),
                 () -> assertEquals(true, actual.get("TimerRules"), "the timer's rules load with it"),
                 () -> assertEquals(expected, actual, "each family's rules loaded iff one of its targets did"));
+    }
+
+    /** A modules directory of {@code work} holding version 1000 of the swappable {@code capture.mod.Magic}. */
+    private static Path magicModules(Path work) throws IOException {
+        Path modules = Files.createDirectories(work.resolve("modules"));
+        Files.copy(versions.resolve("magic-1000.jar"), modules.resolve("magic.jar"));
+        return modules;
+    }
+
+    private static String agentArguments(Path work, Path modules) {
+        return "packages=capture.mod,modules=" + modules + ",store=" + work.resolve("store");
     }
 
     private static String read(String resource) throws IOException {

@@ -44,6 +44,11 @@ class DeployWatchIT {
      * of one change. Each step also waits 3 quiet periods + 0.5 s for an unwanted second line.
      */
     private static final long QUIET_MILLIS = 1000;
+    /** inotify's event bits (linux/inotify.h). */
+    private static final int IN_MODIFY = 0x2;
+    private static final int IN_MOVED_TO = 0x80;
+    private static final int IN_CREATE = 0x100;
+    private static final int IN_DELETE = 0x200;
     private static Path shellJar;
     private static Path versions;
 
@@ -88,6 +93,7 @@ class DeployWatchIT {
                 () -> assertEquals(0, r.exitCode()),
                 () -> assertTrue(r.stdoutLines().contains("DONE")),
                 () -> assertEquals(List.of("magic=1000", "task=1000"), steps.get("start")),
+                () -> parentWatchedForNamesOnly(r.stdoutLines()),
                 () -> activatedOnce(steps, "symlink-swap", 2, "1001", 1001),
                 () -> activatedOnce(steps, "several-at-once", 3, "extra+1002", 1002),
                 () -> {
@@ -107,6 +113,22 @@ class DeployWatchIT {
                 },
                 () -> activatedOnce(steps, "kubernetes-data-swap-again", 6, "1005", 1005),
                 () -> activatedOnce(steps, "outside-ignored", 7, "1006", 1006));
+    }
+
+    /**
+     * The parent directory is watched for entries created and removed (the directory's own name swapped), not for
+     * writes: a file written beside the modules directory (an application's log) must not wake the JVM at each write.
+     */
+    private static void parentWatchedForNamesOnly(List<String> lines) {
+        String mask = lines.stream().filter(l -> l.startsWith("PARENT-WATCH ")).map(l -> l.substring(13))
+                .findFirst().orElse("missing");
+        if (mask.equals("unknown")) {
+            return; // no /proc: not Linux
+        }
+        int bits = Integer.parseInt(mask, 16);
+        assertTrue((bits & IN_CREATE) != 0 && (bits & IN_DELETE) != 0 && (bits & IN_MOVED_TO) != 0,
+                () -> "the parent is watched for its names: mask " + mask);
+        assertEquals(0, bits & IN_MODIFY, () -> "the parent is not watched for writes: mask " + mask);
     }
 
     private static void activatedOnce(Map<String, List<String>> steps, String step, int generation, String label,

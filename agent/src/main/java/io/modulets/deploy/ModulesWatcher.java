@@ -145,8 +145,11 @@ public final class ModulesWatcher implements Runnable {
     private void rewatch() {
         try {
             if (parent != null && (parentKey == null || !parentKey.isValid())) {
+                // Creations and deletions only (a rename is both): the directory's own name never changes content
+                // in the parent, while a file beside it often does (an application's log next to its modules
+                // directory), and each such write would wake the JDK's poller thread and this one.
                 parentKey = parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+                        StandardWatchEventKinds.ENTRY_DELETE);
             }
         } catch (IOException e) {
             Log.warn("cannot watch %s for a replaced modules directory: %s", parent, e);

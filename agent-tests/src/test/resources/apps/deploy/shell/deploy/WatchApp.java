@@ -56,6 +56,7 @@ public final class WatchApp {
             public void close() {
             }
         });
+        System.out.println("PARENT-WATCH " + parentWatchMask(base));
         step("start", quiet, () -> { });
 
         // The directory is a symlink, replaced atomically by a link to another release.
@@ -124,5 +125,35 @@ public final class WatchApp {
         out.append("|magic=").append(Magic.get());
         out.append("|task=").append(POOL.submit(Magic::get).get());
         System.out.println(out);
+    }
+
+    /**
+     * The events the agent asked the kernel to tell it about {@code base}, the modules directory's parent: the mask
+     * of the inotify watch on its inode, from this process's {@code /proc/self/fdinfo} (Linux); "none" if nothing
+     * watches it, "unknown" without {@code /proc}.
+     */
+    static String parentWatchMask(Path base) throws Exception {
+        Path fdinfo = Path.of("/proc/self/fdinfo");
+        if (!Files.isDirectory(fdinfo)) {
+            return "unknown";
+        }
+        String inode = "ino:" + Long.toHexString((Long) Files.getAttribute(base, "unix:ino")) + " ";
+        try (var files = Files.list(fdinfo)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                java.util.List<String> lines;
+                try {
+                    lines = Files.readAllLines(file);
+                } catch (java.io.IOException closedMeanwhile) {
+                    continue;
+                }
+                for (String line : lines) {
+                    if (line.startsWith("inotify wd:") && line.contains(" " + inode)) {
+                        int mask = line.indexOf(" mask:");
+                        return line.substring(mask + 6, line.indexOf(' ', mask + 6));
+                    }
+                }
+            }
+        }
+        return "none";
     }
 }

@@ -21,9 +21,6 @@ public final class Connections {
     /** Each connection's requests begun and not yet answered, by connection. */
     private static final WeakIdentityMap<InFlight> OPEN = new WeakIdentityMap<>(InFlight::releaseAll);
 
-    /** The innermost connection event this thread runs, for {@link #begin}. */
-    private static final ThreadLocal<Event> ENTERED = new ThreadLocal<>();
-
     /**
      * A connection's requests in flight, oldest first: each one's binding and when it began, in two rings that
      * grow only when more requests are pipelined than they hold (in place of a deque, whose array and node-free
@@ -124,6 +121,8 @@ public final class Connections {
     static final class Event {
         final Object connection;
         final Event outer;
+        /** The state of the thread that runs it, where it is the innermost event until it exits. */
+        final ThreadState thread;
         /** Whether this event may bind the thread (it was unbound when the event began). */
         final boolean owns;
         /** The request the thread runs now, or null. */
@@ -131,10 +130,11 @@ public final class Connections {
         /** The thread's binding to it. */
         private Scope scope;
 
-        Event(Object connection, Event outer, boolean owns) {
+        Event(Object connection, Event outer, boolean owns, ThreadState thread) {
             this.connection = connection;
             this.outer = outer;
             this.owns = owns;
+            this.thread = thread;
         }
 
         /** Binds the thread to {@code next} (null: unbound), ending the run of the binding before. */
@@ -174,14 +174,15 @@ public final class Connections {
         if (connection == null) {
             return null;
         }
-        Event outer = ENTERED.get();
-        if (outer == null ? Bindings.bound() != null : outer.connection == connection) {
+        ThreadState thread = ThreadState.current();
+        Event outer = thread.entered;
+        if (outer == null ? thread.bound != null : outer.connection == connection) {
             return null;
         }
         // an event of another connection inside this one's (a proxy's) has its own requests, but the
         // thread stays with the event around it
-        Event event = new Event(connection, outer, outer == null);
-        ENTERED.set(event);
+        Event event = new Event(connection, outer, outer == null, thread);
+        thread.entered = event;
         if (event.owns) {
             InFlight inFlight = OPEN.get(connection);
             event.rebind(inFlight == null ? null : inFlight.newest());
@@ -196,11 +197,7 @@ public final class Connections {
         }
         Event event = (Event) entered;
         event.rebind(null);
-        if (event.outer == null) {
-            ENTERED.remove();
-        } else {
-            ENTERED.set(event.outer);
-        }
+        event.thread.entered = event.outer;
     }
 
     /**
@@ -209,7 +206,7 @@ public final class Connections {
      * generation current now (or a canary's draw), and the thread runs it from here.
      */
     public static void begin(boolean request) {
-        Event event = request ? ENTERED.get() : null;
+        Event event = request ? ThreadState.current().entered : null;
         if (event == null) {
             return; // decoded outside a connection's event: no connection to keep it under
         }
@@ -236,7 +233,7 @@ public final class Connections {
      * handlers submit is its child. A frame read in the event of a request still in flight is part of it.
      */
     public static void frame() {
-        Event event = ENTERED.get();
+        Event event = ThreadState.current().entered;
         if (event == null || !event.owns) {
             return;
         }

@@ -2,7 +2,8 @@ package io.modulets.bootstrap;
 
 /**
  * What the agent keeps per thread, behind one thread-local read: the thread's binding ({@link Bindings}), its
- * task runs ({@link TaskRuns}) and its cells of the generations' live counts ({@link LiveCount}). A hook that binds a run reads it once and passes it on, so that binding,
+ * task runs ({@link TaskRuns}), its cells of the generations' live counts ({@link LiveCount}) and the connection
+ * event it runs ({@link Connections}). A hook that binds a run reads it once and passes it on, so that binding,
  * counting the run and unbinding cost one {@code ThreadLocal.get()} where they cost five (two reads and two
  * writes of the binding's thread-local, a read of the runs' own at each end of the run).
  */
@@ -23,6 +24,12 @@ final class ThreadState {
     Object firing;
     /** Whether this thread claimed {@link #firing}, so runs its function. */
     boolean firedHere;
+    /**
+     * The innermost connection event the thread runs ({@link Connections}), or null. A field here rather than a
+     * thread-local of its own: an event loop enters and exits one for every read, and a thread-local removed at
+     * each exit allocated its map entry (a weak reference) again at the next enter.
+     */
+    Connections.Event entered;
 
     /**
      * A started thread's first read: the binding its starter recorded, and its body's run at the bottom of its

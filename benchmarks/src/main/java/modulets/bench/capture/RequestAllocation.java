@@ -3,6 +3,7 @@ package modulets.bench.capture;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
+import io.modulets.bootstrap.Connections;
 import io.modulets.bootstrap.GenerationLoader;
 import io.modulets.bootstrap.LiveCount;
 import io.modulets.bootstrap.Requests;
@@ -15,9 +16,11 @@ import io.modulets.bootstrap.TestSeams;
  * {@code ThreadMXBean.getThreadAllocatedBytes} around many requests once the code is compiled: a kept request
  * (begun under its key, resumed once, ended with a status read, as Tomcat's) and a call request (bound for its
  * method's call, answered through {@code responded}, as the JDK's HttpServer's), a stamped request (bound for its
- * method's call, its server's own object stamped and counted where the server completes it, as Jetty 12's) and an
- * HTTP/2 stream (begun at its first frame, its HEADERS' status kept, ended at its close, as Netty's). All are counted
- * and timed.
+ * method's call, its server's own object stamped and counted where the server completes it, as Jetty 12's), an
+ * HTTP/2 stream (begun at its first frame, its HEADERS' status kept, ended at its close, as Netty's) and an HTTP/1
+ * request of a Netty connection (its head decoded in one event of the connection, its response written in full in
+ * another). All are counted and timed. Last, an event of a connection with no request in flight (an event loop's read
+ * that decodes nothing, a write's completion): its bytes, and its nanoseconds per enter and exit.
  * The hooks run on the class path, without the agent: the figures are those of the hook code alone.
  *
  * <pre>
@@ -117,9 +120,29 @@ public final class RequestAllocation {
                 Requests.end(stream);
             }
             long stream = threads.getThreadAllocatedBytes(id) - before;
+            before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < n; i++) {
+                Object connection = keys[i & 63];
+                Connections.exit(Connections.enter(connection)); // the read before the head
+                Object event = Connections.enter(connection);
+                Connections.begin(true);
+                Connections.exit(event);
+                Object write = Connections.enter(connection);
+                Connections.written(200, true, connection);
+                Connections.exit(write);
+            }
+            long http1 = threads.getThreadAllocatedBytes(id) - before;
+            before = threads.getThreadAllocatedBytes(id);
+            long began = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                Connections.exit(Connections.enter(keys[i & 63]));
+            }
+            long eventNanos = System.nanoTime() - began;
+            long event = threads.getThreadAllocatedBytes(id) - before;
             System.out.printf(Locale.ROOT, "round %d: kept request %.1f B, call request %.1f B, stamped request %.1f B,"
-                    + " HTTP/2 stream %.1f B%n", round, (double) kept / n, (double) call / n, (double) stamped / n,
-                    (double) stream / n);
+                    + " HTTP/2 stream %.1f B, Netty HTTP/1 request %.1f B; connection event %.1f B, %.1f ns%n", round,
+                    (double) kept / n, (double) call / n, (double) stamped / n, (double) stream / n,
+                    (double) http1 / n, (double) event / n, (double) eventNanos / n);
         }
         System.out.printf(Locale.ROOT, "requests counted %d, timed %d%n", generation.outcomes.requestCount(),
                 java.util.Arrays.stream(generation.outcomes.requestLatencyBuckets()).sum());

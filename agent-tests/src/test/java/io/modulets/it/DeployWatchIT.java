@@ -125,6 +125,7 @@ class DeployWatchIT {
         if (mask.equals("unknown")) {
             return; // no /proc: not Linux
         }
+        assertTrue(mask.matches("[0-9a-f]+"), () -> "an inotify watch on the modules directory's parent: " + mask);
         int bits = Integer.parseInt(mask, 16);
         assertTrue((bits & IN_CREATE) != 0 && (bits & IN_DELETE) != 0 && (bits & IN_MOVED_TO) != 0,
                 () -> "the parent is watched for its names: mask " + mask);

@@ -72,11 +72,16 @@ public class ConnectionEvents {
     }
 
     private void request() {
-        Object read = Connections.enter(serving);
+        http1Request(serving);
+    }
+
+    /** One HTTP/1 request of {@code connection} as Netty's hooks see it: its head's event, then its response's. */
+    static void http1Request(Object connection) {
+        Object read = Connections.enter(connection);
         Connections.begin(true);
         Connections.exit(read);
-        Object write = Connections.enter(serving);
-        Connections.written(200, true, serving);
+        Object write = Connections.enter(connection);
+        Connections.written(200, true, connection);
         Connections.exit(write);
     }
 }

@@ -124,12 +124,7 @@ public final class RequestAllocation {
             for (int i = 0; i < n; i++) {
                 Object connection = keys[i & 63];
                 Connections.exit(Connections.enter(connection)); // the read before the head
-                Object event = Connections.enter(connection);
-                Connections.begin(true);
-                Connections.exit(event);
-                Object write = Connections.enter(connection);
-                Connections.written(200, true, connection);
-                Connections.exit(write);
+                ConnectionEvents.http1Request(connection);
             }
             long http1 = threads.getThreadAllocatedBytes(id) - before;
             before = threads.getThreadAllocatedBytes(id);

@@ -23,12 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A real server's cost under the agent, as a user measures it: the whole process, started with and
  * without {@code -javaagent} in alternation. Each run reports the time from the start of the process
  * to its "ready PORT" line, then the throughput and p99 latency of {@code REQUESTS} requests sent by
- * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load). With
+ * {@code CLIENTS} keep-alive clients, then the process's CPU time so far (start-up and the load). Besides the ratio
+ * of the medians, each pair's own requests/s ratio is printed, sorted: how far apart they are is the run's noise. With
  * {@code WARMUP} requests (default 0) sent first and not measured, the throughput and p99 are those of a warm
  * server, and the server's CPU time per measured request is reported too (steady state, without the start-up).
  * With {@code VERSION_2_JAR}, after the warm-up one request is held in the app (ServersIT's {@code hold-} ids) while
@@ -90,6 +92,15 @@ public final class ServerStartup {
         System.out.printf(Locale.ROOT, "%-14s %11.2fx %11.3fx %11.2fx %11.2fx %13.3fx%n", "ratio",
                 b.readyMs / a.readyMs, b.requestsPerSecond / a.requestsPerSecond, b.p99Ms / a.p99Ms, b.cpuMs / a.cpuMs,
                 b.cpuPerRequestUs / a.cpuPerRequestUs);
+        // The ratio of the medians hides how far apart the pairs are: each pair's own ratio, sorted, shows the noise.
+        double[] pairs = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            pairs[i] = with.get(i).requestsPerSecond / without.get(i).requestsPerSecond;
+        }
+        Arrays.sort(pairs);
+        System.out.printf(Locale.ROOT, "requests/s ratio of each pair, sorted:%s%n",
+                Arrays.stream(pairs).mapToObj(r -> String.format(Locale.ROOT, " %.3f", r))
+                        .collect(Collectors.joining()));
     }
 
     private static void print(String name, List<Run> runs) {

@@ -1,8 +1,16 @@
 package io.modulets.bootstrap;
 
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Consumer;
 
 /**
@@ -110,7 +118,7 @@ final class PendingTasks {
      * one instance), in its own field, oldest first, as the pool's queue holds them. Once in the field it stays there,
      * empty or not: taking it out again could lose a submission added meanwhile.
      */
-    static final class Held extends java.util.concurrent.ConcurrentLinkedQueue<Object> {
+    static final class Held extends ConcurrentLinkedQueue<Object> {
         private static final long serialVersionUID = 1L;
 
         Held(Object first, Object second) {
@@ -234,11 +242,11 @@ final class PendingTasks {
                 countClass(counts, task instanceof BoundTask ? ((BoundTask) task).task() : task);
             }
         });
-        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         POOLS.forEach((pool, made) -> {
-            java.util.Collection<?> queue;
+            Collection<?> queue;
             try {
-                queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
+                queue = ((ThreadPoolExecutor) pool).getQueue();
             } catch (RuntimeException overridden) {
                 return; // a subclass's own getQueue: the report goes on without that pool
             }
@@ -261,8 +269,8 @@ final class PendingTasks {
     }
 
     /** What one field holds, one entry per submission. */
-    private static java.util.List<Object> submissions(Object held) {
-        java.util.List<Object> all = new java.util.ArrayList<>();
+    private static List<Object> submissions(Object held) {
+        List<Object> all = new ArrayList<>();
         for (Object rest = held; rest != null; ) {
             if (rest instanceof Again) {
                 all.add(((Again) rest).first);

@@ -56,24 +56,21 @@ final class Hooks {
 
     /** Emits the hook before each {@code areturn}: the returned value, then the given locals. */
     static MethodVisitor beforeAreturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
-        return new MethodVisitor(Opcodes.ASM9, mv) {
-            @Override
-            public void visitInsn(int opcode) {
-                if (opcode == Opcodes.ARETURN) {
-                    super.visitInsn(Opcodes.DUP);
-                    call(getDelegate(), owner, hook, hookDescriptor, locals);
-                }
-                super.visitInsn(opcode);
-            }
-        };
+        return beforeValueReturn(mv, Opcodes.ARETURN, owner, hook, hookDescriptor, locals);
     }
 
     /** Emits the hook before each {@code ireturn} of a boolean method: the returned value, then the given locals. */
     static MethodVisitor beforeIreturn(MethodVisitor mv, String owner, String hook, String hookDescriptor, int... locals) {
+        return beforeValueReturn(mv, Opcodes.IRETURN, owner, hook, hookDescriptor, locals);
+    }
+
+    /** Before each {@code returnOpcode} (a one-slot value): the value duplicated, the locals, the hook's call. */
+    private static MethodVisitor beforeValueReturn(MethodVisitor mv, int returnOpcode, String owner, String hook,
+                                                   String hookDescriptor, int... locals) {
         return new MethodVisitor(Opcodes.ASM9, mv) {
             @Override
             public void visitInsn(int opcode) {
-                if (opcode == Opcodes.IRETURN) {
+                if (opcode == returnOpcode) {
                     super.visitInsn(Opcodes.DUP);
                     call(getDelegate(), owner, hook, hookDescriptor, locals);
                 }

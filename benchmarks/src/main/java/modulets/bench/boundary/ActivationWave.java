@@ -1,5 +1,7 @@
 package modulets.bench.boundary;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +50,23 @@ public final class ActivationWave {
             AgentControl.neverBind(worker); // a thread that runs no task: it follows the current generation
         }
         worker.start();
-        TimeUnit.SECONDS.sleep(warmup);
+        TimeUnit.SECONDS.sleep(Math.max(0, warmup - 5));
+        long[] collectionsBefore = collections();
+        TimeUnit.SECONDS.sleep(Math.min(5, warmup));
         long renamed = AgentControl.deploySecondGeneration();
         long current = System.nanoTime(); // within 1 ms of the publish: the wave starts here
+        long[] collectionsAtPublish = collections();
         System.out.printf(Locale.ROOT, "second generation current %d ms after the jar's rename%n",
                 TimeUnit.NANOSECONDS.toMillis(current - renamed));
         worker.join();
+        long[] collectionsAtEnd = collections();
         report(buckets[0], current - TimeUnit.MILLISECONDS.toNanos(1), mode);
+        // A young collection in the window is a round the application loses too, but not to the boundary: whether
+        // one falls in the deploy depends on how full eden was when it began (the start-up's allocation).
+        System.out.printf(Locale.ROOT, "garbage collections in the last 5 s before the publish: %d (%d ms); after"
+                        + " it: %d (%d ms)%n", collectionsAtPublish[0] - collectionsBefore[0],
+                collectionsAtPublish[1] - collectionsBefore[1], collectionsAtEnd[0] - collectionsAtPublish[0],
+                collectionsAtEnd[1] - collectionsAtPublish[1]);
     }
 
     /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */
@@ -85,6 +97,19 @@ public final class ActivationWave {
     }
 
     private static volatile long started;
+
+    /** Collections that stop the application so far (count, ms), of every collector but concurrent cycles. */
+    private static long[] collections() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!collector.getName().contains("Concurrent")) {
+                count += Math.max(0, collector.getCollectionCount());
+                millis += Math.max(0, collector.getCollectionTime());
+            }
+        }
+        return new long[] {count, millis};
+    }
 
     private static void report(long[] buckets, long publishedAt, String mode) {
         int published = (int) ((publishedAt - started) / BUCKET_NANOS);

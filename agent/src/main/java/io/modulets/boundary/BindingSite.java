@@ -86,12 +86,17 @@ final class BindingSite extends InlineCacheSite {
      * the new generation arrives (each change deoptimises the code that inlined the site).
      */
     @Override
-    Object relink(Object[] arguments) throws Throwable {
+    boolean byReceiver() {
+        return false;
+    }
+
+    @Override
+    MethodHandle relink(Object receiver) {
         LiveSet.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();
         MethodHandle target = cached(generation);
         if (awaitsRelinker()) {
-            return (target != null ? target : resolver.resolve(generation)).invokeWithArguments(arguments);
+            return target != null ? target : resolver.resolve(generation);
         }
         List<Entry> added = new ArrayList<>(2);
         if (target == null) {
@@ -107,7 +112,7 @@ final class BindingSite extends InlineCacheSite {
             }
         }
         link(added);
-        return target.invokeWithArguments(arguments);
+        return target;
     }
 
     /** Links every live generation not cached yet, ahead of the calls (the relinker's pass after a change). */

@@ -20,14 +20,13 @@ import org.objectweb.asm.Type;
  * emitted.
  */
 final class BoundaryMethodVisitor extends MethodVisitor {
+    /** The string-concatenation bootstrap's type, which the JDK calls cheapest (see {@link Boundary#link}). */
+    private static final String BOOTSTRAP_TYPE = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;";
     static final Handle BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary", "link",
-            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;",
-            false);
+            BOOTSTRAP_TYPE, false);
     static final Handle LAMBDA_BOOTSTRAP = new Handle(Opcodes.H_INVOKESTATIC, "io/modulets/boundary/Boundary",
-            "lambda", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/invoke/MethodHandle;"
-                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
+            "lambda", BOOTSTRAP_TYPE, false);
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String SWITCH_MAP = "$SwitchMap$";
 
@@ -341,10 +340,10 @@ final class BoundaryMethodVisitor extends MethodVisitor {
             tokenSites++;
         }
         if (lambda.length > 0) {
-            super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_BOOTSTRAP, linkKind, owner, member,
+            super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_BOOTSTRAP, owner, linkKind, member,
                     originalDescriptor, lambda[0], lambda[1], lambda[2]);
         } else {
-            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, linkKind, owner, member, originalDescriptor);
+            super.visitInvokeDynamicInsn(name, descriptor, BOOTSTRAP, owner, linkKind, member, originalDescriptor);
         }
     }
 
@@ -363,7 +362,7 @@ final class BoundaryMethodVisitor extends MethodVisitor {
      * {@code local} (docs/JVM-NOTES.md: one binding read per shell method, not one per site).
      */
     static void readToken(MethodVisitor code, int local) {
-        code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, SiteKind.TOKEN.ordinal(), "", "", "");
+        code.visitInvokeDynamicInsn("bindingToken", "()I", BOOTSTRAP, "", SiteKind.TOKEN.ordinal(), "", "");
         code.visitVarInsn(Opcodes.ISTORE, local);
     }
 

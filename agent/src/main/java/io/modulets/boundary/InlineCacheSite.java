@@ -41,12 +41,13 @@ abstract class InlineCacheSite extends MutableCallSite {
     private static final int MAX_ENTRIES = 8;
     /** Levels grown below the top link before a link starts from the top again (see {@link #link}). */
     private static final int MAX_DEPTH = 4;
+    /** {@code (InlineCacheSite, Object) MethodHandle}: {@link #relink(Object)}. */
     private static final MethodHandle RELINK;
 
     static {
         try {
             RELINK = MethodHandles.lookup().findVirtual(InlineCacheSite.class, "relink",
-                    MethodType.methodType(Object.class, Object[].class));
+                    MethodType.methodType(MethodHandle.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -95,10 +96,12 @@ abstract class InlineCacheSite extends MutableCallSite {
      * @param links the links it registers with
      */
     InlineCacheSite(MethodType type, MethodType inner, Resolver resolver, BoundaryLinks links) {
-        super(type);
+        // A placeholder that start() replaces before the JVM can call the site: MutableCallSite(MethodType) makes an
+        // "uninitialized call site" target per shape, whose varargs conversion spun nine classes at a JVM's first site.
+        super(MethodHandles.empty(type));
         this.resolver = resolver;
         this.links = links;
-        this.fallback = RELINK.bindTo(this).asCollector(Object[].class, inner.parameterCount()).asType(inner);
+        this.fallback = fallback(inner, byReceiver());
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
@@ -108,8 +111,33 @@ abstract class InlineCacheSite extends MutableCallSite {
         links.register(this);
     }
 
-    /** A miss, or the first call in a new epoch: {@link #link}, and make the call with the arguments. */
-    abstract Object relink(Object[] arguments) throws Throwable;
+    /**
+     * A miss, or the first call in a new epoch: {@link #link}, and the handle that makes this call (of the
+     * resolver's type), which the fallback then invokes with the call's arguments. {@code receiver} is the
+     * call's first argument if the site keys by receiver ({@link #byReceiver}), else null.
+     */
+    abstract MethodHandle relink(Object receiver) throws Throwable;
+
+    /** Whether the site keys by its first argument, the receiver; else by the thread's binding. */
+    abstract boolean byReceiver();
+
+    /**
+     * {@link #relink} folded into an exact invoker of {@code inner}: the call's arguments go to the handle it
+     * returns. Not a varargs collector around a method that takes them as an array: that spun eight classes
+     * (the collector's forms) at a JVM's first boundary site, and each call through it spread them again.
+     */
+    private MethodHandle fallback(MethodType inner, boolean byReceiver) {
+        MethodHandle select = RELINK.bindTo(this);
+        if (byReceiver) {
+            select = MethodHandles.dropArguments(
+                    select.asType(MethodType.methodType(MethodHandle.class, inner.parameterType(0))),
+                    1, inner.parameterList().subList(1, inner.parameterCount()));
+        } else {
+            select = MethodHandles.dropArguments(MethodHandles.insertArguments(select, 0, (Object) null),
+                    0, inner.parameterList());
+        }
+        return MethodHandles.foldArguments(MethodHandles.exactInvoker(inner), select);
+    }
 
     /** The epoch the site links in now. */
     abstract LiveSet.Epoch epoch();

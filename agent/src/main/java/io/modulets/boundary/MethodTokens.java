@@ -26,6 +26,9 @@ import org.objectweb.asm.tree.VarInsnNode;
  * (each such re-target deoptimises the method: the activation wave).
  */
 final class MethodTokens {
+    /** The kind's place among a site's bootstrap arguments: after the owner. */
+    private static final int KIND = 1 + Boundary.KIND;
+
     private MethodTokens() {
     }
 
@@ -43,7 +46,7 @@ final class MethodTokens {
             }
             InvokeDynamicInsnNode site = (InvokeDynamicInsnNode) insn;
             if (!site.bsm.getOwner().equals(Type.getInternalName(Boundary.class))
-                    || ((Integer) site.bsmArgs[0] & SiteKind.WITH_TOKEN) == 0) {
+                    || ((Integer) site.bsmArgs[KIND] & SiteKind.WITH_TOKEN) == 0) {
                 continue;
             }
             AbstractInsnNode load = site.getPrevious();
@@ -52,7 +55,7 @@ final class MethodTokens {
                 throw new IllegalStateException("a binding site's token is not loaded right before it");
             }
             code.remove(load);
-            site.bsmArgs[0] = (Integer) site.bsmArgs[0] & ~SiteKind.WITH_TOKEN;
+            site.bsmArgs[KIND] = (Integer) site.bsmArgs[KIND] & ~SiteKind.WITH_TOKEN;
             int close = site.desc.indexOf(')');
             site.desc = site.desc.substring(0, close - 1) + site.desc.substring(close);
         }

@@ -72,14 +72,17 @@ final class ReceiverSite extends InlineCacheSite {
     };
 
     @Override
-    Object relink(Object[] arguments) throws Throwable {
-        Object receiver = arguments[0];
+    boolean byReceiver() {
+        return true;
+    }
+
+    @Override
+    MethodHandle relink(Object receiver) {
         if (receiver == null) {
             switch (resolver.kind()) {
-                case CHECKCAST:
-                    return null;
-                case INSTANCEOF:
-                    return false;
+                case CHECKCAST: // null
+                case INSTANCEOF: // false
+                    return MethodHandles.empty(type());
                 default:
                     throw new NullPointerException();
             }
@@ -90,22 +93,21 @@ final class ReceiverSite extends InlineCacheSite {
             if (!awaitsRelinker()) {
                 link(List.of());
             }
-            return target.invokeWithArguments(arguments);
+            return target;
         }
         ClassLoader own = receiverClass.getClassLoader();
         if (own instanceof GenerationLoader) {
             target = inOwnGeneration.get(receiverClass);
-            if (links.isRetired(own)) {
-                return target.invokeWithArguments(arguments);
+            if (!links.isRetired(own)) {
+                addEntry(receiverClass, own, target);
             }
-            addEntry(receiverClass, own, target);
-            return target.invokeWithArguments(arguments);
+            return target;
         }
         // A shell or JDK object where a swappable type is expected: judge it in the thread's binding.
         ClassLoader generation = Bindings.effective();
         target = resolveIn(generation);
         addEntry(receiverClass, generation, target);
-        return target.invokeWithArguments(arguments);
+        return target;
     }
 
     private void addEntry(Class<?> receiverClass, ClassLoader generation, MethodHandle target) {

@@ -60,8 +60,8 @@ final class Resolver {
             throw linkage(new NoClassDefFoundError("modulets: " + owner + " is not in " + generation), e);
         }
         try {
-            // Fixed arity: javac already built a varargs method's array, and a varargs collector called
-            // with invokeWithArguments (a site's first call after each link) would wrap it in another one.
+            // Fixed arity: javac already built a varargs method's array, and a varargs collector adapted to the
+            // site's type (asType) would collect that array into another one.
             MethodHandle member = find(type, generation).asFixedArity();
             if (kind.runsCode()) {
                 member = ThrownHandler.around(member, generation);

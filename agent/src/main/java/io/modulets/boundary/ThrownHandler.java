@@ -16,13 +16,13 @@ import io.modulets.bootstrap.ThrownExceptions;
  * and C2 inlines through it as before (docs/BOUNDARY.md, "Cost").
  */
 final class ThrownHandler {
-    /** {@code (TaskOutcomes, Throwable) void}. */
-    private static final MethodHandle CROSSED;
+    /** {@code (TaskOutcomes, Throwable) Object}: {@link #rethrow}. */
+    private static final MethodHandle RETHROW;
 
     static {
         try {
-            CROSSED = MethodHandles.publicLookup().findStatic(ThrownExceptions.class, "crossed",
-                    MethodType.methodType(void.class, TaskOutcomes.class, Throwable.class));
+            RETHROW = MethodHandles.lookup().findStatic(ThrownHandler.class, "rethrow",
+                    MethodType.methodType(Object.class, TaskOutcomes.class, Throwable.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,10 +43,19 @@ final class ThrownHandler {
         // converted type in a strong cache field. A type that names the generation's classes would keep the
         // generation loaded until another call replaced it (BoundaryUnloadIT).
         MethodType erased = type.erase();
-        // (Throwable, arguments...) -> count it, then throw it again
-        MethodHandle rethrow = MethodHandles.throwException(erased.returnType(), Throwable.class);
-        MethodHandle handler = MethodHandles.foldArguments(rethrow, CROSSED.bindTo(outcomes));
+        // (Throwable, arguments...) -> count it, then throw it again: one method, not a throwException folded
+        // with the count, whose two combinators spun two more classes at a JVM's first boundary call
+        MethodHandle handler = RETHROW.bindTo(outcomes);
+        if (erased.returnType() != Object.class) {
+            handler = handler.asType(MethodType.methodType(erased.returnType(), Throwable.class));
+        }
         handler = MethodHandles.dropArguments(handler, 1, erased.parameterList());
         return MethodHandles.catchException(member.asType(erased), Throwable.class, handler).asType(type);
+    }
+
+    /** Counts {@code thrown} against the generation of {@code outcomes}, then throws it again; never returns. */
+    private static Object rethrow(TaskOutcomes outcomes, Throwable thrown) throws Throwable {
+        ThrownExceptions.crossed(outcomes, thrown);
+        throw thrown;
     }
 }

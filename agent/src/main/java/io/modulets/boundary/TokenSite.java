@@ -34,7 +34,7 @@ final class TokenSite extends MutableCallSite {
     private final MethodHandle relink = RELINK.bindTo(this);
 
     TokenSite() {
-        super(MethodType.methodType(int.class));
+        super(UNREAD); // a placeholder of the type, not MutableCallSite(MethodType)'s, which spins classes per shape
         setTarget(relink);
     }
 

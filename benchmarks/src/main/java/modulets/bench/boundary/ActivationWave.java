@@ -19,7 +19,8 @@ import modulets.bench.Compare;
  * deploy, the longest round after it, the time until a one-second window's median is back within
  * 20% of the median before, the time from which every one-second median stays within 2x of the last 5
  * seconds', the ratio of the last seconds' median to the median before, and the whole trajectory after
- * the publish (the first second in tenths, then per second up to 60 s).
+ * the publish (the first second in tenths, then per second up to 60 s); then the garbage collections in the 5 s
+ * before the publish and after it, since one in the window is a long round that is not the boundary's.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound] [warmupSeconds] [afterSeconds]

@@ -86,11 +86,6 @@ final class BindingSite extends InlineCacheSite {
      * the new generation arrives (each change deoptimises the code that inlined the site).
      */
     @Override
-    boolean byReceiver() {
-        return false;
-    }
-
-    @Override
     MethodHandle relink(Object receiver) {
         LiveSet.Epoch epoch = BoundaryLinks.bindingEpoch();
         ClassLoader generation = Bindings.effective();

@@ -101,7 +101,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         super(MethodHandles.empty(type));
         this.resolver = resolver;
         this.links = links;
-        this.fallback = fallback(inner, byReceiver());
+        this.fallback = fallback(inner, resolver.kind().byReceiver);
         this.levelFallback = keyType() == null ? fallback : MethodHandles.dropArguments(fallback, 0, keyType());
     }
 
@@ -114,12 +114,9 @@ abstract class InlineCacheSite extends MutableCallSite {
     /**
      * A miss, or the first call in a new epoch: {@link #link}, and the handle that makes this call (of the
      * resolver's type), which the fallback then invokes with the call's arguments. {@code receiver} is the
-     * call's first argument if the site keys by receiver ({@link #byReceiver}), else null.
+     * call's first argument if the site keys by receiver ({@link SiteKind#byReceiver}), else null.
      */
     abstract MethodHandle relink(Object receiver) throws Throwable;
-
-    /** Whether the site keys by its first argument, the receiver; else by the thread's binding. */
-    abstract boolean byReceiver();
 
     /**
      * {@link #relink} folded into an exact invoker of {@code inner}: the call's arguments go to the handle it

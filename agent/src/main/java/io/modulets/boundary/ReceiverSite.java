@@ -71,18 +71,24 @@ final class ReceiverSite extends InlineCacheSite {
         }
     };
 
-    @Override
-    boolean byReceiver() {
-        return true;
-    }
+    /**
+     * A null's result at a {@code checkcast} (null) or {@code instanceof} (false) site, made at the first null: a null
+     * is never cached in the chain, so every one comes through the fallback.
+     */
+    private volatile MethodHandle nullResult;
 
     @Override
     MethodHandle relink(Object receiver) {
         if (receiver == null) {
             switch (resolver.kind()) {
-                case CHECKCAST: // null
-                case INSTANCEOF: // false
-                    return MethodHandles.empty(type());
+                case CHECKCAST:
+                case INSTANCEOF:
+                    MethodHandle result = nullResult;
+                    if (result == null) {
+                        result = MethodHandles.empty(type()); // null, false
+                        nullResult = result;
+                    }
+                    return result;
                 default:
                     throw new NullPointerException();
             }

@@ -45,10 +45,8 @@ final class ThrownHandler {
         MethodType erased = type.erase();
         // (Throwable, arguments...) -> count it, then throw it again: one method, not a throwException folded
         // with the count, whose two combinators spun two more classes at a JVM's first boundary call
-        MethodHandle handler = RETHROW.bindTo(outcomes);
-        if (erased.returnType() != Object.class) {
-            handler = handler.asType(MethodType.methodType(erased.returnType(), Throwable.class));
-        }
+        MethodHandle handler = RETHROW.bindTo(outcomes)
+                .asType(MethodType.methodType(erased.returnType(), Throwable.class)); // this itself if Object
         handler = MethodHandles.dropArguments(handler, 1, erased.parameterList());
         return MethodHandles.catchException(member.asType(erased), Throwable.class, handler).asType(type);
     }

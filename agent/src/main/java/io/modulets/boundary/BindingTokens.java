@@ -4,12 +4,16 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
 
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 import io.modulets.bootstrap.Bindings;
+import io.modulets.config.Log;
 import io.modulets.loader.GenerationClassLoader;
 
 /**
@@ -59,7 +63,7 @@ final class BindingTokens {
     private static final MethodHandle CONTEXT_TOKEN_NOW;
     private static final MethodHandle NO_TOKEN = MethodHandles.constant(int.class, UNBOUND);
     private static final MethodHandle NOT_BOUND = MethodHandles.constant(boolean.class, false);
-    /** {@code (Thread)ClassLoader}: the field itself where java.lang is open to the agent (it is), else the getter. */
+    /** {@code (Thread)ClassLoader}: the thread's context class loader, read plain ({@link #contextOf}). */
     private static final MethodHandle CONTEXT_OF = contextOf();
     /** {@code ()int}: the token of the calling thread's context class loader if the context path holds, else 0. */
     static final MethodHandle CONTEXT_TOKEN;
@@ -162,15 +166,22 @@ final class BindingTokens {
     }
 
     /**
-     * JDK 17's {@code getContextClassLoader()} also reads the security manager, a volatile field that
-     * keeps the JIT from sharing the read between inlined methods.
+     * A plain read of the field, which the JIT shares between all the sites of a compiled method: the thread writes
+     * its own context class loader as it binds and unbinds, so a plain read sees what the context path needs. Where
+     * the field is volatile (JDK 25) a {@code getfield} would be a volatile read, which the JIT never shares and after
+     * which it reads every other field again, so the read is a {@code VarHandle}'s plain one. Where the field is plain
+     * (JDK 17) it is a {@code getfield} in a hidden nestmate of {@code Thread}: there a read through {@code Unsafe}
+     * (a {@code VarHandle}'s or a getter handle's) is pinned by C2 under G1, which must log a read that might be a
+     * {@code Reference}'s referent, and so is made again at every inlined site. Either costs about 1.1 ns per site at
+     * 5,000 sites (docs/PERFORMANCE.md, "Boundary calls at scale"). Else the getter handle where {@code java.lang} is
+     * open to the agent (it is), else {@code getContextClassLoader()}.
      */
     private static MethodHandle contextOf() {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandles.Lookup inThread;
         try {
-            return MethodHandles.privateLookupIn(Thread.class, lookup).findGetter(Thread.class, "contextClassLoader",
-                    ClassLoader.class);
-        } catch (ReflectiveOperationException | RuntimeException notOpen) {
+            inThread = MethodHandles.privateLookupIn(Thread.class, lookup);
+        } catch (IllegalAccessException | RuntimeException notOpen) {
             try {
                 return lookup.findVirtual(Thread.class, "getContextClassLoader",
                         MethodType.methodType(ClassLoader.class));
@@ -178,6 +189,50 @@ final class BindingTokens {
                 throw new ExceptionInInitializerError(e);
             }
         }
+        try {
+            if (Modifier.isVolatile(Thread.class.getDeclaredField("contextClassLoader").getModifiers())) {
+                return inThread.findVarHandle(Thread.class, "contextClassLoader", ClassLoader.class)
+                        .toMethodHandle(VarHandle.AccessMode.GET);
+            }
+            return nestmateRead();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError notAllowed) {
+            Log.debug("the context class loader is read through a getter handle: %s", notAllowed);
+        }
+        try {
+            return inThread.findGetter(Thread.class, "contextClassLoader", ClassLoader.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * {@code (Thread)ClassLoader}: a {@code getfield} in a hidden class of {@code Thread}'s nest, defined through a
+     * lookup of full privilege in {@code Thread}, which needs {@code java.lang.invoke} open to the agent (it is).
+     */
+    private static MethodHandle nestmateRead() throws ReflectiveOperationException {
+        Constructor<MethodHandles.Lookup> fullPrivilege = MethodHandles.Lookup.class.getDeclaredConstructor(Class.class);
+        fullPrivilege.setAccessible(true);
+        MethodHandles.Lookup reader = fullPrivilege.newInstance(Thread.class).defineHiddenClass(contextReaderClass(),
+                true, MethodHandles.Lookup.ClassOption.NESTMATE);
+        return reader.findStatic(reader.lookupClass(), "contextOf",
+                MethodType.methodType(ClassLoader.class, Thread.class));
+    }
+
+    /** {@code static ClassLoader contextOf(Thread t) { return t.contextClassLoader; }}, in {@code java.lang}. */
+    private static byte[] contextReaderClass() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "java/lang/ModuletsContextReader", null,
+                "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "contextOf", "(Ljava/lang/Thread;)Ljava/lang/ClassLoader;",
+                null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, "java/lang/Thread", "contextClassLoader", "Ljava/lang/ClassLoader;");
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(1, 1);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     private static int keyOf(int methodToken) {

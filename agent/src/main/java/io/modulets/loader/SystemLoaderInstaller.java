@@ -31,10 +31,13 @@ public final class SystemLoaderInstaller {
         Thread.currentThread().setContextClassLoader(loader);
     }
 
-    /** Opens {@code java.lang} to the agent: the loader field, and the thread's Runnable for capture. */
+    /**
+     * Opens {@code java.lang} to the agent (the loader field, and the thread's Runnable for capture) and
+     * {@code java.lang.invoke} (the lookup that defines the boundary's reader of a thread's context class loader).
+     */
     public static void openJavaLang(Instrumentation inst) {
         Module agent = SystemLoaderInstaller.class.getModule();
         inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                Map.of("java.lang", Set.of(agent)), Set.of(), Map.of());
+                Map.of("java.lang", Set.of(agent), "java.lang.invoke", Set.of(agent)), Set.of(), Map.of());
     }
 }

@@ -38,16 +38,23 @@ final class BoundListeners {
      */
     static final class OnIdleTimeout implements Predicate<TimeoutException> {
         private final Predicate<TimeoutException> listener;
+        /** The request's binding, for a call that finds no capture pending (below). */
+        private final ClassLoader requestBinding;
 
-        OnIdleTimeout(Predicate<TimeoutException> listener) {
+        OnIdleTimeout(Predicate<TimeoutException> listener, ClassLoader requestBinding) {
             this.listener = listener;
+            this.requestBinding = requestBinding;
         }
 
         @Override
         public boolean test(TimeoutException timeout) {
             Object captured = PendingTasks.take(this);
             if (captured == null) {
-                return listener.test(timeout);
+                // Jetty timed the connection out again before this listener answered the last time (two idle
+                // timeouts close together, on two of its threads): this call is the request's too, counted as live
+                // while it runs like the one that took the capture
+                captured = requestBinding;
+                PendingTasks.count(captured);
             }
             ClassLoader binding = ExecutorHooks.bindingOf(captured);
             Scope scope = Scope.run(binding);

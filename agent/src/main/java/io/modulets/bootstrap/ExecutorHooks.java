@@ -174,7 +174,7 @@ public final class ExecutorHooks {
      */
     public static java.util.function.Consumer<Throwable> wrapChildListener(
             java.util.function.Consumer<Throwable> listener) {
-        return wrapChildListener(listener, BoundListeners.OnFailure::new);
+        return wrapChildListener(listener, (failureListener, binding) -> new BoundListeners.OnFailure(failureListener));
     }
 
     /** As {@link #wrapChildListener(java.util.function.Consumer)}, for {@code addIdleTimeoutListener(listener)}. */
@@ -184,7 +184,7 @@ public final class ExecutorHooks {
     }
 
     /** {@code listener} in {@code wrapper}, pending as the running task's child, where it is one; else as it is. */
-    private static <L> L wrapChildListener(L listener, java.util.function.UnaryOperator<L> wrapper) {
+    private static <L> L wrapChildListener(L listener, java.util.function.BiFunction<L, ClassLoader, L> wrapper) {
         if (listener == null || listener instanceof BoundListeners.OnFailure
                 || listener instanceof BoundListeners.OnIdleTimeout || Bindings.bound() == null
                 || serverTask.test(listener)) {
@@ -194,7 +194,7 @@ public final class ExecutorHooks {
         if (binding == null) {
             return listener;
         }
-        L bound = wrapper.apply(listener);
+        L bound = wrapper.apply(listener, binding);
         PendingTasks.add(bound, binding);
         return bound;
     }

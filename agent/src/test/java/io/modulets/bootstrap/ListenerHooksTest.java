@@ -81,6 +81,37 @@ class ListenerHooksTest {
         assertEquals(0, g1.liveTasks(), "released once it lets the request fail");
     }
 
+    /**
+     * Jetty may time the connection out again before the first timeout's listener answered (two idle timeouts close
+     * together, on two of its threads, seen under load): the second call is the request's too.
+     */
+    @Test
+    void anIdleTimeoutListenerCalledAgainWhileItRunsRunsOnItsGenerationToo() {
+        List<Predicate<TimeoutException>> registered = new ArrayList<>();
+        long[] liveDuringTheSecond = new long[1];
+        TestSeams.runBound(g1, () -> registered.add(ExecutorHooks.wrapChildListener(
+                (Predicate<TimeoutException>) timeout -> {
+                    runs.add(Bindings.bound());
+                    if (runs.size() == 1) {
+                        Thread second = new Thread(() -> registered.get(0).test(new TimeoutException()));
+                        second.start();
+                        try {
+                            second.join();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    } else {
+                        liveDuringTheSecond[0] = g1.liveTasks();
+                    }
+                    return true;
+                })));
+        TestSeams.setCurrent(g2);
+        assertTrue(registered.get(0).test(new TimeoutException()));
+        assertEquals(List.of(g1, g1), runs, "both calls run on the request's generation");
+        assertEquals(2, liveDuringTheSecond[0], "the second call counts as live while it runs, as the first does");
+        assertEquals(0, g1.liveTasks(), "both released");
+    }
+
     @Test
     void theServersOwnListenersAndOnesRegisteredUnboundStayAsTheyAre() {
         Consumer<Throwable> server = new ServerListener();

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,6 +14,7 @@ import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import io.modulets.bootstrap.LambdaBodies;
 
@@ -28,7 +28,8 @@ import io.modulets.bootstrap.LambdaBodies;
  * <p>So the object is made by {@code LambdaMetafactory} <em>in the generation</em>: its caller is a class
  * defined in {@code Fn}'s package and loader (a host, one per site and generation), whose static method
  * {@code invoke(captured..., arguments...)} calls a method handle, the body: the shell's synthetic method (or
- * the method referred to), adapted to all-{@code Object} parameters, loaded as a dynamic constant of the host
+ * the method referred to), adapted to its erasure (every reference type {@code Object}, primitives kept, so that
+ * neither a captured {@code int} nor an argument is boxed), loaded as a dynamic constant of the host
  * ({@link LambdaBodies}), a constant to the JIT. The lambda class is the host's nestmate and goes with the
  * generation. Captures, casts to the instantiated types, boxing and bridges are the metafactory's own; a
  * non-capturing lambda is one object per generation. (The body was the lambda object's first captured value until
@@ -77,17 +78,17 @@ final class LambdaObjects {
                     + " is not an interface, and a lambda of it was written in shell code");
         }
         int captured = site.parameterCount();
-        int arity = captured + instantiated.parameterCount();
         MethodType bodyType = instantiated.insertParameterTypes(0,
                 implementation.type().parameterList().subList(0, captured));
-        MethodHandle body = implementation.asFixedArity().asType(bodyType).asType(MethodType.genericMethodType(arity));
+        MethodType erased = bodyType.erase();
+        MethodHandle body = implementation.asFixedArity().asType(bodyType).asType(erased);
         // The body as a dynamic constant of a host class of the site's own, which the JIT reads as a constant and
         // inlines; captured by the lambda object instead, it was a method handle invocation the JIT could not see
         // through. (Not a hidden class with the body as class data: JDK 17's metafactory names its caller's class
         // in the lambda class it spins, which fails for a hidden one.)
-        MethodHandles.Lookup host = siteHost(fn, arity, body);
-        MethodHandle invoke = host.findStatic(host.lookupClass(), "invoke", MethodType.genericMethodType(arity));
-        MethodType factoryType = MethodType.methodType(fn, Collections.nCopies(captured, Object.class));
+        MethodHandles.Lookup host = siteHost(fn, erased, body);
+        MethodHandle invoke = host.findStatic(host.lookupClass(), "invoke", erased);
+        MethodType factoryType = MethodType.methodType(fn, erased.parameterList().subList(0, captured));
         List<Object> arguments = new ArrayList<>(List.of(sam, invoke, instantiated, LambdaMetafactory.FLAG_BRIDGES,
                 bridges.size()));
         arguments.addAll(bridges);
@@ -113,14 +114,14 @@ final class LambdaObjects {
      * {@code body}, and its lookup, with the full privilege that the lookup which defined it (through the
      * interface's package) lacks, which the metafactory needs of its caller.
      */
-    private static MethodHandles.Lookup siteHost(Class<?> fn, int arity, MethodHandle body)
+    private static MethodHandles.Lookup siteHost(Class<?> fn, MethodType erased, MethodHandle body)
             throws ReflectiveOperationException {
         String name = fn.getName().replace('.', '/');
         int simple = name.lastIndexOf('/') + 1;
         String hostName = name.substring(0, simple) + "modulets$LambdaSite$" + name.substring(simple) + "$"
                 + SITES.incrementAndGet();
         Class<?> defined = MethodHandles.privateLookupIn(fn, MethodHandles.lookup())
-                .defineClass(siteHostBytes(hostName, arity));
+                .defineClass(siteHostBytes(hostName, erased));
         LambdaBodies.set(defined, body);
         try {
             return (MethodHandles.Lookup) MethodHandles.privateLookupIn(defined, MethodHandles.lookup())
@@ -134,10 +135,10 @@ final class LambdaObjects {
 
     /**
      * A site's host in the interface's package: {@code final class NAME { static Lookup lookup() { return
-     * MethodHandles.lookup(); } static Object invoke(Object a1, .. an) { return BODY.invokeExact(a1, .. an); } }},
-     * where {@code BODY} is a dynamic constant, {@link LambdaBodies#of}.
+     * MethodHandles.lookup(); } static R invoke(P1 a1, .. Pn an) { return BODY.invokeExact(a1, .. an); } }} of the
+     * body's erased type {@code (P1, .. Pn)R}, where {@code BODY} is a dynamic constant, {@link LambdaBodies#of}.
      */
-    private static byte[] siteHostBytes(String name, int arity) {
+    private static byte[] siteHostBytes(String name, MethodType erased) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC, name, null,
                 "java/lang/Object", null);
@@ -149,15 +150,17 @@ final class LambdaObjects {
         lookup.visitInsn(Opcodes.ARETURN);
         lookup.visitMaxs(0, 0);
         lookup.visitEnd();
-        String generic = "(" + "Ljava/lang/Object;".repeat(arity) + ")Ljava/lang/Object;";
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "invoke", generic, null, null);
+        String descriptor = erased.toMethodDescriptorString();
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "invoke", descriptor, null, null);
         mv.visitCode();
         mv.visitLdcInsn(new ConstantDynamic("body", "Ljava/lang/invoke/MethodHandle;", BODY_BOOTSTRAP));
-        for (int slot = 0; slot < arity; slot++) {
-            mv.visitVarInsn(Opcodes.ALOAD, slot);
+        int slot = 0;
+        for (Type parameter : Type.getArgumentTypes(descriptor)) {
+            mv.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+            slot += parameter.getSize();
         }
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", generic, false);
-        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", descriptor, false);
+        mv.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();

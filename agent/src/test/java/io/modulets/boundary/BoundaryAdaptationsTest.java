@@ -37,6 +37,8 @@ class BoundaryAdaptationsTest {
     private static final String FAILABLE = "package sw; public interface Failable<T, E extends Throwable> {"
             + " T get() throws E; }";
     private static final String W_FN = "package sw; public interface WFn { String apply(W w); }";
+    private static final String LONG_OP = "package sw; public interface LongOp { double apply(long a, int b); }";
+    private static final String SINK = "package sw; public interface Sink { void take(long v); }";
     private static final String W = "package sw; public class W { final String name;"
             + " public W(String name) { this.name = name; } public String name() { return name; } }";
     private static final String V_V1 = "package sw; public final class V {"
@@ -54,13 +56,20 @@ class BoundaryAdaptationsTest {
             + " public static int count(String... xs) { return xs.length * 10 + VERSION; }"
             + " public static boolean any(CharSequence s, char... cs) {"
             + "   for (char c : cs) if (s.toString().indexOf(c) >= 0) return VERSION == 1; return false; }"
-            + " public static String boxed(Integer i, long l, Object o) { return VERSION + \"\" + i + l + o; } }";
+            + " public static String boxed(Integer i, long l, Object o) { return VERSION + \"\" + i + l + o; }"
+            + " public static double prim(LongOp f) { return f.apply(1L << 33, 3) + VERSION * 1000; }"
+            + " public static void sinkTo(Sink s) { s.take(VERSION * 10L); } }";
     private static final String V_V2 = V_V1.replace("VERSION = 1", "VERSION = 2");
     private static final String USER = "package shell; import sw.*; import java.util.function.Supplier;"
             + " public class User {"
             + "  static final Fn<String> STATIC = () -> \"clinit\";"
             + "  public static String nonCapturing() { return V.call(() -> \"hi\"); }"
             + "  public static String capturing(String s) { return V.call(() -> s + \"!\"); }"
+            // primitives captured and passed (two-slot ones too) and a void method: not boxed on the way
+            + "  public static double primitives() { int k = 4; long m = 5L; double d = 0.5;"
+            + "    return V.prim((a, b) -> a * k + b + m + d); }"
+            + "  public static long voidLambda() { long m = 7L; long[] out = new long[1];"
+            + "    V.sinkTo(v -> out[0] = v + m); return out[0]; }"
             + "  public static String staticInit() { return STATIC.get() + STATIC.twice(); }"
             + "  public static String jdkReference() { return V.fail(Thread::currentThread); }"
             + "  public static String swappableReference() { return V.call(V::name); }"
@@ -115,7 +124,8 @@ class BoundaryAdaptationsTest {
     void twoGenerations() throws Exception {
         savedCurrent = Bindings.current();
         Map<String, String> v1 = new HashMap<>(Map.of("sw.Fn", FN, "sw.StrFn", STR_FN, "sw.Failable", FAILABLE,
-                "sw.WFn", W_FN, "sw.W", W, "sw.Mark", "package sw; public interface Mark { }"));
+                "sw.WFn", W_FN, "sw.W", W, "sw.Mark", "package sw; public interface Mark { }", "sw.LongOp", LONG_OP,
+                "sw.Sink", SINK));
         Map<String, String> v2 = new HashMap<>(v1);
         v1.put("sw.V", V_V1);
         v2.put("sw.V", V_V2);
@@ -186,6 +196,13 @@ class BoundaryAdaptationsTest {
             assertEquals(version + ":x!", call("capturing", "x"));
             assertEquals(version + ":y!", call("capturing", "y"), "each capture gets its own value");
         }
+    }
+
+    @Test
+    void aLambdaOfPrimitivesTakesAndReturnsThemAsTheyAre() throws Throwable {
+        double base = (1L << 33) * 4 + 3 + 5 + 0.5;
+        assertInBoth("primitives", base + 1000, base + 2000);
+        assertInBoth("voidLambda", 17L, 27L);
     }
 
     @Test

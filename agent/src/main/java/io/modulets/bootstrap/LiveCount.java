@@ -23,10 +23,24 @@ import java.util.function.Consumer;
  * with the cells (the shared releases with the releases, first): a thread that runs one task and ends, as a virtual
  * thread does, takes no lock and makes no cell.
  *
- * <p>Each capture and release is an atomic add to the thread's own cell, so that what its thread reads next (the
- * generation's state) is read after its count is visible; the registry writes the state, then reads this count
- * (the order both sides of the retire race follow, {@code Registry}). The add's line is the thread's own: on x86
- * it costs the barrier, not a line moved between cores.
+ * <p>The retire race ({@code Registry}): a thread counts, then reads whether the generation may retire; the registry
+ * writes that it may, then reads this count. Each side must see the other's write, a store then a load on both sides,
+ * which takes a full fence on each (on x86 the only reordering there is). The registry's side is rare, once per
+ * generation that stops being current, and the threads' side is every task, so the fence is made asymmetric:
+ * <ul>
+ * <li>While the generation is current or a canary ({@link #steady}), it cannot retire, and a thread counts with a
+ * release store to its own cell: no fence, no atomic instruction. It then reads {@code steady} (a volatile read, a
+ * plain load on x86) and stops there.</li>
+ * <li>When the generation stops being current, the registry clears {@code steady}, then makes every thread pass a
+ * safepoint ({@code Safepoints}), then reads the count. A thread in the middle of counting is either before its store
+ * (it then reads {@code steady} cleared) or after it: stopping at a safepoint orders everything a thread did before
+ * with everything the registry does after, so its count is seen.</li>
+ * <li>While it is not steady (draining, retired), every count is followed by a full fence before the thread reads the
+ * generation's state and tells the listeners, as both sides of a Dekker race need.</li>
+ * </ul>
+ * That a safepoint orders each thread's earlier stores with the registry's later loads is how HotSpot stops threads,
+ * not a promise of the Java memory model: on another VM, or a runtime without {@code java.management}
+ * ({@link #STORES_ORDERED_BY_SAFEPOINTS} false), every count is an atomic add instead.
  *
  * <p>Keeps no reference to the generation's loader: a thread's cells of a generation long gone hold counts only, and
  * the listeners ({@link #onIdle}, {@link #onBusy}) hold the agent's record of the generation, which lets its loader go
@@ -121,6 +135,25 @@ public final class LiveCount {
     /** Cells a thread keeps (generations it captures or releases tasks of); more than are ever live at once. */
     static final int MAX_CELLS = 8;
 
+    /**
+     * Whether a safepoint makes every thread's earlier stores visible to the thread that asked for it (HotSpot: a thread
+     * stops at one through a state change that fences, or the VM serializes it), and the runtime has the cheap way to
+     * ask for one ({@code java.management}'s deadlock search, a safepoint that walks no stack): counts in cells are then
+     * release stores, and only a generation leaving {@link #steady} pays, once, for all of them.
+     */
+    public static final boolean STORES_ORDERED_BY_SAFEPOINTS = hotSpot(System.getProperty("java.vm.name", ""))
+            && ModuleLayer.boot().findModule("java.management").isPresent();
+
+    static boolean hotSpot(String vmName) {
+        return vmName.contains("HotSpot") || vmName.contains("OpenJDK");
+    }
+
+    /**
+     * Whether the generation is current or a canary: it cannot retire, and counts need no fence. Cleared by the
+     * registry (then a safepoint, {@code Registry.leave}) when it stops being current; set again if it becomes so.
+     */
+    private volatile boolean steady = true;
+
     /** The counts of cold threads (atomic). */
     private volatile long sharedCaptured;
     private volatile long sharedReleased;
@@ -141,19 +174,29 @@ public final class LiveCount {
     private volatile Runnable onBusy;
 
     /**
-     * Runs {@code listener} after each release of a task (on the releasing thread, after its count is visible): it
-     * must be cheap in the common case (a volatile read), and sum the count only then.
+     * Runs {@code listener} after each release of a task while the generation is not {@link #steady} (on the releasing
+     * thread, after its count and a fence): it must be cheap in the common case (a volatile read), and sum the count
+     * only then.
      */
     public void onIdle(Runnable listener) {
         this.onIdle = listener;
     }
 
     /**
-     * Runs {@code listener} after each capture of a task (on the capturing thread, after its count is visible).
-     * The listener runs on a hot path: it must be cheap in the common case (a volatile read).
+     * Runs {@code listener} after each capture of a task while the generation is not {@link #steady} (on the
+     * capturing thread, after its count and a fence): it must be cheap in the common case (a volatile read).
      */
     public void onBusy(Runnable listener) {
         this.onBusy = listener;
+    }
+
+    /**
+     * The generation is current or a canary ({@code true}), or it may retire (draining, retired): see the class
+     * comment. Whoever clears it must then make every thread pass a safepoint before reading {@link #sum} for a
+     * retirement, when {@link #STORES_ORDERED_BY_SAFEPOINTS}.
+     */
+    public void steady(boolean steady) {
+        this.steady = steady;
     }
 
     /** A task was captured on the running thread. */
@@ -164,14 +207,23 @@ public final class LiveCount {
     /** As {@link #captured()}, on the thread whose state the caller has read already (one thread-local read less). */
     void captured(ThreadState state) {
         Cell cell = state.liveCells.of(this);
-        if (cell != null) {
-            CAPTURED.getAndAdd(cell, 1L);
-        } else {
+        if (cell == null) {
             SHARED_CAPTURED.getAndAdd(this, 1L);
+        } else if (STORES_ORDERED_BY_SAFEPOINTS) {
+            CAPTURED.setRelease(cell, cell.captured + 1L); // the thread's own cell: no other writer
+        } else {
+            CAPTURED.getAndAdd(cell, 1L);
         }
-        Runnable busy = onBusy;
-        if (busy != null) {
-            busy.run();
+        if (!steady) {
+            changed(onBusy);
+        }
+    }
+
+    /** A count of a generation that may retire: fenced, then the listener (see the class comment). */
+    private static void changed(Runnable listener) {
+        VarHandle.fullFence();
+        if (listener != null) {
+            listener.run();
         }
     }
 
@@ -183,14 +235,15 @@ public final class LiveCount {
     /** As {@link #released()}, on the thread whose state the caller has read already. */
     void released(ThreadState state) {
         Cell cell = state.liveCells.of(this);
-        if (cell != null) {
-            RELEASED.getAndAdd(cell, 1L);
-        } else {
+        if (cell == null) {
             SHARED_RELEASED.getAndAdd(this, 1L);
+        } else if (STORES_ORDERED_BY_SAFEPOINTS) {
+            RELEASED.setRelease(cell, cell.released + 1L); // after the task's capture, wherever it was counted
+        } else {
+            RELEASED.getAndAdd(cell, 1L);
         }
-        Runnable idle = onIdle;
-        if (idle != null) {
-            idle.run();
+        if (!steady) {
+            changed(onIdle);
         }
     }
 

@@ -145,6 +145,12 @@ public final class Generation {
         pinsReported = false;
         drainWarned = false;
         state = next;
+        GenerationClassLoader held = loader;
+        if (held != null) {
+            // After the state: a thread that finds its count unsteady then reads the new state. Leaving the steady
+            // states takes a safepoint too, which the registry makes (Registry.leave).
+            held.live().steady(next == State.CURRENT || next == State.CANARY);
+        }
     }
 
     /** Sets the state without recording it: the registry's check for a racing capture (see Registry). */

@@ -34,8 +34,8 @@ import io.modulets.loader.GenerationModules;
  * <p>Retiring races with capture: a task of a generation can be captured while the generation
  * retires (an object of its classes submitted as a task). Both sides follow the same order — the
  * registry writes the state, then reads the live count; capture changes the count, then reads the
- * state (the count's own fence orders the two, {@code LiveCount}) — so at least one of them sees the other and
- * the generation ends in the right state.
+ * state — so at least one of them sees the other and the generation ends in the right state. While a generation
+ * is current its counts are not fenced: the safepoint that {@link #leave} makes orders them ({@code LiveCount}).
  */
 public final class Registry {
     /**
@@ -584,6 +584,9 @@ public final class Registry {
     /** {@code g} is no longer current: it drains while tasks bound to it remain. */
     private void leave(Generation g) {
         g.enter(State.DRAINING, Instant.now());
+        // Its count is no longer steady; counts made before without a fence are visible after every thread passed a
+        // safepoint (LiveCount). Once per generation that stops being current: tens of microseconds.
+        Safepoints.passedByEveryThread();
         unloads.watch();
         if (drainWarning != null && !drainWatchStarted) {
             drainWatchStarted = true;

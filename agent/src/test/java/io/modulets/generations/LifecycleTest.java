@@ -157,6 +157,53 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * While a generation is current its counts are release stores, not fenced (LiveCount); once it drains, each is
+     * fenced before the thread reads the others' counts. Two threads that release its last two tasks at the same
+     * moment must not both read the other's task as live: one of them retires it.
+     */
+    @Test
+    void theLastTwoTasksReleasedAtOnceOnTwoThreadsRetireTheGeneration() throws Exception {
+        Registry registry = registry(Limit.NONE);
+        for (int round = 0; round < 200; round++) {
+            Generation a = activate(registry, "a");
+            GenerationClassLoader loader = a.loader();
+            java.util.concurrent.CyclicBarrier captured = new java.util.concurrent.CyclicBarrier(3);
+            AtomicBoolean release = new AtomicBoolean(); // spun on, not parked on: both wake within nanoseconds
+            Thread[] workers = new Thread[2];
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = new Thread(() -> {
+                    try {
+                        for (int warm = 0; warm < 40; warm++) { // past the shared counters: the thread counts in a cell
+                            loader.taskCaptured();
+                            loader.taskReleased();
+                        }
+                        loader.taskCaptured();
+                        captured.await(30, TimeUnit.SECONDS);
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        while (!release.get() && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                        loader.taskReleased();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                workers[w].start();
+            }
+            captured.await(30, TimeUnit.SECONDS);
+            activate(registry, "b");
+            assertEquals(State.DRAINING, a.state(), "round " + round);
+            assertEquals(2, a.liveTasks(), "round " + round);
+            release.set(true);
+            for (Thread worker : workers) {
+                worker.join(30_000);
+            }
+            assertEquals(0, loader.liveTasks());
+            assertEquals(State.RETIRED, a.state(), "round " + round + ": " + states(a));
+        }
+    }
+
     @Test
     void contentStillLoadedIsReusedAndUnloadedContentIsRecreatedWithANewSequence() throws Exception {
         Registry registry = registry(Limit.NONE);

@@ -19,7 +19,7 @@ import io.modulets.config.PackageFilter;
  * the shell loader. A swappable name is never delegated: the parent would answer from whatever
  * generation the calling thread is bound to, not this one.
  */
-public final class GenerationClassLoader extends URLClassLoader implements GenerationLoader {
+public final class GenerationClassLoader extends GenerationLoader {
     static {
         registerAsParallelCapable();
     }

@@ -21,7 +21,11 @@ import io.modulets.testing.Collections;
 public class PendingTasksTest {
     /** A generation's loader that only counts. */
     /** A generation as the capture code sees it, counting its live tasks and outcomes (shared by other tests). */
-    public static final class Generation extends ClassLoader implements GenerationLoader {
+    public static final class Generation extends GenerationLoader {
+        public Generation() {
+            super("generation", new java.net.URL[0], ClassLoader.getSystemClassLoader());
+        }
+
         final LiveCount live = new LiveCount();
         public final TaskOutcomes outcomes = new TaskOutcomes();
 

@@ -71,6 +71,14 @@ class GenerationModulesTest {
         assertSame(loader.getUnnamedModule(), hello.getModule());
     }
 
+    /** Every superclass must register for a loader to be parallel capable; GenerationLoader is one of them. */
+    @Test
+    void aGenerationsLoaderLoadsClassesInParallel() {
+        GenerationClassLoader loader = new GenerationClassLoader("modulets-gen-p", new java.net.URL[0],
+                ClassLoader.getSystemClassLoader(), FILTER, "p");
+        assertTrue(loader.isRegisteredAsParallelCapable());
+    }
+
     @Test
     void aModuleThatDoesNotResolveIsOneLineAndDefinesNothing() throws Exception {
         Path classes = Compiler.compile(dir.resolve("absent"), Map.of("com.acme.gen.Hello",

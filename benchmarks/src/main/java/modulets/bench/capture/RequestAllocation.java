@@ -29,7 +29,11 @@ import io.modulets.bootstrap.TestSeams;
  */
 public final class RequestAllocation {
     /** A generation as the hooks see it, counting only. */
-    private static final class Generation extends ClassLoader implements GenerationLoader {
+    private static final class Generation extends GenerationLoader {
+        Generation() {
+            super("generation", new java.net.URL[0], ClassLoader.getSystemClassLoader());
+        }
+
         private final TaskOutcomes outcomes = new TaskOutcomes();
         private final LiveCount live = new LiveCount();
 

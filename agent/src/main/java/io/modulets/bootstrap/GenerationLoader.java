@@ -13,7 +13,7 @@ import java.net.URLClassLoader;
  * <p>A class, not an interface, for the hot paths' {@code instanceof GenerationLoader}, which mostly fails (a shell
  * class's loader, a task of the application's): against a class it is one compare at a fixed depth of the
  * hierarchy; against an interface, HotSpot before JDK 23 scans the loader's list of secondary supertypes every time
- * it fails (`repnz scas`), 8–9 ns per submission on JDK 17 (docs/JVM-NOTES.md, "A failing check against an
+ * it fails ({@code repnz scas}), 8–9 ns per submission on JDK 17 (docs/JVM-NOTES.md, "A failing check against an
  * interface").
  */
 public abstract class GenerationLoader extends URLClassLoader {

@@ -2,7 +2,6 @@ package io.modulets.loader;
 
 import java.io.IOException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.Enumeration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -228,6 +228,9 @@ public final class Bindings {
 
     /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
     static void setContext(Thread thread, ClassLoader loader) {
+        if (thread == Thread.currentThread() && ContextWrites.setOwn(thread, loader)) {
+            return;
+        }
         try {
             thread.setContextClassLoader(loader);
         } catch (SecurityException | UnsupportedOperationException refused) {

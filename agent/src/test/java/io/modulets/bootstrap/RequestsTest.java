@@ -3,6 +3,7 @@ package io.modulets.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,32 @@ class RequestsTest {
 
     @RegisterExtension
     final CurrentGeneration current = new CurrentGeneration(g1);
+
+    /**
+     * The agent writes a running thread's context class loader itself (ContextWrites: the unit tests open java.lang,
+     * as the agent does), but never past a setter the thread's class overrides: the JDK's InnocuousThread refuses a
+     * loader that way, and an application's thread may record it.
+     */
+    @Test
+    void aThreadWhoseClassOverridesTheContextSetterIsToldOfEveryBindingAndRestore() throws Exception {
+        java.util.List<ClassLoader> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<ClassLoader> before = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            before.set(Thread.currentThread().getContextClassLoader());
+            Requests.exit(Requests.enter(null, Requests.CALL));
+        }) {
+            @Override
+            public void setContextClassLoader(ClassLoader loader) {
+                told.add(loader);
+                super.setContextClassLoader(loader);
+            }
+        };
+        thread.start();
+        thread.join(10_000);
+        assertEquals(java.util.List.of(g1, before.get()), told);
+        assertTrue(ContextWrites.setOwn(Thread.currentThread(), Thread.currentThread().getContextClassLoader()),
+                "a plain thread's own writes skip the setter");
+    }
 
     @Test
     void aCallIsBoundToTheCurrentGenerationAndLiveWhileItRuns() {

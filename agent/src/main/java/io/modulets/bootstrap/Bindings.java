@@ -212,7 +212,7 @@ public final class Bindings {
             return false;
         }
         state.bound = binding;
-        setContext(Thread.currentThread(), binding);
+        setOwnContext(state, Thread.currentThread(), binding);
         if (taskBindingEvents) {
             taskBound.accept(binding);
         }
@@ -226,11 +226,17 @@ public final class Bindings {
         }
     }
 
+    /** The running thread's own write, as a task binds or its run restores (§2.5): through its field where allowed. */
+    static void setOwnContext(ThreadState state, Thread running, ClassLoader loader) {
+        if (state.writesOwnContext) {
+            ContextWrites.write(running, loader);
+        } else {
+            setContext(running, loader);
+        }
+    }
+
     /** JDK system threads (InnocuousThread) refuse a context class loader; they keep theirs. */
     static void setContext(Thread thread, ClassLoader loader) {
-        if (thread == Thread.currentThread() && ContextWrites.setOwn(thread, loader)) {
-            return;
-        }
         try {
             thread.setContextClassLoader(loader);
         } catch (SecurityException | UnsupportedOperationException refused) {

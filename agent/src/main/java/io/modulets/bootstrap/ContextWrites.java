@@ -42,12 +42,22 @@ final class ContextWrites {
         }
     }
 
+    /** Whether a thread of class {@code type} may have its own context class loader written here (once per thread). */
+    static boolean allowedFor(Class<?> type) {
+        return FIELD != null && PLAIN_SETTER.get(type);
+    }
+
     /** Sets the running thread's context class loader to {@code loader}; false if only its setter may. */
     static boolean setOwn(Thread running, ClassLoader loader) {
-        if (FIELD == null || !PLAIN_SETTER.get(running.getClass())) {
+        if (!allowedFor(running.getClass())) {
             return false;
         }
-        FIELD.setRelease(running, loader);
+        write(running, loader);
         return true;
+    }
+
+    /** The write itself, for a running thread whose class {@link #allowedFor} allowed. */
+    static void write(Thread running, ClassLoader loader) {
+        FIELD.setRelease(running, loader);
     }
 }

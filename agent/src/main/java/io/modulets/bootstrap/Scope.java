@@ -110,7 +110,7 @@ final class Scope {
         }
         Thread thread = Thread.currentThread(); // the intrinsic, which the JIT knows to be the running thread
         if (thread.getContextClassLoader() != previousContext) {
-            Bindings.setContext(thread, previousContext);
+            Bindings.setOwnContext(state, thread, previousContext);
         }
     }
 }

@@ -30,12 +30,15 @@ final class ThreadState {
      * each exit allocated its map entry (a weak reference) again at the next enter.
      */
     Connections.Event entered;
+    /** Whether the agent writes this thread's context class loader itself ({@link ContextWrites}): decided once. */
+    final boolean writesOwnContext;
 
     /**
      * A started thread's first read: the binding its starter recorded, and its body's run at the bottom of its
      * stack ({@link ThreadHooks}), which is always after {@code start()} recorded them.
      */
     private ThreadState(Thread thread) {
+        writesOwnContext = ContextWrites.allowedFor(thread.getClass());
         TaskRuns.Frame body = ThreadHooks.adoptStartedBody(thread);
         if (body != null) {
             runs.frames[0] = body;

@@ -17,7 +17,8 @@ public final class DroppedTaskHooks {
 
     /** {@code ThreadPoolExecutor.reject}: the handler decides; CallerRunsPolicy runs the task on its own binding. */
     public static void onRejected(RejectedExecutionHandler handler, Runnable task, ThreadPoolExecutor executor) {
-        Object captured = PendingTasks.take(task);
+        ThreadState state = ThreadState.current();
+        Object captured = PendingTasks.take(task, state);
         if (captured instanceof PendingTasks.Periodic) {
             PendingTasks.removeAll(task);
             captured = ((PendingTasks.Periodic) captured).binding;
@@ -29,7 +30,8 @@ public final class DroppedTaskHooks {
             return;
         }
         // Only CallerRunsPolicy runs the task: another handler's exception is the submitter's, not a task's.
-        Scope scope = handler instanceof ThreadPoolExecutor.CallerRunsPolicy ? Scope.run(binding) : Scope.bind(binding);
+        Scope scope = handler instanceof ThreadPoolExecutor.CallerRunsPolicy ? Scope.run(binding, state)
+                : Scope.bind(binding, state);
         try {
             handler.rejectedExecution(task, executor);
         } catch (Throwable failure) {

@@ -304,13 +304,14 @@ public final class ExecutorHooks {
 
     /** Runs {@code body}, bound to what {@code key} captured at submission, if anything. */
     static void runCaptured(Object key, Runnable body) {
-        Object captured = PendingTasks.take(key);
+        ThreadState state = ThreadState.current();
+        Object captured = PendingTasks.take(key, state);
         if (captured == null) {
             body.run();
             return;
         }
         ClassLoader binding = bindingOf(captured);
-        Scope scope = Scope.run(binding);
+        Scope scope = Scope.run(binding, state);
         try {
             body.run();
         } catch (Throwable failure) {

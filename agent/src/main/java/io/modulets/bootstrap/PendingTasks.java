@@ -94,7 +94,7 @@ final class PendingTasks {
      */
     static void addHeld(Object task, Object captured, ThreadState state) {
         if (Slots.of(task) == null) {
-            long field = TaskFields.offset(task);
+            long field = TaskFields.offset(task, state);
             if (field != TaskFields.NONE) {
                 count(captured, state);
                 for (;;) {
@@ -136,13 +136,22 @@ final class PendingTasks {
         if (slot != null) {
             return takeFromSlot(slot, task);
         }
-        Object held = takeHeld(task);
+        Object held = takeHeld(task, TaskFields.offset(task));
         return held != null ? held : TASKS.take(task, Periodic.class);
     }
 
-    /** Takes one submission out of {@code task}'s own field ({@link #addHeld}), if its class has one; else null. */
-    private static Object takeHeld(Object task) {
-        long field = TaskFields.offset(task);
+    /** As {@link #take(Object)}, on the thread whose state the caller has read already (a pool's run, a rejection). */
+    static Object take(Object task, ThreadState state) {
+        VarHandle slot = Slots.of(task);
+        if (slot != null) {
+            return takeFromSlot(slot, task);
+        }
+        Object held = takeHeld(task, TaskFields.offset(task, state));
+        return held != null ? held : TASKS.take(task, Periodic.class);
+    }
+
+    /** Takes one submission out of {@code task}'s own field at {@code field} ({@link #addHeld}); null if none. */
+    private static Object takeHeld(Object task, long field) {
         if (field == TaskFields.NONE) {
             return null;
         }
@@ -184,7 +193,7 @@ final class PendingTasks {
             release(captured);
             return;
         }
-        Object held = takeHeld(task);
+        Object held = takeHeld(task, TaskFields.offset(task));
         release(held != null ? held : TASKS.takeAny(task));
     }
 
@@ -194,7 +203,8 @@ final class PendingTasks {
         if (slot != null) {
             release(slot.getAndSet(task, null));
         } else {
-            for (Object held; (held = takeHeld(task)) != null; ) {
+            long field = TaskFields.offset(task);
+            for (Object held; (held = takeHeld(task, field)) != null; ) {
                 release(held);
             }
             TASKS.takeAll(task, PendingTasks::release);

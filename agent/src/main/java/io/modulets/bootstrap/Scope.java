@@ -47,16 +47,20 @@ final class Scope {
      * {@code invoke()} or a dependent stage inside a task; a nested run is part of the run around it).
      */
     static Scope run(ClassLoader binding) {
-        return open(binding, true);
+        return open(binding, true, ThreadState.current());
+    }
+
+    /** As {@link #run(ClassLoader)}, on the thread whose state the caller has read already. */
+    static Scope run(ClassLoader binding, ThreadState state) {
+        return open(binding, true, state);
     }
 
     /** As {@link #run}, without a task run: code that runs bound but is not the task's (a rejection handler). */
-    static Scope bind(ClassLoader binding) {
-        return open(binding, false);
+    static Scope bind(ClassLoader binding, ThreadState state) {
+        return open(binding, false, state);
     }
 
-    private static Scope open(ClassLoader binding, boolean counts) {
-        ThreadState state = ThreadState.current();
+    private static Scope open(ClassLoader binding, boolean counts, ThreadState state) {
         ClassLoader previousBinding = state.bound;
         ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
         boolean rebound = enter(state, binding, previousBinding, previousContext, counts);

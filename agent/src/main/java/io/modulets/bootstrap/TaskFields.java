@@ -62,6 +62,24 @@ final class TaskFields {
         return AVAILABLE ? OFFSETS.get(task.getClass()) : NONE;
     }
 
+    /**
+     * As {@link #offset(Object)}, through the thread's last class ({@link ThreadState#fieldClass}): a thread submits and
+     * runs the same few task classes, a lambda's above all, and a {@code ClassValue} look-up is about 3 ns, twice per
+     * task. A generation's class is looked up each time rather than kept.
+     */
+    static long offset(Object task, ThreadState state) {
+        Class<?> type = task.getClass();
+        if (type == state.fieldClass) {
+            return state.fieldOffset;
+        }
+        long offset = AVAILABLE ? OFFSETS.get(type) : NONE;
+        if (!(type.getClassLoader() instanceof GenerationLoader)) {
+            state.fieldClass = type;
+            state.fieldOffset = offset;
+        }
+        return offset;
+    }
+
     /** The field's offset in {@code type} or the nearest superclass that implements a task interface itself. */
     private static long offsetIn(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {

@@ -30,6 +30,14 @@ final class ThreadState {
      * each exit allocated its map entry (a weak reference) again at the next enter.
      */
     Connections.Event entered;
+    /**
+     * The class of the last task whose capture field this thread looked for, and that field's offset ({@link
+     * TaskFields#offset(Object, ThreadState)}): a compare here instead of a {@code ClassValue} look-up at each capture
+     * and each run. Never a generation's class, which it would keep loaded after the generation retired; a shell or
+     * JDK class stays referenced until the thread looks for another.
+     */
+    Class<?> fieldClass;
+    long fieldOffset;
     /** Whether the agent writes this thread's context class loader itself ({@link ContextWrites}): decided once. */
     final boolean writesOwnContext;
 

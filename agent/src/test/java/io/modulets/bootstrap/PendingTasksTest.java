@@ -234,6 +234,74 @@ public class PendingTasksTest {
         PendingTasks.release(g1);
     }
     /**
+     * The thread's last task class stands in for a {@code ClassValue} look-up of the field's offset: a task class
+     * without the field between submissions of one with it is told apart (a wrong offset would read and write another
+     * object's memory), and a task class of a generation is not kept, so that the generation can be unloaded once its
+     * tasks ran, whatever the thread does next.
+     */
+    @Test
+    void theThreadsLastTaskClassIsTheTasksOwnAndNeverAGenerations() throws Exception {
+        Class<?> job = TaskClassFilesTest.define(TaskClassFilesTest.Job.class.getName(),
+                TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class)));
+        java.lang.reflect.Field field = job.getDeclaredField(Slots.FIELD);
+        field.setAccessible(true);
+        Object withField = job.getDeclaredConstructor().newInstance();
+        Job plain = new Job();
+        ThreadState state = ThreadState.current();
+        int tableBefore = PendingTasks.size();
+        for (int i = 0; i < 3; i++) {
+            PendingTasks.addHeld(withField, g1, state);
+            PendingTasks.addHeld(plain, g2, state);
+            assertSame(g1, field.get(withField), "in its own field");
+            assertEquals(tableBefore + 1, PendingTasks.size(), "the one without a field in the table");
+            assertSame(g2, PendingTasks.take(plain, state));
+            assertSame(g1, PendingTasks.take(withField, state));
+            assertNull(field.get(withField));
+            PendingTasks.release(g1);
+            PendingTasks.release(g2);
+        }
+        assertEquals(0, g1.liveTasks() + g2.liveTasks());
+
+        java.lang.ref.WeakReference<ClassLoader> generation = runATaskOfANewGeneration(state);
+        Collections.awaitAfterCollections(() -> generation.get() == null);
+        assertNull(generation.get(), "a generation whose task class this thread submitted and ran is unloadable");
+    }
+
+    /** A generation's task class with the field, one of its tasks submitted and taken on this thread, the loader weakly. */
+    private java.lang.ref.WeakReference<ClassLoader> runATaskOfANewGeneration(ThreadState state) throws Exception {
+        byte[] bytes = TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class));
+        final class Defining extends GenerationLoader {
+            private final LiveCount live = new LiveCount();
+            private final TaskOutcomes outcomes = new TaskOutcomes();
+
+            Defining() {
+                super("defining", new java.net.URL[0], PendingTasksTest.class.getClassLoader());
+            }
+
+            Class<?> define() {
+                return defineClass(TaskClassFilesTest.Job.class.getName(), bytes, 0, bytes.length);
+            }
+
+            @Override
+            public LiveCount live() {
+                return live;
+            }
+
+            @Override
+            public TaskOutcomes outcomes() {
+                return outcomes;
+            }
+        }
+        Defining loader = new Defining();
+        Object task = loader.define().getDeclaredConstructor().newInstance();
+        PendingTasks.addHeld(task, g1, state);
+        assertSame(g1, PendingTasks.take(task, state));
+        PendingTasks.release(g1);
+        assertTrue(state.fieldClass != task.getClass(), "a generation's class is not kept");
+        return new java.lang.ref.WeakReference<>(loader);
+    }
+
+    /**
      * One task instance submitted from two threads while two others take its submissions: every submission is taken
      * exactly once, whichever way the field goes from empty to one binding to a queue of them.
      */

@@ -72,15 +72,21 @@ public final class ForkJoinHooks {
             PendingTasks.count(captured);
         }
         ClassLoader binding = ExecutorHooks.bindingOf(captured);
-        Scope scope = Scope.run(binding);
+        // The scope's state in locals, as in ExecutorHooks.runCaptured (a Scope object was allocated per task here).
+        ThreadState state = ThreadState.current();
+        ClassLoader previousBinding = state.bound;
+        ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
+        boolean rebound = Scope.enter(state, binding, previousBinding, previousContext, true);
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } catch (Throwable failure) {
-            scope.failed(failure);
+            if (rebound) {
+                TaskRuns.failed(state.runs, failure);
+            }
             throw failure;
         } finally {
-            scope.close();
-            ExecutorHooks.releaseRun(captured, binding, scope.state());
+            Scope.restore(state, previousBinding, previousContext, rebound, rebound);
+            ExecutorHooks.releaseRun(captured, binding, state);
         }
     }
 

@@ -3,8 +3,9 @@ package io.modulets.bootstrap;
 /**
  * One binding of the running thread, from {@link #run} or {@link #bind} to {@link #close}: the thread's
  * binding and its context class loader (§2.5), and the task run it counts. Every hook that runs code
- * bound uses it the same way (only {@code StageHooks.fireCompletion} keeps the same state in locals, with
- * {@link #enter} and {@link #restore}: see why there):
+ * bound uses it the same way, except the three that run most tasks, which keep the same state in locals with
+ * {@link #enter} and {@link #restore} ({@code ExecutorHooks.runCaptured}, {@code ForkJoinHooks.execTask},
+ * {@code StageHooks.fireCompletion}: see why there):
  *
  * <pre>{@code
  * Scope scope = Scope.run(binding);
@@ -18,8 +19,9 @@ package io.modulets.bootstrap;
  * }
  * }</pre>
  *
- * <p>A scope does not escape the hook that opens it, so the JIT replaces it with its fields: the capture
- * benchmarks allocate no more per task than before scopes ({@code CaptureHooks} with {@code -prof gc}).
+ * <p>A scope does not escape the hook that opens it, so the JIT replaces it with its fields, as long as it
+ * inlines {@link #open} into the hook: not once {@code open} was compiled on its own with {@link #enter} in it,
+ * too large to inline, which happened in pools' worker loops (a scope allocated per task there, 32 bytes).
  */
 final class Scope {
     private final ThreadState state;

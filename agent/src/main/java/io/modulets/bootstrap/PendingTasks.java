@@ -1,6 +1,5 @@
 package io.modulets.bootstrap;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -73,14 +72,13 @@ final class PendingTasks {
     /** As {@link #add(Object, Object)}, on the thread whose state the caller has read already. */
     static void add(Object task, Object captured, ThreadState state) {
         count(captured, state);
-        VarHandle slot = Slots.of(task);
-        if (slot == null) {
+        if (!Slots.has(task)) {
             TASKS.add(task, captured);
             return;
         }
         for (;;) {
-            Object present = slot.getVolatile(task);
-            if (slot.compareAndSet(task, present, present == null ? captured : new Again(captured, present))) {
+            Object present = Slots.getVolatile(task);
+            if (Slots.compareAndSet(task, present, present == null ? captured : new Again(captured, present))) {
                 return;
             }
         }
@@ -93,7 +91,7 @@ final class PendingTasks {
      * and no identity hash; else as {@link #add(Object, Object, ThreadState)}.
      */
     static void addHeld(Object task, Object captured, ThreadState state) {
-        if (Slots.of(task) == null) {
+        if (!Slots.has(task)) {
             long field = TaskFields.offset(task, state);
             if (field != TaskFields.NONE) {
                 count(captured, state);
@@ -132,9 +130,8 @@ final class PendingTasks {
      * the run ends), a {@link Periodic} (left in place for the next run, not to be released), or null.
      */
     static Object take(Object task) {
-        VarHandle slot = Slots.of(task);
-        if (slot != null) {
-            return takeFromSlot(slot, task);
+        if (Slots.has(task)) {
+            return takeFromSlot(task);
         }
         Object held = takeHeld(task, TaskFields.offset(task));
         return held != null ? held : TASKS.take(task, Periodic.class);
@@ -142,9 +139,8 @@ final class PendingTasks {
 
     /** As {@link #take(Object)}, on the thread whose state the caller has read already (a pool's run, a rejection). */
     static Object take(Object task, ThreadState state) {
-        VarHandle slot = Slots.of(task);
-        if (slot != null) {
-            return takeFromSlot(slot, task);
+        if (Slots.has(task)) {
+            return takeFromSlot(task);
         }
         Object held = takeHeld(task, TaskFields.offset(task, state));
         return held != null ? held : TASKS.take(task, Periodic.class);
@@ -166,17 +162,17 @@ final class PendingTasks {
         }
     }
 
-    private static Object takeFromSlot(VarHandle slot, Object task) {
+    private static Object takeFromSlot(Object task) {
         for (;;) {
-            Object captured = slot.getVolatile(task);
+            Object captured = Slots.getVolatile(task);
             if (captured == null || captured instanceof Periodic) {
                 return captured;
             }
             if (captured instanceof Again) {
-                if (slot.compareAndSet(task, captured, ((Again) captured).rest)) {
+                if (Slots.compareAndSet(task, captured, ((Again) captured).rest)) {
                     return ((Again) captured).first;
                 }
-            } else if (slot.compareAndSet(task, captured, null)) {
+            } else if (Slots.compareAndSet(task, captured, null)) {
                 return captured;
             }
         }
@@ -184,10 +180,9 @@ final class PendingTasks {
 
     /** One submission of {@code task} was removed from its queue: release it (a periodic one entirely). */
     static void removeOne(Object task) {
-        VarHandle slot = Slots.of(task);
-        if (slot != null) {
-            Object captured = takeFromSlot(slot, task);
-            if (captured instanceof Periodic && !slot.compareAndSet(task, captured, null)) {
+        if (Slots.has(task)) {
+            Object captured = takeFromSlot(task);
+            if (captured instanceof Periodic && !Slots.compareAndSet(task, captured, null)) {
                 return; // someone else removed it meanwhile, and released it
             }
             release(captured);
@@ -199,9 +194,8 @@ final class PendingTasks {
 
     /** {@code task} will never run again (cancelled, completed for good): release all its submissions. */
     static void removeAll(Object task) {
-        VarHandle slot = Slots.of(task);
-        if (slot != null) {
-            release(slot.getAndSet(task, null));
+        if (Slots.has(task)) {
+            release(Slots.getAndSet(task, null));
         } else {
             long field = TaskFields.offset(task);
             for (Object held; (held = takeHeld(task, field)) != null; ) {
@@ -213,8 +207,7 @@ final class PendingTasks {
 
     /** Releases whatever {@code task} still holds, cheaply when it holds nothing in its own field. */
     static void releaseIfPending(Object task) {
-        VarHandle slot = Slots.of(task);
-        if (slot == null || slot.getVolatile(task) != null) {
+        if (!Slots.has(task) || Slots.getVolatile(task) != null) {
             removeAll(task);
         }
     }
@@ -264,9 +257,9 @@ final class PendingTasks {
                 if (!seen.add(task)) {
                     continue; // queued again: its field holds every submission
                 }
-                VarHandle slot = Slots.of(task);
-                long field = slot == null ? TaskFields.offset(task) : TaskFields.NONE;
-                Object held = slot != null ? slot.getVolatile(task)
+                boolean slot = Slots.has(task);
+                long field = slot ? TaskFields.NONE : TaskFields.offset(task);
+                Object held = slot ? Slots.getVolatile(task)
                         : field != TaskFields.NONE ? TaskFields.get(task, field) : null;
                 for (Object captured : submissions(held)) {
                     if (bindingOf(captured) == generation) {

@@ -50,14 +50,26 @@ final class Slots {
         }
     }
 
-    /** The slot of {@code task}, or null when it has none (the table holds its capture). */
-    static VarHandle of(Object task) {
-        if (task instanceof FutureTask) {
-            return FUTURE_TASK;
-        }
-        if (task instanceof ForkJoinTask) {
-            return FORK_JOIN_TASK;
-        }
-        return null;
+    /** Whether {@code task} has a slot (else the table holds its capture). */
+    static boolean has(Object task) {
+        return task instanceof FutureTask ? FUTURE_TASK != null : task instanceof ForkJoinTask && FORK_JOIN_TASK != null;
+    }
+
+    // Each operation names the static final handle of the task's class at its own call site, which the JIT inlines
+    // to the field access: a handle picked first and used after (one of two, or null) is no constant to it, and
+    // each access was then an out-of-line call of the handle's implementation (ForkJoinPool.submit, perf).
+    // Call only when has(task).
+
+    static Object getVolatile(Object task) {
+        return task instanceof FutureTask ? FUTURE_TASK.getVolatile(task) : FORK_JOIN_TASK.getVolatile(task);
+    }
+
+    static boolean compareAndSet(Object task, Object expected, Object value) {
+        return task instanceof FutureTask ? FUTURE_TASK.compareAndSet(task, expected, value)
+                : FORK_JOIN_TASK.compareAndSet(task, expected, value);
+    }
+
+    static Object getAndSet(Object task, Object value) {
+        return task instanceof FutureTask ? FUTURE_TASK.getAndSet(task, value) : FORK_JOIN_TASK.getAndSet(task, value);
     }
 }

@@ -5,6 +5,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ import io.modulets.bootstrap.TestSeams;
  *   <li>{@code batch}: 1,000 new lambdas {@code execute}d on a one-thread pool and waited for
  *       ({@code TaskBatches.threadPoolExecute}): the CPU time of the submitter and the worker per task, cache misses
  *       on the lines the two share included;</li>
+ *   <li>{@code forkJoinBatch}: the same with {@code ForkJoinPool.submit} from outside a one-worker pool
+ *       ({@code TaskBatches.forkJoinSubmit});</li>
  *   <li>{@code stage}, {@code stageInTask}: a dependent {@code CompletableFuture} stage registered and fired on this
  *       thread, unbound, or inside a bound run of the generation it is registered in (then part of that run): the
  *       stage hooks' cost where no run is counted, this thread's CPU time ({@code stage} also without the agent);</li>
@@ -106,6 +110,30 @@ public final class HookCpuTime {
                 }
                 pool.shutdown();
             }
+            case "forkJoinBatch" -> {
+                Thread[] worker = new Thread[1];
+                ForkJoinPool pool = new ForkJoinPool(1, p -> {
+                    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                    worker[0] = thread;
+                    return thread;
+                }, null, false);
+                pool.submit(EMPTY).join(); // the worker exists from here on
+                int perBatch = 1_000;
+                int rounds = Math.max(1, ops / perBatch);
+                for (int b = 0; b < batches; b++) {
+                    long start = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
+                    for (int round = 0; round < rounds; round++) {
+                        CountDownLatch done = new CountDownLatch(perBatch);
+                        for (int i = 0; i < perBatch; i++) {
+                            pool.submit(done::countDown);
+                        }
+                        done.await();
+                    }
+                    long end = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
+                    perOp[b] = (end - start) / (double) (rounds * perBatch);
+                }
+                pool.shutdown();
+            }
             case "stage", "stageInTask" -> {
                 // "stage" runs without the agent too (the reference): Bindings is linked only in a task
                 ClassLoader generation = op.equals("stageInTask") ? Bindings.current() : null;
@@ -145,7 +173,7 @@ public final class HookCpuTime {
                     perOp[b] = (cpu[0] + cpu[1]) / (double) ops;
                 }
             }
-            default -> throw new IllegalArgumentException("no operation " + op + " (run, execute, executeFresh, batch, stage, stageInTask, liveCount)");
+            default -> throw new IllegalArgumentException("no operation " + op + " (run, execute, executeFresh, batch, forkJoinBatch, stage, stageInTask, liveCount)");
         }
         double[] measured = Arrays.copyOfRange(perOp, batches / 3, batches); // the first third warms up
         Arrays.sort(measured);

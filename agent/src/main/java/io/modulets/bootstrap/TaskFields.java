@@ -65,7 +65,7 @@ final class TaskFields {
     /**
      * As {@link #offset(Object)}, through the thread's last class ({@link ThreadState#fieldClass}): a thread submits and
      * runs the same few task classes, a lambda's above all, and a {@code ClassValue} look-up is about 3 ns, twice per
-     * task. A generation's class is looked up each time rather than kept.
+     * task. A class that could keep a generation loaded is looked up each time rather than kept.
      */
     static long offset(Object task, ThreadState state) {
         Class<?> type = task.getClass();
@@ -73,11 +73,25 @@ final class TaskFields {
             return state.fieldOffset;
         }
         long offset = AVAILABLE ? OFFSETS.get(type) : NONE;
-        if (!(type.getClassLoader() instanceof GenerationLoader)) {
+        if (outlivesEveryGeneration(type.getClassLoader())) {
             state.fieldClass = type;
             state.fieldOffset = offset;
         }
         return offset;
+    }
+
+    /**
+     * Whether {@code loader} keeps no generation loaded: not a generation's loader, nor below one, nor an object of a
+     * generation's class (a loader the generation's code made). A loader that only holds a generation's in a field of
+     * its own is not seen; the thread keeps its class until it looks up another.
+     */
+    private static boolean outlivesEveryGeneration(ClassLoader loader) {
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l instanceof GenerationLoader || l.getClass().getClassLoader() instanceof GenerationLoader) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The field's offset in {@code type} or the nearest superclass that implements a task interface itself. */

@@ -33,8 +33,8 @@ final class ThreadState {
     /**
      * The class of the last task whose capture field this thread looked for, and that field's offset ({@link
      * TaskFields#offset(Object, ThreadState)}): a compare here instead of a {@code ClassValue} look-up at each capture
-     * and each run. Never a generation's class, which it would keep loaded after the generation retired; a shell or
-     * JDK class stays referenced until the thread looks for another.
+     * and each run. Never a class that could keep a generation loaded after it retired (TaskFields); a shell or JDK
+     * class stays referenced until the thread looks for another.
      */
     Class<?> fieldClass;
     long fieldOffset;

@@ -38,6 +38,11 @@ public class PendingTasksTest {
         public TaskOutcomes outcomes() {
             return outcomes;
         }
+
+        /** Defines {@code bytes} as {@code name} in this generation. */
+        Class<?> define(String name, byte[] bytes) {
+            return defineClass(name, bytes, 0, bytes.length);
+        }
     }
 
     private final Generation g1 = new Generation();
@@ -236,8 +241,8 @@ public class PendingTasksTest {
     /**
      * The thread's last task class stands in for a {@code ClassValue} look-up of the field's offset: a task class
      * without the field between submissions of one with it is told apart (a wrong offset would read and write another
-     * object's memory), and a task class of a generation is not kept, so that the generation can be unloaded once its
-     * tasks ran, whatever the thread does next.
+     * object's memory), and a task class of a generation or of a loader below it is not kept, so that the generation
+     * can be unloaded once its tasks ran, whatever the thread does next.
      */
     @Test
     void theThreadsLastTaskClassIsTheTasksOwnAndNeverAGenerations() throws Exception {
@@ -262,42 +267,33 @@ public class PendingTasksTest {
         }
         assertEquals(0, g1.liveTasks() + g2.liveTasks());
 
-        java.lang.ref.WeakReference<ClassLoader> generation = runATaskOfANewGeneration(state);
-        Collections.awaitAfterCollections(() -> generation.get() == null);
-        assertNull(generation.get(), "a generation whose task class this thread submitted and ran is unloadable");
+        for (boolean below : new boolean[] {false, true}) {
+            java.lang.ref.WeakReference<ClassLoader> generation = runATaskOfANewGeneration(state, below);
+            Collections.awaitAfterCollections(() -> generation.get() == null);
+            assertNull(generation.get(), "a generation whose task class this thread submitted and ran is unloadable"
+                    + (below ? " (the class of a loader below the generation's)" : ""));
+        }
     }
 
-    /** A generation's task class with the field, one of its tasks submitted and taken on this thread, the loader weakly. */
-    private java.lang.ref.WeakReference<ClassLoader> runATaskOfANewGeneration(ThreadState state) throws Exception {
+    /**
+     * A generation's task class with the field, or one of a loader below the generation's ({@code below}), one of its
+     * tasks submitted and taken on this thread; the generation's loader weakly.
+     */
+    private java.lang.ref.WeakReference<ClassLoader> runATaskOfANewGeneration(ThreadState state, boolean below)
+            throws Exception {
         byte[] bytes = TaskClassFiles.withField(TaskClassFilesTest.bytesOf(TaskClassFilesTest.Job.class));
-        final class Defining extends GenerationLoader {
-            private final LiveCount live = new LiveCount();
-            private final TaskOutcomes outcomes = new TaskOutcomes();
-
-            Defining() {
-                super("defining", new java.net.URL[0], PendingTasksTest.class.getClassLoader());
-            }
-
+        Generation loader = new Generation();
+        String name = TaskClassFilesTest.Job.class.getName();
+        Class<?> taskClass = below ? new ClassLoader(loader) {
             Class<?> define() {
-                return defineClass(TaskClassFilesTest.Job.class.getName(), bytes, 0, bytes.length);
+                return defineClass(name, bytes, 0, bytes.length);
             }
-
-            @Override
-            public LiveCount live() {
-                return live;
-            }
-
-            @Override
-            public TaskOutcomes outcomes() {
-                return outcomes;
-            }
-        }
-        Defining loader = new Defining();
-        Object task = loader.define().getDeclaredConstructor().newInstance();
+        }.define() : loader.define(name, bytes);
+        Object task = taskClass.getDeclaredConstructor().newInstance();
         PendingTasks.addHeld(task, g1, state);
         assertSame(g1, PendingTasks.take(task, state));
         PendingTasks.release(g1);
-        assertTrue(state.fieldClass != task.getClass(), "a generation's class is not kept");
+        assertTrue(state.fieldClass != task.getClass(), "a class that could keep a generation loaded is not kept");
         return new java.lang.ref.WeakReference<>(loader);
     }
 

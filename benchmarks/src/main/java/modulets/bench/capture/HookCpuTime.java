@@ -10,6 +10,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.modulets.bootstrap.Bindings;
 import io.modulets.bootstrap.GenerationLoader;
@@ -60,6 +61,28 @@ public final class HookCpuTime {
         return THREADS.getCurrentThreadCpuTime() - begin;
     }
 
+    /**
+     * Fills {@code perOp} with the CPU time of this thread and {@code worker} per task, each batch {@code ops} tasks
+     * given to {@code submit} 1,000 at a time and waited for.
+     */
+    private static void timeBatches(double[] perOp, int ops, Thread worker, Consumer<Runnable> submit)
+            throws InterruptedException {
+        int perBatch = 1_000;
+        int rounds = Math.max(1, ops / perBatch);
+        for (int b = 0; b < perOp.length; b++) {
+            long start = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker.getId());
+            for (int round = 0; round < rounds; round++) {
+                CountDownLatch done = new CountDownLatch(perBatch);
+                for (int i = 0; i < perBatch; i++) {
+                    submit.accept(done::countDown);
+                }
+                done.await();
+            }
+            long end = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker.getId());
+            perOp[b] = (end - start) / (double) (rounds * perBatch);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String op = args[0];
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 60;
@@ -94,20 +117,7 @@ public final class HookCpuTime {
                 ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                         body -> worker[0] = new Thread(body));
                 pool.prestartAllCoreThreads();
-                int perBatch = 1_000;
-                int rounds = Math.max(1, ops / perBatch);
-                for (int b = 0; b < batches; b++) {
-                    long start = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
-                    for (int round = 0; round < rounds; round++) {
-                        CountDownLatch done = new CountDownLatch(perBatch);
-                        for (int i = 0; i < perBatch; i++) {
-                            pool.execute(done::countDown);
-                        }
-                        done.await();
-                    }
-                    long end = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
-                    perOp[b] = (end - start) / (double) (rounds * perBatch);
-                }
+                timeBatches(perOp, ops, worker[0], pool::execute);
                 pool.shutdown();
             }
             case "forkJoinBatch" -> {
@@ -118,20 +128,7 @@ public final class HookCpuTime {
                     return thread;
                 }, null, false);
                 pool.submit(EMPTY).join(); // the worker exists from here on
-                int perBatch = 1_000;
-                int rounds = Math.max(1, ops / perBatch);
-                for (int b = 0; b < batches; b++) {
-                    long start = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
-                    for (int round = 0; round < rounds; round++) {
-                        CountDownLatch done = new CountDownLatch(perBatch);
-                        for (int i = 0; i < perBatch; i++) {
-                            pool.submit(done::countDown);
-                        }
-                        done.await();
-                    }
-                    long end = THREADS.getCurrentThreadCpuTime() + THREADS.getThreadCpuTime(worker[0].getId());
-                    perOp[b] = (end - start) / (double) (rounds * perBatch);
-                }
+                timeBatches(perOp, ops, worker[0], task -> pool.submit(task));
                 pool.shutdown();
             }
             case "stage", "stageInTask" -> {

@@ -47,15 +47,6 @@ final class ContextWrites {
         return FIELD != null && PLAIN_SETTER.get(type);
     }
 
-    /** Sets the running thread's context class loader to {@code loader}; false if only its setter may. */
-    static boolean setOwn(Thread running, ClassLoader loader) {
-        if (!allowedFor(running.getClass())) {
-            return false;
-        }
-        write(running, loader);
-        return true;
-    }
-
     /** The write itself, for a running thread whose class {@link #allowedFor} allowed. */
     static void write(Thread running, ClassLoader loader) {
         FIELD.setRelease(running, loader);

@@ -130,19 +130,17 @@ final class PendingTasks {
      * the run ends), a {@link Periodic} (left in place for the next run, not to be released), or null.
      */
     static Object take(Object task) {
-        if (Slots.has(task)) {
-            return takeFromSlot(task);
-        }
-        Object held = takeHeld(task, TaskFields.offset(task));
-        return held != null ? held : TASKS.take(task, Periodic.class);
+        return Slots.has(task) ? takeFromSlot(task) : takeHeldOrListed(task, TaskFields.offset(task));
     }
 
     /** As {@link #take(Object)}, on the thread whose state the caller has read already (a pool's run, a rejection). */
     static Object take(Object task, ThreadState state) {
-        if (Slots.has(task)) {
-            return takeFromSlot(task);
-        }
-        Object held = takeHeld(task, TaskFields.offset(task, state));
+        return Slots.has(task) ? takeFromSlot(task) : takeHeldOrListed(task, TaskFields.offset(task, state));
+    }
+
+    /** Takes one submission of a task without a slot: from its own field at {@code field}, else from the table. */
+    private static Object takeHeldOrListed(Object task, long field) {
+        Object held = takeHeld(task, field);
         return held != null ? held : TASKS.take(task, Periodic.class);
     }
 

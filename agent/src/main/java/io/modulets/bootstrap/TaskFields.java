@@ -72,7 +72,7 @@ final class TaskFields {
         if (type == state.fieldClass) {
             return state.fieldOffset;
         }
-        long offset = AVAILABLE ? OFFSETS.get(type) : NONE;
+        long offset = offset(task);
         if (outlivesEveryGeneration(type.getClassLoader())) {
             state.fieldClass = type;
             state.fieldOffset = offset;

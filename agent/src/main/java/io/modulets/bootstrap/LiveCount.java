@@ -247,6 +247,14 @@ public final class LiveCount {
         }
     }
 
+    /** As {@link #released()}, in the shared counter: for a thread that is ending, whatever its state. */
+    void releasedShared() {
+        SHARED_RELEASED.getAndAdd(this, 1L);
+        if (!steady) {
+            changed(onIdle);
+        }
+    }
+
     /** Tasks captured and not released; exact when read, never negative, never zero while one is live. */
     public synchronized long sum() {
         long released = sharedReleased + releasedFolded;

@@ -325,6 +325,17 @@ final class PendingTasks {
         release(captured, ThreadState.current());
     }
 
+    /**
+     * Releases a thread's body as the thread ends, without reading its state: a thread whose body never read it (a
+     * virtual thread per task) would make one, and its thread-local map, only for this count. Such a thread counts in
+     * the shared counters anyway ({@link LiveCount}: a cold thread).
+     */
+    static void releaseAtExit(ClassLoader binding) {
+        if (binding instanceof GenerationLoader) {
+            ((GenerationLoader) binding).live().releasedShared();
+        }
+    }
+
     /** Releases what {@link #count} counted, on the thread whose state is {@code state}. */
     static void release(Object captured, ThreadState state) {
         if (captured instanceof GenerationLoader) {

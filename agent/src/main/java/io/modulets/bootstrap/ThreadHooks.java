@@ -31,7 +31,9 @@ public final class ThreadHooks {
 
     /**
      * Threads started but not yet running their first read of the binding, each with its body's run
-     * (its binding, and the run counted in the generation's outcomes); counted.
+     * (its binding, and the run counted in the generation's outcomes); counted. Not the tasks' table ({@link
+     * TaskTable}): with a virtual thread per task it was slower than this map (its entries stay in their slots until
+     * their thread is collected, and each is then enqueued and cleared: docs/PERFORMANCE.md).
      */
     private static final WeakIdentityMap<TaskRuns.Frame> STARTED = new WeakIdentityMap<>(new Consumer<TaskRuns.Frame>() {
         @Override
@@ -39,6 +41,17 @@ public final class ThreadHooks {
             TaskRuns.neverRan(body); // a class, not a method reference: made in premain (see NoHook)
         }
     });
+
+    /** {@code java.lang.BaseVirtualThread} (21+: the virtual threads' superclass), or null. */
+    private static final Class<?> VIRTUAL = virtualThreadClass();
+
+    private static Class<?> virtualThreadClass() {
+        try {
+            return Class.forName("java.lang.BaseVirtualThread", false, null);
+        } catch (ClassNotFoundException jdk17) {
+            return null;
+        }
+    }
 
     /** Pool worker and agent threads: their start is not a task submission. */
     private static final WeakIdentityMap<Boolean> NEVER_BIND = new WeakIdentityMap<>();
@@ -86,7 +99,7 @@ public final class ThreadHooks {
         }
         Class<?> type = thread.getClass();
         if (type != Thread.class) {
-            return Bindings.isJdk(type) && !type.getName().contains("VirtualThread");
+            return Bindings.isJdk(type) && (VIRTUAL == null || !VIRTUAL.isAssignableFrom(type));
         }
         Object body = threadTarget.apply(thread);
         if (body == null || !Bindings.isJdk(body.getClass())) {
@@ -115,7 +128,7 @@ public final class ThreadHooks {
         if (body != null) {
             ClassLoader binding = body.binding;
             TaskRuns.threadEnded(body);
-            PendingTasks.release(binding);
+            PendingTasks.releaseAtExit(binding); // a thread that never read its state makes none to end
         } else if (thread == Thread.currentThread()) {
             ThreadState state = ThreadState.current();
             ClassLoader binding = state.bound;

@@ -276,6 +276,25 @@ class TaskRunsTest {
     }
 
     @Test
+    void aThreadBodyThatNeverReadsItsStateIsCountedAndReleasedAtItsExit() throws Exception {
+        // a virtual thread per task that runs no hook: its exit finds the body where its start left it
+        CountDownLatch exited = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            ThreadHooks.onThreadExit(Thread.currentThread());
+            exited.countDown();
+        });
+        TestSeams.runBound(g1, () -> ThreadHooks.onThreadStart(thread));
+        assertEquals(1, g1.liveTasks(), "the thread's capture");
+        thread.start();
+        assertTrue(exited.await(30, TimeUnit.SECONDS));
+        thread.join(30_000);
+        assertEquals(2, g1.outcomes.startedCount(), "the starting run and the thread's body");
+        assertEquals(2, ended(g1.outcomes));
+        assertEquals(0, g1.outcomes.failedCount());
+        assertEquals(0, g1.liveTasks(), "the thread's capture is released");
+    }
+
+    @Test
     void aThreadCollectedWithoutRunningUndoesItsStart() {
         PendingTasks.count(g1); // as onThreadStart counts the capture
         TaskRuns.Frame body = TaskRuns.threadStarted(g1);

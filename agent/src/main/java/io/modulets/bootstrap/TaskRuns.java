@@ -23,7 +23,7 @@ import java.lang.ref.WeakReference;
  * <p>Counting a run costs a pool worker a few nanoseconds, not the two clock reads of timing it: once a
  * thread has run {@link #WARM_RUNS} runs, it counts them in cells of its own ({@link TaskOutcomes.Cell}) and
  * times one run in {@link #TIMED_EVERY} on average, at varying gaps; each timed run stands for the runs of
- * its gap. A thread's body is always timed.
+ * its gap. A thread's body is timed as one of its starter's runs.
  */
 final class TaskRuns {
     /** One run in progress. Never references a class of the generation: the exception is kept by name. */
@@ -326,15 +326,30 @@ final class TaskRuns {
         }
     }
 
-    /** A thread's body, bound to {@code binding}, is a run that begins now (on the starting thread). */
-    static Frame threadStarted(ClassLoader binding) {
+    /**
+     * A thread's body, bound to {@code binding}, is a run that begins now, on the starting thread, whose runs are
+     * {@code starter}: the start is counted in the starter's cell, and the starter's sample decides whether the body
+     * is timed. A thread per task (a
+     * virtual thread) is cold for its whole life; it would time every body, two clock reads and four shared counters
+     * more per thread.
+     */
+    static Frame threadStarted(ClassLoader binding, Stack starter) {
         Frame body = new Frame();
         body.binding = binding;
         if (binding instanceof GenerationLoader) {
-            body.outcomes = ((GenerationLoader) binding).outcomes();
-            body.outcomes.started();
-            body.weight = 1;
-            body.start = System.nanoTime();
+            TaskOutcomes outcomes = ((GenerationLoader) binding).outcomes();
+            body.outcomes = outcomes;
+            TaskOutcomes.Cell cell = starter.cellOf(outcomes);
+            if (cell != null) {
+                cell.started(); // the body's end counts in the shared counters, or in the cell of the thread it ends on
+            } else {
+                outcomes.started();
+            }
+            int weight = starter.nextWeight();
+            body.weight = weight;
+            if (weight != 0) {
+                body.start = System.nanoTime();
+            }
         }
         return body;
     }

@@ -78,8 +78,9 @@ public final class ThreadHooks {
         if (binding == null) {
             return;
         }
-        PendingTasks.count(binding);
-        STARTED.put(thread, TaskRuns.threadStarted(binding));
+        ThreadState state = ThreadState.current();
+        PendingTasks.count(binding, state);
+        STARTED.put(thread, TaskRuns.threadStarted(binding, state.runs));
         ClassLoader context = thread.getContextClassLoader();
         if (context == ClassLoader.getSystemClassLoader() || context instanceof GenerationLoader) {
             Bindings.setContext(thread, binding);

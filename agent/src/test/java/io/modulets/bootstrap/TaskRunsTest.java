@@ -295,9 +295,25 @@ class TaskRunsTest {
     }
 
     @Test
+    void threadBodiesAreTimedAsASampleOfTheirStartersRuns() {
+        // a thread that starts a virtual thread per task: every start and end is counted, few bodies are timed
+        TaskRuns.Stack starter = new TaskRuns.Stack();
+        int threads = 2_000;
+        for (int i = 0; i < threads; i++) {
+            TaskRuns.threadEnded(TaskRuns.threadStarted(g1, starter));
+        }
+        assertEquals(threads, g1.outcomes.startedCount());
+        assertEquals(threads, ended(g1.outcomes));
+        long timed = g1.outcomes.timedRunCount();
+        // the first WARM_RUNS, then one in TIMED_EVERY on average (about 62 in all); each gap is at most 127 runs
+        assertTrue(timed >= TaskRuns.WARM_RUNS + (threads - TaskRuns.WARM_RUNS) / (2 * TaskRuns.TIMED_EVERY)
+                && timed < 200, "timed " + timed);
+    }
+
+    @Test
     void aThreadCollectedWithoutRunningUndoesItsStart() {
         PendingTasks.count(g1); // as onThreadStart counts the capture
-        TaskRuns.Frame body = TaskRuns.threadStarted(g1);
+        TaskRuns.Frame body = TaskRuns.threadStarted(g1, ThreadState.current().runs);
         assertEquals(1, g1.outcomes.startedCount());
         TaskRuns.neverRan(body); // what the table of started threads does when the thread is collected
         assertEquals(0, g1.outcomes.startedCount());

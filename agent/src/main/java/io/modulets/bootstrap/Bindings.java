@@ -83,6 +83,11 @@ public final class Bindings {
         return liveSet.current;
     }
 
+    /** {@link #current()}'s token at the boundary ({@link LiveSet#currentToken}). */
+    public static int currentToken() {
+        return liveSet.currentToken;
+    }
+
     /** The canary generation in progress, or null. */
     public static ClassLoader canary() {
         return liveSet.canary();

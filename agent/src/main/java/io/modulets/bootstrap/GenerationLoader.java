@@ -45,4 +45,7 @@ public abstract class GenerationLoader extends URLClassLoader {
 
     /** What this generation's task runs did; the agent's record of the generation keeps it after the loader is gone. */
     public abstract TaskOutcomes outcomes();
+
+    /** The generation's token at the boundary: positive and unique among this JVM's generation loaders, or 0 for none. */
+    public abstract int serial();
 }

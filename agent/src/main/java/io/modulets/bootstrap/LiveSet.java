@@ -32,6 +32,11 @@ public final class LiveSet {
 
     /** What unbound code resolves in and what new root tasks get unless a canary draws them; null before generation 1. */
     public final ClassLoader current;
+    /**
+     * {@link #current}'s token ({@link GenerationLoader#serial()}, 0 for none): what an unbound thread's boundary call
+     * reads at each call, one load behind the set's instead of three (the loader, its class, its serial).
+     */
+    public final int currentToken;
     /** The canary in progress, or null. */
     private final CanaryDraw canary;
     /** Published and not retired, in the order they became live. */
@@ -44,6 +49,7 @@ public final class LiveSet {
     private LiveSet(ClassLoader current, CanaryDraw canary, ClassLoader[] live, Epoch bindingEpoch,
                     Epoch receiverEpoch) {
         this.current = current;
+        this.currentToken = current instanceof GenerationLoader ? ((GenerationLoader) current).serial() : 0;
         this.canary = canary;
         this.live = live;
         this.bindingEpoch = bindingEpoch;

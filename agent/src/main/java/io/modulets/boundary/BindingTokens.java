@@ -241,7 +241,7 @@ final class BindingTokens {
         if (methodToken > 0) {
             return methodToken;
         }
-        return tokenOf(methodToken == UNBOUND ? Bindings.current() : Bindings.effective());
+        return methodToken == UNBOUND ? Bindings.currentToken() : tokenOf(Bindings.effective());
     }
 
     /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */

@@ -57,6 +57,7 @@ public final class GenerationClassLoader extends GenerationLoader {
         return generation;
     }
 
+    @Override
     public int serial() {
         return serial;
     }

@@ -46,6 +46,11 @@ public final class RequestAllocation {
         public TaskOutcomes outcomes() {
             return outcomes;
         }
+
+        @Override
+        public int serial() {
+            return 0; // never reached through the boundary
+        }
     }
 
     /** A server's own object of one request with the two fields the agent adds to Jetty 12's core response. */

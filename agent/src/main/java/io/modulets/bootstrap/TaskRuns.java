@@ -329,9 +329,8 @@ final class TaskRuns {
     /**
      * A thread's body, bound to {@code binding}, is a run that begins now, on the starting thread, whose runs are
      * {@code starter}: the start is counted in the starter's cell, and the starter's sample decides whether the body
-     * is timed. A thread per task (a
-     * virtual thread) is cold for its whole life; it would time every body, two clock reads and four shared counters
-     * more per thread.
+     * is timed. A thread per task (a virtual thread) is cold for its whole life: timed by its own count, every body
+     * would be, two clock reads and four shared counters more per thread.
      */
     static Frame threadStarted(ClassLoader binding, Stack starter) {
         Frame body = new Frame();
@@ -341,7 +340,7 @@ final class TaskRuns {
             body.outcomes = outcomes;
             TaskOutcomes.Cell cell = starter.cellOf(outcomes);
             if (cell != null) {
-                cell.started(); // the body's end counts in the shared counters, or in the cell of the thread it ends on
+                cell.started(); // its end counts in the shared counters (the frame has no cell): only the sums mean anything
             } else {
                 outcomes.started();
             }

@@ -99,7 +99,16 @@ final class WeakIdentityMap<V> {
     }
 
     /**
-     * The stored key: weak, with the referent's identity hash fixed at creation. Open to a key that carries its
+     * A key's hash: a thread's id for a thread, else the identity hash. A thread is a key from its start to its first
+     * read of its state, and a new thread's first identity hash is a call into the VM (about 4 % of the agent's time
+     * per virtual thread); its id is a final field, unique for the JVM's life. Keys are still compared by identity.
+     */
+    static int hashOf(Object key) {
+        return key instanceof Thread ? Long.hashCode(((Thread) key).getId()) : System.identityHashCode(key);
+    }
+
+    /**
+     * The stored key: weak, with the referent's hash ({@link #hashOf}) fixed at creation. Open to a key that carries its
      * entry's value itself ({@link KeptRequests}).
      */
     static class WeakKey extends WeakReference<Object> {
@@ -107,7 +116,7 @@ final class WeakIdentityMap<V> {
 
         WeakKey(Object referent, ReferenceQueue<Object> queue) {
             super(referent, queue);
-            this.hash = System.identityHashCode(referent);
+            this.hash = hashOf(referent);
         }
 
         @Override
@@ -139,7 +148,7 @@ final class WeakIdentityMap<V> {
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(referent);
+            return hashOf(referent);
         }
 
         @Override

@@ -31,6 +31,31 @@ class WeakIdentityMapTest {
     }
 
     @Test
+    void threadsAreHashedByTheirIdAndStillComparedByIdentity() {
+        WeakIdentityMap<String> map = new WeakIdentityMap<>();
+        // a subclass whose id is the same for every instance: the id is only the hash
+        class SameId extends Thread {
+            @Override
+            @SuppressWarnings("deprecation")
+            public long getId() {
+                return 7;
+            }
+        }
+        Thread a = new SameId();
+        Thread b = new SameId();
+        Thread plain = new Thread(() -> { });
+        assertEquals(Long.hashCode(plain.getId()), WeakIdentityMap.hashOf(plain));
+        map.put(a, "A");
+        map.put(plain, "P");
+        assertNull(map.get(b));
+        map.put(b, "B");
+        assertEquals("A", map.remove(a));
+        assertEquals("B", map.get(b));
+        assertEquals("P", map.remove(plain));
+        assertNull(map.get(plain));
+    }
+
+    @Test
     void aCollectedKeyTakesItsEntryWithIt() throws InterruptedException {
         WeakIdentityMap<String> map = new WeakIdentityMap<>();
         Object key = new Object();

@@ -320,9 +320,7 @@ public final class ExecutorHooks {
         try {
             body.run();
         } catch (Throwable failure) {
-            if (rebound) {
-                TaskRuns.failed(state.runs, failure);
-            }
+            Scope.failed(state, rebound, failure);
             throw failure;
         } finally {
             Scope.restore(state, previousBinding, previousContext, rebound, rebound);

@@ -80,9 +80,7 @@ public final class ForkJoinHooks {
         try {
             return (boolean) JdkMethods.EXEC.invokeExact(task);
         } catch (Throwable failure) {
-            if (rebound) {
-                TaskRuns.failed(state.runs, failure);
-            }
+            Scope.failed(state, rebound, failure);
             throw failure;
         } finally {
             Scope.restore(state, previousBinding, previousContext, rebound, rebound);

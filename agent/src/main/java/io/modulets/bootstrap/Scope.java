@@ -95,6 +95,11 @@ final class Scope {
      * leaves the body of the run around it (the code around may catch it).
      */
     void failed(Throwable failure) {
+        failed(state, counted, failure);
+    }
+
+    /** {@link #failed(Throwable)} with the scope's state passed in, for the hooks that keep it in locals. */
+    static void failed(ThreadState state, boolean counted, Throwable failure) {
         if (counted) {
             TaskRuns.failed(state.runs, failure);
         }
@@ -105,7 +110,7 @@ final class Scope {
         restore(state, previousBinding, previousContext, rebound, counted);
     }
 
-    /** {@link #close} with the scope's state passed in, for the two callers that keep it in locals (see StageHooks). */
+    /** {@link #close} with the scope's state passed in, for the hooks that keep it in locals (class comment). */
     static void restore(ThreadState state, ClassLoader previousBinding, ClassLoader previousContext,
                         boolean rebound, boolean counted) {
         if (counted) {

@@ -338,12 +338,8 @@ final class TaskRuns {
         if (binding instanceof GenerationLoader) {
             TaskOutcomes outcomes = ((GenerationLoader) binding).outcomes();
             body.outcomes = outcomes;
-            TaskOutcomes.Cell cell = starter.cellOf(outcomes);
-            if (cell != null) {
-                cell.started(); // its end counts in the shared counters (the frame has no cell): only the sums mean anything
-            } else {
-                outcomes.started();
-            }
+            // in the starter's cell; its end counts in the shared counters (the frame has no cell): only sums matter
+            started(outcomes, starter.cellOf(outcomes));
             int weight = starter.nextWeight();
             body.weight = weight;
             if (weight != 0) {
@@ -390,10 +386,15 @@ final class TaskRuns {
     }
 
     private static void started(Frame frame) {
-        if (frame.cell != null) {
-            frame.cell.started();
+        started(frame.outcomes, frame.cell);
+    }
+
+    /** A run of {@code outcomes} starts: in the thread's {@code cell}, or in the shared counters without one. */
+    private static void started(TaskOutcomes outcomes, TaskOutcomes.Cell cell) {
+        if (cell != null) {
+            cell.started();
         } else {
-            frame.outcomes.started();
+            outcomes.started();
         }
     }
 

@@ -27,9 +27,8 @@ public final class TestSeams {
             body.run();
             return;
         }
-        // The scope's state in locals, as StageHooks keeps it: here the JIT did not inline the seam into
-        // the benchmarks that measure a bound run, and a Scope object would have been allocated per run,
-        // which no production hook does (CaptureHooks with -prof gc).
+        // The scope's state in locals, as the pool and stage hooks keep it: here the JIT did not inline the seam
+        // into the benchmarks that measure a bound run, and a Scope object would have been allocated per run.
         ThreadState state = ThreadState.current();
         ClassLoader previousBinding = state.bound;
         ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
@@ -37,9 +36,7 @@ public final class TestSeams {
         try {
             body.run();
         } catch (Throwable failure) {
-            if (rebound) {
-                TaskRuns.failed(state.runs, failure);
-            }
+            Scope.failed(state, rebound, failure);
             throw failure;
         } finally {
             Scope.restore(state, previousBinding, previousContext, rebound, rebound);

@@ -3,6 +3,8 @@ package io.modulets;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.module.Configuration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,8 +185,13 @@ final class Startup {
     static void refuseArchiveDump() throws IOException {
         boolean dumping;
         try {
-            dumping = (boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingArchive").invoke(null);
-        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            // a method handle, not Method.invoke: on JDK 25 reflection adapts a handle to the reflective call's
+            // shape, and spun four lambda-form classes for this one question
+            dumping = (boolean) MethodHandles.lookup().findStatic(Class.forName("jdk.internal.misc.CDS"),
+                    "isDumpingArchive", MethodType.methodType(boolean.class)).invokeExact();
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable unknown) { // a JDK without it, or without the export: taken not to dump
             dumping = false;
         }
         if (dumping) {

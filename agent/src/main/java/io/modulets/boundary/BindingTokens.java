@@ -82,13 +82,9 @@ final class BindingTokens {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            MethodHandle effective = lookup.findStatic(Bindings.class, "effective",
-                    MethodType.methodType(ClassLoader.class));
-            MethodHandle tokenOf = lookup.findStatic(BindingTokens.class, "tokenOf",
-                    MethodType.methodType(int.class, ClassLoader.class));
-            CURRENT = MethodHandles.filterReturnValue(effective, tokenOf);
-            BOUND = MethodHandles.filterReturnValue(lookup.findStatic(Bindings.class, "bound",
-                    MethodType.methodType(ClassLoader.class)), tokenOf);
+            // methods, not filterReturnValue(Bindings.effective, tokenOf): each combinator spins classes at start-up
+            CURRENT = lookup.findStatic(BindingTokens.class, "effectiveToken", MethodType.methodType(int.class));
+            BOUND = lookup.findStatic(BindingTokens.class, "boundToken", MethodType.methodType(int.class));
             KEY_OF = lookup.findStatic(BindingTokens.class, "keyOf", MethodType.methodType(int.class, int.class));
             IS_GENERATION_CONTEXT = lookup.findStatic(BindingTokens.class, "isGenerationContext",
                     MethodType.methodType(boolean.class));
@@ -105,8 +101,8 @@ final class BindingTokens {
             CONTEXT_BOUND = CONTEXT_BOUND_SITE.dynamicInvoker();
             KEY = KEY_SITE.dynamicInvoker();
             KEY_NOW = KEY_NOW_SITE.dynamicInvoker();
-            BOUND_UNLESS_CONTEXT = MethodHandles.guardWithTest(CONTEXT_BOUND,
-                    MethodHandles.constant(int.class, UNREAD), BOUND);
+            BOUND_UNLESS_CONTEXT = lookup.findStatic(BindingTokens.class, "boundUnlessContext",
+                    MethodType.methodType(int.class));
             MethodHandles.Lookup sameToken = lookup.defineHiddenClass(sameTokenClass(), true);
             SAME = sameToken.findStatic(sameToken.lookupClass(), "same",
                     MethodType.methodType(boolean.class, int.class, int.class));
@@ -242,6 +238,19 @@ final class BindingTokens {
             return methodToken;
         }
         return methodToken == UNBOUND ? Bindings.currentToken() : tokenOf(Bindings.effective());
+    }
+
+    /** {@link #BOUND_UNLESS_CONTEXT}'s body: a method, not a {@code guardWithTest}, whose shape spun two classes. */
+    private static int boundUnlessContext() throws Throwable {
+        return (boolean) CONTEXT_BOUND.invokeExact() ? UNREAD : boundToken();
+    }
+
+    private static int effectiveToken() {
+        return tokenOf(Bindings.effective());
+    }
+
+    private static int boundToken() {
+        return tokenOf(Bindings.bound());
     }
 
     /** {@code generation}'s token, its loader's serial; 0 if it is not a generation's loader. */

@@ -104,9 +104,9 @@ final class HashRecord {
             Map<String, Entry> written = merged(mine);
             write(written);
             synchronized (this) { // what is in memory stays bounded too; an entry added meanwhile costs a re-hash
-                mine.forEach((path, e) -> {
-                    if (isRacy(e)) written.putIfAbsent(path, e);
-                });
+                for (Map.Entry<String, Entry> e : mine.entrySet()) { // no lambda: each spins a class at start-up
+                    if (isRacy(e.getValue())) written.putIfAbsent(e.getKey(), e.getValue());
+                }
                 entries = written;
             }
         } catch (IOException | RuntimeException e) {
@@ -125,7 +125,10 @@ final class HashRecord {
             all.remove(e.getKey()); // to the end: the newest
             all.put(e.getKey(), e.getValue());
         }
-        all.entrySet().removeIf(e -> !current(e.getKey(), e.getValue().identity()));
+        for (var stale = all.entrySet().iterator(); stale.hasNext(); ) {
+            Map.Entry<String, Entry> e = stale.next();
+            if (!current(e.getKey(), e.getValue().identity())) stale.remove();
+        }
         var oldest = all.keySet().iterator();
         while (all.size() > MAX_ENTRIES) {
             oldest.next();
@@ -213,8 +216,10 @@ final class HashRecord {
 
     static String format(Map<String, Entry> entries) {
         StringBuilder s = new StringBuilder(HEADER).append('\n');
-        entries.forEach((path, e) -> s.append(e.sha256()).append(' ').append(e.identity().format()).append(' ')
-                .append(escape(path)).append('\n'));
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            s.append(e.getValue().sha256()).append(' ').append(e.getValue().identity().format()).append(' ')
+                    .append(escape(e.getKey())).append('\n');
+        }
         String crc = crc(s.toString());
         return s.append("crc ").append(crc).append('\n').toString();
     }

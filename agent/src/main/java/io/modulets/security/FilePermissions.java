@@ -113,11 +113,15 @@ public final class FilePermissions {
         if (attributes.isSymbolicLink()) return Optional.empty();
         Set<PosixFilePermission> loose = new LinkedHashSet<>(attributes.permissions());
         loose.retainAll(OTHERS_WRITE);
-        if (privateGroups.isPrivate(attributes.group().getName(), owner.getName())) {
-            loose.remove(PosixFilePermission.GROUP_WRITE); // umask 002 with a group of one's own
-        }
         if (loose.isEmpty()) return Optional.empty();
         if (!p.equals(target) && attributes.isDirectory() && sticky(p)) return Optional.empty();
+        // Asked last, and only of a group-writable path: the first question reads the account files (most starts
+        // never ask; /tmp, sticky, did at every start)
+        if (loose.contains(PosixFilePermission.GROUP_WRITE)
+                && privateGroups.isPrivate(attributes.group().getName(), owner.getName())) {
+            loose.remove(PosixFilePermission.GROUP_WRITE); // umask 002 with a group of one's own
+            if (loose.isEmpty()) return Optional.empty();
+        }
         String who = loose.size() == 2 ? "its group and by others" : loose.contains(PosixFilePermission.GROUP_WRITE)
                 ? "its group" : "others";
         String chmod = loose.size() == 2 ? "go-w" : loose.contains(PosixFilePermission.GROUP_WRITE) ? "g-w" : "o-w";

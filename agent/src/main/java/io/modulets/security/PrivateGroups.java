@@ -55,6 +55,11 @@ final class PrivateGroups {
         }
     }
 
+    /** Whether a question has read this machine's account files (tests). */
+    synchronized boolean accountFilesRead() {
+        return groupLines != null;
+    }
+
     /** Whether {@code group} is {@code owner}'s private group. */
     boolean isPrivate(String group, String owner) {
         if (!group.equals(owner)) {

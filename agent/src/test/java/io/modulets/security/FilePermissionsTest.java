@@ -1,6 +1,7 @@
 package io.modulets.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -44,6 +45,20 @@ class FilePermissionsTest {
         Path jar = jar("a.jar", "rw-r--r--");
         assertEquals(Optional.empty(), rule.problem(jar));
         assertEquals(Optional.empty(), rule.problem(dir));
+    }
+
+    @Test
+    void pathsNoGroupMayWriteDoNotReadTheAccountFiles() throws IOException {
+        // /tmp above the temp directory is group-writable too, but sticky: it was asked at every start
+        PrivateGroups accounts = PrivateGroups.ofThisMachine();
+        FilePermissions machine = FilePermissions.forUser(me(), accounts);
+        assertEquals(Optional.empty(), machine.problem(jar("a.jar", "rw-r--r--")));
+        assertFalse(accounts.accountFilesRead());
+        chmod(dir, "rwxrwxr-x");
+        machine.problem(dir);
+        String group = Files.readAttributes(dir, PosixFileAttributes.class).group().getName();
+        assertEquals(group.equals(me().getName()), accounts.accountFilesRead(),
+                "a group-writable path whose group has its owner's name asks");
     }
 
     @Test

@@ -123,7 +123,7 @@ final class BindingTokens {
     static MethodHandle isToken(int token) {
         // The token as a constant handle's result, not bound with insertArguments: binding an int makes the JDK
         // generate a bound-handle species class of its own (an int after a reference), which its class-data archive
-        // lacks: 10 ms at the first boundary call on JDK 25. A constant int's species is the one every SwitchPoint uses.
+        // lacks: 6-10 ms of the first boundary call on JDK 25. A constant int's species is the one every SwitchPoint uses.
         return MethodHandles.collectArguments(SAME, 1, MethodHandles.constant(int.class, token));
     }
 

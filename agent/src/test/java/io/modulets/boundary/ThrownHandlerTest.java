@@ -18,9 +18,9 @@ import io.modulets.bootstrap.PendingTasksTest;
 import io.modulets.bootstrap.TestSeams;
 
 /**
- * The handler the boundary puts around a generation's method (DESIGN §2.11): the class it generates per erased type
- * passes every kind of argument and result through unchanged (two-slot ones included), and counts an exception
- * against the generation once before rethrowing the same object. {@code OutcomesIT} checks it at real sites.
+ * The handler the boundary puts around a generation's method (DESIGN §2.11): it passes every kind of argument and
+ * result through unchanged (two-slot ones and void included), and counts an exception against the generation before
+ * rethrowing the same object; a member of no generation gets none. {@code OutcomesIT} checks it at real sites.
  */
 @Timeout(30)
 class ThrownHandlerTest {

@@ -120,8 +120,8 @@ public final class FilePermissions {
         if (loose.contains(PosixFilePermission.GROUP_WRITE)
                 && privateGroups.isPrivate(attributes.group().getName(), owner.getName())) {
             loose.remove(PosixFilePermission.GROUP_WRITE); // umask 002 with a group of one's own
-            if (loose.isEmpty()) return Optional.empty();
         }
+        if (loose.isEmpty()) return Optional.empty();
         String who = loose.size() == 2 ? "its group and by others" : loose.contains(PosixFilePermission.GROUP_WRITE)
                 ? "its group" : "others";
         String chmod = loose.size() == 2 ? "go-w" : loose.contains(PosixFilePermission.GROUP_WRITE) ? "g-w" : "o-w";

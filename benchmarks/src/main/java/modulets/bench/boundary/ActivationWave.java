@@ -14,16 +14,20 @@ import modulets.bench.Compare;
 /**
  * What one activation costs a warm application with thousands of hot boundary sites
  * (docs/JVM-NOTES.md, "the activation wave"): a thread calls every site of {@link ManySites}'s generated
- * shell classes in a loop, timing each round; after a warm-up a second generation is deployed
- * (generation 1 stays live, so the overlap lasts to the end). Prints the median round before the
- * deploy, the longest round after it, the time until a one-second window's median is back within
+ * shell classes in a loop, timing each round (mode {@code bound}: the loop is one task, started before the publish,
+ * that keeps its generation; {@code unbound}: a thread that runs no task, which follows the current generation;
+ * {@code tasks}: each round a new task, bound to the generation current as it starts, as requests are, and
+ * generation 1 retires at the publish, as in most deploys, where requests are short; {@code tasks-overlap}: the
+ * same, with generation 1 kept live by a long task of its own); after a warm-up a second generation is deployed
+ * (but in mode {@code tasks}, generation 1 stays live, so the overlap lasts to the end). Prints the median round
+ * before the deploy, the longest round after it, the time until a one-second window's median is back within
  * 20% of the median before, the time from which every one-second median stays within 2x of the last 5
  * seconds', the ratio of the last seconds' median to the median before, and the whole trajectory after
  * the publish (the first second in tenths, then per second up to 60 s); then the garbage collections in the 5 s
  * before the publish and after it, since one in the window is a long round that is not the boundary's.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound] [warmupSeconds] [afterSeconds]
+ * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound|tasks|tasks-overlap] [warmupSeconds] [afterSeconds]
  * </pre>
  * It starts itself again in a child JVM with the agent (the "modulets" setup of {@link Compare}).
  * Not a JMH benchmark: a stall is one long round, which an average hides.
@@ -36,6 +40,9 @@ public final class ActivationWave {
         String mode = args.length > 0 ? args[0] : "bound";
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int after = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        if (!List.of("bound", "unbound", "tasks", "tasks-overlap").contains(mode)) {
+            throw new IllegalArgumentException("mode: bound, unbound, tasks or tasks-overlap, not " + mode);
+        }
         if (!AgentControl.active()) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,15 +53,18 @@ public final class ActivationWave {
         }
         IntUnaryOperator[] shells = ManySites.load(ManySites.compile());
         long[][] buckets = new long[1][];
-        Thread worker = new Thread(() -> buckets[0] = measure(shells, warmup + after));
-        if (mode.equals("unbound")) {
+        boolean tasks = mode.startsWith("tasks");
+        Thread worker = new Thread(() -> buckets[0] = measure(shells, warmup + after, tasks));
+        if (!mode.equals("bound")) {
             AgentControl.neverBind(worker); // a thread that runs no task: it follows the current generation
         }
         worker.start();
         TimeUnit.SECONDS.sleep(Math.max(0, warmup - 5));
         long[] collectionsBefore = collections();
         TimeUnit.SECONDS.sleep(Math.min(5, warmup));
-        long renamed = AgentControl.deploySecondGeneration();
+        // Generation 1 stays live while a task of its own runs: the loop (bound), a long task in flight (unbound,
+        // tasks-overlap); in mode tasks none is left (a round bound by the benchmark is no task), and it retires
+        long renamed = AgentControl.deploySecondGeneration(!mode.equals("tasks"));
         long current = System.nanoTime(); // within 1 ms of the publish: the wave starts here
         long[] collectionsAtPublish = collections();
         System.out.printf(Locale.ROOT, "second generation current %d ms after the jar's rename%n",
@@ -73,16 +83,29 @@ public final class ActivationWave {
     /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */
     private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    /** Buckets as triples (count, total, longest), indexed from the start of the run. */
-    private static long[] measure(IntUnaryOperator[] shells, int seconds) {
+    /**
+     * Buckets as triples (count, total, longest), indexed from the start of the run. With {@code tasks}, each round
+     * is a task of its own, bound to the generation current as it starts (a request: after the publish, the new
+     * generation's); else the rounds run in the thread's own binding.
+     */
+    private static long[] measure(IntUnaryOperator[] shells, int seconds, boolean tasks) {
         long start = System.nanoTime();
         started = start;
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long[] buckets = new long[3 * (int) (TimeUnit.SECONDS.toNanos(seconds) / BUCKET_NANOS + 1)];
-        int sink = 0;
-        for (long now = start; now < end; ) {
+        int[] sink = {0};
+        Runnable round = () -> {
+            int s = sink[0];
             for (IntUnaryOperator shell : shells) {
-                sink = shell.applyAsInt(sink);
+                s = shell.applyAsInt(s);
+            }
+            sink[0] = s;
+        };
+        for (long now = start; now < end; ) {
+            if (tasks) {
+                AgentControl.run(AgentControl.current(), round);
+            } else {
+                round.run();
             }
             long t = System.nanoTime();
             int b = 3 * (int) Math.min((t - start) / BUCKET_NANOS, buckets.length / 3 - 1);
@@ -91,7 +114,7 @@ public final class ActivationWave {
             buckets[b + 2] = Math.max(buckets[b + 2], t - now);
             now = t;
         }
-        if (sink == 42) {
+        if (sink[0] == 42) {
             System.out.println();
         }
         return buckets;

@@ -37,7 +37,7 @@ class BoundaryIT {
     private static final String[] MODULE = {"Api", "Base", "Shape", "Widget", "Oops", "Other", "Thrower", "Color",
             "Svc", "SvcImpl", "WidgetVisitor", "Sub", "Res", "Fn", "StrFn", "Failable", "Marked", "Parts"};
     private static final String[] SHELL = {"App", "Names", "Board", "Plugin", "Named", "Visitor", "BadExt", "Adapt",
-            "BadLambda"};
+            "BadLambda", "ContextEnd"};
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static Path shellJar;
     private static Path versions;
@@ -77,12 +77,18 @@ class BoundaryIT {
         return jar;
     }
 
-    private static synchronized Run run(Jdk jdk) throws IOException {
-        Run cached = RUNS.get(jdk.toString());
+    private static Run run(Jdk jdk) throws IOException {
+        return run(jdk, "App");
+    }
+
+    /** The child run of shell class {@code main} on {@code jdk}, once. */
+    private static synchronized Run run(Jdk jdk, String main) throws IOException {
+        String key = jdk + " " + main;
+        Run cached = RUNS.get(key);
         if (cached != null) {
             return cached;
         }
-        Path work =  shared.resolve("run-" + jdk.major());
+        Path work =  shared.resolve("run-" + main + "-" + jdk.major());
         Files.createDirectories(work);
         Path modules = Files.createDirectories(work.resolve("modules"));
         Files.copy(versions.resolve("bnd-1.jar"), modules.resolve("bnd.jar"),
@@ -90,7 +96,7 @@ class BoundaryIT {
         ChildJvm.Result r = ChildJvm.on(jdk).fullJit()
                 .agent("packages=bnd.mod,modules=" + modules + ",store=" + work.resolve("store"))
                 .classpath(shellJar)
-                .mainClass("bnd.App")
+                .mainClass("bnd." + main)
                 .args(versions, modules)
                 .timeout(Duration.ofSeconds(90))
                 .outputIn(work)
@@ -103,7 +109,7 @@ class BoundaryIT {
             }
         }
         Run run = new Run(r, seen);
-        RUNS.put(jdk.toString(), run);
+        RUNS.put(key, run);
         return run;
     }
 
@@ -286,6 +292,19 @@ class BoundaryIT {
     void aContextClassLoaderOfAnotherGenerationDoesNotChangeTheBinding(Jdk jdk) throws IOException {
         // the task bound to generation 1 sets generation 2's loader, unbound main generation 1's
         assertConstruct(jdk, "context", "1 1", "2 2", "1 1");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("io.modulets.testkit.Jdks#all")
+    void aSiteLinkedBeforeTheContextPathEndedFollowsTheBindingNotTheContext(Jdk jdk) throws IOException {
+        // linked while generation 1 alone was live; called by a task of generation 2 whose context is generation
+        // 1's loader, after a thread given a loader not its binding's ended the context path
+        Run run = run(jdk, "ContextEnd");
+        assertAll(run.result().describe(),
+                () -> assertEquals(0, run.result().exitCode()),
+                () -> assertEquals("", run.get("done", "")),
+                () -> assertEquals("1", run.get("main", "first")),
+                () -> assertEquals("2", run.get("task", "afterEnd"), "the binding's generation, not the context's"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

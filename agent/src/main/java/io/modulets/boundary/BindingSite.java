@@ -67,12 +67,13 @@ final class BindingSite extends InlineCacheSite {
      * its own, even while that generation is the only live one: its compiled code then stays right when
      * a publish ends the fast path's epoch, and is not deoptimised by it unless it also ran the fast path
      * (the guard's profile is this site's own). A test of the token and no more: the cache here made
-     * C1 give up on methods that inline a few dozen sites ("out of virtual registers").
+     * C1 give up on methods that inline a few dozen sites ("out of virtual registers"). No test while the
+     * context path does not hold.
      */
     @Override
     MethodHandle fastOrCache(MethodHandle fast, Entry single) {
-        return MethodHandles.guardWithTest(BindingTokens.contextIs(links.tokenFor(single.generation)),
-                outer(single.target), fast);
+        MethodHandle contextIs = BindingTokens.contextIs(links.tokenFor(single.generation));
+        return contextIs == null ? fast : MethodHandles.guardWithTest(contextIs, outer(single.target), fast);
     }
 
     @Override

@@ -59,14 +59,19 @@ final class BindingTokens {
     private static final MethodHandle IS_GENERATION_CONTEXT;
     private static final MethodHandle CONTEXT_KEY;
     private static final MethodHandle CONTEXT_KEY_NOW;
-    private static final MutableCallSite CONTEXT_TOKEN_SITE;
-    private static final MethodHandle CONTEXT_TOKEN_NOW;
-    private static final MethodHandle NO_TOKEN = MethodHandles.constant(int.class, UNBOUND);
+    /** {@code (int)boolean}: "the calling thread's context class loader is the generation of this token". */
+    private static final MethodHandle CONTEXT_IS;
+    /**
+     * Whether the sites' fast paths test the context ({@link #contextIs}): set by {@link #followContext}, read by a
+     * site as it links, under its lock. Not a call site's invoker as the others: before C2 has compiled a shell
+     * method, C1's profiled tier runs it, where each handle between a site and its target is an invocation with
+     * its arguments' types profiled (docs/BOUNDARY.md, "Before C2"); when the context path ends, every binding
+     * site is linked again instead (BoundaryLinks#followContext).
+     */
+    private static volatile boolean contextTested;
     private static final MethodHandle NOT_BOUND = MethodHandles.constant(boolean.class, false);
     /** {@code (Thread)ClassLoader}: the thread's context class loader, read plain ({@link #contextOf}). */
     private static final MethodHandle CONTEXT_OF = contextOf();
-    /** {@code ()int}: the token of the calling thread's context class loader if the context path holds, else 0. */
-    static final MethodHandle CONTEXT_TOKEN;
     /** {@code ()boolean}: the context path holds and the calling thread's context is a generation's loader. */
     static final MethodHandle CONTEXT_BOUND;
     /** {@code (int)int}: the key of a binding site from its method's token: the context's, else {@link #KEY_OF}. */
@@ -91,21 +96,19 @@ final class BindingTokens {
             CONTEXT_KEY = lookup.findStatic(BindingTokens.class, "contextKey",
                     MethodType.methodType(int.class, int.class));
             CONTEXT_KEY_NOW = lookup.findStatic(BindingTokens.class, "contextKeyNow", MethodType.methodType(int.class));
-            CONTEXT_TOKEN_NOW = lookup.findStatic(BindingTokens.class, "contextToken",
-                    MethodType.methodType(int.class));
-            CONTEXT_TOKEN_SITE = new MutableCallSite(NO_TOKEN);
-            CONTEXT_TOKEN = CONTEXT_TOKEN_SITE.dynamicInvoker();
             CONTEXT_BOUND_SITE = new MutableCallSite(NOT_BOUND);
             KEY_SITE = new MutableCallSite(KEY_OF);
             KEY_NOW_SITE = new MutableCallSite(CURRENT);
-            CONTEXT_BOUND = CONTEXT_BOUND_SITE.dynamicInvoker();
-            KEY = KEY_SITE.dynamicInvoker();
-            KEY_NOW = KEY_NOW_SITE.dynamicInvoker();
+            CONTEXT_BOUND = TargetInvoker.of(CONTEXT_BOUND_SITE);
+            KEY = TargetInvoker.of(KEY_SITE);
+            KEY_NOW = TargetInvoker.of(KEY_NOW_SITE);
             BOUND_UNLESS_CONTEXT = lookup.findStatic(BindingTokens.class, "boundUnlessContext",
                     MethodType.methodType(int.class));
             MethodHandles.Lookup sameToken = lookup.defineHiddenClass(sameTokenClass(), true);
             SAME = sameToken.findStatic(sameToken.lookupClass(), "same",
                     MethodType.methodType(boolean.class, int.class, int.class));
+            CONTEXT_IS = MethodHandles.collectArguments(SAME, 0,
+                    lookup.findStatic(BindingTokens.class, "contextToken", MethodType.methodType(int.class)));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -114,9 +117,13 @@ final class BindingTokens {
     private BindingTokens() {
     }
 
-    /** The guard {@code ()boolean} "the calling thread's context class loader is the generation of {@code token}". */
+    /**
+     * The guard {@code ()boolean} "the calling thread's context class loader is the generation of {@code token}";
+     * null while the context path does not hold (a context says nothing then).
+     */
     static MethodHandle contextIs(int token) {
-        return MethodHandles.filterReturnValue(CONTEXT_TOKEN, isToken(token));
+        return contextTested ? MethodHandles.collectArguments(CONTEXT_IS, 0, MethodHandles.constant(int.class, token))
+                : null;
     }
 
     /** The guard {@code (int)boolean} "the key is {@code token}". */
@@ -129,16 +136,19 @@ final class BindingTokens {
 
     /**
      * Takes the context path if Bindings.contextIsBinding says so now, or leaves it; the agent calls this
-     * once capture is installed, and Bindings (through contextNotBinding) when it ends.
+     * once capture is installed, and Bindings (through contextNotBinding) when it ends. True if it ended
+     * now: the caller then links every binding site again, without the context test.
      */
-    static synchronized void followContext() {
+    static synchronized boolean followContext() {
         boolean holds = Bindings.contextIsBinding;
-        MutableCallSite[] sites = {CONTEXT_BOUND_SITE, KEY_SITE, KEY_NOW_SITE, CONTEXT_TOKEN_SITE};
-        sites[3].setTarget(holds ? CONTEXT_TOKEN_NOW : NO_TOKEN);
+        boolean ended = contextTested && !holds;
+        contextTested = holds;
+        MutableCallSite[] sites = {CONTEXT_BOUND_SITE, KEY_SITE, KEY_NOW_SITE};
         sites[0].setTarget(holds ? IS_GENERATION_CONTEXT : NOT_BOUND);
         sites[1].setTarget(holds ? CONTEXT_KEY : KEY_OF);
         sites[2].setTarget(holds ? CONTEXT_KEY_NOW : CURRENT);
         MutableCallSite.syncAll(sites);
+        return ended;
     }
 
     // Not generation-dependent, the three below: a bound thread's context is a generation's loader

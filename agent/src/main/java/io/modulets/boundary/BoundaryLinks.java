@@ -39,6 +39,11 @@ import io.modulets.config.Log;
  * site's chain, which nothing compiled has inlined either (InlineCacheSite).
  */
 public final class BoundaryLinks {
+    /**
+     * Every links made, weakly (their sites hold them): those replaced keep sites whose targets stay correct, but
+     * for the context path's end (followContext). Guarded by BoundaryLinks.class.
+     */
+    private static final Set<BoundaryLinks> ALL = Collections.newSetFromMap(new WeakHashMap<>());
     /** The links of this JVM's lifecycle: what new call sites register with. */
     private static volatile BoundaryLinks installed = new BoundaryLinks();
 
@@ -58,6 +63,9 @@ public final class BoundaryLinks {
     });
 
     private BoundaryLinks() {
+        synchronized (BoundaryLinks.class) {
+            ALL.add(this);
+        }
     }
 
     /**
@@ -150,10 +158,34 @@ public final class BoundaryLinks {
         Bindings.contextNotBinding = new Runnable() { // a class, not a method reference: made in premain
             @Override
             public void run() {
-                BindingTokens.followContext();
+                if (BindingTokens.followContext()) {
+                    relinkAll();
+                }
             }
         };
         BindingTokens.followContext();
+    }
+
+    /**
+     * The context path ended: every binding site of every links is linked again from the top, so that no fast
+     * path tests the thread's context any more (a re-target per site: it happens once per JVM at most).
+     */
+    private static void relinkAll() {
+        List<BoundaryLinks> all;
+        synchronized (BoundaryLinks.class) {
+            all = new ArrayList<>(ALL);
+        }
+        for (BoundaryLinks links : all) {
+            List<MutableCallSite> changed = new ArrayList<>();
+            for (InlineCacheSite site : links.sites()) {
+                if (site.relinkFromTop()) {
+                    changed.add(site);
+                }
+            }
+            if (!changed.isEmpty()) {
+                MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
+            }
+        }
     }
 
     /** Forgets every call-site target that reaches {@code generation}'s classes. */

@@ -222,7 +222,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         }
         if (!grown.isEmpty()) {
             MutableCallSite next = new MutableCallSite(levelFallback);
-            end.setTarget(chain(grown, next.dynamicInvoker()));
+            end.setTarget(chain(grown, TargetInvoker.of(next)));
             MutableCallSite.syncAll(new MutableCallSite[] {end});
             end = next;
             depth++;
@@ -238,6 +238,15 @@ abstract class InlineCacheSite extends MutableCallSite {
     final synchronized boolean forget(ClassLoader generation, boolean relink) {
         boolean removed = entries.removeIf(e -> e.generation == generation);
         if (!removed && (!relink || entries.isEmpty())) {
+            return false;
+        }
+        linkFromTop(epoch());
+        return true;
+    }
+
+    /** Links the site again from the top, in the epoch of now, if it has a cache; true if it did. */
+    final synchronized boolean relinkFromTop() {
+        if (entries.isEmpty()) {
             return false;
         }
         linkFromTop(epoch());
@@ -282,13 +291,13 @@ abstract class InlineCacheSite extends MutableCallSite {
             return;
         }
         end = new MutableCallSite(levelFallback);
-        MethodHandle cache = keyed(chain(entries, end.dynamicInvoker()));
+        MethodHandle cache = keyed(chain(entries, TargetInvoker.of(end)));
         linked = epoch.switchPoint;
         Entry single = fastEntry(epoch);
         fast = single != null;
         if (fast) {
             MutableCallSite spare = new MutableCallSite(cache);
-            MethodHandle fastPath = epoch.switchPoint.guardWithTest(outer(single.target), spare.dynamicInvoker());
+            MethodHandle fastPath = epoch.switchPoint.guardWithTest(outer(single.target), TargetInvoker.of(spare));
             setTarget(fastOrCache(fastPath, single));
         } else {
             setTarget(cache);
@@ -299,6 +308,7 @@ abstract class InlineCacheSite extends MutableCallSite {
     private Entry fastEntry(LiveSet.Epoch epoch) {
         return epoch.single == null || keyType() == null ? null : find(epoch.single);
     }
+
 
     /** A level of the cache: a guard per entry of {@code level}, in its order, ending in {@code miss}; keyed. */
     private MethodHandle chain(List<Entry> level, MethodHandle miss) {

@@ -76,6 +76,14 @@ final class BindingSite extends InlineCacheSite {
         return contextIs == null ? fast : MethodHandles.guardWithTest(contextIs, outer(single.target), fast);
     }
 
+    /** The current generation's threads first, by the same context test as the top link's ({@link #fastOrCache}). */
+    @Override
+    MethodHandle spareFront(MethodHandle cache) {
+        Entry current = entryFor(Bindings.current());
+        MethodHandle contextIs = current == null ? null : BindingTokens.contextIs(links.tokenFor(current.generation));
+        return contextIs == null ? null : MethodHandles.guardWithTest(contextIs, outer(current.target), cache);
+    }
+
     @Override
     MethodHandle outer(MethodHandle inner) {
         return withToken ? MethodHandles.dropArguments(inner, inner.type().parameterCount(), int.class) : inner;

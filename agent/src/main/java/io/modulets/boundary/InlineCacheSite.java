@@ -88,6 +88,12 @@ abstract class InlineCacheSite extends MutableCallSite {
     private SwitchPoint linked;
     /** Whether the top link is the fast path of a single generation (which ends with its epoch). Guarded by this. */
     private boolean fast;
+    /** The fast path's spare while the top link is one, else null. Guarded by this. */
+    private MutableCallSite spare;
+    /** The cache the top link was made with (its levels grow at its end). Guarded by this. */
+    private MethodHandle cache;
+    /** The switch point of the epoch whose current generation the spare tests first; null if none. Guarded by this. */
+    private SwitchPoint spareFront;
 
     /**
      * @param type  the site's type
@@ -227,7 +233,34 @@ abstract class InlineCacheSite extends MutableCallSite {
             end = next;
             depth++;
         }
+        if (spare != null && spareFront != epoch.switchPoint) {
+            MethodHandle front = spareFront(cache);
+            if (front != null) {
+                spare.setTarget(front);
+                MutableCallSite.syncAll(new MutableCallSite[] {spare});
+                spareFront = epoch.switchPoint;
+            }
+        }
         linked = epoch.switchPoint;
+    }
+
+    /**
+     * The spare's target once the single generation's epoch has ended: {@code cache} behind a first test for the
+     * threads of the current generation, or null to leave the spare as it is. Why: the first tasks of a new
+     * generation reach the top link's fast path, whose switch point is invalid, so their calls go through the
+     * spare; through the cache they pass a test per cached generation and the levels, which C1's first tier
+     * compiles as a handle each (too large for C1 in methods of a few dozen sites), and they stay slow until C2
+     * has compiled the method again. The spare is re-targeted, not the site: code that only the old generation's
+     * threads ran never inlined the spare (its branch was never taken), and code that inlined it ran the fast
+     * path and was deoptimised by the publish already.
+     */
+    MethodHandle spareFront(MethodHandle cache) {
+        return null;
+    }
+
+    /** The cached entry for {@code key}, or null; call holding the site's lock. */
+    final Entry entryFor(Object key) {
+        return find(key);
     }
 
     /**
@@ -287,19 +320,24 @@ abstract class InlineCacheSite extends MutableCallSite {
             end = null;
             linked = null;
             fast = false;
+            spare = null;
+            cache = null;
             setTarget(outer(fallback));
             return;
         }
         end = new MutableCallSite(levelFallback);
-        MethodHandle cache = keyed(chain(entries, TargetInvoker.of(end)));
+        cache = keyed(chain(entries, TargetInvoker.of(end)));
         linked = epoch.switchPoint;
         Entry single = fastEntry(epoch);
         fast = single != null;
+        spareFront = null;
         if (fast) {
-            MutableCallSite spare = new MutableCallSite(cache);
-            MethodHandle fastPath = epoch.switchPoint.guardWithTest(outer(single.target), TargetInvoker.of(spare));
-            setTarget(fastOrCache(fastPath, single));
+            // The switch point inside the spare, not around it: once the epoch ended, the spare's new target
+            // (spareFront) leaves it out of the path of the new generation's threads
+            spare = new MutableCallSite(epoch.switchPoint.guardWithTest(outer(single.target), cache));
+            setTarget(fastOrCache(TargetInvoker.of(spare), single));
         } else {
+            spare = null;
             setTarget(cache);
         }
     }

@@ -168,7 +168,9 @@ public final class BoundaryLinks {
 
     /**
      * The context path ended: every binding site of every links is linked again from the top, so that no fast
-     * path tests the thread's context any more (a re-target per site: it happens once per JVM at most).
+     * path tests the thread's context any more. On the thread whose write ended it, before that write: a
+     * re-target per linked site, each a handshake with every thread where compiled code inlined the site (with
+     * thousands of hot sites, seconds), once per JVM at most; a stale test would run another generation's code.
      */
     private static void relinkAll() {
         List<BoundaryLinks> all;

@@ -349,7 +349,6 @@ abstract class InlineCacheSite extends MutableCallSite {
         return epoch.single == null || keyType() == null ? null : find(epoch.single);
     }
 
-
     /** A level of the cache: a guard per entry of {@code level}, in its order, ending in {@code miss}; keyed. */
     private MethodHandle chain(List<Entry> level, MethodHandle miss) {
         Class<?>[] key = keyType() == null ? new Class<?>[0] : new Class<?>[] {keyType()};

@@ -72,16 +72,21 @@ final class BindingSite extends InlineCacheSite {
      */
     @Override
     MethodHandle fastOrCache(MethodHandle fast, Entry single) {
-        MethodHandle contextIs = BindingTokens.contextIs(links.tokenFor(single.generation));
-        return contextIs == null ? fast : MethodHandles.guardWithTest(contextIs, outer(single.target), fast);
+        MethodHandle first = contextFirst(single, fast);
+        return first == null ? fast : first;
     }
 
     /** The current generation's threads first, by the same context test as the top link's ({@link #fastOrCache}). */
     @Override
     MethodHandle spareFront(MethodHandle cache) {
         Entry current = entryFor(Bindings.current());
-        MethodHandle contextIs = current == null ? null : BindingTokens.contextIs(links.tokenFor(current.generation));
-        return contextIs == null ? null : MethodHandles.guardWithTest(contextIs, outer(current.target), cache);
+        return current == null ? null : contextFirst(current, cache);
+    }
+
+    /** "The thread's context is {@code entry}'s generation" → its target, else {@code otherwise}; null without a test. */
+    private MethodHandle contextFirst(Entry entry, MethodHandle otherwise) {
+        MethodHandle contextIs = BindingTokens.contextIs(links.tokenFor(entry.generation));
+        return contextIs == null ? null : MethodHandles.guardWithTest(contextIs, outer(entry.target), otherwise);
     }
 
     @Override

@@ -86,14 +86,15 @@ abstract class InlineCacheSite extends MutableCallSite {
     private int depth;
     /** The switch point of the epoch the site was last linked in; null if none. Guarded by this. */
     private SwitchPoint linked;
-    /** Whether the top link is the fast path of a single generation (which ends with its epoch). Guarded by this. */
-    private boolean fast;
-    /** The fast path's spare while the top link is one, else null. Guarded by this. */
+    /**
+     * The spare of the top link's fast path while the top link is the fast path of a single generation (which ends
+     * with its epoch), else null. Guarded by this.
+     */
     private MutableCallSite spare;
     /** The cache the top link was made with (its levels grow at its end). Guarded by this. */
     private MethodHandle cache;
     /** The switch point of the epoch whose current generation the spare tests first; null if none. Guarded by this. */
-    private SwitchPoint spareFront;
+    private SwitchPoint frontedIn;
 
     /**
      * @param type  the site's type
@@ -217,7 +218,7 @@ abstract class InlineCacheSite extends MutableCallSite {
         LiveSet.Epoch epoch = epoch();
         Entry single = fastEntry(epoch);
         if (single != null) {
-            if (!fast || linked != epoch.switchPoint || !grown.isEmpty() || dropped) {
+            if (spare == null || linked != epoch.switchPoint || !grown.isEmpty() || dropped) {
                 linkFromTop(epoch);
             }
             return;
@@ -233,12 +234,12 @@ abstract class InlineCacheSite extends MutableCallSite {
             end = next;
             depth++;
         }
-        if (spare != null && spareFront != epoch.switchPoint) {
+        if (spare != null && frontedIn != epoch.switchPoint) {
             MethodHandle front = spareFront(cache);
             if (front != null) {
                 spare.setTarget(front);
                 MutableCallSite.syncAll(new MutableCallSite[] {spare});
-                spareFront = epoch.switchPoint;
+                frontedIn = epoch.switchPoint;
             }
         }
         linked = epoch.switchPoint;
@@ -319,7 +320,6 @@ abstract class InlineCacheSite extends MutableCallSite {
         if (entries.isEmpty()) {
             end = null;
             linked = null;
-            fast = false;
             spare = null;
             cache = null;
             setTarget(outer(fallback));
@@ -329,9 +329,8 @@ abstract class InlineCacheSite extends MutableCallSite {
         cache = keyed(chain(entries, TargetInvoker.of(end)));
         linked = epoch.switchPoint;
         Entry single = fastEntry(epoch);
-        fast = single != null;
-        spareFront = null;
-        if (fast) {
+        frontedIn = null;
+        if (single != null) {
             // The switch point around the spare, not inside it: an unbound thread's path is then the test, the
             // switch point's guard and the target, which C1 compiles in a method of 25 sites (with the switch
             // point in the spare it passed the spare's invoker too, and C1 gave up: 1,751 ns per site 40 s in)

@@ -1,0 +1,198 @@
+package modulets.bench.boundary;
+
+import java.lang.reflect.Field;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntUnaryOperator;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * A research prototype, run without the agent: what the activation wave of {@link ActivationWave} would be if a
+ * boundary site were a plain virtual call on a dispatcher object per shell class and generation instead of a chain
+ * of method handles (docs/PERFORMANCE.md, "What the wave of new tasks is made of"). {@link ManySites}' shape:
+ * {@code 200} shell classes whose one method makes {@code 25} calls; site {@code k} of shell class {@code c} is
+ * {@code x = d.sk(x)}, where {@code d} (a static field of the shell class) is generation {@code g}'s dispatcher
+ * {@code DcGg}, whose {@code sk} calls member {@code k} of generation {@code g}'s class {@code Wg}. A deploy sets
+ * every shell class's dispatcher to the next generation's, as the calls of new tasks would see it.
+ * <ul>
+ *   <li>{@code direct}: the shell calls generation 1's members itself: no dispatch, no deploy has any effect;</li>
+ *   <li>{@code virtual}: generation 1's dispatcher from the start; a deploy at the publish (and with
+ *       {@code DEPLOYS} 2 another halfway through the rest of the run);</li>
+ *   <li>{@code virtual-megamorphic}: every site called with three other generations' dispatchers first, so that C2
+ *       compiles each site as a virtual call from the start and no deploy deoptimises anything.</li>
+ * </ul>
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.DispatchWave MODE [warmupSeconds] [afterSeconds] [deploys]
+ * </pre>
+ */
+public final class DispatchWave {
+    private static final int CLASSES = ManySites.CLASSES;
+    private static final int SITES = ManySites.METHODS;
+    /** Generations 1, 2 and 3 (the deploys), 4 to 6 the megamorphic mode's other receivers. */
+    private static final int GENERATIONS = 6;
+    private static final long BUCKET = 10_000_000L;
+
+    private DispatchWave() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "virtual";
+        if (!List.of("direct", "virtual", "virtual-megamorphic").contains(mode)) {
+            throw new IllegalArgumentException("mode: direct, virtual or virtual-megamorphic, not " + mode);
+        }
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int after = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        int deploys = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        URLClassLoader loader = new URLClassLoader(new URL[] {compile(mode.equals("direct")).toUri().toURL()});
+        IntUnaryOperator[] shells = new IntUnaryOperator[CLASSES];
+        Field[] dispatchers = new Field[CLASSES];
+        Object[][] generations = new Object[CLASSES][GENERATIONS + 1];
+        for (int c = 0; c < CLASSES; c++) {
+            Class<?> shell = loader.loadClass("dispatch.S" + c);
+            shells[c] = (IntUnaryOperator) shell.getDeclaredConstructor().newInstance();
+            dispatchers[c] = shell.getField("d");
+            for (int g = 1; g <= GENERATIONS; g++) {
+                generations[c][g] = loader.loadClass("dispatch.D" + c + "G" + g).getDeclaredConstructor().newInstance();
+            }
+        }
+        int sink = 0;
+        if (mode.equals("virtual-megamorphic")) {
+            for (int g = 4; g <= 6; g++) {
+                deploy(dispatchers, generations, g);
+                for (int round = 0; round < 300; round++) {
+                    for (IntUnaryOperator shell : shells) {
+                        sink = shell.applyAsInt(sink);
+                    }
+                }
+            }
+        }
+        deploy(dispatchers, generations, 1);
+        long start = System.nanoTime();
+        long publish = start + warmup * 1_000_000_000L;
+        long end = publish + after * 1_000_000_000L;
+        long second = deploys > 1 ? publish + after * 500_000_000L : Long.MAX_VALUE;
+        long[] buckets = new long[3 * (int) ((end - start) / BUCKET + 1)];
+        int deployed = 1;
+        for (long now = start; now < end; ) {
+            if (deployed == 1 && now >= publish || deployed == 2 && now >= second) {
+                deploy(dispatchers, generations, ++deployed);
+            }
+            for (IntUnaryOperator shell : shells) {
+                sink = shell.applyAsInt(sink);
+            }
+            long t = System.nanoTime();
+            int b = 3 * (int) Math.min((t - start) / BUCKET, buckets.length / 3 - 1);
+            buckets[b]++;
+            buckets[b + 1] += t - now;
+            buckets[b + 2] = Math.max(buckets[b + 2], t - now);
+            now = t;
+        }
+        int published = (int) ((publish - start) / BUCKET);
+        System.out.printf(Locale.ROOT, "%s, %d sites: round before the deploy %.2f ns/site (median of the last 5 s)%s;"
+                        + " sink %d%n", mode, CLASSES * SITES, median(buckets, published - 500, published),
+                deploys > 1 ? ", another deploy at " + after / 2.0 + " s" : "", sink);
+        System.out.println("after the deploy: window, median round per site, longest round, rounds");
+        for (int w = 0; w < 10; w++) {
+            row(buckets, published + 10 * w, published + 10 * w + 10, String.format(Locale.ROOT, "%.1f s", w / 10.0));
+        }
+        for (int s = 1; s < after; s++) {
+            row(buckets, published + 100 * s, published + 100 * s + 100, s + " s");
+        }
+    }
+
+    /** Every shell class's dispatcher becomes generation {@code g}'s. */
+    private static void deploy(Field[] dispatchers, Object[][] generations, int g) throws IllegalAccessException {
+        for (int c = 0; c < CLASSES; c++) {
+            dispatchers[c].set(null, generations[c][g]);
+        }
+    }
+
+    private static Path compile(boolean direct) throws Exception {
+        Path dir = Files.createTempDirectory("modulets-bench-dispatch");
+        Path sources = Files.createDirectories(dir.resolve("src/dispatch"));
+        List<String> files = new ArrayList<>();
+        for (int g = 1; g <= GENERATIONS; g++) {
+            StringBuilder members = new StringBuilder("package dispatch;\npublic final class W" + g
+                    + " {\n  static int counter;\n");
+            for (int k = 0; k < SITES; k++) {
+                members.append("  public static int n").append(k).append("() { return ++counter + ").append(k)
+                        .append("; }\n");
+            }
+            files.add(write(sources, "W" + g, members.append("}\n")));
+        }
+        for (int c = 0; c < CLASSES; c++) {
+            StringBuilder dispatcher = new StringBuilder("package dispatch;\npublic abstract class D" + c + " {\n");
+            for (int k = 0; k < SITES; k++) {
+                dispatcher.append("  public abstract int s").append(k).append("(int x);\n");
+            }
+            files.add(write(sources, "D" + c, dispatcher.append("}\n")));
+            for (int g = 1; g <= GENERATIONS; g++) {
+                StringBuilder of = new StringBuilder("package dispatch;\npublic final class D" + c + "G" + g
+                        + " extends D" + c + " {\n");
+                for (int k = 0; k < SITES; k++) {
+                    of.append("  public int s").append(k).append("(int x) { return x + W").append(g).append(".n")
+                            .append(k).append("(); }\n");
+                }
+                files.add(write(sources, "D" + c + "G" + g, of.append("}\n")));
+            }
+            StringBuilder shell = new StringBuilder("package dispatch;\npublic final class S" + c
+                    + " implements java.util.function.IntUnaryOperator {\n  public static D" + c + " d;\n"
+                    + "  public int applyAsInt(int x) {\n");
+            for (int k = 0; k < SITES; k++) {
+                shell.append(direct ? "    x = x + W1.n" + k + "();\n" : "    x = d.s" + k + "(x);\n");
+            }
+            files.add(write(sources, "S" + c, shell.append("    return x;\n  }\n}\n")));
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("DispatchWave compiles its classes: run it on a JDK");
+        }
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-nowarn"));
+        args.addAll(files);
+        if (javac.run(null, null, null, args.toArray(new String[0])) != 0) {
+            throw new IllegalStateException("compiling the generated classes failed");
+        }
+        return classes;
+    }
+
+    private static String write(Path dir, String name, CharSequence text) throws Exception {
+        Path file = dir.resolve(name + ".java");
+        Files.writeString(file, text);
+        return file.toString();
+    }
+
+    private static void row(long[] buckets, int from, int to, String window) {
+        long longest = 0;
+        long rounds = 0;
+        for (int b = from; b < to && b < buckets.length / 3; b++) {
+            longest = Math.max(longest, buckets[3 * b + 2]);
+            rounds += buckets[3 * b];
+        }
+        System.out.printf(Locale.ROOT, "  %-6s %9.2f ns/site %8.2f ms %8d%n", window, median(buckets, from, to),
+                longest / 1e6, rounds);
+    }
+
+    /** The median of the mean round per site of the buckets in [from, to) that have rounds. */
+    private static double median(long[] buckets, int from, int to) {
+        List<Double> means = new ArrayList<>();
+        for (int b = Math.max(0, from); b < to && b < buckets.length / 3; b++) {
+            if (buckets[3 * b] > 0) {
+                means.add((double) buckets[3 * b + 1] / buckets[3 * b] / (CLASSES * SITES));
+            }
+        }
+        if (means.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(means);
+        return means.get(means.size() / 2);
+    }
+}

@@ -24,10 +24,10 @@ import javax.tools.ToolProvider;
  * every shell class's dispatcher to the next generation's, as the calls of new tasks would see it.
  * <ul>
  *   <li>{@code direct}: the shell calls generation 1's members itself: no dispatch, no deploy has any effect;</li>
- *   <li>{@code virtual}: generation 1's dispatcher from the start; a deploy at the publish (and with
- *       {@code DEPLOYS} 2 another halfway through the rest of the run);</li>
- *   <li>{@code virtual-megamorphic}: every site called with three other generations' dispatchers first, so that C2
- *       compiles each site as a virtual call from the start and no deploy deoptimises anything.</li>
+ *   <li>{@code virtual}: generation 1's dispatcher from the start; a deploy after the warm-up (and with
+ *       {@code deploys} 2, the most it takes, another halfway through the rest of the run);</li>
+ *   <li>{@code virtual-megamorphic}: every site called with three other generations' dispatchers first, so that its
+ *       profile has seen three classes before generation 1's.</li>
  * </ul>
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.DispatchWave MODE [warmupSeconds] [afterSeconds] [deploys]

@@ -1,5 +1,6 @@
 package modulets.bench.boundary;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import modulets.bench.Compare;
  * 20% of the median before, the time from which every one-second median stays within 2x of the last 5
  * seconds', the ratio of the last seconds' median to the median before, and the whole trajectory after
  * the publish (the first second in tenths, then per second up to 60 s); then the garbage collections in the 5 s
- * before the publish and after it, since one in the window is a long round that is not the boundary's.
+ * before the publish and after it, since one in the window is a long round that is not the boundary's; and the JIT
+ * compilers' time in the 5 s before and the first 10 s after, what the wave of new tasks is mostly made of
+ * (docs/PERFORMANCE.md, "What the wave of new tasks is made of").
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar modulets.bench.boundary.ActivationWave [bound|unbound|tasks|tasks-overlap] [warmupSeconds] [afterSeconds]
@@ -61,7 +64,9 @@ public final class ActivationWave {
         worker.start();
         TimeUnit.SECONDS.sleep(Math.max(0, warmup - 5));
         long[] collectionsBefore = collections();
+        long compilingBefore = compilingMillis();
         TimeUnit.SECONDS.sleep(Math.min(5, warmup));
+        long compilingAtPublish = compilingMillis();
         // Generation 1 stays live while a task of its own runs: the loop (bound), a long task in flight (unbound,
         // tasks-overlap); in mode tasks none is left (a round bound by the benchmark is no task), and it retires
         long renamed = AgentControl.deploySecondGeneration(!mode.equals("tasks"));
@@ -69,6 +74,9 @@ public final class ActivationWave {
         long[] collectionsAtPublish = collections();
         System.out.printf(Locale.ROOT, "second generation current %d ms after the jar's rename%n",
                 TimeUnit.NANOSECONDS.toMillis(current - renamed));
+        int compilingWindow = Math.min(10, after);
+        TimeUnit.NANOSECONDS.sleep(current + TimeUnit.SECONDS.toNanos(compilingWindow) - System.nanoTime());
+        long compilingAfter = compilingMillis();
         worker.join();
         long[] collectionsAtEnd = collections();
         report(buckets[0], current - TimeUnit.MILLISECONDS.toNanos(1), mode);
@@ -78,6 +86,17 @@ public final class ActivationWave {
                         + " it: %d (%d ms)%n", collectionsAtPublish[0] - collectionsBefore[0],
                 collectionsAtPublish[1] - collectionsBefore[1], collectionsAtEnd[0] - collectionsAtPublish[0],
                 collectionsAtEnd[1] - collectionsAtPublish[1]);
+        // Summed over the compiler threads, so it can exceed the window on a machine with more than one
+        System.out.printf(Locale.ROOT, "JIT compilers' time (CompilationMXBean): %d ms in the last 5 s before the"
+                        + " publish, %d ms in the first %d s after it%n", compilingAtPublish - compilingBefore,
+                compilingAfter - compilingAtPublish, compilingWindow);
+    }
+
+    /** The JIT compilers' time so far, all threads, in ms; -1 where the JVM does not say. */
+    private static long compilingMillis() {
+        CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported()
+                ? compilation.getTotalCompilationTime() : -1;
     }
 
     /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */

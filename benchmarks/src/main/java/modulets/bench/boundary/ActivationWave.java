@@ -55,9 +55,9 @@ public final class ActivationWave {
             System.exit(new ProcessBuilder(command).inheritIO().start().waitFor());
         }
         IntUnaryOperator[] shells = ManySites.load(ManySites.compile());
-        long[][] buckets = new long[1][];
+        RoundTimes[] times = new RoundTimes[1];
         boolean tasks = mode.startsWith("tasks");
-        Thread worker = new Thread(() -> buckets[0] = measure(shells, warmup + after, tasks));
+        Thread worker = new Thread(() -> times[0] = measure(shells, warmup + after, tasks));
         if (!mode.equals("bound")) {
             AgentControl.neverBind(worker); // a thread that runs no task: it follows the current generation
         }
@@ -79,7 +79,7 @@ public final class ActivationWave {
         long compilingAfter = compilingMillis();
         worker.join();
         long[] collectionsAtEnd = collections();
-        report(buckets[0], current - TimeUnit.MILLISECONDS.toNanos(1), mode);
+        report(times[0], current - TimeUnit.MILLISECONDS.toNanos(1), mode);
         // A young collection in the window is a round the application loses too, but not to the boundary: whether
         // one falls in the deploy depends on how full eden was when it began (the start-up's allocation).
         System.out.printf(Locale.ROOT, "garbage collections in the last 5 s before the publish: %d (%d ms); after"
@@ -99,19 +99,15 @@ public final class ActivationWave {
                 ? compilation.getTotalCompilationTime() : -1;
     }
 
-    /** One bucket per {@link #BUCKET_NANOS} of the run: rounds made, their total and longest time. */
-    private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
     /**
-     * Buckets as triples (count, total, longest), indexed from the start of the run. With {@code tasks}, each round
+     * The rounds of the run. With {@code tasks}, each round
      * is a task of its own, bound to the generation current as it starts (a request: after the publish, the new
      * generation's); else the rounds run in the thread's own binding.
      */
-    private static long[] measure(IntUnaryOperator[] shells, int seconds, boolean tasks) {
+    private static RoundTimes measure(IntUnaryOperator[] shells, int seconds, boolean tasks) {
         long start = System.nanoTime();
-        started = start;
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        long[] buckets = new long[3 * (int) (TimeUnit.SECONDS.toNanos(seconds) / BUCKET_NANOS + 1)];
+        RoundTimes times = new RoundTimes(start, end - start);
         int[] sink = {0};
         Runnable round = () -> {
             int s = sink[0];
@@ -127,19 +123,14 @@ public final class ActivationWave {
                 round.run();
             }
             long t = System.nanoTime();
-            int b = 3 * (int) Math.min((t - start) / BUCKET_NANOS, buckets.length / 3 - 1);
-            buckets[b]++;
-            buckets[b + 1] += t - now;
-            buckets[b + 2] = Math.max(buckets[b + 2], t - now);
+            times.add(now, t);
             now = t;
         }
         if (sink[0] == 42) {
             System.out.println();
         }
-        return buckets;
+        return times;
     }
-
-    private static volatile long started;
 
     /** Collections that stop the application so far (count, ms), of every collector but concurrent cycles. */
     private static long[] collections() {
@@ -154,43 +145,43 @@ public final class ActivationWave {
         return new long[] {count, millis};
     }
 
-    private static void report(long[] buckets, long publishedAt, String mode) {
-        int published = (int) ((publishedAt - started) / BUCKET_NANOS);
-        int perSecond = (int) (TimeUnit.SECONDS.toNanos(1) / BUCKET_NANOS);
-        long baseline = median(means(buckets, published - 5 * perSecond, published));
+    private static void report(RoundTimes times, long publishedAt, String mode) {
+        int published = times.bucketOf(publishedAt);
+        int perSecond = RoundTimes.PER_SECOND;
+        long baseline = times.median(published - 5 * perSecond, published);
         long longestBefore = 0; // what the machine does to a round anyway: the noise floor of "longest"
         for (int b = Math.max(0, published - 5 * perSecond); b < published; b++) {
-            longestBefore = Math.max(longestBefore, buckets[3 * b + 2]);
+            longestBefore = Math.max(longestBefore, times.longest(b));
         }
         long longest = 0;
         int stallEnd = published;
-        for (int b = published; b < buckets.length / 3; b++) {
-            if (buckets[3 * b + 2] > longest) {
-                longest = buckets[3 * b + 2];
+        for (int b = published; b < times.count(); b++) {
+            if (times.longest(b) > longest) {
+                longest = times.longest(b);
                 stallEnd = b;
             }
         }
-        int last = buckets.length / 3;
+        int last = times.count();
         String recovered = "never";
         // Recovery is looked for after the longest stall, in one-second windows.
         for (int w = stallEnd + 1; w + perSecond <= last; w += perSecond / 10) {
-            if (median(means(buckets, w, w + perSecond)) <= baseline * 1.2) {
-                recovered = String.format(Locale.ROOT, "%.1f s", (w - published) * BUCKET_NANOS / 1e9);
+            if (times.median(w, w + perSecond) <= baseline * 1.2) {
+                recovered = String.format(Locale.ROOT, "%.1f s", (w - published) * RoundTimes.BUCKET_NANOS / 1e9);
                 break;
             }
         }
-        long tail = median(means(buckets, last - 5 * perSecond, last));
+        long tail = times.median(last - 5 * perSecond, last);
         int sites = ManySites.CLASSES * ManySites.METHODS;
-        trajectory(buckets, published, perSecond, baseline, tail, sites);
+        trajectory(times, published, baseline, sites);
         String steady = "never";
         // The first one-second window from which on every window's median is within 2x of the last 5 s.
         for (int w = published; w + perSecond <= last; w += perSecond / 10) {
             boolean within = true;
             for (int v = w; v + perSecond <= last && within; v += perSecond / 10) {
-                within = median(means(buckets, v, v + perSecond)) <= 2 * tail;
+                within = times.median(v, v + perSecond) <= 2 * tail;
             }
             if (within) {
-                steady = String.format(Locale.ROOT, "%.1f s", (w - published) * BUCKET_NANOS / 1e9);
+                steady = String.format(Locale.ROOT, "%.1f s", (w - published) * RoundTimes.BUCKET_NANOS / 1e9);
                 break;
             }
         }
@@ -205,27 +196,28 @@ public final class ActivationWave {
      * The whole trajectory after the publish: the first second in tenths, then every second up to 60 s
      * (median round, its cost per site against the round before, the longest round, rounds made).
      */
-    private static void trajectory(long[] buckets, int published, int perSecond, long baseline, long tail, int sites) {
-        int last = buckets.length / 3;
+    private static void trajectory(RoundTimes times, int published, long baseline, int sites) {
+        int last = times.count();
+        int perSecond = RoundTimes.PER_SECOND;
         System.out.println("after the publish: window, median round, per site (added to before), longest round, "
                 + "rounds");
         int tenth = perSecond / 10;
         for (int w = published, i = 0; i < 10 && w + tenth <= last; w += tenth, i++) {
-            line(buckets, w, w + tenth, String.format(Locale.ROOT, "%.1f-%.1f s", i / 10.0, (i + 1) / 10.0), baseline,
+            line(times, w, w + tenth, String.format(Locale.ROOT, "%.1f-%.1f s", i / 10.0, (i + 1) / 10.0), baseline,
                     sites);
         }
         for (int w = published + perSecond, i = 1; i < 60 && w + perSecond <= last; w += perSecond, i++) {
-            line(buckets, w, w + perSecond, String.format(Locale.ROOT, "%d-%d s", i, i + 1), baseline, sites);
+            line(times, w, w + perSecond, String.format(Locale.ROOT, "%d-%d s", i, i + 1), baseline, sites);
         }
     }
 
-    private static void line(long[] buckets, int from, int to, String window, long baseline, int sites) {
-        long median = median(means(buckets, from, to));
+    private static void line(RoundTimes times, int from, int to, String window, long baseline, int sites) {
+        long median = times.median(from, to);
         long rounds = 0;
         long longest = 0;
         for (int b = from; b < to; b++) {
-            rounds += buckets[3 * b];
-            longest = Math.max(longest, buckets[3 * b + 2]);
+            rounds += times.rounds(b);
+            longest = Math.max(longest, times.longest(b));
         }
         if (rounds == 0) {
             System.out.printf(Locale.ROOT, "  %-9s no round ended%n", window);
@@ -233,25 +225,5 @@ public final class ActivationWave {
         }
         System.out.printf(Locale.ROOT, "  %-9s %10.1f us %9.2f ns/site (%+8.2f) %9.2f ms %8d%n", window, median / 1e3,
                 (double) median / sites, (double) (median - baseline) / sites, longest / 1e6, rounds);
-    }
-
-    /** The mean round of each bucket in [from, to) that has rounds. */
-    private static List<Long> means(long[] buckets, int from, int to) {
-        List<Long> means = new ArrayList<>();
-        for (int b = Math.max(0, from); b < Math.min(to, buckets.length / 3); b++) {
-            if (buckets[3 * b] > 0) {
-                means.add(buckets[3 * b + 1] / buckets[3 * b]);
-            }
-        }
-        return means;
-    }
-
-    private static long median(List<Long> values) {
-        if (values.isEmpty()) {
-            return Long.MAX_VALUE;
-        }
-        List<Long> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
     }
 }

@@ -6,7 +6,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
@@ -38,7 +37,6 @@ public final class DispatchWave {
     private static final int SITES = ManySites.METHODS;
     /** Generations 1, 2 and 3 (the deploys), 4 to 6 the megamorphic mode's other receivers. */
     private static final int GENERATIONS = 6;
-    private static final long BUCKET = 10_000_000L;
 
     private DispatchWave() {
     }
@@ -79,7 +77,7 @@ public final class DispatchWave {
         long publish = start + warmup * 1_000_000_000L;
         long end = publish + after * 1_000_000_000L;
         long second = deploys > 1 ? publish + after * 500_000_000L : Long.MAX_VALUE;
-        long[] buckets = new long[3 * (int) ((end - start) / BUCKET + 1)];
+        RoundTimes times = new RoundTimes(start, end - start);
         int deployed = 1;
         for (long now = start; now < end; ) {
             if (deployed == 1 && now >= publish || deployed == 2 && now >= second) {
@@ -89,22 +87,23 @@ public final class DispatchWave {
                 sink = shell.applyAsInt(sink);
             }
             long t = System.nanoTime();
-            int b = 3 * (int) Math.min((t - start) / BUCKET, buckets.length / 3 - 1);
-            buckets[b]++;
-            buckets[b + 1] += t - now;
-            buckets[b + 2] = Math.max(buckets[b + 2], t - now);
+            times.add(now, t);
             now = t;
         }
-        int published = (int) ((publish - start) / BUCKET);
+        int published = times.bucketOf(publish);
+        int perSecond = RoundTimes.PER_SECOND;
         System.out.printf(Locale.ROOT, "%s, %d sites: round before the deploy %.2f ns/site (median of the last 5 s)%s;"
-                        + " sink %d%n", mode, CLASSES * SITES, median(buckets, published - 500, published),
+                        + " sink %d%n", mode, CLASSES * SITES,
+                perSite(times.median(published - 5 * perSecond, published)),
                 deploys > 1 ? ", another deploy at " + after / 2.0 + " s" : "", sink);
         System.out.println("after the deploy: window, median round per site, longest round, rounds");
+        int tenth = perSecond / 10;
         for (int w = 0; w < 10; w++) {
-            row(buckets, published + 10 * w, published + 10 * w + 10, String.format(Locale.ROOT, "%.1f s", w / 10.0));
+            String window = String.format(Locale.ROOT, "%.1f s", w / 10.0);
+            row(times, published + tenth * w, published + tenth * (w + 1), window);
         }
         for (int s = 1; s < after; s++) {
-            row(buckets, published + 100 * s, published + 100 * s + 100, s + " s");
+            row(times, published + perSecond * s, published + perSecond * (s + 1), s + " s");
         }
     }
 
@@ -170,29 +169,19 @@ public final class DispatchWave {
         return file.toString();
     }
 
-    private static void row(long[] buckets, int from, int to, String window) {
+    private static void row(RoundTimes times, int from, int to, String window) {
         long longest = 0;
         long rounds = 0;
-        for (int b = from; b < to && b < buckets.length / 3; b++) {
-            longest = Math.max(longest, buckets[3 * b + 2]);
-            rounds += buckets[3 * b];
+        for (int b = from; b < to && b < times.count(); b++) {
+            longest = Math.max(longest, times.longest(b));
+            rounds += times.rounds(b);
         }
-        System.out.printf(Locale.ROOT, "  %-6s %9.2f ns/site %8.2f ms %8d%n", window, median(buckets, from, to),
+        System.out.printf(Locale.ROOT, "  %-6s %9.2f ns/site %8.2f ms %8d%n", window, perSite(times.median(from, to)),
                 longest / 1e6, rounds);
     }
 
-    /** The median of the mean round per site of the buckets in [from, to) that have rounds. */
-    private static double median(long[] buckets, int from, int to) {
-        List<Double> means = new ArrayList<>();
-        for (int b = Math.max(0, from); b < to && b < buckets.length / 3; b++) {
-            if (buckets[3 * b] > 0) {
-                means.add((double) buckets[3 * b + 1] / buckets[3 * b] / (CLASSES * SITES));
-            }
-        }
-        if (means.isEmpty()) {
-            return Double.NaN;
-        }
-        Collections.sort(means);
-        return means.get(means.size() / 2);
+    /** A median round as ns per site; NaN for none. */
+    private static double perSite(long round) {
+        return round == Long.MAX_VALUE ? Double.NaN : (double) round / (CLASSES * SITES);
     }
 }

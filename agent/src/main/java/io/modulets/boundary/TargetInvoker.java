@@ -12,7 +12,7 @@ import java.lang.invoke.MutableCallSite;
  *
  * <p>Why: {@code dynamicInvoker()} reads it through the abstract {@code CallSite.getTarget()}, which C1 calls as
  * a virtual method and whose result it then calls as a variable, through the JDK's exact invoker: its type check,
- * its customization count, and a class spun and compiled per handle called so more than 127 times. In the
+ * its customization count, and a class spun and compiled per handle called more than 127 times. In the
  * JIT's first tier (before C2, and again after a publish sends new tasks through code compiled for the old
  * generation) the calls that go through a spare or a level's end did that once per hot site: thousands of
  * classes spun and compiled while the code waited (docs/BOUNDARY.md, "Before C2").
